@@ -1,0 +1,117 @@
+#include "flash/diag/diagnostic.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "flash/util/text.hpp"
+
+namespace flash::diag {
+
+bool has_errors(const Diagnostics& diags) {
+  return std::any_of(diags.begin(), diags.end(),
+                     [](const Diagnostic& d) { return d.severity == Severity::error; });
+}
+
+Error::Error(Diagnostic d) : std::runtime_error(d.message), diag_(std::move(d)) {}
+
+Error::Error(std::string code, std::string message, ExitCode exit, std::optional<std::string> hint)
+    : std::runtime_error(message) {
+  diag_.code = std::move(code);
+  diag_.message = std::move(message);
+  diag_.exit_code = exit;
+  diag_.hint = std::move(hint);
+}
+
+Errors::Errors(Diagnostics ds)
+    : std::runtime_error(ds.empty() ? std::string("errors") : ds.front().message),
+      diags_(std::move(ds)) {}
+
+Diagnostic at_offset(std::string code, std::string message, std::string_view file,
+                     std::string_view text, std::size_t offset, std::size_t length) {
+  Diagnostic d;
+  d.code = std::move(code);
+  d.message = std::move(message);
+  d.location.file = std::string(file);
+  const auto lc = util::line_col(text, offset);
+  d.location.line = lc.line;
+  d.location.column = lc.column;
+  d.location.length = static_cast<int>(std::max<std::size_t>(1, length));
+  d.source_line = std::string(util::line_at(text, lc.line));
+  return d;
+}
+
+std::optional<std::string> did_you_mean(std::string_view name,
+                                        const std::vector<std::string>& candidates) {
+  const std::string* best = nullptr;
+  std::size_t best_distance = 0;
+  for (const auto& c : candidates) {
+    const auto dist = util::edit_distance(name, c);
+    if (!best || dist < best_distance) {
+      best = &c;
+      best_distance = dist;
+    }
+  }
+  // Close enough: at most a third of the name's length (at least 1, at most 3 edits).
+  const std::size_t limit = std::clamp<std::size_t>((name.size() + 2) / 3, 1, 3);
+  if (best && best_distance <= limit && best_distance > 0) return "did you mean `" + *best + "`?";
+  return std::nullopt;
+}
+
+namespace {
+std::string_view severity_name(Severity s) {
+  switch (s) {
+    case Severity::error: return "error";
+    case Severity::warning: return "warning";
+    case Severity::note: return "note";
+  }
+  return "error";
+}
+}  // namespace
+
+std::string render_human(const Diagnostic& d, const RenderOptions& opts) {
+  const auto paint = [&](std::string_view code, const std::string& s) {
+    return opts.color ? "\x1b[" + std::string(code) + "m" + s + "\x1b[0m" : s;
+  };
+  std::string out;
+  if (!d.location.file.empty()) {
+    std::string where = d.location.file;
+    if (d.location.line > 0) {
+      where += ":" + std::to_string(d.location.line);
+      if (d.location.column > 0) where += ":" + std::to_string(d.location.column);
+    }
+    out += paint("1", where) + ": ";
+  }
+  const std::string sev(severity_name(d.severity));
+  std::string label = sev;
+  if (!d.code.empty()) label += "[" + d.code + "]";
+  out += paint(d.severity == Severity::error ? "1;31" : "1;33", label) + ": " + d.message + "\n";
+  if (d.location.line > 0 && !d.source_line.empty()) {
+    const std::string num = std::to_string(d.location.line);
+    const std::string gutter(num.size(), ' ');
+    out += " " + num + " | " + d.source_line + "\n";
+    std::string caret(static_cast<std::size_t>(std::max(0, d.location.column - 1)), ' ');
+    // Keep tabs so the caret lines up with the source line.
+    for (std::size_t i = 0; i < caret.size() && i < d.source_line.size(); ++i)
+      if (d.source_line[i] == '\t') caret[i] = '\t';
+    caret += "^";
+    if (d.location.length > 1) caret += std::string(static_cast<std::size_t>(d.location.length - 1), '~');
+    out += " " + gutter + " | " + paint("1;32", caret) + "\n";
+  }
+  if (d.hint) out += "  " + paint("1;36", "hint") + ": " + *d.hint + "\n";
+  return out;
+}
+
+std::string render_json(const Diagnostic& d) {
+  nlohmann::json j = {{"severity", severity_name(d.severity)},
+                      {"code", d.code},
+                      {"message", d.message},
+                      {"file", d.location.file.empty() ? nlohmann::json(nullptr)
+                                                       : nlohmann::json(d.location.file)},
+                      {"line", d.location.line},
+                      {"column", d.location.column},
+                      {"hint", d.hint ? nlohmann::json(*d.hint) : nlohmann::json(nullptr)},
+                      {"exit_code", static_cast<int>(d.exit_code)}};
+  return j.dump();
+}
+
+}  // namespace flash::diag

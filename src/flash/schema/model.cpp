@@ -1,0 +1,114 @@
+#include "flash/schema/model.hpp"
+
+#include <tuple>
+#include <utility>
+
+#include "flash/util/text.hpp"
+
+namespace flash::schema {
+
+std::string_view to_string(Dialect d) {
+  switch (d) {
+    case Dialect::postgresql: return "postgresql";
+    case Dialect::mysql: return "mysql";
+    case Dialect::sqlite: return "sqlite";
+    case Dialect::mongodb: return "mongodb";
+  }
+  return "unknown";
+}
+
+std::optional<Dialect> dialect_from_string(std::string_view s) {
+  const std::string v = util::to_lower(s);
+  if (v == "postgresql" || v == "postgres" || v == "pg") return Dialect::postgresql;
+  if (v == "mysql" || v == "mariadb") return Dialect::mysql;
+  if (v == "sqlite" || v == "sqlite3") return Dialect::sqlite;
+  if (v == "mongodb" || v == "mongo") return Dialect::mongodb;
+  return std::nullopt;
+}
+
+std::string_view to_sql(RefAction a) {
+  switch (a) {
+    case RefAction::no_action: return "NO ACTION";
+    case RefAction::restrict: return "RESTRICT";
+    case RefAction::cascade: return "CASCADE";
+    case RefAction::set_null: return "SET NULL";
+    case RefAction::set_default: return "SET DEFAULT";
+  }
+  return "NO ACTION";
+}
+
+// Source locations and "as written" flags are not part of a schema's meaning.
+bool operator==(const Column& a, const Column& b) {
+  return std::tie(a.name, a.type, a.nullable, a.default_expr, a.identity, a.identity_options,
+                  a.auto_increment, a.generated, a.generated_expr, a.collation, a.on_update,
+                  a.comment) ==
+         std::tie(b.name, b.type, b.nullable, b.default_expr, b.identity, b.identity_options,
+                  b.auto_increment, b.generated, b.generated_expr, b.collation, b.on_update,
+                  b.comment);
+}
+
+bool operator==(const Table& a, const Table& b) {
+  return std::tie(a.schema, a.name, a.columns, a.primary_key, a.uniques, a.foreign_keys, a.checks,
+                  a.comment, a.options) ==
+         std::tie(b.schema, b.name, b.columns, b.primary_key, b.uniques, b.foreign_keys, b.checks,
+                  b.comment, b.options);
+}
+
+bool operator==(const Index& a, const Index& b) {
+  return std::tie(a.schema, a.name, a.table, a.unique, a.parts, a.method, a.where, a.include) ==
+         std::tie(b.schema, b.name, b.table, b.unique, b.parts, b.method, b.where, b.include);
+}
+
+bool operator==(const EnumType& a, const EnumType& b) {
+  return std::tie(a.schema, a.name, a.values) == std::tie(b.schema, b.name, b.values);
+}
+
+bool operator==(const View& a, const View& b) {
+  return std::tie(a.schema, a.name, a.columns, a.query, a.materialized) ==
+         std::tie(b.schema, b.name, b.columns, b.query, b.materialized);
+}
+
+bool operator==(const RawStatement& a, const RawStatement& b) {
+  return std::tie(a.kind, a.name, a.sql) == std::tie(b.kind, b.name, b.sql);
+}
+
+const Column* Table::find_column(std::string_view n) const {
+  for (const auto& c : columns)
+    if (c.name == n) return &c;
+  return nullptr;
+}
+Column* Table::find_column(std::string_view n) {
+  return const_cast<Column*>(std::as_const(*this).find_column(n));
+}
+
+const Table* Schema::find_table(std::string_view n, std::string_view s) const {
+  for (const auto& t : tables)
+    if (t.name == n && t.schema == s) return &t;
+  return nullptr;
+}
+Table* Schema::find_table(std::string_view n, std::string_view s) {
+  return const_cast<Table*>(std::as_const(*this).find_table(n, s));
+}
+const EnumType* Schema::find_enum(std::string_view n, std::string_view s) const {
+  for (const auto& e : enums)
+    if (e.name == n && e.schema == s) return &e;
+  return nullptr;
+}
+const View* Schema::find_view(std::string_view n, std::string_view s) const {
+  for (const auto& v : views)
+    if (v.name == n && v.schema == s) return &v;
+  return nullptr;
+}
+std::vector<const Index*> Schema::indexes_of(std::string_view table, std::string_view s) const {
+  std::vector<const Index*> out;
+  for (const auto& i : indexes)
+    if (i.table == table && i.schema == s) out.push_back(&i);
+  return out;
+}
+
+std::string qualified(std::string_view schema, std::string_view name) {
+  if (schema.empty()) return std::string(name);
+  return std::string(schema) + "." + std::string(name);
+}
+
+}  // namespace flash::schema

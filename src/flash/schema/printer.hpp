@@ -1,0 +1,32 @@
+#pragma once
+// Model → DDL. print(parse(x)) is normalised DDL; parse(print(m)) == m is a tested property.
+#include <string>
+
+#include "flash/schema/model.hpp"
+
+namespace flash::schema {
+
+struct PrintOptions {
+  bool if_not_exists = false;
+};
+
+// The whole schema as a script, objects in dependency order: schemas, extensions, enums, domains,
+// sequences, tables (referenced tables first; foreign keys of cycles as separate ALTER TABLE
+// ... ADD CONSTRAINT), indexes, views, comments, raw statements. Statements end with ";\n".
+std::string print_schema(const Schema& s, const PrintOptions& opts = {});
+
+// Single objects, for the migration renderer. No trailing semicolon.
+std::string print_create_table(const Table& t, Dialect d, const Schema* ctx = nullptr);
+std::string print_column_definition(const Column& c, Dialect d);
+std::string print_create_index(const Index& i, Dialect d);
+std::string print_create_enum(const EnumType& e);
+std::string print_create_view(const View& v, Dialect d);
+std::string print_foreign_key(const ForeignKey& fk, Dialect d);  // "CONSTRAINT n FOREIGN KEY ..."
+
+// Identifier quoting per dialect, only when needed (reserved word, upper case in PostgreSQL,
+// non-identifier characters): "user", `order`.
+std::string quote_ident(std::string_view name, Dialect d);
+std::string quote_qualified(std::string_view schema, std::string_view name, Dialect d);
+std::string quote_string(std::string_view s);  // SQL string literal with '' escaping
+
+}  // namespace flash::schema
