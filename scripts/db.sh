@@ -55,12 +55,27 @@ as_pg() {
   fi
 }
 
-# The server's PID from a pid file, if that process is alive.
+# Whether PID is a live (not zombie) process whose command name is one of the given names; a
+# stale pid file may name a reused PID, and a killed server can linger as a zombie for a moment.
+pid_is() {
+  local pid=$1 state comm
+  shift
+  [ -r "/proc/$pid/stat" ] || return 1
+  state=$(sed -e 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+  [ "$state" != Z ] && [ "$state" != X ] || return 1
+  comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
+  local name
+  for name in "$@"; do [ "$comm" = "$name" ] && return 0; done
+  return 1
+}
+
+# The server's PID from a pid file, if that server is alive.
 live_pid() {
   local f=$1 pid
+  shift
   [ -f "$f" ] || return 1
   pid=$(head -n1 "$f" 2>/dev/null | tr -dc '0-9')
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && { echo "$pid"; return 0; }
+  [ -n "$pid" ] && pid_is "$pid" "$@" && { echo "$pid"; return 0; }
   return 1
 }
 
@@ -89,7 +104,7 @@ pg_start() {
   local bin
   bin=$(pg_bindir)
   [ -x "$bin/postgres" ] || die "PostgreSQL server binaries not found (looked in $bin); install postgresql-15"
-  if live_pid "$PG_DATA/postmaster.pid" >/dev/null; then
+  if live_pid "$PG_DATA/postmaster.pid" postgres >/dev/null; then
     log "postgres already running on port $PG_PORT"
     return
   fi
@@ -112,7 +127,7 @@ pg_start() {
   # fsync off and friends: the data is thrown away, speed is all that matters.
   as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/postgres.log" -w -t 60 \
     -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100 -c shared_buffers=32MB" \
-    start </dev/null >/dev/null 2>&1 ||
+    start </dev/null >/dev/null 2>&1 9>&- ||
     { tail -n 30 "$PG_DIR/postgres.log" >&2 || true; die "postgres did not start (port $PG_PORT in use?)"; }
   local i
   for i in $(seq 1 100); do
@@ -131,7 +146,7 @@ SQL
 
 pg_stop() {
   local pid
-  if pid=$(live_pid "$PG_DATA/postmaster.pid"); then
+  if pid=$(live_pid "$PG_DATA/postmaster.pid" postgres); then
     log "stopping postgres (pid $pid)"
     kill -INT "$pid" 2>/dev/null || true  # SIGINT = fast shutdown
     wait_gone "$pid" postgres
@@ -140,7 +155,7 @@ pg_stop() {
 
 pg_status() {
   local pid
-  if pid=$(live_pid "$PG_DATA/postmaster.pid"); then
+  if pid=$(live_pid "$PG_DATA/postmaster.pid" postgres); then
     log "postgres running (pid $pid, port $PG_PORT)"; return 0
   fi
   log "postgres not running"; return 1
@@ -160,7 +175,7 @@ my_start() {
   command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || die "mariadbd not found; install mariadb-server"
   local mariadbd
   mariadbd=$(command -v mariadbd || echo /usr/sbin/mariadbd)
-  if live_pid "$MY_PID" >/dev/null; then
+  if live_pid "$MY_PID" mariadbd mysqld >/dev/null; then
     log "mariadb already running on port $MY_PORT"
     return
   fi
@@ -188,7 +203,7 @@ my_start() {
     --innodb-buffer-pool-size=32M --innodb-log-file-size=16M --innodb-flush-log-at-trx-commit=0 \
     --innodb-doublewrite=0 --sync-binlog=0 --performance-schema=OFF --max-connections=200 \
     --key-buffer-size=1M --table-open-cache=200 --max-allowed-packet=64M \
-    </dev/null >/dev/null 2>&1 &
+    </dev/null >/dev/null 2>&1 9>&- &
   local i ok=0
   for i in $(seq 1 300); do
     if [ -S "$MY_SOCK" ] && my_admin_sql -e "SELECT 1" >/dev/null 2>&1; then ok=1; break; fi
@@ -207,7 +222,7 @@ my_start() {
 
 my_stop() {
   local pid
-  if pid=$(live_pid "$MY_PID"); then
+  if pid=$(live_pid "$MY_PID" mariadbd mysqld); then
     log "stopping mariadb (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
     wait_gone "$pid" mariadb
@@ -216,7 +231,7 @@ my_stop() {
 
 my_status() {
   local pid
-  if pid=$(live_pid "$MY_PID"); then
+  if pid=$(live_pid "$MY_PID" mariadbd mysqld); then
     log "mariadb running (pid $pid, port $MY_PORT)"; return 0
   fi
   log "mariadb not running"; return 1
@@ -225,7 +240,7 @@ my_status() {
 wait_gone() {
   local pid=$1 name=$2 i
   for i in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || return 0
+    pid_is "$pid" postgres mariadbd mysqld || return 0
     sleep 0.1
   done
   log "$name (pid $pid) did not stop in 30 s; sending SIGKILL"
@@ -234,7 +249,8 @@ wait_gone() {
 
 # ---------------------------------------------------------------- main
 
-# One start/stop at a time per data dir (several shells may run `start` at once).
+# One start/stop at a time per data dir (several shells may run `start` at once). The servers
+# are started with fd 9 closed so that they do not hold the lock.
 with_lock() {
   mkdir -p "$(dirname "$DB_DIR")"
   exec 9>"$DB_DIR.lock"

@@ -56,6 +56,10 @@ struct Query {
   // For :one/:many returning exactly all columns of one table in order: that table (generators
   // may reuse the table's model struct as sqlc does).
   std::string returns_table;
+  // ?-engines: for each `?` of `sql` in order, the index into `params` of the value to bind (a
+  // name used twice binds the same parameter twice). Empty for PostgreSQL: $n binds params[n-1].
+  std::vector<int> bind_order;
+  std::vector<std::string> required;  // names from `-- @required` ("*" = all parameters)
 };
 
 struct AnalyzedQueries {

@@ -28,5 +28,8 @@ std::string print_foreign_key(const ForeignKey& fk, Dialect d);  // "CONSTRAINT 
 std::string quote_ident(std::string_view name, Dialect d);
 std::string quote_qualified(std::string_view schema, std::string_view name, Dialect d);
 std::string quote_string(std::string_view s);  // SQL string literal with '' escaping
+// As above, plus what the dialect needs: MySQL also doubles backslashes (its default sql_mode
+// treats them as escapes inside string literals).
+std::string quote_string(std::string_view s, Dialect d);
 
 }  // namespace flash::schema

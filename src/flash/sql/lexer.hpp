@@ -44,6 +44,9 @@ struct LexOptions {
 std::vector<Token> lex(const SourceFile& src, schema::Dialect d, diag::Diagnostics& diags,
                        const LexOptions& opts = {});
 
+// True for the reserved words normalize_expr upper-cases (case-insensitive).
+bool is_keyword(std::string_view word);
+
 // Normalised text of an expression for comparisons: tokens separated by single spaces except
 // around '.', '(', ')', ',', '::'; keywords upper-case; redundant outer parentheses removed.
 std::string normalize_expr(std::string_view expr, schema::Dialect d);

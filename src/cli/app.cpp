@@ -1,0 +1,253 @@
+// The CLI shell: global options, the command table, output and the mapping of every failure to one
+// diagnostic form and a documented exit code. Commands never print errors themselves: they throw
+// diag::Error / diag::Errors (or a driver error) and run() renders it.
+#include "cli/app.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string_view>
+
+#include "flash/config/config.hpp"
+#include "flash/driver/connection.hpp"
+#include "flash/util/text.hpp"
+
+#ifndef FLASH_VERSION
+#define FLASH_VERSION "0.0.0"
+#endif
+
+namespace flash::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool no_color_env() {
+  const char* v = std::getenv("NO_COLOR");
+  return v && *v;
+}
+
+std::string paint(bool on, std::string_view code, const std::string& s) {
+  return on ? "\x1b[" + std::string(code) + "m" + s + "\x1b[0m" : s;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Context
+
+const config::Config& Context::config() {
+  if (!config_) {
+    config::LoadOptions lo;
+    lo.config_file = options.config_file;
+    lo.env_name = options.env;
+    lo.database = options.db;
+    config_ = config::load_config(lo);
+  }
+  return *config_;
+}
+
+config::DatabaseUrl Context::database_url() {
+  const auto& cfg = config();
+  const char* value = std::getenv(cfg.url_env.c_str());
+  if (!value || !*value) {
+    std::string where = cfg.env_path.empty() ? ".env" : cfg.env_path;
+    throw diag::Error("config.env-unset",
+                      "environment variable " + cfg.url_env + " is not set",
+                      diag::ExitCode::error,
+                      "set it in the shell or in " + where + ", e.g. " + cfg.url_env + "=" +
+                          (cfg.provider == schema::Dialect::postgresql
+                               ? "postgres://user:password@localhost:5432/app"
+                           : cfg.provider == schema::Dialect::mysql
+                               ? "mysql://user:password@localhost:3306/app"
+                           : cfg.provider == schema::Dialect::mongodb
+                               ? "mongodb://localhost:27017/app"
+                               : "sqlite://db/dev.db"));
+  }
+  auto url = config::parse_database_url(value);
+  if (url.dialect != cfg.provider) {
+    throw diag::Error("config.provider-mismatch",
+                      cfg.url_env + " is a " + std::string(schema::to_string(url.dialect)) +
+                          " URL but the configured provider is " +
+                          std::string(schema::to_string(cfg.provider)),
+                      diag::ExitCode::error,
+                      "change [database] provider in " + cfg.file.filename().string() +
+                          " or point " + cfg.url_env + " at a " +
+                          std::string(schema::to_string(cfg.provider)) + " database");
+  }
+  // SQLite paths in URLs are relative to the project (the directory of flash.toml), not to
+  // wherever the command happens to run.
+  if (url.dialect == schema::Dialect::sqlite && !url.is_memory()) {
+    fs::path p(url.database);
+    if (p.is_relative()) url.database = (cfg.root / p).lexically_normal().string();
+  }
+  return url;
+}
+
+bool Context::stdin_is_tty() const { return ::isatty(STDIN_FILENO) == 1; }
+bool Context::stdout_is_tty() const { return ::isatty(STDOUT_FILENO) == 1; }
+
+bool Context::color() const {
+  return stdout_is_tty() && !options.no_color && !options.json && !no_color_env();
+}
+
+bool Context::confirm(const std::string& question, const std::string& flag) {
+  if (options.force) return true;
+  if (!stdin_is_tty()) {
+    throw diag::Error("cli.confirm", question + " needs an answer, but there is no terminal to ask",
+                      diag::ExitCode::usage, "pass " + flag + " to answer yes without a prompt");
+  }
+  // The question goes to stderr so stdout stays clean for --json and pipes.
+  std::cerr << question << " [y/N] " << std::flush;
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  const std::string a = util::to_lower(util::trim(answer));
+  return a == "y" || a == "yes";
+}
+
+void Context::say(const std::string& line) {
+  if (options.json) return;
+  std::cout << line << '\n';
+}
+
+void Context::warn(const std::string& line) {
+  const bool c = ::isatty(STDERR_FILENO) == 1 && !options.no_color && !options.json && !no_color_env();
+  std::cerr << paint(c, "1;33", "warning") << ": " << line << '\n';
+}
+
+std::string Context::bold(const std::string& s) const { return paint(color(), "1", s); }
+std::string Context::green(const std::string& s) const { return paint(color(), "32", s); }
+std::string Context::yellow(const std::string& s) const { return paint(color(), "33", s); }
+std::string Context::red(const std::string& s) const { return paint(color(), "31", s); }
+
+// ---------------------------------------------------------------------------------------------
+// run()
+
+namespace {
+
+bool argv_has(int argc, char** argv, std::string_view flag) {
+  for (int i = 1; i < argc; ++i)
+    if (argv[i] == flag) return true;
+  return false;
+}
+
+// Prints diagnostics and returns the exit code: the first error's, else 1.
+int report(const diag::Diagnostics& diags, const Context& ctx) {
+  int code = static_cast<int>(diag::ExitCode::error);
+  const diag::Diagnostic* first = nullptr;
+  for (const auto& d : diags)
+    if (d.severity == diag::Severity::error && !first) first = &d;
+  if (!first && !diags.empty()) first = &diags.front();
+  if (first) code = static_cast<int>(first->exit_code);
+  if (code == 0) code = static_cast<int>(diag::ExitCode::error);
+
+  if (ctx.options.json) {
+    nlohmann::json out = {{"ok", false}};
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& d : diags) list.push_back(nlohmann::json::parse(diag::render_json(d)));
+    out["error"] = first ? nlohmann::json::parse(diag::render_json(*first)) : nlohmann::json(nullptr);
+    out["diagnostics"] = std::move(list);
+    std::cout << out.dump(2) << std::endl;
+  } else {
+    diag::RenderOptions ro;
+    ro.color = ::isatty(STDERR_FILENO) == 1 && !ctx.options.no_color && !no_color_env();
+    for (const auto& d : diags) std::cerr << diag::render_human(d, ro);
+    std::cerr << std::flush;
+  }
+  return code;
+}
+
+int report_one(diag::Diagnostic d, const Context& ctx) { return report({std::move(d)}, ctx); }
+
+diag::Diagnostic simple(std::string code, std::string message, diag::ExitCode exit,
+                        std::optional<std::string> hint = std::nullopt) {
+  diag::Diagnostic d;
+  d.code = std::move(code);
+  d.message = std::move(message);
+  d.exit_code = exit;
+  d.hint = std::move(hint);
+  return d;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  Context ctx;
+  CLI::App app{"Flash ORM: SQL schema files, safe migrations and typed query code for "
+               "PostgreSQL, MySQL/MariaDB and SQLite.",
+               "flash"};
+  app.set_version_flag("-v,--version", std::string("flash ") + FLASH_VERSION, "Print the version and exit");
+  app.set_help_flag("-h,--help", "Print this help (or a command's with `flash COMMAND --help`)");
+  // Subcommands inherit fallthrough from the app, so global options work after the command name.
+  app.fallthrough();
+  app.footer(
+      "Exit codes: 0 ok, 1 error, 2 usage, 3 check failed, 4 lock timeout, 5 conflict, "
+      "6 connection.");
+
+  auto& o = ctx.options;
+  app.add_option("-c,--config", o.config_file, "Config file (default flash.toml)");
+  app.add_option("--env", o.env, "Also load .env.NAME (before .env)")->type_name("NAME");
+  app.add_option("--db", o.db, "Use this [[databases]] entry of the config")->type_name("NAME");
+  app.add_flag("--json", o.json, "Machine-readable output: one JSON object on stdout");
+  app.add_flag("-f,--force,--yes", o.force, "Answer yes to confirmations; overwrite");
+  app.add_flag("--no-color", o.no_color, "Never colour the output (also NO_COLOR=1)");
+
+  for (const auto& spec : command_table()) {
+    CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
+    sub->fallthrough();
+    spec.setup(*sub, ctx);
+  }
+
+  if (argc <= 1) {
+    std::cout << app.help();
+    return 0;
+  }
+
+  try {
+    app.parse(argc, argv);
+    if (app.get_subcommands().empty()) {
+      // Only global options were given: nothing to do.
+      std::cout << app.help();
+      return 0;
+    }
+  } catch (const CLI::Success& e) {  // --help, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    ctx.options.json = ctx.options.json || argv_has(argc, argv, "--json");
+    std::string hint = "run `flash --help` for the commands and options";
+    for (auto* sub : app.get_subcommands())
+      hint = "run `flash " + sub->get_name() + " --help` for its options";
+    return report_one(simple("cli.usage", e.what(), diag::ExitCode::usage, hint), ctx);
+  } catch (const diag::Error& e) {
+    return report_one(e.diagnostic(), ctx);
+  } catch (const diag::Errors& e) {
+    return report(e.diagnostics(), ctx);
+  } catch (const driver::ConnectError& e) {
+    return report_one(simple("db.connect", e.what(), diag::ExitCode::connection,
+                             "check that the server is running and that the URL in the "
+                             "environment is right"),
+                      ctx);
+  } catch (const driver::DbError& e) {
+    std::string msg = e.what();
+    if (!e.sqlstate().empty()) msg += " (SQLSTATE " + e.sqlstate() + ")";
+    return report_one(simple("db.error", msg, diag::ExitCode::error), ctx);
+  } catch (const fs::filesystem_error& e) {
+    return report_one(simple("io.error", e.what(), diag::ExitCode::error), ctx);
+  } catch (const std::exception& e) {
+    return report_one(simple("internal", e.what(), diag::ExitCode::error,
+                             "this is a bug in flash; please report it with the command you ran"),
+                      ctx);
+  }
+
+  if (ctx.options.json) {
+    nlohmann::json out = {{"ok", ctx.exit_code == 0}};
+    for (auto& [k, v] : ctx.result().items()) out[k] = v;
+    std::cout << out.dump(2) << std::endl;
+  }
+  std::cout << std::flush;
+  return ctx.exit_code;
+}
+
+}  // namespace flash::cli

@@ -1,0 +1,60 @@
+// flash apply [--dry-run] [--accept-edit ID]... [--allow-out-of-order] [--accept-data-loss]
+//             [--no-backup] [--lock-timeout SECONDS] [--to ID]
+// Applies pending migrations under the migration lock after checking the history (checksums,
+// order) and the live data (conflicts). --dry-run prints exactly the statements the run executes.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands/commands.hpp"
+#include "cli/commands/migrate_common.hpp"
+
+namespace flash::cli {
+namespace {
+
+struct ApplyArgs {
+  migrate::ApplyOptions o;
+  double lock_timeout = 30;
+  std::string to;
+};
+
+void run_apply(ApplyArgs& a, Context& ctx) {
+  auto project = migrate_project(ctx);
+  a.o.lock_timeout = std::chrono::milliseconds(static_cast<long long>(a.lock_timeout * 1000));
+  if (!a.to.empty()) a.o.target = a.to;
+  auto conn = migrate_connect(ctx);
+  auto res = migrate::apply(*conn, project, a.o, migrate_output(ctx));
+  auto& j = ctx.result();
+  j["applied"] = res.applied;
+  j["dry_run"] = a.o.dry_run;
+  if (a.o.dry_run) j["statements"] = res.statements;
+  nlohmann::json ex = nlohmann::json::array();
+  for (const auto& e : res.exports) ex.push_back(e.string());
+  j["exports"] = ex;
+  if (a.o.dry_run) {
+    if (!ctx.options.json) std::cout << res.dry_run_sql;
+    return;
+  }
+  if (res.applied.empty()) ctx.say("Nothing to apply: the database is up to date");
+  else ctx.say(ctx.green("Applied " + std::to_string(res.applied.size()) + " migration(s)"));
+}
+
+}  // namespace
+
+void setup_apply(CLI::App& sub, Context& ctx) {
+  auto a = std::make_shared<ApplyArgs>();
+  sub.add_flag("--dry-run", a->o.dry_run, "Print the SQL the run would execute; change nothing");
+  sub.add_option("--accept-edit", a->o.accept_edit,
+                 "Accept an applied migration whose file changed (re-records its checksum)")
+      ->type_name("ID");
+  sub.add_flag("--allow-out-of-order", a->o.allow_out_of_order,
+               "Apply migrations older than the newest applied one");
+  sub.add_flag("--accept-data-loss", a->o.accept_data_loss,
+               "Run migrations that drop data (affected tables are exported first)");
+  sub.add_flag("--no-backup", a->o.no_backup, "Do not export tables before destructive steps");
+  sub.add_option("--lock-timeout", a->lock_timeout, "Seconds to wait for the migration lock (default 30)")
+      ->type_name("SECONDS");
+  sub.add_option("--to", a->to, "Apply only up to and including this migration")->type_name("ID");
+  sub.callback([a, &ctx] { run_apply(*a, ctx); });
+}
+
+}  // namespace flash::cli

@@ -1,0 +1,17 @@
+#pragma once
+// Setup functions of the commands in the table (table.cpp). Each adds its subcommand's options
+// and sets the callback that runs the command with the shared Context. One line per command.
+#include "cli/app.hpp"
+
+namespace flash::cli {
+
+void setup_init(CLI::App& sub, Context& ctx);    // init.cpp
+void setup_schema(CLI::App& sub, Context& ctx);  // schema.cpp
+void setup_migrate(CLI::App& sub, Context& ctx);  // migrate.cpp
+void setup_apply(CLI::App& sub, Context& ctx);    // apply.cpp
+void setup_down(CLI::App& sub, Context& ctx);     // down.cpp
+void setup_status(CLI::App& sub, Context& ctx);   // status.cpp
+void setup_reset(CLI::App& sub, Context& ctx);    // reset.cpp
+void setup_raw(CLI::App& sub, Context& ctx);      // raw.cpp
+
+}  // namespace flash::cli

@@ -1,0 +1,19 @@
+#pragma once
+// Shared glue of the migration commands (migrate, apply, down, status, reset): the engine's
+// Project from the config, its Output from the CLI context, the connection, and the common
+// --lock-timeout / --no-backup options.
+#include <memory>
+
+#include "cli/app.hpp"
+#include "flash/driver/connection.hpp"
+#include "flash/migrate/engine.hpp"
+
+namespace flash::cli {
+
+migrate::Project migrate_project(Context& ctx);
+// say/warn go through the context; confirm is set only when a terminal can answer (or, with
+// `always_confirm`, always — Context::confirm then fails naming the flag without a terminal).
+migrate::Output migrate_output(Context& ctx, bool always_confirm = false);
+std::unique_ptr<driver::SqlConnection> migrate_connect(Context& ctx);
+
+}  // namespace flash::cli

@@ -1,0 +1,25 @@
+// The explicit command table: the order here is the order in `flash --help`. Only commands that
+// work are listed. To add one: declare its setup function in commands.hpp, add one line here.
+#include <CLI/CLI.hpp>
+
+#include "cli/app.hpp"
+#include "cli/commands/commands.hpp"
+
+namespace flash::cli {
+
+const std::vector<CommandSpec>& command_table() {
+  static const std::vector<CommandSpec> table = {
+      {"init", "Create flash.toml, a sample schema, queries and the migrations folder", setup_init},
+      {"schema", "Parse the schema files and print the normalised DDL (or JSON with --json)",
+       setup_schema},
+      {"migrate", "Diff the schema files against the migrations and write a new migration", setup_migrate},
+      {"apply", "Apply pending migrations (checks history, locks, detects data conflicts)", setup_apply},
+      {"down", "Roll back applied migrations, newest first", setup_down},
+      {"status", "List migrations (applied, pending, failed, modified) and schema drift", setup_status},
+      {"reset", "Drop every table Flash manages and the migration history (exports first)", setup_reset},
+      {"raw", "Run SQL statements and print the results", setup_raw},
+  };
+  return table;
+}
+
+}  // namespace flash::cli

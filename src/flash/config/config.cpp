@@ -1,0 +1,391 @@
+// flash.toml loading. Every key is checked against the known set so typos are reported (with a
+// did-you-mean) instead of silently ignored; positions come from toml++'s source regions. All
+// problems of the file are collected and thrown together as diag::Errors.
+#include "flash/config/config.hpp"
+
+#include <algorithm>
+#include <set>
+#include <toml++/toml.h>
+
+#include "flash/util/text.hpp"
+
+namespace flash::config {
+namespace fs = std::filesystem;
+
+namespace {
+
+using schema::Dialect;
+
+std::string_view type_name(toml::node_type t) {
+  switch (t) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    default: return "nothing";
+  }
+}
+
+// Same spellings as schema::dialect_from_string; kept here so flash_config needs only the
+// Dialect enum from the schema stage, not its library.
+std::optional<Dialect> provider_from_string(std::string_view s) {
+  const std::string v = util::to_lower(s);
+  if (v == "postgresql" || v == "postgres" || v == "pg") return Dialect::postgresql;
+  if (v == "mysql" || v == "mariadb") return Dialect::mysql;
+  if (v == "sqlite" || v == "sqlite3") return Dialect::sqlite;
+  if (v == "mongodb" || v == "mongo") return Dialect::mongodb;
+  return std::nullopt;
+}
+
+const std::vector<std::string> kTopKeys = {"version",     "schema_dir",      "schema_path",
+                                           "queries",     "migrations_path", "export_path",
+                                           "env_path",    "database",        "gen",
+                                           "databases"};
+const std::vector<std::string> kDatabaseKeys = {"provider", "url_env"};
+const std::vector<std::string> kGenLanguages = {"go", "js", "python"};
+const std::vector<std::string> kDatabasesKeys = {"name",       "provider",    "url_env",
+                                                 "default",    "schema_dir",  "schema_path",
+                                                 "queries",    "migrations_path", "export_path"};
+
+class Loader {
+ public:
+  Loader(std::string display, std::string text) : file_(std::move(display)), text_(std::move(text)) {}
+
+  diag::Diagnostics diags;
+
+  diag::Diagnostic located(std::string code, std::string message, const toml::source_region& r,
+                           int length = 1) const {
+    diag::Diagnostic d;
+    d.code = std::move(code);
+    d.message = std::move(message);
+    d.location.file = file_;
+    d.location.line = static_cast<int>(r.begin.line);
+    d.location.column = static_cast<int>(r.begin.column);
+    d.location.length = std::max(1, length);
+    if (d.location.line > 0) d.source_line = std::string(util::line_at(text_, d.location.line));
+    return d;
+  }
+
+  static int value_length(const toml::node& n) {
+    const auto& r = n.source();
+    if (r.end.line == r.begin.line && r.end.column > r.begin.column)
+      return static_cast<int>(r.end.column - r.begin.column);
+    return 1;
+  }
+
+  void unknown_key(const toml::key& k, const std::vector<std::string>& valid, const std::string& where) {
+    auto d = located("config.unknown-key",
+                     "unknown key `" + std::string(k.str()) + "`" + (where.empty() ? "" : " in " + where),
+                     k.source(), static_cast<int>(k.str().size()));
+    d.hint = diag::did_you_mean(k.str(), valid);
+    if (!d.hint) d.hint = "valid keys here: " + util::join(valid, ", ");
+    diags.push_back(std::move(d));
+  }
+
+  void wrong_type(const std::string& what, const toml::node& v, std::string_view expected) {
+    auto d = located("config.type",
+                     "`" + what + "` must be " + std::string(expected) + ", found " +
+                         std::string(type_name(v.type())),
+                     v.source(), value_length(v));
+    if (expected == "a string") d.hint = what.substr(what.rfind('.') + 1) + " = \"...\"";
+    else if (expected == "a boolean") d.hint = "use true or false";
+    diags.push_back(std::move(d));
+  }
+
+  std::optional<std::string> string_value(const std::string& what, const toml::node& v) {
+    if (const auto* s = v.as_string()) return s->get();
+    wrong_type(what, v, "a string");
+    return std::nullopt;
+  }
+  std::optional<bool> bool_value(const std::string& what, const toml::node& v) {
+    if (const auto* b = v.as_boolean()) return b->get();
+    wrong_type(what, v, "a boolean");
+    return std::nullopt;
+  }
+  std::optional<Dialect> provider_value(const std::string& what, const toml::node& v) {
+    auto s = string_value(what, v);
+    if (!s) return std::nullopt;
+    if (auto d = provider_from_string(*s)) return d;
+    auto d = located("config.provider", "invalid provider `" + *s + "`", v.source(), value_length(v));
+    d.hint = diag::did_you_mean(util::to_lower(*s), {"postgresql", "postgres", "mysql", "mariadb",
+                                                     "sqlite", "mongodb"});
+    if (d.hint) *d.hint += " (valid providers: postgresql, mysql, sqlite, mongodb)";
+    else d.hint = "valid providers: postgresql, mysql, sqlite, mongodb";
+    diags.push_back(std::move(d));
+    return std::nullopt;
+  }
+
+  void top(const toml::table& t, Config& cfg) {
+    std::optional<std::string> schema_dir, schema_path;
+    for (auto&& [k, v] : t) {
+      const std::string key(k.str());
+      if (key == "version") {
+        if (const auto* s = v.as_string()) cfg.version = s->get();
+        else if (const auto* i = v.as_integer()) cfg.version = std::to_string(i->get());
+        else wrong_type(key, v, "a string");
+      } else if (key == "schema_dir") {
+        schema_dir = string_value(key, v);
+      } else if (key == "schema_path") {
+        schema_path = string_value(key, v);
+      } else if (key == "queries") {
+        if (auto s = string_value(key, v)) cfg.queries = *s;
+      } else if (key == "migrations_path") {
+        if (auto s = string_value(key, v)) cfg.migrations_path = *s;
+      } else if (key == "export_path") {
+        if (auto s = string_value(key, v)) cfg.export_path = *s;
+      } else if (key == "env_path") {
+        if (auto s = string_value(key, v)) cfg.env_path = *s;
+      } else if (key == "database") {
+        if (const auto* tbl = v.as_table()) database(*tbl, cfg);
+        else wrong_type(key, v, "a table ([database])");
+      } else if (key == "gen") {
+        if (const auto* tbl = v.as_table()) gen(*tbl, cfg);
+        else wrong_type(key, v, "a table ([gen.go], [gen.js], [gen.python])");
+      } else if (key == "databases") {
+        if (const auto* arr = v.as_array()) databases(*arr, cfg);
+        else wrong_type(key, v, "an array of tables ([[databases]])");
+      } else {
+        unknown_key(k, kTopKeys, "");
+      }
+    }
+    // schema_path is the original tool's name; schema_dir wins when both are present.
+    if (schema_dir) cfg.schema_dir = *schema_dir;
+    else if (schema_path) cfg.schema_dir = *schema_path;
+  }
+
+  void database(const toml::table& t, Config& cfg) {
+    for (auto&& [k, v] : t) {
+      const std::string key(k.str());
+      if (key == "provider") {
+        if (auto d = provider_value("database.provider", v)) cfg.provider = *d;
+      } else if (key == "url_env") {
+        if (auto s = string_value("database.url_env", v)) cfg.url_env = *s;
+      } else {
+        unknown_key(k, kDatabaseKeys, "[database]");
+      }
+    }
+  }
+
+  void gen(const toml::table& t, Config& cfg) {
+    for (auto&& [k, v] : t) {
+      const std::string lang(k.str());
+      if (std::find(kGenLanguages.begin(), kGenLanguages.end(), lang) == kGenLanguages.end()) {
+        auto d = located("config.unknown-key", "unknown generator `gen." + lang + "`", k.source(),
+                         static_cast<int>(lang.size()));
+        d.hint = diag::did_you_mean(lang, kGenLanguages);
+        if (!d.hint) d.hint = "generators: gen.go, gen.js, gen.python";
+        diags.push_back(std::move(d));
+        continue;
+      }
+      const auto* tbl = v.as_table();
+      if (!tbl) {
+        wrong_type("gen." + lang, v, "a table");
+        continue;
+      }
+      GenTarget g;
+      g.language = lang;
+      for (auto&& [gk, gv] : *tbl) {
+        const std::string key(gk.str());
+        const std::string what = "gen." + lang + "." + key;
+        if (key == "enabled") {
+          if (auto b = bool_value(what, gv)) g.enabled = *b;
+        } else if (key == "out") {
+          if (auto s = string_value(what, gv)) g.out = *s;
+        } else if (key == "driver") {
+          if (auto s = string_value(what, gv)) g.driver = *s;
+        } else if (key == "async") {
+          if (auto b = bool_value(what, gv)) g.async = *b;
+        } else if (const auto* s = gv.as_string()) {
+          g.settings[key] = s->get();
+        } else if (const auto* b = gv.as_boolean()) {
+          g.settings[key] = b->get();
+        } else if (const auto* i = gv.as_integer()) {
+          g.settings[key] = i->get();
+        } else {
+          wrong_type(what, gv, "a string, integer or boolean");
+        }
+      }
+      cfg.gen.push_back(std::move(g));
+    }
+  }
+
+  void databases(const toml::array& arr, Config& cfg) {
+    const toml::node* default_seen = nullptr;
+    for (const auto& el : arr) {
+      const auto* t = el.as_table();
+      if (!t) {
+        wrong_type("databases", el, "a table ([[databases]])");
+        continue;
+      }
+      DatabaseEntry e;
+      bool has_name = false;
+      std::optional<std::string> schema_dir, schema_path;
+      for (auto&& [k, v] : *t) {
+        const std::string key(k.str());
+        const std::string what = "databases." + key;
+        if (key == "name") {
+          if (auto s = string_value(what, v)) {
+            has_name = true;
+            e.name = *s;
+            const bool dup = std::any_of(cfg.databases.begin(), cfg.databases.end(),
+                                         [&](const DatabaseEntry& o) { return o.name == e.name; });
+            if (dup || e.name.empty()) {
+              auto d = located("config.duplicate",
+                               e.name.empty() ? std::string("database name is empty")
+                                              : "duplicate database name `" + e.name + "`",
+                               v.source(), value_length(v));
+              d.hint = "every [[databases]] entry needs its own name";
+              diags.push_back(std::move(d));
+            }
+          }
+        } else if (key == "provider") {
+          if (auto d = provider_value(what, v)) e.provider = *d;
+          provider_given_.insert(cfg.databases.size());
+        } else if (key == "url_env") {
+          if (auto s = string_value(what, v)) e.url_env = *s;
+          url_env_given_.insert(cfg.databases.size());
+        } else if (key == "default") {
+          if (auto b = bool_value(what, v)) {
+            e.is_default = *b;
+            if (*b && default_seen) {
+              auto d = located("config.duplicate", "more than one database has `default = true`",
+                               v.source(), value_length(v));
+              d.hint = "mark a single [[databases]] entry as the default";
+              diags.push_back(std::move(d));
+            }
+            if (*b) default_seen = &v;
+          }
+        } else if (key == "schema_dir") {
+          schema_dir = string_value(what, v);
+        } else if (key == "schema_path") {
+          schema_path = string_value(what, v);
+        } else if (key == "queries") {
+          if (auto s = string_value(what, v)) e.queries = *s;
+        } else if (key == "migrations_path") {
+          if (auto s = string_value(what, v)) e.migrations_path = *s;
+        } else if (key == "export_path") {
+          if (auto s = string_value(what, v)) e.export_path = *s;
+        } else {
+          unknown_key(k, kDatabasesKeys, "[[databases]]");
+        }
+      }
+      if (schema_dir) e.schema_dir = *schema_dir;
+      else if (schema_path) e.schema_dir = *schema_path;
+      if (!has_name) {
+        auto d = located("config.missing-key", "[[databases]] entry has no `name`", t->source());
+        d.hint = "add name = \"primary\" (the name --db selects)";
+        diags.push_back(std::move(d));
+      }
+      cfg.databases.push_back(std::move(e));
+    }
+  }
+
+  // Entries without their own provider/url_env inherit the top-level [database] values.
+  void inherit(Config& cfg) const {
+    for (std::size_t i = 0; i < cfg.databases.size(); ++i) {
+      if (!provider_given_.count(i)) cfg.databases[i].provider = cfg.provider;
+      if (!url_env_given_.count(i)) cfg.databases[i].url_env = cfg.url_env;
+    }
+  }
+
+  const std::string& file() const { return file_; }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string file_;
+  std::string text_;
+  std::set<std::size_t> provider_given_, url_env_given_;
+};
+
+void select_database(Config& cfg, const std::optional<std::string>& wanted, const std::string& file) {
+  if (cfg.databases.empty()) {
+    if (wanted) {
+      diag::Diagnostic d;
+      d.code = "config.unknown-database";
+      d.message = "--db " + *wanted + " given but " + file + " has no [[databases]] entries";
+      d.location.file = file;
+      d.hint = "add a [[databases]] table with name = \"" + *wanted + "\"";
+      throw diag::Error(std::move(d));
+    }
+    return;
+  }
+  const DatabaseEntry* chosen = nullptr;
+  if (wanted) {
+    for (const auto& e : cfg.databases)
+      if (e.name == *wanted) chosen = &e;
+    if (!chosen) {
+      std::vector<std::string> names;
+      for (const auto& e : cfg.databases) names.push_back(e.name);
+      diag::Diagnostic d;
+      d.code = "config.unknown-database";
+      d.message = "no [[databases]] entry named `" + *wanted + "` in " + file;
+      d.location.file = file;
+      d.hint = diag::did_you_mean(*wanted, names);
+      if (!d.hint) d.hint = "defined databases: " + util::join(names, ", ");
+      throw diag::Error(std::move(d));
+    }
+  } else {
+    for (const auto& e : cfg.databases)
+      if (e.is_default) chosen = &e;
+    if (!chosen) chosen = &cfg.databases.front();
+  }
+  cfg.selected_database = chosen->name;
+  cfg.provider = chosen->provider;
+  cfg.url_env = chosen->url_env;
+  if (!chosen->schema_dir.empty()) cfg.schema_dir = chosen->schema_dir;
+  if (!chosen->queries.empty()) cfg.queries = chosen->queries;
+  if (!chosen->migrations_path.empty()) cfg.migrations_path = chosen->migrations_path;
+  if (!chosen->export_path.empty()) cfg.export_path = chosen->export_path;
+}
+
+}  // namespace
+
+Config load_config(const LoadOptions& opts) {
+  const std::string display = opts.config_file.string();
+  std::error_code ec;
+  if (!fs::is_regular_file(opts.config_file, ec)) {
+    diag::Diagnostic d;
+    d.code = "config.not-found";
+    d.message = fs::exists(opts.config_file, ec) ? "`" + display + "` is not a file"
+                                                 : "config file `" + display + "` not found";
+    d.hint = "run `flash init` to create one, or pass --config FILE";
+    throw diag::Error(std::move(d));
+  }
+
+  Loader loader(display, util::read_file(opts.config_file));
+  Config cfg;
+  cfg.file = fs::absolute(opts.config_file).lexically_normal();
+  cfg.root = cfg.file.parent_path();
+
+  toml::table table;
+  try {
+    table = toml::parse(loader.text(), display);
+  } catch (const toml::parse_error& e) {
+    auto d = loader.located("config.syntax", std::string(e.description()), e.source());
+    d.hint = "see https://toml.io for the TOML syntax";
+    throw diag::Errors({std::move(d)});
+  }
+
+  loader.top(table, cfg);
+  loader.inherit(cfg);
+  if (diag::has_errors(loader.diags)) {
+    // toml++ tables iterate in key order; report in document order instead.
+    std::stable_sort(loader.diags.begin(), loader.diags.end(),
+                     [](const diag::Diagnostic& a, const diag::Diagnostic& b) {
+                       return std::pair(a.location.line, a.location.column) <
+                              std::pair(b.location.line, b.location.column);
+                     });
+    throw diag::Errors(std::move(loader.diags));
+  }
+
+  select_database(cfg, opts.database, display);
+  load_env_files(cfg, opts.env_name);
+  return cfg;
+}
+
+}  // namespace flash::config

@@ -1,0 +1,651 @@
+// MySQL/MariaDB driver on MariaDB Connector/C. Statements without parameters use the text
+// protocol (which accepts every statement, including scripts and ones the server cannot prepare);
+// statements with parameters are server-side prepared with typed binds (binary protocol). Both
+// paths map result columns to Values by field type, so a column reads the same either way.
+#include "flash/driver/mysql/connection.hpp"
+
+#include <errmsg.h>
+#include <mysql.h>
+
+#include <cctype>
+#include <charconv>
+#include <cstring>
+#include <limits>
+#include <mutex>
+
+namespace flash::driver::mysql {
+namespace {
+
+// The URL for messages: redacted() of the text as given, or (for a DatabaseUrl built in code,
+// which has no original text) a description from the fields, never with the password.
+std::string where(const config::DatabaseUrl& url) {
+  std::string r = url.redacted();
+  if (!r.empty()) return r;
+  std::string s = std::string("mysql") + "://";
+  if (!url.user.empty()) s += url.user + "@";
+  s += url.host.empty() ? "localhost" : url.host;
+  if (url.port) s += ":" + std::to_string(*url.port);
+  if (!url.database.empty()) s += "/" + url.database;
+  return s;
+}
+
+constexpr unsigned kBinaryCharset = 63;  // the "binary" character set: BLOB/VARBINARY/BINARY
+
+bool connection_lost(unsigned err) {
+  return err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST || err == CR_CONNECTION_ERROR ||
+         err == CR_CONN_HOST_ERROR || err == CR_SERVER_LOST_EXTENDED ||
+         err == 1053 /* ER_SERVER_SHUTDOWN */ || err == 1927 /* ER_CONNECTION_KILLED */;
+}
+
+// The first keyword of a statement, upper-cased, after comments and opening parentheses.
+std::string leading_keyword(std::string_view sql) {
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (std::isspace(static_cast<unsigned char>(c)) || c == '(') {
+      ++i;
+    } else if (c == '#' || (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-')) {
+      while (i < sql.size() && sql[i] != '\n') ++i;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      const std::size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+    } else {
+      break;
+    }
+  }
+  std::string kw;
+  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
+    kw += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
+  return kw;
+}
+
+bool is_dml(std::string_view sql) {
+  const std::string kw = leading_keyword(sql);
+  return kw == "INSERT" || kw == "UPDATE" || kw == "DELETE" || kw == "REPLACE";
+}
+
+enum class Kind { integer, unsigned_integer, floating, boolean, bits, blob, text };
+
+Kind kind_of(const MYSQL_FIELD& f) {
+  switch (f.type) {
+    case MYSQL_TYPE_TINY:
+    case MYSQL_TYPE_SHORT:
+    case MYSQL_TYPE_LONG:
+    case MYSQL_TYPE_INT24:
+    case MYSQL_TYPE_YEAR:
+      return Kind::integer;
+    case MYSQL_TYPE_LONGLONG:
+      return (f.flags & UNSIGNED_FLAG) ? Kind::unsigned_integer : Kind::integer;
+    case MYSQL_TYPE_FLOAT:
+    case MYSQL_TYPE_DOUBLE:
+      return Kind::floating;
+    case MYSQL_TYPE_BIT:
+      return f.length == 1 ? Kind::boolean : Kind::bits;
+    case MYSQL_TYPE_GEOMETRY:
+      return Kind::blob;
+    case MYSQL_TYPE_TINY_BLOB:
+    case MYSQL_TYPE_MEDIUM_BLOB:
+    case MYSQL_TYPE_LONG_BLOB:
+    case MYSQL_TYPE_BLOB:
+    case MYSQL_TYPE_VAR_STRING:
+    case MYSQL_TYPE_STRING:
+    case MYSQL_TYPE_VARCHAR:
+      if ((f.flags & (ENUM_FLAG | SET_FLAG)) == 0 && f.charsetnr == kBinaryCharset) return Kind::blob;
+      return Kind::text;
+    default:  // DECIMAL, dates and times, JSON, ENUM, SET: text in MySQL's format
+      return Kind::text;
+  }
+}
+
+std::string type_name(const MYSQL_FIELD& f) {
+  const bool binary = f.charsetnr == kBinaryCharset;
+  const bool is_unsigned = (f.flags & UNSIGNED_FLAG) != 0;
+  auto num = [&](const char* n) { return std::string(n) + (is_unsigned ? " UNSIGNED" : ""); };
+  auto lob = [&](const char* prefix) {
+    return std::string(prefix) + (binary ? "BLOB" : "TEXT");
+  };
+  switch (f.type) {
+    case MYSQL_TYPE_TINY: return num("TINYINT");
+    case MYSQL_TYPE_SHORT: return num("SMALLINT");
+    case MYSQL_TYPE_INT24: return num("MEDIUMINT");
+    case MYSQL_TYPE_LONG: return num("INT");
+    case MYSQL_TYPE_LONGLONG: return num("BIGINT");
+    case MYSQL_TYPE_FLOAT: return num("FLOAT");
+    case MYSQL_TYPE_DOUBLE: return num("DOUBLE");
+    case MYSQL_TYPE_DECIMAL:
+    case MYSQL_TYPE_NEWDECIMAL: return num("DECIMAL");
+    case MYSQL_TYPE_YEAR: return "YEAR";
+    case MYSQL_TYPE_BIT: return "BIT";
+    case MYSQL_TYPE_NULL: return "NULL";
+    case MYSQL_TYPE_DATE:
+    case MYSQL_TYPE_NEWDATE: return "DATE";
+    case MYSQL_TYPE_TIME:
+    case MYSQL_TYPE_TIME2: return "TIME";
+    case MYSQL_TYPE_DATETIME:
+    case MYSQL_TYPE_DATETIME2: return "DATETIME";
+    case MYSQL_TYPE_TIMESTAMP:
+    case MYSQL_TYPE_TIMESTAMP2: return "TIMESTAMP";
+    case MYSQL_TYPE_JSON: return "JSON";
+    case MYSQL_TYPE_ENUM: return "ENUM";
+    case MYSQL_TYPE_SET: return "SET";
+    case MYSQL_TYPE_GEOMETRY: return "GEOMETRY";
+    case MYSQL_TYPE_TINY_BLOB: return lob("TINY");
+    case MYSQL_TYPE_MEDIUM_BLOB: return lob("MEDIUM");
+    case MYSQL_TYPE_LONG_BLOB: return lob("LONG");
+    case MYSQL_TYPE_BLOB: {
+      // The protocol reports every *BLOB/*TEXT as BLOB; the maximum length tells them apart. It
+      // is given in bytes, so divide by the character set's widest character first.
+      unsigned long chars = f.length;
+      if (const MARIADB_CHARSET_INFO* cs = mariadb_get_charset_by_nr(f.charsetnr);
+          cs != nullptr && cs->char_maxlen > 1)
+        chars /= cs->char_maxlen;
+      if (chars <= 255) return lob("TINY");
+      if (chars <= 65535) return lob("");
+      if (chars <= 16777215) return lob("MEDIUM");
+      return lob("LONG");
+    }
+    case MYSQL_TYPE_VARCHAR:
+    case MYSQL_TYPE_VAR_STRING:
+      if (f.flags & ENUM_FLAG) return "ENUM";
+      if (f.flags & SET_FLAG) return "SET";
+      return binary ? "VARBINARY" : "VARCHAR";
+    case MYSQL_TYPE_STRING:
+      if (f.flags & ENUM_FLAG) return "ENUM";
+      if (f.flags & SET_FLAG) return "SET";
+      return binary ? "BINARY" : "CHAR";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+std::vector<ColumnInfo> columns_of(const MYSQL_FIELD* fields, unsigned n) {
+  std::vector<ColumnInfo> cols;
+  cols.reserve(n);
+  for (unsigned i = 0; i < n; ++i) cols.push_back({fields[i].name ? fields[i].name : "", type_name(fields[i])});
+  return cols;
+}
+
+std::int64_t bits_value(const char* data, unsigned long len) {
+  std::uint64_t v = 0;
+  for (unsigned long i = 0; i < len; ++i) v = (v << 8) | static_cast<unsigned char>(data[i]);
+  return static_cast<std::int64_t>(v);
+}
+
+// A value from its text form (text protocol) or raw bytes (BIT, BLOB).
+Value from_text(const char* data, unsigned long len, Kind kind) {
+  if (data == nullptr) return Null{};
+  switch (kind) {
+    case Kind::integer: {
+      std::int64_t v = 0;
+      const auto res = std::from_chars(data, data + len, v);
+      if (res.ec == std::errc() && res.ptr == data + len) return v;
+      break;
+    }
+    case Kind::unsigned_integer: {
+      std::uint64_t v = 0;
+      const auto res = std::from_chars(data, data + len, v);
+      if (res.ec == std::errc() && res.ptr == data + len &&
+          v <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        return static_cast<std::int64_t>(v);
+      break;  // beyond int64: exact as text
+    }
+    case Kind::floating: {
+      double v = 0;
+      const auto res = std::from_chars(data, data + len, v);
+      if (res.ec == std::errc() && res.ptr == data + len) return v;
+      break;
+    }
+    case Kind::boolean:
+      return bits_value(data, len) != 0;
+    case Kind::bits:
+      return bits_value(data, len);
+    case Kind::blob:
+      return Blob{std::string(data, len)};
+    case Kind::text:
+      break;
+  }
+  return std::string(data, len);
+}
+
+void library_init() {
+  // mysql_init() initialises the library implicitly, but not thread-safely.
+  static std::once_flag once;
+  std::call_once(once, [] { mysql_library_init(0, nullptr, nullptr); });
+}
+
+class MyConnection;
+
+// One result column of a prepared statement and the buffers it is fetched into.
+struct ResultColumn {
+  Kind kind = Kind::text;
+  std::int64_t i = 0;
+  double d = 0;
+  std::string buf;  // text and blob; grown on demand with mysql_stmt_fetch_column
+  unsigned long length = 0;
+  my_bool is_null = 0;
+  my_bool error = 0;
+};
+
+// Fetches rows of an executed prepared statement (unbuffered: rows come off the wire as read).
+class StmtReader {
+ public:
+  StmtReader(MYSQL_STMT* stmt, MYSQL_RES* meta) : stmt_(stmt) {
+    const unsigned n = mysql_num_fields(meta);
+    MYSQL_FIELD* fields = mysql_fetch_fields(meta);
+    columns = columns_of(fields, n);
+    cols_.resize(n);
+    binds_.resize(n);
+    for (unsigned c = 0; c < n; ++c) {
+      ResultColumn& rc = cols_[c];
+      MYSQL_BIND& b = binds_[c];
+      std::memset(&b, 0, sizeof b);
+      rc.kind = kind_of(fields[c]);
+      b.is_null = &rc.is_null;
+      b.length = &rc.length;
+      b.error = &rc.error;
+      switch (rc.kind) {
+        case Kind::integer:
+        case Kind::unsigned_integer:
+          b.buffer_type = MYSQL_TYPE_LONGLONG;
+          b.buffer = &rc.i;
+          b.is_unsigned = rc.kind == Kind::unsigned_integer;
+          break;
+        case Kind::floating:
+          b.buffer_type = MYSQL_TYPE_DOUBLE;
+          b.buffer = &rc.d;
+          break;
+        default:
+          // Strings, blobs, BIT bytes, and DECIMAL/temporal values converted to text by the
+          // library.
+          rc.buf.resize(256);
+          b.buffer_type = rc.kind == Kind::text ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
+          b.buffer = rc.buf.data();
+          b.buffer_length = rc.buf.size();
+          break;
+      }
+    }
+    mysql_free_result(meta);
+    if (n > 0 && mysql_stmt_bind_result(stmt_, binds_.data())) ok_ = false;
+  }
+
+  bool bound() const { return ok_; }
+
+  // 1: row filled, 0: end, -1: error (see mysql_stmt_error).
+  int next(std::vector<Value>& row) {
+    const int rc = mysql_stmt_fetch(stmt_);
+    if (rc == MYSQL_NO_DATA) return 0;
+    if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) return -1;
+    row.clear();
+    row.reserve(cols_.size());
+    for (unsigned c = 0; c < cols_.size(); ++c) {
+      ResultColumn& col = cols_[c];
+      if (col.is_null) {
+        row.emplace_back(Null{});
+        continue;
+      }
+      switch (col.kind) {
+        case Kind::integer:
+          row.emplace_back(col.i);
+          break;
+        case Kind::unsigned_integer: {
+          const auto u = static_cast<std::uint64_t>(col.i);
+          if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+            row.emplace_back(col.i);
+          else
+            row.emplace_back(std::to_string(u));
+          break;
+        }
+        case Kind::floating:
+          row.emplace_back(col.d);
+          break;
+        default: {
+          if (col.length <= col.buf.size()) {
+            row.push_back(from_text(col.buf.data(), col.length, col.kind));
+            break;
+          }
+          // Longer than the bound buffer: fetch the whole value into a buffer of its size.
+          std::string full(col.length, '\0');
+          MYSQL_BIND b = binds_[c];
+          unsigned long len = 0;
+          b.buffer = full.data();
+          b.buffer_length = full.size();
+          b.length = &len;
+          if (mysql_stmt_fetch_column(stmt_, &b, c, 0)) return -1;
+          full.resize(std::min<unsigned long>(len, full.size()));
+          row.push_back(from_text(full.data(), full.size(), col.kind));
+          break;
+        }
+      }
+    }
+    return 1;
+  }
+
+  std::vector<ColumnInfo> columns;
+
+ private:
+  MYSQL_STMT* stmt_;
+  std::vector<ResultColumn> cols_;
+  std::vector<MYSQL_BIND> binds_;
+  bool ok_ = true;
+};
+
+// Parameter binds; `ints`/`doubles`/`flags` own the scalar values the binds point at.
+struct ParamBinds {
+  std::vector<MYSQL_BIND> binds;
+  std::vector<std::int64_t> ints;
+  std::vector<double> doubles;
+  std::vector<signed char> flags;
+  std::vector<unsigned long> lengths;
+
+  explicit ParamBinds(std::span<const Value> params)
+      : binds(params.size()), ints(params.size()), doubles(params.size()), flags(params.size()),
+        lengths(params.size()) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      MYSQL_BIND& b = binds[i];
+      std::memset(&b, 0, sizeof b);
+      const Value& v = params[i];
+      if (std::holds_alternative<Null>(v)) {
+        b.buffer_type = MYSQL_TYPE_NULL;
+      } else if (const auto* bo = std::get_if<bool>(&v)) {
+        flags[i] = *bo ? 1 : 0;
+        b.buffer_type = MYSQL_TYPE_TINY;
+        b.buffer = &flags[i];
+      } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
+        ints[i] = *n;
+        b.buffer_type = MYSQL_TYPE_LONGLONG;
+        b.buffer = &ints[i];
+      } else if (const auto* d = std::get_if<double>(&v)) {
+        doubles[i] = *d;
+        b.buffer_type = MYSQL_TYPE_DOUBLE;
+        b.buffer = &doubles[i];
+      } else if (const auto* s = std::get_if<std::string>(&v)) {
+        lengths[i] = s->size();
+        b.buffer_type = MYSQL_TYPE_STRING;
+        b.buffer = const_cast<char*>(s->data());
+        b.buffer_length = s->size();
+        b.length = &lengths[i];
+      } else if (const auto* blob = std::get_if<Blob>(&v)) {
+        lengths[i] = blob->bytes.size();
+        b.buffer_type = MYSQL_TYPE_BLOB;
+        b.buffer = const_cast<char*>(blob->bytes.data());
+        b.buffer_length = blob->bytes.size();
+        b.length = &lengths[i];
+      }
+    }
+  }
+};
+
+using StmtPtr = std::unique_ptr<MYSQL_STMT, decltype(&mysql_stmt_close)>;
+
+class MyConnection final : public SqlConnection {
+ public:
+  explicit MyConnection(MYSQL* m) : m_(m) {}
+  ~MyConnection() override { mysql_close(m_); }
+
+  schema::Dialect dialect() const override { return schema::Dialect::mysql; }
+  std::string server_version() override { return mysql_get_server_info(m_); }
+
+  void execute(std::string_view sql) override {
+    run_text(sql);
+    // A script yields one result per statement; each must be read before the next one runs,
+    // and an error in any of them surfaces here.
+    for (;;) {
+      if (MYSQL_RES* res = mysql_store_result(m_)) mysql_free_result(res);
+      else if (mysql_field_count(m_) != 0) fail(sql);
+      const int more = mysql_next_result(m_);
+      if (more < 0) break;
+      if (more > 0) fail(sql);
+    }
+  }
+
+  ResultSet query(std::string_view sql, std::span<const Value> params) override {
+    if (params.empty()) return query_text(sql);
+    StmtPtr stmt = run_prepared(sql, params);
+    ResultSet rs;
+    if (MYSQL_RES* meta = mysql_stmt_result_metadata(stmt.get())) {
+      StmtReader reader(stmt.get(), meta);
+      if (!reader.bound()) fail_stmt(stmt.get(), sql);
+      rs.columns = reader.columns;
+      std::vector<Value> row;
+      for (;;) {
+        const int r = reader.next(row);
+        if (r == 0) break;
+        if (r < 0) fail_stmt(stmt.get(), sql);
+        rs.rows.push_back(std::move(row));
+      }
+    }
+    if (is_dml(sql)) {
+      rs.affected_rows = static_cast<std::int64_t>(mysql_stmt_affected_rows(stmt.get()));
+      if (rs.affected_rows < 0) rs.affected_rows = static_cast<std::int64_t>(rs.rows.size());
+      if (const auto id = mysql_stmt_insert_id(stmt.get()); id != 0)
+        rs.last_insert_id = static_cast<std::int64_t>(id);
+    }
+    return rs;
+  }
+
+  std::unique_ptr<RowCursor> stream(std::string_view sql, std::span<const Value> params) override;
+
+  bool transactional_ddl() const override { return false; }
+  void begin() override { execute("START TRANSACTION"); }
+  void commit() override { execute("COMMIT"); }
+  void rollback() override { execute("ROLLBACK"); }
+
+  [[noreturn]] void fail(std::string_view sql) const {
+    const unsigned err = mysql_errno(m_);
+    throw DbError(err ? mysql_error(m_) : "unknown MySQL error", mysql_sqlstate(m_),
+                  static_cast<int>(err), std::string(sql), !connection_lost(err));
+  }
+
+  [[noreturn]] void fail_stmt(MYSQL_STMT* stmt, std::string_view sql) const {
+    const unsigned err = mysql_stmt_errno(stmt);
+    if (err == 0) fail(sql);
+    throw DbError(mysql_stmt_error(stmt), mysql_stmt_sqlstate(stmt), static_cast<int>(err),
+                  std::string(sql), !connection_lost(err));
+  }
+
+  MYSQL* handle() const { return m_; }
+
+  void run_text(std::string_view sql) {
+    if (mysql_real_query(m_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) fail(sql);
+  }
+
+  // Reads and discards the results of further statements of a script.
+  void drain_results(std::string_view sql) {
+    for (;;) {
+      const int more = mysql_next_result(m_);
+      if (more < 0) return;
+      if (more > 0) fail(sql);
+      if (MYSQL_RES* res = mysql_store_result(m_)) mysql_free_result(res);
+    }
+  }
+
+  // Prepares, binds and executes; the caller fetches the result set, if any.
+  StmtPtr run_prepared(std::string_view sql, std::span<const Value> params) {
+    StmtPtr stmt(mysql_stmt_init(m_), &mysql_stmt_close);
+    if (!stmt) fail(sql);
+    if (mysql_stmt_prepare(stmt.get(), sql.data(), static_cast<unsigned long>(sql.size())) != 0)
+      fail_stmt(stmt.get(), sql);
+    const unsigned long expected = mysql_stmt_param_count(stmt.get());
+    if (expected != params.size()) {
+      throw DbError("the statement has " + std::to_string(expected) + " parameter(s) but " +
+                        std::to_string(params.size()) + " value(s) were given",
+                    "07001", CR_PARAMS_NOT_BOUND, std::string(sql), true);
+    }
+    ParamBinds binds(params);
+    if (!params.empty() && mysql_stmt_bind_param(stmt.get(), binds.binds.data()))
+      fail_stmt(stmt.get(), sql);
+    if (mysql_stmt_execute(stmt.get()) != 0) fail_stmt(stmt.get(), sql);
+    return stmt;
+  }
+
+ private:
+  ResultSet query_text(std::string_view sql) {
+    run_text(sql);
+    ResultSet rs;
+    MYSQL_RES* res = mysql_store_result(m_);
+    if (res == nullptr && mysql_field_count(m_) != 0) fail(sql);
+    if (res != nullptr) {
+      const unsigned n = mysql_num_fields(res);
+      MYSQL_FIELD* fields = mysql_fetch_fields(res);
+      rs.columns = columns_of(fields, n);
+      std::vector<Kind> kinds(n);
+      for (unsigned c = 0; c < n; ++c) kinds[c] = kind_of(fields[c]);
+      rs.rows.reserve(mysql_num_rows(res));
+      while (MYSQL_ROW r = mysql_fetch_row(res)) {
+        const unsigned long* lengths = mysql_fetch_lengths(res);
+        std::vector<Value> row;
+        row.reserve(n);
+        for (unsigned c = 0; c < n; ++c) row.push_back(from_text(r[c], lengths[c], kinds[c]));
+        rs.rows.push_back(std::move(row));
+      }
+      mysql_free_result(res);
+    }
+    if (is_dml(sql)) {
+      rs.affected_rows = static_cast<std::int64_t>(mysql_affected_rows(m_));
+      if (const auto id = mysql_insert_id(m_); id != 0) rs.last_insert_id = static_cast<std::int64_t>(id);
+    }
+    drain_results(sql);
+    return rs;
+  }
+
+  MYSQL* m_;
+};
+
+// Text protocol, mysql_use_result: rows are read from the socket one at a time.
+class TextCursor final : public RowCursor {
+ public:
+  TextCursor(MyConnection& owner, MYSQL_RES* res, std::string sql)
+      : owner_(owner), res_(res), sql_(std::move(sql)) {
+    const unsigned n = mysql_num_fields(res_);
+    MYSQL_FIELD* fields = mysql_fetch_fields(res_);
+    columns_ = columns_of(fields, n);
+    for (unsigned c = 0; c < n; ++c) kinds_.push_back(kind_of(fields[c]));
+  }
+  ~TextCursor() override {
+    // mysql_free_result reads and discards the unread rows, keeping the connection in sync.
+    if (res_) mysql_free_result(res_);
+    if (!finished_) {
+      try {
+        owner_.drain_results(sql_);
+      } catch (...) {
+      }
+    }
+  }
+  const std::vector<ColumnInfo>& columns() const override { return columns_; }
+  bool next(std::vector<Value>& row) override {
+    if (!res_) return false;
+    MYSQL_ROW r = mysql_fetch_row(res_);
+    if (r == nullptr) {
+      const bool error = mysql_errno(owner_.handle()) != 0;
+      mysql_free_result(res_);
+      res_ = nullptr;
+      if (error) owner_.fail(sql_);
+      finished_ = true;
+      owner_.drain_results(sql_);
+      return false;
+    }
+    const unsigned long* lengths = mysql_fetch_lengths(res_);
+    row.clear();
+    row.reserve(kinds_.size());
+    for (std::size_t c = 0; c < kinds_.size(); ++c) row.push_back(from_text(r[c], lengths[c], kinds_[c]));
+    return true;
+  }
+
+ private:
+  MyConnection& owner_;
+  MYSQL_RES* res_;
+  std::string sql_;
+  std::vector<ColumnInfo> columns_;
+  std::vector<Kind> kinds_;
+  bool finished_ = false;
+};
+
+// Binary protocol: an executed prepared statement fetched without mysql_stmt_store_result.
+class StmtCursor final : public RowCursor {
+ public:
+  StmtCursor(MyConnection& owner, StmtPtr stmt, MYSQL_RES* meta, std::string sql)
+      : owner_(owner), stmt_(std::move(stmt)), reader_(stmt_.get(), meta), sql_(std::move(sql)) {
+    if (!reader_.bound()) owner_.fail_stmt(stmt_.get(), sql_);
+  }
+  const std::vector<ColumnInfo>& columns() const override { return reader_.columns; }
+  bool next(std::vector<Value>& row) override {
+    if (done_) return false;
+    const int r = reader_.next(row);
+    if (r > 0) return true;
+    done_ = true;
+    if (r < 0) owner_.fail_stmt(stmt_.get(), sql_);
+    return false;
+  }
+
+ private:
+  MyConnection& owner_;
+  StmtPtr stmt_;  // closing it discards unread rows
+  StmtReader reader_;
+  std::string sql_;
+  bool done_ = false;
+};
+
+// A statement without a result set, streamed: no rows.
+class EmptyCursor final : public RowCursor {
+ public:
+  const std::vector<ColumnInfo>& columns() const override { return columns_; }
+  bool next(std::vector<Value>&) override { return false; }
+
+ private:
+  std::vector<ColumnInfo> columns_;
+};
+
+std::unique_ptr<RowCursor> MyConnection::stream(std::string_view sql, std::span<const Value> params) {
+  if (params.empty()) {
+    run_text(sql);
+    MYSQL_RES* res = mysql_use_result(m_);
+    if (res == nullptr) {
+      if (mysql_field_count(m_) != 0) fail(sql);
+      drain_results(sql);
+      return std::make_unique<EmptyCursor>();
+    }
+    return std::make_unique<TextCursor>(*this, res, std::string(sql));
+  }
+  StmtPtr stmt = run_prepared(sql, params);
+  MYSQL_RES* meta = mysql_stmt_result_metadata(stmt.get());
+  if (meta == nullptr) return std::make_unique<EmptyCursor>();
+  return std::make_unique<StmtCursor>(*this, std::move(stmt), meta, std::string(sql));
+}
+
+}  // namespace
+
+std::unique_ptr<SqlConnection> connect(const config::DatabaseUrl& url) {
+  library_init();
+  MYSQL* m = mysql_init(nullptr);
+  if (m == nullptr) throw ConnectError("cannot connect to " + where(url) + ": out of memory");
+  mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  unsigned int timeout = 10;
+  if (auto it = url.params.find("connect_timeout"); it != url.params.end()) {
+    std::from_chars(it->second.data(), it->second.data() + it->second.size(), timeout);
+  }
+  mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  my_bool reconnect = 0;  // a silent reconnect would lose session state (transactions, locks)
+  mysql_options(m, MYSQL_OPT_RECONNECT, &reconnect);
+
+  std::string socket;
+  if (auto it = url.params.find("socket"); it != url.params.end()) socket = it->second;
+  const char* host = url.host.empty() ? nullptr : url.host.c_str();
+  // CLIENT_FOUND_ROWS: UPDATE reports matched rows, as PostgreSQL and SQLite do.
+  const unsigned long flags = CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS;
+  if (!mysql_real_connect(m, host, url.user.empty() ? nullptr : url.user.c_str(),
+                          url.password.empty() ? nullptr : url.password.c_str(),
+                          url.database.empty() ? nullptr : url.database.c_str(),
+                          static_cast<unsigned>(url.port.value_or(0)),
+                          socket.empty() ? nullptr : socket.c_str(), flags)) {
+    std::string msg = mysql_error(m);
+    mysql_close(m);
+    if (url.password.size() >= 6) {
+      for (std::size_t pos; (pos = msg.find(url.password)) != std::string::npos;)
+        msg.replace(pos, url.password.size(), "****");
+    }
+    throw ConnectError("cannot connect to " + where(url) + ": " + msg);
+  }
+  return std::make_unique<MyConnection>(m);
+}
+
+}  // namespace flash::driver::mysql

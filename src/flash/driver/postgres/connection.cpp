@@ -1,0 +1,467 @@
+// PostgreSQL driver on libpq. Parameters go as text with types left to the server to infer (so
+// "$1" works for any column type), except bytea, which is sent in binary so that zero bytes and
+// arbitrary bytes survive. Results come back in text format and are converted by type OID.
+#include "flash/driver/postgres/connection.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <set>
+#include <unordered_map>
+
+namespace flash::driver::postgres {
+namespace {
+
+// The URL for messages: redacted() of the text as given, or (for a DatabaseUrl built in code,
+// which has no original text) a description from the fields, never with the password.
+std::string where(const config::DatabaseUrl& url) {
+  std::string r = url.redacted();
+  if (!r.empty()) return r;
+  std::string s = std::string("postgres") + "://";
+  if (!url.user.empty()) s += url.user + "@";
+  s += url.host.empty() ? "localhost" : url.host;
+  if (url.port) s += ":" + std::to_string(*url.port);
+  if (!url.database.empty()) s += "/" + url.database;
+  return s;
+}
+
+// Built-in type OIDs (pg_type.dat); stable across server versions.
+constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26,
+              kFloat4 = 700, kFloat8 = 701;
+
+const std::unordered_map<Oid, std::string>& builtin_type_names() {
+  static const std::unordered_map<Oid, std::string> names{
+      {16, "bool"},        {17, "bytea"},        {18, "char"},         {19, "name"},
+      {20, "int8"},        {21, "int2"},         {23, "int4"},         {24, "regproc"},
+      {25, "text"},        {26, "oid"},          {114, "json"},        {142, "xml"},
+      {194, "pg_node_tree"}, {600, "point"},     {650, "cidr"},        {700, "float4"},
+      {701, "float8"},     {705, "unknown"},     {774, "macaddr8"},    {790, "money"},
+      {829, "macaddr"},    {869, "inet"},        {1000, "_bool"},      {1001, "_bytea"},
+      {1003, "_name"},     {1005, "_int2"},      {1007, "_int4"},      {1009, "_text"},
+      {1014, "_bpchar"},   {1015, "_varchar"},   {1016, "_int8"},      {1021, "_float4"},
+      {1022, "_float8"},   {1028, "_oid"},       {1042, "bpchar"},     {1043, "varchar"},
+      {1082, "date"},      {1083, "time"},       {1114, "timestamp"},  {1115, "_timestamp"},
+      {1182, "_date"},     {1184, "timestamptz"}, {1185, "_timestamptz"}, {1186, "interval"},
+      {1231, "_numeric"},  {1266, "timetz"},     {1560, "bit"},        {1562, "varbit"},
+      {1700, "numeric"},   {2205, "regclass"},   {2206, "regtype"},    {2249, "record"},
+      {2278, "void"},      {2950, "uuid"},       {2951, "_uuid"},      {3220, "pg_lsn"},
+      {3614, "tsvector"},  {3615, "tsquery"},    {3802, "jsonb"},      {3807, "_jsonb"},
+      {3904, "int4range"}, {3906, "numrange"},   {3908, "tsrange"},    {3910, "tstzrange"},
+      {3912, "daterange"}, {3926, "int8range"},  {199, "_json"},       {4072, "jsonpath"},
+  };
+  return names;
+}
+
+// libpq messages end in a newline and may span lines ("...failed: Connection refused\n\tIs the
+// server running..."); the CLI shows them on one line.
+std::string trim_message(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    const bool space = c == '\n' || c == '\t' || c == ' ';
+    if (space) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// libpq never echoes the password, but a message built from server text could in theory quote a
+// connection string; scrub it when it is long enough not to collide with ordinary words.
+std::string scrub(std::string msg, const std::string& password) {
+  if (password.size() < 6) return msg;
+  for (std::size_t pos; (pos = msg.find(password)) != std::string::npos;)
+    msg.replace(pos, password.size(), "****");
+  return msg;
+}
+
+std::string double_param(double d) {
+  // Text that float8in accepts and that reads back exactly.
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof buf, d);
+  return std::string(buf, res.ptr);
+}
+
+// Parameters in the form PQexecParams wants; `storage` owns the text of converted values.
+struct Params {
+  std::vector<std::string> storage;
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+  std::vector<Oid> types;
+
+  explicit Params(std::span<const Value> params) {
+    const std::size_t n = params.size();
+    storage.resize(n);
+    values.resize(n, nullptr);
+    lengths.resize(n, 0);
+    formats.resize(n, 0);
+    types.resize(n, 0);  // 0: the server infers the type from the context
+    for (std::size_t i = 0; i < n; ++i) {
+      const Value& v = params[i];
+      if (std::holds_alternative<Null>(v)) continue;
+      if (const auto* b = std::get_if<bool>(&v)) {
+        storage[i] = *b ? "true" : "false";
+      } else if (const auto* n64 = std::get_if<std::int64_t>(&v)) {
+        storage[i] = std::to_string(*n64);
+      } else if (const auto* d = std::get_if<double>(&v)) {
+        storage[i] = double_param(*d);
+      } else if (const auto* s = std::get_if<std::string>(&v)) {
+        storage[i] = *s;
+      } else if (const auto* blob = std::get_if<Blob>(&v)) {
+        storage[i] = blob->bytes;
+        types[i] = kBytea;
+        formats[i] = 1;
+        lengths[i] = static_cast<int>(blob->bytes.size());
+      }
+      values[i] = storage[i].data();
+    }
+  }
+  int count() const { return static_cast<int>(values.size()); }
+};
+
+Value convert(const PGresult* r, int row, int col, Oid type) {
+  if (PQgetisnull(r, row, col)) return Null{};
+  const char* s = PQgetvalue(r, row, col);
+  const int len = PQgetlength(r, row, col);
+  switch (type) {
+    case kBool:
+      return len > 0 && s[0] == 't';
+    case kInt8:
+    case kInt2:
+    case kInt4:
+    case kOid: {
+      std::int64_t v = 0;
+      const auto res = std::from_chars(s, s + len, v);
+      if (res.ec == std::errc() && res.ptr == s + len) return v;
+      break;
+    }
+    case kFloat4:
+    case kFloat8: {
+      double v = 0;
+      const auto res = std::from_chars(s, s + len, v);
+      if (res.ec == std::errc() && res.ptr == s + len) return v;
+      break;
+    }
+    case kBytea: {
+      // Handles both bytea_output formats (hex and escape).
+      std::size_t n = 0;
+      unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(s), &n);
+      if (raw == nullptr) throw std::bad_alloc();
+      Blob b{std::string(reinterpret_cast<const char*>(raw), n)};
+      PQfreemem(raw);
+      return b;
+    }
+    default:
+      break;
+  }
+  return std::string(s, static_cast<std::size_t>(len));
+}
+
+// First word of the command tag ("INSERT 0 3" → "INSERT").
+bool changes_rows(const PGresult* r) {
+  const char* tag = PQcmdStatus(const_cast<PGresult*>(r));
+  if (tag == nullptr) return false;
+  std::string_view t(tag);
+  t = t.substr(0, t.find(' '));
+  return t == "INSERT" || t == "UPDATE" || t == "DELETE" || t == "MERGE" || t == "COPY";
+}
+
+using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+class PgConnection;
+
+class PgCursor final : public RowCursor {
+ public:
+  PgCursor(PgConnection& owner, PGconn* conn, std::vector<ColumnInfo> columns,
+           std::vector<Oid> types, std::string sql)
+      : owner_(owner), conn_(conn), columns_(std::move(columns)), types_(std::move(types)),
+        sql_(std::move(sql)) {}
+  ~PgCursor() override;
+  const std::vector<ColumnInfo>& columns() const override { return columns_; }
+  bool next(std::vector<Value>& row) override;
+
+ private:
+  void drain() {
+    while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+    done_ = true;
+  }
+
+  PgConnection& owner_;
+  PGconn* conn_;
+  std::vector<ColumnInfo> columns_;
+  std::vector<Oid> types_;
+  std::string sql_;
+  bool done_ = false;
+};
+
+class PgConnection final : public SqlConnection {
+ public:
+  explicit PgConnection(PGconn* conn) : conn_(conn) {
+    // Notices (e.g. "table does not exist, skipping") are not errors; keep them off stderr.
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  }
+  ~PgConnection() override { PQfinish(conn_); }
+
+  schema::Dialect dialect() const override { return schema::Dialect::postgresql; }
+
+  std::string server_version() override {
+    const char* v = PQparameterStatus(conn_, "server_version");
+    return v ? v : std::to_string(PQserverVersion(conn_));
+  }
+
+  void execute(std::string_view sql) override {
+    const std::string text(sql);
+    // PQexec (simple protocol) accepts a script of several statements.
+    ResultPtr r(PQexec(conn_, text.c_str()), &PQclear);
+    check(r.get(), text);
+  }
+
+  ResultSet query(std::string_view sql, std::span<const Value> params) override {
+    const std::string text(sql);
+    Params p(params);
+    ResultPtr r(PQexecParams(conn_, text.c_str(), p.count(), p.types.data(), p.values.data(),
+                             p.lengths.data(), p.formats.data(), 0),
+                &PQclear);
+    check(r.get(), text);
+    ResultSet rs;
+    const int ncols = PQnfields(r.get());
+    const int nrows = PQntuples(r.get());
+    std::vector<Oid> types(ncols);
+    for (int c = 0; c < ncols; ++c) types[c] = PQftype(r.get(), c);
+    rs.columns = describe(r.get(), types);
+    rs.rows.reserve(nrows);
+    for (int row = 0; row < nrows; ++row) {
+      std::vector<Value> values;
+      values.reserve(ncols);
+      for (int c = 0; c < ncols; ++c) values.push_back(convert(r.get(), row, c, types[c]));
+      rs.rows.push_back(std::move(values));
+    }
+    if (changes_rows(r.get())) {
+      const char* n = PQcmdTuples(r.get());
+      if (n && *n) rs.affected_rows = std::stoll(n);
+    }
+    return rs;
+  }
+
+  std::unique_ptr<RowCursor> stream(std::string_view sql, std::span<const Value> params) override {
+    const std::string text(sql);
+    Params p(params);
+    // Prepare and describe first: the column types are then known (and unknown OIDs resolved)
+    // before the connection becomes busy with the rows.
+    ResultPtr prep(PQprepare(conn_, "", text.c_str(), p.count(), p.types.data()), &PQclear);
+    check(prep.get(), text);
+    ResultPtr desc(PQdescribePrepared(conn_, ""), &PQclear);
+    check(desc.get(), text);
+    const int ncols = PQnfields(desc.get());
+    std::vector<Oid> types(ncols);
+    for (int c = 0; c < ncols; ++c) types[c] = PQftype(desc.get(), c);
+    std::vector<ColumnInfo> columns = describe(desc.get(), types);
+    if (!PQsendQueryPrepared(conn_, "", p.count(), p.values.data(), p.lengths.data(),
+                             p.formats.data(), 0)) {
+      fail(nullptr, text);
+    }
+    if (!PQsetSingleRowMode(conn_)) {
+      while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+      throw DbError("could not enter single-row mode", "", 0, text, usable());
+    }
+    return std::make_unique<PgCursor>(*this, conn_, std::move(columns), std::move(types), text);
+  }
+
+  bool transactional_ddl() const override { return true; }
+  void begin() override { execute("BEGIN"); }
+  void commit() override { execute("COMMIT"); }
+  void rollback() override { execute("ROLLBACK"); }
+
+  bool usable() const { return PQstatus(conn_) == CONNECTION_OK; }
+
+  // Throws the DbError for a failed result (or for a null result: out of memory, connection lost).
+  [[noreturn]] void fail(const PGresult* r, const std::string& sql) const {
+    std::string sqlstate, message;
+    if (r != nullptr) {
+      auto field = [&](int code) {
+        const char* f = PQresultErrorField(r, code);
+        return std::string(f ? f : "");
+      };
+      sqlstate = field(PG_DIAG_SQLSTATE);
+      message = field(PG_DIAG_MESSAGE_PRIMARY);
+      if (const std::string detail = field(PG_DIAG_MESSAGE_DETAIL); !detail.empty())
+        message += "; detail: " + detail;
+      if (const std::string hint = field(PG_DIAG_MESSAGE_HINT); !hint.empty())
+        message += "; hint: " + hint;
+      if (message.empty()) message = trim_message(PQresultErrorMessage(r));
+    }
+    if (message.empty()) message = trim_message(PQerrorMessage(conn_));
+    if (message.empty()) message = "unknown PostgreSQL error";
+    throw DbError(message, sqlstate, 0, sql, usable());
+  }
+
+  void check(const PGresult* r, const std::string& sql) {
+    const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    switch (st) {
+      case PGRES_COMMAND_OK:
+      case PGRES_TUPLES_OK:
+      case PGRES_EMPTY_QUERY:
+      case PGRES_SINGLE_TUPLE:
+        return;
+      case PGRES_COPY_IN:
+      case PGRES_COPY_OUT:
+      case PGRES_COPY_BOTH:
+        end_copy(st);
+        throw DbError("COPY FROM STDIN / TO STDOUT is not supported through this connection",
+                      "0A000", 0, sql, usable());
+      default:
+        fail(r, sql);
+    }
+  }
+
+ private:
+  // Leaves COPY mode so that the connection stays usable.
+  void end_copy(ExecStatusType st) {
+    if (st == PGRES_COPY_IN || st == PGRES_COPY_BOTH) {
+      PQputCopyEnd(conn_, "not supported by flash");
+    } else {
+      char* buf = nullptr;
+      while (PQgetCopyData(conn_, &buf, 0) > 0) PQfreemem(buf);
+    }
+    while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+  }
+
+  std::vector<ColumnInfo> describe(const PGresult* r, const std::vector<Oid>& types) {
+    resolve_type_names(types);
+    std::vector<ColumnInfo> cols;
+    cols.reserve(types.size());
+    for (std::size_t c = 0; c < types.size(); ++c) {
+      cols.push_back({PQfname(r, static_cast<int>(c)), type_name(types[c])});
+    }
+    return cols;
+  }
+
+  std::string type_name(Oid oid) const {
+    const auto& builtin = builtin_type_names();
+    if (auto it = builtin.find(oid); it != builtin.end()) return it->second;
+    if (auto it = type_names_.find(oid); it != type_names_.end()) return it->second;
+    return std::to_string(oid);
+  }
+
+  // Enums, domains, extension types: looked up once per connection in pg_type.
+  void resolve_type_names(const std::vector<Oid>& types) {
+    std::set<Oid> missing;
+    for (Oid t : types) {
+      if (!builtin_type_names().count(t) && !type_names_.count(t)) missing.insert(t);
+    }
+    if (missing.empty()) return;
+    std::string array = "{";
+    for (Oid t : missing) {
+      if (array.size() > 1) array += ',';
+      array += std::to_string(t);
+    }
+    array += '}';
+    const char* values[] = {array.c_str()};
+    ResultPtr r(PQexecParams(conn_,
+                             "SELECT oid::int8, typname FROM pg_catalog.pg_type "
+                             "WHERE oid = ANY($1::oid[])",
+                             1, nullptr, values, nullptr, nullptr, 0),
+                &PQclear);
+    if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK) return;  // names stay numeric
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      type_names_[static_cast<Oid>(std::stoul(PQgetvalue(r.get(), i, 0)))] = PQgetvalue(r.get(), i, 1);
+    }
+  }
+
+  PGconn* conn_;
+  std::unordered_map<Oid, std::string> type_names_;
+};
+
+PgCursor::~PgCursor() {
+  if (done_) return;
+  // Abandoned early: ask the server to stop sending rows, then discard what is in flight so the
+  // connection can run the next statement.
+  if (PGcancel* c = PQgetCancel(conn_)) {
+    char err[256];
+    PQcancel(c, err, sizeof err);
+    PQfreeCancel(c);
+  }
+  drain();
+}
+
+bool PgCursor::next(std::vector<Value>& row) {
+  if (done_) return false;
+  PGresult* raw = PQgetResult(conn_);
+  if (raw == nullptr) {
+    done_ = true;
+    return false;
+  }
+  ResultPtr r(raw, &PQclear);
+  const ExecStatusType st = PQresultStatus(r.get());
+  if (st == PGRES_SINGLE_TUPLE) {
+    row.clear();
+    row.reserve(types_.size());
+    for (std::size_t c = 0; c < types_.size(); ++c)
+      row.push_back(convert(r.get(), 0, static_cast<int>(c), types_[c]));
+    return true;
+  }
+  if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {  // the end marker (no rows)
+    drain();
+    return false;
+  }
+  // An error mid-stream: consume the rest so the connection stays in sync, then report it.
+  drain();
+  owner_.fail(r.get(), sql_);
+}
+
+}  // namespace
+
+std::unique_ptr<SqlConnection> connect(const config::DatabaseUrl& url) {
+  std::vector<std::pair<std::string, std::string>> kv;
+  if (!url.host.empty()) kv.emplace_back("host", url.host);
+  if (url.port) kv.emplace_back("port", std::to_string(*url.port));
+  if (!url.user.empty()) kv.emplace_back("user", url.user);
+  if (!url.password.empty()) kv.emplace_back("password", url.password);
+  if (!url.database.empty()) kv.emplace_back("dbname", url.database);
+
+  // Query parameters that libpq knows (sslmode, connect_timeout, options ...) pass through;
+  // others belong to Flash and are ignored here.
+  std::set<std::string> known;
+  if (PQconninfoOption* defs = PQconndefaults()) {
+    for (PQconninfoOption* o = defs; o->keyword; ++o) known.insert(o->keyword);
+    PQconninfoFree(defs);
+  }
+  static const std::set<std::string> from_url{"host", "port", "user", "password", "dbname"};
+  for (const auto& [k, v] : url.params) {
+    if (known.count(k) && !from_url.count(k)) kv.emplace_back(k, v);
+  }
+  auto has = [&](std::string_view key) {
+    for (const auto& p : kv)
+      if (p.first == key) return true;
+    return false;
+  };
+  if (!has("connect_timeout")) kv.emplace_back("connect_timeout", "10");
+  if (!has("application_name")) kv.emplace_back("application_name", "flash");
+  if (!has("client_encoding")) kv.emplace_back("client_encoding", "UTF8");
+
+  std::vector<const char*> keys, values;
+  for (const auto& [k, v] : kv) {
+    keys.push_back(k.c_str());
+    values.push_back(v.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+
+  PGconn* conn = PQconnectdbParams(keys.data(), values.data(), 0);
+  if (conn == nullptr) throw ConnectError("cannot connect to " + where(url) + ": out of memory");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string msg = trim_message(PQerrorMessage(conn));
+    PQfinish(conn);
+    throw ConnectError("cannot connect to " + where(url) + ": " + scrub(msg, url.password));
+  }
+  return std::make_unique<PgConnection>(conn);
+}
+
+}  // namespace flash::driver::postgres

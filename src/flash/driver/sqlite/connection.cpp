@@ -1,0 +1,313 @@
+// SQLite driver on the sqlite3 C library. SQLite has no SQLSTATE: errors carry the extended result
+// code as native_code (e.g. 2067 SQLITE_CONSTRAINT_UNIQUE) and an empty sqlstate. Values follow
+// each cell's storage class; an INTEGER in a column declared BOOL/BOOLEAN reads as bool.
+#include "flash/driver/sqlite/connection.hpp"
+
+#include <sqlite3.h>
+
+#include <cctype>
+#include <charconv>
+
+namespace flash::driver::sqlite {
+namespace {
+
+// The database for messages: redacted() of the URL as given, or the path for a DatabaseUrl built
+// in code.
+std::string where(const config::DatabaseUrl& url) {
+  std::string r = url.redacted();
+  return r.empty() ? "sqlite:" + url.database : r;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The first keyword of a statement, upper-cased, after comments and opening parentheses.
+std::string leading_keyword(std::string_view sql) {
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (std::isspace(static_cast<unsigned char>(c)) || c == '(') {
+      ++i;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      while (i < sql.size() && sql[i] != '\n') ++i;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      const std::size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+    } else {
+      break;
+    }
+  }
+  std::string kw;
+  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
+    kw += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
+  return kw;
+}
+
+bool is_boolean_decl(const char* decl) {
+  if (decl == nullptr) return false;
+  const std::string d = upper(decl);
+  return d == "BOOL" || d == "BOOLEAN";
+}
+
+bool usable_after(int code) {
+  const int primary = code & 0xff;
+  return primary != SQLITE_CORRUPT && primary != SQLITE_NOTADB && primary != SQLITE_MISUSE;
+}
+
+struct StmtDeleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
+
+class LiteConnection;
+
+// Column metadata and cell conversion for one prepared statement.
+struct Shape {
+  std::vector<ColumnInfo> columns;
+  std::vector<bool> boolean;
+
+  explicit Shape(sqlite3_stmt* st) {
+    const int n = sqlite3_column_count(st);
+    for (int c = 0; c < n; ++c) {
+      const char* decl = sqlite3_column_decltype(st, c);
+      const char* name = sqlite3_column_name(st, c);
+      columns.push_back({name ? name : "", decl ? decl : ""});
+      boolean.push_back(is_boolean_decl(decl));
+    }
+  }
+
+  void read(sqlite3_stmt* st, std::vector<Value>& row) const {
+    row.clear();
+    row.reserve(columns.size());
+    for (int c = 0; c < static_cast<int>(columns.size()); ++c) {
+      switch (sqlite3_column_type(st, c)) {
+        case SQLITE_NULL:
+          row.emplace_back(Null{});
+          break;
+        case SQLITE_INTEGER: {
+          const sqlite3_int64 v = sqlite3_column_int64(st, c);
+          if (boolean[c]) row.emplace_back(v != 0);
+          else row.emplace_back(static_cast<std::int64_t>(v));
+          break;
+        }
+        case SQLITE_FLOAT:
+          row.emplace_back(sqlite3_column_double(st, c));
+          break;
+        case SQLITE_BLOB: {
+          const void* p = sqlite3_column_blob(st, c);
+          const int len = sqlite3_column_bytes(st, c);
+          row.emplace_back(Blob{p ? std::string(static_cast<const char*>(p), len) : std::string()});
+          break;
+        }
+        default: {
+          const unsigned char* p = sqlite3_column_text(st, c);
+          const int len = sqlite3_column_bytes(st, c);
+          row.emplace_back(p ? std::string(reinterpret_cast<const char*>(p), len) : std::string());
+          break;
+        }
+      }
+    }
+  }
+};
+
+class LiteCursor final : public RowCursor {
+ public:
+  LiteCursor(LiteConnection& owner, StmtPtr st, std::string sql)
+      : owner_(owner), st_(std::move(st)), shape_(st_.get()), sql_(std::move(sql)) {}
+  const std::vector<ColumnInfo>& columns() const override { return shape_.columns; }
+  bool next(std::vector<Value>& row) override;
+
+ private:
+  LiteConnection& owner_;
+  StmtPtr st_;
+  Shape shape_;
+  std::string sql_;
+  bool done_ = false;
+};
+
+class LiteConnection final : public SqlConnection {
+ public:
+  LiteConnection(sqlite3* db, bool read_only) : db_(db), read_only_(read_only) {}
+  ~LiteConnection() override { sqlite3_close_v2(db_); }
+
+  schema::Dialect dialect() const override { return schema::Dialect::sqlite; }
+  std::string server_version() override { return sqlite3_libversion(); }
+
+  void execute(std::string_view sql) override {
+    // A script: prepare one statement at a time from the tail and run it to completion.
+    const char* p = sql.data();
+    const char* end = sql.data() + sql.size();
+    while (p < end) {
+      sqlite3_stmt* raw = nullptr;
+      const char* tail = nullptr;
+      if (sqlite3_prepare_v2(db_, p, static_cast<int>(end - p), &raw, &tail) != SQLITE_OK) {
+        fail(statement_text(p, tail, end));
+      }
+      StmtPtr st(raw);
+      const char* next = tail ? tail : end;
+      if (!st) {  // only whitespace or comments were left
+        p = next;
+        continue;
+      }
+      int rc;
+      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      }
+      if (rc != SQLITE_DONE) fail(std::string(p, next));
+      p = next;
+    }
+  }
+
+  ResultSet query(std::string_view sql, std::span<const Value> params) override {
+    StmtPtr st = prepare(sql, params);
+    Shape shape(st.get());
+    ResultSet rs;
+    rs.columns = shape.columns;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      std::vector<Value> row;
+      shape.read(st.get(), row);
+      rs.rows.push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) fail(std::string(sql));
+    const std::string kw = leading_keyword(sql);
+    if (kw == "INSERT" || kw == "UPDATE" || kw == "DELETE" || kw == "REPLACE" ||
+        (kw == "WITH" && !sqlite3_stmt_readonly(st.get()))) {
+      rs.affected_rows = sqlite3_changes64(db_);
+      if ((kw == "INSERT" || kw == "REPLACE") && rs.affected_rows > 0)
+        rs.last_insert_id = sqlite3_last_insert_rowid(db_);
+    }
+    return rs;
+  }
+
+  std::unique_ptr<RowCursor> stream(std::string_view sql, std::span<const Value> params) override {
+    StmtPtr st = prepare(sql, params);
+    return std::make_unique<LiteCursor>(*this, std::move(st), std::string(sql));
+  }
+
+  // DDL is transactional in SQLite.
+  bool transactional_ddl() const override { return true; }
+  // IMMEDIATE takes the write lock up front, so a transaction never fails half-way with
+  // SQLITE_BUSY when it first writes (busy_timeout applies to BEGIN instead).
+  void begin() override { execute(read_only_ ? "BEGIN" : "BEGIN IMMEDIATE"); }
+  void commit() override { execute("COMMIT"); }
+  void rollback() override { execute("ROLLBACK"); }
+
+  [[noreturn]] void fail(std::string statement) const {
+    const int code = sqlite3_extended_errcode(db_);
+    throw DbError(sqlite3_errmsg(db_), "", code, std::move(statement), usable_after(code));
+  }
+
+ private:
+  static std::string statement_text(const char* p, const char* tail, const char* end) {
+    if (tail != nullptr && tail > p) return std::string(p, tail);
+    return std::string(p, end);
+  }
+
+  // Exactly one statement, with its parameters bound.
+  StmtPtr prepare(std::string_view sql, std::span<const Value> params) {
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, &tail) != SQLITE_OK)
+      fail(std::string(sql));
+    StmtPtr st(raw);
+    if (!st) throw DbError("empty statement", "", SQLITE_MISUSE, std::string(sql), true);
+    if (tail != nullptr && tail < sql.data() + sql.size()) {
+      sqlite3_stmt* extra = nullptr;
+      sqlite3_prepare_v2(db_, tail, static_cast<int>(sql.data() + sql.size() - tail), &extra, nullptr);
+      if (extra != nullptr) {
+        sqlite3_finalize(extra);
+        throw DbError("query() takes one statement; use execute() for scripts", "", SQLITE_MISUSE,
+                      std::string(sql), true);
+      }
+    }
+    const int expected = sqlite3_bind_parameter_count(st.get());
+    if (expected != static_cast<int>(params.size())) {
+      throw DbError("the statement has " + std::to_string(expected) + " parameter(s) but " +
+                        std::to_string(params.size()) + " value(s) were given",
+                    "", SQLITE_RANGE, std::string(sql), true);
+    }
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const int idx = static_cast<int>(i) + 1;
+      const Value& v = params[i];
+      int rc = SQLITE_OK;
+      if (std::holds_alternative<Null>(v)) {
+        rc = sqlite3_bind_null(st.get(), idx);
+      } else if (const auto* b = std::get_if<bool>(&v)) {
+        rc = sqlite3_bind_int(st.get(), idx, *b ? 1 : 0);
+      } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
+        rc = sqlite3_bind_int64(st.get(), idx, *n);
+      } else if (const auto* d = std::get_if<double>(&v)) {
+        rc = sqlite3_bind_double(st.get(), idx, *d);
+      } else if (const auto* s = std::get_if<std::string>(&v)) {
+        rc = sqlite3_bind_text64(st.get(), idx, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      } else if (const auto* blob = std::get_if<Blob>(&v)) {
+        // An empty blob must not be bound from a null pointer (that would bind NULL).
+        rc = blob->bytes.empty()
+                 ? sqlite3_bind_zeroblob(st.get(), idx, 0)
+                 : sqlite3_bind_blob64(st.get(), idx, blob->bytes.data(), blob->bytes.size(),
+                                       SQLITE_TRANSIENT);
+      }
+      if (rc != SQLITE_OK) fail(std::string(sql));
+    }
+    return st;
+  }
+
+  sqlite3* db_;
+  bool read_only_;
+};
+
+bool LiteCursor::next(std::vector<Value>& row) {
+  if (done_) return false;
+  const int rc = sqlite3_step(st_.get());
+  if (rc == SQLITE_ROW) {
+    shape_.read(st_.get(), row);
+    return true;
+  }
+  done_ = true;
+  if (rc != SQLITE_DONE) owner_.fail(sql_);
+  st_.reset();  // release read locks as soon as the rows are consumed
+  return false;
+}
+
+}  // namespace
+
+std::unique_ptr<SqlConnection> connect(const config::DatabaseUrl& url) {
+  const std::string path = url.database.empty() ? ":memory:" : url.database;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  bool read_only = false;
+  if (auto it = url.params.find("mode"); it != url.params.end()) {
+    if (it->second == "ro") {
+      flags = SQLITE_OPEN_READONLY;
+      read_only = true;
+    } else if (it->second == "rw") {
+      flags = SQLITE_OPEN_READWRITE;
+    }
+  }
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  auto connect_fail = [&](const std::string& why) {
+    sqlite3_close_v2(db);
+    throw ConnectError("cannot open " + where(url) + ": " + why);
+  };
+  if (rc != SQLITE_OK) connect_fail(db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  sqlite3_extended_result_codes(db, 1);
+  int busy_ms = 5000;
+  if (auto it = url.params.find("busy_timeout"); it != url.params.end())
+    std::from_chars(it->second.data(), it->second.data() + it->second.size(), busy_ms);
+  sqlite3_busy_timeout(db, busy_ms);
+  // Reading the schema fails here, not at the first query, when the file is not a database.
+  char* err = nullptr;
+  rc = sqlite3_exec(db, "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master;", nullptr,
+                    nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string why = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    connect_fail(why);
+  }
+  return std::make_unique<LiteConnection>(db, read_only);
+}
+
+}  // namespace flash::driver::sqlite

@@ -1,0 +1,822 @@
+#include "flash/migrate/engine.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "flash/migrate/live.hpp"
+#include "flash/migrate/lock.hpp"
+#include "flash/schema/json.hpp"
+#include "flash/util/text.hpp"
+
+namespace flash::migrate {
+
+using schema::Dialect;
+
+Project project_from_config(const config::Config& cfg) {
+  Project p;
+  p.migrations_dir = cfg.resolve(cfg.migrations_path);
+  p.schema_dir = cfg.resolve(cfg.schema_dir);
+  p.export_dir = cfg.resolve(cfg.export_path);
+  p.dialect = cfg.provider;
+  return p;
+}
+
+namespace {
+
+void say(const Output& o, const std::string& s) {
+  if (o.say) o.say(s);
+}
+void warn(const Output& o, const std::string& s) {
+  if (o.warn) o.warn(s);
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+std::vector<MigrationFile> load_or_throw(const Project& p, const Output& out) {
+  diag::Diagnostics diags;
+  auto files = load_migrations(p.migrations_dir, p.dialect, diags);
+  if (diag::has_errors(diags)) throw diag::Errors(diags);
+  for (const auto& d : diags) warn(out, d.location.file + ":" + std::to_string(d.location.line) + ": " + d.message);
+  return files;
+}
+
+// Hash of the first k statements: lets a MySQL resume accept edits made after statement k.
+std::string prefix_hash(const std::vector<MigrationStatement>& stmts, std::int64_t k) {
+  std::string acc;
+  for (std::int64_t i = 0; i < k && i < static_cast<std::int64_t>(stmts.size()); ++i) {
+    acc += stmts[static_cast<std::size_t>(i)].sql;
+    acc += "\n;\n";
+  }
+  return util::sha256_hex(acc);
+}
+constexpr std::string_view kPrefixTag = "flash-prefix-sha256: ";
+
+std::optional<std::string> logged_prefix(const std::optional<std::string>& logs) {
+  if (!logs) return std::nullopt;
+  auto pos = logs->find(kPrefixTag);
+  if (pos == std::string::npos) return std::nullopt;
+  return logs->substr(pos + kPrefixTag.size(), 64);
+}
+
+std::string first_line(const std::string& s) {
+  auto nl = s.find('\n');
+  return nl == std::string::npos ? s : s.substr(0, nl);
+}
+
+struct Classified {
+  // index into files, or -1 for a row without file
+  struct Entry {
+    const MigrationFile* file = nullptr;
+    const TrackingRow* row = nullptr;
+  };
+  std::vector<Entry> entries;  // ordered by id
+  std::string newest_applied;
+};
+
+Classified classify(const std::vector<MigrationFile>& files, const std::vector<TrackingRow>& rows) {
+  Classified c;
+  std::map<std::string, Classified::Entry> by_id;
+  for (const auto& f : files) by_id[f.id].file = &f;
+  for (const auto& r : rows) {
+    // A row rolled back before it finished is history only (the original tool's semantics).
+    if (r.rolled_back_at && !r.finished()) continue;
+    by_id[r.id].row = &r;
+    if (r.finished() && r.id > c.newest_applied) c.newest_applied = r.id;
+  }
+  for (auto& [id, e] : by_id) c.entries.push_back(e);
+  return c;
+}
+
+diag::Error check_failed(std::string message, std::string hint) {
+  return diag::Error("migrate.tampered", std::move(message), diag::ExitCode::check_failed, std::move(hint));
+}
+
+// ---- the runner --------------------------------------------------------------------------------
+
+struct Runner {
+  driver::SqlConnection& c;
+  Dialect d;
+  const Output& out;
+  std::vector<std::string>& executed;
+
+  static std::string failure_text(const Step& s, const std::string& err) {
+    if (s.kind == Step::Kind::statement)
+      return "failed at statement " + std::to_string(s.index + 1) + " of " + std::to_string(s.total) + ": " + err;
+    return "failed: " + err;
+  }
+
+  // Executes one group. Returns false when the group was skipped because another process did it.
+  bool run(const StepGroup& g) {
+    bool in_tx = false;
+    bool fk_off = false;
+    for (const auto& s : g.steps) {
+      try {
+        switch (s.kind) {
+          case Step::Kind::begin: {
+            c.execute(s.sql);
+            in_tx = true;
+            executed.push_back(s.sql);
+            if (!g.migration.empty()) {
+              // Under SQLite the transaction is the lock: another run may have finished this
+              // migration between our planning and now.
+              auto row = read_tracking_row(c, g.migration);
+              bool now_done = g.down ? !(row && row->finished()) : (row && row->finished());
+              bool changed = !g.down && (row.has_value() != g.had_row);
+              if (now_done || changed) {
+                c.execute("ROLLBACK");
+                if (fk_off) c.execute("PRAGMA foreign_keys = ON");
+                return false;
+              }
+            }
+            continue;
+          }
+          case Step::Kind::fk_check: {
+            auto rs = c.query(s.sql);
+            if (!rs.rows.empty()) {
+              std::string table = rs.rows[0].empty() ? "" : value_text(rs.rows[0][0]).value_or("");
+              throw driver::DbError("foreign key check failed: " + std::to_string(rs.rows.size()) +
+                                        " row(s) of " + table + " reference missing rows",
+                                    "23503", 0, s.sql, true);
+            }
+            executed.push_back(s.sql);
+            continue;
+          }
+          default:
+            c.execute(s.sql);
+            executed.push_back(s.sql);
+            if (s.sql.starts_with("PRAGMA foreign_keys = OFF")) fk_off = true;
+            if (s.sql.starts_with("PRAGMA foreign_keys = ON")) fk_off = false;
+            if (s.sql == "COMMIT") in_tx = false;
+        }
+      } catch (const driver::DbError& e) {
+        if (s.kind == Step::Kind::begin && is_lock_error(e))
+          throw diag::Error("migrate.lock-timeout",
+                            "could not take the database write lock for " + g.migration + ": " + e.what(),
+                            diag::ExitCode::lock_timeout, "another process holds it; retry or raise --lock-timeout");
+        if (s.tolerate_exists && (e.native_code() == 1050 || e.native_code() == 1060 || e.native_code() == 1061 ||
+                                  e.native_code() == 1068 || e.native_code() == 1091 || e.native_code() == 1826 ||
+                                  e.native_code() == 1022)) {
+          // MySQL crash recovery: the process died after this DDL committed but before its step
+          // count was recorded; the object is there, so the statement had run.
+          warn(out, g.migration + ": statement " + std::to_string(s.index + 1) +
+                        " had already run before the interruption (" + e.what() + "); continuing");
+          continue;
+        }
+        fail(g, s, e.what(), in_tx, fk_off);
+      }
+    }
+    return true;
+  }
+
+  [[noreturn]] void fail(const StepGroup& g, const Step& s, const std::string& err, bool in_tx, bool fk_off) {
+    std::string text = failure_text(s, err);
+    if (in_tx) {
+      try { c.execute("ROLLBACK"); } catch (...) {}
+    }
+    if (fk_off) {
+      try { c.execute("PRAGMA foreign_keys = ON"); } catch (...) {}
+    }
+    if (!g.migration.empty() && g.file) {
+      try {
+        if (g.down) {
+          if (d == Dialect::mysql)
+            c.execute(sql_update_logs(d, g.migration, "rollback " + text));
+        } else if (d == Dialect::mysql) {
+          // Row exists (inserted first). Keep the executed-prefix hash for the resume check.
+          std::int64_t k = s.kind == Step::Kind::statement ? s.index : 0;
+          c.execute(sql_update_logs(d, g.migration,
+                                    text + "\n" + std::string(kPrefixTag) + prefix_hash(g.file->up, k)));
+        } else {
+          // Everything was rolled back: record the failure so `status` can show it.
+          std::string logs = text + " (rolled back)";
+          if (g.had_row) c.execute(sql_update_logs(d, g.migration, logs));
+          else c.execute(sql_insert_failed(d, g.migration, g.file->name, g.file->checksum, 0, logs));
+        }
+      } catch (...) {
+      }
+    }
+    std::string where = g.file ? g.file->path.string() + (s.line ? ":" + std::to_string(s.line) : "") : "";
+    std::string hint;
+    if (d == Dialect::mysql && !g.down)
+      hint = "MySQL commits DDL immediately: statements before it stay applied; fix the file (only at or after "
+             "this statement) and run flash apply again to resume";
+    else
+      hint = "nothing of this migration was kept; fix it and run flash apply again";
+    throw diag::Error("migrate.failed",
+                      (g.down ? "rollback of " : "migration ") + g.migration + " " + text +
+                          (where.empty() ? "" : " (" + where + ")"),
+                      diag::ExitCode::error, hint);
+  }
+};
+
+void add_statement_steps(StepGroup& g, const std::vector<MigrationStatement>& stmts, Dialect d,
+                         std::int64_t from, bool track_steps, bool tolerate_first) {
+  int total = static_cast<int>(stmts.size());
+  for (std::int64_t i = from; i < total; ++i) {
+    const auto& st = stmts[static_cast<std::size_t>(i)];
+    Step s;
+    s.kind = Step::Kind::statement;
+    s.sql = st.sql;
+    s.migration = g.migration;
+    s.index = static_cast<int>(i);
+    s.total = total;
+    s.line = st.line;
+    s.tolerate_exists = tolerate_first && i == from;
+    g.steps.push_back(s);
+    if (track_steps)
+      g.steps.push_back(Step{Step::Kind::exec, sql_update_steps(d, g.migration, i + 1), g.migration});
+  }
+}
+
+StepGroup plan_up(const MigrationFile& f, const TrackingRow* row, Dialect d, std::int64_t resume_from,
+                  bool tolerate_first) {
+  StepGroup g;
+  g.migration = f.id;
+  g.file = &f;
+  g.had_row = row != nullptr;
+  g.resume_from = resume_from;
+  auto ex = [&](std::string sql, Step::Kind k = Step::Kind::exec) { g.steps.push_back(Step{k, std::move(sql), f.id}); };
+  std::int64_t n = static_cast<std::int64_t>(f.up.size());
+  if (d == Dialect::mysql) {
+    if (row) ex(sql_update_resume(d, f.id, f.checksum));
+    else ex(sql_insert_started(d, f.id, f.name, f.checksum));
+    add_statement_steps(g, f.up, d, resume_from, true, tolerate_first);
+    ex(sql_update_finished(d, f.id, f.checksum, n));
+    return g;
+  }
+  if (d == Dialect::sqlite) ex("PRAGMA foreign_keys = OFF");
+  ex(d == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN", Step::Kind::begin);
+  add_statement_steps(g, f.up, d, 0, false, false);
+  if (row) ex(sql_delete_row(d, f.id));
+  ex(sql_insert_applied(d, f.id, f.name, f.checksum, n));
+  if (d == Dialect::sqlite) ex("PRAGMA foreign_key_check", Step::Kind::fk_check);
+  ex("COMMIT");
+  if (d == Dialect::sqlite) ex("PRAGMA foreign_keys = ON");
+  return g;
+}
+
+StepGroup plan_down(const MigrationFile& f, Dialect d) {
+  StepGroup g;
+  g.migration = f.id;
+  g.file = &f;
+  g.down = true;
+  g.had_row = true;
+  auto ex = [&](std::string sql, Step::Kind k = Step::Kind::exec) { g.steps.push_back(Step{k, std::move(sql), f.id}); };
+  if (d == Dialect::mysql) {
+    ex(sql_mark_rolling_back(d, f.id));
+    add_statement_steps(g, f.down, d, 0, false, false);
+    ex(sql_delete_row(d, f.id));
+    return g;
+  }
+  if (d == Dialect::sqlite) ex("PRAGMA foreign_keys = OFF");
+  ex(d == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN", Step::Kind::begin);
+  add_statement_steps(g, f.down, d, 0, false, false);
+  ex(sql_delete_row(d, f.id));
+  if (d == Dialect::sqlite) ex("PRAGMA foreign_key_check", Step::Kind::fk_check);
+  ex("COMMIT");
+  if (d == Dialect::sqlite) ex("PRAGMA foreign_keys = ON");
+  return g;
+}
+
+std::filesystem::path export_file_for(const Project& p, const std::string& what) {
+  return p.export_dir / (timestamp_id(std::chrono::system_clock::now()) + "_" + what + ".json");
+}
+
+std::vector<std::string> run_groups(driver::SqlConnection& c, Dialect d, const Output& out,
+                                    const std::vector<StepGroup>& groups, std::vector<std::string>& done_ids) {
+  std::vector<std::string> executed;
+  Runner r{c, d, out, executed};
+  for (const auto& g : groups) {
+    bool ran = r.run(g);
+    if (g.migration.empty()) continue;
+    if (ran) {
+      done_ids.push_back(g.migration);
+      say(out, std::string(g.down ? "Rolled back " : "Applied ") + g.migration);
+    } else {
+      say(out, "Skipped " + g.migration + " (done by another process)");
+    }
+  }
+  return executed;
+}
+
+}  // namespace
+
+std::string render_steps(const std::vector<StepGroup>& groups) {
+  std::string s;
+  for (const auto& g : groups) {
+    s += g.migration.empty() ? "-- flash\n" : std::string("-- ") + (g.down ? "down " : "") + g.migration + "\n";
+    for (const auto& st : g.steps) s += st.sql + ";\n";
+  }
+  return s;
+}
+
+// ---- apply -------------------------------------------------------------------------------------
+
+ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions& o, const Output& out) {
+  Dialect d = c.dialect();
+  auto files = load_or_throw(p, out);
+  std::optional<MigrationLock> lock;
+  if (!o.dry_run) lock.emplace(c, o.lock_timeout);
+  else if (d == Dialect::sqlite) c.execute("PRAGMA busy_timeout = " + std::to_string(o.lock_timeout.count()));
+
+  bool table_exists = tracking_table_exists(c);
+  auto rows = table_exists ? read_tracking(c) : std::vector<TrackingRow>{};
+  auto cl = classify(files, rows);
+
+  StepGroup prelude;
+  if (!table_exists) prelude.steps.push_back(Step{Step::Kind::exec, tracking_table_ddl(d), ""});
+
+  // Verification: nothing runs while the history does not match the files.
+  std::vector<std::string> problems;
+  struct Pending { const MigrationFile* f; const TrackingRow* row; std::int64_t resume; bool tolerate; };
+  std::vector<Pending> pending;
+  for (const auto& e : cl.entries) {
+    if (!e.file) {
+      if (e.row && e.row->finished()) {
+        if (contains(o.accept_edit, e.row->id)) {
+          prelude.steps.push_back(Step{Step::Kind::exec, sql_delete_row(d, e.row->id), ""});
+          warn(out, "forgetting applied migration " + e.row->id + " whose file was deleted (--accept-edit)");
+        } else {
+          problems.push_back(e.row->id + ": applied, but its file is missing");
+        }
+      } else if (e.row) {
+        problems.push_back(e.row->id + ": failed earlier, and its file is missing");
+      }
+      continue;
+    }
+    const auto& f = *e.file;
+    if (o.target && f.id > *o.target) {
+      if (e.row && e.row->finished() && e.row->checksum != f.checksum && !contains(o.accept_edit, f.id))
+        problems.push_back(f.id + ": applied, but the file was edited afterwards (checksum " +
+                           e.row->checksum.substr(0, 12) + " recorded, " + f.checksum.substr(0, 12) + " now)");
+      continue;
+    }
+    if (e.row && e.row->finished()) {
+      if (e.row->rolled_back_at) {
+        problems.push_back(f.id + ": a rollback started but did not finish (" +
+                           first_line(e.row->logs.value_or("interrupted")) + ")");
+      } else if (e.row->checksum != f.checksum) {
+        if (contains(o.accept_edit, f.id)) {
+          prelude.steps.push_back(Step{Step::Kind::exec, sql_update_checksum(d, f.id, f.checksum), ""});
+        } else {
+          problems.push_back(f.id + ": applied, but the file was edited afterwards (checksum " +
+                             e.row->checksum.substr(0, 12) + " recorded, " + f.checksum.substr(0, 12) + " now)");
+        }
+      }
+      continue;
+    }
+    // Pending (maybe with a failed/interrupted row).
+    std::int64_t resume = 0;
+    bool tolerate = false;
+    if (e.row && d == Dialect::mysql) {
+      resume = std::min<std::int64_t>(e.row->applied_steps_count, static_cast<std::int64_t>(f.up.size()));
+      if (e.row->checksum != f.checksum && resume > 0 && !contains(o.accept_edit, f.id)) {
+        auto logged = logged_prefix(e.row->logs);
+        if (!logged || *logged != prefix_hash(f.up, resume))
+          problems.push_back(f.id + ": stopped after statement " + std::to_string(resume) +
+                             " and the file was edited at or before that statement");
+      }
+      // Interrupted (not a recorded failure): the next statement may have committed already.
+      tolerate = !e.row->logs || e.row->logs->empty();
+    }
+    if (!e.row && !cl.newest_applied.empty() && f.id < cl.newest_applied && !o.allow_out_of_order) {
+      problems.push_back(f.id + ": not applied, but older than the newest applied migration " + cl.newest_applied);
+      continue;
+    }
+    pending.push_back({&f, e.row, resume, tolerate});
+  }
+  if (!problems.empty()) {
+    std::string msg = "migration history does not match the files:\n  " + util::join(problems, "\n  ");
+    throw check_failed(msg,
+                       "restore the original files, or accept with flash apply --accept-edit ID "
+                       "(re-records the checksum) / --allow-out-of-order");
+  }
+
+  ApplyResult res;
+  // Conflict detection against live data, before anything runs.
+  std::vector<std::string> to_export;
+  {
+    std::vector<Conflict> conflicts;
+    for (const auto& pm : pending) {
+      std::size_t idx = 0;
+      while (idx < files.size() && &files[idx] != pm.f) ++idx;
+      diag::Diagnostics rd;
+      schema::Schema before = replay(files, idx, p.dialect, rd);
+      schema::Schema after = before;
+      replay_one(after, *pm.f, rd);
+      if (diag::has_errors(rd)) {
+        warn(out, "conflict detection skipped for " + pm.f->id + ": the migrations could not be replayed (" +
+                      rd.front().message + ")");
+        continue;
+      }
+      diff::DiffOptions dopts;
+      dopts.renames = pm.f->renames;
+      auto plan = diff::diff_schemas(before, after, dopts);
+      auto found = detect_conflicts(c, *pm.f, before, after, plan);
+      for (auto& cf : found) conflicts.push_back(std::move(cf));
+    }
+    std::vector<std::string> blocking;
+    for (const auto& cf : conflicts) {
+      if (cf.data_loss && o.accept_data_loss) {
+        if (!contains(to_export, cf.table)) to_export.push_back(cf.table);
+        res.accepted_conflicts.push_back(cf);
+        warn(out, "accepted data loss: " + describe(cf));
+      } else {
+        blocking.push_back(describe(cf));
+      }
+    }
+    if (!blocking.empty()) {
+      bool any_loss = std::any_of(conflicts.begin(), conflicts.end(), [](const Conflict& x) { return x.data_loss; });
+      throw diag::Error("migrate.conflict",
+                        "pending migrations conflict with existing data:\n  " + util::join(blocking, "\n  "),
+                        diag::ExitCode::conflict,
+                        any_loss ? "fix the data as suggested, or pass --accept-data-loss for drops (tables are "
+                                   "exported to " + p.export_dir.string() + " first)"
+                                 : "fix the data as suggested, then run flash apply again");
+    }
+  }
+
+  std::vector<StepGroup> groups;
+  if (!prelude.steps.empty()) groups.push_back(std::move(prelude));
+  for (const auto& pm : pending) groups.push_back(plan_up(*pm.f, pm.row, d, pm.resume, pm.tolerate));
+
+  for (const auto& g : groups) {
+    if (g.migration.empty()) continue;
+    res.applied.push_back(g.migration);
+  }
+  if (o.dry_run) {
+    for (const auto& g : groups)
+      for (const auto& s : g.steps) res.statements.push_back(s.sql);
+    res.dry_run_sql = render_steps(groups);
+    if (!to_export.empty() && !o.no_backup)
+      say(out, "-- would export " + util::join(to_export, ", ") + " to " + p.export_dir.string());
+    return res;
+  }
+  if (!to_export.empty() && !o.no_backup) {
+    auto file = export_file_for(p, pending.empty() ? "apply" : pending.front().f->id);
+    auto n = export_tables(c, to_export, file, "before flash apply (accepted data loss)");
+    res.exports.push_back(file);
+    say(out, "Exported " + std::to_string(n) + " row(s) of " + util::join(to_export, ", ") + " to " + file.string());
+  }
+  res.applied.clear();
+  res.statements = run_groups(c, d, out, groups, res.applied);
+  return res;
+}
+
+// ---- down --------------------------------------------------------------------------------------
+
+DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o, const Output& out) {
+  Dialect d = c.dialect();
+  auto files = load_or_throw(p, out);
+  std::optional<MigrationLock> lock;
+  if (!o.dry_run) lock.emplace(c, o.lock_timeout);
+  auto rows = read_tracking(c);
+  std::vector<const TrackingRow*> applied;
+  for (const auto& r : rows)
+    if (r.finished()) applied.push_back(&r);
+  std::sort(applied.begin(), applied.end(), [](auto* a, auto* b) { return a->id > b->id; });
+  std::vector<const TrackingRow*> targets;
+  if (o.target) {
+    bool found = false;
+    for (auto* r : applied) {
+      targets.push_back(r);
+      if (r->id == *o.target) { found = true; break; }
+    }
+    if (!found)
+      throw diag::Error("migrate.not-applied", "migration " + *o.target + " is not applied", diag::ExitCode::error,
+                        "flash status lists the applied migrations");
+  } else {
+    for (int i = 0; i < o.steps && i < static_cast<int>(applied.size()); ++i) targets.push_back(applied[i]);
+  }
+  DownResult res;
+  if (targets.empty()) {
+    say(out, "Nothing to roll back");
+    return res;
+  }
+  std::vector<std::string> problems, lossy;
+  std::vector<StepGroup> groups;
+  std::vector<std::string> to_export;
+  for (auto* r : targets) {
+    auto it = std::find_if(files.begin(), files.end(), [&](const MigrationFile& f) { return f.id == r->id; });
+    if (it == files.end()) {
+      problems.push_back(r->id + ": its file is missing, so its Down section is unknown");
+      continue;
+    }
+    if (it->checksum != r->checksum && !contains(o.accept_edit, r->id))
+      problems.push_back(r->id + ": the file was edited after it was applied");
+    if (it->down.empty() && it->has_markers == false)
+      problems.push_back(r->id + ": has no -- +migrate Down section");
+    for (const auto& st : it->down)
+      if (st.lossy) lossy.push_back(r->id + ":" + std::to_string(st.line) + ": " + first_line(st.sql));
+    if (o.accept_data_loss && !o.no_backup) {
+      std::size_t idx = static_cast<std::size_t>(it - files.begin());
+      diag::Diagnostics rd;
+      auto before = replay(files, idx, p.dialect, rd);
+      auto after = before;
+      replay_one(after, *it, rd);
+      if (!diag::has_errors(rd)) {
+        auto plan = diff::diff_schemas(after, before, diff::DiffOptions{.renames = {}, .accept_drops = true});
+        for (const auto& t : destructive_tables(plan))
+          if (!contains(to_export, t)) to_export.push_back(t);
+      }
+    }
+    groups.push_back(plan_down(*it, d));
+  }
+  if (!problems.empty())
+    throw check_failed("cannot roll back:\n  " + util::join(problems, "\n  "),
+                       "restore the file, or accept an edited file with --accept-edit ID");
+  if (!lossy.empty() && !o.accept_data_loss)
+    throw diag::Error("migrate.lossy-down",
+                      "the rollback cannot restore data removed by these statements:\n  " + util::join(lossy, "\n  "),
+                      diag::ExitCode::conflict,
+                      "pass --accept-data-loss to run it anyway (affected tables are exported first unless "
+                      "--no-backup)");
+  if (o.dry_run) {
+    for (const auto& g : groups) {
+      res.rolled_back.push_back(g.migration);
+      for (const auto& s : g.steps) res.statements.push_back(s.sql);
+    }
+    res.dry_run_sql = render_steps(groups);
+    return res;
+  }
+  if (!to_export.empty()) {
+    std::vector<std::string> existing;
+    for (const auto& t : to_export)
+      if (live_table_exists(c, t)) existing.push_back(t);
+    if (!existing.empty()) {
+      auto file = export_file_for(p, "down_" + groups.front().migration);
+      auto n = export_tables(c, existing, file, "before flash down (accepted data loss)");
+      res.exports.push_back(file);
+      say(out, "Exported " + std::to_string(n) + " row(s) of " + util::join(existing, ", ") + " to " + file.string());
+    }
+  }
+  res.statements = run_groups(c, d, out, groups, res.rolled_back);
+  return res;
+}
+
+// ---- status ------------------------------------------------------------------------------------
+
+int StatusReport::count(std::string_view state) const {
+  return static_cast<int>(std::count_if(migrations.begin(), migrations.end(),
+                                        [&](const MigrationStatus& m) { return m.state == state; }));
+}
+
+bool StatusReport::clean() const {
+  for (const auto& m : migrations)
+    if (m.state != "applied" && m.state != "pending") return false;
+  return missing_tables.empty() && extra_tables.empty() && missing_columns.empty() && extra_columns.empty();
+}
+
+StatusReport status(driver::SqlConnection& c, const Project& p) {
+  StatusReport r;
+  diag::Diagnostics diags;
+  auto files = load_migrations(p.migrations_dir, p.dialect, diags);
+  r.tracking_table = tracking_table_exists(c);
+  auto rows = r.tracking_table ? read_tracking(c) : std::vector<TrackingRow>{};
+  auto cl = classify(files, rows);
+  std::vector<MigrationFile> applied_files;
+  for (const auto& e : cl.entries) {
+    MigrationStatus s;
+    s.id = e.file ? e.file->id : e.row->id;
+    if (e.row) s.applied_at = e.row->finished_at;
+    if (!e.file) {
+      s.state = "missing-file";
+      s.detail = e.row->finished() ? "applied, but the file is gone" : "failed, and the file is gone";
+    } else if (!e.row) {
+      s.state = (!cl.newest_applied.empty() && s.id < cl.newest_applied) ? "out-of-order" : "pending";
+      if (s.state == "out-of-order") s.detail = "older than the newest applied migration " + cl.newest_applied;
+    } else if (!e.row->finished()) {
+      s.state = "failed";
+      std::string logs = e.row->logs.value_or("");
+      if (logs.empty())
+        s.detail = "interrupted after statement " + std::to_string(e.row->applied_steps_count) + " of " +
+                   std::to_string(e.file->up.size());
+      else
+        s.detail = first_line(logs);
+    } else if (e.row->rolled_back_at) {
+      s.state = "rollback-incomplete";
+      s.detail = first_line(e.row->logs.value_or("rollback interrupted"));
+    } else if (e.row->checksum != e.file->checksum) {
+      s.state = "modified";
+      s.detail = "checksum " + e.row->checksum.substr(0, 12) + " recorded, " + e.file->checksum.substr(0, 12) + " now";
+      applied_files.push_back(*e.file);
+    } else {
+      s.state = "applied";
+      applied_files.push_back(*e.file);
+    }
+    r.migrations.push_back(std::move(s));
+  }
+  // Drift: what the applied migrations produce vs what the database has (names only).
+  diag::Diagnostics rd;
+  auto model = replay(applied_files, applied_files.size(), p.dialect, rd);
+  if (diag::has_errors(rd)) {
+    r.drift_note = "the applied migrations could not be replayed: " + rd.front().message;
+    return r;
+  }
+  auto live = live_tables(c);
+  for (const auto& t : model.tables) {
+    if (!t.schema.empty()) continue;  // only the default schema is introspected
+    auto it = live.find(t.name);
+    if (it == live.end()) {
+      r.missing_tables.push_back(t.name);
+      continue;
+    }
+    for (const auto& col : t.columns)
+      if (!contains(it->second, col.name)) r.missing_columns.push_back(t.name + "." + col.name);
+    for (const auto& lc : it->second)
+      if (!t.find_column(lc)) r.extra_columns.push_back(t.name + "." + lc);
+  }
+  for (const auto& [name, cols] : live)
+    if (!model.find_table(name)) r.extra_tables.push_back(name);
+  r.drift_checked = true;
+  return r;
+}
+
+nlohmann::json to_json(const StatusReport& r) {
+  nlohmann::json j;
+  j["tracking_table"] = r.tracking_table;
+  j["migrations"] = nlohmann::json::array();
+  for (const auto& m : r.migrations) {
+    nlohmann::json e = {{"id", m.id}, {"state", m.state}};
+    if (!m.detail.empty()) e["detail"] = m.detail;
+    if (m.applied_at) e["applied_at"] = *m.applied_at;
+    j["migrations"].push_back(e);
+  }
+  j["drift"] = {{"checked", r.drift_checked},
+                {"missing_tables", r.missing_tables},
+                {"extra_tables", r.extra_tables},
+                {"missing_columns", r.missing_columns},
+                {"extra_columns", r.extra_columns}};
+  if (!r.drift_note.empty()) j["drift"]["note"] = r.drift_note;
+  j["applied"] = r.count("applied");
+  j["pending"] = r.count("pending");
+  j["clean"] = r.clean();
+  return j;
+}
+
+// ---- reset -------------------------------------------------------------------------------------
+
+ResetResult reset(driver::SqlConnection& c, const Project& p, const ResetOptions& o, const Output& out) {
+  Dialect d = c.dialect();
+  ResetResult res;
+  diag::Diagnostics diags;
+  auto files = load_migrations(p.migrations_dir, p.dialect, diags);
+  auto model = replay(files, files.size(), p.dialect, diags);
+  // The schema files too: a table declared there but created by hand is still Flash's.
+  std::error_code ec;
+  if (std::filesystem::exists(p.schema_dir, ec)) {
+    diag::Diagnostics sd;
+    try {
+      auto desired = parse_schema_dir(p.schema_dir, p.dialect, sd);
+      for (auto& t : desired.tables)
+        if (!model.find_table(t.name, t.schema)) model.tables.push_back(t);
+      for (auto& v : desired.views)
+        if (!model.find_view(v.name, v.schema)) model.views.push_back(v);
+      for (auto& e : desired.enums)
+        if (!model.find_enum(e.name, e.schema)) model.enums.push_back(e);
+    } catch (const diag::Error&) {
+    } catch (const diag::Errors&) {
+    }
+  }
+  auto live = live_tables(c);
+  auto views = live_views(c);
+  std::vector<std::string> tables, drop_views;
+  for (const auto& t : model.tables)
+    if (t.schema.empty() && live.count(t.name)) tables.push_back(t.name);
+  for (const auto& v : model.views)
+    if (v.schema.empty() && contains(views, v.name)) drop_views.push_back(v.name);
+  bool has_tracking = tracking_table_exists(c);
+  if (tables.empty() && drop_views.empty() && !has_tracking) {
+    say(out, "Nothing to reset");
+    return res;
+  }
+  std::vector<std::string> stmts;
+  if (d == Dialect::mysql) stmts.push_back("SET FOREIGN_KEY_CHECKS = 0");
+  if (d == Dialect::sqlite) stmts.push_back("PRAGMA foreign_keys = OFF");
+  for (const auto& v : drop_views) stmts.push_back("DROP VIEW IF EXISTS " + sql_ident(v, d));
+  for (auto it = tables.rbegin(); it != tables.rend(); ++it)
+    stmts.push_back("DROP TABLE IF EXISTS " + sql_ident(*it, d) + (d == Dialect::postgresql ? " CASCADE" : ""));
+  if (d == Dialect::postgresql)
+    for (const auto& e : model.enums)
+      if (e.schema.empty()) stmts.push_back("DROP TYPE IF EXISTS " + sql_ident(e.name, d) + " CASCADE");
+  stmts.push_back("DROP TABLE IF EXISTS _flash_migrations");
+  if (d == Dialect::mysql) stmts.push_back("SET FOREIGN_KEY_CHECKS = 1");
+  if (d == Dialect::sqlite) stmts.push_back("PRAGMA foreign_keys = ON");
+  res.statements = stmts;
+  std::vector<std::string> all = drop_views;
+  all.insert(all.end(), tables.begin(), tables.end());
+  if (o.dry_run) {
+    res.dropped = all;
+    return res;
+  }
+  if (!o.force) {
+    std::string q = "Drop " + std::to_string(tables.size()) + " table(s)" +
+                    (drop_views.empty() ? "" : " and " + std::to_string(drop_views.size()) + " view(s)") +
+                    " and the migration history? All their data is deleted";
+    if (!out.confirm)
+      throw diag::Error("migrate.confirm", "reset needs confirmation", diag::ExitCode::usage,
+                        "run it in a terminal, or pass --force");
+    if (!out.confirm(q, "--force")) {
+      res.cancelled = true;
+      say(out, "Cancelled");
+      return res;
+    }
+  }
+  if (!o.no_backup && !tables.empty()) {
+    auto file = export_file_for(p, "reset");
+    auto n = export_tables(c, tables, file, "before flash reset");
+    res.export_file = file;
+    say(out, "Exported " + std::to_string(n) + " row(s) to " + file.string());
+  }
+  for (const auto& s : stmts) c.execute(s);
+  res.dropped = all;
+  return res;
+}
+
+// ---- generate ----------------------------------------------------------------------------------
+
+diff::Rename parse_rename_flag(std::string_view v) {
+  auto colon = v.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == v.size())
+    throw diag::Error("migrate.rename-flag", "--rename expects table.old:new or old:new, got `" + std::string(v) + "`",
+                      diag::ExitCode::usage);
+  diff::Rename r;
+  std::string lhs(v.substr(0, colon));
+  r.to = std::string(v.substr(colon + 1));
+  if (auto dot = lhs.rfind('.'); dot != std::string::npos) {
+    r.table = lhs.substr(0, dot);
+    r.from = lhs.substr(dot + 1);
+  } else {
+    r.from = lhs;
+  }
+  return r;
+}
+
+GenerateResult generate(const Project& p, const GenerateOptions& o, const Output& out) {
+  GenerateResult res;
+  auto files = load_or_throw(p, out);
+  std::string id = next_migration_id(o.now, o.name, files);
+  auto path = p.migrations_dir / (id + ".sql");
+  res.path = path;
+
+  diag::Diagnostics diags;
+  schema::Schema desired;
+  if (!o.empty) {
+    schema::Schema baseline = replay(files, files.size(), p.dialect, diags);
+    if (diag::has_errors(diags)) throw diag::Errors(diags);
+    desired = parse_schema_dir(p.schema_dir, p.dialect, diags);
+    if (diag::has_errors(diags)) throw diag::Errors(diags);
+    desired.dialect = p.dialect;
+    diff::DiffOptions dopts;
+    dopts.renames = o.renames;
+    dopts.accept_drops = o.accept_data_loss;
+    auto plan = diff::diff_schemas(baseline, desired, dopts);
+    if (!plan.unresolved_renames.empty()) {
+      if (!out.confirm) {
+        std::vector<std::string> flags;
+        for (const auto& rc : plan.unresolved_renames) flags.push_back(rc.flag());
+        throw diag::Error("migrate.ambiguous-rename",
+                          "these look like renames; say which they are:\n  " + util::join(flags, "\n  "),
+                          diag::ExitCode::usage,
+                          "pass " + util::join(flags, " ") +
+                              " to rename, or --accept-data-loss to drop and re-create them");
+      }
+      bool declined = false;
+      for (const auto& rc : plan.unresolved_renames) {
+        std::string what = rc.table.empty() ? "table " + rc.from : "column " + rc.table + "." + rc.from;
+        if (out.confirm("Was " + what + " renamed to " + rc.to + "?", rc.flag()))
+          dopts.renames.push_back(diff::Rename{rc.table, rc.from, rc.to});
+        else
+          declined = true;
+      }
+      if (declined) dopts.accept_drops = true;
+      plan = diff::diff_schemas(baseline, desired, dopts);
+    }
+    res.plan = std::move(plan);
+    for (const auto& w : res.plan.warnings) warn(out, w.message + " [" + w.code + "]");
+    if (res.plan.empty()) {
+      res.no_changes = true;
+      say(out, "No changes: the schema matches the migrations; nothing written");
+      return res;
+    }
+    res.content = diff::render_migration(res.plan);
+  } else {
+    res.content = "-- +migrate Up\n\n-- +migrate Down\n";
+  }
+  if (o.dry_run) return res;
+  std::filesystem::create_directories(p.migrations_dir);
+  util::write_file_atomic(path, res.content);
+  res.written = true;
+  if (!o.empty) {
+    auto snap = p.migrations_dir / ".flash" / "schema_snapshot.json";
+    std::filesystem::create_directories(snap.parent_path());
+    util::write_file_atomic(snap, schema::to_json(desired).dump(2) + "\n");
+  }
+  say(out, "Wrote " + path.string());
+  return res;
+}
+
+}  // namespace flash::migrate

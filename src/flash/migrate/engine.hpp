@@ -1,0 +1,182 @@
+#pragma once
+// The migration engine behind `flash migrate / apply / down / status / reset`. Commands are thin:
+// they build a Project from the config, an Output from the CLI context and call these functions.
+//
+// One function produces the list of statements a run executes (plan_* below, as Steps); both the
+// real run and --dry-run use that list, the dry run prints it and the real run executes it, so
+// they cannot differ (tested by capturing the executed SQL).
+//
+// Per migration, by dialect:
+//   PostgreSQL  BEGIN; <up statements>; [DELETE failed row;] INSERT tracking row; COMMIT — a failure
+//               rolls everything back and records a failed row (logs = error) for `status`.
+//   SQLite      the same with BEGIN IMMEDIATE (the writer lock: waits up to the lock timeout),
+//               PRAGMA foreign_keys = OFF before it, PRAGMA foreign_key_check before COMMIT and
+//               PRAGMA foreign_keys = ON after (table rebuilds need it).
+//   MySQL       DDL auto-commits, so the row comes first: INSERT (started_at, 0 steps); then each
+//               statement followed by UPDATE applied_steps_count; finally UPDATE finished_at. After
+//               a failure logs holds "failed at statement k of n: <error>" and the next apply resumes
+//               at statement k (also when the file was edited only after statement k).
+// Errors are diag::Error with the documented exit codes: 3 tampered/out-of-order migrations,
+// 4 lock timeout, 5 data conflicts or lossy rollbacks without --accept-data-loss.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "flash/config/config.hpp"
+#include "flash/diff/plan.hpp"
+#include "flash/driver/connection.hpp"
+#include "flash/migrate/conflicts.hpp"
+#include "flash/migrate/files.hpp"
+#include "flash/migrate/tracking.hpp"
+
+namespace flash::migrate {
+
+struct Project {
+  std::filesystem::path migrations_dir;
+  std::filesystem::path schema_dir;
+  std::filesystem::path export_dir;
+  schema::Dialect dialect = schema::Dialect::sqlite;
+};
+Project project_from_config(const config::Config& cfg);
+
+// How the engine talks to the user. Any member may be empty (silent / not interactive).
+struct Output {
+  std::function<void(const std::string&)> say;
+  std::function<void(const std::string&)> warn;
+  // Asks a yes/no question; empty means "no terminal": the engine then fails naming `flag`.
+  std::function<bool(const std::string& question, const std::string& flag)> confirm;
+};
+
+struct Step {
+  enum class Kind { exec, begin, fk_check, statement };
+  Kind kind = Kind::exec;
+  std::string sql;
+  std::string migration;  // id of the migration it belongs to; "" for run-level steps
+  int index = -1;         // Kind::statement: 0-based index in the migration's section
+  int total = 0;          // number of statements in that section
+  int line = 0;           // line in the migration file
+  bool tolerate_exists = false;  // MySQL crash resume: "already exists" means the step had run
+};
+
+// Steps grouped per migration (the runner handles failures per group).
+struct StepGroup {
+  std::string migration;  // "" for run-level steps (tracking table, accepted edits)
+  const MigrationFile* file = nullptr;
+  bool down = false;
+  bool had_row = false;   // a tracking row (failed / started) existed when planned
+  std::int64_t resume_from = 0;
+  std::vector<Step> steps;
+};
+
+// "-- <migration>\n<sql>;\n" for every step: the dry-run output.
+std::string render_steps(const std::vector<StepGroup>& groups);
+
+// ---- apply -------------------------------------------------------------------------------------
+struct ApplyOptions {
+  bool dry_run = false;
+  std::vector<std::string> accept_edit;  // ids whose changed checksum is accepted (re-recorded)
+  bool allow_out_of_order = false;
+  bool accept_data_loss = false;
+  bool no_backup = false;
+  std::chrono::milliseconds lock_timeout{30000};
+  std::optional<std::string> target;  // apply only up to and including this id
+};
+
+struct ApplyResult {
+  std::vector<std::string> applied;      // ids applied (or that would be, with --dry-run)
+  std::vector<std::string> statements;   // SQL executed (or that would be) — the Step list
+  std::vector<std::filesystem::path> exports;
+  std::vector<Conflict> accepted_conflicts;
+  std::string dry_run_sql;               // render_steps output with --dry-run
+};
+
+ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions& o, const Output& out);
+
+// ---- down --------------------------------------------------------------------------------------
+struct DownOptions {
+  bool dry_run = false;
+  std::optional<std::string> target;  // roll back every applied migration from the newest down to
+                                      // and including this id
+  int steps = 1;                      // without target: how many
+  bool accept_data_loss = false;
+  bool no_backup = false;
+  std::vector<std::string> accept_edit;
+  std::chrono::milliseconds lock_timeout{30000};
+};
+
+struct DownResult {
+  std::vector<std::string> rolled_back;
+  std::vector<std::string> statements;
+  std::vector<std::filesystem::path> exports;
+  std::string dry_run_sql;
+};
+
+DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o, const Output& out);
+
+// ---- status ------------------------------------------------------------------------------------
+struct MigrationStatus {
+  std::string id;
+  std::string state;   // "applied", "pending", "failed", "modified", "missing-file", "out-of-order",
+                       // "rollback-incomplete"
+  std::string detail;  // e.g. "failed at statement 2 of 3: ..." or the checksum mismatch
+  std::optional<std::string> applied_at;
+};
+
+struct StatusReport {
+  bool tracking_table = false;
+  std::vector<MigrationStatus> migrations;
+  bool drift_checked = false;
+  std::string drift_note;                   // why drift was not computed
+  std::vector<std::string> missing_tables;  // in the applied migrations, not in the database
+  std::vector<std::string> extra_tables;    // in the database, not in the applied migrations
+  std::vector<std::string> missing_columns;  // "table.column"
+  std::vector<std::string> extra_columns;
+  int count(std::string_view state) const;
+  bool clean() const;  // every migration applied or pending, no drift
+};
+
+StatusReport status(driver::SqlConnection& c, const Project& p);
+nlohmann::json to_json(const StatusReport& r);
+
+// ---- reset -------------------------------------------------------------------------------------
+struct ResetOptions {
+  bool force = false;  // no question
+  bool no_backup = false;
+  bool dry_run = false;
+};
+struct ResetResult {
+  std::vector<std::string> dropped;  // tables and views
+  std::vector<std::string> statements;
+  std::optional<std::filesystem::path> export_file;
+  bool cancelled = false;
+};
+ResetResult reset(driver::SqlConnection& c, const Project& p, const ResetOptions& o, const Output& out);
+
+// ---- migrate (generate a file) -----------------------------------------------------------------
+struct GenerateOptions {
+  std::string name;
+  bool empty = false;
+  bool dry_run = false;
+  std::vector<diff::Rename> renames;
+  bool accept_data_loss = false;
+  std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+};
+struct GenerateResult {
+  std::optional<std::filesystem::path> path;  // the file written (or that would be)
+  std::string content;
+  bool written = false;
+  bool no_changes = false;
+  diff::Plan plan;
+};
+GenerateResult generate(const Project& p, const GenerateOptions& o, const Output& out);
+
+// Parses "--rename" values: "table.old:new" (column) or "old:new" (table).
+diff::Rename parse_rename_flag(std::string_view v);
+
+}  // namespace flash::migrate

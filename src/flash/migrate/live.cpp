@@ -1,0 +1,143 @@
+#include "flash/migrate/live.hpp"
+
+#include <chrono>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "flash/diag/diagnostic.hpp"
+#include "flash/migrate/files.hpp"
+#include "flash/migrate/tracking.hpp"
+
+namespace flash::migrate {
+
+using schema::Dialect;
+
+std::map<std::string, std::vector<std::string>> live_tables(driver::SqlConnection& c) {
+  std::map<std::string, std::vector<std::string>> out;
+  switch (c.dialect()) {
+    case Dialect::postgresql:
+    case Dialect::mysql: {
+      std::string schema_expr = c.dialect() == Dialect::postgresql ? "current_schema()" : "DATABASE()";
+      auto t = c.query("SELECT table_name FROM information_schema.tables WHERE table_schema = " +
+                       schema_expr + " AND table_type = 'BASE TABLE'");
+      for (const auto& r : t.rows) {
+        auto n = value_text(r[0]).value_or("");
+        if (n != kTrackingTable) out[n];
+      }
+      auto cols = c.query(
+          "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = " +
+          schema_expr + " ORDER BY table_name, ordinal_position");
+      for (const auto& r : cols.rows) {
+        auto n = value_text(r[0]).value_or("");
+        if (auto it = out.find(n); it != out.end()) it->second.push_back(value_text(r[1]).value_or(""));
+      }
+      break;
+    }
+    default: {
+      auto t = c.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                       "ORDER BY name");
+      for (const auto& r : t.rows) {
+        auto n = value_text(r[0]).value_or("");
+        if (n == kTrackingTable) continue;
+        auto& cols = out[n];
+        auto info = c.query("SELECT name FROM pragma_table_info(" + sql_literal(n, Dialect::sqlite) + ")");
+        for (const auto& cr : info.rows) cols.push_back(value_text(cr[0]).value_or(""));
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> live_views(driver::SqlConnection& c) {
+  std::string q;
+  switch (c.dialect()) {
+    case Dialect::postgresql:
+      q = "SELECT table_name FROM information_schema.views WHERE table_schema = current_schema()";
+      break;
+    case Dialect::mysql:
+      q = "SELECT table_name FROM information_schema.views WHERE table_schema = DATABASE()";
+      break;
+    default:
+      q = "SELECT name FROM sqlite_master WHERE type = 'view'";
+  }
+  std::vector<std::string> out;
+  for (const auto& r : c.query(q).rows) out.push_back(value_text(r[0]).value_or(""));
+  return out;
+}
+
+bool live_table_exists(driver::SqlConnection& c, const std::string& table) {
+  std::string q;
+  switch (c.dialect()) {
+    case Dialect::postgresql:
+      q = "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ";
+      break;
+    case Dialect::mysql:
+      q = "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ";
+      break;
+    default:
+      q = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ";
+  }
+  return !c.query(q + sql_literal(table, c.dialect())).rows.empty();
+}
+
+std::int64_t count_rows(driver::SqlConnection& c, const std::string& table_sql,
+                        const std::string& where) {
+  std::string q = "SELECT count(*) FROM " + table_sql;
+  if (!where.empty()) q += " WHERE " + where;
+  auto rs = c.query(q);
+  if (rs.rows.empty()) return 0;
+  return value_int(rs.rows[0][0]);
+}
+
+static nlohmann::json to_json_value(const driver::Value& v) {
+  if (driver::is_null(v)) return nullptr;
+  if (auto* b = std::get_if<bool>(&v)) return *b;
+  if (auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  if (auto* d = std::get_if<double>(&v)) return *d;
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  return driver::to_display(v);  // blobs as \x hex
+}
+
+std::int64_t export_tables(driver::SqlConnection& c, const std::vector<std::string>& tables,
+                           const std::filesystem::path& file, const std::string& comment) {
+  std::filesystem::create_directories(file.parent_path());
+  auto tmp = file;
+  tmp += ".tmp";
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  if (!out)
+    throw diag::Error("migrate.export", "cannot write export file " + file.string());
+  auto now = std::chrono::system_clock::now();
+  nlohmann::json head = {{"timestamp", timestamp_id(now)}, {"version", "1.0"}, {"comment", comment}};
+  std::string h = head.dump();
+  h.pop_back();  // reopen the object to stream the tables
+  out << h << ",\"tables\":{";
+  std::int64_t total = 0;
+  bool first_table = true;
+  for (const auto& t : tables) {
+    if (!live_table_exists(c, t)) continue;
+    if (!first_table) out << ",";
+    first_table = false;
+    out << nlohmann::json(t).dump() << ":[";
+    auto cur = c.stream("SELECT * FROM " + sql_ident(t, c.dialect()));
+    std::vector<driver::Value> row;
+    bool first_row = true;
+    while (cur->next(row)) {
+      nlohmann::json o = nlohmann::json::object();
+      const auto& cols = cur->columns();
+      for (std::size_t i = 0; i < cols.size() && i < row.size(); ++i) o[cols[i].name] = to_json_value(row[i]);
+      if (!first_row) out << ",";
+      first_row = false;
+      out << "\n" << o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      ++total;
+    }
+    out << "]";
+  }
+  out << "}}\n";
+  out.close();
+  if (!out) throw diag::Error("migrate.export", "cannot write export file " + file.string());
+  std::filesystem::rename(tmp, file);
+  return total;
+}
+
+}  // namespace flash::migrate

@@ -1,0 +1,1786 @@
+#include "flash/query/analyze.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "flash/query/ast.hpp"
+#include "flash/query/functions.hpp"
+#include "flash/query/params.hpp"
+#include "flash/query/parse.hpp"
+#include "flash/schema/types.hpp"
+#include "flash/util/text.hpp"
+
+namespace flash::query {
+namespace {
+
+using namespace ast;
+using schema::Dialect;
+using schema::TypeCategory;
+
+// A value's type as the analyzer sees it: `known` is false for a parameter or NULL whose type
+// no context has fixed yet.
+struct Typed {
+  ResolvedType type;
+  bool known = false;
+  bool nullable = true;
+  std::string name;   // the column name when the expression is a plain column reference
+  std::string table;  // its table
+};
+
+// What the context expects of a value: used to type parameters.
+struct Hint {
+  ResolvedType type;
+  bool known = false;
+  std::string name;
+  bool nullable = false;  // NULL is a valid value here (INSERT/SET of a nullable column)
+};
+
+struct RelCol {
+  std::string name;
+  Typed t;
+};
+
+struct Rel {
+  std::string name;    // what qualifies its columns: alias, or the table name
+  std::string schema;  // the table's schema ("" default)
+  std::string table;   // base table name, when it is one
+  std::vector<RelCol> cols;
+  bool qualified_only = false;  // RETURNING old/new: reachable as old.x only
+};
+
+struct StarItem {
+  int rel = -1;
+  int col = -1;
+  std::string merged;  // a USING/NATURAL column shown once
+};
+
+struct Scope {
+  const Scope* parent = nullptr;
+  std::vector<Rel> rels;
+  std::vector<StarItem> star;
+  std::map<std::string, RelCol> merged;
+  // Output columns of the SELECT, for ORDER BY / GROUP BY by alias.
+  const std::vector<RelCol>* outputs = nullptr;
+};
+
+struct ParamInfo {
+  int number = 0;
+  ResolvedType type;
+  bool known = false;
+  bool nullable = false;
+  std::string name;
+  bool named = false;  // name given by @name / sqlc.arg: fixed
+  bool slice = false;
+  std::size_t offset = 0;  // first occurrence in the rewritten SQL
+  bool seen = false;
+};
+
+bool is_int(TypeCategory c) {
+  return c == TypeCategory::int16 || c == TypeCategory::int32 || c == TypeCategory::int64;
+}
+bool is_float(TypeCategory c) { return c == TypeCategory::float32 || c == TypeCategory::float64; }
+bool is_numeric(TypeCategory c) { return is_int(c) || is_float(c) || c == TypeCategory::decimal; }
+bool is_time(TypeCategory c) {
+  return c == TypeCategory::date || c == TypeCategory::timestamp || c == TypeCategory::timestamptz ||
+         c == TypeCategory::time;
+}
+
+bool is_comparison(const std::string& op) {
+  return op == "=" || op == "<>" || op == "!=" || op == "<" || op == ">" || op == "<=" || op == ">=" ||
+         op == "<=>" || op == "LIKE" || op == "ILIKE" || op == "SIMILAR TO" || op == "IS DISTINCT FROM" ||
+         op == "~" || op == "~*" || op == "!~" || op == "!~*" || op == "GLOB" || op == "REGEXP" ||
+         op == "MATCH" || op == "IS" || op == "IS NOT";
+}
+bool is_boolean_op(const std::string& op) {
+  return is_comparison(op) || op == "AND" || op == "OR" || op == "@>" || op == "<@" || op == "?" ||
+         op == "?|" || op == "?&" || op == "&&" || op == "@@" || op == "XOR";
+}
+
+class Analyzer {
+ public:
+  Analyzer(const schema::Schema& s, diag::Diagnostics& diags) : schema_(s), d_(s.dialect), diags_(diags) {}
+
+  std::optional<Query> run(const QueryBlock& block, const sql::SourceFile& file) {
+    file_ = &file;
+    block_ = &block;
+    errors_ = 0;
+    params_.clear();
+    embeds_.clear();
+    cte_stack_.clear();
+
+    Query q;
+    q.name = block.name;
+    q.kind = block.kind;
+    q.source_sql = block.sql;
+    q.comments = block.comments;
+    q.required = block.required;
+    q.file = file.path;
+    q.loc = block.loc;
+
+    rw_ = rewrite_params(block.sql, d_);
+    for (const RewrittenStatement& st : rw_.statements) {
+      if (!st.error.empty()) {
+        error_input("query.param", st.error, st.error_at, 4);
+        return std::nullopt;
+      }
+    }
+    q.sql = std::string(util::trim(rw_.sql));
+    // A trailing ';' inside the block is not part of the statement.
+    while (!q.sql.empty() && q.sql.back() == ';') q.sql = std::string(util::trim(q.sql.substr(0, q.sql.size() - 1)));
+
+    // Parameters as written: numbering and names from the side table.
+    for (const RewrittenStatement& st : rw_.statements) {
+      for (const ParamSite& p : st.params) {
+        ParamInfo& pi = params_[p.number];
+        if (!pi.seen) {
+          pi.number = p.number;
+          pi.offset = p.location;
+          pi.seen = true;
+        }
+        if (p.named) {
+          pi.name = p.name;
+          pi.named = true;
+        }
+        pi.nullable = pi.nullable || p.nullable;
+        pi.slice = pi.slice || p.slice;
+        sites_.push_back(p);
+      }
+      for (const EmbedSite& e : st.embeds) embeds_[e.location] = e.table_name;
+    }
+
+    ParseResult pr = parse_query(rw_.sql, d_);
+    if (!pr.statement) {
+      error_at("query.syntax", pr.error, pr.error_offset, 1);
+      return std::nullopt;
+    }
+    if (pr.multiple) {
+      error_input("query.syntax", "query `" + block.name + "` holds more than one statement", 0, 1,
+                  std::string("end each query with ';' and give each its own `-- name:` line"));
+      return std::nullopt;
+    }
+    Statement& st = *pr.statement;
+    std::vector<RelCol> cols = statement(st, nullptr, {});
+    if (errors_) return std::nullopt;
+
+    // Kinds that return rows need a statement that returns columns.
+    bool returns_rows = q.kind == Kind::one || q.kind == Kind::many || q.kind == Kind::batchone ||
+                        q.kind == Kind::batchmany;
+    if (returns_rows && cols.empty() && st.kind != Statement::Kind::select) {
+      diag::Diagnostic d = diag::at_offset("query.kind",
+                                           "query `" + q.name + "` is " + std::string(to_string(q.kind)) +
+                                               " but its statement returns no columns",
+                                           file.path, file.text, offset_of_line(block.loc), 1);
+      d.location = block.loc;
+      d.hint = st.kind == Statement::Kind::select ? "select at least one column"
+                                                  : "use :exec (or :execrows) or add a RETURNING clause";
+      diags_.push_back(std::move(d));
+      return std::nullopt;
+    }
+    if (q.kind == Kind::copyfrom && st.kind != Statement::Kind::insert) {
+      error_input("query.kind", "query `" + q.name + "` is :copyfrom but is not an INSERT", 0, 6,
+                  std::string(":copyfrom needs `INSERT INTO t (cols) VALUES ($1, $2, ...)`"));
+      return std::nullopt;
+    }
+    if (returns_rows) {
+      for (RelCol& c : cols) {
+        Column out;
+        out.name = c.name;
+        out.type = c.t.type;
+        out.nullable = c.t.nullable;
+        out.table = c.t.table;
+        q.columns.push_back(std::move(out));
+      }
+      for (std::size_t i = 0; i < q.columns.size() && i < embed_of_col_.size(); ++i)
+        q.columns[i].embed_table = embed_of_col_[i];
+      q.returns_table = whole_table(q.columns);
+    }
+
+    if (!finish_params(q)) return std::nullopt;
+    return q;
+  }
+
+ private:
+  const schema::Schema& schema_;
+  Dialect d_;
+  diag::Diagnostics& diags_;
+  const sql::SourceFile* file_ = nullptr;
+  const QueryBlock* block_ = nullptr;
+  Rewritten rw_;
+  int errors_ = 0;
+  std::map<int, ParamInfo> params_;
+  std::vector<ParamSite> sites_;
+  std::map<std::size_t, std::string> embeds_;  // rewritten offset of `t.*` → table
+  std::vector<std::string> embed_of_col_;      // embed table of each top-level output column
+  std::vector<std::map<std::string, Rel>> cte_stack_;
+  std::set<std::string> views_in_progress_;
+  bool lenient_ = false;  // statements we do not model: do not report unknown names
+  int depth_ = 0;         // select nesting (0 = the query's own result)
+
+  // ---- diagnostics -------------------------------------------------------------------------
+
+  std::size_t offset_of_line(const diag::Location& l) const {
+    std::size_t off = 0;
+    int line = 1;
+    while (off < file_->text.size() && line < l.line) {
+      if (file_->text[off] == '\n') ++line;
+      ++off;
+    }
+    return off + static_cast<std::size_t>(std::max(0, l.column - 1));
+  }
+
+  void error_input(const std::string& code, const std::string& msg, std::size_t input_off, std::size_t len,
+                   std::optional<std::string> hint = std::nullopt, diag::Severity sev = diag::Severity::error) {
+    diag::Diagnostic d = diag::at_offset(code, msg, file_->path, file_->text, block_->offset + input_off, len);
+    d.hint = std::move(hint);
+    d.severity = sev;
+    if (sev == diag::Severity::error) ++errors_;
+    for (const diag::Diagnostic& o : diags_)
+      if (o.code == d.code && o.message == d.message && o.location == d.location) return;
+    diags_.push_back(std::move(d));
+  }
+
+  // An offset into the rewritten SQL.
+  void error_at(const std::string& code, const std::string& msg, std::size_t off, std::size_t len,
+                std::optional<std::string> hint = std::nullopt, diag::Severity sev = diag::Severity::error) {
+    error_input(code, msg, rw_.to_input(off), len, std::move(hint), sev);
+  }
+
+  // ---- types -------------------------------------------------------------------------------
+
+  ResolvedType resolve(schema::TypeRef t) const {
+    ResolvedType r;
+    int dims = t.array_dims;
+    // Domains stand for their base type.
+    for (int guard = 0; guard < 8; ++guard) {
+      auto it = std::find_if(schema_.domains.begin(), schema_.domains.end(), [&](const schema::Domain& dm) {
+        return dm.name == t.name && (t.schema.empty() || dm.schema == t.schema || (t.schema == "public" && dm.schema.empty()));
+      });
+      if (it == schema_.domains.end()) break;
+      schema::TypeRef base = it->type;
+      base.array_dims += dims;
+      dims = base.array_dims;
+      t = base;
+    }
+    r.sql = t;
+    r.array_dims = t.array_dims;
+    schema::TypeRef elem = t;
+    elem.array_dims = 0;
+    r.category = schema::category(elem, d_, &schema_);
+    if (r.category == TypeCategory::enum_) {
+      if (!t.values.empty()) {
+        r.enum_values = t.values;
+      } else if (const schema::EnumType* e = schema_.find_enum(t.name, t.schema == "public" ? "" : t.schema)) {
+        r.enum_name = e->name;
+        r.enum_values = e->values;
+      }
+    }
+    return r;
+  }
+
+  Typed builtin(std::string_view neutral, bool nullable) const {
+    Typed t;
+    t.type = resolve(builtin_type(neutral, d_));
+    t.known = !neutral.empty();
+    t.nullable = nullable;
+    return t;
+  }
+
+  Typed from_type_name(const TypeName& tn) const {
+    schema::TypeRef t;
+    std::string name = tn.names.empty() ? "" : tn.names.back();
+    if (tn.names.size() >= 2 && tn.names[tn.names.size() - 2] != "pg_catalog") t.schema = tn.names[tn.names.size() - 2];
+    t.name = schema::canonical_type_name(name, d_);
+    t.args = tn.args;
+    t.array_dims = tn.array_dims;
+    Typed out;
+    out.type = resolve(t);
+    out.known = true;
+    return out;
+  }
+
+  static ResolvedType array_of(ResolvedType t) {
+    ++t.array_dims;
+    ++t.sql.array_dims;
+    return t;
+  }
+  static ResolvedType element_of(ResolvedType t) {
+    if (t.array_dims > 0) {
+      --t.array_dims;
+      --t.sql.array_dims;
+    }
+    return t;
+  }
+
+  // ---- parameters --------------------------------------------------------------------------
+
+  // Types that convert into each other implicitly compare as one family.
+  static int family(const ResolvedType& t) {
+    if (t.array_dims > 0) return 100 + t.array_dims;
+    TypeCategory c = t.category;
+    if (is_numeric(c)) return 1;
+    if (c == TypeCategory::text || c == TypeCategory::enum_ || c == TypeCategory::other) return 0;
+    if (is_time(c)) return 3;
+    return 10 + static_cast<int>(c);
+  }
+  std::string type_text(const ResolvedType& t) const {
+    std::string n = t.sql.name.empty() ? std::string(schema::to_string(t.category)) : t.sql.name;
+    for (int i = 0; i < t.array_dims; ++i) n += "[]";
+    return n;
+  }
+
+  void bind_param(const Expr& e, const Hint* h) {
+    auto it = params_.find(e.param_number);
+    if (it == params_.end()) {
+      // A placeholder the side table did not see cannot happen; keep going safely.
+      ParamInfo pi;
+      pi.number = e.param_number;
+      pi.offset = e.offset;
+      pi.seen = true;
+      it = params_.emplace(e.param_number, pi).first;
+    }
+    ParamInfo& p = it->second;
+    if (!h) return;
+    if (p.known && h->known && family(p.type) != family(h->type) && !lenient_) {
+      error_at("query.param",
+               "parameter $" + std::to_string(p.number) + " is used as " + type_text(p.type) + " and as " +
+                   type_text(h->type),
+               e.offset, std::to_string(p.number).size() + 1,
+               std::string("use two parameters, or cast one use explicitly"));
+      return;
+    }
+    if (!p.known && h->known) {
+      p.type = h->type;
+      p.known = true;
+      if (!p.named && p.name.empty()) p.name = h->name;
+      if (h->nullable) p.nullable = true;
+    } else if (!p.named && p.name.empty() && !h->name.empty()) {
+      p.name = h->name;
+    }
+  }
+
+  Hint hint_from(const Typed& t, bool null_ok = false, const std::string& name = "") const {
+    Hint h;
+    h.type = t.type;
+    h.known = t.known;
+    h.name = name.empty() ? t.name : name;
+    h.nullable = null_ok && t.nullable;
+    return h;
+  }
+
+  bool finish_params(Query& q) {
+    if (params_.empty()) return true;
+    int max = params_.rbegin()->first;
+    for (int n = 1; n <= max; ++n) {
+      if (!params_.count(n)) {
+        const ParamInfo& next = params_.upper_bound(n)->second;
+        error_at("query.param",
+                 "parameter $" + std::to_string(n) + " is never used but $" + std::to_string(next.number) +
+                     " is",
+                 next.offset, std::to_string(next.number).size() + 1,
+                 std::string("number parameters $1, $2, ... without gaps"));
+        return false;
+      }
+    }
+    bool all_required = std::find(q.required.begin(), q.required.end(), "*") != q.required.end();
+    std::set<std::string> used;
+    for (auto& [n, p] : params_)
+      if (p.named) used.insert(p.name);
+    for (auto& [n, p] : params_) {
+      Param out;
+      out.number = n;
+      out.type = p.type;
+      out.nullable = p.nullable;
+      out.is_slice = p.slice;
+      if (!p.known) out.type.category = TypeCategory::other;
+      if (p.slice && d_ == Dialect::postgresql && out.type.array_dims == 0 && p.known) out.type = array_of(out.type);
+      if (p.named) {
+        out.name = p.name;
+      } else {
+        std::string base = p.name.empty() ? "param_" + std::to_string(n) : p.name;
+        std::string name = base;
+        for (int k = 2; used.count(name); ++k) name = base + "_" + std::to_string(k);
+        used.insert(name);
+        out.name = name;
+      }
+      if (all_required || std::find(q.required.begin(), q.required.end(), out.name) != q.required.end())
+        out.nullable = false;
+      q.params.push_back(std::move(out));
+    }
+    // ?-engines bind by position: the param of each placeholder in order.
+    if (d_ != Dialect::postgresql) {
+      std::map<int, int> index;
+      for (std::size_t i = 0; i < q.params.size(); ++i) index[q.params[i].number] = static_cast<int>(i);
+      for (const ParamSite& s : sites_) q.bind_order.push_back(index[s.number]);
+    }
+    return true;
+  }
+
+  // ---- catalog -----------------------------------------------------------------------------
+
+  std::optional<Rel> relation(const std::string& schema, const std::string& name, std::size_t offset) {
+    if (schema.empty()) {
+      for (auto it = cte_stack_.rbegin(); it != cte_stack_.rend(); ++it) {
+        auto f = it->find(name);
+        if (f != it->end()) return f->second;
+      }
+    }
+    std::string sch = schema == "public" ? "" : schema;
+    const schema::Table* t = schema_.find_table(name, sch);
+    if (!t && !sch.empty()) t = schema_.find_table(name, schema);
+    if (t) {
+      Rel r;
+      r.name = t->name;
+      r.schema = t->schema;
+      r.table = t->name;
+      for (const schema::Column& c : t->columns) {
+        RelCol rc;
+        rc.name = c.name;
+        rc.t.type = resolve(c.type);
+        rc.t.known = true;
+        rc.t.nullable = c.nullable;
+        rc.t.name = c.name;
+        rc.t.table = t->name;
+        r.cols.push_back(std::move(rc));
+      }
+      return r;
+    }
+    for (const schema::Sequence& seq : schema_.sequences) {
+      if (seq.name != name || !(seq.schema == sch || (sch.empty() && seq.schema == "public"))) continue;
+      // A sequence reads as a one-row relation.
+      Rel r;
+      r.name = seq.name;
+      r.schema = seq.schema;
+      r.cols = {{"last_value", builtin("int64", false)}, {"log_cnt", builtin("int64", false)},
+                {"is_called", builtin("bool", false)}};
+      return r;
+    }
+    const schema::View* v = schema_.find_view(name, sch);
+    if (v && !views_in_progress_.count(v->name)) return view_relation(*v);
+    if (lenient_) return std::nullopt;
+    std::vector<std::string> names;
+    for (const schema::Table& tb : schema_.tables) names.push_back(tb.name);
+    for (const schema::View& vw : schema_.views) names.push_back(vw.name);
+    for (const auto& level : cte_stack_)
+      for (const auto& [n, r] : level) names.push_back(n);
+    auto hint = diag::did_you_mean(name, names);
+    error_at("query.unknown-table", "relation \"" + schema::qualified(schema, name) + "\" does not exist", offset,
+             schema::qualified(schema, name).size(), hint ? hint : std::nullopt);
+    return std::nullopt;
+  }
+
+  // A view's columns come from analysing its query; problems inside it are the schema's.
+  std::optional<Rel> view_relation(const schema::View& v) {
+    views_in_progress_.insert(v.name);
+    ParseResult pr = parse_query(v.query, d_);
+    std::optional<Rel> out;
+    if (pr.statement && pr.statement->kind == Statement::Kind::select) {
+      diag::Diagnostics scratch;
+      Analyzer sub(schema_, scratch);
+      sub.file_ = file_;
+      sub.block_ = block_;
+      sub.lenient_ = true;
+      sub.views_in_progress_ = views_in_progress_;
+      sub.depth_ = 1;
+      std::vector<RelCol> cols = sub.select(*pr.statement->select, nullptr, {});
+      Rel r;
+      r.name = v.name;
+      r.schema = v.schema;
+      for (std::size_t i = 0; i < cols.size(); ++i) {
+        if (i < v.columns.size()) cols[i].name = v.columns[i];
+        cols[i].t.table = v.name;
+        cols[i].t.name = cols[i].name;
+        r.cols.push_back(cols[i]);
+      }
+      out = std::move(r);
+    }
+    views_in_progress_.erase(v.name);
+    return out;
+  }
+
+  // ---- FROM --------------------------------------------------------------------------------
+
+  static void mark_nullable(Scope& s, std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i)
+      for (RelCol& c : s.rels[i].cols) c.t.nullable = true;
+  }
+
+  void add_rel(Scope& s, Rel r, const Alias& alias) {
+    if (!alias.name.empty()) r.name = alias.name;
+    for (std::size_t i = 0; i < alias.columns.size() && i < r.cols.size(); ++i) {
+      r.cols[i].name = alias.columns[i];
+      r.cols[i].t.name = alias.columns[i];
+    }
+    int idx = static_cast<int>(s.rels.size());
+    for (std::size_t i = 0; i < r.cols.size(); ++i) s.star.push_back({idx, static_cast<int>(i), ""});
+    s.rels.push_back(std::move(r));
+  }
+
+  void from_item(TableRef& tr, Scope& s) {
+    switch (tr.kind) {
+      case TableRef::Kind::table: {
+        std::optional<Rel> r = relation(tr.schema, tr.name, tr.offset);
+        if (!r) {
+          // Keep a placeholder so later references do not pile up errors.
+          Rel empty;
+          empty.name = tr.alias.name.empty() ? tr.name : tr.alias.name;
+          s.rels.push_back(std::move(empty));
+          return;
+        }
+        add_rel(s, std::move(*r), tr.alias);
+        return;
+      }
+      case TableRef::Kind::subquery: {
+        Rel r;
+        r.name = tr.alias.name;
+        if (tr.subquery) {
+          ++depth_;
+          r.cols = select(*tr.subquery, tr.lateral ? &s : s.parent, {});
+          --depth_;
+        }
+        for (RelCol& c : r.cols) c.t.table.clear();
+        add_rel(s, std::move(r), tr.alias);
+        return;
+      }
+      case TableRef::Kind::function: {
+        Rel r;
+        for (ExprPtr& f : tr.functions) {
+          std::vector<RelCol> cols = function_columns(*f, s);
+          r.cols.insert(r.cols.end(), cols.begin(), cols.end());
+        }
+        if (tr.with_ordinality) r.cols.push_back({"ordinality", builtin("int64", false)});
+        r.name = tr.alias.name.empty() && !tr.functions.empty() ? tr.functions[0]->name : tr.alias.name;
+        // A single-column function aliased without column names takes the alias as column name.
+        if (tr.alias.columns.empty() && !tr.alias.name.empty() && r.cols.size() == 1) {
+          r.cols[0].name = tr.alias.name;
+          r.cols[0].t.name = tr.alias.name;
+        }
+        add_rel(s, std::move(r), tr.alias);
+        return;
+      }
+      case TableRef::Kind::join: {
+        std::size_t r0 = s.rels.size(), s0 = s.star.size();
+        from_item(*tr.left, s);
+        std::size_t r1 = s.rels.size(), s1 = s.star.size();
+        from_item(*tr.right, s);
+        std::size_t r2 = s.rels.size();
+        if (tr.join == JoinKind::left || tr.join == JoinKind::full) mark_nullable(s, r1, r2);
+        if (tr.join == JoinKind::right || tr.join == JoinKind::full) mark_nullable(s, r0, r1);
+        std::vector<StarItem> left(s.star.begin() + static_cast<long>(s0), s.star.begin() + static_cast<long>(s1));
+        std::vector<StarItem> right(s.star.begin() + static_cast<long>(s1), s.star.end());
+        std::vector<std::string> using_cols = tr.using_columns;
+        if (tr.natural) {
+          for (const StarItem& l : left)
+            for (const StarItem& r : right)
+              if (star_name(s, l) == star_name(s, r)) using_cols.push_back(star_name(s, l));
+        }
+        if (!using_cols.empty()) {
+          std::vector<StarItem> merged_items;
+          for (const std::string& u : using_cols) {
+            auto li = std::find_if(left.begin(), left.end(), [&](const StarItem& i) { return star_name(s, i) == u; });
+            auto ri = std::find_if(right.begin(), right.end(), [&](const StarItem& i) { return star_name(s, i) == u; });
+            if (li == left.end() || ri == right.end()) {
+              if (!lenient_)
+                error_at("query.unknown-column",
+                         "column \"" + u + "\" specified in USING clause does not exist in " +
+                             (li == left.end() ? "left" : "right") + " table",
+                         tr.offset, 1);
+              continue;
+            }
+            RelCol lc = star_col(s, *li), rc = star_col(s, *ri);
+            RelCol m = tr.join == JoinKind::right ? rc : lc;
+            m.t.nullable = tr.join == JoinKind::full ? (lc.t.nullable && rc.t.nullable) : m.t.nullable;
+            if (tr.join == JoinKind::full) m.t.table.clear();
+            s.merged[u] = m;
+            merged_items.push_back({-1, -1, u});
+            left.erase(li);
+            right.erase(ri);
+          }
+          s.star.resize(s0);
+          s.star.insert(s.star.end(), merged_items.begin(), merged_items.end());
+          s.star.insert(s.star.end(), left.begin(), left.end());
+          s.star.insert(s.star.end(), right.begin(), right.end());
+        }
+        if (tr.on) condition(*tr.on, s);
+        return;
+      }
+    }
+  }
+
+  static std::string star_name(const Scope& s, const StarItem& i) {
+    if (!i.merged.empty()) return i.merged;
+    return s.rels[i.rel].cols[i.col].name;
+  }
+  static RelCol star_col(const Scope& s, const StarItem& i) {
+    if (!i.merged.empty()) return s.merged.at(i.merged);
+    return s.rels[i.rel].cols[i.col];
+  }
+
+  // Columns produced by a function in FROM: generate_series(1, 10) AS g, unnest(arr) ...
+  std::vector<RelCol> function_columns(Expr& f, Scope& s) {
+    std::vector<RelCol> out;
+    if (f.kind == ExprKind::func && f.name == "unnest" && d_ == Dialect::postgresql) {
+      for (ExprPtr& a : f.args) {
+        Typed t = expr(*a, s, nullptr);
+        Typed e;
+        e.type = element_of(t.type);
+        e.known = t.known;
+        e.nullable = true;
+        out.push_back({"unnest", e});
+      }
+      return out;
+    }
+    if (f.kind == ExprKind::func && d_ == Dialect::postgresql) {
+      // Built-in functions returning rows of several columns.
+      std::string n = util::to_lower(f.name);
+      if (n == "jsonb_each" || n == "json_each" || n == "jsonb_each_text" || n == "json_each_text") {
+        for (ExprPtr& a : f.args) expr(*a, s, nullptr);
+        bool text = n.size() > 5 && n.substr(n.size() - 5) == "_text";
+        out.push_back({"key", builtin("text", false)});
+        out.push_back({"value", builtin(text ? "text" : n[4] == 'b' ? "jsonb" : "json", !text ? false : true)});
+        return out;
+      }
+      if (std::optional<std::vector<RelCol>> cols = user_function_table(f, s)) return *cols;
+    }
+    Typed t = expr(f, s, nullptr);
+    t.name.clear();
+    t.table.clear();
+    out.push_back({f.kind == ExprKind::func ? f.name : "column1", t});
+    return out;
+  }
+
+  // ---- user-defined functions (PostgreSQL CREATE FUNCTION kept in Schema::raw) ---------------
+
+  struct UserFunction {
+    Typed result;
+    bool returns_set = false;
+    std::vector<RelCol> table_cols;  // RETURNS TABLE (...) / SETOF <table>
+    std::vector<Typed> args;
+  };
+
+  std::optional<UserFunction> user_function(const std::string& name, std::size_t nargs) {
+    if (d_ != Dialect::postgresql) return std::nullopt;
+    for (const schema::RawStatement& raw : schema_.raw) {
+      if (raw.kind != "function") continue;
+      std::string lname = util::to_lower(raw.name);
+      auto dot = lname.rfind('.');
+      if (dot != std::string::npos) lname = lname.substr(dot + 1);
+      if (lname != name) continue;
+      if (auto uf = parse_function(raw.sql, nargs)) return uf;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<UserFunction> parse_function(const std::string& sql, std::size_t nargs);
+
+  std::optional<std::vector<RelCol>> user_function_table(Expr& f, Scope& s) {
+    std::optional<UserFunction> uf = user_function(f.name, f.args.size());
+    if (!uf || uf->table_cols.empty()) return std::nullopt;
+    for (std::size_t i = 0; i < f.args.size(); ++i) {
+      Hint h;
+      if (i < uf->args.size()) h = hint_from(uf->args[i]);
+      expr(*f.args[i], s, i < uf->args.size() ? &h : nullptr);
+    }
+    return uf->table_cols;
+  }
+
+  // ---- column references -------------------------------------------------------------------
+
+  std::optional<Typed> lookup(const Expr& e, const Scope& s) {
+    const std::string& col = e.name;
+    std::string qual = e.qualifier.empty() ? "" : e.qualifier.back();
+    std::string qual_schema = e.qualifier.size() >= 2 ? e.qualifier[e.qualifier.size() - 2] : "";
+    for (const Scope* sc = &s; sc; sc = sc->parent) {
+      if (qual.empty()) {
+        auto m = sc->merged.find(col);
+        if (m != sc->merged.end()) return m->second.t;
+        const RelCol* found = nullptr;
+        int count = 0;
+        for (const Rel& r : sc->rels)
+          for (const RelCol& c : r.cols)
+            if (c.name == col && !r.qualified_only) {
+              if (!found) found = &c;
+              ++count;
+              break;
+            }
+        if (count > 1) {
+          std::vector<std::string> where;
+          for (const Rel& r : sc->rels)
+            for (const RelCol& c : r.cols)
+              if (c.name == col && !r.qualified_only) where.push_back("`" + r.name + "." + col + "`");
+          error_at("query.ambiguous-column", "column reference \"" + col + "\" is ambiguous", e.offset, col.size(),
+                   "qualify it: " + util::join(where, " or "));
+          return std::nullopt;
+        }
+        if (found) return found->t;
+      } else {
+        for (const Rel& r : sc->rels) {
+          if (r.name != qual) continue;
+          if (!qual_schema.empty() && qual_schema != r.schema && !(qual_schema == "public" && r.schema.empty())) continue;
+          for (const RelCol& c : r.cols)
+            if (c.name == col) return c.t;
+          if (r.cols.empty()) return Typed{};  // a relation we already reported
+          std::vector<std::string> names;
+          for (const RelCol& c : r.cols) names.push_back(c.name);
+          auto hint = diag::did_you_mean(col, names);
+          if (hint) hint = "did you mean `" + qual + "." + hint->substr(hint->find('`') + 1);
+          if (!lenient_)
+            error_at("query.unknown-column", "column \"" + qual + "." + col + "\" does not exist", e.offset,
+                     qual.size() + 1 + col.size(), hint);
+          return std::nullopt;
+        }
+      }
+    }
+    if (lenient_) return std::nullopt;
+    if (!qual.empty()) {
+      std::vector<std::string> names;
+      for (const Scope* sc = &s; sc; sc = sc->parent)
+        for (const Rel& r : sc->rels) names.push_back(r.name);
+      error_at("query.unknown-table", "missing FROM-clause entry for table \"" + qual + "\"", e.offset, qual.size(),
+               diag::did_you_mean(qual, names));
+      return std::nullopt;
+    }
+    std::vector<std::string> names;
+    for (const Scope* sc = &s; sc; sc = sc->parent) {
+      for (const Rel& r : sc->rels)
+        for (const RelCol& c : r.cols) names.push_back(c.name);
+      if (sc->outputs)
+        for (const RelCol& c : *sc->outputs) names.push_back(c.name);
+    }
+    std::optional<std::string> hint = diag::did_you_mean(col, names);
+    if (hint) {
+      // Name the table too: "did you mean `users.email`?"
+      std::string cand = hint->substr(hint->find('`') + 1);
+      cand = cand.substr(0, cand.find('`'));
+      for (const Scope* sc = &s; sc; sc = sc->parent)
+        for (const Rel& r : sc->rels)
+          for (const RelCol& c : r.cols)
+            if (c.name == cand && !r.name.empty()) {
+              hint = "did you mean `" + r.name + "." + cand + "`?";
+              goto done;
+            }
+    done:;
+    }
+    error_at("query.unknown-column", "column \"" + col + "\" does not exist", e.offset, col.size(), hint);
+    return std::nullopt;
+  }
+
+  // ---- expressions -------------------------------------------------------------------------
+
+  bool untyped(const Expr& e) const {
+    if (e.kind == ExprKind::param) {
+      auto it = params_.find(e.param_number);
+      return it == params_.end() || !it->second.known;
+    }
+    if (e.kind == ExprKind::literal) return e.literal == LiteralKind::null;
+    if (e.kind == ExprKind::unary && e.arg && e.op != "NOT") return untyped(*e.arg);
+    return false;
+  }
+
+  void condition(Expr& e, Scope& s) {
+    Hint h;
+    h.type = builtin("bool", false).type;
+    h.known = true;
+    expr(e, s, &h);
+  }
+
+  Typed param_type(const Expr& e) const {
+    Typed t;
+    auto it = params_.find(e.param_number);
+    if (it != params_.end() && it->second.known) {
+      t.type = it->second.type;
+      if (it->second.slice && d_ == Dialect::postgresql) t.type = array_of(t.type);
+      t.known = true;
+      t.nullable = it->second.nullable;
+    }
+    return t;
+  }
+
+  Typed expr(Expr& e, Scope& s, const Hint* h) {
+    switch (e.kind) {
+      case ExprKind::column: {
+        if (e.star) return Typed{};
+        std::optional<Typed> t = lookup(e, s);
+        return t ? *t : Typed{};
+      }
+      case ExprKind::literal: {
+        switch (e.literal) {
+          case LiteralKind::integer: {
+            bool big = e.text.size() > 9 && std::stoll(e.text) > 2147483647LL;
+            return builtin(d_ == Dialect::postgresql && !big ? "int32" : "int64", false);
+          }
+          case LiteralKind::number: return builtin(d_ == Dialect::sqlite ? "float64" : "decimal", false);
+          case LiteralKind::string: {
+            Typed t = builtin("text", false);
+            return t;
+          }
+          case LiteralKind::boolean: return builtin("bool", false);
+          case LiteralKind::bits: {
+            Typed t;
+            t.type = resolve({"bit"});
+            t.known = true;
+            t.nullable = false;
+            return t;
+          }
+          case LiteralKind::null: {
+            Typed t;
+            if (h && h->known) {
+              t.type = h->type;
+              t.known = true;
+            }
+            t.nullable = true;
+            return t;
+          }
+        }
+        return Typed{};
+      }
+      case ExprKind::param: {
+        bind_param(e, h);
+        Typed t = param_type(e);
+        auto it = params_.find(e.param_number);
+        if (it != params_.end()) t.nullable = it->second.nullable;
+        return t;
+      }
+      case ExprKind::unary: {
+        if (e.op == "NOT") {
+          if (e.arg) condition(*e.arg, s);
+          Typed t = builtin("bool", e.arg ? false : true);
+          return t;
+        }
+        Typed t = e.arg ? expr(*e.arg, s, h) : Typed{};
+        t.name.clear();
+        t.table.clear();
+        return t;
+      }
+      case ExprKind::binary: return binary(e, s, h);
+      case ExprKind::func: return func(e, s, h);
+      case ExprKind::case_: {
+        Typed operand;
+        if (e.arg) operand = expr(*e.arg, s, nullptr);
+        Typed result;
+        bool any_nullable = !e.else_;
+        // Result type: the first branch with a known type; it then types the others.
+        std::vector<Expr*> branches;
+        for (CaseWhen& w : e.whens)
+          if (w.then) branches.push_back(w.then.get());
+        if (e.else_) branches.push_back(e.else_.get());
+        for (CaseWhen& w : e.whens) {
+          if (!w.when) continue;
+          if (e.arg) {
+            Hint oh = hint_from(operand);
+            expr(*w.when, s, &oh);
+          } else {
+            condition(*w.when, s);
+          }
+        }
+        for (Expr* b : branches) {
+          if (untyped(*b)) continue;
+          Typed t = expr(*b, s, h);
+          if (t.nullable) any_nullable = true;
+          if (!result.known && t.known) result = t;
+        }
+        Hint rh = result.known ? hint_from(result) : (h ? *h : Hint{});
+        rh.name.clear();
+        for (Expr* b : branches) {
+          if (!untyped(*b)) continue;
+          Typed t = expr(*b, s, &rh);
+          if (t.nullable) any_nullable = true;
+          if (!result.known && t.known) result = t;
+        }
+        result.nullable = any_nullable;
+        result.name.clear();
+        result.table.clear();
+        return result;
+      }
+      case ExprKind::cast: {
+        Typed target = from_type_name(e.type);
+        Typed inner;
+        if (e.arg) {
+          Hint ch = hint_from(target);
+          ch.name = h ? h->name : "";
+          ch.nullable = h && h->nullable;
+          inner = expr(*e.arg, s, &ch);
+        }
+        target.nullable = e.arg ? inner.nullable : true;
+        target.name = inner.name;
+        return target;
+      }
+      case ExprKind::in_list: {
+        Typed l = e.arg ? expr(*e.arg, s, nullptr) : Typed{};
+        Hint lh = hint_from(l);
+        bool nullable = l.nullable;
+        for (ExprPtr& item : e.args) {
+          Typed t = expr(*item, s, &lh);
+          nullable = nullable || t.nullable;
+          if (e.arg && untyped(*e.arg) && t.known) {
+            Hint back = hint_from(t);
+            expr(*e.arg, s, &back);
+          }
+        }
+        return builtin("bool", nullable);
+      }
+      case ExprKind::sublink: {
+        std::vector<RelCol> cols;
+        if (e.subquery) {
+          ++depth_;
+          cols = select(*e.subquery, &s, {});
+          --depth_;
+        }
+        switch (e.sublink) {
+          case SublinkKind::exists: return builtin("bool", false);
+          case SublinkKind::any:
+          case SublinkKind::all: {
+            if (e.arg && !cols.empty()) {
+              Hint ch = hint_from(cols[0].t);
+              expr(*e.arg, s, &ch);
+            } else if (e.arg) {
+              expr(*e.arg, s, nullptr);
+            }
+            return builtin("bool", true);
+          }
+          case SublinkKind::scalar: {
+            if (cols.empty()) return Typed{};
+            Typed t = cols[0].t;
+            t.nullable = true;  // no row → NULL
+            t.name.clear();
+            t.table.clear();
+            return t;
+          }
+          case SublinkKind::array: {
+            if (cols.empty()) return Typed{};
+            Typed t = cols[0].t;
+            t.type = array_of(t.type);
+            t.nullable = false;
+            t.name.clear();
+            t.table.clear();
+            return t;
+          }
+        }
+        return Typed{};
+      }
+      case ExprKind::between: {
+        Typed l = e.arg ? expr(*e.arg, s, nullptr) : Typed{};
+        Hint lh = hint_from(l);
+        bool nullable = l.nullable;
+        for (ExprPtr& a : e.args) nullable = expr(*a, s, &lh).nullable || nullable;
+        return builtin("bool", nullable);
+      }
+      case ExprKind::is_null: {
+        if (e.arg) expr(*e.arg, s, nullptr);
+        return builtin("bool", false);
+      }
+      case ExprKind::is_bool: {
+        if (e.arg) condition(*e.arg, s);
+        return builtin("bool", false);
+      }
+      case ExprKind::quantified: {
+        // x = ANY($1): the right side is an array of x's type.
+        Typed l = e.left ? expr(*e.left, s, nullptr) : Typed{};
+        Hint rh = hint_from(l);
+        rh.type = array_of(l.type);
+        Typed r = e.right ? expr(*e.right, s, l.known ? &rh : nullptr) : Typed{};
+        if (e.left && !l.known && r.known) {
+          Hint lh = hint_from(r);
+          lh.type = element_of(r.type);
+          expr(*e.left, s, &lh);
+        }
+        return builtin("bool", l.nullable);
+      }
+      case ExprKind::array: {
+        Typed elem;
+        Hint eh;
+        if (h && h->known) {
+          eh = *h;
+          eh.type = element_of(h->type);
+        }
+        for (ExprPtr& a : e.args) {
+          Typed t = expr(*a, s, elem.known ? nullptr : (h && h->known ? &eh : nullptr));
+          if (!elem.known && t.known) elem = t;
+        }
+        Typed t;
+        t.type = array_of(elem.type);
+        if (!elem.known && h && h->known) t.type = h->type;
+        t.known = elem.known || (h && h->known);
+        t.nullable = false;
+        return t;
+      }
+      case ExprKind::subscript: {
+        Typed base = e.arg ? expr(*e.arg, s, nullptr) : Typed{};
+        Hint ih;
+        ih.type = builtin("int32", false).type;
+        ih.known = true;
+        for (ExprPtr& a : e.args) expr(*a, s, &ih);
+        Typed t = base;
+        if (!e.slice) t.type = element_of(base.type);
+        t.nullable = true;
+        t.name.clear();
+        return t;
+      }
+      case ExprKind::row: {
+        for (ExprPtr& a : e.args) expr(*a, s, nullptr);
+        Typed t;
+        t.nullable = false;
+        return t;
+      }
+      case ExprKind::field: {
+        if (e.arg) expr(*e.arg, s, nullptr);
+        return Typed{};
+      }
+      case ExprKind::default_: {
+        Typed t;
+        if (h) {
+          t.type = h->type;
+          t.known = h->known;
+        }
+        return t;
+      }
+      case ExprKind::other: {
+        bool saved = lenient_;
+        for (ExprPtr& c : e.children) expr(*c, s, nullptr);
+        lenient_ = saved;
+        return Typed{};
+      }
+    }
+    return Typed{};
+  }
+
+  Typed binary(Expr& e, Scope& s, const Hint* h) {
+    const std::string& op = e.op;
+    if (op == "AND" || op == "OR" || op == "XOR") {
+      bool n = false;
+      if (e.left) n = expr(*e.left, s, nullptr).nullable || n;
+      if (e.right) n = expr(*e.right, s, nullptr).nullable || n;
+      return builtin("bool", n);
+    }
+    if (!e.left || !e.right) return Typed{};
+    bool text_op = op == "LIKE" || op == "ILIKE" || op == "SIMILAR TO" || op == "~" || op == "~*" || op == "!~" ||
+                   op == "!~*" || op == "GLOB" || op == "REGEXP";
+    bool json_op = op == "->" || op == "->>" || op == "#>" || op == "#>>";
+    Typed l, r;
+    if (json_op) {
+      l = expr(*e.left, s, nullptr);
+      Hint kh;
+      kh.known = true;
+      kh.type = builtin("text", false).type;
+      r = expr(*e.right, s, &kh);
+    } else if (untyped(*e.left) && !untyped(*e.right)) {
+      r = expr(*e.right, s, nullptr);
+      Hint lh = hint_from(r);
+      if (text_op) lh.type = builtin("text", false).type;
+      if (op == "IS DISTINCT FROM") lh.nullable = true;
+      if (!is_comparison(op) && !text_op) lh.name = h ? h->name : lh.name;
+      l = expr(*e.left, s, &lh);
+    } else {
+      l = expr(*e.left, s, nullptr);
+      Hint rh = hint_from(l);
+      if (text_op) {
+        rh.type = builtin("text", false).type;
+        rh.known = true;
+      }
+      if (op == "IS DISTINCT FROM") rh.nullable = l.nullable;
+      if (!is_comparison(op) && !text_op && untyped(*e.left) && h) rh = *h;
+      if (!is_comparison(op) && !text_op && !rh.known && h) rh = *h;
+      if ((op == "+" || op == "-") && is_time(l.type.category) && l.known) {
+        // timestamp ± interval: the right side is an interval.
+        rh.type = builtin("interval", false).type;
+        rh.name.clear();
+      }
+      if (op == "@>" || op == "<@" || op == "&&" || op == "||") rh.name.clear();
+      r = expr(*e.right, s, &rh);
+      if (op == "?" || op == "?|" || op == "?&") {
+        // jsonb key tests: the right side is text (or text[]).
+      }
+    }
+    bool nullable = l.nullable || r.nullable;
+    if (op == "IS DISTINCT FROM") return builtin("bool", false);
+    if (is_boolean_op(op)) return builtin("bool", nullable);
+    if (json_op) {
+      if (op == "->>" || op == "#>>") return builtin("text", true);
+      Typed t = l;
+      if (!t.known || (t.type.category != TypeCategory::json)) t = builtin("jsonb", true);
+      if (d_ != Dialect::postgresql) t = builtin(d_ == Dialect::mysql ? "json" : "text", true);
+      t.nullable = true;
+      t.name.clear();
+      t.table.clear();
+      return t;
+    }
+    if (op == "||") {
+      if (l.known && l.type.array_dims > 0) {
+        Typed t = l;
+        t.nullable = nullable;
+        t.name.clear();
+        t.table.clear();
+        return t;
+      }
+      if (l.known && l.type.category == TypeCategory::json) {
+        Typed t = l;
+        t.nullable = nullable;
+        t.name.clear();
+        return t;
+      }
+      if (d_ == Dialect::mysql) return builtin("bool", nullable);  // || is OR in MySQL
+      return builtin("text", nullable);
+    }
+    // Arithmetic.
+    Typed t = arithmetic(op, l, r);
+    t.nullable = nullable;
+    return t;
+  }
+
+  Typed arithmetic(const std::string& op, const Typed& l, const Typed& r) const {
+    if (!l.known && !r.known) return Typed{};
+    if (!l.known) return strip(r);
+    if (!r.known) return strip(l);
+    TypeCategory a = l.type.category, b = r.type.category;
+    if (is_time(a) || is_time(b) || a == TypeCategory::interval || b == TypeCategory::interval) {
+      if (op == "-" && is_time(a) && is_time(b)) {
+        if (a == TypeCategory::date && b == TypeCategory::date) return builtin("int32", false);
+        return builtin("interval", false);
+      }
+      if (is_time(a)) return strip(l);
+      if (is_time(b)) return strip(r);
+      if (a == TypeCategory::interval && is_numeric(b)) return strip(l);
+      if (b == TypeCategory::interval && is_numeric(a)) return strip(r);
+      return strip(l);
+    }
+    if (op == "/" && d_ == Dialect::mysql && is_int(a) && is_int(b)) return builtin("decimal", false);
+    auto rank = [](TypeCategory c) {
+      switch (c) {
+        case TypeCategory::int16: return 1;
+        case TypeCategory::int32: return 2;
+        case TypeCategory::int64: return 3;
+        case TypeCategory::decimal: return 4;
+        case TypeCategory::float32: return 5;
+        case TypeCategory::float64: return 6;
+        default: return 0;
+      }
+    };
+    if (rank(a) == 0) return strip(l);
+    if (rank(b) == 0) return strip(r);
+    return rank(a) >= rank(b) ? strip(l) : strip(r);
+  }
+
+  static Typed strip(Typed t) {
+    t.name.clear();
+    t.table.clear();
+    return t;
+  }
+
+  Typed func(Expr& e, Scope& s, const Hint* h) {
+    std::string name = util::to_lower(e.name);
+    if (e.filter) condition(*e.filter, s);
+    if (e.over) {
+      for (ExprPtr& p : e.over->partition_by) expr(*p, s, nullptr);
+      for (OrderItem& o : e.over->order_by)
+        if (o.expr) expr(*o.expr, s, nullptr);
+    }
+    for (OrderItem& o : e.agg_order)
+      if (o.expr) expr(*o.expr, s, nullptr);
+
+    // Schema-qualified calls other than pg_catalog are user functions.
+    bool builtin_ns = e.func_schema.empty() || e.func_schema.back() == "pg_catalog";
+    const FunctionSpec* f = builtin_ns ? find_function(name, d_) : nullptr;
+    if (!f) {
+      if (std::optional<UserFunction> uf = user_function(name, e.args.size())) {
+        for (std::size_t i = 0; i < e.args.size(); ++i) {
+          Hint ah;
+          if (i < uf->args.size()) {
+            ah = hint_from(uf->args[i]);
+            ah.name.clear();
+          }
+          expr(*e.args[i], s, i < uf->args.size() && ah.known ? &ah : nullptr);
+        }
+        Typed t = uf->result;
+        t.nullable = true;
+        return t;
+      }
+      for (ExprPtr& a : e.args) expr(*a, s, nullptr);
+      if (!lenient_)
+        error_at("query.unknown-function",
+                 "function " + (e.func_schema.empty() ? "" : util::join(e.func_schema, ".") + ".") + name +
+                     "() is not known to Flash; its result is typed as `other`",
+                 e.offset, name.size(), std::nullopt, diag::Severity::warning);
+      return Typed{};
+    }
+
+    // Arguments: fixed argument type when the table says so, else typed by each other.
+    std::vector<Typed> args(e.args.size());
+    Typed first_known;
+    for (std::size_t i = 0; i < e.args.size(); ++i) {
+      if (!f->arg_type.empty()) {
+        Hint ah = hint_from(builtin(f->arg_type, false));
+        ah.name = name;
+        args[i] = expr(*e.args[i], s, &ah);
+      } else if (!untyped(*e.args[i])) {
+        args[i] = expr(*e.args[i], s, nullptr);
+      }
+      if (!first_known.known && args[i].known) first_known = args[i];
+    }
+    for (std::size_t i = 0; i < e.args.size(); ++i) {
+      if (!f->arg_type.empty() || !untyped(*e.args[i])) continue;
+      Hint ah;
+      if (first_known.known && f->ret == FnReturn::common) ah = hint_from(first_known);
+      else if (h && (f->ret == FnReturn::common || f->ret == FnReturn::arg0)) ah = *h;
+      ah.name = ah.name.empty() ? name : ah.name;
+      if (f->ret == FnReturn::common && h && !h->name.empty()) ah.name = h->name;
+      args[i] = expr(*e.args[i], s, ah.known ? &ah : nullptr);
+      if (!first_known.known && args[i].known) first_known = args[i];
+    }
+
+    Typed out;
+    switch (f->ret) {
+      case FnReturn::fixed: out = builtin(f->type, false); break;
+      case FnReturn::arg0: if (!args.empty()) out = strip(args[0]); break;
+      case FnReturn::arg1: if (args.size() > 1) out = strip(args[1]); break;
+      case FnReturn::common: out = strip(first_known); break;
+      case FnReturn::array_of_arg0:
+        if (!args.empty()) {
+          out = strip(args[0]);
+          out.type = array_of(out.type);
+        }
+        break;
+      case FnReturn::elem_of_arg0:
+        if (!args.empty()) {
+          out = strip(args[0]);
+          out.type = element_of(out.type);
+        }
+        break;
+      case FnReturn::sum:
+        if (!args.empty()) {
+          TypeCategory c = args[0].type.category;
+          if (c == TypeCategory::int16 || c == TypeCategory::int32) out = builtin("int64", true);
+          else if (c == TypeCategory::int64) out = builtin("decimal", true);
+          else out = strip(args[0]);
+        }
+        break;
+      case FnReturn::avg:
+        if (!args.empty()) {
+          TypeCategory c = args[0].type.category;
+          if (is_float(c)) out = builtin("float64", true);
+          else if (c == TypeCategory::interval) out = strip(args[0]);
+          else out = builtin("decimal", true);
+        }
+        break;
+    }
+    if (name == "round" && args.size() == 2 && d_ == Dialect::postgresql) out = builtin("decimal", false);
+    if (name == "extract" && d_ == Dialect::postgresql) out = builtin("decimal", false);
+    switch (f->null) {
+      case FnNull::never: out.nullable = false; break;
+      case FnNull::always: out.nullable = true; break;
+      case FnNull::strict: {
+        bool n = e.args.empty() ? false : false;
+        for (const Typed& a : args) n = n || a.nullable;
+        out.nullable = n;
+        break;
+      }
+      case FnNull::all_args: {
+        bool n = !args.empty();
+        for (const Typed& a : args) n = n && a.nullable;
+        out.nullable = n;
+        break;
+      }
+    }
+    if (f->aggregate && name == "count") out.nullable = false;
+    return out;
+  }
+
+  // ---- statements --------------------------------------------------------------------------
+
+  // Output name of a result column, PostgreSQL style.
+  std::string column_name(const ResultTarget& t, std::size_t index) const {
+    if (!t.alias.empty()) return t.alias;
+    const Expr* e = t.expr.get();
+    while (e) {
+      switch (e->kind) {
+        case ExprKind::column: return e->name;
+        case ExprKind::func: return util::to_lower(e->name);
+        case ExprKind::case_: return "case";
+        case ExprKind::array: return "array";
+        case ExprKind::row: return "row";
+        case ExprKind::field: return e->name;
+        case ExprKind::sublink:
+          if (e->sublink == SublinkKind::exists) return "exists";
+          if (e->sublink == SublinkKind::array) return "array";
+          if (e->subquery && !e->subquery->targets.empty() && e->subquery->op == SetOp::none)
+            return column_name(e->subquery->targets[0], index);
+          return "column_" + std::to_string(index + 1);
+        case ExprKind::cast:
+          if (e->arg && (e->arg->kind == ExprKind::column || e->arg->kind == ExprKind::func ||
+                         e->arg->kind == ExprKind::cast || e->arg->kind == ExprKind::case_)) {
+            e = e->arg.get();
+            continue;
+          }
+          return e->type.names.empty() ? "column_" + std::to_string(index + 1) : e->type.names.back();
+        case ExprKind::subscript:
+          e = e->arg.get();
+          continue;
+        default: return "column_" + std::to_string(index + 1);
+      }
+    }
+    return "column_" + std::to_string(index + 1);
+  }
+
+  std::vector<RelCol> targets(std::vector<ResultTarget>& ts, Scope& s, const std::vector<Hint>& hints,
+                              std::vector<std::string>* embeds) {
+    std::vector<RelCol> out;
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+      ResultTarget& t = ts[i];
+      if (!t.expr) continue;
+      Expr& e = *t.expr;
+      if (e.kind == ExprKind::column && e.star) {
+        std::string embed;
+        if (auto it = embeds_.find(e.offset); it != embeds_.end()) embed = it->second;
+        if (e.qualifier.empty()) {
+          if (s.rels.empty() && !lenient_) error_at("query.syntax", "SELECT * with no tables specified", e.offset, 1);
+          for (const StarItem& si : s.star) {
+            out.push_back(star_col(s, si));
+            if (embeds) embeds->push_back("");
+          }
+        } else {
+          const std::string& q = e.qualifier.back();
+          const Rel* rel = nullptr;
+          for (const Scope* sc = &s; sc && !rel; sc = sc->parent)
+            for (const Rel& r : sc->rels)
+              if (r.name == q) {
+                rel = &r;
+                break;
+              }
+          if (!rel) {
+            if (!lenient_) {
+              std::vector<std::string> names;
+              for (const Rel& r : s.rels) names.push_back(r.name);
+              error_at("query.unknown-table", "missing FROM-clause entry for table \"" + q + "\"", e.offset,
+                       q.size(), diag::did_you_mean(q, names));
+            }
+            continue;
+          }
+          for (const RelCol& c : rel->cols) {
+            out.push_back(c);
+            if (embeds) embeds->push_back(embed);
+          }
+        }
+        continue;
+      }
+      const Hint* h = i < hints.size() && hints[i].known ? &hints[i] : nullptr;
+      Typed ty = expr(e, s, h);
+      RelCol rc;
+      rc.name = column_name(t, out.size());
+      rc.t = ty;
+      rc.t.name = rc.name;
+      if (e.kind != ExprKind::column) rc.t.table.clear();
+      out.push_back(std::move(rc));
+      if (embeds) embeds->push_back("");
+    }
+    return out;
+  }
+
+  void push_with(With& w, Scope* outer) {
+    cte_stack_.emplace_back();
+    for (Cte& c : w.ctes) {
+      if (!c.query) continue;
+      std::vector<RelCol> cols;
+      Statement& st = *c.query;
+      if (w.recursive && st.kind == Statement::Kind::select && st.select->op != SetOp::none && st.select->larg) {
+        // The non-recursive branch defines the columns the recursive one can read.
+        diag::Diagnostics scratch;
+        std::size_t before = diags_.size();
+        int errs = errors_;
+        std::vector<RelCol> base = select(*st.select->larg, outer, {});
+        diags_.resize(before);
+        errors_ = errs;
+        register_cte(c, base);
+      }
+      ++depth_;
+      cols = statement(st, outer, {});
+      --depth_;
+      register_cte(c, cols);
+    }
+  }
+
+  void register_cte(const Cte& c, std::vector<RelCol> cols) {
+    Rel r;
+    r.name = c.name;
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      if (i < c.columns.size()) cols[i].name = c.columns[i];
+      cols[i].t.name = cols[i].name;
+      r.cols.push_back(cols[i]);
+    }
+    cte_stack_.back()[c.name] = std::move(r);
+  }
+
+  // ORDER BY / GROUP BY items may name output columns: ORDER BY prefers them, GROUP BY prefers
+  // input columns (PostgreSQL's rules).
+  void order_expr(Expr& e, Scope& s, const std::vector<RelCol>& outputs, bool order_by = false) {
+    if (e.kind == ExprKind::column && e.qualifier.empty() && !e.star) {
+      for (const RelCol& c : outputs)
+        if (c.name == e.name) {
+          if (order_by) return;
+          bool in_scope = false;
+          for (const Rel& r : s.rels)
+            for (const RelCol& rc : r.cols) in_scope = in_scope || rc.name == e.name;
+          if (!in_scope || s.merged.count(e.name)) return;
+        }
+    }
+    if (e.kind == ExprKind::literal && e.literal == LiteralKind::integer) return;  // ORDER BY 1
+    expr(e, s, nullptr);
+  }
+
+  void limit_offset(Select& sel, Scope& s) {
+    for (auto [ptr, name] : {std::pair{sel.limit.get(), "limit"}, std::pair{sel.offset_expr.get(), "offset"}}) {
+      if (!ptr) continue;
+      Hint h = hint_from(builtin("int64", false));
+      h.name = name;
+      expr(*ptr, s, &h);
+    }
+  }
+
+  std::vector<RelCol> select(Select& sel, const Scope* outer, const std::vector<Hint>& hints) {
+    std::size_t stack = cte_stack_.size();
+    Scope cte_scope;
+    cte_scope.parent = outer;
+    if (!sel.with.ctes.empty()) push_with(sel.with, const_cast<Scope*>(outer));
+    std::vector<RelCol> out;
+    if (sel.op != SetOp::none && sel.larg && sel.rarg) {
+      std::vector<RelCol> l = select(*sel.larg, outer, hints);
+      std::vector<Hint> rhints = hints;
+      for (std::size_t i = 0; i < l.size(); ++i) {
+        if (i >= rhints.size()) rhints.push_back(hint_from(l[i].t));
+        else if (!rhints[i].known) rhints[i] = hint_from(l[i].t);
+      }
+      std::vector<RelCol> r = select(*sel.rarg, outer, rhints);
+      if (l.size() != r.size() && !lenient_)
+        error_at("query.syntax", "each " + std::string(sel.op == SetOp::union_ ? "UNION" : sel.op == SetOp::intersect ? "INTERSECT" : "EXCEPT") +
+                     " query must have the same number of columns",
+                 sel.rarg->offset, 1);
+      out = l;
+      for (std::size_t i = 0; i < out.size() && i < r.size(); ++i) {
+        if (!out[i].t.known && r[i].t.known) out[i].t.type = r[i].t.type, out[i].t.known = true;
+        out[i].t.nullable = out[i].t.nullable || r[i].t.nullable;
+        if (out[i].t.table != r[i].t.table) out[i].t.table.clear();
+      }
+      if (depth_ == 0) embed_of_col_.assign(out.size(), "");
+      Scope os;
+      os.parent = outer;
+      os.outputs = &out;
+      for (OrderItem& o : sel.order_by)
+        if (o.expr) order_expr(*o.expr, os, out, true);
+      limit_offset(sel, os);
+      cte_stack_.resize(stack);
+      return out;
+    }
+
+    Scope s;
+    s.parent = outer;
+    if (!sel.values.empty()) {
+      for (std::size_t r = 0; r < sel.values.size(); ++r) {
+        for (std::size_t i = 0; i < sel.values[r].size(); ++i) {
+          const Hint* h = i < hints.size() && hints[i].known ? &hints[i] : nullptr;
+          Typed t = expr(*sel.values[r][i], s, h);
+          if (r == 0) out.push_back({"column" + std::to_string(i + 1), strip(t)});
+          else if (i < out.size()) {
+            if (!out[i].t.known && t.known) out[i].t = strip(t);
+            out[i].t.nullable = out[i].t.nullable || t.nullable;
+          }
+        }
+      }
+      cte_stack_.resize(stack);
+      return out;
+    }
+    for (TableRef& tr : sel.from) from_item(tr, s);
+    std::vector<std::string> embeds;
+    out = targets(sel.targets, s, hints, depth_ == 0 ? &embeds : nullptr);
+    if (depth_ == 0) embed_of_col_ = embeds;
+    if (sel.where) condition(*sel.where, s);
+    s.outputs = &out;
+    for (ExprPtr& g : sel.group_by)
+      if (g) order_expr(*g, s, out);
+    if (sel.having) condition(*sel.having, s);
+    for (ExprPtr& d : sel.distinct_on)
+      if (d) order_expr(*d, s, out);
+    for (OrderItem& o : sel.order_by)
+      if (o.expr) order_expr(*o.expr, s, out, true);
+    limit_offset(sel, s);
+    s.outputs = nullptr;
+    cte_stack_.resize(stack);
+    return out;
+  }
+
+  std::optional<Rel> target_rel(const Target& t) {
+    std::optional<Rel> r = relation(t.schema, t.name, t.offset);
+    if (r && !t.alias.empty()) r->name = t.alias;
+    return r;
+  }
+
+  const RelCol* target_column(const Rel& rel, const std::string& col, std::size_t offset) {
+    for (const RelCol& c : rel.cols)
+      if (c.name == col) return &c;
+    if (lenient_) return nullptr;
+    std::vector<std::string> names;
+    for (const RelCol& c : rel.cols) names.push_back(c.name);
+    error_at("query.unknown-column",
+             "column \"" + col + "\" of relation \"" + (rel.table.empty() ? rel.name : rel.table) + "\" does not exist",
+             offset, col.size(), diag::did_you_mean(col, names));
+    return nullptr;
+  }
+
+  void set_items(std::vector<SetItem>& items, const Rel& rel, Scope& s) {
+    for (SetItem& si : items) {
+      const RelCol* c = target_column(rel, si.column, si.offset);
+      if (!si.value) continue;
+      if (!c) {
+        expr(*si.value, s, nullptr);
+        continue;
+      }
+      Hint h = hint_from(c->t, true, si.column);
+      if (si.subscripted) h.type = element_of(h.type);
+      expr(*si.value, s, &h);
+    }
+  }
+
+  // RETURNING old.* / new.* (PostgreSQL 18): the row before and after the change.
+  void add_old_new(Scope& s, const Rel& rel, bool old_null, bool new_null) {
+    for (auto [name, null] : {std::pair{"old", old_null}, std::pair{"new", new_null}}) {
+      bool taken = false;
+      for (const Rel& r : s.rels) taken = taken || r.name == name;
+      if (taken) continue;
+      Rel r = rel;
+      r.name = name;
+      for (RelCol& c : r.cols) c.t.nullable = c.t.nullable || null;
+      r.qualified_only = true;
+      // Not part of `*`: add without star items.
+      s.rels.push_back(std::move(r));
+    }
+  }
+
+  std::vector<RelCol> returning(std::vector<ResultTarget>& rt, Scope& s) {
+    std::vector<std::string> embeds;
+    std::vector<RelCol> out = targets(rt, s, {}, depth_ == 0 ? &embeds : nullptr);
+    if (depth_ == 0) embed_of_col_ = embeds;
+    return out;
+  }
+
+  std::vector<RelCol> statement(Statement& st, Scope* outer, const std::vector<Hint>& hints) {
+    switch (st.kind) {
+      case Statement::Kind::select: return select(*st.select, outer, hints);
+      case Statement::Kind::insert: {
+        Insert& ins = *st.insert;
+        std::size_t stack = cte_stack_.size();
+        if (!ins.with.ctes.empty()) push_with(ins.with, outer);
+        std::vector<RelCol> out;
+        std::optional<Rel> rel = target_rel(ins.table);
+        if (rel) {
+          std::vector<Hint> col_hints;
+          if (ins.columns.empty()) {
+            for (const RelCol& c : rel->cols) col_hints.push_back(hint_from(c.t, true, c.name));
+          } else {
+            for (const InsertColumn& ic : ins.columns) {
+              const RelCol* c = target_column(*rel, ic.name, ic.offset);
+              col_hints.push_back(c ? hint_from(c->t, true, ic.name) : Hint{});
+            }
+          }
+          Scope vs;
+          vs.parent = outer;
+          for (auto& row : ins.rows) {
+            if (row.size() > col_hints.size() && !lenient_ && !row.empty())
+              error_at("query.syntax", "INSERT has more expressions than target columns",
+                       row[col_hints.size()]->offset, 1);
+            else if (row.size() < col_hints.size() && !ins.columns.empty() && !lenient_ && !row.empty())
+              error_at("query.syntax", "INSERT has more target columns than expressions", row.front()->offset, 1);
+            for (std::size_t i = 0; i < row.size(); ++i)
+              expr(*row[i], vs, i < col_hints.size() ? &col_hints[i] : nullptr);
+          }
+          if (ins.select) {
+            ++depth_;
+            std::vector<RelCol> sel_cols = select(*ins.select, outer, col_hints);
+            --depth_;
+            if (sel_cols.size() > col_hints.size() && !lenient_) {
+              std::size_t off = ins.select->offset;
+              if (ins.select->op == SetOp::none && ins.select->targets.size() > col_hints.size())
+                off = ins.select->targets[col_hints.size()].offset;
+              error_at("query.syntax", "INSERT has more expressions than target columns", off, 1);
+            }
+          }
+          Scope s;
+          s.parent = outer;
+          add_rel(s, *rel, {});
+          add_old_new(s, *rel, true, false);
+          if (ins.on_conflict) {
+            Scope cs;
+            cs.parent = outer;
+            add_rel(cs, *rel, {});
+            Rel excluded = *rel;
+            excluded.name = "excluded";
+            add_rel(cs, excluded, {});
+            for (const std::string& c : ins.on_conflict->columns) target_column(*rel, c, ins.table.offset);
+            set_items(ins.on_conflict->set, *rel, cs);
+            if (ins.on_conflict->where) condition(*ins.on_conflict->where, cs);
+          }
+          if (!ins.on_duplicate.empty()) {
+            Scope ds;
+            ds.parent = outer;
+            add_rel(ds, *rel, {});
+            set_items(ins.on_duplicate, *rel, ds);
+          }
+          out = returning(ins.returning, s);
+        }
+        cte_stack_.resize(stack);
+        return out;
+      }
+      case Statement::Kind::update: {
+        Update& up = *st.update;
+        std::size_t stack = cte_stack_.size();
+        if (!up.with.ctes.empty()) push_with(up.with, outer);
+        std::vector<RelCol> out;
+        std::optional<Rel> rel = target_rel(up.table);
+        Scope s;
+        s.parent = outer;
+        if (rel) add_rel(s, *rel, {});
+        for (TableRef& tr : up.joined) from_item(tr, s);
+        for (TableRef& tr : up.from) from_item(tr, s);
+        if (rel) set_items(up.set, *rel, s);
+        if (up.where) condition(*up.where, s);
+        for (OrderItem& o : up.order_by)
+          if (o.expr) expr(*o.expr, s, nullptr);
+        if (up.limit) {
+          Hint h = hint_from(builtin("int64", false));
+          h.name = "limit";
+          expr(*up.limit, s, &h);
+        }
+        if (rel && !up.returning.empty()) {
+          add_old_new(s, *rel, false, false);
+          out = returning(up.returning, s);
+        }
+        cte_stack_.resize(stack);
+        return out;
+      }
+      case Statement::Kind::delete_: {
+        Delete& del = *st.delete_;
+        std::size_t stack = cte_stack_.size();
+        if (!del.with.ctes.empty()) push_with(del.with, outer);
+        std::vector<RelCol> out;
+        std::optional<Rel> rel = target_rel(del.table);
+        Scope s;
+        s.parent = outer;
+        if (rel) add_rel(s, *rel, {});
+        for (TableRef& tr : del.using_) from_item(tr, s);
+        if (del.where) condition(*del.where, s);
+        for (OrderItem& o : del.order_by)
+          if (o.expr) expr(*o.expr, s, nullptr);
+        if (del.limit) {
+          Hint h = hint_from(builtin("int64", false));
+          h.name = "limit";
+          expr(*del.limit, s, &h);
+        }
+        if (rel && !del.returning.empty()) {
+          add_old_new(s, *rel, false, true);
+          out = returning(del.returning, s);
+        }
+        cte_stack_.resize(stack);
+        return out;
+      }
+      case Statement::Kind::other: {
+        for (const Target& t : st.other_tables) relation(t.schema, t.name, t.offset);
+        bool saved = lenient_;
+        lenient_ = true;
+        Scope s;
+        s.parent = outer;
+        for (ExprPtr& e : st.other_exprs) expr(*e, s, nullptr);
+        lenient_ = saved;
+        return {};
+      }
+    }
+    return {};
+  }
+
+  // For :one/:many: the table whose every column is returned, in order, unchanged.
+  std::string whole_table(const std::vector<Column>& cols) const {
+    if (cols.empty() || cols[0].table.empty()) return "";
+    const schema::Table* t = nullptr;
+    for (const schema::Table& tb : schema_.tables)
+      if (tb.name == cols[0].table) t = &tb;
+    if (!t || t->columns.size() != cols.size()) return "";
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      const schema::Column& c = t->columns[i];
+      if (cols[i].table != t->name || cols[i].name != c.name || cols[i].nullable != c.nullable) return "";
+    }
+    return t->name;
+  }
+};
+
+// PostgreSQL CREATE FUNCTION: argument types and what it returns, read with libpg_query through
+// the query parser's "other statement" path is not enough, so the definition is parsed here.
+std::optional<Analyzer::UserFunction> Analyzer::parse_function(const std::string& sql, std::size_t nargs) {
+  std::optional<FunctionSignature> sig = parse_function_signature(sql);
+  if (!sig) return std::nullopt;
+  std::vector<Typed> in_args;
+  UserFunction uf;
+  for (const FunctionSignature::Arg& a : sig->args) {
+    Typed t = from_type_name(a.type);
+    t.name = a.name;
+    if (a.mode == 't') {
+      uf.table_cols.push_back({a.name, t});
+      continue;
+    }
+    if (a.mode == 'o') {
+      uf.table_cols.push_back({a.name, t});
+      continue;
+    }
+    in_args.push_back(t);
+  }
+  if (in_args.size() < nargs) {
+    if (!sig->variadic) return std::nullopt;
+  }
+  uf.args = in_args;
+  uf.returns_set = sig->returns_set;
+  if (!sig->return_type.names.empty()) {
+    uf.result = from_type_name(sig->return_type);
+    std::string rn = sig->return_type.names.back();
+    if (uf.table_cols.empty()) {
+      if (const schema::Table* t = schema_.find_table(rn, "")) {
+        std::optional<Rel> r = relation("", t->name, 0);
+        if (r) uf.table_cols = r->cols;
+        uf.result = Typed{};
+      }
+    }
+  }
+  if (uf.table_cols.size() == 1 && !sig->returns_set && sig->return_type.names.empty()) {
+    uf.result = uf.table_cols[0].t;  // a single OUT parameter
+  }
+  if (!uf.returns_set && !sig->table && uf.table_cols.size() > 1) uf.result = Typed{};
+  if (!uf.returns_set && !sig->table && !sig->return_type.names.empty()) uf.table_cols.clear();
+  return uf;
+}
+
+}  // namespace
+
+std::optional<Query> analyze_query(const schema::Schema& schema, const QueryBlock& block, const sql::SourceFile& file,
+                                   diag::Diagnostics& diags) {
+  Analyzer a(schema, diags);
+  return a.run(block, file);
+}
+
+AnalyzedQueries analyze_queries(const schema::Schema& schema, const std::vector<sql::SourceFile>& query_files,
+                                diag::Diagnostics& diags) {
+  AnalyzedQueries out;
+  out.dialect = schema.dialect;
+  std::map<std::string, diag::Location> names;
+  for (const sql::SourceFile& f : query_files) {
+    for (const QueryBlock& b : read_query_file(f, schema.dialect, diags)) {
+      if (auto it = names.find(b.name); it != names.end()) {
+        diag::Diagnostic d;
+        d.code = "query.annotation";
+        d.message = "query name `" + b.name + "` is used twice";
+        d.location = b.loc;
+        d.source_line = std::string(util::line_at(f.text, b.loc.line));
+        d.hint = "first used at " + it->second.file + ":" + std::to_string(it->second.line);
+        diags.push_back(std::move(d));
+        continue;
+      }
+      names[b.name] = b.loc;
+      if (std::optional<Query> q = analyze_query(schema, b, f, diags)) out.queries.push_back(std::move(*q));
+    }
+  }
+  return out;
+}
+
+}  // namespace flash::query
