@@ -9,7 +9,8 @@ root=$(pwd)
 bash scripts/install-deps.sh
 bash scripts/build.sh
 
-eval "$(bash scripts/db.sh start)"
+db_env=$(bash scripts/db.sh start) || { echo "test.sh: could not start the database servers" >&2; exit 1; }
+eval "$db_env"
 trap 'bash "$root/scripts/db.sh" stop >/dev/null 2>&1 || true' EXIT
 export FLASH_TEST_PG_URL FLASH_TEST_MYSQL_URL
 

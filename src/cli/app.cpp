@@ -144,10 +144,13 @@ int report(const diag::Diagnostics& diags, const Context& ctx) {
   if (code == 0) code = static_cast<int>(diag::ExitCode::error);
 
   if (ctx.options.json) {
-    nlohmann::json out = {{"ok", false}};
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& d : diags) list.push_back(nlohmann::json::parse(diag::render_json(d)));
-    out["error"] = first ? nlohmann::json::parse(diag::render_json(*first)) : nlohmann::json(nullptr);
+    // ordered_json so "ok" leads; the diagnostic objects keep render_json's field order.
+    nlohmann::ordered_json out;
+    out["ok"] = false;
+    out["error"] = first ? nlohmann::ordered_json::parse(diag::render_json(*first))
+                         : nlohmann::ordered_json(nullptr);
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& d : diags) list.push_back(nlohmann::ordered_json::parse(diag::render_json(d)));
     out["diagnostics"] = std::move(list);
     std::cout << out.dump(2) << std::endl;
   } else {
@@ -187,7 +190,7 @@ int run(int argc, char** argv) {
       "6 connection.");
 
   auto& o = ctx.options;
-  app.add_option("-c,--config", o.config_file, "Config file (default flash.toml)");
+  app.add_option("-c,--config", o.config_file, "Config file (default flash.toml)")->type_name("FILE");
   app.add_option("--env", o.env, "Also load .env.NAME (before .env)")->type_name("NAME");
   app.add_option("--db", o.db, "Use this [[databases]] entry of the config")->type_name("NAME");
   app.add_flag("--json", o.json, "Machine-readable output: one JSON object on stdout");
@@ -242,7 +245,8 @@ int run(int argc, char** argv) {
   }
 
   if (ctx.options.json) {
-    nlohmann::json out = {{"ok", ctx.exit_code == 0}};
+    nlohmann::ordered_json out;
+    out["ok"] = ctx.exit_code == 0;
     for (auto& [k, v] : ctx.result().items()) out[k] = v;
     std::cout << out.dump(2) << std::endl;
   }

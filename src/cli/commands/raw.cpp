@@ -49,14 +49,21 @@ std::string render_table(const driver::ResultSet& rs) {
     cells.push_back(std::move(line));
   }
   auto pad = [](const std::string& s, std::size_t n) { return s + std::string(n - width(s), ' '); };
+  auto rstrip = [](std::string& s) {
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+  };
   std::string out;
-  for (std::size_t i = 0; i < rs.columns.size(); ++i) out += (i ? " | " : "") + pad(rs.columns[i].name, w[i]);
-  out += "\n";
+  std::string head;
+  for (std::size_t i = 0; i < rs.columns.size(); ++i) head += (i ? " | " : "") + pad(rs.columns[i].name, w[i]);
+  rstrip(head);
+  out += head + "\n";
   for (std::size_t i = 0; i < rs.columns.size(); ++i) out += (i ? "-+-" : "") + std::string(w[i], '-');
   out += "\n";
   for (const auto& line : cells) {
-    for (std::size_t i = 0; i < line.size(); ++i) out += (i ? " | " : "") + pad(line[i], w[i]);
-    out += "\n";
+    std::string l;
+    for (std::size_t i = 0; i < line.size(); ++i) l += (i ? " | " : "") + pad(line[i], w[i]);
+    rstrip(l);
+    out += l + "\n";
   }
   out += "(" + std::to_string(rs.rows.size()) + (rs.rows.size() == 1 ? " row)\n" : " rows)\n");
   return out;

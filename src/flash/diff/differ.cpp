@@ -143,7 +143,7 @@ class Differ {
   Plan plan_;
 
   // Phase buckets, concatenated in this order by assemble().
-  std::vector<Operation> pre_, renames_, raw_drops_, drop_views_, drop_fks_, drop_constraints_, drop_indexes_,
+  std::vector<Operation> pre_, raw_drops_, drop_views_, renames_, drop_fks_, drop_constraints_, drop_indexes_,
       enum_early_, create_tables_, alter_, drop_tables_, enum_rebuild_, add_constraints_, add_fks_,
       create_indexes_, create_views_, comments_, post_, raw_;
 
@@ -769,7 +769,9 @@ class Differ {
       const View* n = to_.find_view(v.name, v.schema);
       const bool changed = n && !(*n == v);
       if (n && !changed && !recycle.count(key(v.schema, v.name))) continue;
-      if (changed && h_.replace_view(v, *n) && !recycle.count(key(v.schema, v.name))) continue;
+      // CREATE OR REPLACE in place, unless renames run in between: the Down would re-create
+      // the old text before the old names are back.
+      if (changed && renames_.empty() && h_.replace_view(v, *n) && !recycle.count(key(v.schema, v.name))) continue;
       dropped.insert(key(v.schema, v.name));
       Operation o = op(OpKind::drop_view, v.schema, v.name, v.name, "drop view " + v.name);
       o.up = {h_.drop_view(v)};
@@ -897,7 +899,9 @@ class Differ {
   // ---- 5. assembly and lint ----------------------------------------------------------------
 
   void assemble() {
-    for (auto* bucket : {&pre_, &renames_, &raw_drops_, &drop_views_, &drop_fks_, &drop_constraints_, &drop_indexes_,
+    // Views and removed raw statements go before the renames: their Down re-creates them with
+    // the old names, which must run after the renames are reversed.
+    for (auto* bucket : {&pre_, &raw_drops_, &drop_views_, &renames_, &drop_fks_, &drop_constraints_, &drop_indexes_,
                          &enum_early_, &create_tables_, &alter_, &drop_tables_, &enum_rebuild_, &add_constraints_,
                          &add_fks_, &create_indexes_, &create_views_, &comments_, &post_, &raw_})
       for (auto& o : *bucket) plan_.operations.push_back(std::move(o));

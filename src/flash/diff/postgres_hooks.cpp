@@ -203,7 +203,8 @@ class PostgresHooks final : public DialectHooks {
   std::vector<std::string> add_serial(const Table& t, const Column& c) const {
     const std::string seq = qn(t.schema, serial_sequence(t, c));
     const std::string seq_lit = schema::quote_string(seq);
-    return {"CREATE SEQUENCE " + seq + " OWNED BY " + qt(t) + "." + q(c.name),
+    return {"CREATE SEQUENCE " + seq + " AS " + schema::render_type(c.type, dialect()) + " OWNED BY " + qt(t) + "." +
+                q(c.name),
             "SELECT setval(" + seq_lit + ", COALESCE(MAX(" + q(c.name) + "), 0) + 1, false) FROM " + qt(t),
             "ALTER TABLE " + qt(t) + " ALTER COLUMN " + q(c.name) + " SET DEFAULT nextval(" + seq_lit + ")"};
   }

@@ -182,15 +182,26 @@ std::string timestamp_id(std::chrono::system_clock::time_point t) {
 
 std::string next_migration_id(std::chrono::system_clock::time_point now, std::string_view name,
                               const std::vector<MigrationFile>& existing) {
-  std::string n = sanitize_name(name);
-  for (int i = 0; i < 100000; ++i) {
-    std::string id = timestamp_id(now + std::chrono::seconds(i)) + "_" + n;
-    std::string ts = id.substr(0, 14);
-    bool ok = std::all_of(existing.begin(), existing.end(),
-                          [&](const MigrationFile& f) { return f.id.substr(0, 14) < ts; });
-    if (ok) return id;
+  std::string newest;
+  for (const auto& f : existing) {
+    if (f.id.size() < 14) continue;
+    std::string ts = f.id.substr(0, 14);
+    if (std::all_of(ts.begin(), ts.end(), [](char c) { return c >= '0' && c <= '9'; }) && ts > newest)
+      newest = ts;
   }
-  throw diag::Error("migrate.id", "could not find a free migration timestamp");
+  auto t = now;
+  if (!newest.empty() && timestamp_id(now) <= newest) {
+    // Files created within one second (or a clock behind the newest file): one second after it.
+    std::tm tm{};
+    tm.tm_year = std::stoi(newest.substr(0, 4)) - 1900;
+    tm.tm_mon = std::stoi(newest.substr(4, 2)) - 1;
+    tm.tm_mday = std::stoi(newest.substr(6, 2));
+    tm.tm_hour = std::stoi(newest.substr(8, 2));
+    tm.tm_min = std::stoi(newest.substr(10, 2));
+    tm.tm_sec = std::stoi(newest.substr(12, 2));
+    t = std::chrono::system_clock::from_time_t(timegm(&tm)) + std::chrono::seconds(1);
+  }
+  return timestamp_id(t) + "_" + sanitize_name(name);
 }
 
 void replay_one(schema::Schema& model, const MigrationFile& f, diag::Diagnostics& diags) {

@@ -495,11 +495,11 @@ class StatementParser {
     if (named) fail(peek(), "expected PRIMARY KEY, UNIQUE, FOREIGN KEY or CHECK, found " + describe(peek()));
     if (d_ == Dialect::mysql) {
       std::string method;
-      if (at("FULLTEXT") || at("SPATIAL")) {
+      if ((at("FULLTEXT") || at("SPATIAL")) && !column_named_like_keyword()) {
         method = util::to_lower(peek().raw);
         ++i_;
         if (!accept("KEY")) accept("INDEX");
-      } else if ((at("KEY") || at("INDEX")) && !at(",", 1) && !at(")", 1) && !is_type_start(1)) {
+      } else if ((at("KEY") || at("INDEX")) && !column_named_like_keyword()) {
         ++i_;
       } else {
         return false;
@@ -512,17 +512,26 @@ class StatementParser {
     return false;
   }
 
-  // After KEY/INDEX: is the token at k a data type (then KEY is a column name)? "key INT".
-  bool is_type_start(std::size_t k) const {
+  // KEY, INDEX, FULLTEXT and SPATIAL are also usable as column names: "key INT", "index
+  // VARCHAR(10)" are columns, "KEY k (a)", "INDEX (a)", "FULLTEXT KEY (b)" are indexes.
+  bool column_named_like_keyword() const {
+    if (at(",", 1) || at(")", 1)) return true;  // untyped column (SQLite style)
+    if (!is_type_name(1)) return false;
+    // "date (created_at)" names an index; "varchar(10)" is a type with its length.
+    return !(at("(", 2) && is_name_token(peek(3)));
+  }
+
+  bool is_type_name(std::size_t k) const {
     const Token& t = peek(k);
     if (t.kind != TokenKind::identifier) return false;
-    if (at("(", k + 1) || at("USING", k)) return false;
+    if (at("USING", k)) return false;
     static const std::set<std::string> types = {
         "INT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "MEDIUMINT", "VARCHAR", "CHAR", "TEXT",
         "BLOB", "DATE", "DATETIME", "TIMESTAMP", "TIME", "DECIMAL", "NUMERIC", "FLOAT", "DOUBLE",
         "BOOL", "BOOLEAN", "JSON", "ENUM", "SET", "BIT", "BINARY", "VARBINARY", "YEAR", "SERIAL"};
     return types.count(util::to_upper(t.raw)) > 0;
   }
+
 
   void index_type() {
     if (accept("USING") || accept("TYPE")) ++i_;
@@ -912,6 +921,7 @@ class StatementParser {
       else if (peek().kind == TokenKind::identifier) {
         key = util::to_lower(peek().raw);
         ++i_;
+        if ((key == "data" || key == "index") && accept("DIRECTORY")) key += "_directory";
       } else {
         fail(peek(), "unexpected " + describe(peek()) + " in table options");
       }

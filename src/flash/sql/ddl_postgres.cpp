@@ -127,6 +127,14 @@ QName range_var(const json& rv) {
 
 std::string join_dot(const std::vector<std::string>& parts) { return util::join(parts, "."); }
 
+// "OBJECT_MATVIEW" → "matview", "OBJECT_FOREIGN_TABLE" → "foreign table".
+std::string object_kind(std::string_view objtype) {
+  if (objtype.starts_with("OBJECT_")) objtype.remove_prefix(7);
+  std::string out = util::to_lower(objtype);
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
 // Text of a constant-ish value node (A_Const, Integer, Float, String, Boolean, TypeName).
 std::string value_text(const json& n) {
   const std::string t = node_type(n);
@@ -490,7 +498,9 @@ class Applier {
   }
 
   // --- statements ----------------------------------------------------------------------------
-  void parse_fragment(std::size_t offset, std::size_t length);
+  // false: the fragment ends inside a BEGIN ATOMIC body (the scanner-based splitter cut it at an
+  // inner ';') and should be retried with the next piece appended; only when `may_extend`.
+  bool parse_fragment(std::size_t offset, std::size_t length, bool may_extend);
   void apply(const json& stmt);
   void create_table(const json& s);
   void column_def(schema::Table& t, const json& cd, std::size_t seg_first, std::size_t seg_last);
@@ -539,10 +549,16 @@ void Applier::run() {
     diags_.push_back(diag::at_offset("sql.syntax", err.message, file_.path, file_.text, off, 1));
     return;
   }
-  for (const auto& p : *pieces) parse_fragment(p.offset, p.length);
+  for (std::size_t i = 0; i < pieces->size(); ++i) {
+    const std::size_t off = (*pieces)[i].offset;
+    std::size_t j = i;
+    while (!parse_fragment(off, (*pieces)[j].offset + (*pieces)[j].length - off, j + 1 < pieces->size()))
+      ++j;
+    i = j;
+  }
 }
 
-void Applier::parse_fragment(std::size_t offset, std::size_t length) {
+bool Applier::parse_fragment(std::size_t offset, std::size_t length, bool may_extend) {
   base_ = offset;
   frag_ = std::string_view(file_.text).substr(offset, length);
   std::string text(frag_);
@@ -551,10 +567,10 @@ void Applier::parse_fragment(std::size_t offset, std::size_t length) {
   if (!toks) {
     const std::size_t off = pg::char_pos_to_byte(text, serr.cursorpos);
     diags_.push_back(diag::at_offset("sql.syntax", serr.message, file_.path, file_.text, base_ + off, 1));
-    return;
+    return true;
   }
   toks_ = std::move(*toks);
-  if (toks_.empty()) return;
+  if (toks_.empty()) return true;
   virtual_at_.clear();
   for (int attempt = 0; attempt < 64; ++attempt) {
     PgQueryParseResult r = pg_query_parse(text.c_str());
@@ -575,13 +591,17 @@ void Applier::parse_fragment(std::size_t offset, std::size_t length) {
         virtual_at_.insert(static_cast<int>(off));
         continue;
       }
+      if (may_extend && off >= text.size()) {
+        for (std::size_t i = 0; i + 1 < toks_.size(); ++i)
+          if (is_word(i, "begin") && is_word(i + 1, "atomic")) return false;
+      }
       diags_.push_back(diag::at_offset("sql.syntax", message, file_.path, file_.text, base_ + off, len));
-      return;
+      return true;
     }
     const json tree = json::parse(r.parse_tree, nullptr, false);
     pg_query_free_parse_result(r);
     const json& stmts = field(tree, "stmts");
-    if (!stmts.is_array()) return;
+    if (!stmts.is_array()) return true;
     for (const auto& s : stmts) {
       const int start = num(s, "stmt_location");
       const int len = num(s, "stmt_len");
@@ -599,8 +619,9 @@ void Applier::parse_fragment(std::size_t offset, std::size_t length) {
       last_ = b;
       apply(field(s, "stmt"));
     }
-    return;
+    return true;
   }
+  return true;
 }
 
 void Applier::apply(const json& stmt) {
@@ -660,9 +681,7 @@ void Applier::apply(const json& stmt) {
   }
   if (t == "CreateRangeStmt") return add_raw("type", model_name(field(s, "typeName")));
   if (t == "DefineStmt") {
-    std::string kind = util::to_lower(std::string_view(str(s, "kind")).substr(7));  // OBJECT_...
-    std::replace(kind.begin(), kind.end(), '_', ' ');
-    return add_raw(kind, model_name(field(s, "defnames")));
+    return add_raw(object_kind(str(s, "kind")), model_name(field(s, "defnames")));
   }
   if (t == "AlterOwnerStmt") return add_raw("owner", "");
   if (t == "AlterFunctionStmt") return add_raw("function", "");
@@ -1075,8 +1094,8 @@ void Applier::alter_table(const json& s) {
     return str(node_body(c), "subtype") == "AT_ChangeOwner";
   });
   if (all_owner) return;
-  if (str(s, "objtype") != "OBJECT_TABLE") return add_raw("alter " + util::to_lower(std::string_view(str(s, "objtype")).substr(7)),
-                                                          range_var(rel).name);
+  if (str(s, "objtype") != "OBJECT_TABLE")
+    return add_raw("alter " + object_kind(str(s, "objtype")), range_var(rel).name);
   static const std::set<std::string, std::less<>> modelled = {
       "AT_AddColumn", "AT_DropColumn", "AT_AlterColumnType", "AT_ColumnDefault", "AT_SetNotNull",
       "AT_DropNotNull", "AT_AddConstraint", "AT_DropConstraint", "AT_ChangeOwner",
@@ -1431,8 +1450,7 @@ void Applier::drop(const json& s) {
     } else {
       // Functions, triggers, policies ...: forget the raw statement that created them, or keep
       // the DROP itself when it was not created here.
-      std::string kind = util::to_lower(std::string_view(what).substr(7));  // OBJECT_...
-      std::replace(kind.begin(), kind.end(), '_', ' ');
+      const std::string kind = object_kind(what);
       std::string name = qn;
       if (node_type(o) == "ObjectWithArgs") {
         const QName f = qname(strings(field(node_body(o), "objname")));
@@ -1510,8 +1528,7 @@ void Applier::comment(const json& s) {
     if (auto* c = find_column_or_report(*t, col, at)) c->comment = text;
     return;
   }
-  std::string kind = util::to_lower(std::string_view(what).substr(7));  // OBJECT_...
-  std::replace(kind.begin(), kind.end(), '_', ' ');
+  const std::string kind = object_kind(what);
   std::string name;
   if (node_type(object) == "ObjectWithArgs") {
     const json& b = node_body(object);

@@ -176,7 +176,7 @@ TEST(PostgresDiff, SerialToIdentityDropsTheSequenceFirst) {
   EXPECT_EQ(ups(p), (Lines{"ALTER TABLE t ALTER COLUMN id DROP DEFAULT", "DROP SEQUENCE IF EXISTS t_id_seq",
                            "ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY",
                            "SELECT setval(pg_get_serial_sequence('t', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM t"}));
-  EXPECT_EQ(downs(p), (Lines{"ALTER TABLE t ALTER COLUMN id DROP IDENTITY", "CREATE SEQUENCE t_id_seq OWNED BY t.id",
+  EXPECT_EQ(downs(p), (Lines{"ALTER TABLE t ALTER COLUMN id DROP IDENTITY", "CREATE SEQUENCE t_id_seq AS integer OWNED BY t.id",
                              "SELECT setval('t_id_seq', COALESCE(MAX(id), 0) + 1, false) FROM t",
                              "ALTER TABLE t ALTER COLUMN id SET DEFAULT nextval('t_id_seq')"}));
 }

@@ -144,6 +144,7 @@ std::string apply_postgres(const std::string& ddl) {
     PQfinish(admin);
     return "connect: " + e;
   }
+  PQsetNoticeProcessor(admin, [](void*, const char*) {}, nullptr);
   const std::string db = scratch_name();
   PQclear(PQexec(admin, ("DROP DATABASE IF EXISTS " + db).c_str()));
   PGresult* r = PQexec(admin, ("CREATE DATABASE " + db).c_str());

@@ -493,6 +493,8 @@ ALTER TABLE copy ADD COLUMN IF NOT EXISTS label INT, ADD COLUMN (extra1 INT, ext
 ALTER TABLE copy DROP PRIMARY KEY, DROP COLUMN IF EXISTS nothing;
 ALTER TABLE src CONVERT TO CHARACTER SET latin1 COLLATE latin1_swedish_ci, ALGORITHM=INPLACE;
 CREATE TABLE flags (ready bool not null, k INT KEY);
+CREATE TABLE kw (`id` INT, spatial VARCHAR(10), fulltext TEXT, index INT, KEY date (spatial), FULLTEXT (fulltext))
+  DATA DIRECTORY = '/tmp/x';
 )sql",
                  Dialect::mysql);
   EXPECT_EQ(col(m, "src", "label").default_expr, "_utf8mb4 'x'");
@@ -507,4 +509,12 @@ CREATE TABLE flags (ready bool not null, k INT KEY);
   EXPECT_EQ(col(m, "flags", "ready").type.name, "tinyint");
   EXPECT_FALSE(col(m, "flags", "ready").nullable);
   EXPECT_EQ(m.find_table("flags")->primary_key->columns, (std::vector<std::string>{"k"}));
+  // Column names that are also index keywords.
+  ASSERT_EQ(m.find_table("kw")->columns.size(), 4u);
+  auto kw = m.indexes_of("kw");
+  ASSERT_EQ(kw.size(), 2u);
+  EXPECT_EQ(kw[0]->name, "date");
+  EXPECT_EQ(kw[0]->parts[0].column, "spatial");
+  EXPECT_EQ(kw[1]->method, "fulltext");
+  EXPECT_EQ(m.find_table("kw")->options.at("data_directory"), "/tmp/x");
 }

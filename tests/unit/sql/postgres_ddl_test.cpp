@@ -437,6 +437,28 @@ TEST(PostgresDdl, SyntaxErrorIsLocatedAndOtherStatementsApply) {
   EXPECT_EQ(p.model.find_table("b"), nullptr);
   EXPECT_NE(p.model.find_table("c"), nullptr);
 
+  // With a syntax error in the file, statement splitting falls back to PostgreSQL's scanner;
+  // BEGIN ATOMIC bodies must still stay whole.
+  auto atomic = parse(
+      "CREATE TABLE a (x int);\n"
+      "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\n"
+      "CREATE TABEL b (y int);\n"
+      "CREATE TABLE c (z int);");
+  ASSERT_EQ(atomic.diags.size(), 1u) << dump(atomic.diags);
+  EXPECT_EQ(atomic.diags[0].location.line, 3);
+  EXPECT_EQ(atomic.diags[0].location.column, 8);
+  EXPECT_EQ(atomic.diags[0].location.length, 5);
+  ASSERT_EQ(atomic.model.raw.size(), 1u);
+  EXPECT_EQ(atomic.model.raw[0].sql,
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END");
+  EXPECT_EQ(atomic.model.tables.size(), 2u);
+
+  auto unterminated = parse("CREATE TABLE a (x int);\nCREATE TABLE b (x text DEFAULT 'abc);\n");
+  ASSERT_EQ(unterminated.diags.size(), 1u);
+  EXPECT_EQ(unterminated.diags[0].code, "sql.syntax");
+  EXPECT_EQ(unterminated.diags[0].location.line, 2);
+  EXPECT_EQ(unterminated.diags[0].location.column, 32);  // the opening quote
+
   // Positions are counted in characters on the line even after multi-byte text.
   auto u = parse("COMMENT ON SCHEMA public IS 'ünïcødé';\nCREATE TABLE ö (id int) garbage;");
   ASSERT_EQ(u.diags.size(), 1u);

@@ -1,0 +1,157 @@
+#pragma once
+// Helpers for the migration tests: a fresh database per test on each dialect (SQLite temp file;
+// PostgreSQL / MySQL: a new database created next to FLASH_TEST_PG_URL / FLASH_TEST_MYSQL_URL and
+// dropped afterwards, so tests never collide with other suites on the shared servers), a temp
+// project directory, and comparisons of live tables/columns with a model.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+
+#include "flash/config/url.hpp"
+#include "flash/driver/connection.hpp"
+#include "flash/migrate/engine.hpp"
+#include "flash/migrate/live.hpp"
+
+namespace flash::migrate::testing {
+
+namespace fs = std::filesystem;
+using schema::Dialect;
+
+inline std::string dialect_name(Dialect d) {
+  return d == Dialect::postgresql ? "postgresql" : d == Dialect::mysql ? "mysql" : "sqlite";
+}
+
+inline std::string unique_suffix() {
+  static std::atomic<int> n{0};
+  std::random_device rd;
+  return std::to_string(::getpid()) + "_" + std::to_string(n++) + "_" + std::to_string(rd() % 100000);
+}
+
+// A throwaway database. `url` is the string form (for the CLI's DATABASE_URL).
+class TestDb {
+ public:
+  // nullopt when the server URL for the dialect is not set (the test then skips).
+  static std::unique_ptr<TestDb> create(Dialect d) {
+    auto db = std::unique_ptr<TestDb>(new TestDb());
+    db->dialect = d;
+    std::string tag = "flash_mig_" + unique_suffix();
+    if (d == Dialect::sqlite) {
+      db->dir = fs::temp_directory_path() / tag;
+      fs::create_directories(db->dir);
+      db->url = "sqlite://" + (db->dir / "test.db").string();
+      return db;
+    }
+    const char* base = std::getenv(d == Dialect::postgresql ? "FLASH_TEST_PG_URL" : "FLASH_TEST_MYSQL_URL");
+    if (!base || !*base) return nullptr;
+    db->admin_url = base;
+    db->name = tag;
+    auto admin = driver::connect_sql(config::parse_database_url(db->admin_url));
+    admin->execute("CREATE DATABASE " + tag);
+    std::string b = base;
+    auto q = b.find('?');
+    std::string query = q == std::string::npos ? "" : b.substr(q);
+    std::string head = q == std::string::npos ? b : b.substr(0, q);
+    db->url = head.substr(0, head.rfind('/') + 1) + tag + query;
+    return db;
+  }
+
+  ~TestDb() {
+    try {
+      if (dialect == Dialect::sqlite) {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+      } else {
+        auto admin = driver::connect_sql(config::parse_database_url(admin_url));
+        admin->execute("DROP DATABASE IF EXISTS " + name + (dialect == Dialect::postgresql ? " WITH (FORCE)" : ""));
+      }
+    } catch (...) {
+    }
+  }
+
+  std::unique_ptr<driver::SqlConnection> connect() const {
+    return driver::connect_sql(config::parse_database_url(url));
+  }
+
+  Dialect dialect = Dialect::sqlite;
+  std::string url;
+  std::string admin_url;
+  std::string name;
+  fs::path dir;
+};
+
+// A project directory with db/schema and db/migrations.
+struct TestProject {
+  fs::path root;
+  Project project;
+
+  explicit TestProject(Dialect d) {
+    root = fs::temp_directory_path() / ("flash_proj_" + unique_suffix());
+    fs::create_directories(root / "db" / "schema");
+    fs::create_directories(root / "db" / "migrations");
+    project.migrations_dir = root / "db" / "migrations";
+    project.schema_dir = root / "db" / "schema";
+    project.export_dir = root / "db" / "export";
+    project.dialect = d;
+    std::ofstream(root / "flash.toml") << "version = \"2\"\nschema_dir = \"db/schema\"\n"
+                                          "migrations_path = \"db/migrations\"\nexport_path = \"db/export\"\n"
+                                          "[database]\nprovider = \"" << dialect_name(d) << "\"\n";
+  }
+  ~TestProject() {
+    std::error_code ec;
+    fs::remove_all(root, ec);
+  }
+  void write_schema(const std::string& sql) const { std::ofstream(project.schema_dir / "schema.sql") << sql; }
+  fs::path write_migration(const std::string& id, const std::string& content) const {
+    auto p = project.migrations_dir / (id + ".sql");
+    std::ofstream(p) << content;
+    return p;
+  }
+};
+
+using TableMap = std::map<std::string, std::set<std::string>>;
+
+inline TableMap model_tables(const schema::Schema& s) {
+  TableMap m;
+  for (const auto& t : s.tables) {
+    auto& cols = m[t.name];
+    for (const auto& c : t.columns) cols.insert(c.name);
+  }
+  return m;
+}
+
+inline TableMap live_table_map(driver::SqlConnection& c) {
+  TableMap m;
+  for (const auto& [t, cols] : live_tables(c)) m[t] = std::set<std::string>(cols.begin(), cols.end());
+  return m;
+}
+
+// The exit code a diag::Error thrown by `f` carries, or 0 when nothing was thrown.
+template <class F>
+int exit_code_of(F&& f, std::string* message = nullptr) {
+  try {
+    f();
+  } catch (const diag::Error& e) {
+    if (message) *message = e.diagnostic().message + "\n" + e.diagnostic().hint.value_or("");
+    return static_cast<int>(e.diagnostic().exit_code);
+  } catch (const diag::Errors& e) {
+    if (message && !e.diagnostics().empty()) *message = e.diagnostics().front().message;
+    return 1;
+  }
+  return 0;
+}
+
+inline std::vector<Dialect> all_dialects() { return {Dialect::sqlite, Dialect::postgresql, Dialect::mysql}; }
+
+inline std::string param_name(const ::testing::TestParamInfo<Dialect>& i) { return dialect_name(i.param); }
+
+}  // namespace flash::migrate::testing
