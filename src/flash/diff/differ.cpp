@@ -525,7 +525,10 @@ class Differ {
       blocks = blocks || a->type != b->type || a->collation != b->collation || generated_changed(*a, *b);
     if (blocks) blocked_tables_.insert(key(t1));
 
-    for (const auto* c : dropped) {
+    // Last column first, so that the Down re-adds them front to back (MySQL positions columns
+    // relative to the previous one).
+    for (auto it = dropped.rbegin(); it != dropped.rend(); ++it) {
+      const Column* c = *it;
       Operation o = op(OpKind::drop_column, t0.schema, t0.name, c->name, "drop column " + t0.name + "." + c->name);
       o.columns = {c->name};
       o.up = {h_.drop_column(t0, *c)};

@@ -27,6 +27,18 @@ class MysqlHooks final : public DialectHooks {
   std::vector<std::string> create_extension(const schema::Extension&) const override { return {}; }
   std::vector<std::string> drop_extension(const schema::Extension&) const override { return {}; }
 
+  // Columns keep their declared position (FIRST / AFTER), so a Down that re-adds a dropped
+  // column restores the original table layout.
+  std::vector<std::string> add_column(const Table& t, const Column& c) const override {
+    std::string s = "ALTER TABLE " + qt(t) + " ADD COLUMN " + schema::print_column_definition(c, dialect());
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+      if (t.columns[i].name != c.name) continue;
+      s += i == 0 ? " FIRST" : " AFTER " + q(t.columns[i - 1].name);
+      break;
+    }
+    return {s};
+  }
+
   std::vector<std::string> set_table_comment(const Table& t) const override {
     return {"ALTER TABLE " + qt(t) + " COMMENT = " + schema::quote_string(t.comment.value_or(""), dialect())};
   }

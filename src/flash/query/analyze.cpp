@@ -856,7 +856,20 @@ class Analyzer {
       case ExprKind::func: return func(e, s, h);
       case ExprKind::case_: {
         Typed operand;
-        if (e.arg) operand = expr(*e.arg, s, nullptr);
+        if (e.arg && untyped(*e.arg)) {
+          // CASE $1 WHEN true ...: the operand takes the type of the WHEN values.
+          for (CaseWhen& w : e.whens) {
+            if (!w.when || untyped(*w.when)) continue;
+            Typed wt = expr(*w.when, s, nullptr);
+            if (wt.known) {
+              Hint oh = hint_from(wt);
+              oh.name.clear();
+              operand = expr(*e.arg, s, &oh);
+              break;
+            }
+          }
+        }
+        if (e.arg && !operand.known) operand = expr(*e.arg, s, nullptr);
         Typed result;
         bool any_nullable = !e.else_;
         // Result type: the first branch with a known type; it then types the others.
@@ -1204,20 +1217,29 @@ class Analyzer {
     }
 
     // Arguments: fixed argument type when the table says so, else typed by each other.
+    std::vector<std::string> arg_types;
+    if (f->arg_type.find(',') != std::string_view::npos) arg_types = util::split(f->arg_type, ',');
+    auto arg_type = [&](std::size_t i) -> std::string {
+      if (arg_types.empty()) return std::string(f->arg_type);
+      return i < arg_types.size() ? arg_types[i] : "";
+    };
     std::vector<Typed> args(e.args.size());
+    std::vector<bool> fixed(e.args.size(), false);
     Typed first_known;
     for (std::size_t i = 0; i < e.args.size(); ++i) {
-      if (!f->arg_type.empty()) {
-        Hint ah = hint_from(builtin(f->arg_type, false));
+      std::string at = arg_type(i);
+      if (!at.empty()) {
+        Hint ah = hint_from(builtin(at, false));
         ah.name = name;
         args[i] = expr(*e.args[i], s, &ah);
+        fixed[i] = true;
       } else if (!untyped(*e.args[i])) {
         args[i] = expr(*e.args[i], s, nullptr);
       }
       if (!first_known.known && args[i].known) first_known = args[i];
     }
     for (std::size_t i = 0; i < e.args.size(); ++i) {
-      if (!f->arg_type.empty() || !untyped(*e.args[i])) continue;
+      if (fixed[i] || !untyped(*e.args[i])) continue;
       Hint ah;
       if (first_known.known && f->ret == FnReturn::common) ah = hint_from(first_known);
       else if (h && (f->ret == FnReturn::common || f->ret == FnReturn::arg0)) ah = *h;

@@ -34,7 +34,9 @@ struct FunctionSpec {
   FnReturn ret = FnReturn::fixed;
   std::string_view type;      // neutral type name for FnReturn::fixed
   FnNull null = FnNull::strict;
-  std::string_view arg_type;  // expected type of the arguments ("" = unknown / same as others)
+  std::string_view arg_type;  // expected type of the arguments ("" = unknown / same as others);
+                              // a comma-separated list gives one per position ("text," = the
+                              // first is text, the second unknown)
   bool aggregate = false;
 };
 

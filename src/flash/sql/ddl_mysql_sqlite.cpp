@@ -286,6 +286,8 @@ class StatementParser {
         break;
       }
     }
+    // TEMPORARY tables live for one session; they are parsed like any other so that a script
+    // using them still replays, and kept in the model as written.
     (void)temporary;
     const std::string w = upper(peek());
     if (w == "TABLE") return create_table();
@@ -889,7 +891,7 @@ class StatementParser {
     for (auto& u : uniques) t.uniques.push_back(std::move(u));
     for (auto& f : fks) t.foreign_keys.push_back(std::move(f));
     for (auto& ck : checks) t.checks.push_back(std::move(ck));
-    (void)indexes;
+    (void)indexes;  // inline column keys are constraints, never indexes
     return pos;
   }
 

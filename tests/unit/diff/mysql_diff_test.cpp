@@ -109,6 +109,15 @@ TEST(MysqlDiff, RenameColumnAndTable) {
   EXPECT_EQ(downs(p), (Lines{"ALTER TABLE persons RENAME COLUMN handle TO nick", "ALTER TABLE persons RENAME TO people"}));
 }
 
+TEST(MysqlDiff, ColumnsKeepTheirPosition) {
+  const auto p = d("CREATE TABLE t (id int, x int, y int, z int);", "CREATE TABLE t (first int, id int, z int, w int);",
+                   diff::DiffOptions{.renames = {}, .accept_drops = true});
+  EXPECT_EQ(ups(p), (Lines{"ALTER TABLE t DROP COLUMN y", "ALTER TABLE t DROP COLUMN x",
+                           "ALTER TABLE t ADD COLUMN first int FIRST", "ALTER TABLE t ADD COLUMN w int AFTER z"}));
+  EXPECT_EQ(downs(p), (Lines{"ALTER TABLE t DROP COLUMN w", "ALTER TABLE t DROP COLUMN first",
+                             "ALTER TABLE t ADD COLUMN x int AFTER id", "ALTER TABLE t ADD COLUMN y int AFTER x"}));
+}
+
 TEST(MysqlDiff, TableCommentAndView) {
   auto p = d("CREATE TABLE t (a int);", "CREATE TABLE t (a int) COMMENT='it''s t';");
   EXPECT_EQ(ups(p), Lines{"ALTER TABLE t COMMENT = 'it''s t'"});

@@ -198,7 +198,7 @@ TEST(Analyze, Subqueries) {
 TEST(Analyze, Aggregates) {
   auto q = one(
       "-- name: A :one\n"
-      "SELECT count(*), count(bio) AS with_bio, sum(id) AS s, avg(views) AS a, min(created_at) AS first,\n"
+      "SELECT count(*), count(bio) AS with_bio, sum(posts.id) AS s, avg(views) AS a, min(created_at) AS first,\n"
       "       max(title) AS last, coalesce(sum(views), 0) AS total, bool_or(views > 1) AS any_views,\n"
       "       array_agg(name) AS names, string_agg(name, ',') AS joined\n"
       "FROM posts JOIN users ON users.id = posts.user_id;");

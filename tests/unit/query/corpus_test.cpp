@@ -230,6 +230,12 @@ TEST(QueryCorpus, PostgresqlVariants) {
   std::cout << "corpus postgresql expects_error variants giving an error: " << err_ok << "/" << err_cases << "\n";
   if (const char* path = std::getenv("FLASH_QUERY_CORPUS_REPORT")) std::ofstream(path) << report.str();
   EXPECT_GT(variants, 0);
-  // Floors at what the analyzer reaches today (raise them as it improves).
-  EXPECT_GE(analysed, 0);
+  // Floors at what the analyzer reaches today (raise them as it improves). The variants still
+  // failing: RETURNING WITH (OLD AS o ...) and a FROM subquery without alias (both newer than
+  // the PostgreSQL 15 grammar of libpg_query).
+  EXPECT_GE(analysed, 809);
+  EXPECT_GE(ok, 431);
+  // Those not giving an error fail on sqlc configuration (Go options) or strict-function
+  // checks, which are not the analyzer's business.
+  EXPECT_GE(err_ok, 18);
 }
