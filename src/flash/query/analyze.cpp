@@ -1396,7 +1396,7 @@ class Analyzer {
     return out;
   }
 
-  void push_with(With& w, Scope* outer) {
+  void push_with(With& w, const Scope* outer) {
     cte_stack_.emplace_back();
     for (Cte& c : w.ctes) {
       if (!c.query) continue;
@@ -1460,7 +1460,7 @@ class Analyzer {
     std::size_t stack = cte_stack_.size();
     Scope cte_scope;
     cte_scope.parent = outer;
-    if (!sel.with.ctes.empty()) push_with(sel.with, const_cast<Scope*>(outer));
+    if (!sel.with.ctes.empty()) push_with(sel.with, outer);
     std::vector<RelCol> out;
     if (sel.op != SetOp::none && sel.larg && sel.rarg) {
       std::vector<RelCol> l = select(*sel.larg, outer, hints);
@@ -1581,7 +1581,7 @@ class Analyzer {
     return out;
   }
 
-  std::vector<RelCol> statement(Statement& st, Scope* outer, const std::vector<Hint>& hints) {
+  std::vector<RelCol> statement(Statement& st, const Scope* outer, const std::vector<Hint>& hints) {
     switch (st.kind) {
       case Statement::Kind::select: return select(*st.select, outer, hints);
       case Statement::Kind::insert: {

@@ -182,29 +182,35 @@ TEST(SqliteRebuild, KeepsDataForeignKeysIndexesAndTriggers) {
       "CREATE TABLE book (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES author (id), title TEXT);\n"
       "CREATE INDEX author_name ON author (name);\n"
       "CREATE TABLE log (msg TEXT);\n"
-      "CREATE TRIGGER author_log AFTER INSERT ON author BEGIN INSERT INTO log (msg) VALUES (NEW.name); END;\n";
+      "CREATE TRIGGER author_log AFTER INSERT ON author BEGIN INSERT INTO log (msg) VALUES (NEW.name); END;\n"
+      "CREATE VIEW author_names AS SELECT name FROM author;\n";
   // author: name becomes NOT NULL with a default, born is dropped, email added, a CHECK appears.
   const std::string after =
       "CREATE TABLE author (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'anon', email TEXT, CHECK (length(name) > 0));\n"
       "CREATE TABLE book (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES author (id), title TEXT);\n"
       "CREATE INDEX author_name ON author (name);\n"
       "CREATE TABLE log (msg TEXT);\n"
-      "CREATE TRIGGER author_log AFTER INSERT ON author BEGIN INSERT INTO log (msg) VALUES (NEW.name); END;\n";
+      "CREATE TRIGGER author_log AFTER INSERT ON author BEGIN INSERT INTO log (msg) VALUES (NEW.name); END;\n"
+      "CREATE VIEW author_names AS SELECT name FROM author;\n";
   const auto a = lite(before), b = lite(after);
   const auto plan = diff::diff_schemas(a, b);
-  ASSERT_EQ(plan.operations.size(), 1u) << diff::render_migration(plan);
-  ASSERT_EQ(plan.operations[0].kind, OpKind::rebuild_table);
+  // The view reading author is dropped before the rebuild and re-created after it.
+  ASSERT_EQ(plan.operations.size(), 3u) << diff::render_migration(plan);
+  EXPECT_EQ(plan.operations[0].kind, OpKind::drop_view);
+  ASSERT_EQ(plan.operations[1].kind, OpKind::rebuild_table);
+  EXPECT_EQ(plan.operations[2].kind, OpKind::create_view);
 
   Db db(api);
   db.run("PRAGMA foreign_keys = ON;\n" + script(schema::Schema{.dialect = schema::Dialect::sqlite}, a));
   db.run("INSERT INTO author (id, name, born) VALUES (1, 'Le Guin', '1929'), (2, 'Lem', '1921');"
          "INSERT INTO book (id, author_id, title) VALUES (10, 1, 'The Dispossessed'), (11, 2, 'Solaris');");
 
-  db.migrate(plan.operations[0].up);
+  db.migrate(ups(plan));
   EXPECT_EQ(db.run("SELECT id, name, email FROM author ORDER BY id"), (Lines{"1|Le Guin|NULL", "2|Lem|NULL"}));
   EXPECT_EQ(db.run("SELECT name FROM pragma_table_info('author') ORDER BY cid"), (Lines{"id", "name", "email"}));
   EXPECT_EQ(db.run("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'author'"), Lines{"author_name"});
   EXPECT_EQ(db.run("SELECT name FROM sqlite_master WHERE type = 'trigger'"), Lines{"author_log"});
+  EXPECT_EQ(db.run("SELECT name FROM author_names ORDER BY name"), (Lines{"Le Guin", "Lem"}));
   EXPECT_EQ(db.run("SELECT count(*) FROM book JOIN author ON author.id = book.author_id"), Lines{"2"});
   // The child's reference still points at the rebuilt table and is enforced.
   db.run("PRAGMA foreign_keys = ON;");
@@ -216,11 +222,11 @@ TEST(SqliteRebuild, KeepsDataForeignKeysIndexesAndTriggers) {
   EXPECT_EQ(db.run("SELECT msg FROM log"), (Lines{"Le Guin", "Lem", "anon"}));
   db.run("DELETE FROM log; DELETE FROM author WHERE id = 3;");
 
-  db.migrate(plan.operations[0].down);
+  db.migrate(downs(plan));
   EXPECT_EQ(db.run("SELECT name FROM pragma_table_info('author') ORDER BY cid"), (Lines{"id", "name", "born"}));
   EXPECT_EQ(db.run("SELECT id, name, born FROM author ORDER BY id"), (Lines{"1|Le Guin|NULL", "2|Lem|NULL"}));
-  EXPECT_EQ(db.run("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name"),
-            (Lines{"author_log", "author_name"}));
+  EXPECT_EQ(db.run("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger', 'view') ORDER BY name"),
+            (Lines{"author_log", "author_name", "author_names"}));
   EXPECT_EQ(db.run("SELECT count(*) FROM pragma_foreign_key_check"), Lines{"0"});
 }
 

@@ -1,0 +1,23 @@
+// The explicit generator table: one line per language. The [gen.X] key of flash.toml selects the
+// entry; `flash gen --lang X` runs just one. To add a generator, include its header and add a line.
+#include <string_view>
+
+#include "flash/codegen/generator.hpp"
+#include "flash/codegen/go/go.hpp"
+
+namespace flash::codegen {
+
+const std::vector<GeneratorSpec>& generator_table() {
+  static const std::vector<GeneratorSpec> table = {
+      {"go", "Go: database/sql or pgx/v5, sqlc-compatible", go::generate},
+  };
+  return table;
+}
+
+const GeneratorSpec* find_generator(std::string_view language) {
+  for (const auto& g : generator_table())
+    if (language == g.language) return &g;
+  return nullptr;
+}
+
+}  // namespace flash::codegen
