@@ -13,5 +13,6 @@ void setup_down(CLI::App& sub, Context& ctx);     // down.cpp
 void setup_status(CLI::App& sub, Context& ctx);   // status.cpp
 void setup_reset(CLI::App& sub, Context& ctx);    // reset.cpp
 void setup_raw(CLI::App& sub, Context& ctx);      // raw.cpp
+void setup_gen(CLI::App& sub, Context& ctx);      // gen.cpp
 
 }  // namespace flash::cli

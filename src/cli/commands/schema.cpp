@@ -78,6 +78,9 @@ void run_schema(const SchemaOptions& so, Context& ctx) {
   }
 
   const auto files = read_schema_files(cfg);
+  if (files.empty())
+    ctx.warn("no .sql files in `" + display_path(cfg.resolve(cfg.schema_dir).lexically_normal()) +
+             "`: the schema is empty");
   diag::Diagnostics diags;
   const schema::Schema model = sql::parse_schema(files, dialect, diags);
   if (diag::has_errors(diags)) throw diag::Errors(std::move(diags));

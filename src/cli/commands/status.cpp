@@ -14,7 +14,8 @@ void run_status(Context& ctx) {
   auto project = migrate_project(ctx);
   auto conn = migrate_connect(ctx);
   auto r = migrate::status(*conn, project);
-  for (auto& [k, v] : migrate::to_json(r).items()) ctx.result()[k] = v;
+  const nlohmann::json report = migrate::to_json(r);  // named: items() must not outlive it
+  for (const auto& [k, v] : report.items()) ctx.result()[k] = v;
   if (!r.clean()) ctx.exit_code = static_cast<int>(diag::ExitCode::check_failed);
   if (ctx.options.json) return;
   if (r.migrations.empty()) ctx.say("No migrations in " + project.migrations_dir.string());

@@ -18,6 +18,7 @@ const std::vector<CommandSpec>& command_table() {
       {"status", "List migrations (applied, pending, failed, modified) and schema drift", setup_status},
       {"reset", "Drop every table Flash manages and the migration history (exports first)", setup_reset},
       {"raw", "Run SQL statements and print the results", setup_raw},
+      {"gen", "Generate typed client code (Go, TypeScript, Python) from the queries", setup_gen},
   };
   return table;
 }

@@ -4,12 +4,16 @@
 
 #include "flash/codegen/generator.hpp"
 #include "flash/codegen/go/go.hpp"
+#include "flash/codegen/typescript/typescript.hpp"
+#include "flash/codegen/python/python.hpp"
 
 namespace flash::codegen {
 
 const std::vector<GeneratorSpec>& generator_table() {
   static const std::vector<GeneratorSpec> table = {
       {"go", "Go: database/sql or pgx/v5, sqlc-compatible", go::generate},
+      {"js", "TypeScript/JavaScript: pg, mysql2 or better-sqlite3", typescript::generate},
+      {"python", "Python: asyncpg, psycopg, aiomysql, PyMySQL, aiosqlite or sqlite3", python::generate},
   };
   return table;
 }

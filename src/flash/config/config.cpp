@@ -31,17 +31,6 @@ std::string_view type_name(toml::node_type t) {
   }
 }
 
-// Same spellings as schema::dialect_from_string; kept here so flash_config needs only the
-// Dialect enum from the schema stage, not its library.
-std::optional<Dialect> provider_from_string(std::string_view s) {
-  const std::string v = util::to_lower(s);
-  if (v == "postgresql" || v == "postgres" || v == "pg") return Dialect::postgresql;
-  if (v == "mysql" || v == "mariadb") return Dialect::mysql;
-  if (v == "sqlite" || v == "sqlite3") return Dialect::sqlite;
-  if (v == "mongodb" || v == "mongo") return Dialect::mongodb;
-  return std::nullopt;
-}
-
 const std::vector<std::string> kTopKeys = {"version",     "schema_dir",      "schema_path",
                                            "queries",     "migrations_path", "export_path",
                                            "env_path",    "database",        "gen",
@@ -110,7 +99,7 @@ class Loader {
   std::optional<Dialect> provider_value(const std::string& what, const toml::node& v) {
     auto s = string_value(what, v);
     if (!s) return std::nullopt;
-    if (auto d = provider_from_string(*s)) return d;
+    if (auto d = schema::dialect_from_string(*s)) return d;
     auto d = located("config.provider", "invalid provider `" + *s + "`", v.source(), value_length(v));
     d.hint = diag::did_you_mean(util::to_lower(*s), {"postgresql", "postgres", "mysql", "mariadb",
                                                      "sqlite", "mongodb"});

@@ -24,17 +24,6 @@ constexpr std::array kSqlDrivers{
     Entry{schema::Dialect::sqlite, &sqlite::connect},
 };
 
-// Spelled out here because flash_driver does not link flash_schema (schema::to_string).
-const char* dialect_name(schema::Dialect d) {
-  switch (d) {
-    case schema::Dialect::postgresql: return "postgresql";
-    case schema::Dialect::mysql: return "mysql";
-    case schema::Dialect::sqlite: return "sqlite";
-    case schema::Dialect::mongodb: return "mongodb";
-  }
-  return "unknown";
-}
-
 }  // namespace
 
 std::unique_ptr<SqlConnection> connect_sql(const config::DatabaseUrl& url) {
@@ -42,7 +31,7 @@ std::unique_ptr<SqlConnection> connect_sql(const config::DatabaseUrl& url) {
     if (e.dialect == url.dialect) return e.connect(url);
   }
   throw diag::Error("driver.unsupported",
-                    std::string("no SQL driver for ") + dialect_name(url.dialect) + " (" +
+                    "no SQL driver for " + std::string(schema::to_string(url.dialect)) + " (" +
                         url.redacted() + ")",
                     diag::ExitCode::error,
                     std::string("SQL commands support postgresql, mysql and sqlite databases"));

@@ -133,6 +133,11 @@ struct Runner {
             }
             continue;
           }
+          case Step::Kind::tx_begin:
+            c.execute(s.sql);
+            in_tx = true;
+            executed.push_back(s.sql);
+            continue;
           case Step::Kind::fk_check: {
             auto rs = c.query(s.sql);
             if (!rs.rows.empty()) {
@@ -152,13 +157,19 @@ struct Runner {
             if (s.sql == "COMMIT") in_tx = false;
         }
       } catch (const driver::DbError& e) {
-        if (s.kind == Step::Kind::begin && is_lock_error(e))
+        if (s.kind != Step::Kind::statement && is_lock_error(e)) {
+          // SQLite's writer lock (BEGIN IMMEDIATE, or the tracking table's creation) not had in time.
+          if (in_tx) try { c.execute("ROLLBACK"); } catch (...) {}
+          if (fk_off) try { c.execute("PRAGMA foreign_keys = ON"); } catch (...) {}
           throw diag::Error("migrate.lock-timeout",
-                            "could not take the database write lock for " + g.migration + ": " + e.what(),
+                            "could not take the database write lock" +
+                                (g.migration.empty() ? std::string() : " for " + g.migration) + ": " + e.what(),
                             diag::ExitCode::lock_timeout, "another process holds it; retry or raise --lock-timeout");
+        }
         if (s.tolerate_exists && (e.native_code() == 1050 || e.native_code() == 1060 || e.native_code() == 1061 ||
                                   e.native_code() == 1068 || e.native_code() == 1091 || e.native_code() == 1826 ||
-                                  e.native_code() == 1022)) {
+                                  e.native_code() == 1022 || e.native_code() == 1051 || e.native_code() == 1054 ||
+                                  e.native_code() == 1146)) {
           // MySQL crash recovery: the process died after this DDL committed but before its step
           // count was recorded; the object is there, so the statement had run.
           warn(out, g.migration + ": statement " + std::to_string(s.index + 1) +
@@ -212,6 +223,12 @@ struct Runner {
   }
 };
 
+bool is_dml(std::string_view sql) {
+  for (const char* kw : {"INSERT", "UPDATE", "DELETE", "REPLACE"})
+    if (util::starts_with_ci(sql, kw)) return true;
+  return false;
+}
+
 void add_statement_steps(StepGroup& g, const std::vector<MigrationStatement>& stmts, Dialect d,
                          std::int64_t from, bool track_steps, bool tolerate_first) {
   int total = static_cast<int>(stmts.size());
@@ -224,10 +241,15 @@ void add_statement_steps(StepGroup& g, const std::vector<MigrationStatement>& st
     s.index = static_cast<int>(i);
     s.total = total;
     s.line = st.line;
-    s.tolerate_exists = tolerate_first && i == from;
+    // A data statement and its step count commit together (InnoDB DML is transactional), so a
+    // crash can never run it twice. DDL commits on its own; see tolerate_exists for its resume.
+    bool dml = track_steps && is_dml(st.sql);
+    s.tolerate_exists = tolerate_first && i == from && !dml;
+    if (dml) g.steps.push_back(Step{Step::Kind::tx_begin, "START TRANSACTION", g.migration});
     g.steps.push_back(s);
     if (track_steps)
       g.steps.push_back(Step{Step::Kind::exec, sql_update_steps(d, g.migration, i + 1), g.migration});
+    if (dml) g.steps.push_back(Step{Step::Kind::exec, "COMMIT", g.migration});
   }
 }
 
@@ -258,7 +280,9 @@ StepGroup plan_up(const MigrationFile& f, const TrackingRow* row, Dialect d, std
   return g;
 }
 
-StepGroup plan_down(const MigrationFile& f, Dialect d) {
+// `resuming`: a MySQL rollback of this migration was interrupted before (rolled_back_at set), so
+// some Down statements may have run already: "does not exist" errors then mean "done".
+StepGroup plan_down(const MigrationFile& f, Dialect d, bool resuming) {
   StepGroup g;
   g.migration = f.id;
   g.file = &f;
@@ -268,6 +292,8 @@ StepGroup plan_down(const MigrationFile& f, Dialect d) {
   if (d == Dialect::mysql) {
     ex(sql_mark_rolling_back(d, f.id));
     add_statement_steps(g, f.down, d, 0, false, false);
+    if (resuming)
+      for (auto& st : g.steps) st.tolerate_exists = st.kind == Step::Kind::statement;
     ex(sql_delete_row(d, f.id));
     return g;
   }
@@ -523,7 +549,7 @@ DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o
           if (!contains(to_export, t)) to_export.push_back(t);
       }
     }
-    groups.push_back(plan_down(*it, d));
+    groups.push_back(plan_down(*it, d, r->rolled_back_at.has_value()));
   }
   if (!problems.empty())
     throw check_failed("cannot roll back:\n  " + util::join(problems, "\n  "),

@@ -54,7 +54,9 @@ struct Output {
 };
 
 struct Step {
-  enum class Kind { exec, begin, fk_check, statement };
+  enum class Kind { exec, begin, tx_begin, fk_check, statement };
+  // begin: opens the migration's transaction and re-checks its tracking row; tx_begin: a plain
+  // START TRANSACTION (MySQL data statements with their step count).
   Kind kind = Kind::exec;
   std::string sql;
   std::string migration;  // id of the migration it belongs to; "" for run-level steps

@@ -97,6 +97,53 @@ bool is_boolean_op(const std::string& op) {
          op == "?|" || op == "?&" || op == "&&" || op == "@@" || op == "XOR";
 }
 
+// The PostgreSQL system catalog tables queries commonly read. information_schema views are
+// nullable throughout and typed with its domains (sql_identifier, character_data, yes_or_no:
+// text; cardinal_number: integer); pg_catalog tables are NOT NULL.
+struct CatalogTable {
+  const char* schema;
+  const char* name;
+  bool nullable;
+  std::vector<std::pair<const char*, const char*>> columns;  // name, type
+};
+
+const std::vector<CatalogTable>& system_catalog() {
+  static const std::vector<CatalogTable> tables = {
+      {"information_schema", "columns", true,
+       {{"table_catalog", "sql_identifier"}, {"table_schema", "sql_identifier"}, {"table_name", "sql_identifier"},
+        {"column_name", "sql_identifier"}, {"ordinal_position", "cardinal_number"},
+        {"column_default", "character_data"}, {"is_nullable", "yes_or_no"}, {"data_type", "character_data"},
+        {"character_maximum_length", "cardinal_number"}, {"numeric_precision", "cardinal_number"},
+        {"numeric_scale", "cardinal_number"}, {"udt_schema", "sql_identifier"}, {"udt_name", "sql_identifier"},
+        {"is_identity", "yes_or_no"}, {"is_generated", "character_data"}}},
+      {"information_schema", "tables", true,
+       {{"table_catalog", "sql_identifier"}, {"table_schema", "sql_identifier"}, {"table_name", "sql_identifier"},
+        {"table_type", "character_data"}}},
+      {"information_schema", "schemata", true,
+       {{"catalog_name", "sql_identifier"}, {"schema_name", "sql_identifier"}, {"schema_owner", "sql_identifier"}}},
+      {"pg_catalog", "pg_class", false,
+       {{"oid", "oid"}, {"relname", "name"}, {"relnamespace", "oid"}, {"reltype", "oid"}, {"relowner", "oid"},
+        {"relpages", "integer"}, {"reltuples", "real"}, {"relhasindex", "boolean"}, {"relkind", "char"}}},
+      {"pg_catalog", "pg_namespace", false, {{"oid", "oid"}, {"nspname", "name"}, {"nspowner", "oid"}}},
+      {"pg_catalog", "pg_type", false,
+       {{"oid", "oid"}, {"typname", "name"}, {"typnamespace", "oid"}, {"typtype", "char"}}},
+      {"pg_catalog", "pg_enum", false,
+       {{"oid", "oid"}, {"enumtypid", "oid"}, {"enumsortorder", "real"}, {"enumlabel", "name"}}},
+      {"pg_catalog", "pg_attribute", false,
+       {{"attrelid", "oid"}, {"attname", "name"}, {"atttypid", "oid"}, {"attnum", "smallint"},
+        {"attnotnull", "boolean"}, {"attisdropped", "boolean"}}},
+      {"pg_catalog", "pg_tables", true,
+       {{"schemaname", "name"}, {"tablename", "name"}, {"tableowner", "name"}, {"tablespace", "name"},
+        {"hasindexes", "boolean"}, {"hasrules", "boolean"}, {"hastriggers", "boolean"}, {"rowsecurity", "boolean"}}},
+      {"pg_catalog", "pg_indexes", true,
+       {{"schemaname", "name"}, {"tablename", "name"}, {"indexname", "name"}, {"tablespace", "name"},
+        {"indexdef", "text"}}},
+      {"pg_catalog", "pg_database", false, {{"oid", "oid"}, {"datname", "name"}, {"datdba", "oid"}}},
+      {"pg_catalog", "pg_roles", true, {{"oid", "oid"}, {"rolname", "name"}, {"rolsuper", "boolean"}}},
+  };
+  return tables;
+}
+
 class Analyzer {
  public:
   Analyzer(const schema::Schema& s, diag::Diagnostics& diags) : schema_(s), d_(s.dialect), diags_(diags) {}
@@ -407,10 +454,28 @@ class Analyzer {
         out.nullable = false;
       q.params.push_back(std::move(out));
     }
-    // ?-engines bind by position: the param of each placeholder in order.
+    // ?-engines bind by position: the param of each placeholder in order. In MySQL every `?` is
+    // its own placeholder, so a name used twice is one parameter bound twice.
     if (d_ != Dialect::postgresql) {
-      std::map<int, int> index;
-      for (std::size_t i = 0; i < q.params.size(); ++i) index[q.params[i].number] = static_cast<int>(i);
+      std::vector<Param> merged;
+      std::map<std::string, int> by_name;
+      std::map<int, int> index;  // placeholder number → index in merged
+      for (const Param& p : q.params) {
+        const ParamInfo& info = params_.at(p.number);
+        if (info.named && d_ == Dialect::mysql) {
+          auto it = by_name.find(p.name);
+          if (it != by_name.end()) {
+            index[p.number] = it->second;
+            merged[static_cast<std::size_t>(it->second)].nullable =
+                merged[static_cast<std::size_t>(it->second)].nullable || p.nullable;
+            continue;
+          }
+          by_name[p.name] = static_cast<int>(merged.size());
+        }
+        index[p.number] = static_cast<int>(merged.size());
+        merged.push_back(p);
+      }
+      q.params = std::move(merged);
       for (const ParamSite& s : sites_) q.bind_order.push_back(index[s.number]);
     }
     return true;
@@ -457,6 +522,30 @@ class Analyzer {
     }
     const schema::View* v = schema_.find_view(name, sch);
     if (v && !views_in_progress_.count(v->name)) return view_relation(*v);
+    if (d_ == Dialect::postgresql && (schema.empty() || schema == "pg_catalog" || schema == "information_schema")) {
+      for (const CatalogTable& ct : system_catalog()) {
+        if (ct.name != name || (schema.empty() ? std::string_view(ct.schema) != "pg_catalog" : schema != ct.schema))
+          continue;
+        Rel r;
+        r.name = ct.name;
+        r.schema = ct.schema;
+        r.table = ct.name;
+        for (const auto& [cname, ctype] : ct.columns) {
+          RelCol rc;
+          rc.name = cname;
+          std::string_view tn = ctype;
+          rc.t.type = resolve({std::string(tn)});
+          if (tn == "sql_identifier" || tn == "character_data" || tn == "yes_or_no") rc.t.type.category = TypeCategory::text;
+          if (tn == "cardinal_number") rc.t.type.category = TypeCategory::int32;
+          rc.t.known = true;
+          rc.t.nullable = ct.nullable;
+          rc.t.name = cname;
+          rc.t.table = ct.name;
+          r.cols.push_back(std::move(rc));
+        }
+        return r;
+      }
+    }
     if (lenient_) return std::nullopt;
     std::vector<std::string> names;
     for (const schema::Table& tb : schema_.tables) names.push_back(tb.name);
@@ -806,7 +895,9 @@ class Analyzer {
       case ExprKind::literal: {
         switch (e.literal) {
           case LiteralKind::integer: {
-            bool big = e.text.size() > 9 && std::stoll(e.text) > 2147483647LL;
+            // Beyond int4 the literal is bigint (compare as text: it may not fit in 64 bits).
+            std::string digits = e.text[0] == '-' ? e.text.substr(1) : e.text;
+            bool big = digits.size() > 10 || (digits.size() == 10 && digits > "2147483647");
             return builtin(d_ == Dialect::postgresql && !big ? "int32" : "int64", false);
           }
           case LiteralKind::number: return builtin(d_ == Dialect::sqlite ? "float64" : "decimal", false);
@@ -954,7 +1045,8 @@ class Analyzer {
           case SublinkKind::scalar: {
             if (cols.empty()) return Typed{};
             Typed t = cols[0].t;
-            t.nullable = true;  // no row → NULL
+            // No row → NULL, except for an aggregate without GROUP BY, which always yields one.
+            if (!one_row(*e.subquery)) t.nullable = true;
             t.name.clear();
             t.table.clear();
             return t;
@@ -979,7 +1071,16 @@ class Analyzer {
         return builtin("bool", nullable);
       }
       case ExprKind::is_null: {
-        if (e.arg) expr(*e.arg, s, nullptr);
+        if (e.arg) {
+          expr(*e.arg, s, nullptr);
+          // `$1 IS NULL OR col = $1`: the query is written to accept NULL for $1.
+          const Expr* a = e.arg.get();
+          while (a && a->kind == ExprKind::cast) a = a->arg.get();
+          if (a && a->kind == ExprKind::param) {
+            auto it = params_.find(a->param_number);
+            if (it != params_.end()) it->second.nullable = true;
+          }
+        }
         return builtin("bool", false);
       }
       case ExprKind::is_bool: {
@@ -1055,6 +1156,18 @@ class Analyzer {
       }
     }
     return Typed{};
+  }
+
+  // SELECT count(*) FROM ...: an aggregate query without GROUP BY returns exactly one row.
+  bool one_row(const Select& sel) const {
+    if (sel.op != SetOp::none || !sel.group_by.empty() || sel.having || sel.offset_expr || sel.targets.empty())
+      return false;
+    if (sel.from.empty()) return true;  // SELECT <expr>
+    const Expr* e = sel.targets[0].expr.get();
+    while (e && e->kind == ExprKind::cast) e = e->arg.get();
+    if (!e || e->kind != ExprKind::func || e->over) return false;
+    const FunctionSpec* f = find_function(util::to_lower(e->name), d_);
+    return f && f->aggregate;
   }
 
   Typed binary(Expr& e, Scope& s, const Hint* h) {
@@ -1197,10 +1310,7 @@ class Analyzer {
       if (std::optional<UserFunction> uf = user_function(name, e.args.size())) {
         for (std::size_t i = 0; i < e.args.size(); ++i) {
           Hint ah;
-          if (i < uf->args.size()) {
-            ah = hint_from(uf->args[i]);
-            ah.name.clear();
-          }
+          if (i < uf->args.size()) ah = hint_from(uf->args[i]);  // named after the function's parameter
           expr(*e.args[i], s, i < uf->args.size() && ah.known ? &ah : nullptr);
         }
         Typed t = uf->result;
@@ -1212,7 +1322,7 @@ class Analyzer {
         error_at("query.unknown-function",
                  "function " + (e.func_schema.empty() ? "" : util::join(e.func_schema, ".") + ".") + name +
                      "() is not known to Flash; its result is typed as `other`",
-                 e.offset, name.size(), std::nullopt, diag::Severity::warning);
+                 e.offset, name.size(), diag::did_you_mean(name, function_names(d_)), diag::Severity::warning);
       return Typed{};
     }
 
@@ -1241,7 +1351,9 @@ class Analyzer {
     for (std::size_t i = 0; i < e.args.size(); ++i) {
       if (fixed[i] || !untyped(*e.args[i])) continue;
       Hint ah;
-      if (first_known.known && f->ret == FnReturn::common) ah = hint_from(first_known);
+      // Arguments of one type: coalesce, greatest, nullif, generate_series, mod.
+      bool same_type = f->ret == FnReturn::common || name == "nullif" || name == "generate_series" || name == "mod";
+      if (first_known.known && same_type) ah = hint_from(first_known);
       else if (h && (f->ret == FnReturn::common || f->ret == FnReturn::arg0)) ah = *h;
       ah.name = ah.name.empty() ? name : ah.name;
       if (f->ret == FnReturn::common && h && !h->name.empty()) ah.name = h->name;
@@ -1290,7 +1402,7 @@ class Analyzer {
       case FnNull::never: out.nullable = false; break;
       case FnNull::always: out.nullable = true; break;
       case FnNull::strict: {
-        bool n = e.args.empty() ? false : false;
+        bool n = false;
         for (const Typed& a : args) n = n || a.nullable;
         out.nullable = n;
         break;
@@ -1303,6 +1415,13 @@ class Analyzer {
       }
     }
     if (f->aggregate && name == "count") out.nullable = false;
+    if (name == "percentile_disc" || name == "mode") {
+      // Ordered-set aggregates return the type of their WITHIN GROUP (ORDER BY ...) expression.
+      if (!e.agg_order.empty() && e.agg_order[0].expr) out = strip(expr(*e.agg_order[0].expr, s, nullptr));
+      out.nullable = true;
+    }
+    out.name = name;  // a parameter compared with lower(x) is called "lower"
+    out.table.clear();
     return out;
   }
 
@@ -1403,8 +1522,8 @@ class Analyzer {
       std::vector<RelCol> cols;
       Statement& st = *c.query;
       if (w.recursive && st.kind == Statement::Kind::select && st.select->op != SetOp::none && st.select->larg) {
-        // The non-recursive branch defines the columns the recursive one can read.
-        diag::Diagnostics scratch;
+        // The non-recursive branch defines the columns the recursive one can read; it is
+        // analysed again with the whole query, so its diagnostics are dropped here.
         std::size_t before = diags_.size();
         int errs = errors_;
         std::vector<RelCol> base = select(*st.select->larg, outer, {});
@@ -1458,8 +1577,6 @@ class Analyzer {
 
   std::vector<RelCol> select(Select& sel, const Scope* outer, const std::vector<Hint>& hints) {
     std::size_t stack = cte_stack_.size();
-    Scope cte_scope;
-    cte_scope.parent = outer;
     if (!sel.with.ctes.empty()) push_with(sel.with, outer);
     std::vector<RelCol> out;
     if (sel.op != SetOp::none && sel.larg && sel.rarg) {
@@ -1729,8 +1846,8 @@ class Analyzer {
   }
 };
 
-// PostgreSQL CREATE FUNCTION: argument types and what it returns, read with libpg_query through
-// the query parser's "other statement" path is not enough, so the definition is parsed here.
+// A PostgreSQL CREATE FUNCTION kept in Schema::raw: its argument types and what it returns
+// (a scalar, SETOF <table>, RETURNS TABLE (...) or OUT parameters).
 std::optional<Analyzer::UserFunction> Analyzer::parse_function(const std::string& sql, std::size_t nargs) {
   std::optional<FunctionSignature> sig = parse_function_signature(sql);
   if (!sig) return std::nullopt;

@@ -89,9 +89,9 @@ struct Expr {
 
   std::string op;         // unary/binary/quantified/is_bool operator; sublink comparison op
   bool negated = false;   // NOT IN, NOT BETWEEN, IS NOT NULL, NOT LIKE ...
-  ExprPtr left, right;    // binary; unary uses `right`... see arg
-  ExprPtr arg;            // unary, cast, in_list, sublink test, between, is_null, subscript, field,
-                          // case operand
+  ExprPtr left, right;    // binary and quantified operands
+  ExprPtr arg;            // the operand of unary, cast, in_list, sublink (test expression),
+                          // between, is_null, is_bool, subscript, field; CASE's operand
 
   // func
   std::vector<std::string> func_schema;  // qualifier parts of the function name

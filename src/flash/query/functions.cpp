@@ -171,6 +171,34 @@ const FunctionSpec kFunctions[] = {
     {"random", kLite, R::fixed, "int64", N::never, ""},
     {"rand", kMy, R::fixed, "float64", N::never, ""},
     {"width_bucket", kPg, R::fixed, "int32", N::strict, ""},
+    {"percentile_cont", kPg, R::fixed, "float64", N::always, "float64", true},
+    {"percentile_disc", kPg, R::fixed, "", N::always, "float64", true},
+    {"mode", kPg, R::fixed, "", N::always, "", true},
+    {"cbrt", kPg, R::fixed, "float64", N::strict, "float64"},
+    {"degrees", kPg | kMy, R::fixed, "float64", N::strict, "float64"},
+    {"radians", kPg | kMy, R::fixed, "float64", N::strict, "float64"},
+    {"pi", kPg | kMy, R::fixed, "float64", N::never, ""},
+    {"sin", kPg | kMy, R::fixed, "float64", N::strict, "float64"},
+    {"cos", kPg | kMy, R::fixed, "float64", N::strict, "float64"},
+    {"tan", kPg | kMy, R::fixed, "float64", N::strict, "float64"},
+    {"atan2", kPg | kMy, R::fixed, "float64", N::strict, "float64"},
+    {"log10", kPg | kMy, R::fixed, "float64", N::strict, "float64"},
+    {"div", kPg, R::fixed, "decimal", N::strict, "decimal"},
+    {"scale", kPg, R::fixed, "int32", N::strict, "decimal"},
+    {"gcd", kPg, R::arg0, "", N::strict, ""},
+    {"lcm", kPg, R::arg0, "", N::strict, ""},
+    {"factorial", kPg, R::fixed, "decimal", N::strict, "int64"},
+    // Extensions commonly installed (pg_trgm, pgcrypto, uuid-ossp).
+    {"similarity", kPg, R::fixed, "float32", N::strict, "text"},
+    {"word_similarity", kPg, R::fixed, "float32", N::strict, "text"},
+    {"digest", kPg, R::fixed, "bytes", N::strict, "text,text"},
+    {"hmac", kPg, R::fixed, "bytes", N::strict, "text,text,text"},
+    {"crypt", kPg, R::fixed, "text", N::strict, "text"},
+    {"gen_salt", kPg, R::fixed, "text", N::strict, "text,int32"},
+    {"gen_random_bytes", kPg, R::fixed, "bytes", N::strict, "int32"},
+    {"uuid_generate_v1", kPg, R::fixed, "uuid", N::never, ""},
+    {"uuid_generate_v3", kPg, R::fixed, "uuid", N::strict, "uuid,text"},
+    {"uuid_generate_v5", kPg, R::fixed, "uuid", N::strict, "uuid,text"},
     // UUIDs and sequences.
     {"gen_random_uuid", kPg, R::fixed, "uuid", N::never, ""},
     {"uuid_generate_v4", kPg, R::fixed, "uuid", N::never, ""},
@@ -273,6 +301,14 @@ const FunctionSpec* find_function(std::string_view name, schema::Dialect d) {
   for (const FunctionSpec& f : kFunctions)
     if (f.name == name && (f.dialects & m)) return &f;
   return nullptr;
+}
+
+std::vector<std::string> function_names(schema::Dialect d) {
+  std::vector<std::string> out;
+  unsigned m = mask(d);
+  for (const FunctionSpec& f : kFunctions)
+    if (f.dialects & m) out.emplace_back(f.name);
+  return out;
 }
 
 schema::TypeRef builtin_type(std::string_view n, schema::Dialect d) {

@@ -2,7 +2,9 @@
 // The per-dialect table of built-in SQL functions the analyzer knows: result type and
 // nullability rule, and the type expected of arguments (for typing parameters passed to them).
 // Types are written as neutral names and mapped to each dialect's spelling by builtin_type().
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "flash/schema/model.hpp"
 
@@ -41,6 +43,8 @@ struct FunctionSpec {
 };
 
 const FunctionSpec* find_function(std::string_view lower_name, schema::Dialect d);
+// Every function name known for a dialect (for did-you-mean hints).
+std::vector<std::string> function_names(schema::Dialect d);
 
 // Neutral type name → the dialect's TypeRef: "int32", "int64", "decimal", "float64", "float32",
 // "text", "bool", "date", "time", "timetz", "timestamp", "timestamptz", "interval", "json",

@@ -21,6 +21,12 @@ std::size_t Rewritten::to_input(std::size_t off) const {
 
 namespace {
 
+// The number of a $n / ?n placeholder; 0 when absent or absurdly large.
+int placeholder_number(const std::string& v) {
+  if (v.size() < 2 || v.size() > 6) return 0;
+  return std::stoi(v.substr(1));
+}
+
 bool trivia(const QToken& t) {
   return t.kind == QTok::space || t.kind == QTok::line_comment || t.kind == QTok::block_comment;
 }
@@ -202,8 +208,8 @@ class Rewriter {
     st_ = RewrittenStatement{};
     // Numbers written explicitly are taken before names are numbered.
     for (std::size_t i = a; i < b; ++i) {
-      if (toks_[i].kind == QTok::param && toks_[i].value.size() > 1)
-        used_.insert(std::stoi(toks_[i].value.substr(1)));
+      if (toks_[i].kind == QTok::param && placeholder_number(toks_[i].value) > 0)
+        used_.insert(placeholder_number(toks_[i].value));
     }
     bool named_at = d_ != schema::Dialect::mysql;
     for (std::size_t i = a; i < b;) {
@@ -223,8 +229,8 @@ class Rewriter {
         ParamSite p;
         p.origin = t.begin;
         p.location = out_pos();
-        if (t.value.size() > 1) {
-          p.number = std::stoi(t.value.substr(1));
+        if (placeholder_number(t.value) > 0) {
+          p.number = placeholder_number(t.value);
           if (p.number > position_) position_ = p.number;
         } else if (d_ == schema::Dialect::sqlite) {
           p.number = ++position_;

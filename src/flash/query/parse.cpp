@@ -11,6 +11,8 @@ struct ParserEntry {
 // and SQLite parser (parse_mysql_sqlite.cpp) adds its entries here.
 constexpr ParserEntry kParsers[] = {
     {schema::Dialect::postgresql, &parse_postgres},
+    {schema::Dialect::mysql, &parse_mysql_sqlite},
+    {schema::Dialect::sqlite, &parse_mysql_sqlite},
 };
 }  // namespace
 

@@ -43,5 +43,6 @@ std::optional<FunctionSignature> parse_function_signature(std::string_view creat
 
 // The per-dialect parsers listed in parse.cpp.
 ParseResult parse_postgres(std::string_view sql, schema::Dialect d);
+ParseResult parse_mysql_sqlite(std::string_view sql, schema::Dialect d);
 
 }  // namespace flash::query

@@ -359,6 +359,14 @@ bool needs_no_quotes(std::string_view s, Dialect d) {
 
 }  // namespace
 
+// Keywords that are written like function calls: CAST(x AS t), ARRAY[1], LEFT(s, 2).
+static bool is_call_keyword(std::string_view w) {
+  for (std::string_view k : {"ARRAY", "CAST", "LEFT", "RIGHT", "MOD", "VALUES", "EXISTS", "CURRENT_TIMESTAMP",
+                             "CURRENT_TIME", "LOCALTIME", "LOCALTIMESTAMP"})
+    if (util::iequals(w, k)) return true;
+  return false;
+}
+
 bool is_keyword(std::string_view word) {
   const std::string up = util::to_upper(word);
   return std::find(std::begin(kKeywords), std::end(kKeywords), up) != std::end(kKeywords);
@@ -390,19 +398,34 @@ std::string normalize_expr(std::string_view expr, Dialect d) {
     ++lo;
     --hi;
   }
-  const auto tight = [](std::string_view o) { return o == "." || o == "(" || o == ")" || o == "," || o == "::"; };
+  // Spacing: one space between tokens, except none after "(" "[" "." "::" or a unary sign,
+  // none before ")" "]" "," "." "::", and none between a function name and its "(" — so
+  // "now() AT TIME ZONE 'utc'", "coalesce(a, b)", "(a >= 1) AND (b < 2)", "x::text".
+  const auto text_of = [&](std::size_t i) { return raw(toks[i]); };
+  const auto no_space_after = [](std::string_view o) {
+    return o == "(" || o == "[" || o == "." || o == "::";
+  };
+  const auto no_space_before = [](std::string_view o) {
+    return o == ")" || o == "]" || o == "," || o == "." || o == "::";
+  };
   std::string out;
-  bool prev_tight = true;
+  bool suppress_next = true;
   for (std::size_t i = lo; i < hi; ++i) {
     const auto& t = toks[i];
     std::string piece(raw(t));
-    bool this_tight = t.kind == TokenKind::op && tight(piece);
+    const bool is_op_tok = t.kind == TokenKind::op;
     // A sign directly before a number is part of it: "DEFAULT -1", "x * -2".
     const bool prev_is_operand =
-        i > lo && (toks[i - 1].kind != TokenKind::op || raw(toks[i - 1]) == ")") &&
-        !(toks[i - 1].kind == TokenKind::identifier && is_keyword(raw(toks[i - 1])));
+        i > lo && (toks[i - 1].kind != TokenKind::op || text_of(i - 1) == ")") &&
+        !(toks[i - 1].kind == TokenKind::identifier && is_keyword(text_of(i - 1)));
     const bool unary_sign = (piece == "-" || piece == "+") && !prev_is_operand && i + 1 < hi &&
                             toks[i + 1].kind == TokenKind::number;
+    // "f(" and "ARRAY[" / "arr[1]": a call or subscript directly follows its name.
+    const bool call_paren =
+        is_op_tok && (piece == "(" || piece == "[") && i > lo &&
+        ((toks[i - 1].kind == TokenKind::identifier &&
+          (!is_keyword(text_of(i - 1)) || is_call_keyword(text_of(i - 1)))) ||
+         toks[i - 1].kind == TokenKind::quoted_ident || (piece == "[" && text_of(i - 1) == "]"));
     if (t.kind == TokenKind::string && d == Dialect::mysql && piece.front() == '"') {
       // MySQL "text" is a string; print it the way the server does, in single quotes.
       std::string q = "'";
@@ -420,10 +443,10 @@ std::string normalize_expr(std::string_view expr, Dialect d) {
       // A quoted name that needs no quoting prints bare, as the databases print it back.
       if (needs_no_quotes(t.text, d) && !is_keyword(t.text)) piece = t.text;
     }
-    if (!out.empty() && !prev_tight && !this_tight) out += ' ';
+    const bool glue = suppress_next || call_paren || (is_op_tok && no_space_before(piece));
+    if (!out.empty() && !glue) out += ' ';
     out += piece;
-    prev_tight = this_tight;
-    if (unary_sign) prev_tight = true;
+    suppress_next = (is_op_tok && no_space_after(piece)) || unary_sign;
   }
   return out;
 }

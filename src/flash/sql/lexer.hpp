@@ -47,8 +47,10 @@ std::vector<Token> lex(const SourceFile& src, schema::Dialect d, diag::Diagnosti
 // True for the reserved words normalize_expr upper-cases (case-insensitive).
 bool is_keyword(std::string_view word);
 
-// Normalised text of an expression for comparisons: tokens separated by single spaces except
-// around '.', '(', ')', ',', '::'; keywords upper-case; redundant outer parentheses removed.
+// Normalised text of an expression for comparisons and printing: comments dropped, keywords
+// upper-case, redundant outer parentheses removed, one space between tokens except after '(' '['
+// '.' '::' and before ')' ']' ',' '.' '::' and between a function name and its '(':
+// "now() AT TIME ZONE 'utc'", "coalesce(a, b)", "(a >= 1) AND (b < 2)", "x::text".
 std::string normalize_expr(std::string_view expr, schema::Dialect d);
 
 }  // namespace flash::sql

@@ -136,7 +136,12 @@ TEST_P(MigrateEngine, ScenarioMigrateApplyChangeDownApply) {
   expect_live_matches(desired(), "v3");
 
   // Down: newest first; back to what the first two migrations produce.
-  auto dr = down(*conn, project(), DownOptions{}, {});
+  // Re-adding the dropped column cannot bring its data back: lossy, refused without the flag.
+  EXPECT_EQ(exit_code_of([&] { down(*conn, project(), DownOptions{}, {}); }, &msg), 5);
+  EXPECT_NE(msg.find("age"), std::string::npos) << msg;
+  DownOptions dopt;
+  dopt.accept_data_loss = true;
+  auto dr = down(*conn, project(), dopt, {});
   EXPECT_EQ(dr.rolled_back, std::vector<std::string>{m3});
   expect_live_matches(replayed(2), "down v3");
   EXPECT_FALSE(row(m3).has_value());

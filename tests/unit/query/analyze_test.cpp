@@ -45,6 +45,16 @@ schema::Schema catalog() {
   fn.name = "user_score";
   fn.sql = "CREATE FUNCTION user_score(uid bigint) RETURNS numeric AS $$ SELECT 1 $$ LANGUAGE sql";
   s.raw.push_back(fn);
+  schema::RawStatement fn2;
+  fn2.kind = "function";
+  fn2.name = "org_members";
+  fn2.sql = "CREATE FUNCTION org_members(oid integer) RETURNS SETOF users AS $$ SELECT 1 $$ LANGUAGE sql";
+  s.raw.push_back(fn2);
+  schema::View v;
+  v.name = "user_names";
+  v.query = "SELECT u.id, u.name, o.name AS org FROM users u LEFT JOIN orgs o ON o.id = u.org_id";
+  s.views.push_back(v);
+  s.sequences.push_back({"", "ticket_seq", ""});
   return s;
 }
 
@@ -189,10 +199,14 @@ TEST(Analyze, Subqueries) {
       "FROM users u JOIN (SELECT user_id, sum(views) AS total FROM posts GROUP BY user_id) t ON t.user_id = u.id\n"
       "WHERE u.id IN (SELECT user_id FROM posts WHERE title = $1);");
   expect_col(q, 0, "id", TypeCategory::int64, false);
-  expect_col(q, 1, "n", TypeCategory::int64, true);  // a scalar subquery may find no row
+  expect_col(q, 1, "n", TypeCategory::int64, false);  // an aggregate subquery always yields a row
   expect_col(q, 2, "has_posts", TypeCategory::boolean, false);
   expect_col(q, 3, "total", TypeCategory::int64, true);  // sum(integer) is bigint, NULL over no rows
   expect_param(q, 0, "title", TypeCategory::text, false);
+  auto m = one("-- name: M :one\nSELECT (SELECT body FROM posts WHERE posts.user_id = users.id LIMIT 1) AS t,\n"
+               "       (SELECT max(body) FROM posts) AS b FROM users;");
+  expect_col(m, 0, "t", TypeCategory::text, true);  // may find no row
+  expect_col(m, 1, "b", TypeCategory::text, true);  // max over no rows is NULL
 }
 
 TEST(Analyze, Aggregates) {
@@ -335,6 +349,12 @@ TEST(Analyze, NamedParamsSliceNargEmbed) {
   expect_param(q, 3, "org", TypeCategory::int32, true);
 }
 
+TEST(Analyze, ParamTestedForNullIsNullable) {
+  auto q = one("-- name: Opt :many\nSELECT id FROM users WHERE ($1::int IS NULL OR org_id = $1) AND name = $2;");
+  expect_param(q, 0, "org_id", TypeCategory::int32, true);
+  expect_param(q, 1, "name", TypeCategory::text, false);
+}
+
 TEST(Analyze, FunctionsFromTableAndSchema) {
   Result r = run("-- name: F :many\nSELECT user_score(id) AS s, mystery(id) AS m FROM users WHERE id = $1;");
   ASSERT_EQ(r.errors(), "");
@@ -344,6 +364,50 @@ TEST(Analyze, FunctionsFromTableAndSchema) {
   const diag::Diagnostic* w = find_diag(r, "query.unknown-function");
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->severity, diag::Severity::warning);
+  Result typo = run("-- name: T :many\nSELECT lowr(name) FROM users;");
+  const diag::Diagnostic* t = find_diag(typo, "query.unknown-function");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->hint.value_or(""), "did you mean `lower`?");
+  EXPECT_EQ(t->location.column, 8);
+}
+
+TEST(Analyze, ViewsSequencesAndSetReturningFunctions) {
+  auto v = one("-- name: V :many\nSELECT * FROM user_names WHERE org = $1;");
+  ASSERT_EQ(v.columns.size(), 3u);
+  expect_col(v, 0, "id", TypeCategory::int64, false);
+  expect_col(v, 2, "org", TypeCategory::text, true);
+  expect_param(v, 0, "org", TypeCategory::text, false);
+
+  auto s = one("-- name: S :one\nSELECT last_value, nextval('ticket_seq') AS next FROM ticket_seq;");
+  expect_col(s, 0, "last_value", TypeCategory::int64, false);
+  expect_col(s, 1, "next", TypeCategory::int64, false);
+
+  auto f = one("-- name: F :many\nSELECT m.email FROM org_members($1) m;");
+  expect_col(f, 0, "email", TypeCategory::text, false);
+  expect_param(f, 0, "oid", TypeCategory::int32, false);  // the function's parameter name
+
+  auto g = one("-- name: G :many\nSELECT g, x.key FROM generate_series(1, $1) AS g, jsonb_each('{}'::jsonb) AS x;");
+  expect_col(g, 0, "g", TypeCategory::int32, false);
+  expect_col(g, 1, "key", TypeCategory::text, false);
+  expect_param(g, 0, "generate_series", TypeCategory::int32, false);
+}
+
+TEST(Analyze, WindowFunctionsAndFilters) {
+  auto q = one(
+      "-- name: W :many\n"
+      "SELECT user_id, row_number() OVER (PARTITION BY user_id ORDER BY id) AS rn,\n"
+      "       lag(title) OVER (ORDER BY id) AS prev, count(*) FILTER (WHERE views > $1) AS popular\n"
+      "FROM posts GROUP BY user_id, id;");
+  expect_col(q, 1, "rn", TypeCategory::int64, false);
+  expect_col(q, 2, "prev", TypeCategory::text, true);
+  expect_col(q, 3, "popular", TypeCategory::int64, false);
+  expect_param(q, 0, "views", TypeCategory::int32, false);
+}
+
+TEST(Analyze, ReturningOldAndNew) {
+  auto q = one("-- name: R :one\nUPDATE users SET name = $1 WHERE id = $2 RETURNING old.name AS before, new.name AS after;");
+  expect_col(q, 0, "before", TypeCategory::text, false);
+  expect_col(q, 1, "after", TypeCategory::text, false);
 }
 
 TEST(Analyze, DocCommentsAndRequired) {

@@ -138,6 +138,7 @@ struct Outcome {
   bool ok = false;
   int queries = 0, analysed = 0;
   std::string first_error;
+  std::vector<std::string> warnings;
 };
 
 Outcome run_variant(const fs::path& dir, const Package& pkg) {
@@ -164,6 +165,8 @@ Outcome run_variant(const fs::path& dir, const Package& pkg) {
     o.queries += static_cast<int>(blocks.size());
   }
   o.analysed = static_cast<int>(aq.queries.size());
+  for (const auto& d : qd)
+    if (d.severity == flash::diag::Severity::warning) o.warnings.push_back("[" + d.code + "] " + d.message);
   for (const auto& d : qd)
     if (d.severity == flash::diag::Severity::error) {
       o.first_error = "[" + d.code + "] " + d.message + " @" + fs::path(d.location.file).filename().string() + ":" +
@@ -220,6 +223,7 @@ TEST(QueryCorpus, PostgresqlVariants) {
         ++variants;
         queries += o.queries;
         analysed += o.analysed;
+        for (const std::string& w : o.warnings) report << "WARN " << name << ": " << w << "\n";
         if (o.ok) ++ok;
         else report << "FAIL " << name << ": " << o.first_error << "\n";
       }
@@ -238,4 +242,70 @@ TEST(QueryCorpus, PostgresqlVariants) {
   // Those not giving an error fail on sqlc configuration (Go options) or strict-function
   // checks, which are not the analyzer's business.
   EXPECT_GE(err_ok, 18);
+}
+
+// sqlc's `analyze` cases print, per query, the columns and parameters sqlc infers (stdout.txt):
+// an oracle for names, types, nullability and tables. sqlc reports serial types by their
+// declared name (bigserial), Flash by the integer type they are; a slice is an array in Flash.
+TEST(QueryCorpus, SqlcAnalyzeOracle) {
+  fs::path root = fs::path(FLASH_CORPUS_DIR) / "sqlc-endtoend";
+  if (!fs::exists(root)) GTEST_SKIP() << "corpus not found";
+  auto sqlc_type = [](std::string t) {
+    if (t == "bigserial") return std::string("bigint");
+    if (t == "serial") return std::string("integer");
+    return t;
+  };
+  int checked = 0;
+  for (const char* c : {"analyze_basic", "analyze_params", "analyze_extension", "analyze_system_catalog"}) {
+    fs::path dir = root / c / "postgresql";
+    flash::diag::Diagnostics d;
+    auto schema = flash::sql::parse_schema({{"schema.sql", slurp(dir / "schema.sql")}},
+                                           flash::schema::Dialect::postgresql, d);
+    auto aq = flash::query::analyze_queries(schema, {{"query.sql", slurp(dir / "query.sql")}}, d);
+    json want = json::parse(slurp(dir / "stdout.txt"));
+    ASSERT_EQ(aq.queries.size(), want.size()) << c;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      const auto& q = aq.queries[i];
+      const json& w = want[i];
+      SCOPED_TRACE(std::string(c) + " " + q.name);
+      EXPECT_EQ(q.name, w.value("name", ""));
+      EXPECT_EQ(std::string(flash::query::to_string(q.kind)), w.value("cmd", ""));
+      json wcols = w.value("columns", json::array());
+      if (wcols.is_null()) wcols = json::array();
+      ASSERT_EQ(q.columns.size(), wcols.size());
+      for (std::size_t k = 0; k < wcols.size(); ++k) {
+        EXPECT_EQ(q.columns[k].name, wcols[k].value("name", ""));
+        EXPECT_EQ(q.columns[k].type.sql.name, sqlc_type(wcols[k].value("data_type", "")));
+        EXPECT_EQ(!q.columns[k].nullable, wcols[k].value("not_null", false)) << q.columns[k].name;
+        EXPECT_EQ(q.columns[k].type.array_dims > 0, wcols[k].value("is_array", false));
+        std::string table = wcols[k].contains("table") && wcols[k]["table"].is_string() ? wcols[k]["table"].get<std::string>() : "";
+        EXPECT_EQ(q.columns[k].table, table) << q.columns[k].name;
+        ++checked;
+      }
+      json wparams = w.value("params", json::array());
+      if (wparams.is_null()) wparams = json::array();
+      ASSERT_EQ(q.params.size(), wparams.size());
+      for (std::size_t k = 0; k < wparams.size(); ++k) {
+        const json& pc = wparams[k]["column"];
+        const auto& p = q.params[k];
+        EXPECT_EQ(p.number, wparams[k].value("number", 0));
+        std::string wname = pc.value("name", "");
+        // sqlc leaves clashing names alone (Flash suffixes _2) and unnamed ones empty.
+        if (!wname.empty()) {
+          EXPECT_TRUE(p.name == wname || p.name.rfind(wname + "_", 0) == 0) << p.name;
+        }
+        EXPECT_EQ(p.type.sql.name, sqlc_type(pc.value("data_type", "")));
+        // sqlc makes a parameter compared with a nullable column nullable; Flash only where NULL
+        // is a meaningful value (NULL never compares equal), so only "nullable" must agree.
+        if (p.nullable) {
+          EXPECT_FALSE(pc.value("not_null", false)) << p.name;
+        }
+        if (!p.is_slice) {
+          EXPECT_EQ(p.type.array_dims > 0, pc.value("is_array", false));
+        }
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 20);
 }

@@ -109,11 +109,11 @@ TEST(Lexer, UnterminatedIsLocated) {
 
 TEST(Lexer, NormalizeExpr) {
   EXPECT_EQ(normalize_expr("((price  >  0))", Dialect::mysql), "price > 0");
-  EXPECT_EQ(normalize_expr("(a > 0) and (b < 1)", Dialect::mysql), "(a > 0)AND(b < 1)");
+  EXPECT_EQ(normalize_expr("(a > 0) and (b < 1)", Dialect::mysql), "(a > 0) AND (b < 1)");
   EXPECT_EQ(normalize_expr("lower( t . name )", Dialect::sqlite), "lower(t.name)");
-  EXPECT_EQ(normalize_expr("coalesce(a , b)", Dialect::sqlite), "coalesce(a,b)");
+  EXPECT_EQ(normalize_expr("coalesce(a , b)", Dialect::sqlite), "coalesce(a, b)");
   // As documented: no space on either side of '.', '(', ')', ',' and '::'.
-  EXPECT_EQ(normalize_expr("now() at time zone 'UTC'", Dialect::postgresql), "now()AT TIME ZONE 'UTC'");
+  EXPECT_EQ(normalize_expr("now() at time zone 'UTC'", Dialect::postgresql), "now() AT TIME ZONE 'UTC'");
   EXPECT_EQ(normalize_expr("NOW()", Dialect::postgresql), "now()");
   EXPECT_EQ(normalize_expr("'a' :: text", Dialect::postgresql), "'a'::text");
   EXPECT_EQ(normalize_expr("-1", Dialect::mysql), "-1");
@@ -121,7 +121,7 @@ TEST(Lexer, NormalizeExpr) {
   EXPECT_EQ(normalize_expr("current_timestamp", Dialect::mysql), "CURRENT_TIMESTAMP");
   EXPECT_EQ(normalize_expr("\"it's\"", Dialect::mysql), "'it''s'");
   EXPECT_EQ(normalize_expr("\"col\" is not null", Dialect::postgresql), "col IS NOT NULL");
-  EXPECT_EQ(normalize_expr("(a) + (b)", Dialect::sqlite), "(a)+(b)");
+  EXPECT_EQ(normalize_expr("(a) + (b)", Dialect::sqlite), "(a) + (b)");
   EXPECT_EQ(normalize_expr("a /* c */ + -- d\n b", Dialect::sqlite), "a + b");
-  EXPECT_EQ(normalize_expr("(1, 2)", Dialect::sqlite), "1,2");
+  EXPECT_EQ(normalize_expr("(1, 2)", Dialect::sqlite), "1, 2");
 }

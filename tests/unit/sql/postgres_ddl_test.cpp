@@ -225,7 +225,7 @@ TEST(PostgresDdl, VirtualGeneratedColumnOfPostgres18) {
   EXPECT_CLEAN(p);
   const auto& c = p.model.tables.at(0).columns.at(1);
   EXPECT_EQ(c.generated, schema::GeneratedKind::virtual_);
-  EXPECT_EQ(c.generated_expr, "round(len / 60.0,2)");  // normalize_expr: no space after ','
+  EXPECT_EQ(c.generated_expr, "round(len / 60.0, 2)");
 }
 
 TEST(PostgresDdl, EnumsAndAlterType) {

@@ -1,0 +1,256 @@
+// flash gen [--lang X] [--out DIR] [--check] [--force]: typed client code from the schema files
+// and the annotated queries, for every enabled [gen.X] target of flash.toml (or just --lang X).
+//
+// Order of work: read every input; for each target, skip it when its cache says the same inputs
+// produced the files on disk (codegen/output.hpp); otherwise parse the schema and analyse the
+// queries once, run the generators, and only when no query and no generator reported an error
+// write the files. So a broken query never leaves half-updated code behind (exit 1, every
+// diagnostic located at file:line:col). --check writes nothing and exits 3 listing the files that
+// are stale, missing or would be removed. --force (global) ignores the cache.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "cli/commands/commands.hpp"
+#include "flash/codegen/generator.hpp"
+#include "flash/codegen/output.hpp"
+#include "flash/query/analyze.hpp"
+#include "flash/sql/ddl.hpp"
+#include "flash/util/text.hpp"
+
+#ifndef FLASH_VERSION
+#define FLASH_VERSION "0.0.0"
+#endif
+
+namespace flash::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct GenOptions {
+  std::optional<std::string> lang;
+  std::optional<std::string> out;
+  bool check = false;
+};
+
+std::string display_path(const fs::path& p) {
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  if (ec) return p.string();
+  const fs::path rel = p.lexically_proximate(cwd);
+  return rel.empty() ? p.string() : rel.string();
+}
+
+// `dir_or_file` may name a directory (every *.sql directly inside, by name) or one file.
+std::vector<fs::path> sql_files(const config::Config& cfg, const std::string& dir_or_file, const char* what,
+                                const char* key) {
+  const fs::path base = cfg.resolve(dir_or_file).lexically_normal();
+  std::error_code ec;
+  std::vector<fs::path> paths;
+  if (fs::is_regular_file(base, ec)) {
+    paths.push_back(base);
+  } else if (fs::is_directory(base, ec)) {
+    for (const auto& entry : fs::directory_iterator(base)) {
+      if (!entry.is_regular_file()) continue;
+      if (util::to_lower(entry.path().extension().string()) == ".sql") paths.push_back(entry.path());
+    }
+    std::sort(paths.begin(), paths.end(),
+              [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+  } else {
+    diag::Diagnostic d;
+    d.code = std::string(what) + ".not-found";
+    d.message = std::string(what) + " path `" + display_path(base) + "` does not exist";
+    d.location.file = display_path(cfg.file);
+    d.hint = std::string("create it, or set ") + key + " in " + cfg.file.filename().string();
+    throw diag::Error(std::move(d));
+  }
+  return paths;
+}
+
+struct Inputs {
+  std::vector<sql::SourceFile> schema, queries;          // paths as shown to the user
+  std::vector<sql::SourceFile> schema_key, queries_key;  // paths relative to the project root
+};
+
+Inputs read_inputs(const config::Config& cfg) {
+  Inputs in;
+  auto load = [&](const std::vector<fs::path>& paths, std::vector<sql::SourceFile>& shown,
+                  std::vector<sql::SourceFile>& key) {
+    for (const auto& p : paths) {
+      std::string text = util::read_file(p);
+      shown.push_back({display_path(p), text});
+      key.push_back({p.lexically_proximate(cfg.root).generic_string(), std::move(text)});
+    }
+  };
+  load(sql_files(cfg, cfg.schema_dir, "schema", "schema_dir"), in.schema, in.schema_key);
+  load(sql_files(cfg, cfg.queries, "queries", "queries"), in.queries, in.queries_key);
+  return in;
+}
+
+std::string package_for(const config::GenTarget& t) {
+  auto it = t.settings.find("package");
+  if (it != t.settings.end())
+    if (const auto* s = std::get_if<std::string>(&it->second)) return *s;
+  fs::path p = fs::path(t.out).lexically_normal();
+  std::string name = p.filename().string();
+  if (name.empty() || name == ".") name = p.parent_path().filename().string();
+  return name;
+}
+
+void print_warnings(Context& ctx, const diag::Diagnostics& diags) {
+  for (const auto& d : diags) {
+    if (d.severity == diag::Severity::error) continue;
+    std::string where = d.location.file.empty() ? "" : d.location.file + ":" + std::to_string(d.location.line) + ":" +
+                                                           std::to_string(d.location.column) + ": ";
+    ctx.warn(where + d.message + " [" + d.code + "]");
+  }
+}
+
+struct Job {
+  config::GenTarget target;
+  const codegen::GeneratorSpec* spec = nullptr;
+  fs::path out_dir;
+  std::string hash;
+  bool cached = false;
+  codegen::Response response;
+  codegen::OutputReport report;
+};
+
+void run_gen(const GenOptions& go, Context& ctx) {
+  const auto& cfg = ctx.config();
+  if (cfg.provider == schema::Dialect::mongodb)
+    throw diag::Error("gen.unsupported", "code generation from SQL queries needs a SQL provider",
+                      diag::ExitCode::error, "MongoDB projects have no query files to generate from");
+
+  // ---- which targets
+  std::vector<Job> jobs;
+  if (go.lang) {
+    auto it = std::find_if(cfg.gen.begin(), cfg.gen.end(), [&](const config::GenTarget& t) { return t.language == *go.lang; });
+    if (it == cfg.gen.end()) {
+      std::vector<std::string> known;
+      for (const auto& g : codegen::generator_table()) known.push_back(g.language);
+      throw diag::Error("gen.no-target", "flash.toml has no [gen." + *go.lang + "] section", diag::ExitCode::usage,
+                        diag::did_you_mean(*go.lang, known)
+                            .value_or("add [gen." + *go.lang + "] with enabled = true and out = \"...\""));
+    }
+    jobs.push_back({*it});
+  } else {
+    for (const auto& t : cfg.gen)
+      if (t.enabled) jobs.push_back({t});
+    if (jobs.empty())
+      throw diag::Error("gen.no-target", "no [gen.*] target is enabled in " + cfg.file.filename().string(),
+                        diag::ExitCode::error, "add e.g. [gen.go] with enabled = true and out = \"db/gen/go\"");
+  }
+  if (go.out) {
+    if (jobs.size() != 1)
+      throw diag::Error("cli.usage", "--out needs exactly one target", diag::ExitCode::usage, "pick one with --lang");
+    jobs[0].target.out = *go.out;
+  }
+  for (auto& j : jobs) {
+    j.spec = codegen::find_generator(j.target.language);
+    if (!j.spec)
+      throw diag::Error("gen.no-generator", "no generator for [gen." + j.target.language + "] in this build",
+                        diag::ExitCode::error, "set enabled = false for it, or pick another target with --lang");
+    if (j.target.out.empty())
+      throw diag::Error("gen.no-out", "[gen." + j.target.language + "] has no `out` directory", diag::ExitCode::error,
+                        "add out = \"db/gen/" + j.target.language + "\"");
+    // --out is relative to the working directory (like any command-line path); `out` in
+    // flash.toml to the project.
+    j.out_dir = go.out ? fs::absolute(*go.out).lexically_normal() : cfg.resolve(j.target.out).lexically_normal();
+  }
+
+  // ---- inputs, cache
+  const Inputs in = read_inputs(cfg);
+  bool need_generate = false;
+  for (auto& j : jobs) {
+    j.hash = codegen::inputs_hash(in.schema_key, in.queries_key, j.target, cfg.provider, FLASH_VERSION);
+    j.cached = !ctx.options.force && codegen::cache_fresh(j.out_dir, j.target.language, j.hash);
+    need_generate = need_generate || !j.cached;
+  }
+
+  // ---- parse, analyse, generate (all before any write)
+  if (need_generate) {
+    diag::Diagnostics diags;
+    schema::Schema model = sql::parse_schema(in.schema, cfg.provider, diags);
+    if (diag::has_errors(diags)) throw diag::Errors(diags);
+    query::AnalyzedQueries analyzed = query::analyze_queries(model, in.queries, diags);
+    if (diag::has_errors(diags)) throw diag::Errors(diags);
+    print_warnings(ctx, diags);
+    diag::Diagnostics gen_errors;
+    for (auto& j : jobs) {
+      if (j.cached) continue;
+      codegen::Request req;
+      req.schema = &model;
+      req.queries = &analyzed;
+      req.settings = j.target;
+      req.package_name = package_for(j.target);
+      req.flash_version = FLASH_VERSION;
+      j.response = j.spec->generate(req);
+      for (auto& d : j.response.diagnostics)
+        (d.severity == diag::Severity::error ? gen_errors : diags).push_back(d);
+    }
+    if (!gen_errors.empty()) throw diag::Errors(gen_errors);
+  }
+
+  // ---- write or check
+  nlohmann::json targets = nlohmann::json::array();
+  bool stale = false;
+  for (auto& j : jobs) {
+    if (j.cached) {
+      if (auto e = codegen::read_cache(j.out_dir, j.target.language))
+        for (const auto& [rel, sha] : e->files) j.report.unchanged.push_back(rel);
+    } else if (go.check) {
+      j.report = codegen::check_output(j.out_dir, j.target.language, j.response.files);
+    } else {
+      j.report = codegen::write_output(j.out_dir, j.target.language, j.response.files, j.hash);
+    }
+    stale = stale || j.report.stale();
+    nlohmann::json t;
+    t["language"] = j.target.language;
+    t["out"] = display_path(j.out_dir);
+    t["cached"] = j.cached;
+    t[go.check ? "stale" : "written"] = j.report.written;
+    t["unchanged"] = j.report.unchanged;
+    t["removed"] = j.report.removed;
+    targets.push_back(std::move(t));
+
+    const std::string out = display_path(j.out_dir);
+    if (go.check) {
+      for (const auto& f : j.report.written) ctx.say(ctx.red("stale") + "    " + (fs::path(out) / f).string());
+      for (const auto& f : j.report.removed) ctx.say(ctx.red("extra") + "    " + (fs::path(out) / f).string());
+      if (!j.report.stale())
+        ctx.say(ctx.green("up to date") + "  " + j.target.language + " → " + out);
+    } else {
+      for (const auto& f : j.report.written) ctx.say(ctx.green("wrote") + "    " + (fs::path(out) / f).string());
+      for (const auto& f : j.report.removed) ctx.say(ctx.yellow("removed") + "  " + (fs::path(out) / f).string());
+      ctx.say(j.target.language + " → " + out + ": " + std::to_string(j.report.written.size()) + " written, " +
+              std::to_string(j.report.unchanged.size()) + " unchanged" +
+              (j.report.removed.empty() ? "" : ", " + std::to_string(j.report.removed.size()) + " removed") +
+              (j.cached ? " (inputs unchanged)" : ""));
+    }
+  }
+  ctx.result()["targets"] = std::move(targets);
+  if (go.check) {
+    ctx.result()["up_to_date"] = !stale;
+    if (stale) {
+      ctx.exit_code = static_cast<int>(diag::ExitCode::check_failed);
+      ctx.say("Generated code is out of date: run `flash gen`.");
+    }
+  }
+}
+
+}  // namespace
+
+void setup_gen(CLI::App& sub, Context& ctx) {
+  auto opts = std::make_shared<GenOptions>();
+  sub.add_option("--lang", opts->lang, "Run only this [gen.X] target (go, js, python)")->type_name("X");
+  sub.add_option("--out", opts->out, "Write to DIR instead of the target's `out` (one target only)")
+      ->type_name("DIR");
+  sub.add_flag("--check", opts->check,
+               "Write nothing; exit 3 and list the files when generated code is stale or missing");
+  sub.callback([opts, &ctx] { run_gen(*opts, ctx); });
+}
+
+}  // namespace flash::cli

@@ -1,0 +1,941 @@
+// The Python generator.
+//
+// Settings ([gen.python] in flash.toml):
+//   out     output directory: the generated package (its last path element is the package name)
+//   driver  asyncpg | psycopg (PostgreSQL), aiomysql | pymysql (MySQL/MariaDB), aiosqlite | sqlite3
+//           (SQLite). Default by dialect: asyncpg/aiomysql/aiosqlite with `async = true`,
+//           psycopg/pymysql/sqlite3 otherwise. The driver decides sync vs async.
+//
+// Output package (Python >= 3.10, passes `mypy --strict`):
+//   __init__.py   imports the modules; re-exports Connection, ExecResult and transaction
+//   py.typed      PEP 561 marker
+//   _runtime.py   conversions, the driver calls and transaction(conn) (runtime.cpp)
+//   models.py     one `enum.Enum(str)` subclass per enum, one frozen dataclass per table
+//   <file>.py     per query file: the SQL constants, frozen <Name>Params / <Name>Row dataclasses and a
+//                 `Queries` class taking the driver connection, one snake_case method per query with
+//                 keyword-only parameters (nullable ones default to None). Params dataclasses
+//                 can be splatted: `q.create_user(**vars(params))`.
+//
+// Result shapes: :one → Row | None, :many → list[Row] plus iter_<name>() (an iterator / async
+// iterator streaming rows), :exec → None, :execrows → int, :execlastid → int (PostgreSQL: the
+// value of RETURNING), :execresult → ExecResult. Row is the table's model when the query returns
+// exactly a table's columns (`RETURNING *`, `SELECT *`), the bare value when it returns a single
+// column (sqlc's behaviour), a <Name>Row dataclass otherwise; sqlc.embed(t) columns nest as a
+// model-typed field. :copyfrom and :batch* are not supported (warning, query skipped).
+//
+// Type mapping (query/schema TypeCategory → Python type; conversions done by the generated code):
+//   boolean            bool               MySQL/SQLite 0/1 → bool
+//   int16/int32/int64  int                int() (MySQL SUM() returns Decimal)
+//   float32/float64    float              float()
+//   decimal            decimal.Decimal    SQLite int/float → Decimal; bound as text on SQLite
+//   text               str
+//   bytes              bytes
+//   date               datetime.date      SQLite: ISO text both ways
+//   time               datetime.time      MySQL timedelta → time; SQLite: ISO text both ways
+//   timestamp(tz)      datetime.datetime  SQLite: 'YYYY-MM-DD HH:MM:SS' text both ways
+//   interval           datetime.timedelta
+//   uuid               uuid.UUID          bound as text on MySQL/SQLite
+//   json               Any (dict/list/str/int/float/bool)  decoded from text for asyncpg, MySQL and
+//                      SQLite; bound as json.dumps text, or psycopg Json/Jsonb; None is SQL NULL
+//   enum               models.<Enum> (enum.Enum(str))  bound by .value
+//   inet               str
+//   bits, other        Any
+//   arrays (PG)        list[T]            sqlc.slice on PostgreSQL: Sequence[T] bound as a list
+// Nullable columns and parameters are `T | None`. sqlc.slice on MySQL/SQLite is Sequence[T],
+// expanded to one placeholder per element at run time (an empty list matches nothing).
+//
+// Placeholders: asyncpg $n; psycopg %s in $n occurrence order; PyMySQL/aiomysql %s; sqlite3 and
+// aiosqlite ?. Literal % is doubled for the %s drivers (sql_text.cpp).
+// Writes: asyncpg autocommits; psycopg, PyMySQL and aiomysql follow the connection's autocommit
+// setting (commit yourself or use transaction()); sqlite3/aiosqlite commit a statement's implicit
+// transaction right after it unless a transaction is already open (see _runtime.py).
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "flash/codegen/python/python.hpp"
+#include "flash/schema/types.hpp"
+#include "flash/util/text.hpp"
+
+namespace flash::codegen::python {
+
+std::optional<Driver> driver_from_string(std::string_view name) {
+  const std::string n = util::to_lower(util::trim(name));
+  if (n == "asyncpg") return Driver::asyncpg;
+  if (n == "psycopg" || n == "psycopg3") return Driver::psycopg;
+  if (n == "aiomysql") return Driver::aiomysql;
+  if (n == "pymysql") return Driver::pymysql;
+  if (n == "aiosqlite") return Driver::aiosqlite;
+  if (n == "sqlite3") return Driver::sqlite3;
+  return std::nullopt;
+}
+
+std::string_view to_string(Driver d) {
+  switch (d) {
+    case Driver::asyncpg: return "asyncpg";
+    case Driver::psycopg: return "psycopg";
+    case Driver::aiomysql: return "aiomysql";
+    case Driver::pymysql: return "pymysql";
+    case Driver::aiosqlite: return "aiosqlite";
+    case Driver::sqlite3: return "sqlite3";
+  }
+  return "?";
+}
+
+bool is_async(Driver d) { return d == Driver::asyncpg || d == Driver::aiomysql || d == Driver::aiosqlite; }
+
+Driver default_driver(schema::Dialect d, bool async) {
+  switch (d) {
+    case schema::Dialect::mysql: return async ? Driver::aiomysql : Driver::pymysql;
+    case schema::Dialect::sqlite: return async ? Driver::aiosqlite : Driver::sqlite3;
+    default: return async ? Driver::asyncpg : Driver::psycopg;
+  }
+}
+
+bool driver_fits(Driver drv, schema::Dialect d) {
+  switch (drv) {
+    case Driver::asyncpg:
+    case Driver::psycopg: return d == schema::Dialect::postgresql;
+    case Driver::aiomysql:
+    case Driver::pymysql: return d == schema::Dialect::mysql;
+    case Driver::aiosqlite:
+    case Driver::sqlite3: return d == schema::Dialect::sqlite;
+  }
+  return false;
+}
+
+namespace {
+
+using schema::TypeCategory;
+
+constexpr std::array<std::string_view, 35> kKeywords = {
+    "False", "None",   "True",    "and",      "as",     "assert", "async", "await", "break",
+    "class", "continue", "def",   "del",      "elif",   "else",   "except", "finally", "for",
+    "from",  "global", "if",      "import",   "in",     "is",     "lambda", "nonlocal", "not",
+    "or",    "pass",   "raise",   "return",   "try",    "while",  "with",  "yield"};
+
+bool is_keyword(std::string_view s) {
+  return std::find(kKeywords.begin(), kKeywords.end(), s) != kKeywords.end();
+}
+
+// A valid lower-case Python identifier from a snake_case name: other characters become '_',
+// leading underscores are dropped (they mean "private"), keywords get a trailing '_'.
+std::string py_ident(std::string_view raw, std::string_view fallback) {
+  std::string s;
+  for (char c : raw) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '_') s += c;
+    else if (!s.empty() && s.back() != '_') s += '_';
+  }
+  while (!s.empty() && s.front() == '_') s.erase(s.begin());
+  while (!s.empty() && s.back() == '_' && raw.size() && raw.back() != '_') s.pop_back();
+  if (s.empty()) s = std::string(fallback);
+  if (std::isdigit(static_cast<unsigned char>(s[0]))) s = "n" + s;
+  if (is_keyword(s) || s == "self") s += '_';
+  return s;
+}
+
+// snake_name, but an upper-case run followed by a plural 's' stays one word: "ListUsersByIDs" →
+// list_users_by_ids (snake_name alone splits it as by_i_ds).
+std::string py_snake(std::string_view name) {
+  std::string s(name);
+  const auto upper = [&](std::size_t k) { return k < s.size() && std::isupper(static_cast<unsigned char>(s[k])); };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (!upper(i)) continue;
+    std::size_t e = i;
+    while (upper(e)) ++e;
+    if (e - i >= 2 && e < s.size() && s[e] == 's' && (e + 1 == s.size() || !std::islower(static_cast<unsigned char>(s[e + 1])))) {
+      for (std::size_t k = i + 1; k < e; ++k) s[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[k])));
+    }
+    i = e;
+  }
+  return snake_name(s);
+}
+
+std::string class_ident(std::string_view raw, std::string_view fallback) {
+  std::string s;
+  for (char c : pascal_name(raw))
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') s += c;
+  if (s.empty()) s = std::string(fallback);
+  if (std::isdigit(static_cast<unsigned char>(s[0]))) s = "X" + s;
+  if (is_keyword(s)) s += '_';
+  return s;
+}
+
+// Makes `name` unique within `used` by appending _2, _3 ...
+std::string unique(std::string name, std::set<std::string>& used) {
+  std::string n = name;
+  for (int i = 2; used.count(n); ++i) n = name + "_" + std::to_string(i);
+  used.insert(n);
+  return n;
+}
+
+std::string header(const Request& req) {
+  std::string h = "# Code generated by flash";
+  if (!req.flash_version.empty()) h += " " + req.flash_version;
+  h += ". DO NOT EDIT.\n";
+  return h;
+}
+
+struct Imports {
+  bool dataclasses = false, datetime = false, decimal = false, uuid = false, enum_ = false;
+  bool any = false, sequence = false, iterator = false, async_iterator = false, models = false;
+  bool runtime = false, final_ = false;
+  std::set<std::string> aliases;  // "datetime" → `import datetime as _datetime`
+};
+
+// Python type and conversions of one (element) type.
+struct TypeInfo {
+  std::string hint;     // without `| None`, arrays included
+  std::string read_fn;  // element conversion applied to a driver value, "" = none
+  std::string bind_fn;  // element conversion applied to a parameter (None-safe), "" = none
+  int dims = 0;
+};
+
+struct Ctx {
+  const Request* req = nullptr;
+  schema::Dialect dialect = schema::Dialect::postgresql;
+  Driver driver = Driver::asyncpg;
+  std::map<std::string, std::string> enum_classes;  // enum name → class name
+  std::map<std::string, std::string> table_models;  // table name → class name
+  diag::Diagnostics* diags = nullptr;
+};
+
+TypeInfo map_type(const query::ResolvedType& t, const Ctx& ctx, Imports& im, bool in_models) {
+  const bool pg = ctx.dialect == schema::Dialect::postgresql;
+  const bool sqlite = ctx.dialect == schema::Dialect::sqlite;
+  TypeInfo ti;
+  ti.dims = std::max(t.array_dims, t.sql.array_dims);
+  std::string& h = ti.hint;
+  switch (t.category) {
+    case TypeCategory::boolean:
+      h = "bool";
+      if (!pg) ti.read_fn = "_rt.to_bool";
+      break;
+    case TypeCategory::int16:
+    case TypeCategory::int32:
+    case TypeCategory::int64:
+      h = "int";
+      ti.read_fn = "int";
+      break;
+    case TypeCategory::float32:
+    case TypeCategory::float64:
+      h = "float";
+      ti.read_fn = "float";
+      break;
+    case TypeCategory::decimal:
+      h = "decimal.Decimal";
+      im.decimal = true;
+      ti.read_fn = "_rt.to_decimal";
+      if (sqlite) ti.bind_fn = "_rt.decimal_text";
+      break;
+    case TypeCategory::text: h = "str"; break;
+    case TypeCategory::bytes:
+      h = "bytes";
+      if (!pg) ti.read_fn = "_rt.to_bytes";
+      break;
+    case TypeCategory::date:
+      h = "datetime.date";
+      im.datetime = true;
+      if (sqlite) ti.read_fn = "_rt.to_date", ti.bind_fn = "_rt.temporal_text";
+      break;
+    case TypeCategory::time:
+      h = "datetime.time";
+      im.datetime = true;
+      if (!pg) ti.read_fn = "_rt.to_time";
+      if (sqlite) ti.bind_fn = "_rt.temporal_text";
+      break;
+    case TypeCategory::timestamp:
+    case TypeCategory::timestamptz:
+      h = "datetime.datetime";
+      im.datetime = true;
+      if (sqlite) ti.read_fn = "_rt.to_datetime", ti.bind_fn = "_rt.temporal_text";
+      break;
+    case TypeCategory::interval:
+      h = "datetime.timedelta";
+      im.datetime = true;
+      break;
+    case TypeCategory::uuid:
+      h = "uuid.UUID";
+      im.uuid = true;
+      ti.read_fn = "_rt.to_uuid";
+      if (!pg) ti.bind_fn = "_rt.uuid_text";
+      break;
+    case TypeCategory::json:
+      h = "Any";
+      im.any = true;
+      if (ctx.driver != Driver::psycopg) ti.read_fn = "_rt.from_json";
+      if (ctx.driver == Driver::psycopg)
+        ti.bind_fn = util::to_lower(t.sql.name) == "jsonb" ? "_rt.jsonb_arg" : "_rt.json_arg";
+      else
+        ti.bind_fn = "_rt.json_text";
+      break;
+    case TypeCategory::enum_: {
+      const auto it = ctx.enum_classes.find(t.enum_name);
+      if (it == ctx.enum_classes.end()) {
+        h = "str";
+        break;
+      }
+      h = in_models ? it->second : "models." + it->second;
+      if (!in_models) im.models = true;
+      ti.read_fn = h;
+      ti.bind_fn = "_rt.enum_arg";
+      break;
+    }
+    case TypeCategory::inet:
+      h = "str";
+      ti.read_fn = "str";
+      break;
+    default:  // bits, other
+      h = "Any";
+      im.any = true;
+      break;
+  }
+  for (int i = 0; i < ti.dims; ++i) h = "list[" + h + "]";
+  if (ti.dims > 1) ti.read_fn.clear(), ti.bind_fn.clear();
+  if (!ti.read_fn.empty() || !ti.bind_fn.empty()) im.runtime = im.runtime || !in_models;
+  return ti;
+}
+
+std::string optional_hint(const std::string& hint, bool nullable) {
+  return nullable && hint != "Any" ? hint + " | None" : hint;
+}
+
+// The expression that turns driver value `v` into the Python value.
+std::string read_expr(const TypeInfo& ti, const std::string& v, bool nullable) {
+  if (ti.read_fn.empty()) return v;
+  const std::string conv = ti.dims == 0 ? ti.read_fn + "(" + v + ")" : "_rt.array(" + ti.read_fn + ", " + v + ")";
+  return nullable ? "None if " + v + " is None else " + conv : conv;
+}
+
+// The expression that turns parameter `v` into what the driver binds.
+std::string bind_expr(const TypeInfo& ti, const std::string& v, bool nullable) {
+  if (ti.bind_fn.empty()) return v;
+  if (ti.dims == 0) return ti.bind_fn + "(" + v + ")";  // the bind helpers pass None through
+  const std::string conv = "_rt.array(" + ti.bind_fn + ", " + v + ")";
+  return nullable ? "None if " + v + " is None else " + conv : conv;
+}
+
+const std::set<std::string>& builtin_names() {
+  static const std::set<std::string> names = {"list", "str", "int", "float", "bool", "bytes"};
+  return names;
+}
+
+const std::set<std::string>& module_names() {
+  static const std::set<std::string> names = {"datetime", "decimal", "uuid", "models", "Any", "enum",
+                                              "dataclasses", "list", "str", "int", "float", "bool", "bytes"};
+  return names;
+}
+
+// Prefixes module names in a hint with '_' (for classes whose field names shadow those modules).
+std::string alias_hint(const std::string& hint, const std::set<std::string>& shadowed, Imports& im) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < hint.size()) {
+    if (std::isalpha(static_cast<unsigned char>(hint[i])) || hint[i] == '_') {
+      std::size_t e = i;
+      while (e < hint.size() && (std::isalnum(static_cast<unsigned char>(hint[e])) || hint[e] == '_')) ++e;
+      const std::string word = hint.substr(i, e - i);
+      const bool head = i == 0 || hint[i - 1] != '.';
+      if (head && shadowed.count(word) && builtin_names().count(word)) {
+        out += "builtins." + word;
+        im.aliases.insert("builtins");
+      } else if (head && shadowed.count(word)) {
+        out += "_" + word;
+        im.aliases.insert(word);
+      } else {
+        out += word;
+      }
+      i = e;
+    } else {
+      out += hint[i++];
+    }
+  }
+  return out;
+}
+
+std::string import_block(const Imports& im, bool future = true) {
+  std::string out;
+  if (future) out += "from __future__ import annotations\n\n";
+  std::vector<std::string> std_mods;
+  if (im.dataclasses) std_mods.push_back("dataclasses");
+  if (im.datetime) std_mods.push_back("datetime");
+  if (im.decimal) std_mods.push_back("decimal");
+  if (im.enum_) std_mods.push_back("enum");
+  if (im.uuid) std_mods.push_back("uuid");
+  for (const auto& m : std_mods) out += "import " + m + "\n";
+  for (const auto& a : im.aliases) {
+    if (a == "Any") out += "from typing import Any as _Any\n";
+    else if (a == "models") out += "from . import models as _models\n";
+    else if (a == "builtins") out += "import builtins\n";
+    else out += "import " + a + " as _" + a + "\n";
+  }
+  std::vector<std::string> abc;
+  if (im.async_iterator) abc.push_back("AsyncIterator");
+  if (im.iterator) abc.push_back("Iterator");
+  if (im.sequence) abc.push_back("Sequence");
+  if (!abc.empty()) out += "from collections.abc import " + util::join(abc, ", ") + "\n";
+  std::vector<std::string> typing;
+  if (im.any) typing.push_back("Any");
+  if (im.final_) typing.push_back("Final");
+  if (!typing.empty()) out += "from typing import " + util::join(typing, ", ") + "\n";
+  if (im.models || im.runtime) {
+    out += "\n";
+    if (im.models) out += "from . import models\n";
+    if (im.runtime) out += "from . import _runtime as _rt\n";
+  }
+  return out;
+}
+
+std::string docstring(const std::vector<std::string>& lines, const std::string& indent) {
+  if (lines.empty()) return "";
+  std::string text = util::join(lines, "\n" + indent);
+  return indent + py_string(text, true) + "\n";
+}
+
+// A schema column as an analysed type.
+query::ResolvedType column_type(const schema::Schema& s, const schema::Table& t, const schema::Column& c) {
+  query::ResolvedType rt;
+  rt.sql = c.type;
+  rt.category = schema::category(c.type, s.dialect, &s);
+  rt.array_dims = c.type.array_dims;
+  if (rt.category == TypeCategory::enum_) {
+    if (!c.type.values.empty()) {
+      rt.enum_name = t.name + "_" + c.name;
+      rt.enum_values = c.type.values;
+    } else {
+      rt.enum_name = c.type.name;
+      if (const auto* e = s.find_enum(c.type.name, c.type.schema)) rt.enum_values = e->values;
+    }
+  }
+  return rt;
+}
+
+struct EnumDef {
+  std::string name, class_name, comment;
+  std::vector<std::string> values;
+};
+
+std::string enum_member(const std::string& value, std::set<std::string>& used) {
+  std::string m;
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u)) m += static_cast<char>(std::toupper(u));
+    else if (!m.empty() && m.back() != '_') m += '_';
+  }
+  while (!m.empty() && m.back() == '_') m.pop_back();
+  if (m.empty()) m = "EMPTY";
+  if (std::isdigit(static_cast<unsigned char>(m[0]))) m = "V_" + m;
+  if (is_keyword(m)) m += '_';
+  return unique(m, used);
+}
+
+// ---- models.py ----
+
+std::string models_module(const Request& req, Ctx& ctx, const std::vector<EnumDef>& enums) {
+  const schema::Schema& s = *req.schema;
+  Imports im;
+  std::string body;
+  for (const auto& e : enums) {
+    im.enum_ = true;
+    body += "\n\nclass " + e.class_name + "(str, enum.Enum):\n";
+    body += docstring({e.comment}, "    ") + "\n";
+    std::set<std::string> used;
+    for (const auto& v : e.values) body += "    " + enum_member(v, used) + " = " + py_string(v, false) + "\n";
+  }
+  for (const auto& t : s.tables) {
+    const auto it = ctx.table_models.find(t.name);
+    if (it == ctx.table_models.end()) continue;
+    im.dataclasses = true;
+    std::set<std::string> used, shadowed;
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (const auto& c : t.columns) {
+      const auto ti = map_type(column_type(s, t, c), ctx, im, true);
+      const std::string name = unique(py_ident(py_snake(c.name), "column"), used);
+      if (module_names().count(name)) shadowed.insert(name);
+      fields.emplace_back(name, optional_hint(ti.hint, c.nullable));
+    }
+    body += "\n\n@dataclasses.dataclass(frozen=True)\nclass " + it->second + ":\n";
+    body += docstring({"A row of table " + schema::qualified(t.schema, t.name) + "."}, "    ") + "\n";
+    for (const auto& [name, hint] : fields) body += "    " + name + ": " + alias_hint(hint, shadowed, im) + "\n";
+  }
+  std::string out = header(req);
+  out += "\"\"\"Row models of the schema's tables and its enum types.\"\"\"\n\n";
+  out += import_block(im);
+  out += body;
+  return out;
+}
+
+// ---- query modules ----
+
+struct ParamInfo {
+  const query::Param* p;
+  std::string name;
+  TypeInfo ti;
+};
+
+struct Field {
+  std::string name;
+  std::string hint;
+  std::string expr;  // construction expression from row `r`
+};
+
+class ModuleWriter {
+ public:
+  ModuleWriter(const Request& req, Ctx& ctx) : req_(req), ctx_(ctx) {}
+
+  bool add(const query::Query& q) {
+    const bool async = is_async(ctx_.driver);
+    if (q.kind == query::Kind::copyfrom || q.kind == query::Kind::batchexec ||
+        q.kind == query::Kind::batchmany || q.kind == query::Kind::batchone) {
+      warn(q, "query kind " + std::string(query::to_string(q.kind)) + " is not supported by the Python generator; " +
+                  q.name + " is skipped");
+      return false;
+    }
+    const bool rows = q.kind == query::Kind::one || q.kind == query::Kind::many;
+    if (rows && q.columns.empty()) {
+      warn(q, q.name + " is " + std::string(query::to_string(q.kind)) + " but returns no columns; skipped");
+      return false;
+    }
+    if (q.kind == query::Kind::execlastid && ctx_.dialect == schema::Dialect::postgresql && q.columns.empty()) {
+      warn(q, q.name + ": PostgreSQL has no last-insert id; add RETURNING id to use :execlastid. Skipped");
+      return false;
+    }
+    const std::string snake = py_snake(q.name);
+    const std::string method = unique(py_ident(snake, "query"), methods_);
+    const std::string pascal = class_ident(q.name, "Query");
+    std::string constant = util::to_upper(py_ident(snake, "query"));
+    constant = unique(constant, globals_);
+
+    // SQL.
+    const DriverSql dsql = rewrite_sql(q.sql, ctx_.dialect, ctx_.driver);
+    consts_ += "\n" + constant + ": Final = " + py_string(dsql.text, dsql.text.find('\n') != std::string::npos) + "\n";
+    im_.final_ = true;
+
+    // Parameters, in number order.
+    std::vector<const query::Param*> ordered;
+    for (const auto& p : q.params) ordered.push_back(&p);
+    std::stable_sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) { return a->number < b->number; });
+    std::vector<ParamInfo> params;
+    std::set<std::string> used_params;
+    for (const auto* p : ordered) {
+      ParamInfo pi{p, unique(py_ident(py_snake(p->name), "arg" + std::to_string(p->number)), used_params),
+                   map_type(p->type, ctx_, im_, false)};
+      params.push_back(std::move(pi));
+    }
+    const auto hint_of = [&](const ParamInfo& pi) {
+      std::string h = pi.ti.hint;
+      if (pi.p->is_slice) {
+        im_.sequence = true;
+        // PostgreSQL slices are typed as the array; the parameter is a sequence of elements.
+        if (pi.ti.dims > 0 && h.starts_with("list[")) h = h.substr(5, h.size() - 6);
+        h = "Sequence[" + h + "]";
+      }
+      return optional_hint(h, pi.p->nullable && !pi.p->is_slice);
+    };
+    const auto bound = [&](const ParamInfo& pi) -> std::string {
+      if (pi.p->is_slice) {
+        im_.runtime = true;
+        if (ctx_.dialect == schema::Dialect::postgresql)
+          return pi.ti.bind_fn.empty() ? "list(" + pi.name + ")" : "_rt.array(" + pi.ti.bind_fn + ", " + pi.name + ")";
+        return pi.ti.bind_fn.empty() ? "*" + pi.name : "*_rt.array(" + pi.ti.bind_fn + ", " + pi.name + ")";
+      }
+      return bind_expr(pi.ti, pi.name, pi.p->nullable);
+    };
+    const auto by_number = [&](int n) -> const ParamInfo* {
+      for (const auto& pi : params)
+        if (pi.p->number == n) return &pi;
+      return nullptr;
+    };
+    std::vector<std::string> args;
+    if (ctx_.driver == Driver::asyncpg) {
+      for (const auto& pi : params) args.push_back(bound(pi));
+    } else if (ctx_.driver == Driver::psycopg) {
+      for (int n : dsql.order)
+        if (const auto* pi = by_number(n)) args.push_back(bound(*pi));
+    } else if (!q.bind_order.empty()) {
+      for (int idx : q.bind_order) {
+        const auto* src = idx >= 0 && idx < static_cast<int>(q.params.size()) ? &q.params[idx] : nullptr;
+        for (const auto& pi : params)
+          if (pi.p == src) args.push_back(bound(pi));
+      }
+    } else {
+      for (const auto& pi : params) args.push_back(bound(pi));
+    }
+    std::string args_expr = "()";
+    if (args.size() == 1) args_expr = "(" + args[0] + ",)";
+    else if (args.size() > 1) args_expr = "(" + util::join(args, ", ") + ")";
+
+    // Params dataclass.
+    if (!params.empty()) {
+      im_.dataclasses = true;
+      std::string cls = unique(pascal + "Params", globals_);
+      std::set<std::string> shadowed;
+      for (const auto& pi : params)
+        if (module_names().count(pi.name)) shadowed.insert(pi.name);
+      classes_ += "\n\n@dataclasses.dataclass(frozen=True, kw_only=True)\nclass " + cls + ":\n";
+      classes_ += docstring({"Parameters of " + method + "(); pass them as `**vars(params)`."}, "    ") + "\n";
+      for (const auto& pi : params) {
+        classes_ += "    " + pi.name + ": " + alias_hint(hint_of(pi), shadowed, im_);
+        if (pi.p->nullable && !pi.p->is_slice) classes_ += " = None";
+        classes_ += "\n";
+      }
+    }
+
+    // Result type and the row conversion function.
+    std::string result;
+    std::string row_fn;
+    if (rows) {
+      row_fn = unique("_" + py_ident(snake, "query") + "_row", globals_);
+      result = row_function(q, pascal, row_fn);
+    }
+
+    // The method.
+    std::string sig = "    " + std::string(async ? "async " : "") + "def " + method + "(";
+    std::string ret;
+    switch (q.kind) {
+      case query::Kind::one:
+        ret = result.size() > 7 && result.ends_with(" | None") ? result : result + " | None";
+        break;
+      case query::Kind::many: ret = "list[" + result + "]"; break;
+      case query::Kind::exec: ret = "None"; break;
+      case query::Kind::execrows:
+      case query::Kind::execlastid: ret = "int"; break;
+      case query::Kind::execresult: ret = "_rt.ExecResult"; break;
+      default: ret = "None"; break;
+    }
+    if (result == "Any" && q.kind == query::Kind::one) ret = "Any";  // Any already admits None
+    std::string plist;
+    if (params.empty()) {
+      plist = "self)";
+    } else {
+      plist = "\n        self,\n        *,\n";
+      for (const auto& pi : params) {
+        plist += "        " + pi.name + ": " + hint_of(pi);
+        if (pi.p->nullable && !pi.p->is_slice) plist += " = None";
+        plist += ",\n";
+      }
+      plist += "    )";
+    }
+    std::vector<std::string> doc = q.comments;
+    std::string body;
+    std::string sql_var = constant;
+    for (const auto& pi : params) {
+      if (!pi.p->is_slice || ctx_.dialect == schema::Dialect::postgresql) continue;
+      const std::string ph = ctx_.driver == Driver::pymysql || ctx_.driver == Driver::aiomysql ? "%s" : "?";
+      body += "        _sql = _rt.expand_slice(" + sql_var + ", " + py_string(pi.p->name, false) + ", len(" + pi.name +
+              "), \"" + ph + "\")\n";
+      sql_var = "_sql";
+    }
+    im_.runtime = true;
+    const std::string aw = async ? "await " : "";
+    const std::string call_args = "(self._conn, " + sql_var + ", " + args_expr + ")";
+    switch (q.kind) {
+      case query::Kind::one:
+        body += "        _row = " + aw + "_rt.fetch_one" + call_args + "\n";
+        body += "        if _row is None:\n            return None\n";
+        body += "        return " + row_fn + "(_row)\n";
+        break;
+      case query::Kind::many:
+        body += "        _rows = " + aw + "_rt.fetch_all" + call_args + "\n";
+        body += "        return [" + row_fn + "(_r) for _r in _rows]\n";
+        break;
+      case query::Kind::exec: body += "        " + aw + "_rt.execute" + call_args + "\n"; break;
+      case query::Kind::execrows: body += "        return " + aw + "_rt.exec_rows" + call_args + "\n"; break;
+      case query::Kind::execlastid: body += "        return " + aw + "_rt.exec_last_id" + call_args + "\n"; break;
+      case query::Kind::execresult: body += "        return " + aw + "_rt.exec_result" + call_args + "\n"; break;
+      default: break;
+    }
+    methods_text_ += "\n" + sig + plist + " -> " + ret + ":\n";
+    methods_text_ += docstring(doc.empty() ? std::vector<std::string>{std::string(query::to_string(q.kind)) + " " + q.name}
+                                           : doc,
+                               "        ");
+    methods_text_ += body;
+
+    // The streaming variant of :many.
+    if (q.kind == query::Kind::many) {
+      const std::string iter_name = "iter_" + method;
+      if (!methods_.count(iter_name)) {
+        methods_.insert(iter_name);
+        std::string it_ret;
+        if (async) {
+          im_.async_iterator = true;
+          it_ret = "AsyncIterator[" + result + "]";
+        } else {
+          im_.iterator = true;
+          it_ret = "Iterator[" + result + "]";
+        }
+        methods_text_ += "\n" + sig.replace(sig.find(method), method.size(), iter_name) + plist + " -> " + it_ret + ":\n";
+        methods_text_ += docstring({"Like " + method + "(), yielding rows as they arrive."}, "        ");
+        std::string ibody = body.substr(0, body.find("        _rows ="));
+        ibody += "        " + std::string(async ? "async " : "") + "for _r in _rt.iterate" + call_args + ":\n";
+        ibody += "            yield " + row_fn + "(_r)\n";
+        methods_text_ += ibody;
+      }
+    }
+    return true;
+  }
+
+  std::string finish(const std::string& source_file) {
+    std::string out = header(req_);
+    out += "# source: " + source_file + "\n";
+    out += docstring({"Queries of " + source_file + " (driver: " + std::string(to_string(ctx_.driver)) + ")."}, "") + "\n";
+    out += import_block(im_);
+    out += consts_;
+    out += row_classes_;
+    out += classes_;
+    out += row_fns_;
+    out += "\n\nclass Queries:\n";
+    out += docstring({"The queries of " + source_file + ", run on a " + std::string(to_string(ctx_.driver)) +
+                      " connection."},
+                     "    ") +
+           "\n";
+    out += "    def __init__(self, conn: _rt.Connection) -> None:\n        self._conn = conn\n\n";
+    out += "    @property\n    def conn(self) -> _rt.Connection:\n        return self._conn\n";
+    out += methods_text_;
+    return out;
+  }
+
+ private:
+  // Emits the row dataclass (if any) and the conversion function; returns the result type.
+  std::string row_function(const query::Query& q, const std::string& pascal, std::string& fn) {
+    im_.any = true;
+    // A whole table row: the model.
+    if (!q.returns_table.empty()) {
+      const auto it = ctx_.table_models.find(q.returns_table);
+      const schema::Table* t = req_.schema ? req_.schema->find_table(q.returns_table) : nullptr;
+      if (it != ctx_.table_models.end() && t && t->columns.size() == q.columns.size()) {
+        im_.models = true;
+        const std::string model = "models." + it->second;
+        std::set<std::string> used;
+        std::string f = "\n\ndef " + fn + "(r: Any) -> " + model + ":\n    return " + model + "(\n";
+        for (std::size_t i = 0; i < q.columns.size(); ++i) {
+          const auto& c = q.columns[i];
+          const auto ti = map_type(c.type, ctx_, im_, false);
+          const std::string name = unique(py_ident(py_snake(t->columns[i].name), "column"), used);
+          f += "        " + name + "=" + read_expr(ti, "r[" + std::to_string(i) + "]", c.nullable) + ",\n";
+        }
+        f += "    )\n";
+        emit_fn(f, fn);
+        return model;
+      }
+    }
+    // A single value.
+    if (q.columns.size() == 1 && q.columns[0].embed_table.empty()) {
+      const auto& c = q.columns[0];
+      const auto ti = map_type(c.type, ctx_, im_, false);
+      const std::string hint = optional_hint(ti.hint, c.nullable);
+      emit_fn("\n\ndef " + fn + "(r: Any) -> " + hint + ":\n    return " + read_expr(ti, "r[0]", c.nullable) + "\n", fn);
+      return hint;
+    }
+    // A Row dataclass; sqlc.embed(t) columns nest as the table's model.
+    im_.dataclasses = true;
+    const std::string cls = unique(pascal + "Row", globals_);
+    std::set<std::string> used, shadowed;
+    std::vector<Field> fields;
+    for (std::size_t i = 0; i < q.columns.size();) {
+      const auto& c = q.columns[i];
+      if (!c.embed_table.empty()) {
+        std::size_t j = i;
+        while (j < q.columns.size() && q.columns[j].embed_table == c.embed_table) ++j;
+        const auto it = ctx_.table_models.find(c.embed_table);
+        const schema::Table* t = req_.schema ? req_.schema->find_table(c.embed_table) : nullptr;
+        if (it != ctx_.table_models.end() && t) {
+          im_.models = true;
+          Field f;
+          f.name = unique(py_ident(py_snake(singular(c.embed_table)), "embed"), used);
+          f.hint = "models." + it->second;
+          std::set<std::string> inner;
+          std::string expr = "models." + it->second + "(\n";
+          for (std::size_t k = i; k < j; ++k) {
+            const auto& ec = q.columns[k];
+            const auto ti = map_type(ec.type, ctx_, im_, false);
+            // The model's nullability is the table column's.
+            const schema::Column* tc = t->find_column(ec.name);
+            const bool nullable = tc ? tc->nullable : ec.nullable;
+            expr += "            " + unique(py_ident(py_snake(ec.name), "column"), inner) + "=" +
+                    read_expr(ti, "r[" + std::to_string(k) + "]", nullable) + ",\n";
+          }
+          expr += "        )";
+          f.expr = expr;
+          if (module_names().count(f.name)) shadowed.insert(f.name);
+          fields.push_back(std::move(f));
+          i = j;
+          continue;
+        }
+      }
+      const auto ti = map_type(c.type, ctx_, im_, false);
+      Field f;
+      f.name = unique(py_ident(py_snake(c.name), "column_" + std::to_string(i + 1)), used);
+      f.hint = optional_hint(ti.hint, c.nullable);
+      f.expr = read_expr(ti, "r[" + std::to_string(i) + "]", c.nullable);
+      if (module_names().count(f.name)) shadowed.insert(f.name);
+      fields.push_back(std::move(f));
+      ++i;
+    }
+    row_classes_ += "\n\n@dataclasses.dataclass(frozen=True)\nclass " + cls + ":\n";
+    row_classes_ += docstring({"A row of " + q.name + "."}, "    ") + "\n";
+    for (const auto& f : fields) row_classes_ += "    " + f.name + ": " + alias_hint(f.hint, shadowed, im_) + "\n";
+    std::string fnt = "\n\ndef " + fn + "(r: Any) -> " + cls + ":\n    return " + cls + "(\n";
+    for (const auto& f : fields) fnt += "        " + f.name + "=" + f.expr + ",\n";
+    fnt += "    )\n";
+    emit_fn(fnt, fn);
+    return cls;
+  }
+
+  // Adds a row conversion function unless an identical one exists (queries returning the same
+  // model share one); `fn` becomes the name to call.
+  void emit_fn(const std::string& text, std::string& fn) {
+    std::string key = text;
+    key.replace(key.find(fn), fn.size(), "@");
+    const auto [it, inserted] = fn_by_body_.emplace(key, fn);
+    if (inserted) row_fns_ += text;
+    else fn = it->second;
+  }
+
+  void warn(const query::Query& q, std::string msg) {
+    diag::Diagnostic d;
+    d.severity = diag::Severity::warning;
+    d.code = "codegen.unsupported";
+    d.message = std::move(msg);
+    d.location = q.loc;
+    ctx_.diags->push_back(std::move(d));
+  }
+
+  const Request& req_;
+  Ctx& ctx_;
+  Imports im_;
+  std::set<std::string> methods_ = {"conn"};
+  std::set<std::string> globals_ = {"Queries", "models", "_rt", "dataclasses", "datetime", "decimal", "uuid",
+                                    "Any", "Final", "Sequence", "Iterator", "AsyncIterator"};
+  std::string consts_, row_classes_, classes_, row_fns_, methods_text_;
+  std::map<std::string, std::string> fn_by_body_;
+};
+
+diag::Diagnostic setting_error(std::string msg, std::string hint) {
+  diag::Diagnostic d;
+  d.code = "codegen.setting";
+  d.message = std::move(msg);
+  d.hint = std::move(hint);
+  return d;
+}
+
+}  // namespace
+
+Response generate(const Request& req) {
+  Response resp;
+  if (!req.schema || !req.queries) {
+    resp.diagnostics.push_back(setting_error("the Python generator needs a schema and analysed queries", ""));
+    return resp;
+  }
+  Ctx ctx;
+  ctx.req = &req;
+  ctx.dialect = req.queries->dialect;
+  ctx.diags = &resp.diagnostics;
+  const std::string valid = "asyncpg, psycopg (PostgreSQL); aiomysql, pymysql (MySQL); aiosqlite, sqlite3 (SQLite)";
+  if (!req.settings.driver.empty()) {
+    const auto drv = driver_from_string(req.settings.driver);
+    if (!drv) {
+      resp.diagnostics.push_back(
+          setting_error("unknown Python driver `" + req.settings.driver + "` in [gen.python]", "drivers: " + valid));
+      return resp;
+    }
+    if (!driver_fits(*drv, ctx.dialect)) {
+      resp.diagnostics.push_back(setting_error("the Python driver `" + req.settings.driver + "` does not work with " +
+                                                   std::string(schema::to_string(ctx.dialect)),
+                                               "drivers: " + valid));
+      return resp;
+    }
+    ctx.driver = *drv;
+  } else {
+    if (ctx.dialect == schema::Dialect::mongodb) {
+      resp.diagnostics.push_back(setting_error("the Python generator does not support MongoDB", ""));
+      return resp;
+    }
+    ctx.driver = default_driver(ctx.dialect, req.settings.async);
+  }
+
+  // Enums: the schema's, MySQL inline ones (<table>_<column>), then any only queries mention.
+  const schema::Schema& s = *req.schema;
+  std::vector<EnumDef> enums;
+  std::set<std::string> class_names = {"Any"};
+  const auto add_enum = [&](const std::string& name, const std::vector<std::string>& values, std::string comment) {
+    if (name.empty() || ctx.enum_classes.count(name)) return;
+    EnumDef e{name, unique(class_ident(name, "Enum"), class_names), std::move(comment), values};
+    ctx.enum_classes[name] = e.class_name;
+    enums.push_back(std::move(e));
+  };
+  for (const auto& e : s.enums) add_enum(e.name, e.values, "Enum type " + schema::qualified(e.schema, e.name) + ".");
+  for (const auto& t : s.tables)
+    for (const auto& c : t.columns)
+      if (!c.type.values.empty() && schema::category(c.type, s.dialect, &s) == TypeCategory::enum_)
+        add_enum(t.name + "_" + c.name, c.type.values, "ENUM of column " + t.name + "." + c.name + ".");
+  for (const auto& q : req.queries->queries) {
+    for (const auto& p : q.params)
+      if (p.type.category == TypeCategory::enum_ && !p.type.enum_values.empty())
+        add_enum(p.type.enum_name, p.type.enum_values, "Enum " + p.type.enum_name + ".");
+    for (const auto& c : q.columns)
+      if (c.type.category == TypeCategory::enum_ && !c.type.enum_values.empty())
+        add_enum(c.type.enum_name, c.type.enum_values, "Enum " + c.type.enum_name + ".");
+  }
+  for (const auto& t : s.tables) {
+    if (ctx.table_models.count(t.name)) continue;
+    std::string name = class_ident(singular(t.name), "Table");
+    if (class_names.count(name) && !t.schema.empty()) name = class_ident(t.schema + "_" + singular(t.name), "Table");
+    ctx.table_models[t.name] = unique(name, class_names);
+  }
+
+  // Query modules, one per query file, named after the file.
+  std::map<std::string, std::string> file_module;  // file → module
+  std::set<std::string> modules = {"models", "_runtime", "__init__"};
+  std::vector<std::string> files;
+  for (const auto& q : req.queries->queries)
+    if (!file_module.count(q.file)) {
+      files.push_back(q.file);
+      file_module[q.file] = "";
+    }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::string m = py_ident(py_snake(std::filesystem::path(f).stem().string()), "queries");
+    if (modules.count(m)) m += "_queries";
+    file_module[f] = unique(m, modules);
+  }
+
+  std::vector<std::pair<std::string, std::string>> module_files;  // module → content, sorted
+  for (const auto& f : files) {
+    ModuleWriter w(req, ctx);
+    for (const auto& q : req.queries->queries)
+      if (q.file == f) w.add(q);
+    module_files.emplace_back(file_module[f], w.finish(std::filesystem::path(f).filename().string()));
+  }
+  std::sort(module_files.begin(), module_files.end());
+
+  // __init__.py
+  std::string init = header(req);
+  init += docstring({"Database client generated by flash from the schema and queries (driver: " +
+                     std::string(to_string(ctx.driver)) + ")."},
+                    "") +
+          "\n";
+  std::vector<std::string> mods = {"models"};
+  for (const auto& [m, _] : module_files) mods.push_back(m);
+  std::sort(mods.begin(), mods.end());
+  init += "from . import " + util::join(mods, ", ") + "\n";
+  init += "from ._runtime import Connection, ExecResult, transaction\n\n";
+  std::vector<std::string> all = {"\"Connection\"", "\"ExecResult\"", "\"transaction\""};
+  for (const auto& m : mods) all.push_back("\"" + m + "\"");
+  std::sort(all.begin(), all.end());
+  init += "__all__ = [" + util::join(all, ", ") + "]\n";
+
+  resp.files.push_back({"__init__.py", init});
+  resp.files.push_back({"_runtime.py", header(req) + runtime_module(ctx.driver)});
+  resp.files.push_back({"models.py", models_module(req, ctx, enums)});
+  for (const auto& [m, content] : module_files) resp.files.push_back({m + ".py", content});
+  resp.files.push_back({"py.typed", ""});
+  return resp;
+}
+
+}  // namespace flash::codegen::python

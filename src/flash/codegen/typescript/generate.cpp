@@ -1,0 +1,1167 @@
+// The TypeScript/JavaScript generator.
+//
+// Settings ([gen.js] in flash.toml):
+//   out     output directory
+//   driver  "pg" (node-postgres), "mysql2" (mysql2/promise) or "better-sqlite3"; default by dialect
+//   module  "esm" (default) or "commonjs": the shape of the emitted .js
+//   bigint  "string" (default), "bigint" or "number": how 64-bit integers come back
+//   emit    "both" (default: queries.ts + queries.js + queries.d.ts), "ts" or "js" (.js + .d.ts)
+// The .js and .d.ts are written by Flash itself (no TypeScript compiler needed by users); the .ts
+// is the same module as source for TypeScript projects.
+//
+// Runtime shape, the same for the three drivers: `new Queries(db)` and one camelCase method per
+// query taking a typed params object (no argument when the query has no parameters). Every method
+// returns a Promise — also with better-sqlite3, whose synchronous calls are wrapped, so code can
+// move between drivers unchanged. :one → Promise<Row | null>, :many → Promise<Row[]>, :exec →
+// Promise<void>, :execrows → Promise<number> (affected rows), :execlastid → Promise<number>
+// (bigint with bigint = "bigint"; PostgreSQL needs RETURNING), :execresult → the driver's
+// result (pg QueryResult, mysql2 ResultSetHeader, better-sqlite3 RunResult).
+// `q.withTransaction(async (tx) => ...)` runs the callback in BEGIN/COMMIT (ROLLBACK on throw) on
+// one connection (taken from and returned to a pool when `db` is a pool). Not nestable.
+//
+// Driver specifics: pg uses named prepared statements (`name: "GetUser"`) with rowMode "array" and
+// a generated decoder per query (monomorphic object literals — faster than pg's object rows), and
+// its own type-parser table so global pg.types overrides cannot change the declared types
+// (int8, numeric and interval arrive as text). mysql2 uses execute() (server-side prepared,
+// cached by mysql2) with rowsAsArray and exact BIGINTs; sqlc.slice(x) lists are expanded at run
+// time (an empty list becomes NULL, matching nothing). better-sqlite3 statements are prepared once
+// per Queries instance, read in raw (array) mode, with safeIntegers where 64-bit exactness matters.
+//
+// Type mapping (row type / parameter type):
+//   SQL category                 TypeScript
+//   boolean                      boolean        (MySQL/SQLite 0/1 converted)
+//   smallint, integer            number
+//   bigint (int64)               string | bigint | number per `bigint` (default string);
+//                                params accept number | bigint | string. SQLite columns declared
+//                                INTEGER/INT are JS numbers (only BIGINT/INT8 follow `bigint`)
+//   real, double                 number
+//   numeric/decimal              string (exact); params accept string | number
+//   text, varchar, char, uuid,   string
+//   inet, time, interval
+//   bit/varbit                   string (PostgreSQL), Buffer (MySQL BIT)
+//   bytea, blob                  Buffer; pg params also accept Uint8Array
+//   date, timestamp(tz),         Date (SQLite text is parsed; UTC when no offset is stored;
+//   datetime                     params are written as "YYYY-MM-DD HH:MM:SS.SSS" UTC)
+//   json, jsonb                  unknown (parsed; params are JSON.stringify'd)
+//   enum                         string-literal union `UserRole` + `userRoleValues` const array
+//   PostgreSQL arrays            T[]
+//   anything else                unknown
+//   nullable columns/params      T | null
+#include "flash/codegen/typescript/typescript.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "flash/schema/types.hpp"
+
+namespace flash::codegen::typescript {
+namespace {
+
+using query::Kind;
+using query::ResolvedType;
+using schema::Dialect;
+using schema::TypeCategory;
+
+enum class Driver { pg, mysql2, sqlite };
+enum class Int64Mode { string, bigint, number };
+enum class Mode { ts, js, dts };
+
+struct Options {
+  Dialect dialect = Dialect::postgresql;
+  Driver driver = Driver::pg;
+  bool esm = true;
+  Int64Mode int64 = Int64Mode::string;
+  bool emit_ts = true;
+  bool emit_js = true;
+};
+
+diag::Diagnostic setting_error(std::string message, std::string hint) {
+  diag::Diagnostic d;
+  d.code = "codegen.setting";
+  d.message = std::move(message);
+  d.hint = std::move(hint);
+  return d;
+}
+
+std::optional<std::string> string_setting(const config::GenTarget& g, const std::string& key) {
+  auto it = g.settings.find(key);
+  if (it == g.settings.end()) return std::nullopt;
+  if (const auto* s = std::get_if<std::string>(&it->second)) return *s;
+  if (const auto* b = std::get_if<bool>(&it->second)) return *b ? "true" : "false";
+  return std::to_string(std::get<std::int64_t>(it->second));
+}
+
+// Reads and validates the settings; errors go to diags.
+Options read_options(const Request& req, diag::Diagnostics& diags) {
+  Options o;
+  o.dialect = req.queries ? req.queries->dialect : (req.schema ? req.schema->dialect : Dialect::postgresql);
+  std::string driver = req.settings.driver;
+  if (driver.empty()) {
+    driver = o.dialect == Dialect::postgresql ? "pg" : o.dialect == Dialect::mysql ? "mysql2" : "better-sqlite3";
+  }
+  const std::map<std::string, std::pair<Driver, Dialect>> drivers = {
+      {"pg", {Driver::pg, Dialect::postgresql}},
+      {"node-postgres", {Driver::pg, Dialect::postgresql}},
+      {"mysql2", {Driver::mysql2, Dialect::mysql}},
+      {"better-sqlite3", {Driver::sqlite, Dialect::sqlite}},
+  };
+  if (auto it = drivers.find(driver); it == drivers.end()) {
+    diags.push_back(setting_error("unknown driver `" + driver + "` for gen.js",
+                                  "valid drivers: pg (PostgreSQL), mysql2 (MySQL/MariaDB), better-sqlite3 (SQLite)"));
+  } else if (it->second.second != o.dialect) {
+    diags.push_back(setting_error("driver `" + driver + "` does not fit the " +
+                                      std::string(schema::to_string(o.dialect)) + " dialect",
+                                  "use pg for PostgreSQL, mysql2 for MySQL/MariaDB, better-sqlite3 for SQLite"));
+  } else {
+    o.driver = it->second.first;
+  }
+  if (auto m = string_setting(req.settings, "module")) {
+    if (*m == "esm" || *m == "es" || *m == "module") o.esm = true;
+    else if (*m == "commonjs" || *m == "cjs") o.esm = false;
+    else diags.push_back(setting_error("unknown module `" + *m + "` for gen.js", "valid values: esm, commonjs"));
+  }
+  if (auto b = string_setting(req.settings, "bigint")) {
+    if (*b == "string") o.int64 = Int64Mode::string;
+    else if (*b == "bigint") o.int64 = Int64Mode::bigint;
+    else if (*b == "number") o.int64 = Int64Mode::number;
+    else diags.push_back(setting_error("unknown bigint `" + *b + "` for gen.js", "valid values: string, bigint, number"));
+  }
+  if (auto e = string_setting(req.settings, "emit")) {
+    if (*e == "both") o.emit_ts = o.emit_js = true;
+    else if (*e == "ts") o.emit_ts = true, o.emit_js = false;
+    else if (*e == "js") o.emit_ts = false, o.emit_js = true;
+    else diags.push_back(setting_error("unknown emit `" + *e + "` for gen.js", "valid values: both, ts, js"));
+  }
+  return o;
+}
+
+// A JavaScript string literal (double-quoted, JSON-compatible escapes).
+std::string js_string(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static const char* hex = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+bool is_identifier(std::string_view s) {
+  if (s.empty()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const bool ok = c == '_' || c == '$' || std::isalpha(c) || (i > 0 && std::isdigit(c));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// An object property key: bare when it is an identifier, quoted otherwise.
+std::string prop_key(const std::string& name) { return is_identifier(name) ? name : js_string(name); }
+
+// A block comment body must not close the comment early.
+std::string comment_safe(std::string s) {
+  for (std::size_t p = s.find("*/"); p != std::string::npos; p = s.find("*/", p)) s.replace(p, 2, "* /");
+  return s;
+}
+
+bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
+
+struct EnumDef {
+  std::string type_name;  // UserRole
+  std::string const_name;  // userRoleValues
+  std::vector<std::string> values;
+};
+
+struct Field {
+  std::string prop;      // property name in the row/params object
+  std::string ts_type;   // full type including `| null`
+  std::string decode;    // JS expression computing the value from `r`
+};
+
+struct Embed {  // sqlc.embed(t): a nested object
+  std::string table;
+  std::size_t first_column = 0;
+  std::string prop;
+  std::string ts_type;
+  std::vector<Field> fields;
+  std::string null_check;  // non-empty: the embed is null when this expression is true
+};
+
+struct ParamField {
+  std::string prop;
+  std::string ts_type;
+  const query::Param* param = nullptr;
+};
+
+struct QueryPlan {
+  const query::Query* q = nullptr;
+  std::string method;
+  std::string sql_const;
+  std::string params_type;  // "" when the query takes no parameters
+  std::vector<ParamField> params;
+  std::string row_type;     // "" for exec kinds
+  bool declare_row = false; // a *Row interface is emitted (otherwise a table model is reused)
+  std::vector<Field> row_fields;
+  std::vector<Embed> embeds;
+  std::vector<std::pair<bool, std::size_t>> row_order;  // (is_embed, index) in column order
+  std::string decoder;      // decoder function name
+  bool safe_ints = false;   // better-sqlite3 safeIntegers for this statement
+  bool has_slice = false;
+};
+
+class Generator {
+ public:
+  Generator(const Request& req, Options o) : req_(req), o_(o) {}
+
+  Response run(diag::Diagnostics diags) {
+    Response resp;
+    resp.diagnostics = std::move(diags);
+    if (diag::has_errors(resp.diagnostics)) return resp;
+    collect_enums();
+    build_models();
+    if (req_.queries) {
+      for (const auto& q : req_.queries->queries) plan_query(q, resp.diagnostics);
+    }
+    if (o_.emit_ts) resp.files.push_back({"queries.ts", render(Mode::ts)});
+    if (o_.emit_js) {
+      resp.files.push_back({"queries.js", render(Mode::js)});
+      resp.files.push_back({"queries.d.ts", render(Mode::dts)});
+    }
+    return resp;
+  }
+
+ private:
+  const Request& req_;
+  Options o_;
+  std::vector<EnumDef> enums_;
+  std::map<std::string, std::size_t> enum_index_;  // enum_name → enums_ index
+  struct Model {
+    std::string table;
+    std::string name;
+    std::vector<Field> fields;  // decode unused
+    std::vector<std::string> comments;
+  };
+  std::vector<Model> models_;
+  std::vector<QueryPlan> plans_;
+  std::set<std::string> used_names_;
+  // Runtime helpers the generated module needs (emitted only when used, in a fixed order).
+  bool need_to_bigint_ = false, need_to_number_ = false, need_mysql_json_ = false, need_run_query_ = false,
+       need_run_exec_ = false, need_query_result_ = false, need_sqlite_date_ = false, need_sqlite_date_param_ = false,
+       need_sqlite_ts_param_ = false;
+
+  // ---- types -------------------------------------------------------------------------------
+
+  void add_enum(const std::string& name, const std::vector<std::string>& values) {
+    if (name.empty() || values.empty() || enum_index_.count(name)) return;
+    EnumDef e;
+    e.type_name = pascal_name(name);
+    e.const_name = camel_name(name) + "Values";
+    e.values = values;
+    enum_index_[name] = enums_.size();
+    enums_.push_back(std::move(e));
+  }
+
+  ResolvedType column_type(const schema::Table& t, const schema::Column& c) const {
+    ResolvedType rt;
+    rt.sql = c.type;
+    rt.category = schema::category(c.type, o_.dialect, req_.schema);
+    rt.array_dims = c.type.array_dims;
+    if (rt.category == TypeCategory::enum_) {
+      if (!c.type.values.empty()) {  // MySQL inline ENUM
+        rt.enum_name = t.name + "_" + c.name;
+        rt.enum_values = c.type.values;
+      } else if (const auto* e = req_.schema->find_enum(c.type.name, c.type.schema)) {
+        rt.enum_name = e->name;
+        rt.enum_values = e->values;
+      }
+    }
+    return rt;
+  }
+
+  void collect_enums() {
+    if (req_.schema) {
+      for (const auto& e : req_.schema->enums) add_enum(e.name, e.values);
+      for (const auto& t : req_.schema->tables)
+        for (const auto& c : t.columns) {
+          const auto rt = column_type(t, c);
+          if (rt.category == TypeCategory::enum_) add_enum(rt.enum_name, rt.enum_values);
+        }
+    }
+    if (req_.queries)
+      for (const auto& q : req_.queries->queries) {
+        for (const auto& c : q.columns)
+          if (c.type.category == TypeCategory::enum_) add_enum(c.type.enum_name, c.type.enum_values);
+        for (const auto& p : q.params)
+          if (p.type.category == TypeCategory::enum_) add_enum(p.type.enum_name, p.type.enum_values);
+      }
+    for (const auto& e : enums_) {
+      used_names_.insert(e.type_name);
+      used_names_.insert(e.const_name);
+    }
+  }
+
+  Int64Mode int64_mode(const ResolvedType& t) const {
+    // SQLite gives every INTEGER column 64-bit storage; only columns declared BIGINT/INT8 are
+    // treated as 64-bit values in JS, the rest are plain numbers (better-sqlite3's default).
+    if (o_.dialect == Dialect::sqlite && !contains(t.sql.name, "big") && !contains(t.sql.name, "int8"))
+      return Int64Mode::number;
+    return o_.int64;
+  }
+
+  std::string scalar_type(const ResolvedType& t, bool param) const {
+    switch (t.category) {
+      case TypeCategory::boolean: return "boolean";
+      case TypeCategory::int16:
+      case TypeCategory::int32:
+      case TypeCategory::float32:
+      case TypeCategory::float64: return "number";
+      case TypeCategory::int64:
+        if (param) return "number | bigint | string";
+        switch (int64_mode(t)) {
+          case Int64Mode::string: return "string";
+          case Int64Mode::bigint: return "bigint";
+          case Int64Mode::number: return "number";
+        }
+        return "string";
+      case TypeCategory::decimal: return param ? "string | number" : "string";
+      case TypeCategory::text:
+      case TypeCategory::uuid:
+      case TypeCategory::inet:
+      case TypeCategory::time:
+      case TypeCategory::interval: return "string";
+      case TypeCategory::bits: return o_.driver == Driver::mysql2 ? "Buffer" : "string";
+      case TypeCategory::bytes: return param && o_.driver == Driver::pg ? "Buffer | Uint8Array" : "Buffer";
+      case TypeCategory::date:
+      case TypeCategory::timestamp:
+      case TypeCategory::timestamptz: return "Date";
+      case TypeCategory::json: return "unknown";
+      case TypeCategory::enum_: {
+        auto it = enum_index_.find(t.enum_name);
+        return it == enum_index_.end() ? "string" : enums_[it->second].type_name;
+      }
+      case TypeCategory::other: return "unknown";
+    }
+    return "unknown";
+  }
+
+  std::string ts_type(const ResolvedType& t, bool nullable, bool param, bool slice = false) const {
+    std::string s = scalar_type(t, param);
+    int dims = t.array_dims;
+    // A PostgreSQL slice parameter is already typed as the array; ?-engines expand a list.
+    if (slice && dims == 0) dims = 1;
+    for (int i = 0; i < dims; ++i) s = (contains(s, "|") ? "(" + s + ")" : s) + "[]";
+    if (nullable && s != "unknown") s += " | null";
+    return s;
+  }
+
+  // JS expression decoding the raw driver value `v` of a result column.
+  std::string decode(const std::string& v, const ResolvedType& t, bool nullable, bool safe_ints) {
+    std::string e = v;
+    const auto mode = int64_mode(t);
+    switch (o_.driver) {
+      case Driver::pg:
+        if (t.array_dims > 0) {
+          if (t.category == TypeCategory::enum_ || t.category == TypeCategory::bits) {
+            // Arrays of types pg does not know arrive as array literals.
+            e = "typeof " + v + " === \"string\" ? textArray(" + v + ") : " + v;
+          } else if (t.category == TypeCategory::int64 && mode == Int64Mode::bigint) {
+            need_to_bigint_ = true;
+            e = v + ".map(toBigInt)";
+          } else if (t.category == TypeCategory::int64 && mode == Int64Mode::number) {
+            need_to_number_ = true;
+            e = v + ".map(toNumber)";
+          }
+        } else if (t.category == TypeCategory::int64) {
+          if (mode == Int64Mode::bigint) e = "BigInt(" + v + ")";
+          if (mode == Int64Mode::number) e = "Number(" + v + ")";
+        }
+        break;
+      case Driver::mysql2:
+        switch (t.category) {
+          case TypeCategory::boolean: e = "Number(" + v + ") !== 0"; break;
+          // Expressions may come back as BIGINT/DECIMAL text even where the analyser infers int.
+          case TypeCategory::int16:
+          case TypeCategory::int32:
+          case TypeCategory::float32:
+          case TypeCategory::float64: e = "Number(" + v + ")"; break;
+          case TypeCategory::int64:
+            e = mode == Int64Mode::bigint ? "BigInt(" + v + ")"
+                : mode == Int64Mode::number ? "Number(" + v + ")" : "String(" + v + ")";
+            break;
+          case TypeCategory::decimal: e = "String(" + v + ")"; break;
+          case TypeCategory::json:
+            need_mysql_json_ = true;
+            e = "mysqlJson(" + v + ")";
+            break;
+          default: break;
+        }
+        break;
+      case Driver::sqlite:
+        switch (t.category) {
+          case TypeCategory::boolean: e = "Number(" + v + ") !== 0"; break;
+          case TypeCategory::int16:
+          case TypeCategory::int32:
+          case TypeCategory::float32:
+          case TypeCategory::float64:
+            if (safe_ints) e = "Number(" + v + ")";
+            break;
+          case TypeCategory::int64:
+            if (mode == Int64Mode::bigint) e = "BigInt(" + v + ")";
+            else if (mode == Int64Mode::string) e = "String(" + v + ")";
+            else if (safe_ints) e = "Number(" + v + ")";
+            break;
+          case TypeCategory::decimal: e = "String(" + v + ")"; break;
+          case TypeCategory::date:
+          case TypeCategory::timestamp:
+          case TypeCategory::timestamptz:
+            need_sqlite_date_ = true;
+            e = "sqliteDate(" + v + ")";
+            break;
+          case TypeCategory::json: e = "JSON.parse(" + v + ")"; break;
+          default: break;
+        }
+        break;
+    }
+    if (e != v && nullable) e = v + " === null ? null : " + e;
+    return e;
+  }
+
+  // Whether a better-sqlite3 statement must read integers as BigInt to stay exact.
+  bool needs_safe_ints(const std::vector<query::Column>& cols) const {
+    if (o_.driver != Driver::sqlite) return false;
+    for (const auto& c : cols) {
+      if (c.type.category == TypeCategory::decimal) return true;
+      if (c.type.category == TypeCategory::int64 && int64_mode(c.type) != Int64Mode::number) return true;
+    }
+    return false;
+  }
+
+  // JS expression encoding parameter value `x` for the driver.
+  std::string encode(const std::string& x, const ResolvedType& t, bool nullable) {
+    std::string e = x;
+    const bool array = t.array_dims > 0;
+    if (t.category == TypeCategory::json && !array) {
+      e = "JSON.stringify(" + x + ")";
+    } else if (o_.driver == Driver::mysql2 && t.category == TypeCategory::int64 && !array) {
+      e = "typeof " + x + " === \"bigint\" ? " + x + ".toString() : " + x;
+    } else if (o_.driver == Driver::sqlite) {
+      switch (t.category) {
+        case TypeCategory::boolean: e = x + " ? 1 : 0"; break;
+        case TypeCategory::int64:
+        case TypeCategory::int32:
+        case TypeCategory::int16: e = "typeof " + x + " === \"string\" ? BigInt(" + x + ") : " + x; break;
+        case TypeCategory::date:
+          need_sqlite_date_param_ = true;
+          e = "sqliteDateParam(" + x + ")";
+          break;
+        case TypeCategory::timestamp:
+        case TypeCategory::timestamptz:
+          need_sqlite_ts_param_ = true;
+          e = "sqliteTimestampParam(" + x + ")";
+          break;
+        default: break;
+      }
+    }
+    if (e != x) return (nullable ? x + " == null ? null : " : "") + e;
+    // undefined is not a valid bind value for mysql2/better-sqlite3; pg treats it as NULL.
+    return o_.driver == Driver::pg ? x : x + " ?? null";
+  }
+
+  // ---- planning ----------------------------------------------------------------------------
+
+  std::string unique_name(std::string base) {
+    std::string n = base;
+    for (int i = 2; used_names_.count(n); ++i) n = base + std::to_string(i);
+    used_names_.insert(n);
+    return n;
+  }
+
+  void build_models() {
+    if (!req_.schema) return;
+    for (const auto& t : req_.schema->tables) {
+      Model m;
+      m.table = t.name;
+      m.name = unique_name(pascal_name(singular(t.name)));
+      if (t.comment) m.comments.push_back(*t.comment);
+      std::set<std::string> props;
+      for (const auto& c : t.columns) {
+        std::string prop = camel_name(c.name);
+        for (int i = 2; props.count(prop); ++i) prop = camel_name(c.name) + std::to_string(i);
+        props.insert(prop);
+        m.fields.push_back({prop, ts_type(column_type(t, c), c.nullable, false), ""});
+      }
+      models_.push_back(std::move(m));
+    }
+  }
+
+  const Model* find_model(const std::string& table) const {
+    for (const auto& m : models_)
+      if (m.table == table) return &m;
+    return nullptr;
+  }
+
+  void plan_query(const query::Query& q, diag::Diagnostics& diags) {
+    const auto unsupported = [&](const std::string& why) {
+      diag::Diagnostic d;
+      d.severity = diag::Severity::warning;
+      d.code = "codegen.unsupported";
+      d.message = "query `" + q.name + "` skipped by gen.js: " + why;
+      d.location = q.loc;
+      diags.push_back(std::move(d));
+    };
+    switch (q.kind) {
+      case Kind::copyfrom:
+      case Kind::batchexec:
+      case Kind::batchmany:
+      case Kind::batchone:
+        unsupported(std::string(query::to_string(q.kind)) + " is not supported by the JavaScript client");
+        return;
+      case Kind::execlastid:
+        if (o_.driver == Driver::pg && q.columns.empty()) {
+          unsupported(":execlastid needs a RETURNING clause on PostgreSQL");
+          return;
+        }
+        break;
+      default: break;
+    }
+
+    QueryPlan p;
+    p.q = &q;
+    p.method = camel_name(q.name);
+    const std::string pascal = pascal_name(q.name);
+    p.sql_const = unique_name(p.method + "Sql");
+    p.decoder = "decode" + pascal;
+
+    // Parameters: one property per distinct parameter, in SQL order.
+    std::set<std::string> props;
+    for (const auto& prm : q.params) {
+      std::string prop = camel_name(prm.name.empty() ? "p" + std::to_string(prm.number) : prm.name);
+      if (!is_identifier(prop)) prop = "p" + std::to_string(prm.number);
+      const std::string base = prop;
+      for (int i = 2; props.count(prop); ++i) prop = base + std::to_string(i);
+      props.insert(prop);
+      p.params.push_back({prop, ts_type(prm.type, prm.nullable, true, prm.is_slice), &prm});
+      if (prm.is_slice && o_.driver != Driver::pg) p.has_slice = true;
+    }
+    if (!p.params.empty()) p.params_type = unique_name(pascal + "Params");
+
+    const bool returns_rows = q.kind == Kind::one || q.kind == Kind::many;
+    if (returns_rows && q.columns.empty()) {
+      unsupported(std::string(query::to_string(q.kind)) + " on a statement that returns no columns");
+      return;
+    }
+    if (returns_rows) {
+      p.safe_ints = needs_safe_ints(q.columns);
+      const Model* model = q.returns_table.empty() ? nullptr : find_model(q.returns_table);
+      bool has_embed = false;
+      for (const auto& c : q.columns) has_embed = has_embed || !c.embed_table.empty();
+      if (model && model->fields.size() == q.columns.size() && !has_embed) {
+        p.row_type = model->name;
+        for (std::size_t i = 0; i < q.columns.size(); ++i) {
+          const auto& c = q.columns[i];
+          p.row_fields.push_back({model->fields[i].prop, model->fields[i].ts_type,
+                                  decode("r[" + std::to_string(i) + "]", c.type, c.nullable, p.safe_ints)});
+          p.row_order.push_back({false, i});
+        }
+      } else {
+        p.declare_row = true;
+        p.row_type = unique_name(pascal + "Row");
+        std::set<std::string> row_props;
+        std::map<std::string, std::size_t> embed_of;
+        const auto take = [&](std::string prop) {
+          if (prop.empty()) prop = "column";
+          const std::string base = prop;
+          for (int i = 2; row_props.count(prop); ++i) prop = base + std::to_string(i);
+          row_props.insert(prop);
+          return prop;
+        };
+        for (std::size_t i = 0; i < q.columns.size(); ++i) {
+          const auto& c = q.columns[i];
+          const std::string v = "r[" + std::to_string(i) + "]";
+          if (!c.embed_table.empty()) {
+            auto it = embed_of.find(c.embed_table);
+            if (it == embed_of.end()) {
+              Embed e;
+              e.table = c.embed_table;
+              e.first_column = i;
+              e.prop = take(camel_name(singular(c.embed_table)));
+              it = embed_of.emplace(c.embed_table, p.embeds.size()).first;
+              p.embeds.push_back(std::move(e));
+              p.row_order.push_back({true, it->second});
+            }
+            p.embeds[it->second].fields.push_back(
+                {camel_name(c.name), ts_type(c.type, c.nullable, false), decode(v, c.type, c.nullable, p.safe_ints)});
+            continue;
+          }
+          p.row_fields.push_back({take(camel_name(c.name)), ts_type(c.type, c.nullable, false),
+                                  decode(v, c.type, c.nullable, p.safe_ints)});
+          p.row_order.push_back({false, p.row_fields.size() - 1});
+        }
+        finish_embeds(p);
+      }
+    }
+    if (q.kind == Kind::execresult) need_query_result_ = true;
+    if (o_.driver == Driver::pg && q.kind != Kind::execresult) need_run_query_ = true;
+    if (o_.driver == Driver::mysql2) (p.row_type.empty() ? need_run_exec_ : need_run_query_) = true;
+    used_names_.insert(p.method);
+    plans_.push_back(std::move(p));
+  }
+
+  // An embedded table reuses its model when the columns match; when every embedded column is
+  // nullable but the table has NOT NULL columns (an outer join), the embed itself is nullable.
+  void finish_embeds(QueryPlan& p) {
+    for (auto& e : p.embeds) {
+      const std::string& table = e.table;
+      const Model* m = find_model(table);
+      const schema::Table* st = req_.schema ? req_.schema->find_table(table) : nullptr;
+      bool all_nullable = true;
+      for (const auto& f : e.fields) all_nullable = all_nullable && contains(f.ts_type, "| null");
+      bool table_has_not_null = false;
+      if (st)
+        for (const auto& c : st->columns) table_has_not_null = table_has_not_null || !c.nullable;
+      const bool nullable_embed = all_nullable && table_has_not_null;
+      if (m && m->fields.size() == e.fields.size() && !nullable_embed) {
+        e.ts_type = m->name;
+        for (std::size_t i = 0; i < e.fields.size(); ++i) e.fields[i].prop = m->fields[i].prop;
+      } else {
+        std::string t = "{ ";
+        for (const auto& f : e.fields) t += prop_key(f.prop) + ": " + f.ts_type + "; ";
+        e.ts_type = t + "}";
+      }
+      if (nullable_embed) {
+        e.ts_type += " | null";
+        e.null_check = "r[" + std::to_string(e.first_column) + "] === null";
+      }
+    }
+  }
+
+  // ---- rendering ---------------------------------------------------------------------------
+
+  static void doc(std::string& out, const std::vector<std::string>& lines, const std::string& indent) {
+    if (lines.empty()) return;
+    out += indent + "/**\n";
+    for (const auto& l : lines) out += indent + " *" + (l.empty() ? "" : " " + comment_safe(l)) + "\n";
+    out += indent + " */\n";
+  }
+
+  std::string return_type(const QueryPlan& p) const {
+    switch (p.q->kind) {
+      case Kind::one: return p.row_type + " | null";
+      case Kind::many: return p.row_type + "[]";
+      case Kind::exec: return "void";
+      case Kind::execrows: return "number";
+      case Kind::execlastid: return o_.int64 == Int64Mode::bigint ? "bigint" : "number";
+      case Kind::execresult:
+        return o_.driver == Driver::pg ? "QueryResult" : o_.driver == Driver::mysql2 ? "ResultSetHeader" : "RunResult";
+      default: return "void";
+    }
+  }
+
+  // The bind values of a query: an array literal, or statements filling `values` when slices
+  // expand at run time.
+  std::string values_code(QueryPlan& p, const std::string& indent, Mode mode) {
+    const auto& q = *p.q;
+    std::vector<std::size_t> order;
+    if (o_.driver == Driver::pg) {
+      // $n binds params[n-1]: order by number.
+      std::vector<std::size_t> idx(q.params.size());
+      for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+      std::stable_sort(idx.begin(), idx.end(),
+                       [&](std::size_t a, std::size_t b) { return q.params[a].number < q.params[b].number; });
+      order = idx;
+    } else if (!q.bind_order.empty()) {
+      for (int i : q.bind_order) order.push_back(static_cast<std::size_t>(i));
+    } else {
+      for (std::size_t i = 0; i < q.params.size(); ++i) order.push_back(i);
+    }
+    const auto value_of = [&](std::size_t i) {
+      const auto& pf = p.params[i];
+      return encode("params." + pf.prop, pf.param->type, pf.param->nullable);
+    };
+    if (!p.has_slice) {
+      std::string s = "[";
+      for (std::size_t k = 0; k < order.size(); ++k) {
+        if (k) s += ", ";
+        s += value_of(order[k]);
+      }
+      return s + "]";
+    }
+    std::string s = indent + "const values" + (mode == Mode::ts ? ": unknown[]" : "") + " = [];\n";
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const auto& pf = p.params[order[k]];
+      if (pf.param->is_slice) {
+        ResolvedType elem = pf.param->type;
+        std::string enc = encode("x", elem, false);
+        s += indent + "for (const x of params." + pf.prop + ") values.push(" + (enc == "x ?? null" ? "x" : enc) + ");\n";
+      } else {
+        s += indent + "values.push(" + value_of(order[k]) + ");\n";
+      }
+    }
+    return s;
+  }
+
+  std::string slice_sql(const QueryPlan& p, const std::string& indent) const {
+    std::string s = indent + "let sql = " + p.sql_const + ";\n";
+    std::set<std::string> done;
+    for (const auto& pf : p.params) {
+      if (!pf.param->is_slice || !done.insert(pf.param->name).second) continue;
+      s += indent + "sql = sql.split(" + js_string("/*SLICE:" + pf.param->name + "*/?") + ").join(params." + pf.prop +
+           ".length === 0 ? \"NULL\" : \"?,\".repeat(params." + pf.prop + ".length).slice(0, -1));\n";
+    }
+    return s;
+  }
+
+  std::string render(Mode mode) {
+    // Helper flags are set while planning decoders/encoders; rendering the bodies first makes
+    // sure every flag is known before the helper section is written.
+    std::string body = mode == Mode::dts ? "" : render_bodies(mode);
+    std::string out;
+    out += "// Code generated by Flash";
+    if (!req_.flash_version.empty()) out += " " + req_.flash_version;
+    out += ". DO NOT EDIT.\n";
+    out += "// Driver: " + std::string(driver_package()) + ". Every Queries method returns a Promise";
+    out += o_.driver == Driver::sqlite ? " (better-sqlite3 runs synchronously inside it).\n" : ".\n";
+    if (req_.queries) {
+      std::set<std::string> files;
+      for (const auto& q : req_.queries->queries)
+        if (!q.file.empty()) files.insert(q.file);
+      for (const auto& f : files) out += "// source: " + f + "\n";
+    }
+    const bool cjs_js = mode == Mode::js && !o_.esm;
+    if (cjs_js) out += "\"use strict\";\nObject.defineProperty(exports, \"__esModule\", { value: true });\n";
+    out += "\n";
+    out += render_imports(mode);
+    const std::string exp = mode == Mode::js && !o_.esm ? "" : "export ";
+    const std::string decl = mode == Mode::dts ? "declare " : "";
+    std::vector<std::string> cjs_exports;
+
+    // Enums.
+    for (const auto& e : enums_) {
+      std::string union_;
+      std::string arr;
+      for (std::size_t i = 0; i < e.values.size(); ++i) {
+        union_ += (i ? " | " : "") + js_string(e.values[i]);
+        arr += (i ? ", " : "") + js_string(e.values[i]);
+      }
+      if (mode != Mode::js) out += "export type " + e.type_name + " = " + union_ + ";\n";
+      if (mode == Mode::dts) {
+        out += "export declare const " + e.const_name + ": readonly [" + arr + "];\n";
+      } else {
+        out += exp + "const " + e.const_name + " = Object.freeze([" + arr + "]" + (mode == Mode::ts ? " as const" : "") +
+               ");\n";
+        cjs_exports.push_back(e.const_name);
+      }
+      out += "\n";
+    }
+
+    // Table models.
+    if (mode != Mode::js) {
+      for (const auto& m : models_) {
+        doc(out, m.comments, "");
+        out += "export interface " + m.name + " {\n";
+        for (const auto& f : m.fields) out += "  " + prop_key(f.prop) + ": " + f.ts_type + ";\n";
+        out += "}\n\n";
+      }
+    }
+
+    // Per-query params/rows and SQL text.
+    for (const auto& p : plans_) {
+      if (mode != Mode::js && !p.params_type.empty()) {
+        out += "export interface " + p.params_type + " {\n";
+        for (const auto& f : p.params) out += "  " + prop_key(f.prop) + ": " + f.ts_type + ";\n";
+        out += "}\n\n";
+      }
+      if (mode != Mode::js && p.declare_row) {
+        out += "export interface " + p.row_type + " {\n";
+        for (const auto& [is_embed, i] : p.row_order) {
+          if (is_embed) out += "  " + prop_key(p.embeds[i].prop) + ": " + p.embeds[i].ts_type + ";\n";
+          else out += "  " + prop_key(p.row_fields[i].prop) + ": " + p.row_fields[i].ts_type + ";\n";
+        }
+        out += "}\n\n";
+      }
+      if (mode == Mode::dts) {
+        out += "export declare const " + p.sql_const + " = " + js_string(p.q->sql) + ";\n\n";
+      } else {
+        out += exp + "const " + p.sql_const + " = " + js_string(p.q->sql) + ";\n\n";
+        cjs_exports.push_back(p.sql_const);
+      }
+    }
+
+    if (mode == Mode::dts) {
+      out += render_class_dts();
+    } else {
+      out += body;
+      cjs_exports.push_back("Queries");
+    }
+    if (cjs_js) {
+      out += "\n";
+      for (const auto& n : cjs_exports) out += "exports." + n + " = " + n + ";\n";
+    }
+    return out;
+  }
+
+  const char* driver_package() const {
+    switch (o_.driver) {
+      case Driver::pg: return "pg (node-postgres)";
+      case Driver::mysql2: return "mysql2/promise";
+      case Driver::sqlite: return "better-sqlite3";
+    }
+    return "";
+  }
+
+  std::string render_imports(Mode mode) const {
+    std::string out;
+    const bool cjs_js = mode == Mode::js && !o_.esm;
+    const bool runtime = !plans_.empty();  // helpers (and their imports) only when there are queries
+    const auto type_import = [&](std::vector<std::string> names, const char* from) {
+      std::sort(names.begin(), names.end());
+      return "import type { " + util_join(names) + " } from \"" + from + "\";\n";
+    };
+    switch (o_.driver) {
+      case Driver::pg: {
+        if (runtime && mode == Mode::js) out += cjs_js ? "const pg = require(\"pg\");\n" : "import pg from \"pg\";\n";
+        if (runtime && mode == Mode::ts) out += "import pg from \"pg\";\n";
+        if (mode == Mode::js) break;
+        std::vector<std::string> names = {"Client", "Pool", "PoolClient"};
+        if (need_query_result_) names.push_back("QueryResult");
+        if (mode == Mode::ts && runtime) names.insert(names.end(), {"ClientBase", "CustomTypesConfig"});
+        if (mode == Mode::ts && need_run_query_) names.push_back("QueryArrayResult");
+        out += type_import(names, "pg");
+        out += "\n/** What a Queries object runs on: a Pool, a pooled client or a Client. */\n"
+               "export type Executor = Pool | PoolClient | Client;\n";
+        break;
+      }
+      case Driver::mysql2: {
+        if (mode == Mode::js) break;
+        std::vector<std::string> names = {"Connection", "Pool", "PoolConnection"};
+        if (need_query_result_ || (mode == Mode::ts && need_run_exec_)) names.push_back("ResultSetHeader");
+        if (mode == Mode::ts && need_run_query_) names.push_back("QueryOptions");
+        out += type_import(names, "mysql2/promise");
+        out += "\n/** What a Queries object runs on: a Pool, a pooled connection or a Connection (mysql2/promise). */\n"
+               "export type Executor = Pool | PoolConnection | Connection;\n";
+        break;
+      }
+      case Driver::sqlite:
+        if (mode != Mode::js)
+          out += "import type Database from \"better-sqlite3\";\n\n/** What a Queries object runs on. */\n"
+                 "export type Executor = Database.Database;\nexport type RunResult = Database.RunResult;\n";
+        break;
+    }
+    return out.empty() ? out : out + "\n";
+  }
+
+  static std::string util_join(const std::vector<std::string>& v) {
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+    return s;
+  }
+
+  // Runtime helpers, the Queries class and the decoders (TS or JS).
+  std::string render_bodies(Mode mode) {
+    const bool ts = mode == Mode::ts;
+    const auto a = [&](const std::string& s) { return ts ? s : std::string(); };
+    std::string cls;  // class text (rendered first so helper flags are set)
+    std::string decoders;
+    for (auto& p : plans_) {
+      if (p.row_type.empty()) continue;
+      decoders += "function " + p.decoder + "(r" + a(": any[]") + ")" + a(": " + p.row_type) + " {\n  return {";
+      bool first = true;
+      for (const auto& [is_embed, i] : p.row_order) {
+        decoders += first ? " " : ", ";
+        first = false;
+        if (!is_embed) {
+          decoders += prop_key(p.row_fields[i].prop) + ": " + p.row_fields[i].decode;
+          continue;
+        }
+        const auto& e = p.embeds[i];
+        std::string obj = "{ ";
+        for (std::size_t k = 0; k < e.fields.size(); ++k)
+          obj += (k ? ", " : "") + prop_key(e.fields[k].prop) + ": " + e.fields[k].decode;
+        obj += " }";
+        decoders += prop_key(e.prop) + ": " + (e.null_check.empty() ? obj : e.null_check + " ? null : " + obj);
+      }
+      decoders += " };\n}\n\n";
+    }
+
+    cls += "export class Queries {\n";
+    cls += ts ? "  readonly db: Executor;\n" : "";
+    if (o_.driver == Driver::sqlite) {
+      for (const auto& p : plans_)
+        if (!p.has_slice && ts) cls += "  private " + stmt_field(p) + ": Database.Statement | undefined;\n";
+      if (ts) cls += "  private readonly dynamic = new Map<string, Database.Statement>();\n";
+    }
+    cls += std::string("\n  constructor(db") + a(": Executor") + ") {\n    this.db = db;\n";
+    if (o_.driver == Driver::sqlite) {
+      for (const auto& p : plans_)
+        if (!p.has_slice) cls += "    this." + stmt_field(p) + " = undefined;\n";
+      if (!ts) cls += "    this.dynamic = new Map();\n";
+    }
+    cls += "  }\n";
+    for (auto& p : plans_) cls += "\n" + render_method(p, mode);
+    cls += "\n" + render_transaction(mode);
+    cls += "}\n";
+    if (!o_.esm && !ts) cls.erase(0, 7);  // CommonJS: `class Queries`, exported at the end
+
+    std::string helpers = render_helpers(mode);
+    return helpers + decoders + cls;
+  }
+
+  static std::string stmt_field(const QueryPlan& p) { return "s" + pascal_name(p.q->name); }
+
+  std::string render_method(QueryPlan& p, Mode mode) {
+    const bool ts = mode == Mode::ts;
+    const auto& q = *p.q;
+    std::string out;
+    doc(out, q.comments, "  ");
+    const std::string arg = p.params_type.empty() ? "" : "params" + std::string(ts ? ": " + p.params_type : "");
+    out += "  async " + p.method + "(" + arg + ")" + (ts ? ": Promise<" + return_type(p) + ">" : "") + " {\n";
+    const std::string in = "    ";
+    std::string values;
+    if (p.has_slice) {
+      out += slice_sql(p, in);
+      out += values_code(p, in, mode);
+      values = "values";
+    } else {
+      values = values_code(p, in, mode);
+    }
+    const std::string sql = p.has_slice ? "sql" : p.sql_const;
+    const bool rows = !p.row_type.empty();
+    switch (o_.driver) {
+      case Driver::pg: {
+        const std::string call = "runQuery(this.db, " + js_string(q.name) + ", " + sql + ", " + values + ")";
+        switch (q.kind) {
+          case Kind::one:
+            out += in + "const res = await " + call + ";\n";
+            out += in + "return res.rows.length === 0 ? null : " + p.decoder + "(res.rows[0]);\n";
+            break;
+          case Kind::many:
+            out += in + "const rows = (await " + call + ").rows;\n";
+            out += many_loop(p, in, ts);
+            break;
+          case Kind::execrows: out += in + "return (await " + call + ").rowCount ?? 0;\n"; break;
+          case Kind::execlastid:
+            out += in + "const res = await " + call + ";\n";
+            out += in + "if (res.rows.length === 0) throw new Error(" + js_string(q.name + ": no row returned") + ");\n";
+            out += in + "return " + std::string(o_.int64 == Int64Mode::bigint ? "BigInt" : "Number") + "(res.rows[0][0]);\n";
+            break;
+          case Kind::execresult:
+            out += in + "return (this.db" + (ts ? " as ClientBase" : "") + ").query({ name: " + js_string(q.name) +
+                   ", text: " + sql + ", values: " + values + ", types: typeParsers });\n";
+            break;
+          default:
+            out += in + "await " + call + ";\n";
+            break;
+        }
+        break;
+      }
+      case Driver::mysql2: {
+        if (rows) {
+          const std::string call = "runQuery(this.db, " + sql + ", " + values + ")";
+          if (q.kind == Kind::one) {
+            out += in + "const rows = await " + call + ";\n";
+            out += in + "return rows.length === 0 ? null : " + p.decoder + "(rows[0]);\n";
+          } else {
+            out += in + "const rows = await " + call + ";\n";
+            out += many_loop(p, in, ts);
+          }
+          break;
+        }
+        const std::string call = "runExec(this.db, " + sql + ", " + values + ")";
+        switch (q.kind) {
+          case Kind::execrows: out += in + "return (await " + call + ").affectedRows;\n"; break;
+          case Kind::execlastid:
+            out += in + "return " + std::string(o_.int64 == Int64Mode::bigint ? "BigInt" : "Number") + "((await " + call +
+                   ").insertId);\n";
+            break;
+          case Kind::execresult: out += in + "return " + call + ";\n"; break;
+          default: out += in + "await " + call + ";\n"; break;
+        }
+        break;
+      }
+      case Driver::sqlite: {
+        std::string prep = "this.db.prepare(" + sql + ")";
+        if (rows) prep += ".raw(true)" + std::string(p.safe_ints ? ".safeIntegers(true)" : "");
+        if (p.has_slice) {
+          out += in + "let stmt = this.dynamic.get(sql);\n";
+          out += in + "if (stmt === undefined) {\n" + in + "  stmt = " + prep + ";\n" + in + "  this.dynamic.set(sql, stmt);\n" +
+                 in + "}\n";
+        } else {
+          out += in + "const stmt = (this." + stmt_field(p) + " ?" "?= " + prep + ");\n";
+        }
+        const std::string args = p.has_slice ? "...values" : values.substr(1, values.size() - 2);
+        switch (q.kind) {
+          case Kind::one:
+            out += in + "const r = stmt.get(" + args + ")" + (ts ? " as any[] | undefined" : "") + ";\n";
+            out += in + "return r === undefined ? null : " + p.decoder + "(r);\n";
+            break;
+          case Kind::many:
+            out += in + "const rows = stmt.all(" + args + ")" + (ts ? " as any[][]" : "") + ";\n";
+            out += many_loop(p, in, ts);
+            break;
+          case Kind::execrows: out += in + "return stmt.run(" + args + ").changes;\n"; break;
+          case Kind::execlastid:
+            out += in + "return " + std::string(o_.int64 == Int64Mode::bigint ? "BigInt" : "Number") + "(stmt.run(" + args +
+                   ").lastInsertRowid);\n";
+            break;
+          case Kind::execresult: out += in + "return stmt.run(" + args + ");\n"; break;
+          default:
+            if (rows) out += in + "stmt.all(" + args + ");\n";
+            else out += in + "stmt.run(" + args + ");\n";
+            break;
+        }
+        break;
+      }
+    }
+    out += "  }\n";
+    return out;
+  }
+
+  std::string many_loop(const QueryPlan& p, const std::string& in, bool ts) const {
+    std::string s;
+    s += in + "const out" + (ts ? ": " + p.row_type + "[]" : "") + " = new Array(rows.length);\n";
+    s += in + "for (let i = 0; i < rows.length; i++) out[i] = " + p.decoder + "(rows[i]);\n";
+    s += in + "return out;\n";
+    return s;
+  }
+
+  std::string render_transaction(Mode mode) const {
+    const bool ts = mode == Mode::ts;
+    const auto a = [&](const std::string& s) { return ts ? s : std::string(); };
+    std::string s;
+    s += "  /**\n   * Runs `fn` inside BEGIN … COMMIT on one connection; any throw rolls back and is rethrown.\n"
+         "   * The Queries object passed to `fn` must be used for the statements of the transaction.\n   */\n";
+    s += "  async withTransaction" + a("<T>") + "(fn" + a(": (q: Queries) => Promise<T>") + ")" + a(": Promise<T>") + " {\n";
+    switch (o_.driver) {
+      case Driver::pg:
+        s += "    const pooled = typeof (this.db" + a(" as Pool") + ").totalCount === \"number\";\n";
+        s += "    const client = pooled ? await (this.db" + a(" as Pool") + ").connect() : (this.db" +
+             a(" as PoolClient | Client") + ");\n";
+        s += "    let broken = false;\n";
+        s += "    try {\n      await client.query(\"BEGIN\");\n      const result = await fn(new Queries(client));\n"
+             "      await client.query(\"COMMIT\");\n      return result;\n    } catch (err) {\n"
+             "      try {\n        await client.query(\"ROLLBACK\");\n      } catch {\n        broken = true;\n      }\n"
+             "      throw err;\n    } finally {\n      if (pooled) (client" + a(" as PoolClient") + ").release(broken);\n    }\n";
+        break;
+      case Driver::mysql2:
+        s += "    const pooled = typeof (this.db" + a(" as Pool") + ").getConnection === \"function\";\n";
+        s += "    const conn = pooled ? await (this.db" + a(" as Pool") + ").getConnection() : (this.db" + a(" as Connection") +
+             ");\n";
+        s += "    try {\n      await conn.beginTransaction();\n      const result = await fn(new Queries(conn));\n"
+             "      await conn.commit();\n      return result;\n    } catch (err) {\n"
+             "      try {\n        await conn.rollback();\n      } catch {\n        // the original error is the one that matters\n      }\n"
+             "      throw err;\n    } finally {\n      if (pooled) (conn" + a(" as PoolConnection") + ").release();\n    }\n";
+        break;
+      case Driver::sqlite:
+        s += "    this.db.exec(\"BEGIN\");\n";
+        s += "    try {\n      const result = await fn(this);\n      this.db.exec(\"COMMIT\");\n      return result;\n"
+             "    } catch (err) {\n      if (this.db.inTransaction) this.db.exec(\"ROLLBACK\");\n      throw err;\n    }\n";
+        break;
+    }
+    s += "  }\n";
+    return s;
+  }
+
+  std::string render_helpers(Mode mode) const {
+    const bool ts = mode == Mode::ts;
+    const auto a = [&](const std::string& s) { return ts ? s : std::string(); };
+    std::string s;
+    switch (o_.driver) {
+      case Driver::pg:
+        if (plans_.empty()) break;
+        s += "// Text arrays in pg's own format; int8, numeric and interval (and their arrays) stay text so that\n"
+             "// global pg.types overrides cannot change the declared types.\n";
+        s += "const textArray = pg.types.getTypeParser(1009" + a(" as any") + ")" + a(" as (value: string) => string[]") + ";\n";
+        s += "const rawText = (value" + a(": string") + ")" + a(": string") + " => value;\n";
+        s += "const typeParsers = {\n  getTypeParser(oid" + a(": number") + ", format" + a("?: string") + ")" + a(": any") +
+             " {\n    switch (oid) {\n      case 20:\n      case 1700:\n      case 1186:\n        return rawText;\n"
+             "      case 1016:\n      case 1231:\n      case 1187:\n        return textArray;\n      default:\n"
+             "        return pg.types.getTypeParser(oid, format" + a(" as any") + ");\n    }\n  },\n}" +
+             a(" as unknown as CustomTypesConfig") + ";\n";
+        if (need_to_bigint_) s += "const toBigInt = (v" + a(": any") + ") => (v === null ? null : BigInt(v));\n";
+        if (need_to_number_) s += "const toNumber = (v" + a(": any") + ") => (v === null ? null : Number(v));\n";
+        if (!need_run_query_) break;
+        s += "\nfunction runQuery(db" + a(": Executor") + ", name" + a(": string") + ", text" + a(": string") + ", values" +
+             a(": unknown[]") + ")" + a(": Promise<QueryArrayResult<any[]>>") + " {\n";
+        s += "  return (db" + a(" as ClientBase") + ").query({ name, text, values, rowMode: \"array\", types: typeParsers });\n}\n\n";
+        break;
+      case Driver::mysql2: {
+        const std::string big = o_.int64 == Int64Mode::number ? "" : ", supportBigNumbers: true, bigNumberStrings: true";
+        if (need_mysql_json_) s += "// JSON arrives parsed from MySQL and as text from MariaDB (unless extended metadata is on).\n"
+          "function mysqlJson(v" + a(": any") + ")" + a(": unknown") +
+             " {\n  if (typeof v !== \"string\") return v;\n  try {\n    return JSON.parse(v);\n  } catch {\n    return v;\n  }\n}\n\n";
+        if (need_run_query_) s += "async function runQuery(db" + a(": Executor") + ", sql" + a(": string") + ", values" + a(": any[]") + ")" +
+             a(": Promise<any[][]>") + " {\n";
+        if (need_run_query_) s += "  const [rows] = await (db" + a(" as Connection") + ").execute({ sql, rowsAsArray: true" + big + " }" +
+             a(" as QueryOptions") + ", values);\n  return rows" + a(" as any[][]") + ";\n}\n\n";
+        if (need_run_exec_) s += "async function runExec(db" + a(": Executor") + ", sql" + a(": string") + ", values" + a(": any[]") + ")" +
+             a(": Promise<ResultSetHeader>") + " {\n";
+        if (need_run_exec_) s += "  const [res] = await (db" + a(" as Connection") + ").execute" + a("<ResultSetHeader>") +
+             "(sql, values);\n  return res;\n}\n\n";
+        break;
+      }
+      case Driver::sqlite:
+        if (need_sqlite_date_)
+          s += "// SQLite keeps dates as text (\"YYYY-MM-DD HH:MM:SS\", UTC as CURRENT_TIMESTAMP writes it) or as\n"
+               "// unix seconds.\nfunction sqliteDate(v" + a(": any") + ")" + a(": Date") +
+               " {\n  if (typeof v === \"number\" || typeof v === \"bigint\") return new Date(Number(v) * 1000);\n"
+               "  let s = String(v);\n  if (s.length > 10 && s[10] === \" \") s = s.slice(0, 10) + \"T\" + s.slice(11);\n"
+               "  if (s.length > 10 && !s.endsWith(\"Z\") && !/[+-]\\d\\d:?\\d\\d$/.test(s)) s += \"Z\";\n"
+               "  return new Date(s);\n}\n\n";
+        if (need_sqlite_date_param_)
+          s += "function sqliteDateParam(d" + a(": Date") + ")" + a(": string") +
+               " {\n  return d.toISOString().slice(0, 10);\n}\n\n";
+        if (need_sqlite_ts_param_)
+          s += "function sqliteTimestampParam(d" + a(": Date") + ")" + a(": string") +
+               " {\n  const s = d.toISOString();\n  return s.slice(0, 10) + \" \" + s.slice(11, 23);\n}\n\n";
+        break;
+    }
+    return s;
+  }
+
+  std::string render_class_dts() const {
+    std::string s = "export declare class Queries {\n  readonly db: Executor;\n";
+    if (o_.driver == Driver::sqlite) {
+      for (const auto& p : plans_)
+        if (!p.has_slice) s += "  private " + stmt_field(p) + ";\n";
+      s += "  private readonly dynamic;\n";
+    }
+    s += "  constructor(db: Executor);\n";
+    for (const auto& p : plans_) {
+      doc(s, p.q->comments, "  ");
+      s += "  " + p.method + "(" + (p.params_type.empty() ? "" : "params: " + p.params_type) + "): Promise<" +
+           return_type(p) + ">;\n";
+    }
+    s += "  /** Runs `fn` inside BEGIN … COMMIT on one connection; any throw rolls back and is rethrown. */\n";
+    s += "  withTransaction<T>(fn: (q: Queries) => Promise<T>): Promise<T>;\n}\n";
+    return s;
+  }
+};
+
+}  // namespace
+
+Response generate(const Request& req) {
+  diag::Diagnostics diags;
+  const Options o = read_options(req, diags);
+  Generator g(req, o);
+  return g.run(std::move(diags));
+}
+
+}  // namespace flash::codegen::typescript

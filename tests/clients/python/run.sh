@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Executed proof of the Python generator: for each database (postgresql, mysql, sqlite) and each
+# driver flavour (async: asyncpg/aiomysql/aiosqlite, sync: psycopg/pymysql/sqlite3) it runs
+# `flash gen` on the shared project tests/clients/projects/<db>/ into .gen/<db>-<mode>/client
+# (gitignored), type-checks the package and the tests with `mypy --strict`, then runs the pytest
+# behaviour tests (test_<db>.py, written async; the sync variant is derived by dropping
+# async/await; conftest_<db>_<mode>.py provides the connection) that call every generated method against the database.
+#
+#   tests/clients/python/run.sh FLASH_BINARY [postgresql|mysql|sqlite ...]
+#
+# Needs the virtualenv tests/clients/python/.venv (scripts/install-deps.sh creates it:
+# python3 -m venv .venv && .venv/bin/pip install -r requirements.txt). PostgreSQL and MySQL come
+# from FLASH_TEST_PG_URL / FLASH_TEST_MYSQL_URL (eval "$(scripts/db.sh env)"); a database whose URL
+# is not set is skipped. Each run works in its own PostgreSQL schema / MySQL database, so it does
+# not collide with other client tests using the same server. Exit status: 0 all passed, 1 a
+# failure, 77 nothing could run (ctest reports that as skipped).
+set -uo pipefail
+
+if [ $# -lt 1 ]; then
+  echo "usage: $0 FLASH_BINARY [postgresql|mysql|sqlite ...]" >&2
+  exit 2
+fi
+FLASH=$(realpath "$1")
+shift
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../../.." && pwd)
+PROJECTS="$ROOT/tests/clients/projects"
+VENV="${FLASH_PY_VENV:-$HERE/.venv}"
+PY="$VENV/bin/python"
+WORK="$HERE/.gen"
+
+if [ ! -x "$PY" ]; then
+  echo "run.sh: no virtualenv at $VENV (python3 -m venv $VENV && $VENV/bin/pip install -r $HERE/requirements.txt)" >&2
+  exit 77
+fi
+DBS=("$@")
+[ ${#DBS[@]} -eq 0 ] && DBS=(postgresql mysql sqlite)
+
+passed=()
+failed=()
+skipped=()
+
+provider_of() { case "$1" in postgresql) echo postgresql ;; mysql) echo mysql ;; sqlite) echo sqlite ;; esac; }
+
+for db in "${DBS[@]}"; do
+  case "$db" in
+    postgresql) [ -n "${FLASH_TEST_PG_URL:-}" ] || { skipped+=("$db (FLASH_TEST_PG_URL unset)"); continue; } ;;
+    mysql) [ -n "${FLASH_TEST_MYSQL_URL:-}" ] || { skipped+=("$db (FLASH_TEST_MYSQL_URL unset)"); continue; } ;;
+    sqlite) ;;
+    *) echo "run.sh: unknown database $db" >&2; exit 2 ;;
+  esac
+  for mode in async sync; do
+    case "$db-$mode" in
+      postgresql-async) driver=asyncpg ;; postgresql-sync) driver=psycopg ;;
+      mysql-async) driver=aiomysql ;; mysql-sync) driver=pymysql ;;
+      sqlite-async) driver=aiosqlite ;; sqlite-sync) driver=sqlite3 ;;
+    esac
+    name="$db/$driver"
+    dir="$WORK/$db-$mode"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    # A project of its own that points at the shared schema and queries.
+    cat > "$dir/flash.toml" <<TOML
+version = "2"
+schema_dir = "$PROJECTS/$db/schema.sql"
+queries = "$PROJECTS/$db/queries"
+migrations_path = "migrations"
+
+[database]
+provider = "$(provider_of "$db")"
+url_env = "DATABASE_URL"
+
+[gen.python]
+enabled = true
+out = "client"
+driver = "$driver"
+TOML
+    echo "== $name: flash gen"
+    if ! (cd "$dir" && "$FLASH" -c flash.toml gen --lang python); then
+      failed+=("$name (flash gen)")
+      continue
+    fi
+    # The tests are written once, async (test_<db>.py); the sync variant drops async/await.
+    cp "$HERE/conftest_${db}_${mode}.py" "$dir/conftest.py"
+    if [ "$mode" = async ]; then
+      cp "$HERE/test_${db}.py" "$dir/test_${db}_${mode}.py"
+    else
+      sed -e 's/\bawait //g' -e 's/\basync //g' -e '/pytest\.mark\.asyncio/d' "$HERE/test_${db}.py" > "$dir/test_${db}_${mode}.py"
+    fi
+    echo "== $name: mypy --strict"
+    if ! (cd "$dir" && "$PY" -m mypy --strict --no-incremental --cache-dir=/dev/null client conftest.py "test_${db}_${mode}.py"); then
+      failed+=("$name (mypy)")
+      continue
+    fi
+    echo "== $name: pytest"
+    if ! (cd "$dir" && PYTHONPATH="$dir" FLASH_PY_SCHEMA="$PROJECTS/$db/schema.sql" \
+          "$PY" -m pytest -q -p no:cacheprovider -o asyncio_default_fixture_loop_scope=function "test_${db}_${mode}.py"); then
+      failed+=("$name (pytest)")
+      continue
+    fi
+    passed+=("$name")
+  done
+done
+
+echo
+echo "Python client tests:"
+for p in "${passed[@]+"${passed[@]}"}"; do echo "  passed   $p"; done
+for f in "${failed[@]+"${failed[@]}"}"; do echo "  FAILED   $f"; done
+for s in "${skipped[@]+"${skipped[@]}"}"; do echo "  skipped  $s"; done
+[ ${#failed[@]} -gt 0 ] && exit 1
+[ ${#passed[@]} -eq 0 ] && exit 77
+exit 0
