@@ -214,7 +214,8 @@ struct Ctx {
     };
     std::string T = tbl(t.schema, t.name), C = id(col);
     bool text_target = cf_to == schema::TypeCategory::text;
-    if (text_target && !to.args.empty()) {
+    // SQLite ignores declared lengths: nothing fails and nothing is cut.
+    if (text_target && !to.args.empty() && d != Dialect::sqlite) {
       int n = std::atoi(to.args[0].c_str());
       if (n > 0) {
         std::string where = len_fn() + "(" + C + ") > " + std::to_string(n);

@@ -315,6 +315,15 @@ TEST_P(MigrateEngine, ConflictsWithLiveDataStopBeforeAnythingRuns) {
       {"20240101000002_unique", "CREATE UNIQUE INDEX members_email_key ON members (email);\n", "more than once"},
       {"20240101000002_fk", fk_up, "reference missing"},
   };
+  if (d() == Dialect::postgresql) {
+    cases.push_back({"20240101000002_narrow", "ALTER TABLE members ALTER COLUMN code TYPE VARCHAR(2);\n",
+                     "longer than 2"});
+    cases.push_back({"20240101000002_to_int",
+                     "ALTER TABLE members ALTER COLUMN code TYPE INTEGER USING code::integer;\n", "not an integer"});
+  } else if (d() == Dialect::mysql) {
+    cases.push_back({"20240101000002_narrow", "ALTER TABLE members MODIFY code VARCHAR(2);\n", "longer than 2"});
+    cases.push_back({"20240101000002_to_int", "ALTER TABLE members MODIFY code INT;\n", "not an integer"});
+  }
   for (const auto& c : cases) {
     auto p = proj->write_migration(c.id, "-- +migrate Up\n" + c.up);
     std::string msg;
