@@ -29,3 +29,14 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "install-deps: system packages ok"
+
+# ---------------------------------------------------------------------------------------------
+# Client test dependencies
+# Go: the modules of tests/clients/go (pgx/v5, go-sql-driver/mysql, mattn/go-sqlite3) from the Go
+# module proxy, and a first build of go-sqlite3 (cgo, a few minutes) so that GOCACHE holds it.
+if command -v go >/dev/null 2>&1; then
+  (cd tests/clients/go && go mod download && go build github.com/mattn/go-sqlite3 github.com/jackc/pgx/v5 github.com/go-sql-driver/mysql)
+  echo "install-deps: Go client test modules ok"
+else
+  echo "install-deps: go not found; the Go client tests (ctest -L clients) will not run"
+fi

@@ -127,7 +127,7 @@ func TestMySQL(t *testing.T) {
 	must(t, err)
 	eq(t, "ListUsersByIDs(empty)", len(none), 0)
 
-	found, err := q.SearchUsers(ctx, my.SearchUsersParams{MinAge: nil, Role: string(my.UsersRoleAdmin)})
+	found, err := q.SearchUsers(ctx, my.SearchUsersParams{MinAge: nil, Role: my.UsersRoleAdmin})
 	must(t, err)
 	eq(t, "SearchUsers(nil, admin)", len(found), 1)
 	if len(found) == 1 {
@@ -135,10 +135,10 @@ func TestMySQL(t *testing.T) {
 		derefEq(t, "SearchUsers(nil, admin)[0].Age", found[0].Age, int32(34))
 		eq(t, "SearchUsers(nil, admin)[0].Role", string(found[0].Role), "admin")
 	}
-	found, err = q.SearchUsers(ctx, my.SearchUsersParams{MinAge: ptr(int32(40)), Role: "admin"})
+	found, err = q.SearchUsers(ctx, my.SearchUsersParams{MinAge: ptr(int32(40)), Role: my.UsersRoleAdmin})
 	must(t, err)
 	eq(t, "SearchUsers(40, admin)", len(found), 0)
-	found, err = q.SearchUsers(ctx, my.SearchUsersParams{Role: "guest"})
+	found, err = q.SearchUsers(ctx, my.SearchUsersParams{Role: my.UsersRoleGuest})
 	must(t, err)
 	eq(t, "SearchUsers(nil, guest)", len(found), 1)
 	if len(found) == 1 {

@@ -121,7 +121,7 @@ async def test_exec_kinds(conn: client.Connection) -> None:
     a = await make_full(q)
     b = await make_empty(q)
     when = datetime.datetime(2025, 6, 7, 8, 9, 10)
-    assert await q.update_user_name(name=None, updated_at=when, id=a.id) is None
+    await q.update_user_name(name=None, updated_at=when, id=a.id)
     got = await q.get_user(id=a.id)
     assert got is not None and got.name is None and got.updated_at == when
     params = users.UpdateUserNameParams(name="Alicia", updated_at=when, id=a.id)

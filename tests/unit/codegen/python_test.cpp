@@ -184,6 +184,11 @@ TEST(PythonSql, MysqlQuestionMarksBecomePercentS) {
 TEST(PythonSql, SqliteKeepsQuestionMarks) {
   const auto r = python::rewrite_sql("SELECT '%?' , [?], ? FROM t", Dialect::sqlite, Driver::sqlite3);
   EXPECT_EQ(r.text, "SELECT '%?' , [?], ? FROM t");
+  EXPECT_EQ(r.order, (std::vector<int>{0}));
+  // Numbered placeholders become plain ones bound per occurrence.
+  const auto n = python::rewrite_sql("WHERE (?1 IS NULL OR age >= ?1) AND role = ?2", Dialect::sqlite, Driver::aiosqlite);
+  EXPECT_EQ(n.text, "WHERE (? IS NULL OR age >= ?) AND role = ?");
+  EXPECT_EQ(n.order, (std::vector<int>{1, 1, 2}));
 }
 
 TEST(PythonString, Escapes) {

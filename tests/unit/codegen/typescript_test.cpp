@@ -339,3 +339,28 @@ TEST(TypeScriptGen, EmbedsNestTheTableModel) {
 
 }  // namespace
 }  // namespace flash::codegen
+
+namespace flash::codegen {
+namespace {
+
+TEST(TypeScriptGen, SqliteNumberedParametersBecomePositional) {
+  Fixture fx(Dialect::sqlite);
+  query::Query q;
+  q.name = "Rename";
+  q.kind = Kind::exec;
+  // @name → ?1 (used twice), a plain ? after it is number 2; the literal '?1' stays untouched.
+  q.sql = "UPDATE users SET email = ?1, note = '?1' WHERE id = ? OR alias = ?1";
+  q.params.push_back(param(1, "email", rt("text", TypeCategory::text)));
+  q.params.push_back(param(2, "id", rt("integer", TypeCategory::int64)));
+  q.bind_order = {0, 1, 0};
+  fx.queries.queries.push_back(q);
+  const auto r = fx.run();
+  const auto* ts = find(r, "queries.ts");
+  ASSERT_TRUE(ts);
+  EXPECT_TRUE(has(ts->content, "renameSql = \"UPDATE users SET email = ?, note = '?1' WHERE id = ? OR alias = ?\";"));
+  EXPECT_TRUE(has(ts->content, "stmt.run(params.email ?? null, typeof params.id === \"string\" ? BigInt(params.id) : params.id, "
+                               "params.email ?? null);"));
+}
+
+}  // namespace
+}  // namespace flash::codegen

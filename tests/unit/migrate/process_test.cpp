@@ -96,7 +96,7 @@ class MigrateProcess : public ::testing::TestWithParam<Dialect> {
  protected:
   void SetUp() override {
     bin = flash_binary();
-    if (!fs::exists(bin)) GTEST_SKIP() << "flash binary not built at " << bin;
+    ASSERT_TRUE(fs::exists(bin)) << "flash binary not built at " << bin;
     db = TestDb::create(GetParam());
     if (!db) GTEST_SKIP() << "no server URL for " << dialect_name(GetParam());
     proj = std::make_unique<TestProject>(GetParam());

@@ -557,14 +557,25 @@ class ModuleWriter {
     } else if (ctx_.driver == Driver::psycopg) {
       for (int n : dsql.order)
         if (const auto* pi = by_number(n)) args.push_back(bound(*pi));
-    } else if (!q.bind_order.empty()) {
-      for (int idx : q.bind_order) {
-        const auto* src = idx >= 0 && idx < static_cast<int>(q.params.size()) ? &q.params[idx] : nullptr;
-        for (const auto& pi : params)
-          if (pi.p == src) args.push_back(bound(pi));
-      }
     } else {
-      for (const auto& pi : params) args.push_back(bound(pi));
+      // One argument per placeholder: `?NNN` binds parameter NNN; plain `?`s take the query's
+      // bind_order in turn (or the parameters in order when it is empty).
+      std::size_t next = 0;
+      for (int n : dsql.order) {
+        const ParamInfo* pi = nullptr;
+        if (n > 0) {
+          pi = by_number(n);
+        } else if (!q.bind_order.empty()) {
+          const int idx = next < q.bind_order.size() ? q.bind_order[next] : -1;
+          ++next;
+          const auto* src = idx >= 0 && idx < static_cast<int>(q.params.size()) ? &q.params[idx] : nullptr;
+          for (const auto& cand : params)
+            if (cand.p == src) pi = &cand;
+        } else if (next < params.size()) {
+          pi = &params[next++];
+        }
+        if (pi) args.push_back(bound(*pi));
+      }
     }
     std::string args_expr = "()";
     if (args.size() == 1) args_expr = "(" + args[0] + ",)";

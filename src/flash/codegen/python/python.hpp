@@ -31,12 +31,13 @@ bool driver_fits(Driver drv, schema::Dialect d);
 // The engine SQL of an analysed query (`$n` for PostgreSQL, `?` otherwise) rewritten for the
 // driver's paramstyle: asyncpg keeps `$n`; psycopg gets `%s` per `$n` occurrence (order lists
 // the parameter number, 1-based, of each `%s`); PyMySQL/aiomysql get `%s` per `?`; sqlite3 and
-// aiosqlite keep `?`. For the %s drivers every literal `%` is doubled (in strings and comments
+// aiosqlite keep `?`. For the ?-engines order has one entry per placeholder: the number of a
+// `?NNN` (rewritten to a plain placeholder, bound per occurrence) or 0 for a plain `?`. For the %s drivers every literal `%` is doubled (in strings and comments
 // too, because the driver formats the whole text). Strings, quoted identifiers, comments and
 // PostgreSQL dollar-quoted bodies are never rewritten.
 struct DriverSql {
   std::string text;
-  std::vector<int> order;  // psycopg only
+  std::vector<int> order;  // psycopg: $n per %s; ?-engines: NNN of ?NNN or 0 per placeholder
 };
 DriverSql rewrite_sql(std::string_view sql, schema::Dialect dialect, Driver drv);
 

@@ -157,8 +157,14 @@ DriverSql rewrite_sql(std::string_view s, schema::Dialect dialect, Driver drv) {
       }
     }
     if (!pg && c == '?') {
+      // `?NNN` (SQLite's numbered form, used when a name repeats) becomes a plain placeholder
+      // bound per occurrence; a plain `?` records 0 (bound by the query's bind_order).
+      std::size_t k = i + 1;
+      int n = 0;
+      while (k < s.size() && std::isdigit(static_cast<unsigned char>(s[k]))) n = n * 10 + (s[k++] - '0');
       out.text += pyformat ? "%s" : "?";
-      ++i;
+      out.order.push_back(n);
+      i = k;
       continue;
     }
     copy(out.text, s, i, i + 1, pyformat);

@@ -57,6 +57,7 @@
 #include <vector>
 
 #include "flash/schema/types.hpp"
+#include "flash/sql/lexer.hpp"
 
 namespace flash::codegen::typescript {
 namespace {
@@ -225,7 +226,61 @@ struct QueryPlan {
   std::string decoder;      // decoder function name
   bool safe_ints = false;   // better-sqlite3 safeIntegers for this statement
   bool has_slice = false;
+  std::string sql;          // the SQL text the client sends
+  std::vector<int> sites;   // ?-engines: params index bound at each `?`, in SQL order
 };
+
+// better-sqlite3 binds positional arguments only to anonymous `?`; the analyser writes SQLite
+// named parameters as numbered `?NNN`. Rewrites those to `?` and works out which parameter each
+// `?` binds (SQLite numbers an anonymous `?` one past the largest number seen so far; a
+// /*SLICE:name*/? binds its slice parameter). Uses the SQL lexer, so literals and comments are
+// left alone.
+std::pair<std::string, std::vector<int>> sqlite_positional(const query::Query& q) {
+  diag::Diagnostics ignored;
+  sql::LexOptions lo;
+  lo.keep_comments = true;
+  const auto toks = sql::lex(sql::SourceFile{q.file, q.sql}, Dialect::sqlite, ignored, lo);
+  std::string out = q.sql;
+  std::vector<int> sites;
+  std::vector<std::pair<std::size_t, std::size_t>> edits;  // (offset, length) of `?NNN` tokens
+  int max_seen = 0;
+  std::string slice_name;
+  const auto index_of_number = [&](int n) {
+    for (std::size_t i = 0; i < q.params.size(); ++i)
+      if (q.params[i].number == n && !q.params[i].is_slice) return static_cast<int>(i);
+    return -1;
+  };
+  for (const auto& t : toks) {
+    if (t.kind == sql::TokenKind::comment) {
+      const std::string_view c = t.raw;
+      slice_name.clear();
+      if (c.size() > 11 && c.substr(0, 9) == "/*SLICE:" && c.substr(c.size() - 2) == "*/")
+        slice_name = std::string(c.substr(8, c.size() - 10));
+      continue;
+    }
+    if (t.kind != sql::TokenKind::param || t.raw.empty() || t.raw[0] != '?') {
+      slice_name.clear();
+      continue;
+    }
+    int idx = -1;
+    if (t.raw.size() > 1) {
+      const int n = std::stoi(std::string(t.raw.substr(1)));
+      max_seen = std::max(max_seen, n);
+      idx = index_of_number(n);
+      edits.push_back({t.offset, t.raw.size()});
+    } else if (!slice_name.empty()) {
+      for (std::size_t i = 0; i < q.params.size(); ++i)
+        if (q.params[i].is_slice && q.params[i].name == slice_name) idx = static_cast<int>(i);
+      max_seen = std::max(max_seen, idx >= 0 ? q.params[static_cast<std::size_t>(idx)].number : max_seen + 1);
+    } else {
+      idx = index_of_number(++max_seen);
+    }
+    slice_name.clear();
+    sites.push_back(idx);
+  }
+  for (auto it = edits.rbegin(); it != edits.rend(); ++it) out.replace(it->first, it->second, "?");
+  return {out, sites};
+}
 
 class Generator {
  public:
@@ -545,6 +600,13 @@ class Generator {
 
     QueryPlan p;
     p.q = &q;
+    p.sql = q.sql;
+    if (o_.driver == Driver::sqlite) {
+      auto [text, sites] = sqlite_positional(q);
+      bool ok = true;
+      for (int i : sites) ok = ok && i >= 0;
+      if (ok) p.sql = std::move(text), p.sites = std::move(sites);
+    }
     p.method = camel_name(q.name);
     const std::string pascal = pascal_name(q.name);
     p.sql_const = unique_name(p.method + "Sql");
@@ -687,6 +749,8 @@ class Generator {
       std::stable_sort(idx.begin(), idx.end(),
                        [&](std::size_t a, std::size_t b) { return q.params[a].number < q.params[b].number; });
       order = idx;
+    } else if (!p.sites.empty()) {
+      for (int i : p.sites) order.push_back(static_cast<std::size_t>(i));
     } else if (!q.bind_order.empty()) {
       for (int i : q.bind_order) order.push_back(static_cast<std::size_t>(i));
     } else {
@@ -798,9 +862,9 @@ class Generator {
         out += "}\n\n";
       }
       if (mode == Mode::dts) {
-        out += "export declare const " + p.sql_const + " = " + js_string(p.q->sql) + ";\n\n";
+        out += "export declare const " + p.sql_const + " = " + js_string(p.sql) + ";\n\n";
       } else {
-        out += exp + "const " + p.sql_const + " = " + js_string(p.q->sql) + ";\n\n";
+        out += exp + "const " + p.sql_const + " = " + js_string(p.sql) + ";\n\n";
         cjs_exports.push_back(p.sql_const);
       }
     }

@@ -1,0 +1,69 @@
+#pragma once
+// flash export / flash import: table data to and from three file formats, on any SQL engine.
+//
+// Formats (all carry the source dialect and the schema model as schema::to_json, so an import
+// knows every column's TypeCategory and can create missing tables in its own dialect):
+//  * json   — one document {"version":1,"dialect":D,"schema":M,"tables":{T:{"columns":[...],
+//             "rows":[[...],...]}}}, values in the exchange form of format.hpp.
+//  * csv    — a directory: schema.json {"version","dialect","schema","tables":[{"name","file",
+//             "columns","rows"}]} and one RFC 4180 file per table (header line, NULL = empty
+//             unquoted field).
+//  * sqlite — one SQLite database: the tables in SQLite types (convert_schema) with every row, and
+//             a table _flash_export(key, value) holding version, dialect, schema and tables.
+// Export streams rows from a driver cursor to the writer: memory stays bounded whatever the table
+// size. Tables are written (and imported) in foreign-key order.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flash/driver/connection.hpp"
+#include "flash/schema/model.hpp"
+
+namespace flash::exporter {
+
+enum class Format { json, csv, sqlite };
+std::string_view to_string(Format f);
+Format format_from_string(std::string_view s);  // throws diag::Error (usage) when unknown
+// csv for a directory, sqlite for a file starting with the SQLite header, json otherwise.
+Format detect_format(const std::filesystem::path& p);
+
+// Called every few thousand rows and once at the end of each table with the running count.
+using Progress = std::function<void(std::string_view table, std::int64_t rows, bool table_done)>;
+
+struct TableCount {
+  std::string table;
+  std::int64_t rows = 0;
+  bool created = false;  // import: the table did not exist and was created
+};
+
+struct ExportOptions {
+  Format format = Format::json;
+  std::vector<std::string> tables;  // empty = every table of the model
+  std::string where;                // SQL condition applied to every exported table
+  std::filesystem::path path;       // file (json, sqlite) or directory (csv)
+  Progress progress;
+};
+
+// Exports the tables of `model` (the project's schema) from `conn`. Throws diag::Error for an
+// unknown table name or an existing non-empty CSV directory, driver::DbError from the database.
+std::vector<TableCount> export_data(driver::SqlConnection& conn, const schema::Schema& model,
+                                    const ExportOptions& opts);
+
+struct ImportOptions {
+  std::filesystem::path path;
+  Progress progress;
+};
+
+// Loads an export (any format) into `conn`: creates missing tables (the model printed in the
+// connection's dialect), then fills each table in its own transaction, in foreign-key order. A
+// failing row throws diag::Error code "import.row" naming the table and the row's position; that
+// table's transaction is rolled back, tables loaded before it stay.
+std::vector<TableCount> import_data(driver::SqlConnection& conn, const ImportOptions& opts);
+
+// Default export path: <dir>/export_<UTC yyyymmddThhmmssZ>.<json|db> or a directory for csv.
+std::filesystem::path default_export_path(const std::filesystem::path& dir, Format f);
+
+}  // namespace flash::exporter

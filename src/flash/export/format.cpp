@@ -1,0 +1,518 @@
+// Schema loading, FK ordering, dialect conversion and the value exchange form (format.hpp).
+#include "flash/export/format.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+#include "flash/sql/ddl.hpp"
+#include "flash/util/text.hpp"
+
+namespace flash::exporter {
+namespace fs = std::filesystem;
+using schema::Dialect;
+using schema::TypeCategory;
+
+schema::Schema load_project_schema(const config::Config& cfg) {
+  const fs::path base = cfg.resolve(cfg.schema_dir).lexically_normal();
+  std::vector<fs::path> paths;
+  std::error_code ec;
+  if (fs::is_regular_file(base, ec)) {
+    paths.push_back(base);
+  } else if (fs::is_directory(base, ec)) {
+    for (const auto& e : fs::directory_iterator(base))
+      if (e.is_regular_file() && util::to_lower(e.path().extension().string()) == ".sql") paths.push_back(e.path());
+    std::sort(paths.begin(), paths.end());
+  } else {
+    throw diag::Error("schema.not-found", "schema path `" + base.string() + "` does not exist",
+                      diag::ExitCode::usage, "create it, or set schema_dir in flash.toml");
+  }
+  std::vector<sql::SourceFile> files;
+  for (const auto& p : paths) files.push_back({p.string(), util::read_file(p)});
+  diag::Diagnostics diags;
+  auto model = sql::parse_schema(files, cfg.provider, diags);
+  if (diag::has_errors(diags)) throw diag::Errors(diags);
+  return model;
+}
+
+std::vector<const schema::Table*> fk_order(const schema::Schema& s) {
+  // Kahn's algorithm, always taking the first ready table in declaration order so the result is
+  // stable.
+  const std::size_t n = s.tables.size();
+  std::vector<std::set<std::size_t>> deps(n);
+  for (std::size_t i = 0; i < n; ++i)
+    for (const auto& fk : s.tables[i].foreign_keys)
+      for (std::size_t j = 0; j < n; ++j)
+        if (j != i && s.tables[j].name == fk.ref_table &&
+            (fk.ref_schema.empty() || fk.ref_schema == s.tables[j].schema))
+          deps[i].insert(j);
+  std::vector<bool> done(n, false);
+  std::vector<const schema::Table*> out;
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (done[i]) continue;
+      if (std::all_of(deps[i].begin(), deps[i].end(), [&](std::size_t j) { return done[j]; })) {
+        done[i] = true;
+        out.push_back(&s.tables[i]);
+        progress = true;
+        break;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (!done[i]) out.push_back(&s.tables[i]);
+  return out;
+}
+
+std::vector<const schema::Column*> data_columns(const schema::Table& t) {
+  std::vector<const schema::Column*> out;
+  for (const auto& c : t.columns)
+    if (c.generated == schema::GeneratedKind::none) out.push_back(&c);
+  return out;
+}
+
+namespace {
+
+schema::TypeRef make(std::string name, std::vector<std::string> args = {}) {
+  schema::TypeRef t;
+  t.name = std::move(name);
+  t.args = std::move(args);
+  return t;
+}
+
+bool is_keyed(const schema::Table& t, const schema::Schema& s, const std::string& col) {
+  auto has = [&](const std::vector<std::string>& cols) {
+    return std::find(cols.begin(), cols.end(), col) != cols.end();
+  };
+  if (t.primary_key && has(t.primary_key->columns)) return true;
+  for (const auto& u : t.uniques)
+    if (has(u.columns)) return true;
+  for (const auto& fk : t.foreign_keys)
+    if (has(fk.columns)) return true;
+  for (const auto* ix : s.indexes_of(t.name, t.schema))
+    for (const auto& p : ix->parts)
+      if (p.column == col) return true;
+  return false;
+}
+
+std::vector<std::string> enum_values(const schema::TypeRef& t, const schema::Schema& s) {
+  if (!t.values.empty()) return t.values;
+  if (const auto* e = s.find_enum(t.name, t.schema)) return e->values;
+  return {};
+}
+
+schema::TypeRef convert_type(const schema::Column& c, const schema::Table& t, const schema::Schema& s,
+                             Dialect to) {
+  const TypeCategory cat = schema::category(c.type, s.dialect, &s);
+  const bool keyed = is_keyed(t, s, c.name);
+  const bool has_len = !c.type.args.empty() && (c.type.name == "varchar" || c.type.name == "char" ||
+                                                c.type.name == "character varying" ||
+                                                c.type.name == "character" || c.type.name == "nvarchar");
+  const bool pg = to == Dialect::postgresql, my = to == Dialect::mysql;
+  switch (cat) {
+    case TypeCategory::boolean: return pg ? make("boolean") : my ? make("tinyint", {"1"}) : make("boolean");
+    case TypeCategory::int16: return pg || my ? make("smallint") : make("integer");
+    case TypeCategory::int32: return pg ? make("integer") : my ? make("int") : make("integer");
+    case TypeCategory::int64: return pg || my ? make("bigint") : make("integer");
+    case TypeCategory::float32: return pg ? make("real") : my ? make("float") : make("real");
+    case TypeCategory::float64: return pg ? make("double precision") : my ? make("double") : make("real");
+    case TypeCategory::decimal:
+      if (pg) return make("numeric", c.type.args);
+      if (my) return make("decimal", c.type.args.empty() ? std::vector<std::string>{"65", "30"} : c.type.args);
+      return make("text");  // NUMERIC affinity would turn "1.50" into the REAL 1.5
+    case TypeCategory::bytes:
+      if (pg) return make("bytea");
+      if (my) return keyed ? make("varbinary", {"255"}) : make("longblob");
+      return make("blob");
+    case TypeCategory::date: return make("date");
+    case TypeCategory::time: return my ? make("time", {"6"}) : pg ? make("time") : make("text");
+    case TypeCategory::timestamp: return my ? make("datetime", {"6"}) : pg ? make("timestamp") : make("text");
+    case TypeCategory::timestamptz: return my ? make("datetime", {"6"}) : pg ? make("timestamptz") : make("text");
+    case TypeCategory::uuid: return pg ? make("uuid") : my ? make("char", {"36"}) : make("text");
+    case TypeCategory::json: return pg ? make("jsonb") : my ? make("json") : make("text");
+    case TypeCategory::enum_:
+      if (my) {
+        auto e = make("enum");
+        e.values = enum_values(c.type, s);
+        if (!e.values.empty()) return e;
+      }
+      return pg || my ? make("varchar", {"255"}) : make("text");
+    case TypeCategory::text:
+      if (has_len) {
+        if (pg || my) return make(c.type.name == "char" || c.type.name == "character" ? "char" : "varchar", c.type.args);
+        return make("text");
+      }
+      if (my) return keyed ? make("varchar", {"255"}) : make("longtext");
+      return make("text");
+    default:
+      if (my) return keyed ? make("varchar", {"255"}) : make("longtext");
+      return make("text");
+  }
+}
+
+}  // namespace
+
+schema::Schema convert_schema(const schema::Schema& s, Dialect target) {
+  if (s.dialect == target) {
+    schema::Schema out = s;
+    out.views.clear();  // views may reference objects outside the export; data lives in tables
+    out.raw.clear();
+    return out;
+  }
+  schema::Schema out;
+  out.dialect = target;
+  for (const auto& t : s.tables) {
+    schema::Table nt;
+    nt.name = t.name;
+    for (const auto& c : t.columns) {
+      if (c.generated != schema::GeneratedKind::none) continue;
+      schema::Column nc;
+      nc.name = c.name;
+      nc.type = convert_type(c, t, s, target);
+      nc.nullable = c.nullable;
+      const TypeCategory cat = schema::category(c.type, s.dialect, &s);
+      const bool integer = cat == TypeCategory::int16 || cat == TypeCategory::int32 || cat == TypeCategory::int64;
+      nc.auto_increment = integer && (c.auto_increment || c.identity != schema::Identity::none);
+      nt.columns.push_back(std::move(nc));
+    }
+    nt.primary_key = t.primary_key;
+    nt.uniques = t.uniques;
+    for (auto fk : t.foreign_keys) {
+      fk.ref_schema.clear();
+      fk.match.clear();
+      fk.deferrable = fk.initially_deferred = false;
+      nt.foreign_keys.push_back(std::move(fk));
+    }
+    // AUTOINCREMENT in SQLite only exists on an INTEGER PRIMARY KEY; elsewhere only on the key.
+    for (auto& c : nt.columns) {
+      const bool sole_pk = nt.primary_key && nt.primary_key->columns.size() == 1 && nt.primary_key->columns[0] == c.name;
+      if (!sole_pk) c.auto_increment = false;
+    }
+    out.tables.push_back(std::move(nt));
+  }
+  for (const auto& ix : s.indexes) {
+    bool plain = std::all_of(ix.parts.begin(), ix.parts.end(), [](const schema::IndexPart& p) { return !p.column.empty(); });
+    if (!plain || !ix.where.empty() || !ix.method.empty()) continue;
+    schema::Index ni;
+    ni.name = ix.name;
+    ni.table = ix.table;
+    ni.unique = ix.unique;
+    for (const auto& p : ix.parts) {
+      schema::IndexPart np;
+      np.column = p.column;
+      np.descending = p.descending;
+      ni.parts.push_back(np);
+    }
+    out.indexes.push_back(std::move(ni));
+  }
+  return out;
+}
+
+// ---- values ------------------------------------------------------------------------------------
+
+namespace {
+
+std::string double_text(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d);  // shortest round-trip form
+  return std::string(buf, r.ptr);
+}
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+  s = util::trim(s);
+  std::int64_t v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<double> parse_double(std::string_view s) {
+  s = util::trim(s);
+  if (s == "NaN") return std::nan("");
+  if (s == "Infinity" || s == "inf") return HUGE_VAL;
+  if (s == "-Infinity" || s == "-inf") return -HUGE_VAL;
+  double v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+bool truthy(std::string_view s) {
+  s = util::trim(s);
+  return s == "t" || s == "true" || s == "1" || s == "TRUE" || s == "y" || s == "yes" || s == "on";
+}
+
+std::string value_text(const driver::Value& v) {
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  if (auto* b = std::get_if<driver::Blob>(&v)) return b->bytes;
+  if (auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  if (auto* d = std::get_if<double>(&v)) return double_text(*d);
+  if (auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  return "";
+}
+
+// "2024-01-02 03:04:05.5+00" → "2024-01-02T03:04:05.5+00:00".
+std::string iso_timestamp(std::string s) {
+  if (s.size() > 10 && s[10] == ' ') s[10] = 'T';
+  // A trailing zone "+HH" (PostgreSQL's short form) gets its minutes.
+  if (s.size() > 13) {
+    const std::size_t p = s.size() - 3;
+    if ((s[p] == '+' || s[p] == '-') && std::isdigit(static_cast<unsigned char>(s[p + 1])) &&
+        std::isdigit(static_cast<unsigned char>(s[p + 2])) && p > 10)
+      s += ":00";
+  }
+  return s;
+}
+
+std::string strip_fraction_zeros(std::string s) {
+  if (s.find('.') == std::string::npos) return s;
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+// Timestamp without zone (UTC) in "YYYY-MM-DD HH:MM:SS[.fff]" with trailing zeros trimmed.
+std::string plain_timestamp(std::string s) {
+  if (s.size() > 10 && s[10] == 'T') s[10] = ' ';
+  if (!s.empty() && (s.back() == 'Z' || s.back() == 'z')) s.pop_back();
+  if (s.size() > 19) {
+    const std::size_t zone = s.find_first_of("+-", 19);
+    if (zone != std::string::npos) s.resize(zone);
+  }
+  return strip_fraction_zeros(s);
+}
+
+std::string hex(std::string_view bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string base64_encode(std::string_view in) {
+  static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                       static_cast<unsigned char>(in[i + 2]);
+    out += tbl[(v >> 18) & 63];
+    out += tbl[(v >> 12) & 63];
+    out += tbl[(v >> 6) & 63];
+    out += tbl[v & 63];
+  }
+  if (i < in.size()) {
+    unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    out += tbl[(v >> 18) & 63];
+    out += tbl[(v >> 12) & 63];
+    out += i + 1 < in.size() ? tbl[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string base64_decode(std::string_view in) {
+  auto val = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  std::string out;
+  unsigned acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    if (c == '=') break;
+    if (c == '\n' || c == '\r') continue;
+    const int v = val(c);
+    if (v < 0) throw std::invalid_argument("invalid base64 character");
+    acc = (acc << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+nlohmann::json to_exchange(const driver::Value& v, TypeCategory c) {
+  using nlohmann::json;
+  if (driver::is_null(v)) return nullptr;
+  switch (c) {
+    case TypeCategory::boolean:
+      if (auto* b = std::get_if<bool>(&v)) return *b;
+      if (auto* i = std::get_if<std::int64_t>(&v)) return *i != 0;
+      return truthy(value_text(v));
+    case TypeCategory::int16:
+    case TypeCategory::int32:
+      if (auto* i = std::get_if<std::int64_t>(&v)) return *i;
+      if (auto i = parse_int(value_text(v))) return *i;
+      return value_text(v);
+    case TypeCategory::int64:
+      if (auto* d = std::get_if<double>(&v)) return std::to_string(static_cast<std::int64_t>(*d));
+      return value_text(v);
+    case TypeCategory::float32:
+    case TypeCategory::float64: {
+      std::optional<double> d;
+      if (auto* p = std::get_if<double>(&v)) d = *p;
+      else if (auto* i = std::get_if<std::int64_t>(&v)) d = static_cast<double>(*i);
+      else d = parse_double(value_text(v));
+      if (!d) return value_text(v);
+      if (std::isnan(*d) || std::isinf(*d)) return double_text(*d);
+      return *d;
+    }
+    case TypeCategory::bytes: return base64_encode(value_text(v));
+    case TypeCategory::json: {
+      if (auto* i = std::get_if<std::int64_t>(&v)) return *i;
+      if (auto* d = std::get_if<double>(&v)) return *d;
+      const std::string s = value_text(v);
+      auto j = json::parse(s, nullptr, false);
+      if (j.is_discarded()) return s;
+      return j;
+    }
+    case TypeCategory::timestamp:
+    case TypeCategory::timestamptz: return iso_timestamp(value_text(v));
+    default: return value_text(v);
+  }
+}
+
+driver::Value from_exchange(const nlohmann::json& j, TypeCategory c, Dialect target) {
+  if (j.is_null()) return driver::Null{};
+  auto text = [&]() -> std::string {
+    if (j.is_string()) return j.get<std::string>();
+    if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
+    return j.dump();
+  };
+  switch (c) {
+    case TypeCategory::boolean: {
+      const bool b = j.is_boolean() ? j.get<bool>() : j.is_number() ? j.get<double>() != 0 : truthy(text());
+      if (target == Dialect::postgresql) return b;
+      return std::int64_t{b ? 1 : 0};
+    }
+    case TypeCategory::int16:
+    case TypeCategory::int32:
+    case TypeCategory::int64:
+      if (j.is_number_integer()) return j.get<std::int64_t>();
+      if (auto i = parse_int(text())) return *i;
+      return text();  // let the database report what is wrong with it
+    case TypeCategory::float32:
+    case TypeCategory::float64:
+      if (j.is_number()) return j.get<double>();
+      if (auto d = parse_double(text())) return *d;
+      return text();
+    case TypeCategory::bytes: return driver::Blob{base64_decode(text())};
+    case TypeCategory::json: return j.dump();
+    case TypeCategory::timestamp:
+    case TypeCategory::timestamptz:
+      if (target == Dialect::mysql) return plain_timestamp(text());  // DATETIME takes no zone
+      return text();
+    default: return text();
+  }
+}
+
+std::string csv_field(const nlohmann::json& x, TypeCategory c) {
+  if (x.is_null()) return "";
+  std::string s = c == TypeCategory::json ? x.dump() : x.is_string() ? x.get<std::string>() : x.dump();
+  if (!s.empty() && s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+nlohmann::json csv_to_exchange(const std::string& text, bool quoted, TypeCategory c) {
+  using nlohmann::json;
+  if (!quoted && text.empty()) return nullptr;
+  switch (c) {
+    case TypeCategory::boolean: return truthy(text);
+    case TypeCategory::int16:
+    case TypeCategory::int32:
+      if (auto i = parse_int(text)) return *i;
+      return text;
+    case TypeCategory::float32:
+    case TypeCategory::float64: {
+      auto d = parse_double(text);
+      if (!d || std::isnan(*d) || std::isinf(*d)) return text;
+      return *d;
+    }
+    case TypeCategory::json: {
+      auto j = json::parse(text, nullptr, false);
+      if (j.is_discarded()) return text;
+      return j;
+    }
+    default: return text;
+  }
+}
+
+std::string normalized_text(const driver::Value& v, TypeCategory c) {
+  if (driver::is_null(v)) return "\\N";
+  switch (c) {
+    case TypeCategory::boolean: return to_exchange(v, c).get<bool>() ? "1" : "0";
+    case TypeCategory::int16:
+    case TypeCategory::int32:
+    case TypeCategory::int64: {
+      if (auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+      if (auto i = parse_int(value_text(v))) return std::to_string(*i);
+      return value_text(v);
+    }
+    case TypeCategory::float32:
+    case TypeCategory::float64: {
+      auto x = to_exchange(v, c);
+      if (!x.is_number()) return x.get<std::string>();
+      const double d = x.get<double>();
+      return c == TypeCategory::float32 ? double_text(static_cast<float>(d)) : double_text(d);
+    }
+    case TypeCategory::decimal: {
+      std::string s = value_text(v);
+      if (auto* d = std::get_if<double>(&v)) s = double_text(*d);
+      s = strip_fraction_zeros(s);
+      if (s == "-0") s = "0";
+      return s;
+    }
+    case TypeCategory::bytes: return hex(value_text(v));
+    case TypeCategory::json: {
+      auto j = to_exchange(v, c);
+      return j.dump();
+    }
+    case TypeCategory::timestamp:
+    case TypeCategory::timestamptz: return plain_timestamp(value_text(v));
+    case TypeCategory::time: return strip_fraction_zeros(value_text(v));
+    case TypeCategory::uuid: return util::to_lower(value_text(v));
+    default: return value_text(v);
+  }
+}
+
+void prepare_session(driver::SqlConnection& conn) {
+  switch (conn.dialect()) {
+    case Dialect::postgresql: conn.execute("SET TIME ZONE 'UTC'"); break;
+    case Dialect::mysql: conn.execute("SET time_zone = '+00:00'"); break;
+    default: break;
+  }
+}
+
+std::string placeholder(Dialect d, int index) {
+  return d == Dialect::postgresql ? "$" + std::to_string(index) : std::string("?");
+}
+
+}  // namespace flash::exporter

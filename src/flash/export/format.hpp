@@ -1,0 +1,66 @@
+#pragma once
+// Shared pieces of export, import and seed: the schema model of a project, tables in foreign-key
+// order, the model translated to another dialect, and the exchange form of values.
+//
+// The exchange form is what the export files hold for one value, independent of the engine it came
+// from: a JSON scalar chosen by the column's schema::TypeCategory —
+//   NULL → null; boolean → true/false; int16/int32 → number; int64 and decimal → string (exact);
+//   float → number ("NaN"/"Infinity"/"-Infinity" as strings); bytes → base64 string;
+//   json → the JSON value itself; timestamp/timestamptz → ISO-8601 "2024-01-02T03:04:05.5+00:00"
+//   (sessions run in UTC, so zones are +00:00); everything else → the database's text form.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "flash/config/config.hpp"
+#include "flash/driver/connection.hpp"
+#include "flash/schema/model.hpp"
+#include "flash/schema/types.hpp"
+
+namespace flash::exporter {
+
+inline constexpr int kFormatVersion = 1;
+
+// Parses the configured schema files (schema_dir: a directory of *.sql in name order, or one file)
+// with the configured provider's parser. Throws diag::Errors on parse errors.
+schema::Schema load_project_schema(const config::Config& cfg);
+
+// Tables of the model, referenced tables before the tables that reference them (self references
+// ignored; tables of a cycle keep declaration order after the rest).
+std::vector<const schema::Table*> fk_order(const schema::Schema& s);
+
+// The columns that hold data to copy: every column except generated ones.
+std::vector<const schema::Column*> data_columns(const schema::Table& t);
+
+// The model for `target`: the same schema when the dialect is the same, else tables only, with
+// every column type mapped through its TypeCategory (exact storage: SQLite keeps decimals as TEXT,
+// MySQL gets DATETIME(6), keyed text columns become VARCHAR(255)), NOT NULL, primary keys, unique
+// constraints, foreign keys and auto-increment kept; defaults, checks and dialect options dropped.
+schema::Schema convert_schema(const schema::Schema& s, schema::Dialect target);
+
+// Value ↔ exchange form (see above). from_exchange gives a parameter the target engine accepts
+// for a column of that category.
+nlohmann::json to_exchange(const driver::Value& v, schema::TypeCategory c);
+driver::Value from_exchange(const nlohmann::json& j, schema::TypeCategory c, schema::Dialect target);
+
+// CSV cells: NULL is an empty unquoted field, an empty string is "".
+std::string csv_field(const nlohmann::json& exchange, schema::TypeCategory c);
+nlohmann::json csv_to_exchange(const std::string& text, bool quoted, schema::TypeCategory c);
+
+// A value's text in a form equal across engines (booleans 0/1, decimals without trailing zeros,
+// timestamps without zone and trailing fractional zeros, JSON re-serialised with sorted keys,
+// bytes as hex); "\N" for NULL. For checksums and comparisons across engines.
+std::string normalized_text(const driver::Value& v, schema::TypeCategory c);
+
+std::string base64_encode(std::string_view bytes);
+std::string base64_decode(std::string_view text);  // throws std::invalid_argument
+
+// Session settings so that timestamps come out in UTC (PostgreSQL TimeZone, MySQL time_zone).
+void prepare_session(driver::SqlConnection& conn);
+
+// SELECT list / INSERT helpers in the connection's dialect.
+std::string placeholder(schema::Dialect d, int index);  // $1 or ?
+
+}  // namespace flash::exporter

@@ -1,0 +1,94 @@
+// Batched, savepoint-protected INSERTs (loader.hpp).
+#include "flash/export/loader.hpp"
+
+#include <algorithm>
+
+#include "flash/diag/diagnostic.hpp"
+#include "flash/export/format.hpp"
+#include "flash/schema/printer.hpp"
+
+namespace flash::exporter {
+
+TableLoader::TableLoader(driver::SqlConnection& conn, std::string table, std::vector<std::string> columns,
+                         std::vector<schema::TypeCategory> categories)
+    : conn_(conn),
+      dialect_(conn.dialect()),
+      table_(std::move(table)),
+      columns_(std::move(columns)),
+      cats_(std::move(categories)) {
+  // Stay well below every engine's parameter limit (PostgreSQL 65535, SQLite 32766).
+  const std::size_t ncols = std::max<std::size_t>(1, columns_.size());
+  batch_size_ = std::clamp<std::size_t>(20000 / ncols, 1, 200);
+  full_batch_sql_ = insert_sql(batch_size_);
+  tx_ = std::make_unique<driver::Transaction>(conn_);
+}
+
+std::string TableLoader::insert_sql(std::size_t nrows) const {
+  std::string sql = "INSERT INTO " + schema::quote_ident(table_, dialect_) + " (";
+  for (std::size_t i = 0; i < columns_.size(); ++i)
+    sql += (i ? ", " : "") + schema::quote_ident(columns_[i], dialect_);
+  sql += ") VALUES ";
+  int p = 1;
+  for (std::size_t r = 0; r < nrows; ++r) {
+    sql += r ? ", (" : "(";
+    for (std::size_t i = 0; i < columns_.size(); ++i) sql += (i ? ", " : "") + placeholder(dialect_, p++);
+    sql += ")";
+  }
+  return sql;
+}
+
+void TableLoader::add(const std::vector<nlohmann::json>& row) {
+  if (row.size() != columns_.size())
+    throw diag::Error("import.row", "table `" + table_ + "` row " + std::to_string(rows_ + 1) + ": " +
+                                        std::to_string(row.size()) + " values for " +
+                                        std::to_string(columns_.size()) + " columns");
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    try {
+      pending_.push_back(from_exchange(row[i], cats_[i], dialect_));
+    } catch (const std::exception& e) {
+      throw diag::Error("import.row", "table `" + table_ + "` row " + std::to_string(rows_ + 1) + ", column `" +
+                                          columns_[i] + "`: " + e.what());
+    }
+  }
+  ++pending_rows_;
+  ++rows_;
+  if (pending_rows_ == batch_size_) flush();
+}
+
+void TableLoader::flush() {
+  if (pending_rows_ == 0) return;
+  const std::string sql = pending_rows_ == batch_size_ ? full_batch_sql_ : insert_sql(pending_rows_);
+  const std::int64_t first = rows_ - static_cast<std::int64_t>(pending_rows_) + 1;
+  conn_.execute("SAVEPOINT flash_batch");
+  try {
+    conn_.query(sql, pending_);
+    conn_.execute("RELEASE SAVEPOINT flash_batch");
+  } catch (const driver::DbError& batch_error) {
+    if (!batch_error.connection_usable()) throw;
+    conn_.execute("ROLLBACK TO SAVEPOINT flash_batch");
+    // Replay the batch one row at a time to name the row the database refuses.
+    const std::string one = insert_sql(1);
+    const std::size_t n = columns_.size();
+    for (std::size_t r = 0; r < pending_rows_; ++r) {
+      try {
+        conn_.query(one, std::span<const driver::Value>(pending_.data() + r * n, n));
+      } catch (const driver::DbError& e) {
+        tx_.reset();  // rolls the table back
+        throw diag::Error("import.row", "table `" + table_ + "` row " + std::to_string(first + r) + ": " + e.what(),
+                          diag::ExitCode::error,
+                          "nothing of `" + table_ + "` was loaded; fix the row and import again");
+      }
+    }
+    throw;  // the batch failed but no single row did: report the original error
+  }
+  pending_.clear();
+  pending_rows_ = 0;
+}
+
+std::int64_t TableLoader::commit() {
+  flush();
+  tx_->commit();
+  return rows_;
+}
+
+}  // namespace flash::exporter

@@ -1,0 +1,44 @@
+#pragma once
+// Batched INSERTs of exchange-form rows into one table inside one transaction (import, the SQLite
+// export writer). Rows go in multi-row INSERTs under a savepoint; when a batch fails it is
+// replayed row by row to name the failing row, and the whole table's transaction rolls back.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "flash/driver/connection.hpp"
+#include "flash/schema/types.hpp"
+
+namespace flash::exporter {
+
+class TableLoader {
+ public:
+  TableLoader(driver::SqlConnection& conn, std::string table, std::vector<std::string> columns,
+              std::vector<schema::TypeCategory> categories);
+  // Adds one row (exchange values, one per column). Throws diag::Error "import.row".
+  void add(const std::vector<nlohmann::json>& row);
+  // Flushes and commits; returns the number of rows written.
+  std::int64_t commit();
+  std::int64_t rows() const { return rows_; }
+
+ private:
+  void flush();
+  std::string insert_sql(std::size_t nrows) const;
+
+  driver::SqlConnection& conn_;
+  schema::Dialect dialect_;
+  std::string table_;
+  std::vector<std::string> columns_;
+  std::vector<schema::TypeCategory> cats_;
+  std::unique_ptr<driver::Transaction> tx_;
+  std::size_t batch_size_;
+  std::vector<driver::Value> pending_;  // pending rows, flattened
+  std::size_t pending_rows_ = 0;
+  std::int64_t rows_ = 0;  // rows accepted (flushed or pending)
+  std::string full_batch_sql_;
+};
+
+}  // namespace flash::exporter

@@ -1,0 +1,48 @@
+// The dialect table: which inspector reads which database, plus helpers shared by them.
+#include "flash/pull/inspect.hpp"
+
+#include "flash/diag/diagnostic.hpp"
+#include "flash/sql/ddl.hpp"
+#include "flash/util/text.hpp"
+
+namespace flash::pull {
+
+namespace {
+struct Entry {
+  schema::Dialect dialect;
+  schema::Schema (*inspect)(driver::SqlConnection&);
+};
+constexpr Entry kInspectors[] = {
+    {schema::Dialect::postgresql, inspect_postgres},
+    {schema::Dialect::mysql, inspect_mysql},
+    {schema::Dialect::sqlite, inspect_sqlite},
+};
+}  // namespace
+
+schema::Schema inspect(driver::SqlConnection& c) {
+  for (const auto& e : kInspectors)
+    if (e.dialect == c.dialect()) return e.inspect(c);
+  throw diag::Error("pull.unsupported",
+                    "pull is not available for " + std::string(schema::to_string(c.dialect())));
+}
+
+bool is_internal_table(std::string_view name) {
+  return util::starts_with_ci(name, "_flash_");
+}
+
+void apply_reported_ddl(schema::Schema& model, const std::string& what, const std::string& sql) {
+  diag::Diagnostics diags;
+  sql::apply_ddl(model, sql::SourceFile{"<" + what + ">", sql}, diags);
+  if (diag::has_errors(diags)) {
+    std::string msg;
+    for (const auto& d : diags)
+      if (d.severity == diag::Severity::error) {
+        msg = d.message;
+        break;
+      }
+    throw diag::Error("pull.parse", "could not read " + what + " reported by the database: " + msg,
+                      diag::ExitCode::error, "reported DDL: " + sql);
+  }
+}
+
+}  // namespace flash::pull

@@ -1,0 +1,56 @@
+#pragma once
+// Live database → schema model ("flash pull"). One folder per database with the same file name
+// (postgres/, mysql/, sqlite/inspect.cpp); the table in inspect.cpp maps a dialect to its
+// inspector. The result follows the model's normalisation rules (schema/model.hpp), so it compares
+// equal to what sql::parse_schema produces for the DDL that created the database, as far as the
+// catalog keeps what was written (see each inspector's header comment for what it cannot keep).
+//
+// How: each inspector turns the catalog into DDL the database itself reports (PostgreSQL:
+// pg_catalog + pg_get_*def; MySQL: SHOW CREATE TABLE; SQLite: sqlite_schema.sql) and runs it
+// through the dialect's DDL parser (sql::apply_ddl), so types, expressions and constraints are
+// normalised by exactly the code that normalises schema files. Catalog-only facts the DDL text
+// cannot carry (serial columns, server-generated constraint names, display widths) are then
+// mapped onto the model.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "flash/driver/connection.hpp"
+#include "flash/schema/model.hpp"
+
+namespace flash::pull {
+
+// The objects of the connection's current schema/database: PostgreSQL every user schema
+// (not pg_catalog, information_schema, pg_toast; "public" → ""), MySQL the current database,
+// SQLite "main". Migration bookkeeping (_flash_migrations, _flash_*) is left out.
+// Throws diag::Error ("pull.parse") if the DDL the database reports does not parse.
+schema::Schema inspect(driver::SqlConnection& c);
+
+schema::Schema inspect_postgres(driver::SqlConnection& c);
+schema::Schema inspect_mysql(driver::SqlConnection& c);
+schema::Schema inspect_sqlite(driver::SqlConnection& c);
+
+// Whether the table is Flash's own bookkeeping (never pulled).
+bool is_internal_table(std::string_view name);
+
+// Parses DDL text the database reported into `model`; throws diag::Error ("pull.parse") naming
+// `what` on a parse error (that would be a bug in the inspector, not the user's schema).
+void apply_reported_ddl(schema::Schema& model, const std::string& what, const std::string& sql);
+
+struct WriteResult {
+  std::vector<std::filesystem::path> files;  // written, in order
+  std::optional<std::filesystem::path> backup;  // where the previous files went (--backup)
+};
+
+// Writes `s` as `dir`/schema.sql (printer output: dependency order, original column order),
+// creating `dir`. With `backup` and an existing `dir`, first copies it to
+// "<dir>.backup-<UTC yyyymmddThhmmssZ>". Other *.sql files directly in `dir` are removed after
+// the backup copy (they would otherwise be parsed together with the new schema.sql and define
+// every object twice); without `backup` they are removed too — the caller asks first.
+WriteResult write_schema(const schema::Schema& s, const std::filesystem::path& dir, bool backup);
+
+// The *.sql files directly in `dir` (name order) that write_schema would replace.
+std::vector<std::filesystem::path> existing_schema_files(const std::filesystem::path& dir);
+
+}  // namespace flash::pull

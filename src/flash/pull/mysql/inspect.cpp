@@ -1,0 +1,123 @@
+// MySQL/MariaDB: SHOW CREATE TABLE is the server's exact account of a table (columns in ordinal
+// order with their full COLUMN_TYPE, inline ENUM/SET, AUTO_INCREMENT, ON UPDATE, generated
+// columns, column collations that differ from the table's, keys, foreign keys with actions,
+// CHECK constraints, comments), so each table's statement is parsed through the MySQL DDL parser.
+// What the server adds that schema files normally do not say is then removed:
+//  * integer display widths (MariaDB prints int(11)); tinyint(1) stays, it is how BOOLEAN is kept;
+//  * DEFAULT NULL on nullable columns (the server prints it for every nullable column);
+//  * generated constraint names: MariaDB's CONSTRAINT_<n> / MySQL's <table>_chk_<n> for CHECKs,
+//    <table>_ibfk_<n> for foreign keys, and the index the server creates for a foreign key
+//    without one (named after the constraint, same columns);
+//  * table options that are server defaults or state: AUTO_INCREMENT counter always, ENGINE
+//    InnoDB, DEFAULT CHARSET/COLLATE equal to the database's.
+// Views come from information_schema.VIEWS (the server stores them rewritten, so a view's text
+// is the server's, not as written). Triggers and routines are not pulled.
+#include "flash/pull/inspect.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "flash/schema/printer.hpp"
+#include "flash/util/text.hpp"
+
+namespace flash::pull {
+
+namespace {
+
+using schema::Dialect;
+
+std::string text(const driver::Value& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (driver::is_null(v)) return "";
+  return driver::to_display(v);
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+// "CONSTRAINT_3" (MariaDB) or "orders_chk_2" (MySQL).
+bool generated_check_name(const std::string& name, const std::string& table) {
+  if (util::starts_with_ci(name, "CONSTRAINT_") && all_digits(std::string_view(name).substr(11))) return true;
+  const std::string p = table + "_chk_";
+  return util::starts_with_ci(name, p) && all_digits(std::string_view(name).substr(p.size()));
+}
+
+bool generated_fk_name(const std::string& name, const std::string& table) {
+  const std::string p = table + "_ibfk_";
+  return util::starts_with_ci(name, p) && all_digits(std::string_view(name).substr(p.size()));
+}
+
+bool is_integer_type(const std::string& n) {
+  return n == "tinyint" || n == "smallint" || n == "mediumint" || n == "int" || n == "bigint";
+}
+
+void normalise_table(schema::Table& t, schema::Schema& model, const std::string& db_charset,
+                     const std::string& db_collation) {
+  for (auto& c : t.columns) {
+    if (is_integer_type(c.type.name) && !(c.type.name == "tinyint" && c.type.args == std::vector<std::string>{"1"}))
+      c.type.args.clear();
+    if (c.nullable && c.default_expr && util::iequals(*c.default_expr, "NULL")) c.default_expr.reset();
+  }
+  for (auto& ck : t.checks)
+    if (generated_check_name(ck.name, t.name)) ck.name.clear();
+  // The index the server made for a foreign key: same name as the constraint (or, for an
+  // unnamed one, its first column) and exactly its columns.
+  for (auto& fk : t.foreign_keys) {
+    const std::string implicit = fk.name.empty() ? fk.columns.front() : fk.name;
+    auto it = std::find_if(model.indexes.begin(), model.indexes.end(), [&](const schema::Index& i) {
+      if (i.table != t.name || i.unique || i.name != implicit || i.parts.size() != fk.columns.size()) return false;
+      for (std::size_t k = 0; k < fk.columns.size(); ++k)
+        if (i.parts[k].column != fk.columns[k] || i.parts[k].length) return false;
+      return true;
+    });
+    if (it != model.indexes.end()) model.indexes.erase(it);
+    if (generated_fk_name(fk.name, t.name)) fk.name.clear();
+  }
+  for (auto it = t.options.begin(); it != t.options.end();) {
+    const auto& [k, v] = *it;
+    const bool drop = k == "auto_increment" || (k == "engine" && util::iequals(v, "InnoDB")) ||
+                      (k == "charset" && util::iequals(v, db_charset)) ||
+                      (k == "collate" && util::iequals(v, db_collation));
+    it = drop ? t.options.erase(it) : std::next(it);
+  }
+}
+
+}  // namespace
+
+schema::Schema inspect_mysql(driver::SqlConnection& c) {
+  schema::Schema model;
+  model.dialect = Dialect::mysql;
+  auto db = c.query(
+      "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA "
+      "WHERE SCHEMA_NAME = DATABASE()");
+  std::string db_charset, db_collation;
+  if (!db.rows.empty()) {
+    db_charset = text(db.rows[0][0]);
+    db_collation = text(db.rows[0][1]);
+  }
+  // Creation order is not recorded; name order, and the printer puts referenced tables first.
+  auto tables = c.query(
+      "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+      "AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME");
+  for (const auto& row : tables.rows) {
+    const std::string name = text(row[0]);
+    if (is_internal_table(name)) continue;
+    auto rs = c.query("SHOW CREATE TABLE " + schema::quote_ident(name, Dialect::mysql));
+    if (rs.rows.empty() || rs.rows[0].size() < 2) continue;
+    apply_reported_ddl(model, "table " + name, text(rs.rows[0][1]) + ";\n");
+  }
+  for (auto& t : model.tables) normalise_table(t, model, db_charset, db_collation);
+
+  auto views = c.query(
+      "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() "
+      "ORDER BY TABLE_NAME");
+  for (const auto& row : views.rows) {
+    const std::string name = text(row[0]);
+    apply_reported_ddl(model, "view " + name,
+                       "CREATE VIEW " + schema::quote_ident(name, Dialect::mysql) + " AS " + text(row[1]) + ";\n");
+  }
+  return model;
+}
+
+}  // namespace flash::pull
