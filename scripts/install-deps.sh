@@ -40,3 +40,22 @@ if command -v go >/dev/null 2>&1; then
 else
   echo "install-deps: go not found; the Go client tests (ctest -L clients) will not run"
 fi
+
+# JS client: tests/clients/ts (pg, mysql2, better-sqlite3, typescript, @types/*) from the npm
+# registry with `npm ci` (package-lock.json pins them). better-sqlite3 compiles its addon from
+# source against the system Node headers (npm_config_nodedir=/usr; a few minutes). Skipped when
+# node_modules was installed from the current lock file (stamp) and the addon loads.
+if command -v npm >/dev/null 2>&1; then
+  ts_dir=tests/clients/ts
+  lock_sum="$(sha256sum "$ts_dir/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$ts_dir/node_modules/.flash-lock-sha256" 2>/dev/null)" = "$lock_sum" ] &&
+     (cd "$ts_dir" && node -e 'require("better-sqlite3")' >/dev/null 2>&1); then
+    echo "install-deps: JS client test packages up to date"
+  else
+    (cd "$ts_dir" && npm_config_nodedir=/usr npm ci --no-audit --no-fund)
+    echo "$lock_sum" >"$ts_dir/node_modules/.flash-lock-sha256"
+    echo "install-deps: JS client test packages ok"
+  fi
+else
+  echo "install-deps: npm not found; the JS client tests (ctest -L clients) will not run"
+fi

@@ -14,5 +14,9 @@ void setup_status(CLI::App& sub, Context& ctx);   // status.cpp
 void setup_reset(CLI::App& sub, Context& ctx);    // reset.cpp
 void setup_raw(CLI::App& sub, Context& ctx);      // raw.cpp
 void setup_gen(CLI::App& sub, Context& ctx);      // gen.cpp
+void setup_export(CLI::App& sub, Context& ctx);   // export.cpp
+void setup_import(CLI::App& sub, Context& ctx);   // import.cpp
+void setup_seed(CLI::App& sub, Context& ctx);     // seed.cpp
+void setup_pull(CLI::App& sub, Context& ctx);     // pull.cpp
 
 }  // namespace flash::cli

@@ -18,7 +18,11 @@ const std::vector<CommandSpec>& command_table() {
       {"status", "List migrations (applied, pending, failed, modified) and schema drift", setup_status},
       {"reset", "Drop every table Flash manages and the migration history (exports first)", setup_reset},
       {"raw", "Run SQL statements and print the results", setup_raw},
+      {"pull", "Read the live database's schema and write it as schema files", setup_pull},
       {"gen", "Generate typed client code (Go, TypeScript, Python) from the queries", setup_gen},
+      {"export", "Export table data to JSON, CSV or a SQLite file", setup_export},
+      {"import", "Load an export (JSON, CSV or SQLite) into the database", setup_import},
+      {"seed", "Insert fake rows that respect types, uniques, enums and foreign keys", setup_seed},
   };
   return table;
 }

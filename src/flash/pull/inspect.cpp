@@ -2,6 +2,7 @@
 #include "flash/pull/inspect.hpp"
 
 #include "flash/diag/diagnostic.hpp"
+#include "flash/schema/printer.hpp"
 #include "flash/sql/ddl.hpp"
 #include "flash/util/text.hpp"
 
@@ -20,10 +21,25 @@ constexpr Entry kInspectors[] = {
 }  // namespace
 
 schema::Schema inspect(driver::SqlConnection& c) {
-  for (const auto& e : kInspectors)
-    if (e.dialect == c.dialect()) return e.inspect(c);
+  for (const auto& e : kInspectors) {
+    if (e.dialect != c.dialect()) continue;
+    // The catalog's order (creation or name order) is not the order files would have: put the
+    // model in the printer's dependency order by printing and re-parsing it, so the model pull
+    // returns is the model of the files it writes (parse(print(pulled)) == pulled).
+    const schema::Schema raw = e.inspect(c);
+    schema::Schema ordered;
+    ordered.dialect = raw.dialect;
+    apply_reported_ddl(ordered, "printed schema", schema::print_schema(raw));
+    return ordered;
+  }
   throw diag::Error("pull.unsupported",
                     "pull is not available for " + std::string(schema::to_string(c.dialect())));
+}
+
+std::string cell(const driver::Value& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (driver::is_null(v)) return "";
+  return driver::to_display(v);
 }
 
 bool is_internal_table(std::string_view name) {

@@ -24,12 +24,24 @@ namespace flash::pull {
 // The objects of the connection's current schema/database: PostgreSQL every user schema
 // (not pg_catalog, information_schema, pg_toast; "public" → ""), MySQL the current database,
 // SQLite "main". Migration bookkeeping (_flash_migrations, _flash_*) is left out.
-// Throws diag::Error ("pull.parse") if the DDL the database reports does not parse.
+// Throws diag::Error ("pull.parse") if the DDL the database reports does not parse. The result is
+// in the printer's dependency order (tables after the tables they reference).
 schema::Schema inspect(driver::SqlConnection& c);
 
+// The per-dialect inspectors, in catalog order.
 schema::Schema inspect_postgres(driver::SqlConnection& c);
 schema::Schema inspect_mysql(driver::SqlConnection& c);
 schema::Schema inspect_sqlite(driver::SqlConnection& c);
+
+// A result cell as text ("" for NULL; numbers and booleans in their display form).
+std::string cell(const driver::Value& v);
+
+// PostgreSQL: constraint names the server generates when none is written become "" (how schema
+// files store unnamed constraints): <table>_pkey; <table>_<col>[_<col>...]_key[N];
+// <table>_<col>[_<col>...]_fkey[N]; <table>[_<anything>]_check[N]; domain <domain>_check[N].
+// pull applies it to what it reads; apply it to a parsed model too to compare a pg_dump-style
+// schema (which writes those names out) with a pulled one.
+void clear_generated_names(schema::Schema& s);
 
 // Whether the table is Flash's own bookkeeping (never pulled).
 bool is_internal_table(std::string_view name);
@@ -44,13 +56,14 @@ struct WriteResult {
 };
 
 // Writes `s` as `dir`/schema.sql (printer output: dependency order, original column order),
-// creating `dir`. With `backup` and an existing `dir`, first copies it to
+// creating `dir`; when `dir` is an existing file or ends in ".sql", writes that one file. With `backup` and an existing `dir`, first copies it to
 // "<dir>.backup-<UTC yyyymmddThhmmssZ>". Other *.sql files directly in `dir` are removed after
 // the backup copy (they would otherwise be parsed together with the new schema.sql and define
 // every object twice); without `backup` they are removed too — the caller asks first.
 WriteResult write_schema(const schema::Schema& s, const std::filesystem::path& dir, bool backup);
 
-// The *.sql files directly in `dir` (name order) that write_schema would replace.
+// The *.sql files directly in `dir` (name order) that write_schema would replace; `dir` itself
+// when it is a file.
 std::vector<std::filesystem::path> existing_schema_files(const std::filesystem::path& dir);
 
 }  // namespace flash::pull

@@ -725,10 +725,13 @@ class ModuleWriter {
         std::set<std::string> used;
         std::string f = "\n\ndef " + fn + "(r: Any) -> " + model + ":\n    return " + model + "(\n";
         for (std::size_t i = 0; i < q.columns.size(); ++i) {
-          const auto& c = q.columns[i];
-          const auto ti = map_type(c.type, ctx_, im_, false);
-          const std::string name = unique(py_ident(py_snake(t->columns[i].name), "column"), used);
-          f += "        " + name + "=" + read_expr(ti, "r[" + std::to_string(i) + "]", c.nullable) + ",\n";
+          // The model's field types are the table's: convert by the table column's type so the
+          // value matches the annotation even where the analyser typed the column more loosely.
+          const auto& tc = t->columns[i];
+          const auto ti = map_type(column_type(*req_.schema, *t, tc), ctx_, im_, false);
+          const std::string name = unique(py_ident(py_snake(tc.name), "column"), used);
+          f += "        " + name + "=" +
+               read_expr(ti, "r[" + std::to_string(i) + "]", q.columns[i].nullable || tc.nullable) + ",\n";
         }
         f += "    )\n";
         emit_fn(f, fn);

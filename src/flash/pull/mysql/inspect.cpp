@@ -26,11 +26,7 @@ namespace {
 
 using schema::Dialect;
 
-std::string text(const driver::Value& v) {
-  if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  if (driver::is_null(v)) return "";
-  return driver::to_display(v);
-}
+std::string text(const driver::Value& v) { return cell(v); }
 
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });

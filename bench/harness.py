@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""The benchmark driver (called by bench/run; stdlib only).
+
+  harness.py sql                     extract bench/sql.json from the project's query file
+  harness.py bench [--rounds N] [--as-published] [--only a,b] [--budget SEC]
+                                     run every contender, print the table, write .work/results.{json,md}
+  harness.py synth                   time `flash gen` / `flash migrate --dry-run` on bench/synth.py's projects
+
+Each contender is a separate process (see CONTENDERS); its client CPU time and peak RSS come from
+os.wait4's rusage of that child. Phase times are measured inside the child (wall clock around
+exactly the phase's operations) and printed as one JSON line.
+"""
+import json, os, re, shutil, statistics, subprocess, sys, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORK = os.path.join(HERE, ".work")
+PHASES = ["insert_users", "insert_posts_comments", "active_users_cte", "mixed_concurrent", "lookups_concurrent"]
+PHASE_TITLES = {
+    "insert_users": "1. insert 1,000 users",
+    "insert_posts_comments": "2. insert 10 categories + 5,000 posts + 15,000 comments",
+    "active_users_cte": "3. 500 x active-users CTE (1,000 rows)",
+    "mixed_concurrent": "4. 1,000 mixed ops, batches of 30",
+    "lookups_concurrent": "5. 2,000 name lookups, batches of 50",
+}
+NODE = ["node", os.path.join(HERE, "node", "run.mjs")]
+# name -> (command, what it is). Order = interleaving order inside a round.
+CONTENDERS = {
+    "flash-ts": (NODE + ["flash-ts"], "Flash generated TS (node + pg)"),
+    "node-pg": (NODE + ["node-pg"], "hand-written node-postgres, named prepared statements"),
+    "drizzle": (NODE + ["drizzle"], "Drizzle query builder (CTEs via sql template, same text)"),
+    "drizzle-sql": (NODE + ["drizzle-sql"], "Drizzle sql template for every query"),
+    "prisma": (NODE + ["prisma"], "Prisma 7 + @prisma/adapter-pg"),
+    "flash-go": ([os.path.join(WORK, "bin", "bench-go"), "flash-go"], "Flash generated Go (pgx/v5)"),
+    "pgx": ([os.path.join(WORK, "bin", "bench-go"), "pgx"], "hand-written pgx/v5"),
+    "flash-py": ([os.path.join(WORK, "venv", "bin", "python"), os.path.join(HERE, "python", "run.py"), "flash-py"],
+                 "Flash generated Python (asyncpg)"),
+    "asyncpg": ([os.path.join(WORK, "venv", "bin", "python"), os.path.join(HERE, "python", "run.py"), "asyncpg"],
+                "hand-written asyncpg"),
+    "libpq": ([os.path.join(WORK, "bin", "bench-libpq"), "prepared"], "C++ libpq, prepared statements"),
+    "libpq-pipeline": ([os.path.join(WORK, "bin", "bench-libpq"), "pipeline"], "C++ libpq, prepared + pipeline mode"),
+}
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- sql.json
+def extract_sql():
+    path = os.path.join(HERE, "project", "db", "queries", "workload.sql")
+    out, name, buf = {}, None, []
+    for line in open(path, encoding="utf8"):
+        m = re.match(r"--\s*name:\s*(\w+)\s+:\w+", line)
+        if m:
+            if name: out[name] = "\n".join(buf).strip().rstrip(";").strip()
+            name, buf = m.group(1), []
+        elif name and not line.lstrip().startswith("--"):
+            buf.append(line.rstrip("\n"))
+    if name: out[name] = "\n".join(buf).strip().rstrip(";").strip()
+    with open(os.path.join(HERE, "sql.json"), "w", encoding="utf8") as f:
+        json.dump(out, f, indent=1)
+    log(f"harness: {len(out)} queries -> bench/sql.json")
+
+
+# ---------------------------------------------------------------- database
+def psql(url, *cmds):
+    args = ["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt"]
+    for c in cmds: args += ["-c", c]
+    r = subprocess.run(args, capture_output=True, text=True)
+    if r.returncode != 0: raise RuntimeError(f"psql: {r.stderr.strip()}")
+    return r.stdout
+
+
+def bench_url(admin_url):
+    base, _, query = admin_url.partition("?")
+    return base.rsplit("/", 1)[0] + "/flash_bench" + ("?" + query if query else "")
+
+
+def create_db(admin_url):
+    psql(admin_url, "DROP DATABASE IF EXISTS flash_bench", "CREATE DATABASE flash_bench")
+    url = bench_url(admin_url)
+    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-f",
+                    os.path.join(HERE, "project", "db", "schema", "schema.sql")], check=True, capture_output=True)
+    return url
+
+
+def reset(url, vacuum=True):
+    cmds = ["TRUNCATE users, categories, posts, comments RESTART IDENTITY CASCADE"]
+    if vacuum: cmds.append("VACUUM ANALYZE")
+    psql(url, *cmds)
+
+
+# ---------------------------------------------------------------- one contender run
+def run_child(cmd, env, timeout):
+    out_path = os.path.join(WORK, "child.out")
+    err_path = os.path.join(WORK, "child.err")
+    with open(out_path, "w") as out, open(err_path, "w") as err:
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=HERE)
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+            if pid: break
+            if time.monotonic() > deadline:
+                p.kill()
+                pid, status, ru = os.wait4(p.pid, 0)
+                return None, f"timed out after {timeout}s", ru
+            time.sleep(0.02)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    stdout, stderr = open(out_path).read(), open(err_path).read()
+    if p.returncode != 0:
+        return None, (stderr.strip() or stdout.strip() or f"exit {p.returncode}")[-1500:], ru
+    try:
+        line = [l for l in stdout.splitlines() if l.startswith("{")][-1]
+        return json.loads(line)["phases"], None, ru
+    except Exception as e:  # noqa: BLE001
+        return None, f"bad output ({e}): {stdout[-500:]}", ru
+
+
+def bench(argv):
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--as-published", action="store_true")
+    ap.add_argument("--only", default="")
+    ap.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET", "480")))
+    a = ap.parse_args(argv)
+    admin = os.environ["FLASH_TEST_PG_URL"]
+    setup_failed = json.load(open(os.path.join(WORK, "setup.json"))) if os.path.exists(os.path.join(WORK, "setup.json")) else {}
+    names = [n for n in CONTENDERS if not a.only or n in a.only.split(",")]
+    url = create_db(admin)
+    env = dict(os.environ, BENCH_URL=url, BENCH_MODE="published" if a.as_published else "fair")
+    results = {n: {"runs": [], "cpu_ms": [], "rss_mb": [], "error": setup_failed.get(n)} for n in names}
+    live = [n for n in names if not results[n]["error"]]
+    rounds = 1 if a.as_published else a.rounds
+    t_start = time.monotonic()
+
+    def one(n, record):
+        if a.as_published:
+            psql(url, "DROP TABLE IF EXISTS comments, posts, categories, users CASCADE")
+            subprocess.run(["psql", url, "-q", "-f", os.path.join(HERE, "project", "db", "schema", "schema.sql")],
+                           check=True, capture_output=True)
+        else:
+            reset(url)
+        t0 = time.monotonic()
+        phases, err, ru = run_child(CONTENDERS[n][0], env, timeout=240)
+        log(f"harness: {n:15s} {'FAILED' if err else 'ok'} in {time.monotonic() - t0:.1f}s")
+        if err:
+            results[n]["error"] = err
+            live.remove(n)
+        elif record:
+            results[n]["runs"].append(phases)
+            results[n]["cpu_ms"].append((ru.ru_utime + ru.ru_stime) * 1000)
+            results[n]["rss_mb"].append(ru.ru_maxrss / 1024)
+
+    if not a.as_published:  # warm-up round: OS caches, server plan caches, JIT-compiled code on disk
+        log("harness: warm-up round (discarded)")
+        for n in list(live): one(n, False)
+    done = 0
+    for r in range(rounds):
+        elapsed = time.monotonic() - t_start
+        if r > 0 and elapsed / (r + (0 if a.as_published else 1)) * (r + 2) > a.budget:
+            log(f"harness: stopping after {r} rounds to stay within the {a.budget:.0f}s budget")
+            break
+        log(f"harness: round {r + 1}/{rounds}")
+        order = live[r % max(1, len(live)):] + live[:r % max(1, len(live))]  # rotate who goes first
+        for n in list(order): one(n, True)
+        done = r + 1
+    meta = {"rounds": done, "rounds_asked": rounds, "mode": "as-published" if a.as_published else "fair",
+            "seconds": round(time.monotonic() - t_start, 1)}
+    json.dump({"meta": meta, "results": results}, open(os.path.join(WORK, "results.json"), "w"), indent=1)
+    md = table(results, meta)
+    open(os.path.join(WORK, "results.md"), "w").write(md)
+    print(md)
+
+
+def med(xs): return statistics.median(xs) if xs else None
+
+
+def table(results, meta):
+    def fmt(x, d=1): return "—" if x is None else f"{x:,.{d}f}"
+    lines = [f"Mode: {meta['mode']}, rounds: {meta['rounds']} (asked {meta['rounds_asked']}), "
+             f"medians with min–max, wall {meta['seconds']} s.", ""]
+    ok = {n: r for n, r in results.items() if r["runs"]}
+    for ph in PHASES:
+        lines += [f"### {PHASE_TITLES[ph]}", "",
+                  "| contender | median ms | min–max ms | × Drizzle | × libpq-pipeline |", "|---|---:|---:|---:|---:|"]
+        base_d = med([x[ph] for x in ok["drizzle"]["runs"]]) if "drizzle" in ok else None
+        base_p = med([x[ph] for x in ok["libpq-pipeline"]["runs"]]) if "libpq-pipeline" in ok else None
+        for n, r in results.items():
+            if not r["runs"]:
+                lines.append(f"| {n} | FAILED | | | |"); continue
+            xs = [x[ph] for x in r["runs"]]
+            m = med(xs)
+            lines.append(f"| {n} | {fmt(m)} | {fmt(min(xs))}–{fmt(max(xs))} | "
+                         f"{fmt(base_d / m, 2) + '× faster' if base_d and m <= base_d else (fmt(m / base_d, 2) + '× slower' if base_d else '—')} | "
+                         f"{fmt(m / base_p, 2) if base_p else '—'} |")
+        lines.append("")
+    lines += ["### Totals and process cost", "",
+              "| contender | sum of phase medians ms | client CPU ms (whole process) | peak RSS MB | what |",
+              "|---|---:|---:|---:|---|"]
+    for n, r in results.items():
+        if not r["runs"]:
+            continue
+        total = sum(med([x[ph] for x in r["runs"]]) for ph in PHASES)
+        lines.append(f"| {n} | {fmt(total)} | {fmt(med(r['cpu_ms']), 0)} | {fmt(med(r['rss_mb']))} | {CONTENDERS[n][1]} |")
+    failed = {n: r["error"] for n, r in results.items() if r["error"]}
+    if failed:
+        lines += ["", "### Failed contenders", ""]
+        for n, e in failed.items():
+            lines.append(f"- **{n}**: " + " ".join(e.split())[:800])
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- flash gen / migrate on the synthetic project
+def timed(cmd, cwd):
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, _, ru = os.wait4(p.pid, 0)
+    wall = (time.monotonic() - t0) * 1000
+    out, err = p.stdout.read().decode(errors="replace"), p.stderr.read().decode(errors="replace")
+    return wall, ru, p.returncode if p.returncode is not None else 0, out, err
+
+
+def synth():
+    flash = os.environ["FLASH_BIN"]
+    proj = os.path.join(WORK, "synth")
+    shutil.rmtree(proj, ignore_errors=True)
+    subprocess.run([sys.executable, os.path.join(HERE, "synth.py"), proj, "--tables", "1000", "--queries", "5000"], check=True)
+    rows = []
+    for what, cmd in [("flash gen (1,000 tables, 5,000 queries; go + js + python)", [flash, "--force", "gen"]),
+                      ("flash migrate init --dry-run (diff of 1,000 tables, sqlite)", [flash, "migrate", "init", "--dry-run"])]:
+        runs = []
+        for _ in range(3):
+            wall, ru, rc, out, err = timed(cmd, proj)
+            if rc != 0:
+                runs = None
+                rows.append((what, None, None, " ".join((err or out).split())[:400]))
+                break
+            runs.append((wall, ru.ru_maxrss / 1024))
+        if runs:
+            rows.append((what, statistics.median(r[0] for r in runs), max(r[1] for r in runs), None))
+    md = ["| tool run | median wall ms (3 runs) | peak RSS MB |", "|---|---:|---:|"]
+    for what, ms, rss, err in rows:
+        md.append(f"| {what} | FAILED: {err} | |" if err else f"| {what} | {ms:,.0f} | {rss:,.1f} |")
+    text = "\n".join(md) + "\n"
+    open(os.path.join(WORK, "synth.md"), "w").write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    os.makedirs(WORK, exist_ok=True)
+    cmd = sys.argv[1] if len(sys.argv) > 1 else "bench"
+    {"sql": lambda: extract_sql(), "bench": lambda: bench(sys.argv[2:]), "synth": lambda: synth()}[cmd]()

@@ -1,0 +1,83 @@
+// The benchmark workload, shared by every node contender. A contender is an object with the
+// methods used below; run.mjs picks one by name, runs the phases and prints one JSON line.
+// Values and batch sizes are the single source of truth for node; bench/go, bench/python and
+// bench/libpq repeat them exactly (see bench/README.md "Workload").
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+// The exact SQL text of bench/project/db/queries/workload.sql, extracted by bench/harness.py.
+export const SQL = JSON.parse(readFileSync(join(here, "..", "sql.json"), "utf8"));
+
+export const POOL_SIZE = 20;
+export const N_USERS = 1000, N_CATEGORIES = 10, N_POSTS = 5000, N_COMMENTS = 15000;
+export const N_CTE = 500, N_MIXED = 1000, MIXED_BATCH = 30, N_LOOKUPS = 2000, LOOKUP_BATCH = 50;
+export const WARMUP = 20;
+
+export const userValues = (i) => ({ name: `User ${i}`, email: `user${i}@test.com`, address: `Address ${i}`, isadmin: i % 5 === 0 });
+export const postValues = (i) => ({ userId: (i % N_USERS) + 1, categoryId: (i % N_CATEGORIES) + 1, title: `Post ${i}`, content: `Content ${i}...`.repeat(3) });
+export const commentValues = (i) => ({ postId: (i % N_POSTS) + 1, userId: (i % N_USERS) + 1, content: `Comment ${i}` });
+
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+async function batched(n, size, op) {
+  for (let start = 0; start < n; start += size) {
+    const ops = [];
+    for (let i = start; i < Math.min(n, start + size); i++) ops.push(op(i));
+    await Promise.all(ops);
+  }
+}
+
+// c: { createUser, createCategory, createPost, createComment, activeUsers, topUsers,
+//      userEmail, userIsAdmin, userName, counts(row) -> [posts, comments], close }
+export async function runWorkload(c) {
+  const phases = {};
+  let t = process.hrtime.bigint();
+  for (let i = 0; i < N_USERS; i++) await c.createUser(userValues(i));
+  phases.insert_users = ms(t);
+
+  t = process.hrtime.bigint();
+  for (let i = 0; i < N_CATEGORIES; i++) await c.createCategory(`Category ${i}`);
+  for (let i = 0; i < N_POSTS; i++) await c.createPost(postValues(i));
+  for (let i = 0; i < N_COMMENTS; i++) await c.createComment(commentValues(i));
+  phases.insert_posts_comments = ms(t);
+
+  // Warm-up of the read paths (JIT, prepared statements, plan cache), untimed.
+  for (let i = 0; i < WARMUP; i++) {
+    await c.activeUsers(); await c.topUsers(); await c.userEmail(i + 1); await c.userIsAdmin(i + 1); await c.userName(i + 1);
+  }
+
+  t = process.hrtime.bigint();
+  let rows;
+  for (let i = 0; i < N_CTE; i++) rows = await c.activeUsers();
+  phases.active_users_cte = ms(t);
+  if (rows.length !== N_USERS) throw new Error(`CTE returned ${rows.length} rows, want ${N_USERS}`);
+  for (const r of rows) {
+    const [p, cm] = c.counts(r);
+    if (Number(p) !== 5 || Number(cm) !== 15) throw new Error(`CTE counts ${p}/${cm}, want 5/15`);
+  }
+
+  t = process.hrtime.bigint();
+  await batched(N_MIXED, MIXED_BATCH, (i) => {
+    if (i % 4 === 0) return c.createComment(commentValues(N_COMMENTS + i));
+    const id = (i % N_USERS) + 1;
+    switch (i % 3) {
+      case 0: return c.topUsers();
+      case 1: return c.userEmail(id);
+      default: return c.userIsAdmin(id);
+    }
+  });
+  phases.mixed_concurrent = ms(t);
+
+  t = process.hrtime.bigint();
+  let missing = 0;
+  await batched(N_LOOKUPS, LOOKUP_BATCH, async (i) => {
+    const name = await c.userName((i % N_USERS) + 1);
+    if (name !== `User ${i % N_USERS}`) missing++;
+  });
+  phases.lookups_concurrent = ms(t);
+  if (missing) throw new Error(`${missing} name lookups returned the wrong name`);
+  await c.close();
+  return phases;
+}

@@ -1,0 +1,296 @@
+// PostgreSQL: reads pg_catalog and writes the DDL the catalog describes, using the server's own
+// deparsers (format_type, pg_get_expr, pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef,
+// pg_get_functiondef, pg_get_triggerdef), then parses that DDL through the PostgreSQL DDL parser
+// (libpg_query) so types and expressions are normalised exactly as for schema files.
+//
+// Catalog facts mapped onto the model's conventions:
+//  * a column whose default is nextval() of a sequence owned by the column (pg_depend 'a', what
+//    SERIAL creates) is written as serial/bigserial/smallserial: auto_increment, no default, and
+//    the sequence is not listed;
+//  * identity columns keep START WITH / INCREMENT BY when not 1;
+//  * constraint names the server generated (<table>_pkey, <table>_<cols>_key, <table>_<cols>_fkey,
+//    <table>[_<col>]_check[N], <domain>_check) become "" like unnamed constraints in schema
+//    files (clear_generated_names);
+//  * "public" is the default schema ("").
+// Not kept exactly: view text (the server stores views parsed; pg_get_viewdef prints its own
+// formatting), function and trigger text (pg_get_functiondef/pg_get_triggerdef spelling),
+// comments on objects other than tables and columns, stand-alone sequence options equal to the
+// defaults (omitted). Objects that belong to extensions are left to CREATE EXTENSION.
+#include "flash/pull/inspect.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "flash/schema/printer.hpp"
+#include "flash/util/text.hpp"
+
+namespace flash::pull {
+
+namespace {
+
+using schema::Dialect;
+constexpr Dialect kPg = Dialect::postgresql;
+
+// User schemas only.
+const char* kUserNs =
+    "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
+
+// Objects created by an extension (pg_depend deptype 'e') are the extension's.
+std::string not_extension_member(const std::string& classid, const std::string& oid) {
+  return "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '" + classid +
+         "'::regclass AND e.objid = " + oid + " AND e.deptype = 'e')";
+}
+
+std::string ns_name(const std::string& nsp) { return nsp == "public" ? "" : nsp; }
+
+std::string qname(const std::string& nsp, const std::string& name) {
+  return schema::quote_qualified(ns_name(nsp), name, kPg);
+}
+
+std::string strip_semicolon(std::string s) {
+  while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.back())) || s.back() == ';')) s.pop_back();
+  return s;
+}
+
+struct TableInfo {
+  std::string oid, nsp, name;
+  char relkind = 'r';
+  bool unlogged = false;
+  std::string partkey;    // pg_get_partkeydef
+  std::string parent;     // partition of (qualified), with bound
+  std::string bound;
+  std::string comment;
+};
+
+}  // namespace
+
+schema::Schema inspect_postgres(driver::SqlConnection& c) {
+  const std::string ns = kUserNs;
+  std::string ddl;
+  auto add = [&](const std::string& stmt) { ddl += stmt + ";\n"; };
+
+  // Schemas other than public.
+  for (const auto& r : c.query("SELECT n.nspname FROM pg_namespace n WHERE " + ns +
+                               " AND n.nspname <> 'public' AND " + not_extension_member("pg_namespace", "n.oid") +
+                               " ORDER BY n.oid").rows)
+    add("CREATE SCHEMA " + schema::quote_ident(cell(r[0]), kPg));
+
+  for (const auto& r : c.query("SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON "
+                               "n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' ORDER BY e.oid").rows) {
+    std::string st = "CREATE EXTENSION " + schema::quote_ident(cell(r[0]), kPg);
+    if (!ns_name(cell(r[1])).empty()) st += " WITH SCHEMA " + schema::quote_ident(cell(r[1]), kPg);
+    add(st);
+  }
+
+  // Enums.
+  {
+    auto rs = c.query(
+        "SELECT t.oid, n.nspname, t.typname, e.enumlabel FROM pg_type t JOIN pg_namespace n ON n.oid = "
+        "t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid WHERE t.typtype = 'e' AND " + ns + " AND " +
+        not_extension_member("pg_type", "t.oid") + " ORDER BY t.oid, e.enumsortorder");
+    std::string cur;
+    std::string st;
+    std::vector<std::string> labels;
+    auto flush = [&] {
+      if (!cur.empty()) add(st + util::join(labels, ", ") + ")");
+      labels.clear();
+    };
+    for (const auto& r : rs.rows) {
+      if (cell(r[0]) != cur) {
+        flush();
+        cur = cell(r[0]);
+        st = "CREATE TYPE " + qname(cell(r[1]), cell(r[2])) + " AS ENUM (";
+      }
+      labels.push_back(schema::quote_string(cell(r[3])));
+    }
+    flush();
+  }
+
+  // Domains, with their constraints.
+  for (const auto& r : c.query(
+           "SELECT t.oid, n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, "
+           "t.typdefault, (SELECT string_agg(CASE WHEN con.conname IS NULL THEN '' ELSE 'CONSTRAINT ' || "
+           "quote_ident(con.conname) || ' ' END || pg_get_constraintdef(con.oid), ' ' ORDER BY con.oid) FROM "
+           "pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c') FROM pg_type t JOIN "
+           "pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND " + ns + " AND " +
+           not_extension_member("pg_type", "t.oid") + " ORDER BY t.oid").rows) {
+    std::string st = "CREATE DOMAIN " + qname(cell(r[1]), cell(r[2])) + " AS " + cell(r[3]);
+    if (!driver::is_null(r[5])) st += " DEFAULT " + cell(r[5]);
+    if (cell(r[4]) == "true") st += " NOT NULL";
+    if (!cell(r[6]).empty()) st += " " + cell(r[6]);
+    add(st);
+  }
+
+  // Stand-alone sequences: not owned by a column (serial) and not identity sequences.
+  for (const auto& r : c.query(
+           "SELECT n.nspname, s.relname, q.seqstart, q.seqincrement FROM pg_class s JOIN pg_namespace n ON "
+           "n.oid = s.relnamespace JOIN pg_sequence q ON q.seqrelid = s.oid WHERE s.relkind = 'S' AND " + ns +
+           " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = "
+           "s.oid AND d.deptype IN ('a', 'i', 'e')) ORDER BY s.oid").rows) {
+    std::string st = "CREATE SEQUENCE " + qname(cell(r[0]), cell(r[1]));
+    if (cell(r[3]) != "1") st += " INCREMENT BY " + cell(r[3]);
+    if (cell(r[2]) != "1") st += " START WITH " + cell(r[2]);
+    add(st);
+  }
+
+  // Tables in creation (oid) order.
+  std::vector<TableInfo> tables;
+  std::map<std::string, std::size_t> by_oid;
+  for (const auto& r : c.query(
+           "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, CASE WHEN c.relkind = 'p' THEN "
+           "pg_get_partkeydef(c.oid) END, CASE WHEN c.relispartition THEN (SELECT i.inhparent::regclass::text "
+           "FROM pg_inherits i WHERE i.inhrelid = c.oid) END, CASE WHEN c.relispartition THEN "
+           "pg_get_expr(c.relpartbound, c.oid) END, obj_description(c.oid, 'pg_class') FROM pg_class c JOIN "
+           "pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND " + ns + " AND " +
+           not_extension_member("pg_class", "c.oid") + " ORDER BY c.oid").rows) {
+    TableInfo t;
+    t.oid = cell(r[0]);
+    t.nsp = cell(r[1]);
+    t.name = cell(r[2]);
+    if (is_internal_table(t.name)) continue;
+    t.relkind = cell(r[3]).empty() ? 'r' : cell(r[3])[0];
+    t.unlogged = cell(r[4]) == "u";
+    t.partkey = cell(r[5]);
+    t.parent = cell(r[6]);
+    t.bound = cell(r[7]);
+    t.comment = driver::is_null(r[8]) ? std::string("\x01") : cell(r[8]);
+    by_oid[t.oid] = tables.size();
+    tables.push_back(std::move(t));
+  }
+  if (!tables.empty()) {
+    std::string oids;
+    for (const auto& t : tables) oids += (oids.empty() ? "" : ",") + t.oid;
+    const std::string in = "(" + oids + ")";
+
+    struct Col {
+      std::string def;
+      std::string comment;
+      bool has_comment = false;
+      std::string name;
+    };
+    std::map<std::string, std::vector<Col>> cols;
+    for (const auto& r : c.query(
+             "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+             "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, CASE WHEN a.attcollation <> 0 AND "
+             "a.attcollation <> t.typcollation THEN co.collname END, col_description(a.attrelid, a.attnum), "
+             "EXISTS (SELECT 1 FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S' "
+             "WHERE dep.classid = 'pg_class'::regclass AND dep.refobjid = a.attrelid AND dep.refobjsubid = "
+             "a.attnum AND dep.deptype = 'a'), t.typname, (SELECT q.seqstart || ' ' || q.seqincrement FROM "
+             "pg_sequence q WHERE q.seqrelid = pg_get_serial_sequence(a.attrelid::regclass::text, "
+             "a.attname)::regclass AND a.attidentity <> ''), a.attislocal "
+             "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef d ON d.adrelid = "
+             "a.attrelid AND d.adnum = a.attnum LEFT JOIN pg_collation co ON co.oid = a.attcollation WHERE "
+             "a.attnum > 0 AND NOT a.attisdropped AND a.attrelid IN " + in + " ORDER BY a.attrelid, a.attnum")
+                              .rows) {
+      const std::string name = cell(r[1]);
+      std::string type = cell(r[2]);
+      const std::string deflt = cell(r[4]);
+      const std::string identity = cell(r[5]);
+      const std::string generated = cell(r[6]);
+      const bool serial = cell(r[9]) == "true" && util::starts_with_ci(deflt, "nextval(");
+      std::string def = schema::quote_ident(name, kPg) + " ";
+      if (serial && type == "integer") def += "serial";
+      else if (serial && type == "bigint") def += "bigserial";
+      else if (serial && type == "smallint") def += "smallserial";
+      else def += type;
+      if (!driver::is_null(r[7])) def += " COLLATE " + schema::quote_ident(cell(r[7]), kPg);
+      if (generated == "s") {
+        def += " GENERATED ALWAYS AS (" + deflt + ") STORED";
+      } else if (!identity.empty()) {
+        def += identity == "a" ? " GENERATED ALWAYS AS IDENTITY" : " GENERATED BY DEFAULT AS IDENTITY";
+        const auto parts = util::split(cell(r[11]), ' ');
+        std::vector<std::string> opts;
+        if (parts.size() == 2 && parts[0] != "1") opts.push_back("START WITH " + parts[0]);
+        if (parts.size() == 2 && parts[1] != "1") opts.push_back("INCREMENT BY " + parts[1]);
+        if (!opts.empty()) def += " (" + util::join(opts, " ") + ")";
+      } else if (!serial && !deflt.empty()) {
+        def += " DEFAULT " + deflt;
+      }
+      if (cell(r[3]) == "true") def += " NOT NULL";
+      Col col{def, cell(r[8]), !driver::is_null(r[8]), name};
+      cols[cell(r[0])].push_back(std::move(col));
+    }
+
+    // Constraints (not NOT NULL, not inherited from a partitioned parent).
+    struct Con {
+      std::string table_oid, name, type, def;
+    };
+    std::vector<Con> cons;
+    for (const auto& r : c.query("SELECT con.conrelid, con.conname, con.contype, pg_get_constraintdef(con.oid) "
+                                 "FROM pg_constraint con WHERE con.conrelid IN " + in +
+                                 " AND con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conparentid = 0 AND "
+                                 "con.conislocal ORDER BY con.conrelid, con.oid")
+                             .rows)
+      cons.push_back({cell(r[0]), cell(r[1]), cell(r[2]), cell(r[3])});
+
+    std::vector<std::string> fks;
+    for (const auto& t : tables) {
+      const std::string tq = qname(t.nsp, t.name);
+      std::string st = std::string("CREATE ") + (t.unlogged ? "UNLOGGED " : "") + "TABLE " + tq;
+      if (!t.parent.empty()) {
+        // A partition: its columns are the parent's.
+        st += " PARTITION OF " + t.parent + " " + t.bound;
+      } else {
+        std::vector<std::string> items;
+        for (const auto& col : cols[t.oid]) items.push_back(col.def);
+        for (const auto& con : cons) {
+          if (con.table_oid != t.oid) continue;
+          const std::string item = "CONSTRAINT " + schema::quote_ident(con.name, kPg) + " " + con.def;
+          if (con.type == "f") fks.push_back("ALTER TABLE " + tq + " ADD " + item);
+          else items.push_back(item);
+        }
+        st += " (" + util::join(items, ", ") + ")";
+        if (!t.partkey.empty()) st += " PARTITION BY " + t.partkey;
+      }
+      add(st);
+      if (t.comment != "\x01") add("COMMENT ON TABLE " + tq + " IS " + schema::quote_string(t.comment));
+      for (const auto& col : cols[t.oid])
+        if (col.has_comment)
+          add("COMMENT ON COLUMN " + tq + "." + schema::quote_ident(col.name, kPg) + " IS " +
+              schema::quote_string(col.comment));
+    }
+    for (const auto& fk : fks) add(fk);
+  }
+
+  // Indexes not backing a constraint, and not partitions of a partitioned index.
+  const std::string indexes_sql =
+      "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN "
+      "pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND " + ns + " AND " +
+      not_extension_member("pg_class", "c.oid") +
+      " AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN "
+      "('p', 'u', 'x')) AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid) AND "
+      "c.relname NOT LIKE '\\_flash\\_%' ORDER BY i.indexrelid";
+
+  // Functions and procedures (kept as raw statements), then views, then triggers.
+  for (const auto& r : c.query("SELECT pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = "
+                               "p.pronamespace WHERE p.prokind IN ('f', 'p') AND " + ns + " AND " +
+                               not_extension_member("pg_proc", "p.oid") + " ORDER BY p.oid")
+                           .rows)
+    add(strip_semicolon(cell(r[0])));
+
+  std::string views;
+  for (const auto& r : c.query("SELECT n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid, true) FROM pg_class "
+                               "c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND " +
+                               ns + " AND " + not_extension_member("pg_class", "c.oid") + " ORDER BY c.oid")
+                           .rows)
+    add(std::string("CREATE ") + (cell(r[2]) == "m" ? "MATERIALIZED " : "") + "VIEW " + qname(cell(r[0]), cell(r[1])) +
+        " AS " + strip_semicolon(std::string(util::trim(cell(r[3])))));
+
+  for (const auto& r : c.query(indexes_sql).rows) add(cell(r[0]));
+
+  for (const auto& r : c.query("SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = "
+                               "t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal "
+                               "AND t.tgparentid = 0 AND " + ns + " ORDER BY t.oid")
+                           .rows)
+    add(cell(r[0]));
+
+  schema::Schema model;
+  model.dialect = kPg;
+  apply_reported_ddl(model, "schema", ddl);
+  clear_generated_names(model);
+  return model;
+}
+
+}  // namespace flash::pull
