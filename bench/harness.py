@@ -122,13 +122,15 @@ def bench(argv):
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--as-published", action="store_true")
     ap.add_argument("--only", default="")
+    ap.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1")))
     ap.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET", "480")))
     a = ap.parse_args(argv)
     admin = os.environ["FLASH_TEST_PG_URL"]
     setup_failed = json.load(open(os.path.join(WORK, "setup.json"))) if os.path.exists(os.path.join(WORK, "setup.json")) else {}
     names = [n for n in CONTENDERS if not a.only or n in a.only.split(",")]
     url = create_db(admin)
-    env = dict(os.environ, BENCH_URL=url, BENCH_MODE="published" if a.as_published else "fair")
+    env = dict(os.environ, BENCH_URL=url, BENCH_SQL_JSON=os.path.join(HERE, "sql.json"), BENCH_MODE="published" if a.as_published else "fair",
+               BENCH_SCALE=str(a.scale))
     results = {n: {"runs": [], "cpu_ms": [], "rss_mb": [], "error": setup_failed.get(n)} for n in names}
     live = [n for n in names if not results[n]["error"]]
     rounds = 1 if a.as_published else a.rounds
@@ -165,7 +167,7 @@ def bench(argv):
         order = live[r % max(1, len(live)):] + live[:r % max(1, len(live))]  # rotate who goes first
         for n in list(order): one(n, True)
         done = r + 1
-    meta = {"rounds": done, "rounds_asked": rounds, "mode": "as-published" if a.as_published else "fair",
+    meta = {"scale": a.scale, "rounds": done, "rounds_asked": rounds, "mode": "as-published" if a.as_published else "fair",
             "seconds": round(time.monotonic() - t_start, 1)}
     json.dump({"meta": meta, "results": results}, open(os.path.join(WORK, "results.json"), "w"), indent=1)
     md = table(results, meta)
@@ -178,7 +180,8 @@ def med(xs): return statistics.median(xs) if xs else None
 
 def table(results, meta):
     def fmt(x, d=1): return "—" if x is None else f"{x:,.{d}f}"
-    lines = [f"Mode: {meta['mode']}, rounds: {meta['rounds']} (asked {meta['rounds_asked']}), "
+    lines = [f"Mode: {meta['mode']}, workload scale {meta['scale']:g}"
+             f"{' (the published workload)' if meta['scale'] == 1 else ' (NOT the published workload: counts scaled)'}, rounds: {meta['rounds']} (asked {meta['rounds_asked']}), "
              f"medians with min–max, wall {meta['seconds']} s.", ""]
     ok = {n: r for n, r in results.items() if r["runs"]}
     for ph in PHASES:

@@ -59,3 +59,22 @@ if command -v npm >/dev/null 2>&1; then
 else
   echo "install-deps: npm not found; the JS client tests (ctest -L clients) will not run"
 fi
+
+# Python client: tests/clients/python/.venv (gitignored) with the pinned drivers, mypy and pytest of
+# tests/clients/python/requirements.txt from PyPI. Skipped when the venv was built from the current
+# requirements file (stamp) and its interpreter still runs.
+if command -v python3 >/dev/null 2>&1; then
+  py_dir=tests/clients/python
+  req_sum="$(sha256sum "$py_dir/requirements.txt" | cut -d' ' -f1)"
+  if [ "$(cat "$py_dir/.venv/.flash-req-sha256" 2>/dev/null)" = "$req_sum" ] &&
+     "$py_dir/.venv/bin/python" -c 'import asyncpg, aiomysql, aiosqlite, psycopg, pymysql, mypy, pytest' >/dev/null 2>&1; then
+    echo "install-deps: Python client test packages up to date"
+  else
+    python3 -m venv "$py_dir/.venv"
+    "$py_dir/.venv/bin/pip" install -q -r "$py_dir/requirements.txt"
+    echo "$req_sum" >"$py_dir/.venv/.flash-req-sha256"
+    echo "install-deps: Python client test packages ok"
+  fi
+else
+  echo "install-deps: python3 not found; the Python client tests (ctest -L clients) will not run"
+fi

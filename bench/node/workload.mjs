@@ -11,8 +11,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const SQL = JSON.parse(readFileSync(join(here, "..", "sql.json"), "utf8"));
 
 export const POOL_SIZE = 20;
-export const N_USERS = 1000, N_CATEGORIES = 10, N_POSTS = 5000, N_COMMENTS = 15000;
-export const N_CTE = 500, N_MIXED = 1000, MIXED_BATCH = 30, N_LOOKUPS = 2000, LOOKUP_BATCH = 50;
+// BENCH_SCALE (default 1 = the published workload) scales every count except the 10 categories
+// and the batch sizes; the per-user counts (5 posts, 15 comments) stay the same.
+const S = Number(process.env.BENCH_SCALE || "1");
+const n = (x) => Math.max(1, Math.round(x * S));
+export const N_USERS = n(1000), N_CATEGORIES = 10, N_POSTS = n(5000), N_COMMENTS = n(15000);
+export const N_CTE = n(500), N_MIXED = n(1000), MIXED_BATCH = 30, N_LOOKUPS = n(2000), LOOKUP_BATCH = 50;
 export const WARMUP = 20;
 
 export const userValues = (i) => ({ name: `User ${i}`, email: `user${i}@test.com`, address: `Address ${i}`, isadmin: i % 5 === 0 });

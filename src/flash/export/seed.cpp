@@ -385,6 +385,28 @@ std::vector<TableCount> seed_data(driver::SqlConnection& conn, const schema::Sch
     std::unique_ptr<TableLoader> loader;
     if (!opts.dry_run && !cols.empty()) loader = std::make_unique<TableLoader>(conn, t->name, cols, cats);
     std::set<std::string> used_combos;  // multi-column keys made of foreign keys (join tables)
+    // Composite keys already in the table must not be produced again.
+    std::vector<std::vector<std::string>> composite;
+    if (t->primary_key && t->primary_key->columns.size() > 1) composite.push_back(t->primary_key->columns);
+    for (const auto& u : t->uniques)
+      if (u.columns.size() > 1) composite.push_back(u.columns);
+    auto plan_of = [&](const std::string& col) -> const ColumnPlan* {
+      for (const auto& p : plans)
+        if (p.col->name == col) return &p;
+      return nullptr;
+    };
+    if (!(opts.truncate && opts.dry_run) && existing > 0) {
+      for (const auto& kc : composite) {
+        if (!std::all_of(kc.begin(), kc.end(), [&](const std::string& c) { return plan_of(c) != nullptr; })) continue;
+        auto cur = conn.stream("SELECT " + select_list(kc, d) + " FROM " + schema::quote_ident(t->name, d));
+        std::vector<driver::Value> r;
+        while (cur->next(r)) {
+          std::string combo = "|";
+          for (std::size_t k = 0; k < kc.size(); ++k) combo += to_exchange(r[k], plan_of(kc[k])->cat).dump() + ",";
+          used_combos.insert(combo);
+        }
+      }
+    }
     std::int64_t written = 0;
     std::vector<json> row(plans.size());
     for (std::int64_t i = 0; i < n; ++i) {
@@ -404,17 +426,16 @@ std::vector<TableCount> seed_data(driver::SqlConnection& conn, const schema::Sch
           }
         }
         // Composite primary keys / uniques: the combination must be new.
-        std::string combo;
-        auto add_key = [&](const std::vector<std::string>& kc) {
-          if (kc.size() < 2) return;
-          combo += "|";
+        std::vector<std::string> combos;
+        for (const auto& kc : composite) {
+          std::string combo = "|";
           for (const auto& k : kc)
             for (std::size_t c = 0; c < plans.size(); ++c)
               if (plans[c].col->name == k) combo += row[c].dump() + ",";
-        };
-        if (t->primary_key) add_key(t->primary_key->columns);
-        for (const auto& u : t->uniques) add_key(u.columns);
-        ok = combo.empty() || used_combos.insert(combo).second;
+          combos.push_back(std::move(combo));
+        }
+        ok = std::none_of(combos.begin(), combos.end(), [&](const std::string& c) { return used_combos.count(c) > 0; });
+        if (ok) used_combos.insert(combos.begin(), combos.end());
       }
       if (!ok) break;  // every combination of parent keys is used
       if (opts.dry_run) {

@@ -21,8 +21,9 @@ def _params() -> dict[str, Any]:
 def statements() -> list[str]:
     with open(os.environ["FLASH_PY_SCHEMA"], encoding="utf-8") as f:
         text = f.read()
-    return [s.strip() for s in text.split(";") if s.strip() and not all(
-        line.strip().startswith("--") or not line.strip() for line in s.strip().splitlines())]
+    # Comment lines first (they may hold semicolons), then one statement per `;`.
+    code = "\n".join(line for line in text.splitlines() if not line.strip().startswith("--"))
+    return [s.strip() for s in code.split(";") if s.strip()]
 
 
 @pytest_asyncio.fixture

@@ -3,8 +3,9 @@
 # driver flavour (async: asyncpg/aiomysql/aiosqlite, sync: psycopg/pymysql/sqlite3) it runs
 # `flash gen` on the shared project tests/clients/projects/<db>/ into .gen/<db>-<mode>/client
 # (gitignored), type-checks the package and the tests with `mypy --strict`, then runs the pytest
-# behaviour tests (test_<db>.py, written async; the sync variant is derived by dropping
-# async/await; conftest_<db>_<mode>.py provides the connection) that call every generated method against the database.
+# behaviour tests that call every generated method against the database. The tests are written
+# once per database, async (test_<db>.py); the sync variant is derived by dropping async/await;
+# conftest_<db>_<mode>.py provides the connection.
 #
 #   tests/clients/python/run.sh FLASH_BINARY [postgresql|mysql|sqlite ...]
 #
