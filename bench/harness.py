@@ -30,12 +30,8 @@ CONTENDERS = {
     "drizzle": (NODE + ["drizzle"], "Drizzle query builder (CTEs via sql template, same text)"),
     "drizzle-sql": (NODE + ["drizzle-sql"], "Drizzle sql template for every query"),
     "prisma": (NODE + ["prisma"], "Prisma 7 + @prisma/adapter-pg"),
-    "flash-go": ([os.path.join(WORK, "bin", "bench-go"), "flash-go"], "Flash generated Go (pgx/v5)"),
-    "pgx": ([os.path.join(WORK, "bin", "bench-go"), "pgx"], "hand-written pgx/v5"),
-    "flash-py": ([os.path.join(WORK, "venv", "bin", "python"), os.path.join(HERE, "python", "run.py"), "flash-py"],
-                 "Flash generated Python (asyncpg)"),
-    "asyncpg": ([os.path.join(WORK, "venv", "bin", "python"), os.path.join(HERE, "python", "run.py"), "asyncpg"],
-                "hand-written asyncpg"),
+    "flash-go": ([os.path.join(WORK, "bin", "bench-flash-go")], "Flash generated Go (pgx/v5)"),
+    "pgx": ([os.path.join(WORK, "bin", "bench-pgx")], "hand-written pgx/v5"),
     "libpq": ([os.path.join(WORK, "bin", "bench-libpq"), "prepared"], "C++ libpq, prepared statements"),
     "libpq-pipeline": ([os.path.join(WORK, "bin", "bench-libpq"), "pipeline"], "C++ libpq, prepared + pipeline mode"),
 }
@@ -123,6 +119,7 @@ def bench(argv):
     ap.add_argument("--as-published", action="store_true")
     ap.add_argument("--only", default="")
     ap.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1")))
+    ap.add_argument("--warmup-round", action="store_true", help="one discarded round first (each process also warms up in-process)")
     ap.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET", "480")))
     a = ap.parse_args(argv)
     admin = os.environ["FLASH_TEST_PG_URL"]
@@ -154,13 +151,13 @@ def bench(argv):
             results[n]["cpu_ms"].append((ru.ru_utime + ru.ru_stime) * 1000)
             results[n]["rss_mb"].append(ru.ru_maxrss / 1024)
 
-    if not a.as_published:  # warm-up round: OS caches, server plan caches, JIT-compiled code on disk
+    if a.warmup_round and not a.as_published:  # warm-up round: OS caches, server plan caches, JIT-compiled code on disk
         log("harness: warm-up round (discarded)")
         for n in list(live): one(n, False)
     done = 0
     for r in range(rounds):
         elapsed = time.monotonic() - t_start
-        if r > 0 and elapsed / (r + (0 if a.as_published else 1)) * (r + 2) > a.budget:
+        if r > 0 and elapsed / r * (r + 1) > a.budget:
             log(f"harness: stopping after {r} rounds to stay within the {a.budget:.0f}s budget")
             break
         log(f"harness: round {r + 1}/{rounds}")

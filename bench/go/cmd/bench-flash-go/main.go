@@ -45,12 +45,16 @@ func (c *flashGo) TopUsers(ctx context.Context) (int, error) {
 	rows, err := c.q.GetTopActiveUsers(ctx)
 	return len(rows), err
 }
-func (c *flashGo) UserEmail(ctx context.Context, id int32) (string, error) { return c.q.GetUserEmail(ctx, id) }
+func (c *flashGo) UserEmail(ctx context.Context, id int32) (string, error) {
+	return c.q.GetUserEmail(ctx, id)
+}
 func (c *flashGo) UserIsAdmin(ctx context.Context, id int32) (bool, error) {
 	return c.q.GetUserIsAdmin(ctx, id)
 }
-func (c *flashGo) UserName(ctx context.Context, id int32) (string, error) { return c.q.GetUserName(ctx, id) }
-func (c *flashGo) Close()                                                  { c.pool.Close() }
+func (c *flashGo) UserName(ctx context.Context, id int32) (string, error) {
+	return c.q.GetUserName(ctx, id)
+}
+func (c *flashGo) Close() { c.pool.Close() }
 
 func main() {
 	cfg, err := pgxpool.ParseConfig(os.Getenv("BENCH_URL"))
