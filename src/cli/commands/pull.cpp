@@ -36,14 +36,11 @@ void run_pull(const PullOptions& po, Context& ctx) {
   const auto& cfg = ctx.config();
   const fs::path target = (po.out ? fs::path(*po.out) : cfg.resolve(cfg.schema_dir)).lexically_normal();
   auto conn = driver::connect_sql(ctx.database_url());
-  const schema::Schema pulled = pull::inspect(*conn);
+  schema::Schema pulled = pull::inspect(*conn);
 
   auto& r = ctx.result();
   r["dialect"] = std::string(schema::to_string(pulled.dialect));
   r["directory"] = shown(target);
-  nlohmann::json tables = nlohmann::json::array();
-  for (const auto& t : pulled.tables) tables.push_back(schema::qualified(t.schema, t.name));
-  r["tables"] = tables;
 
   // An existing project: what the database has that the files do not (and vice versa).
   const auto existing = pull::existing_schema_files(target);
@@ -56,12 +53,18 @@ void run_pull(const PullOptions& po, Context& ctx) {
     const schema::Schema current = sql::parse_schema(files, pulled.dialect, diags);
     files_parse = !diag::has_errors(diags);
     if (files_parse) {
+      // Keep the files' unnamed constraints unnamed (and MySQL primary-key names) where the
+      // database's names are the ones it generates anyway.
+      pull::align_names(pulled, current);
       for (const auto& op : diff::diff_schemas(current, pulled).operations) changes.push_back(op.comment);
     } else {
       ctx.warn("the existing schema files do not parse; no change summary (run `flash schema` to see why)");
     }
   }
   r["changes"] = changes;
+  nlohmann::json tables = nlohmann::json::array();
+  for (const auto& t : pulled.tables) tables.push_back(schema::qualified(t.schema, t.name));
+  r["tables"] = tables;
   r["written"] = false;
   r["files"] = nlohmann::json::array();
 

@@ -29,8 +29,13 @@ std::vector<std::string> words(std::string_view s) {
                               std::isdigit(static_cast<unsigned char>(cur.back())) != 0;
       const bool next_lower =
           i + 1 < s.size() && std::islower(static_cast<unsigned char>(s[i + 1])) != 0;
-      // "userID" splits before I; "IDFor" splits before F (end of an upper-case run).
-      if (prev_lower || (next_lower && std::isupper(static_cast<unsigned char>(cur.back())))) flush();
+      // "userID" splits before I; "IDFor" splits before F (end of an upper-case run); a plural
+      // "s" after an initialism stays with it: "ByIDs" → by, ids.
+      const bool plural_s = next_lower && s[i + 1] == 's' &&
+                            (i + 2 >= s.size() || std::islower(static_cast<unsigned char>(s[i + 2])) == 0);
+      if (prev_lower ||
+          (next_lower && !plural_s && std::isupper(static_cast<unsigned char>(cur.back()))))
+        flush();
     }
     cur += c;
   }

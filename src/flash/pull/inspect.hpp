@@ -36,6 +36,14 @@ schema::Schema inspect_sqlite(driver::SqlConnection& c);
 // A result cell as text ("" for NULL; numbers and booleans in their display form).
 std::string cell(const driver::Value& v);
 
+// Pull keeps constraint names as the database has them. With existing schema files (`reference`,
+// their parsed model) this makes pulled names agree with what the files say where the database
+// cannot tell the difference: a server-generated name (PostgreSQL: see clear_generated_names;
+// MySQL: CONSTRAINT_<n>, <table>_chk_<n>, <table>_ibfk_<n>, a unique key named after its first
+// column [_<n>]) becomes "" when the files have the same constraint unnamed; on MySQL the
+// primary key takes the files' name (MySQL does not store primary-key names).
+void align_names(schema::Schema& pulled, const schema::Schema& reference);
+
 // PostgreSQL: constraint names the server generates when none is written become "" (how schema
 // files store unnamed constraints): <table>_pkey; <table>_<col>[_<col>...]_key[N];
 // <table>_<col>[_<col>...]_fkey[N]; <table>[_<anything>]_check[N]; domain <domain>_check[N].

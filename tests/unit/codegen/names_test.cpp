@@ -21,6 +21,9 @@ TEST(Names, CamelPascalSnake) {
   EXPECT_EQ(snake_name("GetUserByEmail"), "get_user_by_email");
   EXPECT_EQ(snake_name("getUserByID"), "get_user_by_id");
   EXPECT_EQ(snake_name("IDForName"), "id_for_name");
+  EXPECT_EQ(snake_name("ListUsersByIDs"), "list_users_by_ids");
+  EXPECT_EQ(snake_name("IDs"), "ids");
+  EXPECT_EQ(snake_name("UserIDsSorted"), "user_ids_sorted");
 }
 
 TEST(Names, Singular) {

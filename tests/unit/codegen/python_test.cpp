@@ -193,7 +193,8 @@ TEST(PythonSql, SqliteKeepsQuestionMarks) {
 
 TEST(PythonString, Escapes) {
   EXPECT_EQ(python::py_string("a\"b\\c\n", false), "\"a\\\"b\\\\c\\n\"");
-  EXPECT_EQ(python::py_string("SELECT \"x\"\nFROM t", true), "\"\"\"SELECT \"x\\\"\nFROM t\"\"\"");
+  EXPECT_EQ(python::py_string("SELECT \"x\"\nFROM t", true), "\"\"\"SELECT \"x\"\nFROM t\"\"\"");
+  EXPECT_EQ(python::py_string("a\"\"\"b", true), "\"\"\"a\\\"\\\"\"b\"\"\"");
   EXPECT_EQ(python::py_string("ends with \"", true), "\"\"\"ends with \\\"\"\"\"");
   EXPECT_EQ(python::py_string("tab\t\x01", false), "\"tab\\t\\x01\"");
 }
@@ -262,7 +263,7 @@ TEST(PythonGenerate, AsyncpgMethods) {
   const auto r = run(f, "asyncpg");
   const std::string& u = find(r, "users.py")->content;
   EXPECT_TRUE(contains(u, "    async def get_user(\n        self,\n        *,\n        id: int,\n    ) -> models.User | None:\n"));
-  EXPECT_TRUE(contains(u, "        \"Fetches one user.\"\n"));
+  EXPECT_TRUE(contains(u, "        \"\"\"Fetches one user.\"\"\"\n"));
   EXPECT_TRUE(contains(u, "        _row = await _rt.fetch_one(self._conn, GET_USER, (id,))\n"));
   EXPECT_TRUE(contains(u, "        profile=None if r[3] is None else _rt.from_json(r[3]),\n"));
   EXPECT_TRUE(contains(u, "        role=models.UserRole(r[2]),\n"));

@@ -141,21 +141,6 @@ std::string py_ident(std::string_view raw, std::string_view fallback) {
 
 // snake_name, but an upper-case run followed by a plural 's' stays one word: "ListUsersByIDs" →
 // list_users_by_ids (snake_name alone splits it as by_i_ds).
-std::string py_snake(std::string_view name) {
-  std::string s(name);
-  const auto upper = [&](std::size_t k) { return k < s.size() && std::isupper(static_cast<unsigned char>(s[k])); };
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (!upper(i)) continue;
-    std::size_t e = i;
-    while (upper(e)) ++e;
-    if (e - i >= 2 && e < s.size() && s[e] == 's' && (e + 1 == s.size() || !std::islower(static_cast<unsigned char>(s[e + 1])))) {
-      for (std::size_t k = i + 1; k < e; ++k) s[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[k])));
-    }
-    i = e;
-  }
-  return snake_name(s);
-}
-
 std::string class_ident(std::string_view raw, std::string_view fallback) {
   std::string s;
   for (char c : pascal_name(raw))
@@ -455,7 +440,7 @@ std::string models_module(const Request& req, Ctx& ctx, const std::vector<EnumDe
     std::vector<std::pair<std::string, std::string>> fields;
     for (const auto& c : t.columns) {
       const auto ti = map_type(column_type(s, t, c), ctx, im, true);
-      const std::string name = unique(py_ident(py_snake(c.name), "column"), used);
+      const std::string name = unique(py_ident(snake_name(c.name), "column"), used);
       if (module_names().count(name)) shadowed.insert(name);
       fields.emplace_back(name, optional_hint(ti.hint, c.nullable));
     }
@@ -505,7 +490,7 @@ class ModuleWriter {
       warn(q, q.name + ": PostgreSQL has no last-insert id; add RETURNING id to use :execlastid. Skipped");
       return false;
     }
-    const std::string snake = py_snake(q.name);
+    const std::string snake = snake_name(q.name);
     const std::string method = unique(py_ident(snake, "query"), methods_);
     const std::string pascal = class_ident(q.name, "Query");
     std::string constant = util::to_upper(py_ident(snake, "query"));
@@ -523,7 +508,7 @@ class ModuleWriter {
     std::vector<ParamInfo> params;
     std::set<std::string> used_params;
     for (const auto* p : ordered) {
-      ParamInfo pi{p, unique(py_ident(py_snake(p->name), "arg" + std::to_string(p->number)), used_params),
+      ParamInfo pi{p, unique(py_ident(snake_name(p->name), "arg" + std::to_string(p->number)), used_params),
                    map_type(p->type, ctx_, im_, false)};
       params.push_back(std::move(pi));
     }
@@ -729,7 +714,7 @@ class ModuleWriter {
           // value matches the annotation even where the analyser typed the column more loosely.
           const auto& tc = t->columns[i];
           const auto ti = map_type(column_type(*req_.schema, *t, tc), ctx_, im_, false);
-          const std::string name = unique(py_ident(py_snake(tc.name), "column"), used);
+          const std::string name = unique(py_ident(snake_name(tc.name), "column"), used);
           f += "        " + name + "=" +
                read_expr(ti, "r[" + std::to_string(i) + "]", q.columns[i].nullable || tc.nullable) + ",\n";
         }
@@ -761,7 +746,7 @@ class ModuleWriter {
         if (it != ctx_.table_models.end() && t) {
           im_.models = true;
           Field f;
-          f.name = unique(py_ident(py_snake(singular(c.embed_table)), "embed"), used);
+          f.name = unique(py_ident(snake_name(singular(c.embed_table)), "embed"), used);
           f.hint = "models." + it->second;
           std::set<std::string> inner;
           std::string expr = "models." + it->second + "(\n";
@@ -771,7 +756,7 @@ class ModuleWriter {
             // The model's nullability is the table column's.
             const schema::Column* tc = t->find_column(ec.name);
             const bool nullable = tc ? tc->nullable : ec.nullable;
-            expr += "            " + unique(py_ident(py_snake(ec.name), "column"), inner) + "=" +
+            expr += "            " + unique(py_ident(snake_name(ec.name), "column"), inner) + "=" +
                     read_expr(ti, "r[" + std::to_string(k) + "]", nullable) + ",\n";
           }
           expr += "        )";
@@ -784,7 +769,7 @@ class ModuleWriter {
       }
       const auto ti = map_type(c.type, ctx_, im_, false);
       Field f;
-      f.name = unique(py_ident(py_snake(c.name), "column_" + std::to_string(i + 1)), used);
+      f.name = unique(py_ident(snake_name(c.name), "column_" + std::to_string(i + 1)), used);
       f.hint = optional_hint(ti.hint, c.nullable);
       f.expr = read_expr(ti, "r[" + std::to_string(i) + "]", c.nullable);
       if (module_names().count(f.name)) shadowed.insert(f.name);
@@ -914,7 +899,7 @@ Response generate(const Request& req) {
     }
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
-    std::string m = py_ident(py_snake(std::filesystem::path(f).stem().string()), "queries");
+    std::string m = py_ident(snake_name(std::filesystem::path(f).stem().string()), "queries");
     if (modules.count(m)) m += "_queries";
     file_module[f] = unique(m, modules);
   }

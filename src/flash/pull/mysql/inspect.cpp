@@ -5,9 +5,9 @@
 // What the server adds that schema files normally do not say is then removed:
 //  * integer display widths (MariaDB prints int(11)); tinyint(1) stays, it is how BOOLEAN is kept;
 //  * DEFAULT NULL on nullable columns (the server prints it for every nullable column);
-//  * generated constraint names: MariaDB's CONSTRAINT_<n> / MySQL's <table>_chk_<n> for CHECKs,
-//    <table>_ibfk_<n> for foreign keys, and the index the server creates for a foreign key
-//    without one (named after the constraint, same columns);
+//  * varchar/char CHARACTER SET utf8mb3 with utf8mb3's default collation is NVARCHAR/NCHAR;
+//  * the index the server creates for a foreign key without one (named after the constraint,
+//    same columns);
 //  * table options that are server defaults or state: AUTO_INCREMENT counter always, ENGINE
 //    InnoDB, DEFAULT CHARSET/COLLATE equal to the database's.
 // Views come from information_schema.VIEWS (the server stores them rewritten, so a view's text
@@ -15,7 +15,6 @@
 #include "flash/pull/inspect.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "flash/schema/printer.hpp"
 #include "flash/util/text.hpp"
@@ -28,22 +27,6 @@ using schema::Dialect;
 
 std::string text(const driver::Value& v) { return cell(v); }
 
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
-// "CONSTRAINT_3" (MariaDB) or "orders_chk_2" (MySQL).
-bool generated_check_name(const std::string& name, const std::string& table) {
-  if (util::starts_with_ci(name, "CONSTRAINT_") && all_digits(std::string_view(name).substr(11))) return true;
-  const std::string p = table + "_chk_";
-  return util::starts_with_ci(name, p) && all_digits(std::string_view(name).substr(p.size()));
-}
-
-bool generated_fk_name(const std::string& name, const std::string& table) {
-  const std::string p = table + "_ibfk_";
-  return util::starts_with_ci(name, p) && all_digits(std::string_view(name).substr(p.size()));
-}
-
 bool is_integer_type(const std::string& n) {
   return n == "tinyint" || n == "smallint" || n == "mediumint" || n == "int" || n == "bigint";
 }
@@ -54,9 +37,16 @@ void normalise_table(schema::Table& t, schema::Schema& model, const std::string&
     if (is_integer_type(c.type.name) && !(c.type.name == "tinyint" && c.type.args == std::vector<std::string>{"1"}))
       c.type.args.clear();
     if (c.nullable && c.default_expr && util::iequals(*c.default_expr, "NULL")) c.default_expr.reset();
+    // NVARCHAR/NCHAR are VARCHAR/CHAR in utf8mb3 with its default collation; the server reports
+    // them that way (utf8mb3 spelled "utf8" by older servers).
+    const bool utf8mb3 = util::iequals(c.type.charset, "utf8mb3") || util::iequals(c.type.charset, "utf8");
+    if ((c.type.name == "varchar" || c.type.name == "char") && utf8mb3 &&
+        (!c.collation || util::iequals(*c.collation, c.type.charset + "_general_ci"))) {
+      c.type.name = c.type.name == "varchar" ? "nvarchar" : "nchar";
+      c.type.charset.clear();
+      c.collation.reset();
+    }
   }
-  for (auto& ck : t.checks)
-    if (generated_check_name(ck.name, t.name)) ck.name.clear();
   // The index the server made for a foreign key: same name as the constraint (or, for an
   // unnamed one, its first column) and exactly its columns.
   for (auto& fk : t.foreign_keys) {
@@ -68,7 +58,6 @@ void normalise_table(schema::Table& t, schema::Schema& model, const std::string&
       return true;
     });
     if (it != model.indexes.end()) model.indexes.erase(it);
-    if (generated_fk_name(fk.name, t.name)) fk.name.clear();
   }
   for (auto it = t.options.begin(); it != t.options.end();) {
     const auto& [k, v] = *it;
@@ -103,6 +92,8 @@ schema::Schema inspect_mysql(driver::SqlConnection& c) {
     if (rs.rows.empty() || rs.rows[0].size() < 2) continue;
     apply_reported_ddl(model, "table " + name, text(rs.rows[0][1]) + ";\n");
   }
+  // Constraint names (also generated ones: CONSTRAINT_<n>, <table>_ibfk_<n>) stay as the server
+  // has them; align_names() matches them to unnamed constraints of existing schema files.
   for (auto& t : model.tables) normalise_table(t, model, db_charset, db_collation);
 
   auto views = c.query(

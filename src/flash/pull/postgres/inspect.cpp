@@ -8,9 +8,9 @@
 //    SERIAL creates) is written as serial/bigserial/smallserial: auto_increment, no default, and
 //    the sequence is not listed;
 //  * identity columns keep START WITH / INCREMENT BY when not 1;
-//  * constraint names the server generated (<table>_pkey, <table>_<cols>_key, <table>_<cols>_fkey,
-//    <table>[_<col>]_check[N], <domain>_check) become "" like unnamed constraints in schema
-//    files (clear_generated_names);
+//  * constraint names are kept as the server has them (also the ones it generated: a migration
+//    needs the real name to drop a constraint); align_names() matches them to unnamed ones in
+//    existing schema files;
 //  * "public" is the default schema ("").
 // Not kept exactly: view text (the server stores views parsed; pg_get_viewdef prints its own
 // formatting), function and trigger text (pg_get_functiondef/pg_get_triggerdef spelling),
@@ -289,7 +289,6 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
   schema::Schema model;
   model.dialect = kPg;
   apply_reported_ddl(model, "schema", ddl);
-  clear_generated_names(model);
   return model;
 }
 
