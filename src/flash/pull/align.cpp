@@ -62,6 +62,15 @@ void align_names(schema::Schema& pulled, const schema::Schema& reference) {
   for (auto& t : pulled.tables) {
     const schema::Table* r = reference.find_table(t.name, t.schema);
     if (!r) continue;
+    // "REFERENCES t" in the files: the catalog names t's primary-key columns.
+    for (auto& fk : t.foreign_keys) {
+      const schema::Table* target = pulled.find_table(fk.ref_table, fk.ref_schema);
+      if (!target || !target->primary_key || fk.ref_columns != target->primary_key->columns) continue;
+      for (const auto& x : r->foreign_keys)
+        if (x.ref_columns.empty() && x.columns == fk.columns && x.ref_table == fk.ref_table &&
+            x.ref_schema == fk.ref_schema)
+          fk.ref_columns.clear();
+    }
     if (t.primary_key && r->primary_key && t.primary_key->columns == r->primary_key->columns) {
       if (d == Dialect::mysql) t.primary_key->name = r->primary_key->name;
       else if (r->primary_key->name.empty() && generated(d, t.primary_key->name, t.name, "_pkey", {}))

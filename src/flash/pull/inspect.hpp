@@ -41,7 +41,8 @@ std::string cell(const driver::Value& v);
 // cannot tell the difference: a server-generated name (PostgreSQL: see clear_generated_names;
 // MySQL: CONSTRAINT_<n>, <table>_chk_<n>, <table>_ibfk_<n>, a unique key named after its first
 // column [_<n>]) becomes "" when the files have the same constraint unnamed; on MySQL the
-// primary key takes the files' name (MySQL does not store primary-key names).
+// primary key takes the files' name (MySQL does not store primary-key names); a foreign key to
+// the referenced table's primary key loses its column list where the files leave it out.
 void align_names(schema::Schema& pulled, const schema::Schema& reference);
 
 // PostgreSQL: constraint names the server generates when none is written become "" (how schema

@@ -37,6 +37,9 @@ void normalise_table(schema::Table& t, schema::Schema& model, const std::string&
     if (is_integer_type(c.type.name) && !(c.type.name == "tinyint" && c.type.args == std::vector<std::string>{"1"}))
       c.type.args.clear();
     if (c.nullable && c.default_expr && util::iequals(*c.default_expr, "NULL")) c.default_expr.reset();
+    // MariaDB reports CURRENT_TIMESTAMP as current_timestamp() (with precision: (6)).
+    for (auto* e : {&c.default_expr, &c.on_update})
+      if (*e && util::iequals(**e, "current_timestamp()")) **e = "CURRENT_TIMESTAMP";
     // NVARCHAR/NCHAR are VARCHAR/CHAR in utf8mb3 with its default collation; the server reports
     // them that way (utf8mb3 spelled "utf8" by older servers).
     const bool utf8mb3 = util::iequals(c.type.charset, "utf8mb3") || util::iequals(c.type.charset, "utf8");

@@ -7,6 +7,8 @@
 //  * a column whose default is nextval() of a sequence owned by the column (pg_depend 'a', what
 //    SERIAL creates) is written as serial/bigserial/smallserial: auto_increment, no default, and
 //    the sequence is not listed;
+//  * a default that is a literal with a cast ('x'::text) loses the cast, nextval('s'::regclass)
+//    becomes nextval('s'), a generated column's outer parentheses are dropped;
 //  * identity columns keep START WITH / INCREMENT BY when not 1;
 //  * constraint names are kept as the server has them (also the ones it generated: a migration
 //    needs the real name to drop a constraint); align_names() matches them to unnamed ones in
@@ -52,6 +54,60 @@ std::string qname(const std::string& nsp, const std::string& name) {
 std::string strip_semicolon(std::string s) {
   while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.back())) || s.back() == ';')) s.pop_back();
   return s;
+}
+
+// 'text'::type → 'text': the server spells out the cast to the column's type that a default
+// literal gets anyway. Only a lone literal with a lone cast is changed.
+std::string strip_literal_cast(const std::string& e) {
+  if (e.size() < 2 || e[0] != '\'') return e;
+  std::size_t i = 1;
+  while (i < e.size()) {
+    if (e[i] == '\'') {
+      if (i + 1 < e.size() && e[i + 1] == '\'') {
+        i += 2;
+        continue;
+      }
+      break;
+    }
+    ++i;
+  }
+  if (i >= e.size()) return e;
+  const std::string rest = e.substr(i + 1);
+  if (rest.rfind("::", 0) != 0 || rest.find("::", 2) != std::string::npos) return e;
+  if (rest.find_first_of("|+-*/<>=,'") != std::string::npos) return e;
+  return e.substr(0, i + 1);
+}
+
+// nextval('seq'::regclass) → nextval('seq'), as written in schema files.
+std::string strip_regclass(std::string e) {
+  if (!util::starts_with_ci(e, "nextval(")) return e;
+  const auto p = e.find("'::regclass)");
+  if (p != std::string::npos) e.erase(p + 1, 10);
+  return e;
+}
+
+// "(a * 2)" → "a * 2" when the parentheses enclose the whole expression.
+std::string strip_outer_parens(const std::string& e) {
+  if (e.size() < 2 || e.front() != '(' || e.back() != ')') return e;
+  int depth = 0;
+  bool quote = false;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    if (e[i] == '\'') quote = !quote;
+    if (quote) continue;
+    if (e[i] == '(') ++depth;
+    if (e[i] == ')' && --depth == 0 && i + 1 != e.size()) return e;
+  }
+  return e.substr(1, e.size() - 2);
+}
+
+void tidy_defaults(schema::Schema& m) {
+  for (auto& t : m.tables)
+    for (auto& c : t.columns) {
+      if (c.default_expr) c.default_expr = strip_regclass(strip_literal_cast(*c.default_expr));
+      if (!c.generated_expr.empty()) c.generated_expr = strip_outer_parens(c.generated_expr);
+    }
+  for (auto& d : m.domains)
+    if (d.default_expr) d.default_expr = strip_literal_cast(*d.default_expr);
 }
 
 struct TableInfo {
@@ -289,6 +345,7 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
   schema::Schema model;
   model.dialect = kPg;
   apply_reported_ddl(model, "schema", ddl);
+  tidy_defaults(model);
   return model;
 }
 
