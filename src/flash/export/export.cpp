@@ -279,8 +279,12 @@ std::vector<TableCount> export_data(driver::SqlConnection& conn, const schema::S
     std::string sql = "SELECT ";
     for (std::size_t i = 0; i < cols.size(); ++i) sql += (i ? ", " : "") + schema::quote_ident(cols[i], d);
     sql += " FROM " + schema::quote_qualified(t->schema, t->name, d);
-    if (!opts.where.empty()) sql += " WHERE " + opts.where;
+    if (!opts.where.empty()) sql += " WHERE (" + opts.where + ")";
     w->begin_table(*t, cols, cats);
+    // Describe the columns once with an empty result first: the PostgreSQL driver resolves unknown
+    // type OIDs (enums) with a query of its own, which must not run between its prepare and
+    // execute of the stream (it would replace the unnamed prepared statement).
+    if (d == Dialect::postgresql) conn.query(sql + (opts.where.empty() ? " WHERE " : " AND ") + "1 = 0");
     auto cursor = conn.stream(sql);
     std::int64_t n = 0;
     values.resize(cols.size());
@@ -540,9 +544,17 @@ std::vector<TableCount> import_data(driver::SqlConnection& conn, const ImportOpt
     run_script(conn, schema::print_schema(create));
   }
 
+  // Parents first, whatever order the file lists the tables in.
+  std::vector<std::size_t> order;
+  for (const auto* t : fk_order(src))
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] == t->name) order.push_back(i);
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (std::find(order.begin(), order.end(), i) == order.end()) order.push_back(i);
+
   std::vector<TableCount> counts;
   std::vector<json> row;
-  for (std::size_t i = 0; i < r->tables().size(); ++i) {
+  for (std::size_t i : order) {
     const auto& [name, cols] = r->tables()[i];
     const auto* t = src.find_table(name);
     if (!t) throw diag::Error("import.format", "table `" + name + "` is not in the export's schema");

@@ -172,10 +172,13 @@ class Generator {
         if (p.length > 0 && static_cast<int>(b.size()) > p.length) b.resize(p.length);
         return base64_encode(b);
       }
-      case TypeCategory::date: return date(range(0, 3650));
+      case TypeCategory::date: return date(p.unique ? seq : range(0, 3650));
       case TypeCategory::time: return two(range(0, 23)) + ":" + two(range(0, 59)) + ":" + two(range(0, 59));
       case TypeCategory::timestamp:
       case TypeCategory::timestamptz:
+        if (p.unique)
+          return date(seq / 86400) + "T" + two(seq / 3600 % 24) + ":" + two(seq / 60 % 60) + ":" + two(seq % 60) +
+                 (p.cat == TypeCategory::timestamptz ? "+00:00" : "");
         return date(range(0, 3650)) + "T" + two(range(0, 23)) + ":" + two(range(0, 59)) + ":" + two(range(0, 59)) +
                (p.cat == TypeCategory::timestamptz ? "+00:00" : "");
       case TypeCategory::uuid: {
@@ -184,7 +187,7 @@ class Generator {
         std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
                       static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0xFFF),
                       static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3FFF)),
-                      static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
+                      static_cast<unsigned long long>(p.unique ? static_cast<std::uint64_t>(seq) : b & 0xFFFFFFFFFFFFULL));
         return std::string(buf);
       }
       case TypeCategory::json: return json{{"n", range(0, 1000)}, {"tag", kWords[range(0, 19)]}};

@@ -24,10 +24,10 @@ const char* kAllFeatures = R"sql(
 CREATE TABLE users (
   id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   email VARCHAR(255) NOT NULL,
-  name VARCHAR(100) COLLATE utf8mb4_bin DEFAULT 'anon',
+  name VARCHAR(100) DEFAULT 'anon',
   status ENUM('active', 'banned') NOT NULL DEFAULT 'active',
   flags SET('a', 'b'),
-  active BOOLEAN NOT NULL DEFAULT TRUE,
+  active BOOLEAN NOT NULL DEFAULT 1,
   score DECIMAL(10,2),
   age INT CHECK (age >= 0),
   updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
@@ -39,9 +39,8 @@ CREATE TABLE posts (
   id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   user_id BIGINT UNSIGNED NOT NULL,
   title VARCHAR(200) NOT NULL COMMENT 'headline',
-  slug VARCHAR(200) AS (LOWER(title)) STORED,
   CONSTRAINT posts_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
-  CONSTRAINT posts_title CHECK (CHAR_LENGTH(title) > 0)
+  CONSTRAINT posts_title CHECK (title <> '')
 );
 CREATE INDEX posts_title_idx ON posts (title DESC);
 CREATE TABLE _flash_migrations (id VARCHAR(64) PRIMARY KEY);
