@@ -64,6 +64,8 @@ fi
 # tests/clients/python/requirements.txt from PyPI. Skipped when the venv was built from the current
 # requirements file (stamp) and its interpreter still runs.
 if command -v python3 >/dev/null 2>&1; then
+  # The corpus test (tests/corpus/go_corpus.py) reads sqlc's YAML configs.
+  python3 -c 'import yaml' 2>/dev/null || python3 -m pip install -q pyyaml
   py_dir=tests/clients/python
   req_sum="$(sha256sum "$py_dir/requirements.txt" | cut -d' ' -f1)"
   if [ "$(cat "$py_dir/.venv/.flash-req-sha256" 2>/dev/null)" = "$req_sum" ] &&

@@ -19,7 +19,9 @@ std::vector<std::string> words(std::string_view s) {
   };
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
-    if (c == '_' || c == '-' || c == ' ' || c == '.') {
+    // Anything but ASCII letters and digits separates words, so every result is a valid
+    // identifier in all target languages ("FooBar:c" → foo, bar, c; "Op!en" → op, en).
+    if (!std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) {
       flush();
       continue;
     }

@@ -12,6 +12,9 @@ TEST(Names, GoInitialisms) {
   EXPECT_EQ(go_name("userID"), "UserID");
   EXPECT_EQ(go_name("uuid"), "UUID");
   EXPECT_EQ(go_name("2fa_code"), "X2faCode");
+  EXPECT_EQ(go_name("!!!nobody,,WouldBelieveThis?!"), "NobodyWouldBelieveThis");
+  EXPECT_EQ(go_name("Op!en"), "OpEn");
+  EXPECT_EQ(go_name("@"), "");
 }
 
 TEST(Names, CamelPascalSnake) {

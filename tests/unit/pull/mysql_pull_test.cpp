@@ -64,3 +64,20 @@ TEST(MysqlPull, EveryFeatureRoundTrips) {
 
 }  // namespace
 }  // namespace flash::pull::test
+
+namespace flash::pull::test {
+namespace {
+
+// Views are stored rewritten by the server (qualified, backquoted): pulled, in its spelling.
+TEST(MysqlPull, ViewsArePulledInTheServersSpelling) {
+  MY_DB(db);
+  db->load("CREATE TABLE t (id INT PRIMARY KEY, n INT); CREATE VIEW v AS SELECT id, n FROM t WHERE n > 0;");
+  const auto pulled = inspect(*db->conn);
+  ASSERT_EQ(pulled.views.size(), 1u);
+  EXPECT_EQ(pulled.views[0].name, "v");
+  EXPECT_NE(pulled.views[0].query.find("`t`"), std::string::npos);
+  EXPECT_TRUE(parse(schema::print_schema(pulled), Dialect::mysql) == pulled);
+}
+
+}  // namespace
+}  // namespace flash::pull::test

@@ -111,6 +111,20 @@ CREATE INDEX t_lower_e ON t (lower(e));
   EXPECT_FALSE(pulled.indexes[0].parts.at(0).expr.empty());
 }
 
+TEST(PostgresPull, PartitionsAndUnloggedTablesRoundTrip) {
+  PG_DB(db);
+  const char* sql = R"sql(
+CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, body text) PARTITION BY RANGE (at);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE UNLOGGED TABLE scratch (k text PRIMARY KEY, v text);
+)sql";
+  db->load(sql);
+  const auto pulled = inspect(*db->conn);
+  ASSERT_NE(pulled.find_table("events_2024"), nullptr);
+  EXPECT_EQ(pulled.find_table("scratch")->options.at("unlogged"), "1");
+  expect_round_trip(parse(sql, Dialect::postgresql), pulled);
+}
+
 TEST(PostgresPull, ViewsFunctionsAndTriggersArePulled) {
   PG_DB(db);
   db->load(R"sql(

@@ -89,10 +89,13 @@ const std::set<std::string>& go_keywords() {
   return k;
 }
 
-// Names a generated method's parameters must not take: the receiver, the context and locals.
+// Names a generated method's parameters must not take: the receiver, the context, locals and the
+// packages the generated files import (a parameter `time` would shadow package time).
 std::string safe_local(std::string name) {
-  static const std::set<std::string> taken = {"q", "ctx", "err", "row", "rows", "items", "i", "query",
-                                              "queryParams", "result", "v", "arg"};
+  static const std::set<std::string> taken = {
+      "q",       "ctx",     "err",    "row",     "rows",   "items", "i",      "query",
+      "queryParams", "result", "v",   "arg",     "time",   "json",  "sql",    "context",
+      "fmt",     "strings", "pgtype", "pgconn",  "pgx",    "driver", "sync",  "errors"};
   if (name.empty()) name = "param";
   if (go_keywords().count(name) || taken.count(name)) name += "_";
   return name;
