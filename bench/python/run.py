@@ -1,0 +1,94 @@
+"""python run.py CONTENDER: the workload (same values, counts and batch sizes as bench/node/workload.mjs)
+with flash-py (Flash's generated asyncpg client, python/flashdb) or asyncpg (hand-written, the exact
+SQL of bench/sql.json), both on an asyncpg pool of 20. Prints {"contender", "phases"} as one JSON line."""
+import asyncio, json, os, sys, time
+
+S = float(os.environ.get("BENCH_SCALE", "1"))
+n = lambda x: max(1, round(x * S))  # noqa: E731
+N_USERS, N_CATEGORIES, N_POSTS, N_COMMENTS = n(1000), 10, n(5000), n(15000)
+N_CTE, N_MIXED, MIXED_BATCH, N_LOOKUPS, LOOKUP_BATCH, WARMUP = n(500), n(1000), 30, n(2000), 50, 20
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def user(i): return dict(name=f"User {i}", email=f"user{i}@test.com", address=f"Address {i}", isadmin=i % 5 == 0)
+def post(i): return dict(user_id=i % N_USERS + 1, category_id=i % N_CATEGORIES + 1, title=f"Post {i}", content=f"Content {i}..." * 3)
+def comment(i): return dict(post_id=i % N_POSTS + 1, user_id=i % N_USERS + 1, content=f"Comment {i}")
+
+
+class FlashPy:
+    def __init__(self, pool):
+        sys.path.insert(0, HERE)
+        from flashdb.workload import Queries
+        self.q = Queries(pool)
+    async def create_user(self, v): await self.q.create_user(**v)
+    async def create_category(self, name): await self.q.create_category(name=name)
+    async def create_post(self, v): await self.q.create_post(**v)
+    async def create_comment(self, v): await self.q.create_comment(**v)
+    async def active(self): return [(r.post_count, r.comment_count) for r in await self.q.get_active_users_with_stats()]
+    async def top(self): return await self.q.get_top_active_users()
+    async def email(self, id): return await self.q.get_user_email(id=id)
+    async def isadmin(self, id): return await self.q.get_user_is_admin(id=id)
+    async def name(self, id): return await self.q.get_user_name(id=id)
+
+
+class Asyncpg:
+    def __init__(self, pool):
+        self.p = pool
+        self.s = json.load(open(os.path.join(HERE, "..", "sql.json")))
+    async def create_user(self, v): await self.p.execute(self.s["CreateUser"], v["name"], v["email"], v["address"], v["isadmin"])
+    async def create_category(self, name): await self.p.execute(self.s["CreateCategory"], name)
+    async def create_post(self, v): await self.p.execute(self.s["CreatePost"], v["user_id"], v["category_id"], v["title"], v["content"])
+    async def create_comment(self, v): await self.p.execute(self.s["CreateComment"], v["post_id"], v["user_id"], v["content"])
+    async def active(self): return [(r["post_count"], r["comment_count"]) for r in await self.p.fetch(self.s["GetActiveUsersWithStats"])]
+    async def top(self): return await self.p.fetch(self.s["GetTopActiveUsers"])
+    async def email(self, id): return await self.p.fetchval(self.s["GetUserEmail"], id)
+    async def isadmin(self, id): return await self.p.fetchval(self.s["GetUserIsAdmin"], id)
+    async def name(self, id): return await self.p.fetchval(self.s["GetUserName"], id)
+
+
+async def batched(total, size, op):
+    for s in range(0, total, size):
+        await asyncio.gather(*(op(i) for i in range(s, min(total, s + size))))
+
+
+async def main(which):
+    import asyncpg
+    pool = await asyncpg.create_pool(os.environ["BENCH_URL"], min_size=20, max_size=20)
+    c = {"flash-py": FlashPy, "asyncpg": Asyncpg}[which](pool)
+    ph = {}
+    ms = lambda t: (time.perf_counter() - t) * 1000  # noqa: E731
+    t = time.perf_counter()
+    for i in range(N_USERS): await c.create_user(user(i))
+    ph["insert_users"] = ms(t)
+    t = time.perf_counter()
+    for i in range(N_CATEGORIES): await c.create_category(f"Category {i}")
+    for i in range(N_POSTS): await c.create_post(post(i))
+    for i in range(N_COMMENTS): await c.create_comment(comment(i))
+    ph["insert_posts_comments"] = ms(t)
+    for i in range(WARMUP):
+        await c.active(); await c.top(); await c.email(i + 1); await c.isadmin(i + 1); await c.name(i + 1)
+    t = time.perf_counter()
+    for _ in range(N_CTE): rows = await c.active()
+    ph["active_users_cte"] = ms(t)
+    if len(rows) != N_USERS or any(p != 5 or cm != 15 for p, cm in rows):
+        raise SystemExit(f"{which}: CTE verification failed ({len(rows)} rows)")
+
+    async def mixed(i):
+        if i % 4 == 0: return await c.create_comment(comment(N_COMMENTS + i))
+        uid = i % N_USERS + 1
+        return await (c.top() if i % 3 == 0 else c.email(uid) if i % 3 == 1 else c.isadmin(uid))
+    t = time.perf_counter()
+    await batched(N_MIXED, MIXED_BATCH, mixed)
+    ph["mixed_concurrent"] = ms(t)
+
+    async def lookup(i):
+        if await c.name(i % N_USERS + 1) != f"User {i % N_USERS}": raise SystemExit(f"{which}: wrong name")
+    t = time.perf_counter()
+    await batched(N_LOOKUPS, LOOKUP_BATCH, lookup)
+    ph["lookups_concurrent"] = ms(t)
+    await pool.close()
+    print(json.dumps({"contender": which, "phases": ph}))
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1]))
