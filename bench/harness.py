@@ -32,6 +32,10 @@ CONTENDERS = {
     "prisma": (NODE + ["prisma"], "Prisma 7 + @prisma/adapter-pg"),
     "flash-go": ([os.path.join(WORK, "bin", "bench-flash-go")], "Flash generated Go (pgx/v5)"),
     "pgx": ([os.path.join(WORK, "bin", "bench-pgx")], "hand-written pgx/v5"),
+    "flash-py": ([os.path.join(WORK, "venv", "bin", "python"), os.path.join(HERE, "python", "run.py"), "flash-py"],
+                 "Flash generated Python (asyncpg)"),
+    "asyncpg": ([os.path.join(WORK, "venv", "bin", "python"), os.path.join(HERE, "python", "run.py"), "asyncpg"],
+                "hand-written asyncpg"),
     "libpq": ([os.path.join(WORK, "bin", "bench-libpq"), "prepared"], "C++ libpq, prepared statements"),
     "libpq-pipeline": ([os.path.join(WORK, "bin", "bench-libpq"), "pipeline"], "C++ libpq, prepared + pipeline mode"),
 }

@@ -281,10 +281,6 @@ std::vector<TableCount> export_data(driver::SqlConnection& conn, const schema::S
     sql += " FROM " + schema::quote_qualified(t->schema, t->name, d);
     if (!opts.where.empty()) sql += " WHERE (" + opts.where + ")";
     w->begin_table(*t, cols, cats);
-    // Describe the columns once with an empty result first: the PostgreSQL driver resolves unknown
-    // type OIDs (enums) with a query of its own, which must not run between its prepare and
-    // execute of the stream (it would replace the unnamed prepared statement).
-    if (d == Dialect::postgresql) conn.query(sql + (opts.where.empty() ? " WHERE " : " AND ") + "1 = 0");
     auto cursor = conn.stream(sql);
     std::int64_t n = 0;
     values.resize(cols.size());

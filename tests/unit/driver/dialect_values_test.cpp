@@ -68,6 +68,26 @@ TEST(PostgresValues, TextFormTypesAndUserDefinedTypeNames) {
   c->execute("DROP TABLE " + t + "; DROP TYPE " + mood);
 }
 
+// A fresh connection streams a parameterised query over a user-defined type first: resolving the
+// type's name must not disturb the prepared statement the stream executes.
+TEST(PostgresValues, StreamResolvesUnknownTypesBeforeExecuting) {
+  auto setup = connect_env("FLASH_TEST_PG_URL");
+  if (!setup) GTEST_SKIP() << "FLASH_TEST_PG_URL is not set";
+  const std::string mood = table_name("flash_smood_");
+  const std::string t = table_name("flash_sstream_");
+  setup->execute("DROP TABLE IF EXISTS " + t + "; DROP TYPE IF EXISTS " + mood);
+  setup->execute("CREATE TYPE " + mood + " AS ENUM ('sad', 'happy'); CREATE TABLE " + t + " (id int, m " +
+                 mood + "); INSERT INTO " + t + " VALUES (1, 'sad'), (2, 'happy')");
+  auto c = connect_env("FLASH_TEST_PG_URL");
+  const std::vector<Value> params{std::int64_t{2}};
+  auto cur = c->stream("SELECT id, m FROM " + t + " WHERE id = $1", params);
+  EXPECT_EQ(cur->columns()[1].type, mood);
+  const auto rows = drain(*cur);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][1], Value(std::string("happy")));
+  setup->execute("DROP TABLE " + t + "; DROP TYPE " + mood);
+}
+
 TEST(PostgresValues, NoticesAndEmptyStatementsAreNotErrors) {
   auto c = connect_env("FLASH_TEST_PG_URL");
   if (!c) GTEST_SKIP() << "FLASH_TEST_PG_URL is not set";

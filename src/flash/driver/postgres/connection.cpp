@@ -262,6 +262,12 @@ class PgConnection final : public SqlConnection {
     const int ncols = PQnfields(desc.get());
     std::vector<Oid> types(ncols);
     for (int c = 0; c < ncols; ++c) types[c] = PQftype(desc.get(), c);
+    // Resolving unknown type names runs a query, which replaces the unnamed statement: prepare it
+    // again in that case.
+    if (resolve_type_names(types)) {
+      ResultPtr again(PQprepare(conn_, "", text.c_str(), p.count(), p.types.data()), &PQclear);
+      check(again.get(), text);
+    }
     std::vector<ColumnInfo> columns = describe(desc.get(), types);
     if (!PQsendQueryPrepared(conn_, "", p.count(), p.values.data(), p.lengths.data(),
                              p.formats.data(), 0)) {
@@ -350,13 +356,14 @@ class PgConnection final : public SqlConnection {
     return std::to_string(oid);
   }
 
-  // Enums, domains, extension types: looked up once per connection in pg_type.
-  void resolve_type_names(const std::vector<Oid>& types) {
+  // Enums, domains, extension types: looked up once per connection in pg_type. Returns whether a
+  // query was run (which replaces the unnamed prepared statement).
+  bool resolve_type_names(const std::vector<Oid>& types) {
     std::set<Oid> missing;
     for (Oid t : types) {
       if (!builtin_type_names().count(t) && !type_names_.count(t)) missing.insert(t);
     }
-    if (missing.empty()) return;
+    if (missing.empty()) return false;
     std::string array = "{";
     for (Oid t : missing) {
       if (array.size() > 1) array += ',';
@@ -369,10 +376,11 @@ class PgConnection final : public SqlConnection {
                              "WHERE oid = ANY($1::oid[])",
                              1, nullptr, values, nullptr, nullptr, 0),
                 &PQclear);
-    if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK) return;  // names stay numeric
+    if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK) return true;  // names stay numeric
     for (int i = 0; i < PQntuples(r.get()); ++i) {
       type_names_[static_cast<Oid>(std::stoul(PQgetvalue(r.get(), i, 0)))] = PQgetvalue(r.get(), i, 1);
     }
+    return true;
   }
 
   PGconn* conn_;
