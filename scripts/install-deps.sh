@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every system and language dependency the build and the tests need. Idempotent:
+# Installs every system and language dependency the build and the tests need (--build-only: just
+# the build's). Idempotent:
 # packages already present are skipped, so a second run takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,9 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "install-deps: system packages ok"
+# `--build-only`: only what building and running flash needs (the demo); skips the client tests'
+# Go, npm and PyPI packages.
+[ "${1:-}" = "--build-only" ] && exit 0
 
 # ---------------------------------------------------------------------------------------------
 # Client test dependencies
