@@ -4,6 +4,7 @@
   harness.py sql                     extract bench/sql.json from the project's query file
   harness.py bench [--rounds N] [--as-published] [--only a,b] [--budget SEC]
                                      run every contender, print the table, write .work/results.{json,md}
+  harness.py table                   re-render the table from .work/results.json
   harness.py synth                   time `flash gen` / `flash migrate --dry-run` on bench/synth.py's projects
 
 Each contender is a separate process (see CONTENDERS); its client CPU time and peak RSS come from
@@ -215,6 +216,17 @@ def table(results, meta):
             continue
         total = sum(med([x[ph] for x in r["runs"]]) for ph in PHASES)
         lines.append(f"| {n} | {fmt(total)} | {fmt(med(r['cpu_ms']), 0)} | {fmt(med(r['rss_mb']))} | {CONTENDERS[n][1]} |")
+    pairs = [("drizzle", "flash-ts", "target ≥ 1.5"), ("flash-ts", "node-pg", "target ≤ 1.0"),
+             ("flash-go", "pgx", "target ≤ 1.05"), ("flash-py", "asyncpg", "")]
+    pairs = [p for p in pairs if ok.get(p[0]) and ok.get(p[1]) and len(ok[p[0]]["runs"]) == len(ok[p[1]]["runs"])]
+    if pairs:
+        lines += ["", "### Paired ratios (per round, median over rounds; runs of one round are adjacent in time)", "",
+                  "| ratio | " + " | ".join(PHASES) + " | client CPU |", "|---|" + "---:|" * (len(PHASES) + 1)]
+        for a_, b_, note in pairs:
+            ra, rb = ok[a_], ok[b_]
+            cells = [fmt(med([x[ph] / y[ph] for x, y in zip(ra["runs"], rb["runs"])]), 2) for ph in PHASES]
+            cells.append(fmt(med([x / y for x, y in zip(ra["cpu_ms"], rb["cpu_ms"])]), 2))
+            lines.append(f"| {a_} ÷ {b_}{' (' + note + ')' if note else ''} | " + " | ".join(cells) + " |")
     failed = {n: r["error"] for n, r in results.items() if r["error"]}
     if failed:
         lines += ["", "### Failed contenders", ""]
@@ -267,4 +279,5 @@ def synth():
 if __name__ == "__main__":
     os.makedirs(WORK, exist_ok=True)
     cmd = sys.argv[1] if len(sys.argv) > 1 else "bench"
-    {"sql": lambda: extract_sql(), "bench": lambda: bench(sys.argv[2:]), "synth": lambda: synth()}[cmd]()
+    {"table": lambda: print(table(**{k: v for k, v in json.load(open(os.path.join(WORK, "results.json"))).items()})),
+     "sql": lambda: extract_sql(), "bench": lambda: bench(sys.argv[2:]), "synth": lambda: synth()}[cmd]()

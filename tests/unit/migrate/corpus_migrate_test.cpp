@@ -1,0 +1,154 @@
+// Corpus acceptance test for migrations: every shared-corpus schema that loads on its engine goes
+// through the real binary in a scratch project and a scratch database — `flash migrate init` from
+// empty writes one migration, `flash apply` applies it, a second `flash migrate` reports no
+// changes (exit 0, nothing written) — and the live database, pulled with flash::pull::inspect
+// (names aligned with the files), diffs against the parsed schema files to an empty plan.
+// Prints one line per schema and a summary count. Servers come from FLASH_TEST_PG_URL /
+// FLASH_TEST_MYSQL_URL (a dialect without its URL is skipped); the corpus from FLASH_CORPUS_DIR.
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <iostream>
+#include <vector>
+
+#include "flash/diff/plan.hpp"
+#include "flash/pull/inspect.hpp"
+#include "flash/sql/ddl.hpp"
+#include "flash/util/text.hpp"
+#include "migrate_test_util.hpp"
+
+namespace flash::migrate {
+namespace {
+
+using namespace flash::migrate::testing;
+
+struct CorpusSchema {
+  Dialect dialect;
+  std::string name;  // e.g. "chinook/postgresql-serial-pks"
+  fs::path path;     // a schema.sql file or a folder of *.sql files (applied in name order)
+};
+
+fs::path corpus_dir() { return fs::path(FLASH_CORPUS_DIR); }
+
+std::vector<CorpusSchema> corpus_schemas() {
+  const fs::path c = corpus_dir();
+  std::vector<CorpusSchema> v = {
+      {Dialect::postgresql, "chinook/postgresql", c / "chinook/postgresql/schema.sql"},
+      {Dialect::postgresql, "chinook/postgresql-serial-pks", c / "chinook/postgresql-serial-pks/schema.sql"},
+      {Dialect::postgresql, "chinook/postgresql-identity-pks", c / "chinook/postgresql-identity-pks/schema.sql"},
+      {Dialect::mysql, "chinook/mysql", c / "chinook/mysql/schema.sql"},
+      {Dialect::mysql, "chinook/mysql-auto-increment-pks", c / "chinook/mysql-auto-increment-pks/schema.sql"},
+      {Dialect::sqlite, "chinook/sqlite", c / "chinook/sqlite/schema.sql"},
+      {Dialect::sqlite, "chinook/sqlite-autoincrement-pks", c / "chinook/sqlite-autoincrement-pks/schema.sql"},
+      // sqlc examples: schema paths and engines as their sqlc.yaml / sqlc.json give them.
+      {Dialect::postgresql, "sqlc-examples/authors", c / "sqlc-examples/authors/postgresql/schema.sql"},
+      {Dialect::mysql, "sqlc-examples/authors", c / "sqlc-examples/authors/mysql/schema.sql"},
+      {Dialect::sqlite, "sqlc-examples/authors", c / "sqlc-examples/authors/sqlite/schema.sql"},
+      {Dialect::postgresql, "sqlc-examples/jets", c / "sqlc-examples/jets/postgresql/schema.sql"},
+      {Dialect::postgresql, "sqlc-examples/ondeck", c / "sqlc-examples/ondeck/postgresql/schema"},
+      {Dialect::mysql, "sqlc-examples/ondeck", c / "sqlc-examples/ondeck/mysql/schema"},
+      {Dialect::sqlite, "sqlc-examples/ondeck", c / "sqlc-examples/ondeck/sqlite/schema"},
+      {Dialect::postgresql, "sqlc-examples/booktest", c / "sqlc-examples/booktest/postgresql/schema.sql"},
+      {Dialect::mysql, "sqlc-examples/booktest", c / "sqlc-examples/booktest/mysql/schema.sql"},
+      {Dialect::sqlite, "sqlc-examples/booktest", c / "sqlc-examples/booktest/sqlite/schema.sql"},
+  };
+  v.erase(std::remove_if(v.begin(), v.end(), [](const CorpusSchema& s) { return !fs::exists(s.path); }), v.end());
+  return v;
+}
+
+std::vector<fs::path> schema_files(const fs::path& p) {
+  if (!fs::is_directory(p)) return {p};
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(p))
+    if (e.is_regular_file() && e.path().extension() == ".sql") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+size_t migration_count(const fs::path& dir) {
+  size_t n = 0;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".sql") ++n;
+  return n;
+}
+
+#ifdef FLASH_BINARY
+fs::path flash_binary() {
+  if (const char* b = std::getenv("FLASH_BIN"); b && *b) return b;
+  return FLASH_BINARY;
+}
+#endif
+
+// Runs the binary in `cwd` with DATABASE_URL = url; returns the exit code, output in `output`.
+int run_flash(const fs::path& bin, const std::vector<std::string>& args, const fs::path& cwd, const std::string& url,
+              std::string& output) {
+  std::string cmd = "cd '" + cwd.string() + "' && DATABASE_URL='" + url + "' NO_COLOR=1 '" + bin.string() + "'";
+  for (const auto& a : args) cmd += " '" + a + "'";
+  cmd += " > cli.out 2>&1";
+  int st = std::system(cmd.c_str());
+  output = util::read_file(cwd / "cli.out");
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+TEST(CorpusMigrate, EveryCorpusSchemaMigratesAppliesAndMatchesTheLiveDatabase) {
+#ifndef FLASH_BINARY
+  GTEST_SKIP() << "FLASH_BINARY not defined";
+#else
+  const fs::path bin = flash_binary();
+  if (!fs::exists(bin)) GTEST_SKIP() << "flash binary not built: " << bin;
+  if (!fs::exists(corpus_dir())) GTEST_SKIP() << "corpus not found: " << corpus_dir();
+  const auto schemas = corpus_schemas();
+  ASSERT_FALSE(schemas.empty());
+  int ok = 0, skipped = 0;
+  for (const auto& cs : schemas) {
+    const std::string label = dialect_name(cs.dialect) + " " + cs.name;
+    SCOPED_TRACE(label);
+    auto db = TestDb::create(cs.dialect);
+    if (!db) {
+      ++skipped;
+      std::cout << "corpus migrate " << label << ": skipped (no server URL)\n";
+      continue;
+    }
+    TestProject p(cs.dialect);
+    std::vector<sql::SourceFile> sources;
+    for (const auto& f : schema_files(cs.path)) {
+      fs::copy_file(f, p.project.schema_dir / f.filename());
+      sources.push_back(sql::SourceFile{f.string(), util::read_file(f)});
+    }
+    std::string out;
+    std::cout << "corpus migrate " << label << ": start\n";
+    // From empty: one migration written.
+    ASSERT_EQ(run_flash(bin, {"migrate", "init"}, p.root, db->url, out), 0) << out;
+    ASSERT_EQ(migration_count(p.project.migrations_dir), 1u) << out;
+    ASSERT_EQ(run_flash(bin, {"apply"}, p.root, db->url, out), 0) << out;
+    // Again: no changes, nothing written.
+    ASSERT_EQ(run_flash(bin, {"migrate", "again"}, p.root, db->url, out), 0) << out;
+    EXPECT_NE(out.find("No changes"), std::string::npos) << out;
+    EXPECT_EQ(migration_count(p.project.migrations_dir), 1u) << out;
+    // The live database equals the schema files.
+    diag::Diagnostics ds;
+    const auto files = sql::parse_schema(sources, cs.dialect, ds);
+    auto conn = db->connect();
+    auto pulled = pull::inspect(*conn);
+    pull::align_names(pulled, files);
+    std::string diffs;
+    for (const auto& op : diff::diff_schemas(files, pulled).operations) {
+      diffs += op.comment + "\n";
+      for (const auto& s : op.up) diffs += "  " + s + "\n";
+    }
+    EXPECT_EQ(diffs, "") << label;
+    EXPECT_EQ(pulled.tables.size(), files.tables.size()) << label;
+    if (diffs.empty() && pulled.tables.size() == files.tables.size()) {
+      ++ok;
+      std::cout << "corpus migrate " << label << ": ok (" << files.tables.size() << " tables)\n";
+    } else {
+      std::cout << "corpus migrate " << label << ": FAILED\n";
+    }
+  }
+  std::cout << "corpus migrate: " << ok << " of " << schemas.size() << " schemas ok, " << skipped << " skipped\n";
+  EXPECT_EQ(ok + skipped, static_cast<int>(schemas.size()));
+#endif
+}
+
+}  // namespace
+}  // namespace flash::migrate
