@@ -66,7 +66,15 @@ std::string capitalize(std::string w) {
 
 std::string go_name(std::string_view s) {
   std::string out;
-  for (const auto& w : words(s)) out += is_go_initialism(w) ? util::to_upper(w) : capitalize(w);
+  for (const auto& w : words(s)) {
+    if (is_go_initialism(w)) {
+      out += util::to_upper(w);
+    } else if (w.size() > 2 && w.back() == 's' && is_go_initialism(std::string_view(w).substr(0, w.size() - 1))) {
+      out += util::to_upper(w.substr(0, w.size() - 1)) + "s";  // "ids" → "IDs", "urls" → "URLs"
+    } else {
+      out += capitalize(w);
+    }
+  }
   if (!out.empty() && std::isdigit(static_cast<unsigned char>(out[0]))) out = "X" + out;
   return out;
 }

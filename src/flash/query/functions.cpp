@@ -53,6 +53,8 @@ const FunctionSpec kFunctions[] = {
     {"coalesce", kAll, R::common, "", N::all_args, ""},
     {"ifnull", kMy | kLite, R::common, "", N::all_args, ""},
     {"nullif", kAll, R::arg0, "", N::always, ""},
+    // MySQL ON DUPLICATE KEY UPDATE c = VALUES(c): the value the row would have inserted.
+    {"values", kMy, R::arg0, "", N::all_args, ""},
     {"greatest", kPg, R::common, "", N::all_args, ""},
     {"least", kPg, R::common, "", N::all_args, ""},
     {"greatest", kMy, R::common, "", N::strict, ""},

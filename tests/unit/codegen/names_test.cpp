@@ -11,6 +11,9 @@ TEST(Names, GoInitialisms) {
   EXPECT_EQ(go_name("api_url"), "APIURL");
   EXPECT_EQ(go_name("userID"), "UserID");
   EXPECT_EQ(go_name("uuid"), "UUID");
+  EXPECT_EQ(go_name("ListUsersByIDs"), "ListUsersByIDs");
+  EXPECT_EQ(go_name("user_ids"), "UserIDs");
+  EXPECT_EQ(camel_name("ListUsersByIDs"), "listUsersByIds");
   EXPECT_EQ(go_name("2fa_code"), "X2faCode");
   EXPECT_EQ(go_name("!!!nobody,,WouldBelieveThis?!"), "NobodyWouldBelieveThis");
   EXPECT_EQ(go_name("Op!en"), "OpEn");

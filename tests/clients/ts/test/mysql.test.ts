@@ -78,18 +78,18 @@ describe("mysql (mysql2)", () => {
     assert.equal(await q.getUser({ id: 999999 }), null);
   });
 
-  test("getUserByEmail / listUsers / listUsersByIDs (slice) / searchUsers", async () => {
+  test("getUserByEmail / listUsers / listUsersByIds (slice) / searchUsers", async () => {
     assert.deepEqual(await q.getUserByEmail({ email: "bob@example.com" }), { id: String(bobId), email: "bob@example.com", name: null });
     assert.equal(await q.getUserByEmail({ email: "nobody@example.com" }), null);
     const all = await q.listUsers();
     assert.deepEqual(all.map((u) => u.email), ["ada@example.com", "bob@example.com"]);
     assert.deepEqual(all[0], ada);
-    assert.deepEqual(await q.listUsersByIDs({ ids: [bobId, BigInt(adaId), "424242"] }), [
+    assert.deepEqual(await q.listUsersByIds({ ids: [bobId, BigInt(adaId), "424242"] }), [
       { id: String(adaId), email: "ada@example.com" },
       { id: String(bobId), email: "bob@example.com" },
     ]);
-    assert.deepEqual(await q.listUsersByIDs({ ids: [bobId] }), [{ id: String(bobId), email: "bob@example.com" }]);
-    assert.deepEqual(await q.listUsersByIDs({ ids: [] }), []);
+    assert.deepEqual(await q.listUsersByIds({ ids: [bobId] }), [{ id: String(bobId), email: "bob@example.com" }]);
+    assert.deepEqual(await q.listUsersByIds({ ids: [] }), []);
     assert.deepEqual(await q.searchUsers({ minAge: null, role: "member" }), [
       { id: String(bobId), email: "bob@example.com", age: null, role: "member" },
     ]);

@@ -104,14 +104,14 @@ describe("postgresql (pg)", () => {
     assert.equal(await q.getUserByEmail({ email: "nobody@example.com" }), null);
   });
 
-  test("listUsers / listUsersByIDs / searchUsers :many", async () => {
+  test("listUsers / listUsersByIds / searchUsers :many", async () => {
     const all = await q.listUsers();
     assert.deepEqual(all.map((u) => u.email), ["ada@example.com", "bob@example.com"]);
-    assert.deepEqual(await q.listUsersByIDs({ ids: [bob.id, BigInt(ada.id)] }), [
+    assert.deepEqual(await q.listUsersByIds({ ids: [bob.id, BigInt(ada.id)] }), [
       { id: ada.id, email: "ada@example.com" },
       { id: bob.id, email: "bob@example.com" },
     ]);
-    assert.deepEqual(await q.listUsersByIDs({ ids: [] }), []);
+    assert.deepEqual(await q.listUsersByIds({ ids: [] }), []);
     assert.deepEqual(await q.searchUsers({ minAge: null, role: "member" }), [
       { id: bob.id, email: "bob@example.com", age: null, role: "member" },
     ]);

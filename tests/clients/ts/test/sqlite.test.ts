@@ -69,18 +69,18 @@ describe("sqlite (better-sqlite3)", () => {
     assert.equal(row.balance, "0");
   });
 
-  test("getUser / getUserByEmail / listUsers / listUsersByIDs (slice) / searchUsers", async () => {
+  test("getUser / getUserByEmail / listUsers / listUsersByIds (slice) / searchUsers", async () => {
     assert.deepEqual(await q.getUser({ id: ada.id }), ada);
     assert.equal(await q.getUser({ id: 999999 }), null);
     assert.deepEqual(await q.getUserByEmail({ email: "bob@example.com" }), { id: bob.id, email: "bob@example.com", name: null });
     assert.equal(await q.getUserByEmail({ email: "nobody@example.com" }), null);
     assert.deepEqual(await q.listUsers(), [ada, bob]);
-    assert.deepEqual(await q.listUsersByIDs({ ids: [bob.id, ada.id, 424242] }), [
+    assert.deepEqual(await q.listUsersByIds({ ids: [bob.id, ada.id, 424242] }), [
       { id: ada.id, email: "ada@example.com" },
       { id: bob.id, email: "bob@example.com" },
     ]);
-    assert.deepEqual(await q.listUsersByIDs({ ids: [String(bob.id)] }), [{ id: bob.id, email: "bob@example.com" }]);
-    assert.deepEqual(await q.listUsersByIDs({ ids: [] }), []);
+    assert.deepEqual(await q.listUsersByIds({ ids: [String(bob.id)] }), [{ id: bob.id, email: "bob@example.com" }]);
+    assert.deepEqual(await q.listUsersByIds({ ids: [] }), []);
     assert.deepEqual(await q.searchUsers({ minAge: null, role: "member" }), [
       { id: bob.id, email: "bob@example.com", age: null, role: "member" },
     ]);
