@@ -174,8 +174,8 @@ TEST(GoGenerator, SQLiteSliceAndPlaceholders) {
   EXPECT_TRUE(has(u, "package store"));
   // ?NNN placeholders become plain ? bound in order; the named parameter is bound twice.
   EXPECT_TRUE(has(u, "WHERE owner = ? AND id IN (/*SLICE:ids*/?) AND owner <> ?\n"));
-  EXPECT_TRUE(has(u, "\tqueryParams = append(queryParams, arg.Owner)\n\tif len(arg.Ids) > 0 {"));
-  EXPECT_TRUE(has(u, "query = strings.Replace(query, \"/*SLICE:ids*/?\", strings.Repeat(\",?\", len(arg.Ids))[1:], 1)"));
+  EXPECT_TRUE(has(u, "\tqueryParams = append(queryParams, arg.Owner)\n\tif len(arg.IDs) > 0 {"));
+  EXPECT_TRUE(has(u, "query = strings.Replace(query, \"/*SLICE:ids*/?\", strings.Repeat(\",?\", len(arg.IDs))[1:], 1)"));
   EXPECT_TRUE(has(u, "\t}\n\tqueryParams = append(queryParams, arg.Owner)\n\trows, err := q.db.QueryContext(ctx, query, queryParams...)"));
   EXPECT_TRUE(has(u, "\tPrice *string `json:\"price\"`"));
   EXPECT_TRUE(has(u, "return result.LastInsertId()"));

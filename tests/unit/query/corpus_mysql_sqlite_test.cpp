@@ -21,125 +21,19 @@
 #include "flash/query/parse.hpp"
 #include "flash/sql/ddl.hpp"
 #include "flash/sql/splitter.hpp"
-#include "flash/util/text.hpp"
+#include "support/sqlc_corpus.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// The sqlc configuration reading is the same as corpus_test.cpp's (kept local: each test file
-// stands alone).
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using flash::test::slurp;
+using flash::test::SqlcPackage;
 
-struct Package {
-  std::string engine = "postgresql";
-  std::vector<std::string> schema, queries;
-};
-
-std::vector<std::string> as_list(const json& j) {
-  std::vector<std::string> out;
-  if (j.is_string()) out.push_back(j.get<std::string>());
-  else if (j.is_array())
-    for (const json& x : j)
-      if (x.is_string()) out.push_back(x.get<std::string>());
-  return out;
-}
-
-std::string unquote(std::string_view v) {
-  std::string s(flash::util::trim(v));
-  if (s.size() >= 2 && (s[0] == '"' || s[0] == '\'') && s.back() == s[0]) s = s.substr(1, s.size() - 2);
-  return s;
-}
-
-// sqlc.yaml: only the keys needed here (engine, schema, queries: scalars or "- item" lists) of
-// each `- ` entry under `sql:` / `packages:`.
-std::vector<Package> read_yaml(const std::string& text) {
-  std::vector<Package> out;
-  std::string list_key;
-  int entry_indent = -1;
-  for (const std::string& raw : flash::util::split(text, '\n')) {
-    std::string line = raw;
-    if (auto hash = line.find(" #"); hash != std::string::npos) line = line.substr(0, hash);
-    if (flash::util::trim(line).empty()) continue;
-    int indent = static_cast<int>(line.find_first_not_of(' '));
-    std::string body(flash::util::trim(line));
-    if (indent == 0) {
-      entry_indent = -1;
-      list_key.clear();
-      if (body == "sql:" || body == "packages:") entry_indent = -2;
-      continue;
-    }
-    if (entry_indent == -2 && body.rfind("- ", 0) == 0) entry_indent = indent;
-    if (entry_indent < 0) continue;
-    if (indent == entry_indent && body.rfind("- ", 0) == 0) {
-      out.emplace_back();
-      body = body.substr(2);
-      indent += 2;
-      list_key.clear();
-    }
-    if (out.empty()) continue;
-    if (indent == entry_indent + 2) {
-      auto colon = body.find(':');
-      if (colon == std::string::npos) continue;
-      std::string key = body.substr(0, colon), val = unquote(body.substr(colon + 1));
-      list_key.clear();
-      std::vector<std::string>* dst = key == "schema" ? &out.back().schema : key == "queries" ? &out.back().queries : nullptr;
-      if (key == "engine") out.back().engine = val;
-      if (dst) {
-        if (val.empty()) list_key = key;
-        else if (val.front() == '[') {
-          for (const std::string& item : flash::util::split(val.substr(1, val.size() - 2), ','))
-            dst->push_back(unquote(item));
-        } else {
-          dst->push_back(val);
-        }
-      }
-    } else if (!list_key.empty() && body.rfind("- ", 0) == 0) {
-      (list_key == "schema" ? out.back().schema : out.back().queries).push_back(unquote(body.substr(2)));
-    }
-  }
-  return out;
-}
-
-std::vector<Package> read_config(const fs::path& p) {
-  std::string text = slurp(p);
-  if (p.extension() != ".json") return read_yaml(text);
-  std::vector<Package> out;
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) return out;
-  for (const char* key : {"packages", "sql"}) {
-    if (!j.contains(key)) continue;
-    for (const json& pk : j[key]) {
-      Package p;
-      p.engine = pk.value("engine", std::string("postgresql"));
-      if (pk.contains("schema")) p.schema = as_list(pk["schema"]);
-      if (pk.contains("queries")) p.queries = as_list(pk["queries"]);
-      out.push_back(p);
-    }
-  }
-  return out;
-}
-
-std::vector<flash::sql::SourceFile> load(const fs::path& dir, const std::vector<std::string>& paths) {
+std::vector<flash::sql::SourceFile> load(const std::vector<fs::path>& files) {
   std::vector<flash::sql::SourceFile> out;
-  for (const std::string& rel : paths) {
-    fs::path p = dir / rel;
-    if (fs::is_directory(p)) {
-      std::vector<fs::path> files;
-      for (const auto& e : fs::directory_iterator(p))
-        if (e.path().extension() == ".sql") files.push_back(e.path());
-      std::sort(files.begin(), files.end());
-      for (const auto& f : files) out.push_back({f.string(), slurp(f)});
-    } else if (fs::exists(p)) {
-      out.push_back({p.string(), slurp(p)});
-    }
-  }
+  for (const fs::path& f : files) out.push_back({f.string(), slurp(f)});
   return out;
 }
 
@@ -147,41 +41,17 @@ struct Tally {
   int queries = 0, parsed = 0, analysed = 0, variants = 0;
 };
 
-// index.json fields may be null: read them defensively.
-std::string str_of(const json& j, const char* key, std::string def = "") {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : def;
-}
-bool bool_of(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_boolean() && it->get<bool>();
-}
-
-// Every mysql/sqlite package of the non-error sqlc variants: (config dir, package).
-std::vector<std::pair<fs::path, Package>> packages(const fs::path& root, bool expects_error = false) {
-  std::vector<std::pair<fs::path, Package>> out;
-  json index = json::parse(slurp(root / "index.json"));
-  for (const json& c : index["cases"]) {
-    std::string source = str_of(c, "source");
-    if (source != "sqlc-examples" && source != "sqlc-endtoend") continue;
-    fs::path case_dir = root / str_of(c, "path");
-    std::vector<fs::path> configs;
-    if (source == "sqlc-examples") {
-      for (const char* n : {"sqlc.json", "sqlc.yaml", "sqlc.yml"})
-        if (fs::exists(case_dir / n) && !expects_error) configs.push_back(case_dir / n);
-    } else {
-      if (!c.contains("variants") || !c["variants"].is_array()) continue;
-      for (const json& v : c["variants"]) {
-        std::vector<std::string> engines = as_list(v.contains("engines") ? v["engines"] : json());
-        bool ours = std::find(engines.begin(), engines.end(), "mysql") != engines.end() ||
-                    std::find(engines.begin(), engines.end(), "sqlite") != engines.end();
-        if (!ours || (bool_of(v, "expects_error") || bool_of(c, "expects_error")) != expects_error) continue;
-        configs.push_back(case_dir / str_of(v, "dir") / str_of(v, "config", "sqlc.json"));
-      }
-    }
-    for (const fs::path& cfg : configs)
-      for (const Package& pkg : read_config(cfg))
-        if (pkg.engine == "mysql" || pkg.engine == "sqlite") out.push_back({cfg.parent_path(), pkg});
+// Every mysql/sqlite package of the sqlc variants that do (expects_error) or do not expect an
+// error (the variant's or its case's flag): (config dir, package). Examples never expect one.
+std::vector<std::pair<fs::path, SqlcPackage>> packages(const fs::path& root, bool expects_error = false) {
+  std::vector<std::pair<fs::path, SqlcPackage>> out;
+  for (const flash::test::SqlcVariant& v : flash::test::sqlc_variants(root)) {
+    if (v.source == "sqlc-examples" ? expects_error
+                                    : (!v.has_engine("mysql") && !v.has_engine("sqlite")) ||
+                                          (v.expects_error || v.case_expects_error) != expects_error)
+      continue;
+    for (SqlcPackage& pkg : flash::test::read_sqlc_config(v.config))
+      if (pkg.engine == "mysql" || pkg.engine == "sqlite") out.push_back({v.config.parent_path(), std::move(pkg)});
   }
   return out;
 }
@@ -198,7 +68,7 @@ TEST(QueryCorpusMysqlSqlite, ParseAndAnalyse) {
     flash::schema::Dialect d = pkg.engine == "mysql" ? flash::schema::Dialect::mysql : flash::schema::Dialect::sqlite;
     Tally& t = tally[pkg.engine];
     ++t.variants;
-    auto query_files = load(dir, pkg.queries);
+    auto query_files = load(pkg.queries);
     std::string name = fs::relative(dir, root).string();
     for (const auto& f : query_files) {
       flash::diag::Diagnostics fd;
@@ -222,7 +92,7 @@ TEST(QueryCorpusMysqlSqlite, ParseAndAnalyse) {
     // The analysed share: the whole variant through analyze_queries.
     flash::diag::Diagnostics sd, qd;
     try {
-      flash::schema::Schema schema = flash::sql::parse_schema(load(dir, pkg.schema), d, sd);
+      flash::schema::Schema schema = flash::sql::parse_schema(load(pkg.schema), d, sd);
       flash::query::AnalyzedQueries aq = flash::query::analyze_queries(schema, query_files, qd);
       t.analysed += static_cast<int>(aq.queries.size());
       for (const auto& dg : qd)
@@ -312,8 +182,8 @@ TEST(QueryCorpusMysqlSqlite, ExpectsErrorVariants) {
     ++total;
     flash::diag::Diagnostics sd, qd;
     try {
-      flash::schema::Schema schema = flash::sql::parse_schema(load(dir, pkg.schema), d, sd);
-      flash::query::analyze_queries(schema, load(dir, pkg.queries), qd);
+      flash::schema::Schema schema = flash::sql::parse_schema(load(pkg.schema), d, sd);
+      flash::query::analyze_queries(schema, load(pkg.queries), qd);
     } catch (const std::exception&) {
       ++errored;
       continue;

@@ -4,7 +4,6 @@
 // Set FLASH_QUERY_CORPUS_REPORT=<file> to get every failing variant with its first diagnostic.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,123 +13,19 @@
 
 #include "flash/query/analyze.hpp"
 #include "flash/sql/ddl.hpp"
-#include "flash/util/text.hpp"
+#include "support/sqlc_corpus.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using flash::test::slurp;
+using flash::test::SqlcPackage;
 
-struct Package {
-  std::string engine = "postgresql";
-  std::vector<std::string> schema, queries;
-};
-
-std::vector<std::string> as_list(const json& j) {
-  std::vector<std::string> out;
-  if (j.is_string()) out.push_back(j.get<std::string>());
-  else if (j.is_array())
-    for (const json& x : j)
-      if (x.is_string()) out.push_back(x.get<std::string>());
-  return out;
-}
-
-std::string unquote(std::string_view v) {
-  std::string s(flash::util::trim(v));
-  if (s.size() >= 2 && (s[0] == '"' || s[0] == '\'') && s.back() == s[0]) s = s.substr(1, s.size() - 2);
-  return s;
-}
-
-// sqlc.yaml: only the keys needed here (engine, schema, queries: scalars or "- item" lists) of
-// each `- ` entry under `sql:` / `packages:`.
-std::vector<Package> read_yaml(const std::string& text) {
-  std::vector<Package> out;
-  std::string list_key;
-  int entry_indent = -1;
-  for (const std::string& raw : flash::util::split(text, '\n')) {
-    std::string line = raw;
-    if (auto hash = line.find(" #"); hash != std::string::npos) line = line.substr(0, hash);
-    if (flash::util::trim(line).empty()) continue;
-    int indent = static_cast<int>(line.find_first_not_of(' '));
-    std::string body(flash::util::trim(line));
-    if (indent == 0) {
-      entry_indent = -1;
-      list_key.clear();
-      if (body == "sql:" || body == "packages:") entry_indent = -2;
-      continue;
-    }
-    if (entry_indent == -2 && body.rfind("- ", 0) == 0) entry_indent = indent;
-    if (entry_indent < 0) continue;
-    if (indent == entry_indent && body.rfind("- ", 0) == 0) {
-      out.emplace_back();
-      body = body.substr(2);
-      indent += 2;
-      list_key.clear();
-    }
-    if (out.empty()) continue;
-    if (indent == entry_indent + 2) {
-      auto colon = body.find(':');
-      if (colon == std::string::npos) continue;
-      std::string key = body.substr(0, colon), val = unquote(body.substr(colon + 1));
-      list_key.clear();
-      std::vector<std::string>* dst = key == "schema" ? &out.back().schema : key == "queries" ? &out.back().queries : nullptr;
-      if (key == "engine") out.back().engine = val;
-      if (dst) {
-        if (val.empty()) list_key = key;
-        else if (val.front() == '[') {
-          for (const std::string& item : flash::util::split(val.substr(1, val.size() - 2), ','))
-            dst->push_back(unquote(item));
-        } else {
-          dst->push_back(val);
-        }
-      }
-    } else if (!list_key.empty() && body.rfind("- ", 0) == 0) {
-      (list_key == "schema" ? out.back().schema : out.back().queries).push_back(unquote(body.substr(2)));
-    }
-  }
-  return out;
-}
-
-std::vector<Package> read_config(const fs::path& p) {
-  std::string text = slurp(p);
-  if (p.extension() != ".json") return read_yaml(text);
-  std::vector<Package> out;
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) return out;
-  for (const char* key : {"packages", "sql"}) {
-    if (!j.contains(key)) continue;
-    for (const json& pk : j[key]) {
-      Package p;
-      p.engine = pk.value("engine", std::string("postgresql"));
-      if (pk.contains("schema")) p.schema = as_list(pk["schema"]);
-      if (pk.contains("queries")) p.queries = as_list(pk["queries"]);
-      out.push_back(p);
-    }
-  }
-  return out;
-}
-
-std::vector<flash::sql::SourceFile> load(const fs::path& dir, const std::vector<std::string>& paths) {
+std::vector<flash::sql::SourceFile> load(const std::vector<fs::path>& files) {
   std::vector<flash::sql::SourceFile> out;
-  for (const std::string& rel : paths) {
-    fs::path p = dir / rel;
-    if (fs::is_directory(p)) {
-      std::vector<fs::path> files;
-      for (const auto& e : fs::directory_iterator(p))
-        if (e.path().extension() == ".sql") files.push_back(e.path());
-      std::sort(files.begin(), files.end());
-      for (const auto& f : files) out.push_back({f.string(), slurp(f)});
-    } else if (fs::exists(p)) {
-      out.push_back({p.string(), slurp(p)});
-    }
-  }
+  for (const fs::path& f : files) out.push_back({f.string(), slurp(f)});
   return out;
 }
 
@@ -141,11 +36,11 @@ struct Outcome {
   std::vector<std::string> warnings;
 };
 
-Outcome run_variant(const fs::path& dir, const Package& pkg) {
+Outcome run_variant(const SqlcPackage& pkg) {
   Outcome o;
   flash::diag::Diagnostics sd, qd;
-  auto schema_files = load(dir, pkg.schema);
-  auto query_files = load(dir, pkg.queries);
+  auto schema_files = load(pkg.schema);
+  auto query_files = load(pkg.queries);
   flash::schema::Schema schema;
   try {
     schema = flash::sql::parse_schema(schema_files, flash::schema::Dialect::postgresql, sd);
@@ -189,44 +84,27 @@ Outcome run_variant(const fs::path& dir, const Package& pkg) {
 TEST(QueryCorpus, PostgresqlVariants) {
   fs::path root(FLASH_CORPUS_DIR);
   if (!fs::exists(root / "index.json")) GTEST_SKIP() << "corpus not found";
-  json index = json::parse(slurp(root / "index.json"));
   int variants = 0, ok = 0, queries = 0, analysed = 0, err_cases = 0, err_ok = 0;
   std::ostringstream report;
-  for (const json& c : index["cases"]) {
-    std::string source = c.value("source", "");
-    if (source != "sqlc-examples" && source != "sqlc-endtoend") continue;
-    fs::path case_dir = root / c.value("path", "");
-    std::vector<std::pair<fs::path, bool>> configs;  // config path, expects error
-    if (source == "sqlc-examples") {
-      for (const char* n : {"sqlc.json", "sqlc.yaml", "sqlc.yml"})
-        if (fs::exists(case_dir / n)) configs.push_back({case_dir / n, false});
-    } else {
-      for (const json& v : c.value("variants", json::array())) {
-        auto engines = v.value("engines", std::vector<std::string>{});
-        if (std::find(engines.begin(), engines.end(), "postgresql") == engines.end()) continue;
-        if (v.value("command", std::string("generate")) != "generate") continue;
-        configs.push_back({case_dir / v.value("dir", "") / v.value("config", "sqlc.json"),
-                           v.value("expects_error", c.value("expects_error", false))});
+  for (const flash::test::SqlcVariant& v : flash::test::sqlc_variants(root)) {
+    if (v.source == "sqlc-endtoend" && (!v.has_engine("postgresql") || v.command != "generate")) continue;
+    const bool expects_error = v.expects_error;
+    for (const SqlcPackage& pkg : flash::test::read_sqlc_config(v.config)) {
+      if (pkg.engine != "postgresql") continue;
+      Outcome o = run_variant(pkg);
+      std::string name = fs::relative(v.config.parent_path(), root).string();
+      if (expects_error) {
+        ++err_cases;
+        if (!o.first_error.empty()) ++err_ok;
+        else report << "EXPECTED-ERROR " << name << ": analysed without error\n";
+        continue;
       }
-    }
-    for (const auto& [cfg, expects_error] : configs) {
-      for (const Package& pkg : read_config(cfg)) {
-        if (pkg.engine != "postgresql") continue;
-        Outcome o = run_variant(cfg.parent_path(), pkg);
-        std::string name = fs::relative(cfg.parent_path(), root).string();
-        if (expects_error) {
-          ++err_cases;
-          if (!o.first_error.empty()) ++err_ok;
-          else report << "EXPECTED-ERROR " << name << ": analysed without error\n";
-          continue;
-        }
-        ++variants;
-        queries += o.queries;
-        analysed += o.analysed;
-        for (const std::string& w : o.warnings) report << "WARN " << name << ": " << w << "\n";
-        if (o.ok) ++ok;
-        else report << "FAIL " << name << ": " << o.first_error << "\n";
-      }
+      ++variants;
+      queries += o.queries;
+      analysed += o.analysed;
+      for (const std::string& w : o.warnings) report << "WARN " << name << ": " << w << "\n";
+      if (o.ok) ++ok;
+      else report << "FAIL " << name << ": " << o.first_error << "\n";
     }
   }
   std::cout << "corpus postgresql variants: " << ok << "/" << variants << " fully analysed\n";

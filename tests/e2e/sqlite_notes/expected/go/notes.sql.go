@@ -38,7 +38,7 @@ ORDER BY id
 
 type SearchParams struct {
 	Pattern string
-	Ids     []int64
+	IDs     []int64
 }
 
 type SearchRow struct {
@@ -52,11 +52,11 @@ func (q *Queries) Search(ctx context.Context, arg SearchParams) ([]SearchRow, er
 	var queryParams []interface{}
 	queryParams = append(queryParams, arg.Pattern)
 	queryParams = append(queryParams, arg.Pattern)
-	if len(arg.Ids) > 0 {
-		for _, v := range arg.Ids {
+	if len(arg.IDs) > 0 {
+		for _, v := range arg.IDs {
 			queryParams = append(queryParams, v)
 		}
-		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(arg.Ids))[1:], 1)
+		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(arg.IDs))[1:], 1)
 	} else {
 		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
 	}
