@@ -16,6 +16,7 @@
 #include "cli/commands/commands.hpp"
 #include "flash/codegen/generator.hpp"
 #include "flash/codegen/output.hpp"
+#include "flash/config/sql_files.hpp"
 #include "flash/query/analyze.hpp"
 #include "flash/sql/ddl.hpp"
 #include "flash/util/text.hpp"
@@ -35,40 +36,6 @@ struct GenOptions {
   bool check = false;
 };
 
-std::string display_path(const fs::path& p) {
-  std::error_code ec;
-  const fs::path cwd = fs::current_path(ec);
-  if (ec) return p.string();
-  const fs::path rel = p.lexically_proximate(cwd);
-  return rel.empty() ? p.string() : rel.string();
-}
-
-// `dir_or_file` may name a directory (every *.sql directly inside, by name) or one file.
-std::vector<fs::path> sql_files(const config::Config& cfg, const std::string& dir_or_file, const char* what,
-                                const char* key) {
-  const fs::path base = cfg.resolve(dir_or_file).lexically_normal();
-  std::error_code ec;
-  std::vector<fs::path> paths;
-  if (fs::is_regular_file(base, ec)) {
-    paths.push_back(base);
-  } else if (fs::is_directory(base, ec)) {
-    for (const auto& entry : fs::directory_iterator(base)) {
-      if (!entry.is_regular_file()) continue;
-      if (util::to_lower(entry.path().extension().string()) == ".sql") paths.push_back(entry.path());
-    }
-    std::sort(paths.begin(), paths.end(),
-              [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
-  } else {
-    diag::Diagnostic d;
-    d.code = std::string(what) + ".not-found";
-    d.message = std::string(what) + " path `" + display_path(base) + "` does not exist";
-    d.location.file = display_path(cfg.file);
-    d.hint = std::string("create it, or set ") + key + " in " + cfg.file.filename().string();
-    throw diag::Error(std::move(d));
-  }
-  return paths;
-}
-
 struct Inputs {
   std::vector<sql::SourceFile> schema, queries;          // paths as shown to the user
   std::vector<sql::SourceFile> schema_key, queries_key;  // paths relative to the project root
@@ -80,12 +47,12 @@ Inputs read_inputs(const config::Config& cfg) {
                   std::vector<sql::SourceFile>& key) {
     for (const auto& p : paths) {
       std::string text = util::read_file(p);
-      shown.push_back({display_path(p), text});
+      shown.push_back({config::display_path(p), text});
       key.push_back({p.lexically_proximate(cfg.root).generic_string(), std::move(text)});
     }
   };
-  load(sql_files(cfg, cfg.schema_dir, "schema", "schema_dir"), in.schema, in.schema_key);
-  load(sql_files(cfg, cfg.queries, "queries", "queries"), in.queries, in.queries_key);
+  load(config::sql_files(cfg, cfg.schema_dir, "schema", "schema_dir"), in.schema, in.schema_key);
+  load(config::sql_files(cfg, cfg.queries, "queries", "queries"), in.queries, in.queries_key);
   return in;
 }
 
@@ -209,14 +176,14 @@ void run_gen(const GenOptions& go, Context& ctx) {
     stale = stale || j.report.stale();
     nlohmann::json t;
     t["language"] = j.target.language;
-    t["out"] = display_path(j.out_dir);
+    t["out"] = config::display_path(j.out_dir);
     t["cached"] = j.cached;
     t[go.check ? "stale" : "written"] = j.report.written;
     t["unchanged"] = j.report.unchanged;
     t["removed"] = j.report.removed;
     targets.push_back(std::move(t));
 
-    const std::string out = display_path(j.out_dir);
+    const std::string out = config::display_path(j.out_dir);
     if (go.check) {
       for (const auto& f : j.report.written) ctx.say(ctx.red("stale") + "    " + (fs::path(out) / f).string());
       for (const auto& f : j.report.removed) ctx.say(ctx.red("extra") + "    " + (fs::path(out) / f).string());

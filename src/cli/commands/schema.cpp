@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands/commands.hpp"
+#include "flash/config/sql_files.hpp"
 #include "flash/schema/json.hpp"
 #include "flash/schema/printer.hpp"
 #include "flash/sql/ddl.hpp"
@@ -22,40 +23,10 @@ struct SchemaOptions {
   std::optional<std::string> dialect;
 };
 
-// As shown in diagnostics: relative to the working directory when below it.
-std::string display_path(const fs::path& p) {
-  std::error_code ec;
-  const fs::path cwd = fs::current_path(ec);
-  if (ec) return p.string();
-  const fs::path rel = p.lexically_proximate(cwd);
-  return rel.empty() ? p.string() : rel.string();
-}
-
-// schema_dir may be a directory (every *.sql directly inside, in name order) or, with the legacy
-// schema_path key, a single file.
 std::vector<sql::SourceFile> read_schema_files(const config::Config& cfg) {
-  const fs::path base = cfg.resolve(cfg.schema_dir).lexically_normal();
-  std::error_code ec;
-  std::vector<fs::path> paths;
-  if (fs::is_regular_file(base, ec)) {
-    paths.push_back(base);
-  } else if (fs::is_directory(base, ec)) {
-    for (const auto& entry : fs::directory_iterator(base)) {
-      if (!entry.is_regular_file()) continue;
-      if (util::to_lower(entry.path().extension().string()) == ".sql") paths.push_back(entry.path());
-    }
-    std::sort(paths.begin(), paths.end(),
-              [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
-  } else {
-    diag::Diagnostic d;
-    d.code = "schema.not-found";
-    d.message = "schema path `" + display_path(base) + "` does not exist";
-    d.location.file = display_path(cfg.file);
-    d.hint = "create it, or set schema_dir in " + cfg.file.filename().string();
-    throw diag::Error(std::move(d));
-  }
   std::vector<sql::SourceFile> files;
-  for (const auto& p : paths) files.push_back({display_path(p), util::read_file(p)});
+  for (const auto& p : config::sql_files(cfg, cfg.schema_dir, "schema", "schema_dir"))
+    files.push_back({config::display_path(p), util::read_file(p)});
   return files;
 }
 
@@ -79,7 +50,7 @@ void run_schema(const SchemaOptions& so, Context& ctx) {
 
   const auto files = read_schema_files(cfg);
   if (files.empty())
-    ctx.warn("no .sql files in `" + display_path(cfg.resolve(cfg.schema_dir).lexically_normal()) +
+    ctx.warn("no .sql files in `" + config::display_path(cfg.resolve(cfg.schema_dir).lexically_normal()) +
              "`: the schema is empty");
   diag::Diagnostics diags;
   const schema::Schema model = sql::parse_schema(files, dialect, diags);

@@ -1,6 +1,8 @@
 // Schema loading, FK ordering, dialect conversion and the value exchange form (format.hpp).
 #include "flash/export/format.hpp"
 
+#include "flash/config/sql_files.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -19,19 +21,7 @@ using schema::Dialect;
 using schema::TypeCategory;
 
 schema::Schema load_project_schema(const config::Config& cfg) {
-  const fs::path base = cfg.resolve(cfg.schema_dir).lexically_normal();
-  std::vector<fs::path> paths;
-  std::error_code ec;
-  if (fs::is_regular_file(base, ec)) {
-    paths.push_back(base);
-  } else if (fs::is_directory(base, ec)) {
-    for (const auto& e : fs::directory_iterator(base))
-      if (e.is_regular_file() && util::to_lower(e.path().extension().string()) == ".sql") paths.push_back(e.path());
-    std::sort(paths.begin(), paths.end());
-  } else {
-    throw diag::Error("schema.not-found", "schema path `" + base.string() + "` does not exist",
-                      diag::ExitCode::usage, "create it, or set schema_dir in flash.toml");
-  }
+  const auto paths = config::sql_files(cfg, cfg.schema_dir, "schema", "schema_dir");
   std::vector<sql::SourceFile> files;
   for (const auto& p : paths) files.push_back({p.string(), util::read_file(p)});
   diag::Diagnostics diags;

@@ -1,5 +1,7 @@
 #include "flash/migrate/files.hpp"
 
+#include "flash/config/sql_files.hpp"
+
 #include <algorithm>
 #include <ctime>
 
@@ -218,23 +220,14 @@ schema::Schema replay(const std::vector<MigrationFile>& files, std::size_t count
 
 schema::Schema parse_schema_dir(const std::filesystem::path& schema_dir, schema::Dialect d,
                                 diag::Diagnostics& diags) {
-  std::vector<sql::SourceFile> files;
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(schema_dir, ec)) {
-    files.push_back({schema_dir.string(), util::read_file(schema_dir)});
-  } else if (std::filesystem::is_directory(schema_dir, ec)) {
-    std::vector<std::filesystem::path> paths;
-    // Like `flash schema`: the *.sql files directly inside, in name order.
-    for (const auto& e : std::filesystem::directory_iterator(schema_dir))
-      if (e.is_regular_file() && util::to_lower(e.path().extension().string()) == ".sql")
-        paths.push_back(e.path());
-    std::sort(paths.begin(), paths.end());
-    for (const auto& p : paths) files.push_back({p.string(), util::read_file(p)});
-  } else {
+  const auto paths = config::list_sql_files(schema_dir);
+  if (!paths) {
     throw diag::Error("migrate.no-schema", "schema directory " + schema_dir.string() + " does not exist",
                       diag::ExitCode::error,
                       "create it with your CREATE TABLE statements, or set schema_dir in flash.toml");
   }
+  std::vector<sql::SourceFile> files;
+  for (const auto& p : *paths) files.push_back({p.string(), util::read_file(p)});
   return sql::parse_schema(files, d, diags);
 }
 
