@@ -466,8 +466,13 @@ class Analyzer {
           auto it = by_name.find(p.name);
           if (it != by_name.end()) {
             index[p.number] = it->second;
-            merged[static_cast<std::size_t>(it->second)].nullable =
-                merged[static_cast<std::size_t>(it->second)].nullable || p.nullable;
+            Param& first = merged[static_cast<std::size_t>(it->second)];
+            first.nullable = first.nullable || p.nullable;
+            // `sqlc.narg(x) IS NULL OR col = sqlc.narg(x)`: the first use gives no type, a later
+            // one does — the parameter takes the first known type.
+            if (first.type.category == TypeCategory::other && p.type.category != TypeCategory::other) {
+              first.type = p.type;
+            }
             continue;
           }
           by_name[p.name] = static_cast<int>(merged.size());

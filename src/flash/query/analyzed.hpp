@@ -46,8 +46,10 @@ struct Query {
   std::string name;                // "GetUser"
   Kind kind = Kind::one;
   std::string source_sql;          // the query as written (comments kept)
-  std::string sql;                 // rewritten for the engine: named params → $n or ?; a slice
-                                   // becomes /*SLICE:name*/? for ?-engines
+  std::string sql;                 // rewritten for the engine: named params → $n (PostgreSQL),
+                                   // ? (MySQL: a name used twice is bound twice, see bind_order)
+                                   // or ?n (SQLite: numbered, so a name used twice binds once);
+                                   // a slice becomes /*SLICE:name*/? for ?-engines
   std::vector<Param> params;       // in SQL order
   std::vector<Column> columns;     // empty for exec kinds
   std::vector<std::string> comments;  // doc comment lines above the query (without "-- ")

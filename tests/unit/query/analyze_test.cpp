@@ -556,11 +556,43 @@ TEST(QueryFile, Annotations) {
 }
 
 TEST(QueryFile, MissingSemicolonAtEnd) {
+  // As in sqlc: PostgreSQL requires the last statement of a file to end with ';'
+  // (corpus: missing_semicolon); MySQL and SQLite accept it (func_call_cast, selectstatic).
+  const std::string text = "-- name: A :one\nSELECT 1;\n-- name: B :one\nSELECT 2\n\n";
   diag::Diagnostics d;
-  auto blocks = query::read_query_file({"q.sql", "-- name: A :one\nSELECT 1;\n-- name: B :one\nSELECT 2\n"},
-                                       schema::Dialect::postgresql, d);
+  auto blocks = query::read_query_file({"q.sql", text}, schema::Dialect::postgresql, d);
   EXPECT_EQ(blocks.size(), 1u);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].message, "missing semicolon at end of file");
   EXPECT_EQ(d[0].location.line, 4);
+  for (auto dialect : {schema::Dialect::mysql, schema::Dialect::sqlite}) {
+    diag::Diagnostics d2;
+    auto b2 = query::read_query_file({"q.sql", text}, dialect, d2);
+    EXPECT_TRUE(d2.empty());
+    ASSERT_EQ(b2.size(), 2u);
+    EXPECT_EQ(b2[1].sql, "SELECT 2");
+  }
+}
+
+TEST(Analyze, MysqlNamedParamUsedTwiceTakesTheKnownType) {
+  // `sqlc.narg(x) IS NULL OR col = sqlc.narg(x)` on MySQL: two `?` placeholders, one parameter;
+  // the IS NULL use says nothing about the type, the comparison does.
+  schema::Schema s = catalog();
+  s.dialect = schema::Dialect::mysql;
+  s.enums.clear();
+  for (auto& t : s.tables) std::erase_if(t.columns, [](const schema::Column& c) { return c.name == "mood" || c.name == "tags"; });
+  diag::Diagnostics d;
+  auto aq = query::analyze_queries(
+      s, {{"q.sql", "-- name: F :many\nSELECT id FROM users WHERE (sqlc.narg(bio) IS NULL OR bio = sqlc.narg(bio))"
+                    " AND (sqlc.narg(other) IS NULL);\n"}},
+      d);
+  ASSERT_TRUE(d.empty()) << d.front().message;
+  const query::Query& q = aq.queries.at(0);
+  ASSERT_EQ(q.params.size(), 2u);
+  EXPECT_EQ(q.params[0].name, "bio");
+  EXPECT_EQ(q.params[0].type.category, TypeCategory::text);
+  EXPECT_TRUE(q.params[0].nullable);
+  EXPECT_EQ(q.params[1].name, "other");
+  EXPECT_EQ(q.params[1].type.category, TypeCategory::other);  // nothing says what it is
+  EXPECT_EQ(q.bind_order, (std::vector<int>{0, 0, 1}));
 }
