@@ -144,6 +144,20 @@ func run(ctx context.Context, c Contender) (map[string]float64, error) {
 		}
 	}
 
+	// Open and warm every pooled connection (untimed): PoolSize concurrent calls of each read
+	// path, so the concurrent phases measure queries, not connection set-up and first prepares.
+	warm := []func(i int) error{
+		func(int) error { _, err := c.TopUsers(ctx); return err },
+		func(i int) error { _, err := c.UserEmail(ctx, int32(i+1)); return err },
+		func(i int) error { _, err := c.UserIsAdmin(ctx, int32(i+1)); return err },
+		func(i int) error { _, err := c.UserName(ctx, int32(i+1)); return err },
+	}
+	for _, op := range warm {
+		if err := batched(PoolSize, PoolSize, op); err != nil {
+			return nil, err
+		}
+	}
+
 	t = time.Now()
 	var rows int
 	var counts []Counts
