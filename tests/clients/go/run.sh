@@ -21,6 +21,9 @@ variants=(
   "mysql_prepared|mysql|prepare = true"
   "sqlite|sqlite|"
   "sqlite_sqlnull|sqlite|null_style = \"sql\"\nprepare = true"
+  # The :batch kinds exist with pgx/v5 only, so they live in the project's batch/ folder and get
+  # a package of their own (the database/sql variants above stay free of them).
+  "postgresql_batch|postgresql|queries = \"batch\""
 )
 
 tmp="$(mktemp -d)"
@@ -34,8 +37,16 @@ for v in "${variants[@]}"; do
     # A copy of the project config with the variant's settings; paths stay relative to the
     # project (schema_dir/queries are made absolute).
     mkdir -p "$tmp/$name"
+    # `queries = "dir"` in the settings replaces the project's query folder.
+    qdir=$(printf "$extra\n" | sed -n 's/^queries = "\(.*\)"$/\1/p')
+    if [ -n "$qdir" ]; then
+      extra=$(printf "$extra\n" | sed '/^queries = /d')
+      qline="queries = \"$PROJECTS/$project/$qdir\""
+    else
+      qline=""
+    fi
     sed -e "s|^schema_dir = \"\(.*\)\"|schema_dir = \"$PROJECTS/$project/\1\"|" \
-        -e "s|^queries = \"\(.*\)\"|queries = \"$PROJECTS/$project/\1\"|" \
+        -e "s|^queries = \"\(.*\)\"|${qline:-queries = \"$PROJECTS/$project/\1\"}|" \
         -e '/^driver = /d' "$cfg" > "$tmp/$name/flash.toml"
     driver_line=$(grep '^driver = ' "$cfg" | head -n1)
     case "$extra" in *driver*) ;; *) extra="$driver_line\n$extra" ;; esac

@@ -60,11 +60,15 @@ for db in "${DBS[@]}"; do
     dir="$WORK/$db-$mode"
     rm -rf "$dir"
     mkdir -p "$dir"
+    # The project's queries plus its batch/ folder (the :batch kinds, kept apart for Go's
+    # database/sql variants), copied into one query folder.
+    mkdir -p "$dir/queries"
+    cp "$PROJECTS/$db"/queries/*.sql "$PROJECTS/$db"/batch/*.sql "$dir/queries/"
     # A project of its own that points at the shared schema and queries.
     cat > "$dir/flash.toml" <<TOML
 version = "2"
 schema_dir = "$PROJECTS/$db/schema.sql"
-queries = "$PROJECTS/$db/queries"
+queries = "$dir/queries"
 migrations_path = "migrations"
 
 [database]

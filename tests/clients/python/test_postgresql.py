@@ -7,12 +7,13 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import decimal
+import json
 import uuid
 
 import pytest
 
 import client
-from client import counters, models, posts, users
+from client import batch, bulk, counters, models, posts, users
 from conftest import scalar
 
 UTC = datetime.timezone.utc
@@ -197,3 +198,72 @@ async def test_counters_upsert_and_transactions(conn: client.Connection) -> None
     # Rows are frozen dataclasses.
     with pytest.raises(dataclasses.FrozenInstanceError):
         c.value = 1  # type: ignore[misc]
+
+
+METADATA_SQL = "SELECT metadata::text FROM posts WHERE title = 'bulk one'"
+COPY_ROWS = 33000
+
+
+async def new_user(conn: client.Connection, email: str) -> int:
+    return (await make_empty(users.Queries(conn), email)).id
+
+
+@pytest.mark.asyncio
+async def test_copyfrom_inserts_every_row(conn: client.Connection) -> None:
+    q = bulk.Queries(conn)
+    user_id = await new_user(conn, "bulk@example.com")
+    n = await q.copy_posts(
+        [
+            bulk.CopyPostsParams(user_id=user_id, title="bulk one", body="first", views=3, metadata={"k": 1}),
+            bulk.CopyPostsParams(user_id=user_id, title="bulk two", body=None, views=0, metadata=None),
+        ]
+    )
+    assert n == 2
+    assert await scalar(conn, "SELECT COUNT(*) FROM posts WHERE body IS NULL AND metadata IS NULL AND title = 'bulk two'") == 1
+    assert await scalar(conn, "SELECT views FROM posts WHERE title = 'bulk one' AND body = 'first'") == 3
+    meta = await scalar(conn, METADATA_SQL)
+    assert json.loads(meta) == {"k": 1}
+    many = [bulk.CopyCountersParams(name=f"bulk-{i}", value=i) for i in range(COPY_ROWS)]
+    assert await q.copy_counters(many) == COPY_ROWS
+    assert int(await scalar(conn, "SELECT COUNT(*) FROM counters")) == COPY_ROWS
+    assert int(await scalar(conn, "SELECT SUM(value) FROM counters")) == COPY_ROWS * (COPY_ROWS - 1) // 2
+    assert await q.copy_counters([]) == 0
+
+
+@pytest.mark.asyncio
+async def test_batch_kinds_run_per_element_in_order(conn: client.Connection) -> None:
+    q = batch.Queries(conn)
+    await q.batch_upsert_counters(
+        [
+            batch.BatchUpsertCountersParams(name="a", value=1),
+            batch.BatchUpsertCountersParams(name="b", value=2),
+            batch.BatchUpsertCountersParams(name="a", value=10),
+        ]
+    )
+    got = await q.batch_get_counters(
+        [
+            batch.BatchGetCountersParams(name="a"),
+            batch.BatchGetCountersParams(name="missing"),
+            batch.BatchGetCountersParams(name="b"),
+        ]
+    )
+    assert got == [models.Counter(name="a", value=11), None, models.Counter(name="b", value=2)]
+    u1 = await new_user(conn, "b1@example.com")
+    u2 = await new_user(conn, "b2@example.com")
+    p = bulk.Queries(conn)
+    await p.copy_posts(
+        [
+            bulk.CopyPostsParams(user_id=u1, title="p1", body=None, views=0, metadata=None),
+            bulk.CopyPostsParams(user_id=u1, title="p2", body=None, views=0, metadata=None),
+            bulk.CopyPostsParams(user_id=u2, title="p3", body=None, views=0, metadata=None),
+        ]
+    )
+    titles = await q.batch_list_post_titles(
+        [
+            batch.BatchListPostTitlesParams(user_id=u1),
+            batch.BatchListPostTitlesParams(user_id=u2),
+            batch.BatchListPostTitlesParams(user_id=999999),
+        ]
+    )
+    assert [[r.title for r in rows] for rows in titles] == [["p1", "p2"], ["p3"], []]
+    assert await q.batch_get_counters([]) == []

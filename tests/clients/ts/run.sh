@@ -41,10 +41,15 @@ gen() {
   shift 2
   local project="$root/tests/clients/projects/$db"
   mkdir -p "$dir"
+  # The project's queries plus its batch/ folder (the :batch kinds, kept apart for Go's
+  # database/sql variants), copied into one query folder.
+  rm -rf "$dir/queries"
+  mkdir -p "$dir/queries"
+  cp "$project"/queries/*.sql "$project"/batch/*.sql "$dir/queries/"
   {
     echo 'version = "2"'
     echo "schema_dir = \"$project/schema.sql\""
-    echo "queries = \"$project/queries\""
+    echo "queries = \"$dir/queries\""
     echo '[database]'
     echo "provider = \"$db\""
     echo '[gen.js]'

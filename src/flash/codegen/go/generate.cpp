@@ -46,8 +46,14 @@
 //   PostgreSQL arrays are []T of the element type (pgx/v5 encodes and scans them natively).
 // Kinds: :one (T, error), :many ([]T, error), :exec error, :execrows (int64, error) — rows
 // affected, :execresult (sql.Result | pgconn.CommandTag, error), :execlastid (int64, error) —
-// database/sql only (PostgreSQL has no last insert id: use RETURNING id with :one). :copyfrom and
-// the :batch kinds are reported as unsupported.
+// database/sql only (PostgreSQL has no last insert id: use RETURNING id with :one).
+// :copyfrom (copyfrom.hpp decides which INSERTs qualify) → X(ctx, arg []XParams) (int64, error):
+// pgx/v5 CopyFrom with an iteratorForX (sqlc's API; DBTX gains CopyFrom only then), database/sql
+// multi-row INSERTs of at most max_bind_params / columns rows each, on q.db. :batchexec,
+// :batchone, :batchmany (pgx/v5 only; database/sql reports gen.unsupported) → X(ctx, arg
+// []XParams) *XBatchResults, queued in a pgx.Batch and sent with SendBatch (DBTX gains SendBatch),
+// read back with Exec / QueryRow / Query callbacks, Close, and ErrBatchAlreadyClosed in batch.go.
+// A single parameter replaces XParams by its own type ([]T), as in sqlc.
 #include "flash/codegen/go/go.hpp"
 
 #include <algorithm>
@@ -59,6 +65,7 @@
 #include <string>
 #include <vector>
 
+#include "flash/codegen/copyfrom.hpp"
 #include "flash/schema/types.hpp"
 #include "flash/util/text.hpp"
 
@@ -331,13 +338,17 @@ class Generator {
 
   // Kinds this generator can emit for the driver (others are reported by gen_query).
   bool supported(const query::Query& q) const {
-    using query::Kind;
-    if (q.kind == Kind::copyfrom || q.kind == Kind::batchexec || q.kind == Kind::batchmany ||
-        q.kind == Kind::batchone)
-      return false;
-    if (q.kind == Kind::execlastid && o_.driver == Driver::pgx) return false;
+    if (is_batch(q.kind) && o_.driver != Driver::pgx) return false;
+    if (q.kind == query::Kind::execlastid && o_.driver == Driver::pgx) return false;
     return true;
   }
+
+  static bool is_batch(query::Kind k) {
+    return k == query::Kind::batchexec || k == query::Kind::batchmany || k == query::Kind::batchone;
+  }
+
+  bool uses_copyfrom_ = false;  // pgx: DBTX needs CopyFrom
+  bool uses_batch_ = false;     // pgx: DBTX needs SendBatch; batch.go declares ErrBatchAlreadyClosed
 
   std::string gen_db();
   std::string gen_models();
@@ -368,6 +379,16 @@ std::string render_struct(const std::string& name, const std::vector<Field>& fie
     s += "\n";
   }
   return s + "}\n";
+}
+
+// An interpreted Go string literal ("a\"b").
+std::string go_string(const std::string& text) {
+  std::string s = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') s += '\\';
+    s += c;
+  }
+  return s + "\"";
 }
 
 // A Go string literal for SQL text: a raw string, with backticks spliced in as "`".
@@ -458,11 +479,17 @@ std::string Generator::gen_db() {
   if (o_.driver == Driver::pgx) {
     im.add("github.com/jackc/pgx/v5");
     im.add("github.com/jackc/pgx/v5/pgconn");
+    // Like sqlc, CopyFrom and SendBatch are required only when a query needs them, so a type
+    // that lacks them (a custom wrapper) still satisfies DBTX otherwise.
     b += "// DBTX is what the queries run on: *pgx.Conn, *pgxpool.Pool or pgx.Tx.\n"
          "type DBTX interface {\n"
          "\tExec(context.Context, string, ...interface{}) (pgconn.CommandTag, error)\n"
          "\tQuery(context.Context, string, ...interface{}) (pgx.Rows, error)\n"
-         "\tQueryRow(context.Context, string, ...interface{}) pgx.Row\n"
+         "\tQueryRow(context.Context, string, ...interface{}) pgx.Row\n" +
+         std::string(uses_copyfrom_ ? "\tCopyFrom(ctx context.Context, tableName pgx.Identifier, columnNames []string, "
+                                      "rowSrc pgx.CopyFromSource) (int64, error)\n"
+                                    : "") +
+         std::string(uses_batch_ ? "\tSendBatch(context.Context, *pgx.Batch) pgx.BatchResults\n" : "") +
          "}\n\n"
          "// New returns the queries bound to db.\n"
          "func New(db DBTX) *Queries {\n\treturn &Queries{db: db}\n}\n\n"
@@ -495,7 +522,7 @@ std::string Generator::gen_db() {
       std::string list;
       for (const auto& q : req_.queries->queries) {
         bool slice = std::any_of(q.params.begin(), q.params.end(), [](const query::Param& p) { return p.is_slice; });
-        if (!slice && supported(q)) list += "\t" + const_name(q.name) + ",\n";
+        if (!slice && supported(q) && q.kind != query::Kind::copyfrom) list += "\t" + const_name(q.name) + ",\n";
       }
       b += "// Prepare prepares every query without a slice parameter once, on db, and returns queries\n"
            "// that run them through those statements. The statement map is filled here and only read\n"
@@ -702,8 +729,21 @@ bool Generator::gen_query(const query::Query& q, std::string& out, Imports& im) 
     else
       error(&q, "gen.unsupported",
             "query " + q.name + ": " + std::string(query::to_string(q.kind)) +
-                " is not supported by the Go generator yet",
-            "use :exec, :execrows, :one or :many");
+                " needs the pgx/v5 driver (batches are a pgx feature)",
+            o_.dialect == Dialect::postgresql
+                ? "set driver = \"pgx/v5\" in [gen.go], or use :exec/:one/:many in a loop inside a transaction"
+                : "use :exec/:one/:many in a loop inside a transaction, or :copyfrom for bulk inserts");
+    return false;
+  }
+  std::optional<CopyTarget> copy;
+  if (q.kind == Kind::copyfrom) {
+    copy = copy_target(q, o_.dialect, req_.schema, resp_.diagnostics);
+    if (!copy) return false;
+  }
+  if (is_batch(q.kind) && q.params.empty()) {
+    error(&q, "gen.unsupported", "query " + q.name + ": a " + std::string(query::to_string(q.kind)) +
+                                     " query needs at least one parameter (one statement is queued per value)",
+          "use :exec, :one or :many");
     return false;
   }
   const bool pgx = o_.driver == Driver::pgx;
@@ -754,7 +794,7 @@ bool Generator::gen_query(const query::Query& q, std::string& out, Imports& im) 
   std::string ret;                  // T of :one / :many
   std::string row_struct;
   std::vector<std::string> scan;    // scan targets
-  if (q.kind == Kind::one || q.kind == Kind::many) {
+  if (q.kind == Kind::one || q.kind == Kind::many || q.kind == Kind::batchone || q.kind == Kind::batchmany) {
     const schema::Table* table = q.returns_table.empty() ? nullptr : req_.schema->find_table(q.returns_table);
     if (table && table->columns.size() == q.columns.size() && model_by_table_.count(table->name)) {
       ret = model_by_table_[table->name];
@@ -788,6 +828,168 @@ bool Generator::gen_query(const query::Query& q, std::string& out, Imports& im) 
       }
       row_struct = render_struct(ret, fields);
     }
+  }
+
+  auto scan_call = [&](const std::string& indent) {
+    if (scan.size() == 1) return "Scan(" + scan[0] + ")";
+    std::string s = "Scan(\n";
+    for (const auto& t : scan) s += indent + "\t" + t + ",\n";
+    return s + indent + ")";
+  };
+  if (q.kind == Kind::copyfrom || is_batch(q.kind)) {
+    // ---- :copyfrom and the :batch kinds take a slice: of <Name>Params, or of the one parameter.
+    if (ps.empty()) {
+      error(&q, "gen.copyfrom", "query " + q.name + ": :copyfrom needs at least one parameter");
+      return false;
+    }
+    std::string elem, arg_name;
+    std::vector<std::string> item;  // per parameter: its value for one element `row`
+    if (ps.size() > 1) {
+      elem = fn + "Params";
+      arg_name = "arg";
+      for (const auto& p : ps) item.push_back("row." + p.field);
+    } else {
+      elem = ps[0].type;
+      // The method's own locals must not be shadowed by the slice parameter.
+      static const std::set<std::string> bulk_locals = {"batch", "br", "vals", "total", "chunk", "n",
+                                                        "affected", "sb", "strconv"};
+      arg_name = safe_local(local_name(q.params[0].name.empty() ? "param" : q.params[0].name));
+      if (bulk_locals.count(arg_name)) arg_name += "_";
+      item.push_back("row");
+    }
+    std::string s = "const " + cn + " = " +
+                    raw_literal("-- name: " + q.name + " " + std::string(query::to_string(q.kind)) + "\n" + sql + "\n") +
+                    "\n";
+    if (!params_struct.empty()) s += "\n" + params_struct;
+    if (!row_struct.empty()) s += "\n" + row_struct;
+    std::string docs;
+    for (const auto& c : q.comments) docs += util::trim(c).empty() ? "//\n" : "// " + std::string(util::trim(c)) + "\n";
+    const std::string sig_bulk = "(ctx context.Context, " + arg_name + " []" + elem + ")";
+    if (q.kind == Kind::copyfrom && pgx) {
+      uses_copyfrom_ = true;
+      const std::string it = "iteratorFor" + fn;
+      s += "\n// " + it + " implements pgx.CopyFromSource.\n";
+      s += render_struct(it, {{"rows", "[]" + elem, ""}, {"skippedFirstNextCall", "bool", ""}});
+      s += "\nfunc (r *" + it + ") Next() bool {\n"
+           "\tif len(r.rows) == 0 {\n\t\treturn false\n\t}\n"
+           "\tif !r.skippedFirstNextCall {\n\t\tr.skippedFirstNextCall = true\n\t\treturn true\n\t}\n"
+           "\tr.rows = r.rows[1:]\n\treturn len(r.rows) > 0\n}\n";
+      s += "\nfunc (r " + it + ") Values() ([]interface{}, error) {\n\treturn []interface{}{\n";
+      for (std::size_t c = 0; c < copy->columns.size(); ++c) {
+        const std::string& v = item[copy->column_param[c]];
+        s += "\t\tr.rows[0]" + (v == "row" ? std::string() : v.substr(3)) + ",\n";
+      }
+      s += "\t}, nil\n}\n";
+      s += "\nfunc (r " + it + ") Err() error {\n\treturn nil\n}\n\n";
+      s += docs.empty() ? "// " + fn + " inserts the rows with COPY FROM STDIN and returns how many were copied.\n" : docs;
+      std::string table = "[]string{";
+      if (!copy->schema.empty()) table += go_string(copy->schema) + ", ";
+      table += go_string(copy->table) + "}";
+      std::string cols = "[]string{";
+      for (std::size_t c = 0; c < copy->columns.size(); ++c) cols += (c ? ", " : "") + go_string(copy->columns[c]);
+      cols += "}";
+      s += "func (q *Queries) " + fn + sig_bulk + " (int64, error) {\n";
+      s += "\treturn q.db.CopyFrom(ctx, " + table + ", " + cols + ", &" + it + "{rows: " + arg_name + "})\n}\n";
+    } else if (q.kind == Kind::copyfrom) {
+      // database/sql: multi-row INSERTs under the engine's parameter limit, on q.db (so inside
+      // the caller's transaction when q came from WithTx).
+      const std::size_t ncols = copy->columns.size();
+      const std::size_t chunk = copy_chunk_rows(*copy, o_.dialect);
+      const std::string prefix = cn + "Insert";
+      s += "\nconst " + prefix + " = " + go_string(copy_insert_prefix(*copy, o_.dialect)) + "\n\n";
+      s += docs.empty() ? "// " + fn + " inserts the rows with multi-row INSERTs and returns how many were inserted.\n" : docs;
+      s += "// At most " + std::to_string(chunk) + " rows (" + std::to_string(max_bind_params(o_.dialect)) +
+           " parameters) go into one INSERT.\n";
+      s += "func (q *Queries) " + fn + sig_bulk + " (int64, error) {\n";
+      s += "\tconst chunk = " + std::to_string(chunk) + "\n\tvar total int64\n";
+      s += "\tfor len(" + arg_name + ") > 0 {\n";
+      s += "\t\tn := len(" + arg_name + ")\n\t\tif n > chunk {\n\t\t\tn = chunk\n\t\t}\n";
+      if (qmark) {
+        im.add("strings");
+        std::string group = "(";
+        for (std::size_t c = 0; c < ncols; ++c) group += c ? ", ?" : "?";
+        group += ")";
+        s += "\t\tquery := " + prefix + " + strings.Repeat(\", " + group + "\", n)[2:]\n";
+      } else {
+        im.add("strings");
+        im.add("strconv");
+        s += "\t\tvar sb strings.Builder\n\t\tsb.WriteString(" + prefix + ")\n";
+        s += "\t\tfor i := 0; i < n; i++ {\n\t\t\tif i > 0 {\n\t\t\t\tsb.WriteString(\", \")\n\t\t\t}\n";
+        for (std::size_t c = 0; c < ncols; ++c) {
+          s += "\t\t\tsb.WriteString(\"" + std::string(c ? ", $" : "($") + "\")\n";
+          s += "\t\t\tsb.WriteString(strconv.Itoa(i*" + std::to_string(ncols) + " + " + std::to_string(c + 1) + "))\n";
+        }
+        s += "\t\t\tsb.WriteString(\")\")\n\t\t}\n\t\tquery := sb.String()\n";
+      }
+      s += "\t\tqueryParams := make([]interface{}, 0, n*" + std::to_string(ncols) + ")\n";
+      s += "\t\tfor _, row := range " + arg_name + "[:n] {\n\t\t\tqueryParams = append(queryParams";
+      for (std::size_t c = 0; c < ncols; ++c) s += ", " + item[copy->column_param[c]];
+      s += ")\n\t\t}\n";
+      s += "\t\tresult, err := q.db.ExecContext(ctx, query, queryParams...)\n"
+           "\t\tif err != nil {\n\t\t\treturn total, err\n\t\t}\n"
+           "\t\taffected, err := result.RowsAffected()\n"
+           "\t\tif err != nil {\n\t\t\treturn total, err\n\t\t}\n"
+           "\t\ttotal += affected\n";
+      s += "\t\t" + arg_name + " = " + arg_name + "[n:]\n\t}\n\treturn total, nil\n}\n";
+    } else {
+      // pgx batches: one queued statement per element, sent with SendBatch; the results type
+      // reads them back through a callback (sqlc's API).
+      uses_batch_ = true;
+      im.add("github.com/jackc/pgx/v5");
+      const std::string br = fn + "BatchResults";
+      s += "\n// " + br + " reads the results of a " + fn + " batch; Close releases it.\n";
+      s += render_struct(br, {{"br", "pgx.BatchResults", ""}, {"tot", "int", ""}, {"closed", "bool", ""}});
+      s += "\n" + (docs.empty() ? "// " + fn + " queues the statement once per element of " + arg_name +
+                                      " and sends them as one batch.\n"
+                                : docs);
+      s += "func (q *Queries) " + fn + sig_bulk + " *" + br + " {\n";
+      s += "\tbatch := &pgx.Batch{}\n";
+      s += "\tfor _, row := range " + arg_name + " {\n\t\tvals := []interface{}{\n";
+      for (const auto& v : item) s += "\t\t\t" + v + ",\n";
+      s += "\t\t}\n\t\tbatch.Queue(" + cn + ", vals...)\n\t}\n";
+      s += "\tbr := q.db.SendBatch(ctx, batch)\n";
+      s += "\treturn &" + br + "{br, len(" + arg_name + "), false}\n}\n";
+      std::string scan_targets;
+      for (std::size_t k = 0; k < scan.size(); ++k) scan_targets += (k ? ", " : "") + scan[k];
+      if (q.kind == Kind::batchexec) {
+        s += "\nfunc (b *" + br + ") Exec(f func(int, error)) {\n"
+             "\tdefer b.br.Close()\n"
+             "\tfor t := 0; t < b.tot; t++ {\n"
+             "\t\tif b.closed {\n\t\t\tif f != nil {\n\t\t\t\tf(t, ErrBatchAlreadyClosed)\n\t\t\t}\n\t\t\tcontinue\n\t\t}\n"
+             "\t\t_, err := b.br.Exec()\n"
+             "\t\tif f != nil {\n\t\t\tf(t, err)\n\t\t}\n\t}\n}\n";
+      } else if (q.kind == Kind::batchmany) {
+        s += "\nfunc (b *" + br + ") Query(f func(int, []" + ret + ", error)) {\n"
+             "\tdefer b.br.Close()\n"
+             "\tfor t := 0; t < b.tot; t++ {\n"
+             "\t\tvar items []" + ret + "\n"
+             "\t\tif b.closed {\n\t\t\tif f != nil {\n\t\t\t\tf(t, items, ErrBatchAlreadyClosed)\n\t\t\t}\n\t\t\tcontinue\n\t\t}\n"
+             "\t\terr := func() error {\n"
+             "\t\t\trows, err := b.br.Query()\n"
+             "\t\t\tif err != nil {\n\t\t\t\treturn err\n\t\t\t}\n"
+             "\t\t\tdefer rows.Close()\n"
+             "\t\t\tfor rows.Next() {\n"
+             "\t\t\t\tvar i " + ret + "\n"
+             "\t\t\t\tif err := rows." + scan_call("\t\t\t\t") + "; err != nil {\n\t\t\t\t\treturn err\n\t\t\t\t}\n"
+             "\t\t\t\titems = append(items, i)\n"
+             "\t\t\t}\n"
+             "\t\t\treturn rows.Err()\n"
+             "\t\t}()\n"
+             "\t\tif f != nil {\n\t\t\tf(t, items, err)\n\t\t}\n\t}\n}\n";
+      } else {
+        s += "\nfunc (b *" + br + ") QueryRow(f func(int, " + ret + ", error)) {\n"
+             "\tdefer b.br.Close()\n"
+             "\tfor t := 0; t < b.tot; t++ {\n"
+             "\t\tvar i " + ret + "\n"
+             "\t\tif b.closed {\n\t\t\tif f != nil {\n\t\t\t\tf(t, i, ErrBatchAlreadyClosed)\n\t\t\t}\n\t\t\tcontinue\n\t\t}\n"
+             "\t\trow := b.br.QueryRow()\n"
+             "\t\terr := row." + scan_call("\t\t") + "\n"
+             "\t\tif f != nil {\n\t\t\tf(t, i, err)\n\t\t}\n\t}\n}\n";
+      }
+      s += "\nfunc (b *" + br + ") Close() error {\n\tb.closed = true\n\treturn b.br.Close()\n}\n";
+    }
+    out = s;
+    return true;
   }
 
   // ---- the call
@@ -836,12 +1038,6 @@ bool Generator::gen_query(const query::Query& q, std::string& out, Imports& im) 
     std::string s = f + "(ctx, " + cn + ",\n";
     for (const auto& a : args) s += "\t\t" + a + ",\n";
     return s + "\t)";
-  };
-  auto scan_call = [&](const std::string& indent) {
-    if (scan.size() == 1) return "Scan(" + scan[0] + ")";
-    std::string s = "Scan(\n";
-    for (const auto& t : scan) s += indent + "\t" + t + ",\n";
-    return s + indent + ")";
   };
 
   // ---- emit
@@ -937,6 +1133,12 @@ Response Generator::run() {
   resp_.files.push_back({"db.go", db});
   resp_.files.push_back({"models.go", models});
   for (auto& f : query_files) resp_.files.push_back(std::move(f));
+  if (uses_batch_) {
+    resp_.files.push_back({"batch.go", header("") + "import \"errors\"\n\n"
+                                       "// ErrBatchAlreadyClosed is passed to a batch callback for the results that remain "
+                                       "after Close.\n"
+                                       "var ErrBatchAlreadyClosed = errors.New(\"batch already closed\")\n"});
+  }
   return std::move(resp_);
 }
 

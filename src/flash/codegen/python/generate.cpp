@@ -21,7 +21,13 @@
 // value of RETURNING), :execresult → ExecResult. Row is the table's model when the query returns
 // exactly a table's columns (`RETURNING *`, `SELECT *`), the bare value when it returns a single
 // column (sqlc's behaviour), a <Name>Row dataclass otherwise; sqlc.embed(t) columns nest as a
-// model-typed field. :copyfrom and :batch* are not supported (warning, query skipped).
+// model-typed field.
+// :copyfrom → <name>(rows: Sequence[<Name>Params]) -> int (rows inserted): asyncpg
+// copy_records_to_table, psycopg cursor.copy() (COPY FROM STDIN), PyMySQL/aiomysql multi-row
+// INSERTs under 65535 placeholders, sqlite3/aiosqlite executemany inside one transaction.
+// :batchexec / :batchone / :batchmany → <name>(items: Sequence[<Name>Params]) -> None /
+// list[Row | None] / list[list[Row]]: the statement once per element, in order, on the connection.
+// Either kind without parameters is skipped with a codegen.unsupported warning.
 //
 // Type mapping (query/schema TypeCategory → Python type; conversions done by the generated code):
 //   boolean            bool               MySQL/SQLite 0/1 → bool
@@ -57,6 +63,7 @@
 #include <string>
 #include <vector>
 
+#include "flash/codegen/copyfrom.hpp"
 #include "flash/codegen/python/python.hpp"
 #include "flash/schema/types.hpp"
 #include "flash/util/text.hpp"
@@ -475,13 +482,21 @@ class ModuleWriter {
 
   bool add(const query::Query& q) {
     const bool async = is_async(ctx_.driver);
-    if (q.kind == query::Kind::copyfrom || q.kind == query::Kind::batchexec ||
-        q.kind == query::Kind::batchmany || q.kind == query::Kind::batchone) {
-      warn(q, "query kind " + std::string(query::to_string(q.kind)) + " is not supported by the Python generator; " +
-                  q.name + " is skipped");
+    const bool batch = q.kind == query::Kind::batchexec || q.kind == query::Kind::batchmany ||
+                       q.kind == query::Kind::batchone;
+    const bool copyfrom = q.kind == query::Kind::copyfrom;
+    if ((batch || copyfrom) && q.params.empty()) {
+      warn(q, q.name + " is " + std::string(query::to_string(q.kind)) +
+                  " but has no parameters (one statement runs per element); skipped");
       return false;
     }
-    const bool rows = q.kind == query::Kind::one || q.kind == query::Kind::many;
+    std::optional<CopyTarget> copy;
+    if (copyfrom) {
+      copy = copy_target(q, ctx_.dialect, req_.schema, *ctx_.diags);
+      if (!copy) return false;
+    }
+    const bool rows = q.kind == query::Kind::one || q.kind == query::Kind::many || q.kind == query::Kind::batchone ||
+                      q.kind == query::Kind::batchmany;
     if (rows && q.columns.empty()) {
       warn(q, q.name + " is " + std::string(query::to_string(q.kind)) + " but returns no columns; skipped");
       return false;
@@ -522,26 +537,30 @@ class ModuleWriter {
       }
       return optional_hint(h, pi.p->nullable && !pi.p->is_slice);
     };
-    const auto bound = [&](const ParamInfo& pi) -> std::string {
+    // `pre` prefixes the parameter's name: "" in a plain method, "_p." for an element of a
+    // :copyfrom / :batch* sequence.
+    const auto bound = [&](const ParamInfo& pi, const std::string& pre) -> std::string {
+      const std::string name = pre + pi.name;
       if (pi.p->is_slice) {
         im_.runtime = true;
         if (ctx_.dialect == schema::Dialect::postgresql)
-          return pi.ti.bind_fn.empty() ? "list(" + pi.name + ")" : "_rt.array(" + pi.ti.bind_fn + ", " + pi.name + ")";
-        return pi.ti.bind_fn.empty() ? "*" + pi.name : "*_rt.array(" + pi.ti.bind_fn + ", " + pi.name + ")";
+          return pi.ti.bind_fn.empty() ? "list(" + name + ")" : "_rt.array(" + pi.ti.bind_fn + ", " + name + ")";
+        return pi.ti.bind_fn.empty() ? "*" + name : "*_rt.array(" + pi.ti.bind_fn + ", " + name + ")";
       }
-      return bind_expr(pi.ti, pi.name, pi.p->nullable);
+      return bind_expr(pi.ti, name, pi.p->nullable);
     };
     const auto by_number = [&](int n) -> const ParamInfo* {
       for (const auto& pi : params)
         if (pi.p->number == n) return &pi;
       return nullptr;
     };
+    const auto build_args = [&](const std::string& pre) {
     std::vector<std::string> args;
     if (ctx_.driver == Driver::asyncpg) {
-      for (const auto& pi : params) args.push_back(bound(pi));
+      for (const auto& pi : params) args.push_back(bound(pi, pre));
     } else if (ctx_.driver == Driver::psycopg) {
       for (int n : dsql.order)
-        if (const auto* pi = by_number(n)) args.push_back(bound(*pi));
+        if (const auto* pi = by_number(n)) args.push_back(bound(*pi, pre));
     } else {
       // One argument per placeholder: `?NNN` binds parameter NNN; plain `?`s take the query's
       // bind_order in turn (or the parameters in order when it is empty).
@@ -559,17 +578,22 @@ class ModuleWriter {
         } else if (next < params.size()) {
           pi = &params[next++];
         }
-        if (pi) args.push_back(bound(*pi));
+        if (pi) args.push_back(bound(*pi, pre));
       }
     }
     std::string args_expr = "()";
     if (args.size() == 1) args_expr = "(" + args[0] + ",)";
     else if (args.size() > 1) args_expr = "(" + util::join(args, ", ") + ")";
+    return args_expr;
+    };
+    const std::string args_expr = build_args(batch || copyfrom ? "_p." : "");
 
     // Params dataclass.
+    std::string params_cls;
     if (!params.empty()) {
       im_.dataclasses = true;
       std::string cls = unique(pascal + "Params", globals_);
+      params_cls = cls;
       std::set<std::string> shadowed;
       for (const auto& pi : params)
         if (module_names().count(pi.name)) shadowed.insert(pi.name);
@@ -645,6 +669,102 @@ class ModuleWriter {
       case query::Kind::execlastid: body += "        return " + aw + "_rt.exec_last_id" + call_args + "\n"; break;
       case query::Kind::execresult: body += "        return " + aw + "_rt.exec_result" + call_args + "\n"; break;
       default: break;
+    }
+    if (batch || copyfrom) {
+      // The element sequence replaces the keyword parameters; each element is a Params object.
+      im_.sequence = true;
+      const std::string seq = copyfrom ? "rows" : "items";
+      plist = "self, " + seq + ": Sequence[" + params_cls + "])";
+      body.clear();
+      const auto tuple_of = [](const std::vector<std::string>& v) {
+        return v.size() == 1 ? "(" + v[0] + ",)" : "(" + util::join(v, ", ") + ")";
+      };
+      if (copyfrom) {
+        ret = "int";
+        std::vector<std::string> vals;  // column order
+        for (std::size_t c = 0; c < copy->columns.size(); ++c)
+          for (const auto& pi : params)
+            if (pi.p == &q.params[copy->column_param[c]]) vals.push_back(bound(pi, "_p."));
+        const std::string records = "[" + tuple_of(vals) + " for _p in rows]";
+        switch (ctx_.driver) {
+          case Driver::asyncpg: {
+            std::vector<std::string> cols;
+            for (const auto& c : copy->columns) cols.push_back(py_string(c, false));
+            body += "        return await _rt.copy_from(\n            self._conn,\n            " +
+                    (copy->schema.empty() ? std::string("None") : py_string(copy->schema, false)) + ",\n            " +
+                    py_string(copy->table, false) + ",\n            " + tuple_of(cols) + ",\n            " + records +
+                    ",\n        )\n";
+            break;
+          }
+          case Driver::psycopg: {
+            std::string copy_sql = copy_insert_prefix(*copy, ctx_.dialect);
+            // "INSERT INTO t (a, b) VALUES " → "COPY t (a, b) FROM STDIN"
+            copy_sql = "COPY " + copy_sql.substr(12, copy_sql.size() - 12 - 8) + " FROM STDIN";
+            const std::string cname = unique(constant + "_COPY", globals_);
+            consts_ += cname + ": Final = " + py_string(copy_sql, false) + "\n";
+            body += "        return _rt.copy_from(self._conn, " + cname + ", " + records + ")\n";
+            break;
+          }
+          case Driver::pymysql:
+          case Driver::aiomysql: {
+            std::string prefix;
+            for (char c : copy_insert_prefix(*copy, ctx_.dialect)) prefix += c == '%' ? std::string("%%") : std::string(1, c);
+            const std::string cname = unique(constant + "_INSERT", globals_);
+            consts_ += cname + ": Final = " + py_string(prefix, false) + "\n";
+            std::string group = "(";
+            for (std::size_t c = 0; c < copy->columns.size(); ++c) group += c ? ", %s" : "%s";
+            group += ")";
+            body += "        return " + aw + "_rt.insert_rows(\n            self._conn,\n            " + cname +
+                    ",\n            " + py_string(group, false) + ",\n            " + records + ",\n            " +
+                    std::to_string(copy_chunk_rows(*copy, ctx_.dialect)) + ",\n        )\n";
+            break;
+          }
+          case Driver::sqlite3:
+          case Driver::aiosqlite:
+            body += "        return " + aw + "_rt.insert_rows(self._conn, " + constant + ", [" + args_expr +
+                    " for _p in rows])\n";
+            break;
+        }
+      } else {
+        std::string elem;
+        if (q.kind == query::Kind::batchexec) {
+          ret = "None";
+        } else if (q.kind == query::Kind::batchone) {
+          elem = result.size() > 7 && result.ends_with(" | None") ? result : result + " | None";
+          if (result == "Any") elem = "Any";
+          ret = "list[" + elem + "]";
+        } else {
+          elem = "list[" + result + "]";
+          ret = "list[" + elem + "]";
+        }
+        if (!elem.empty()) body += "        _out: list[" + elem + "] = []\n";
+        body += "        for _p in items:\n";
+        std::string sv = constant;
+        for (const auto& pi : params) {
+          if (!pi.p->is_slice || ctx_.dialect == schema::Dialect::postgresql) continue;
+          const std::string ph = ctx_.driver == Driver::pymysql || ctx_.driver == Driver::aiomysql ? "%s" : "?";
+          body += "            _sql = _rt.expand_slice(" + sv + ", " + py_string(pi.p->name, false) + ", len(_p." +
+                  pi.name + "), \"" + ph + "\")\n";
+          sv = "_sql";
+        }
+        const std::string ca = "(self._conn, " + sv + ", " + args_expr + ")";
+        switch (q.kind) {
+          case query::Kind::batchone:
+            body += "            _row = " + aw + "_rt.fetch_one" + ca + "\n";
+            body += "            _out.append(None if _row is None else " + row_fn + "(_row))\n";
+            break;
+          case query::Kind::batchmany:
+            body += "            _rows = " + aw + "_rt.fetch_all" + ca + "\n";
+            body += "            _out.append([" + row_fn + "(_r) for _r in _rows])\n";
+            break;
+          default: body += "            " + aw + "_rt.execute" + ca + "\n"; break;
+        }
+        if (!elem.empty()) body += "        return _out\n";
+      }
+      if (doc.empty())
+        doc.push_back(copyfrom ? std::string(":copyfrom ") + q.name + ": inserts every element of rows; returns the number of rows inserted."
+                               : std::string(query::to_string(q.kind)) + " " + q.name +
+                                     ": runs the statement once per element of items, in order, on this connection.");
     }
     methods_text_ += "\n" + sig + plist + " -> " + ret + ":\n";
     methods_text_ += docstring(doc.empty() ? std::vector<std::string>{std::string(query::to_string(q.kind)) + " " + q.name}

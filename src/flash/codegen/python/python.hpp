@@ -13,8 +13,9 @@ namespace flash::codegen::python {
 
 // Files (relative to settings.out): __init__.py, py.typed, _runtime.py, models.py and one module per
 // query file. Diagnostics: "codegen.setting" (unknown driver, a driver that does not fit the
-// dialect; nothing is generated), "codegen.unsupported" warnings for query kinds the Python client
-// does not implement (:copyfrom, :batch*; those queries are skipped).
+// dialect; nothing is generated), "codegen.unsupported" warnings for queries the Python client
+// skips (:copyfrom / :batch* without parameters, :execlastid without RETURNING on PostgreSQL),
+// "gen.copyfrom" errors for a :copyfrom that is not a plain one-row INSERT of parameters.
 Response generate(const Request& req);
 
 // ---- Pieces exposed for the unit tests ----

@@ -185,6 +185,10 @@ class Connection(Protocol):
 
     def is_in_transaction(self) -> bool: ...
 
+    async def copy_records_to_table(
+        self, table_name: str, *, records: Any, columns: Any = ..., schema_name: Any = ...
+    ) -> str: ...
+
 
 def _affected(status: str) -> int:
     # The command tag: "INSERT 0 5", "UPDATE 3", "DELETE 2".
@@ -237,6 +241,17 @@ def transaction(conn: Connection) -> contextlib.AbstractAsyncContextManager[Any]
     raises; nested, it makes a savepoint (asyncpg's Transaction)."""
     tx: contextlib.AbstractAsyncContextManager[Any] = conn.transaction()
     return tx
+
+
+async def copy_from(
+    conn: Connection, schema: str | None, table: str, columns: Sequence[str], records: Sequence[Sequence[Any]]
+) -> int:
+    """:copyfrom — COPY FROM STDIN in the binary format (copy_records_to_table); returns the
+    number of rows copied."""
+    status = await conn.copy_records_to_table(
+        table, records=[tuple(r) for r in records], columns=list(columns), schema_name=schema
+    )
+    return _affected(status)
 )PY";
 
 constexpr const char* kPsycopg = R"PY(
@@ -308,6 +323,15 @@ def transaction(conn: Connection) -> contextlib.AbstractContextManager[Any]:
     """`with transaction(conn): ...` commits when the block succeeds and rolls back when it
     raises; nested, it makes a savepoint (psycopg's Connection.transaction())."""
     return conn.transaction()
+
+
+def copy_from(conn: Connection, copy_sql: str, records: Sequence[Sequence[Any]]) -> int:
+    """:copyfrom — COPY ... FROM STDIN through cursor.copy(); returns the number of rows copied."""
+    with conn.cursor(row_factory=tuple_row) as cur:
+        with cur.copy(copy_sql) as copy:
+            for r in records:
+                copy.write_row(r)
+        return cur.rowcount if cur.rowcount >= 0 else len(records)
 )PY";
 
 constexpr const char* kPymysql = R"PY(
@@ -387,6 +411,16 @@ def transaction(conn: Connection) -> Iterator[None]:
         raise
     else:
         conn.commit()
+
+
+def insert_rows(conn: Connection, prefix: str, group: str, records: Sequence[Sequence[Any]], chunk: int) -> int:
+    """:copyfrom — multi-row INSERTs of at most `chunk` rows (MySQL's 65535 placeholders) each;
+    returns the number of rows inserted."""
+    total = 0
+    for start in range(0, len(records), chunk):
+        part = records[start : start + chunk]
+        total += exec_rows(conn, prefix + ", ".join([group] * len(part)), [v for r in part for v in r])
+    return total
 )PY";
 
 constexpr const char* kAiomysql = R"PY(
@@ -465,6 +499,18 @@ async def transaction(conn: Connection) -> AsyncIterator[None]:
         raise
     else:
         await conn.commit()
+
+
+async def insert_rows(
+    conn: Connection, prefix: str, group: str, records: Sequence[Sequence[Any]], chunk: int
+) -> int:
+    """:copyfrom — multi-row INSERTs of at most `chunk` rows (MySQL's 65535 placeholders) each;
+    returns the number of rows inserted."""
+    total = 0
+    for start in range(0, len(records), chunk):
+        part = records[start : start + chunk]
+        total += await exec_rows(conn, prefix + ", ".join([group] * len(part)), [v for r in part for v in r])
+    return total
 )PY";
 
 constexpr const char* kSqlite3 = R"PY(
@@ -562,6 +608,27 @@ def transaction(conn: Connection) -> Iterator[None]:
         raise
     else:
         conn.commit()
+
+
+def insert_rows(conn: Connection, sql: str, records: Sequence[Sequence[Any]]) -> int:
+    """:copyfrom — the INSERT prepared once and run per row (executemany) inside one transaction
+    (its own, unless one is open); returns the number of rows inserted."""
+    if not records:
+        return 0
+    was_open = conn.in_transaction
+    if not was_open:
+        conn.execute("BEGIN")
+    try:
+        cur = conn.executemany(sql, [tuple(r) for r in records])
+        count = cur.rowcount
+        cur.close()
+    except BaseException:
+        if not was_open and conn.in_transaction:
+            conn.rollback()
+        raise
+    if not was_open and conn.in_transaction:
+        conn.commit()
+    return count
 )PY";
 
 constexpr const char* kAiosqlite = R"PY(
@@ -684,6 +751,27 @@ async def transaction(conn: Connection) -> AsyncIterator[None]:
         raise
     else:
         await conn.commit()
+
+
+async def insert_rows(conn: Connection, sql: str, records: Sequence[Sequence[Any]]) -> int:
+    """:copyfrom — the INSERT prepared once and run per row (executemany) inside one transaction
+    (its own, unless one is open); returns the number of rows inserted."""
+    if not records:
+        return 0
+    was_open = conn.in_transaction
+    if not was_open:
+        await conn.execute("BEGIN")
+    try:
+        cur = await conn.executemany(sql, [tuple(r) for r in records])
+        count = cur.rowcount
+        await cur.close()
+    except BaseException:
+        if not was_open and conn.in_transaction:
+            await conn.rollback()
+        raise
+    if not was_open and conn.in_transaction:
+        await conn.commit()
+    return count
 )PY";
 
 }  // namespace

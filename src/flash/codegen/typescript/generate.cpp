@@ -16,6 +16,11 @@
 // Promise<void>, :execrows → Promise<number> (affected rows), :execlastid → Promise<number>
 // (bigint with bigint = "bigint"; PostgreSQL needs RETURNING), :execresult → the driver's
 // result (pg QueryResult, mysql2 ResultSetHeader, better-sqlite3 RunResult).
+// :copyfrom → method(rows: Params[]): Promise<number> (rows inserted): pg and mysql2 multi-row
+// INSERTs of at most 65535 placeholders each (the <method>Insert prefix is exported), better-sqlite3
+// the prepared INSERT run per row inside db.transaction(). :batchexec / :batchone / :batchmany →
+// method(items: Params[]): Promise<void> / Promise<(Row | null)[]> / Promise<Row[][]>: the statement
+// once per element, in order, on one connection (withConnection checks one out of a pool).
 // `q.withTransaction(async (tx) => ...)` runs the callback in BEGIN/COMMIT (ROLLBACK on throw) on
 // one connection (taken from and returned to a pool when `db` is a pool). Not nestable.
 //
@@ -56,8 +61,10 @@
 #include <variant>
 #include <vector>
 
+#include "flash/codegen/copyfrom.hpp"
 #include "flash/schema/types.hpp"
 #include "flash/sql/lexer.hpp"
+#include "flash/util/text.hpp"
 
 namespace flash::codegen::typescript {
 namespace {
@@ -228,6 +235,12 @@ struct QueryPlan {
   bool has_slice = false;
   std::string sql;          // the SQL text the client sends
   std::vector<int> sites;   // ?-engines: params index bound at each `?`, in SQL order
+  // :batch* run one statement per element: `kind` is the per-element kind (:one, :many, :exec)
+  // and `batch` is set; :copyfrom keeps its kind and has `copy`.
+  Kind kind = Kind::one;
+  bool batch = false;
+  std::optional<CopyTarget> copy;
+  std::string copy_prefix_const;  // pg, mysql2: "INSERT INTO t (a, b) VALUES "
 };
 
 // better-sqlite3 binds positional arguments only to anonymous `?`; the analyser writes SQLite
@@ -318,6 +331,7 @@ class Generator {
   std::vector<QueryPlan> plans_;
   std::set<std::string> used_names_;
   // Runtime helpers the generated module needs (emitted only when used, in a fixed order).
+  bool need_with_connection_ = false;  // pg, mysql2 batches: one pooled connection for all elements
   bool need_to_bigint_ = false, need_to_number_ = false, need_mysql_json_ = false, need_run_query_ = false,
        need_run_exec_ = false, need_query_result_ = false, need_sqlite_date_ = false, need_sqlite_date_param_ = false,
        need_sqlite_ts_param_ = false;
@@ -582,13 +596,25 @@ class Generator {
       d.location = q.loc;
       diags.push_back(std::move(d));
     };
+    QueryPlan p;
+    p.kind = q.kind;
     switch (q.kind) {
       case Kind::copyfrom:
       case Kind::batchexec:
       case Kind::batchmany:
       case Kind::batchone:
-        unsupported(std::string(query::to_string(q.kind)) + " is not supported by the JavaScript client");
-        return;
+        if (q.params.empty()) {
+          unsupported(std::string(query::to_string(q.kind)) + " needs at least one parameter (one statement per element)");
+          return;
+        }
+        if (q.kind == Kind::copyfrom) {
+          p.copy = copy_target(q, o_.dialect, req_.schema, diags);
+          if (!p.copy) return;
+        } else {
+          p.batch = true;
+          p.kind = q.kind == Kind::batchone ? Kind::one : q.kind == Kind::batchmany ? Kind::many : Kind::exec;
+        }
+        break;
       case Kind::execlastid:
         if (o_.driver == Driver::pg && q.columns.empty()) {
           unsupported(":execlastid needs a RETURNING clause on PostgreSQL");
@@ -598,7 +624,6 @@ class Generator {
       default: break;
     }
 
-    QueryPlan p;
     p.q = &q;
     p.sql = q.sql;
     if (o_.driver == Driver::sqlite) {
@@ -625,7 +650,7 @@ class Generator {
     }
     if (!p.params.empty()) p.params_type = unique_name(pascal + "Params");
 
-    const bool returns_rows = q.kind == Kind::one || q.kind == Kind::many;
+    const bool returns_rows = p.kind == Kind::one || p.kind == Kind::many;
     if (returns_rows && q.columns.empty()) {
       unsupported(std::string(query::to_string(q.kind)) + " on a statement that returns no columns");
       return;
@@ -680,9 +705,15 @@ class Generator {
         finish_embeds(p);
       }
     }
-    if (q.kind == Kind::execresult) need_query_result_ = true;
-    if (o_.driver == Driver::pg && q.kind != Kind::execresult) need_run_query_ = true;
-    if (o_.driver == Driver::mysql2) (p.row_type.empty() ? need_run_exec_ : need_run_query_) = true;
+    if (p.copy) {
+      if (o_.driver != Driver::sqlite) p.copy_prefix_const = unique_name(p.method + "Insert");
+      if (o_.driver == Driver::mysql2) need_query_result_ = true;  // ResultSetHeader
+    } else {
+      if (q.kind == Kind::execresult) need_query_result_ = true;
+      if (o_.driver == Driver::pg && q.kind != Kind::execresult) need_run_query_ = true;
+      if (o_.driver == Driver::mysql2) (p.row_type.empty() ? need_run_exec_ : need_run_query_) = true;
+      if (p.batch && o_.driver != Driver::sqlite) need_with_connection_ = true;
+    }
     used_names_.insert(p.method);
     plans_.push_back(std::move(p));
   }
@@ -725,7 +756,18 @@ class Generator {
   }
 
   std::string return_type(const QueryPlan& p) const {
-    switch (p.q->kind) {
+    if (p.copy) return "number";
+    if (p.batch) {
+      if (p.kind == Kind::one) return "(" + p.row_type + " | null)[]";
+      if (p.kind == Kind::many) return p.row_type + "[][]";
+      return "void";
+    }
+    return single_return_type(p);
+  }
+
+  // What one execution returns (the element type of a batch).
+  std::string single_return_type(const QueryPlan& p) const {
+    switch (p.kind) {
       case Kind::one: return p.row_type + " | null";
       case Kind::many: return p.row_type + "[]";
       case Kind::exec: return "void";
@@ -867,6 +909,15 @@ class Generator {
         out += exp + "const " + p.sql_const + " = " + js_string(p.sql) + ";\n\n";
         cjs_exports.push_back(p.sql_const);
       }
+      if (!p.copy_prefix_const.empty()) {
+        const std::string prefix = js_string(copy_insert_prefix(*p.copy, o_.dialect));
+        if (mode == Mode::dts) {
+          out += "export declare const " + p.copy_prefix_const + " = " + prefix + ";\n\n";
+        } else {
+          out += exp + "const " + p.copy_prefix_const + " = " + prefix + ";\n\n";
+          cjs_exports.push_back(p.copy_prefix_const);
+        }
+      }
     }
 
     if (mode == Mode::dts) {
@@ -995,8 +1046,102 @@ class Generator {
     const auto& q = *p.q;
     std::string out;
     doc(out, q.comments, "  ");
-    const std::string arg = p.params_type.empty() ? "" : "params" + std::string(ts ? ": " + p.params_type : "");
-    out += "  async " + p.method + "(" + arg + ")" + (ts ? ": Promise<" + return_type(p) + ">" : "") + " {\n";
+    out += "  async " + p.method + "(" + method_arg(p, ts) + ")" + (ts ? ": Promise<" + return_type(p) + ">" : "") +
+           " {\n";
+    if (p.copy) return out + render_copy(p, mode) + "  }\n";
+    if (p.batch) {
+      // Each element runs through `one` (the body of the per-element query), in order, on one
+      // connection: a pooled one is taken for the whole batch.
+      const bool pooled = o_.driver != Driver::sqlite;
+      const std::string in = pooled ? "      " : "    ";
+      const std::string el = single_return_type(p);
+      std::string body = render_single(p, mode);
+      if (pooled) {
+        for (std::size_t k = body.find("this.db"); k != std::string::npos; k = body.find("this.db", k + 2))
+          body.replace(k, 7, "db");
+        out += "    return withConnection(this.db, async (db) => {\n";
+      }
+      std::string indented;
+      for (const auto& line : util::split(body, '\n'))
+        if (!line.empty()) indented += in.substr(2) + line + "\n";
+      out += in + "const one = async (params" + (ts ? ": " + p.params_type : "") + ")" + (ts ? ": Promise<" + el + ">" : "") +
+             " => {\n" + indented + in + "};\n";
+      if (p.kind == Kind::exec) {
+        out += in + "for (const params of items) await one(params);\n";
+      } else {
+        out += in + "const results" + (ts ? ": " + return_type(p) : "") + " = [];\n";
+        out += in + "for (const params of items) results.push(await one(params));\n";
+        out += in + "return results;\n";
+      }
+      if (pooled) out += "    });\n";
+      return out + "  }\n";
+    }
+    return out + render_single(p, mode) + "  }\n";
+  }
+
+  // The argument list of a query method.
+  static std::string method_arg(const QueryPlan& p, bool ts) {
+    if (p.params_type.empty()) return "";
+    if (p.copy) return "rows" + std::string(ts ? ": " + p.params_type + "[]" : "");
+    if (p.batch) return "items" + std::string(ts ? ": " + p.params_type + "[]" : "");
+    return "params" + std::string(ts ? ": " + p.params_type : "");
+  }
+
+  // :copyfrom — pg and mysql2: multi-row INSERTs of at most copy_chunk_rows rows (under the
+  // 65535-placeholder limit); better-sqlite3: the prepared INSERT run per row in one transaction.
+  std::string render_copy(QueryPlan& p, Mode mode) {
+    const bool ts = mode == Mode::ts;
+    const auto& c = *p.copy;
+    std::string out;
+    std::vector<std::string> vals;
+    for (std::size_t k = 0; k < c.columns.size(); ++k) {
+      const auto& pf = p.params[c.column_param[k]];
+      vals.push_back(encode("params." + pf.prop, pf.param->type, pf.param->nullable));
+    }
+    if (o_.driver == Driver::sqlite) {
+      const std::string values = values_code(p, "    ", mode);
+      out += "    const stmt = (this." + stmt_field(p) + " ?" "?= this.db.prepare(" + p.sql_const + "));\n";
+      out += "    const insert = this.db.transaction((all" + std::string(ts ? ": " + p.params_type + "[]" : "") + ") => {\n";
+      out += "      let total = 0;\n";
+      out += "      for (const params of all) total += stmt.run(" + values.substr(1, values.size() - 2) + ").changes;\n";
+      out += "      return total;\n    });\n";
+      out += "    return insert(rows);\n";
+      return out;
+    }
+    const std::size_t chunk = copy_chunk_rows(c, o_.dialect);
+    out += "    let total = 0;\n";
+    out += "    for (let start = 0; start < rows.length; start += " + std::to_string(chunk) + ") {\n";
+    out += "      const part = rows.slice(start, start + " + std::to_string(chunk) + ");\n";
+    out += "      const values" + std::string(ts ? ": unknown[]" : "") + " = [];\n";
+    if (o_.driver == Driver::pg) {
+      out += "      const groups" + std::string(ts ? ": string[]" : "") + " = [];\n";
+      out += "      for (const params of part) {\n        const n = values.length;\n        groups.push(\"(";
+      for (std::size_t k = 0; k < vals.size(); ++k)
+        out += std::string(k ? ", " : "") + "$\" + (n + " + std::to_string(k + 1) + ") + \"";
+      out += ")\");\n";
+      out += "        values.push(" + util::join(vals, ", ") + ");\n      }\n";
+      out += "      const res = await (this.db" + std::string(ts ? " as ClientBase" : "") + ").query({ text: " +
+             p.copy_prefix_const + " + groups.join(\", \"), values, types: typeParsers });\n";
+      out += "      total += res.rowCount ?? 0;\n";
+    } else {
+      std::string group = "(";
+      for (std::size_t k = 0; k < vals.size(); ++k) group += k ? ", ?" : "?";
+      group += ")";
+      out += "      for (const params of part) values.push(" + util::join(vals, ", ") + ");\n";
+      out += "      const [res] = await (this.db" + std::string(ts ? " as Connection" : "") + ").query" +
+             (ts ? "<ResultSetHeader>" : "") + "(\n        " + p.copy_prefix_const + " + new Array(part.length).fill(" +
+             js_string(group) + ").join(\", \"),\n        values,\n      );\n";
+      out += "      total += res.affectedRows;\n";
+    }
+    out += "    }\n    return total;\n";
+    return out;
+  }
+
+  // The statements of one execution of the query with `params` (indented for a method body).
+  std::string render_single(QueryPlan& p, Mode mode) {
+    const bool ts = mode == Mode::ts;
+    const auto& q = *p.q;
+    std::string out;
     const std::string in = "    ";
     std::string values;
     if (p.has_slice) {
@@ -1011,7 +1156,7 @@ class Generator {
     switch (o_.driver) {
       case Driver::pg: {
         const std::string call = "runQuery(this.db, " + js_string(q.name) + ", " + sql + ", " + values + ")";
-        switch (q.kind) {
+        switch (p.kind) {
           case Kind::one:
             out += in + "const res = await " + call + ";\n";
             out += in + "return res.rows.length === 0 ? null : " + p.decoder + "(res.rows[0]);\n";
@@ -1039,7 +1184,7 @@ class Generator {
       case Driver::mysql2: {
         if (rows) {
           const std::string call = "runQuery(this.db, " + sql + ", " + values + ")";
-          if (q.kind == Kind::one) {
+          if (p.kind == Kind::one) {
             out += in + "const rows = await " + call + ";\n";
             out += in + "return rows.length === 0 ? null : " + p.decoder + "(rows[0]);\n";
           } else {
@@ -1049,7 +1194,7 @@ class Generator {
           break;
         }
         const std::string call = "runExec(this.db, " + sql + ", " + values + ")";
-        switch (q.kind) {
+        switch (p.kind) {
           case Kind::execrows: out += in + "return (await " + call + ").affectedRows;\n"; break;
           case Kind::execlastid:
             out += in + "return " + std::string(o_.int64 == Int64Mode::bigint ? "BigInt" : "Number") + "((await " + call +
@@ -1071,7 +1216,7 @@ class Generator {
           out += in + "const stmt = (this." + stmt_field(p) + " ?" "?= " + prep + ");\n";
         }
         const std::string args = p.has_slice ? "...values" : values.substr(1, values.size() - 2);
-        switch (q.kind) {
+        switch (p.kind) {
           case Kind::one:
             out += in + "const r = stmt.get(" + args + ")" + (ts ? " as any[] | undefined" : "") + ";\n";
             out += in + "return r === undefined ? null : " + p.decoder + "(r);\n";
@@ -1094,7 +1239,6 @@ class Generator {
         break;
       }
     }
-    out += "  }\n";
     return out;
   }
 
@@ -1161,6 +1305,13 @@ class Generator {
              a(" as unknown as CustomTypesConfig") + ";\n";
         if (need_to_bigint_) s += "const toBigInt = (v" + a(": any") + ") => (v === null ? null : BigInt(v));\n";
         if (need_to_number_) s += "const toNumber = (v" + a(": any") + ") => (v === null ? null : Number(v));\n";
+        if (need_with_connection_)
+          s += "\n// A batch runs on one connection: a pooled client is checked out for it.\n"
+               "async function withConnection" + a("<T>") + "(db" + a(": Executor") + ", fn" + a(": (db: Executor) => Promise<T>") +
+               ")" + a(": Promise<T>") + " {\n"
+               "  if (typeof (db" + a(" as Pool") + ").totalCount !== \"number\") return fn(db);\n"
+               "  const client = await (db" + a(" as Pool") + ").connect();\n"
+               "  try {\n    return await fn(client);\n  } finally {\n    client.release();\n  }\n}\n";
         if (!need_run_query_) break;
         s += "\nfunction runQuery(db" + a(": Executor") + ", name" + a(": string") + ", text" + a(": string") + ", values" +
              a(": unknown[]") + ")" + a(": Promise<QueryArrayResult<any[]>>") + " {\n";
@@ -1175,6 +1326,13 @@ class Generator {
              a(": Promise<any[][]>") + " {\n";
         if (need_run_query_) s += "  const [rows] = await (db" + a(" as Connection") + ").execute({ sql, rowsAsArray: true" + big + " }" +
              a(" as QueryOptions") + ", values);\n  return rows" + a(" as any[][]") + ";\n}\n\n";
+        if (need_with_connection_)
+          s += "// A batch runs on one connection: a pooled connection is checked out for it.\n"
+               "async function withConnection" + a("<T>") + "(db" + a(": Executor") + ", fn" + a(": (db: Executor) => Promise<T>") +
+               ")" + a(": Promise<T>") + " {\n"
+               "  if (typeof (db" + a(" as Pool") + ").getConnection !== \"function\") return fn(db);\n"
+               "  const conn = await (db" + a(" as Pool") + ").getConnection();\n"
+               "  try {\n    return await fn(conn);\n  } finally {\n    conn.release();\n  }\n}\n\n";
         if (need_run_exec_) s += "async function runExec(db" + a(": Executor") + ", sql" + a(": string") + ", values" + a(": any[]") + ")" +
              a(": Promise<ResultSetHeader>") + " {\n";
         if (need_run_exec_) s += "  const [res] = await (db" + a(" as Connection") + ").execute" + a("<ResultSetHeader>") +
@@ -1210,8 +1368,7 @@ class Generator {
     s += "  constructor(db: Executor);\n";
     for (const auto& p : plans_) {
       doc(s, p.q->comments, "  ");
-      s += "  " + p.method + "(" + (p.params_type.empty() ? "" : "params: " + p.params_type) + "): Promise<" +
-           return_type(p) + ">;\n";
+      s += "  " + p.method + "(" + method_arg(p, true) + "): Promise<" + return_type(p) + ">;\n";
     }
     s += "  /** Runs `fn` inside BEGIN … COMMIT on one connection; any throw rolls back and is rethrown. */\n";
     s += "  withTransaction<T>(fn: (q: Queries) => Promise<T>): Promise<T>;\n}\n";

@@ -2,7 +2,7 @@
 // emitted queries.js (types checked against queries.ts and queries.d.ts by run.sh).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import mysql from "mysql2/promise";
+import mysql, { type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
 import { Queries, usersRoleValues, type User } from "../.out/mysql/gen/queries.js";
 import { schemaSql, testDatabase, withDatabase } from "./helpers.js";
 
@@ -181,5 +181,64 @@ describe("mysql (mysql2)", () => {
   test("deleteUser :exec", async () => {
     await q.deleteUser({ id: bobId });
     assert.equal(await q.getUser({ id: bobId }), null);
+  });
+});
+
+describe("mysql (mysql2) :copyfrom and :batch*", () => {
+  test("copyPosts / copyCounters insert every row (multi-row INSERTs, chunked)", async () => {
+    const [res] = await pool.query<ResultSetHeader>("INSERT INTO users (email) VALUES ('bulk@example.com')");
+    const userId = res.insertId;
+    const n = await q.copyPosts([
+      { userId, title: "bulk one", body: "first", views: 3, metadata: { k: 1 } },
+      { userId, title: "bulk two", body: null, views: 0, metadata: null },
+    ]);
+    assert.equal(n, 2);
+    const [posts] = await pool.query<RowDataPacket[]>(
+      "SELECT title, body, views, metadata FROM posts WHERE user_id = ? ORDER BY id",
+      [userId],
+    );
+    const norm = posts.map((p) => ({ ...p, metadata: typeof p.metadata === "string" ? JSON.parse(p.metadata) : p.metadata }));
+    assert.deepEqual(norm, [
+      { title: "bulk one", body: "first", views: 3, metadata: { k: 1 } },
+      { title: "bulk two", body: null, views: 0, metadata: null },
+    ]);
+    const many = Array.from({ length: 33000 }, (_, i) => ({ name: `bulk-${i}`, value: i }));
+    assert.equal(await q.copyCounters(many), 33000);
+    const [c] = await pool.query<RowDataPacket[]>(
+      "SELECT CAST(COUNT(*) AS CHAR) AS n, CAST(SUM(value) AS CHAR) AS s FROM counters WHERE name LIKE 'bulk-%'",
+    );
+    assert.deepEqual({ ...c[0] }, { n: "33000", s: String((33000 * 32999) / 2) });
+    assert.equal(await q.copyCounters([]), 0);
+  });
+
+  test("batch kinds run once per element, in order, with per-element results", async () => {
+    await q.batchUpsertCounters([
+      { name: "batch-a", value: 1 },
+      { name: "batch-b", value: 2 },
+      { name: "batch-a", value: 10 },
+    ]);
+    const got = await q.batchGetCounters([{ name: "batch-a" }, { name: "batch-missing" }, { name: "batch-b" }]);
+    assert.deepEqual(got, [{ name: "batch-a", value: "11" }, null, { name: "batch-b", value: "2" }]);
+    const [r1] = await pool.query<ResultSetHeader>("INSERT INTO users (email) VALUES ('b1@example.com')");
+    const [r2] = await pool.query<ResultSetHeader>("INSERT INTO users (email) VALUES ('b2@example.com')");
+    await pool.query("INSERT INTO posts (user_id, title) VALUES (?, 'p1'), (?, 'p2'), (?, 'p3')", [
+      r1.insertId,
+      r1.insertId,
+      r2.insertId,
+    ]);
+    const titles = await q.batchListPostTitles([{ userId: r1.insertId }, { userId: r2.insertId }, { userId: 999999 }]);
+    assert.deepEqual(titles.map((rows) => rows.map((r) => r.title)), [["p1", "p2"], ["p3"], []]);
+    assert.deepEqual(await q.batchGetCounters([]), []);
+  });
+
+  test("a batch inside withTransaction rolls back with it", async () => {
+    await assert.rejects(
+      q.withTransaction(async (tx) => {
+        await tx.batchUpsertCounters([{ name: "batch-tx", value: 1 }]);
+        throw new Error("roll back");
+      }),
+      /roll back/,
+    );
+    assert.deepEqual(await q.batchGetCounters([{ name: "batch-tx" }]), [null]);
   });
 });

@@ -223,3 +223,52 @@ describe("postgresql (pg)", () => {
     }
   });
 });
+
+describe("postgresql (pg) :copyfrom and :batch*", () => {
+  test("copyPosts / copyCounters insert every row (multi-row INSERTs, chunked)", async () => {
+    const u = await pool.query("INSERT INTO users (email) VALUES ('bulk@example.com') RETURNING id::text AS id");
+    const userId = u.rows[0].id as string;
+    const n = await q.copyPosts([
+      { userId, title: "bulk one", body: "first", views: 3, metadata: { k: 1 } },
+      { userId, title: "bulk two", body: null, views: 0, metadata: null },
+    ]);
+    assert.equal(n, 2);
+    const posts = await pool.query("SELECT title, body, views, metadata FROM posts WHERE user_id = $1 ORDER BY id", [userId]);
+    assert.deepEqual(posts.rows, [
+      { title: "bulk one", body: "first", views: 3, metadata: { k: 1 } },
+      { title: "bulk two", body: null, views: 0, metadata: null },
+    ]);
+    const many = Array.from({ length: 33000 }, (_, i) => ({ name: `bulk-${i}`, value: i }));
+    assert.equal(await q.copyCounters(many), 33000);
+    const c = await pool.query("SELECT count(*)::text AS n, sum(value)::text AS s FROM counters WHERE name LIKE 'bulk-%'");
+    assert.deepEqual(c.rows[0], { n: "33000", s: String((33000 * 32999) / 2) });
+    assert.equal(await q.copyCounters([]), 0);
+  });
+
+  test("batch kinds run once per element, in order, with per-element results", async () => {
+    await q.batchUpsertCounters([
+      { name: "batch-a", value: 1 },
+      { name: "batch-b", value: 2 },
+      { name: "batch-a", value: 10 },
+    ]);
+    const got = await q.batchGetCounters([{ name: "batch-a" }, { name: "batch-missing" }, { name: "batch-b" }]);
+    assert.deepEqual(got, [{ name: "batch-a", value: "11" }, null, { name: "batch-b", value: "2" }]);
+    const u1 = (await pool.query("INSERT INTO users (email) VALUES ('b1@example.com') RETURNING id::text AS id")).rows[0].id as string;
+    const u2 = (await pool.query("INSERT INTO users (email) VALUES ('b2@example.com') RETURNING id::text AS id")).rows[0].id as string;
+    await pool.query("INSERT INTO posts (user_id, title) VALUES ($1, 'p1'), ($1, 'p2'), ($2, 'p3')", [u1, u2]);
+    const titles = await q.batchListPostTitles([{ userId: u1 }, { userId: u2 }, { userId: "999999" }]);
+    assert.deepEqual(titles.map((rows) => rows.map((r) => r.title)), [["p1", "p2"], ["p3"], []]);
+    assert.deepEqual(await q.batchGetCounters([]), []);
+  });
+
+  test("a batch inside withTransaction rolls back with it", async () => {
+    await assert.rejects(
+      q.withTransaction(async (tx) => {
+        await tx.batchUpsertCounters([{ name: "batch-tx", value: 1 }]);
+        throw new Error("roll back");
+      }),
+      /roll back/,
+    );
+    assert.deepEqual(await q.batchGetCounters([{ name: "batch-tx" }]), [null]);
+  });
+});

@@ -163,3 +163,43 @@ describe("sqlite (better-sqlite3)", () => {
     assert.equal(await q.getUser({ id: bob.id }), null);
   });
 });
+
+describe("sqlite (better-sqlite3) :copyfrom and :batch*", () => {
+  test("copyPosts / copyCounters insert every row (one prepared INSERT in a transaction)", async () => {
+    const userId = Number(db.prepare("INSERT INTO users (email) VALUES ('bulk@example.com')").run().lastInsertRowid);
+    const n = await q.copyPosts([
+      { userId, title: "bulk one", body: "first", views: 3, metadata: { k: 1 } },
+      { userId, title: "bulk two", body: null, views: 0, metadata: null },
+    ]);
+    assert.equal(n, 2);
+    const posts = db.prepare("SELECT title, body, views, metadata FROM posts WHERE user_id = ? ORDER BY id").all(userId);
+    assert.deepEqual(posts, [
+      { title: "bulk one", body: "first", views: 3, metadata: '{"k":1}' },
+      { title: "bulk two", body: null, views: 0, metadata: null },
+    ]);
+    const many = Array.from({ length: 40000 }, (_, i) => ({ name: `bulk-${i}`, value: i }));
+    assert.equal(await q.copyCounters(many), 40000);
+    const c = db.prepare("SELECT count(*) AS n, sum(value) AS s FROM counters WHERE name LIKE 'bulk-%'").get();
+    assert.deepEqual(c, { n: 40000, s: (40000 * 39999) / 2 });
+    assert.equal(await q.copyCounters([]), 0);
+    // A failing row rolls the whole copy back (it runs in one transaction).
+    await assert.rejects(q.copyCounters([{ name: "bulk-new", value: 1 }, { name: "bulk-1", value: 1 }]));
+    assert.equal((db.prepare("SELECT count(*) AS n FROM counters WHERE name = 'bulk-new'").get() as { n: number }).n, 0);
+  });
+
+  test("batch kinds run once per element, in order, with per-element results", async () => {
+    await q.batchUpsertCounters([
+      { name: "batch-a", value: 1 },
+      { name: "batch-b", value: 2 },
+      { name: "batch-a", value: 10 },
+    ]);
+    const got = await q.batchGetCounters([{ name: "batch-a" }, { name: "batch-missing" }, { name: "batch-b" }]);
+    assert.deepEqual(got, [{ name: "batch-a", value: 11 }, null, { name: "batch-b", value: 2 }]);
+    const u1 = Number(db.prepare("INSERT INTO users (email) VALUES ('b1@example.com')").run().lastInsertRowid);
+    const u2 = Number(db.prepare("INSERT INTO users (email) VALUES ('b2@example.com')").run().lastInsertRowid);
+    db.prepare("INSERT INTO posts (user_id, title) VALUES (?, 'p1'), (?, 'p2'), (?, 'p3')").run(u1, u1, u2);
+    const titles = await q.batchListPostTitles([{ userId: u1 }, { userId: u2 }, { userId: 999999 }]);
+    assert.deepEqual(titles.map((rows) => rows.map((r) => r.title)), [["p1", "p2"], ["p3"], []]);
+    assert.deepEqual(await q.batchGetCounters([]), []);
+  });
+});
