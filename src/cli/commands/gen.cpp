@@ -7,11 +7,18 @@
 // write the files. So a broken query never leaves half-updated code behind (exit 1, every
 // diagnostic located at file:line:col). --check writes nothing and exits 3 listing the files that
 // are stale, missing or would be removed. --force (global) ignores the cache.
+//
+// --verify: after analysis and before anything is written, every query is prepared by the real
+// database and its own parameter and column types are compared with ours (verify/verify.hpp):
+// SQLite in memory, PostgreSQL/MySQL through the configured URL in a scratch schema/database.
+// Mismatches exit 3 and write nothing; an unreachable database exits 6.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <exception>
 #include <optional>
+#include <thread>
 
 #include "cli/commands/commands.hpp"
 #include "flash/codegen/generator.hpp"
@@ -20,6 +27,8 @@
 #include "flash/query/analyze.hpp"
 #include "flash/sql/ddl.hpp"
 #include "flash/util/text.hpp"
+#include "flash/verify/verify.hpp"
+#include "cli/commands/migrate_common.hpp"
 
 #ifndef FLASH_VERSION
 #define FLASH_VERSION "0.0.0"
@@ -30,10 +39,25 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The generators' identity for the cache key: the version plus the executable's size and mtime,
+// so a rebuilt `flash` (same version string, different generator code) regenerates.
+std::string generator_identity() {
+  std::string id = FLASH_VERSION;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto size = fs::file_size(exe, ec);
+    const auto mtime = fs::last_write_time(exe, ec);
+    if (!ec) id += "+" + std::to_string(size) + "@" + std::to_string(mtime.time_since_epoch().count());
+  }
+  return id;
+}
+
 struct GenOptions {
   std::optional<std::string> lang;
   std::optional<std::string> out;
   bool check = false;
+  bool verify = false;
 };
 
 struct Inputs {
@@ -73,6 +97,19 @@ void print_warnings(Context& ctx, const diag::Diagnostics& diags) {
                                                            std::to_string(d.location.column) + ": ";
     ctx.warn(where + d.message + " [" + d.code + "]");
   }
+}
+
+// Prepares every query on the database (SQLite: in memory) and compares; throws the mismatches
+// (exit 3) so that nothing is written.
+verify::Result run_verify(Context& ctx, const schema::Schema& model, const query::AnalyzedQueries& analyzed) {
+  std::unique_ptr<driver::SqlConnection> conn;
+  if (analyzed.dialect != schema::Dialect::sqlite) conn = migrate_connect(ctx);
+  verify::Result r = verify::verify_queries(model, analyzed, conn.get());
+  if (!r.diagnostics.empty()) throw diag::Errors(r.diagnostics);
+  ctx.say(ctx.green("verified") + " " + std::to_string(r.queries) + " queries on " + r.where + " (" +
+          std::to_string(r.columns_checked) + " column types, " + std::to_string(r.params_checked) +
+          " parameter types compared): no mismatch");
+  return r;
 }
 
 struct Job {
@@ -132,13 +169,14 @@ void run_gen(const GenOptions& go, Context& ctx) {
   const Inputs in = read_inputs(cfg);
   bool need_generate = false;
   for (auto& j : jobs) {
-    j.hash = codegen::inputs_hash(in.schema_key, in.queries_key, j.target, cfg.provider, FLASH_VERSION);
+    j.hash = codegen::inputs_hash(in.schema_key, in.queries_key, j.target, cfg.provider, generator_identity());
     j.cached = !ctx.options.force && codegen::cache_fresh(j.out_dir, j.target.language, j.hash);
     need_generate = need_generate || !j.cached;
   }
+  std::optional<verify::Result> verified;
 
   // ---- parse, analyse, generate (all before any write)
-  if (need_generate) {
+  if (need_generate || go.verify) {
     diag::Diagnostics diags;
     schema::Schema model = sql::parse_schema(in.schema, cfg.provider, diags);
     if (diag::has_errors(diags)) throw diag::Errors(diags);
@@ -146,19 +184,40 @@ void run_gen(const GenOptions& go, Context& ctx) {
     if (diag::has_errors(diags)) throw diag::Errors(diags);
     print_warnings(ctx, diags);
     diag::Diagnostics gen_errors;
+    // The targets are generated concurrently (each generator only reads the schema and the
+    // analysed queries); results, diagnostics and a thrown error are then taken in target order,
+    // so the output is the same as one after the other.
+    std::vector<std::exception_ptr> failures(jobs.size());
+    auto generate = [&](std::size_t i) {
+      Job& j = jobs[i];
+      try {
+        codegen::Request req;
+        req.schema = &model;
+        req.queries = &analyzed;
+        req.settings = j.target;
+        req.package_name = package_for(j.target);
+        req.flash_version = FLASH_VERSION;
+        j.response = j.spec->generate(req);
+      } catch (...) {
+        failures[i] = std::current_exception();
+      }
+    };
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+      if (!jobs[i].cached) todo.push_back(i);
+    std::vector<std::thread> threads;
+    for (std::size_t k = 1; k < todo.size(); ++k) threads.emplace_back(generate, todo[k]);
+    if (!todo.empty()) generate(todo[0]);
+    for (std::thread& t : threads) t.join();
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+      if (failures[i]) std::rethrow_exception(failures[i]);
     for (auto& j : jobs) {
       if (j.cached) continue;
-      codegen::Request req;
-      req.schema = &model;
-      req.queries = &analyzed;
-      req.settings = j.target;
-      req.package_name = package_for(j.target);
-      req.flash_version = FLASH_VERSION;
-      j.response = j.spec->generate(req);
       for (auto& d : j.response.diagnostics)
         (d.severity == diag::Severity::error ? gen_errors : diags).push_back(d);
     }
     if (!gen_errors.empty()) throw diag::Errors(gen_errors);
+    if (go.verify) verified = run_verify(ctx, model, analyzed);
   }
 
   // ---- write or check
@@ -199,6 +258,13 @@ void run_gen(const GenOptions& go, Context& ctx) {
     }
   }
   ctx.result()["targets"] = std::move(targets);
+  if (verified) {
+    ctx.result()["verify"] = {{"queries", verified->queries},
+                              {"where", verified->where},
+                              {"columns_checked", verified->columns_checked},
+                              {"params_checked", verified->params_checked},
+                              {"mismatches", 0}};
+  }
   if (go.check) {
     ctx.result()["up_to_date"] = !stale;
     if (stale) {
@@ -217,6 +283,9 @@ void setup_gen(CLI::App& sub, Context& ctx) {
       ->type_name("DIR");
   sub.add_flag("--check", opts->check,
                "Write nothing; exit 3 and list the files when generated code is stale or missing");
+  sub.add_flag("--verify", opts->verify,
+               "Prepare every query on the database (SQLite: in memory; else DATABASE_URL, in a scratch "
+               "schema) and compare its parameter and column types with ours; exit 3 on a mismatch");
   sub.callback([opts, &ctx] { run_gen(*opts, ctx); });
 }
 

@@ -42,6 +42,8 @@ struct Display {
 
 std::string to_display(const Value& v) { return std::visit(Display{}, v); }
 
+StatementDescriber* describer(SqlConnection& c) { return dynamic_cast<StatementDescriber*>(&c); }
+
 DbError::DbError(std::string message, std::string sqlstate, int native_code, std::string statement,
                  bool connection_usable)
     : std::runtime_error(std::move(message)),

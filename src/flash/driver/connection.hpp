@@ -102,6 +102,56 @@ class SqlConnection : public Connection {
   virtual void rollback() = 0;
 };
 
+// ---- Describing a statement without running it (flash gen --verify) ----
+
+// A type as the database reports it for a parameter or a result column.
+struct DescribedType {
+  std::string name;         // for messages: PostgreSQL format_type ("integer", "character varying(20)",
+                            // "user_role", "text[]"); MySQL the field type ("LONGLONG", "VAR_STRING");
+                            // SQLite the declared type ("" for expressions)
+  std::uint32_t id = 0;     // PostgreSQL type OID; MySQL enum_field_types; 0 for SQLite
+  std::string base;         // PostgreSQL: typname after domains and array element ("int4", "user_role");
+                            // SQLite: the declared type; MySQL: as `name`
+  std::string base_schema;  // PostgreSQL: the base type's schema ("pg_catalog", "public")
+  int array_dims = 0;       // PostgreSQL: 1 for array types (the server does not track dimensions)
+  bool is_enum = false;     // PostgreSQL typtype 'e'; MySQL ENUM_FLAG
+  bool is_unsigned = false; // MySQL UNSIGNED_FLAG
+  bool binary = false;      // MySQL: binary character set (BLOB/VARBINARY rather than TEXT/VARCHAR)
+  unsigned long length = 0; // MySQL: the column's display length (TINYINT(1) → 1)
+};
+
+struct DescribedColumn {
+  std::string name;
+  DescribedType type;
+  // Whether the result column can be NULL, when the engine says so for the query as a whole
+  // (MySQL: the absence of NOT_NULL_FLAG). PostgreSQL and SQLite do not tell: nullopt.
+  std::optional<bool> nullable;
+  // The table column the value comes from, when the engine says (PostgreSQL ftable/ftablecol,
+  // MySQL org_table/org_name, SQLite column metadata); "" otherwise.
+  std::string table, column, table_schema;
+  // NOT NULL of that table column (PostgreSQL attnotnull, SQLite sqlite3_table_column_metadata);
+  // says nothing about outer joins.
+  std::optional<bool> source_not_null;
+};
+
+struct StatementDescription {
+  std::size_t param_count = 0;
+  // Per parameter, when the engine infers types (PostgreSQL); empty otherwise.
+  std::vector<DescribedType> params;
+  std::vector<DescribedColumn> columns;  // empty for statements without a result
+};
+
+// Optional interface of the SQL drivers: prepare a statement (in the engine's placeholder syntax)
+// and report what the database says about it, without executing it. The three SQL connections
+// implement it; reach it with describer(). Throws DbError when the statement does not prepare.
+class StatementDescriber {
+ public:
+  virtual ~StatementDescriber() = default;
+  virtual StatementDescription describe(std::string_view sql) = 0;
+};
+// The connection's describer, or nullptr when it has none (test doubles).
+StatementDescriber* describer(SqlConnection& c);
+
 // RAII transaction: commit() is explicit; destruction without commit rolls back. Never throws from
 // the destructor.
 class Transaction {

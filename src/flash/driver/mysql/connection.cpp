@@ -377,7 +377,7 @@ struct ParamBinds {
 
 using StmtPtr = std::unique_ptr<MYSQL_STMT, decltype(&mysql_stmt_close)>;
 
-class MyConnection final : public SqlConnection {
+class MyConnection final : public SqlConnection, public StatementDescriber {
  public:
   explicit MyConnection(MYSQL* m) : m_(m) {}
   ~MyConnection() override { mysql_close(m_); }
@@ -424,6 +424,8 @@ class MyConnection final : public SqlConnection {
   }
 
   std::unique_ptr<RowCursor> stream(std::string_view sql, std::span<const Value> params) override;
+
+  StatementDescription describe(std::string_view sql) override;  // defined below the class
 
   bool transactional_ddl() const override { return false; }
   void begin() override { execute("START TRANSACTION"); }
@@ -511,6 +513,41 @@ class MyConnection final : public SqlConnection {
   MYSQL* m_;
 };
 
+// mysql_stmt_prepare without execute: the server reports the parameter count (never their
+// types) and the result metadata, including NOT_NULL_FLAG computed for the whole query (outer
+// joins, expressions).
+StatementDescription MyConnection::describe(std::string_view sql) {
+  StmtPtr stmt(mysql_stmt_init(m_), &mysql_stmt_close);
+  if (!stmt) fail(sql);
+  if (mysql_stmt_prepare(stmt.get(), sql.data(), static_cast<unsigned long>(sql.size())) != 0)
+    fail_stmt(stmt.get(), sql);
+  StatementDescription d;
+  d.param_count = mysql_stmt_param_count(stmt.get());
+  if (MYSQL_RES* meta = mysql_stmt_result_metadata(stmt.get())) {
+    const unsigned n = mysql_num_fields(meta);
+    const MYSQL_FIELD* fields = mysql_fetch_fields(meta);
+    for (unsigned i = 0; i < n; ++i) {
+      const MYSQL_FIELD& f = fields[i];
+      DescribedColumn c;
+      c.name = f.name ? f.name : "";
+      c.type.name = type_name(f);
+      c.type.id = static_cast<std::uint32_t>(f.type);
+      c.type.is_unsigned = (f.flags & UNSIGNED_FLAG) != 0;
+      c.type.base = c.type.is_unsigned ? c.type.name.substr(0, c.type.name.find(' ')) : c.type.name;
+      c.type.is_enum = (f.flags & ENUM_FLAG) != 0;
+      c.type.binary = f.charsetnr == kBinaryCharset;
+      c.type.length = f.length;
+      c.nullable = (f.flags & NOT_NULL_FLAG) == 0;
+      if (f.org_table) c.table = f.org_table;
+      if (f.org_name) c.column = f.org_name;
+      if (f.db) c.table_schema = f.db;
+      d.columns.push_back(std::move(c));
+    }
+    mysql_free_result(meta);
+  }
+  return d;
+}
+
 // Text protocol, mysql_use_result: rows are read from the socket one at a time.
 class TextCursor final : public RowCursor {
  public:
@@ -545,9 +582,22 @@ class TextCursor final : public RowCursor {
       return false;
     }
     const unsigned long* lengths = mysql_fetch_lengths(res_);
-    row.clear();
-    row.reserve(kinds_.size());
-    for (std::size_t c = 0; c < kinds_.size(); ++c) row.push_back(from_text(r[c], lengths[c], kinds_[c]));
+    // The row vector is reused: text and blob cells keep their storage from the previous row.
+    row.resize(kinds_.size());
+    for (std::size_t c = 0; c < kinds_.size(); ++c) {
+      if (r[c] != nullptr && kinds_[c] == Kind::text) {
+        if (auto* s = std::get_if<std::string>(&row[c])) {
+          s->assign(r[c], lengths[c]);
+          continue;
+        }
+      } else if (r[c] != nullptr && kinds_[c] == Kind::blob) {
+        if (auto* b = std::get_if<Blob>(&row[c])) {
+          b->bytes.assign(r[c], lengths[c]);
+          continue;
+        }
+      }
+      row[c] = from_text(r[c], lengths[c], kinds_[c]);
+    }
     return true;
   }
 

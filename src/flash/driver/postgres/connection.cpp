@@ -5,6 +5,8 @@
 
 #include <libpq-fe.h>
 
+#include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -164,7 +166,95 @@ Value convert(const PGresult* r, int row, int col, Oid type) {
   return std::string(s, static_cast<std::size_t>(len));
 }
 
+// Like convert(), from a field's text (`s` NUL-terminated at s[len]), reusing the storage `out`
+// already holds: bulk readers fill the same row vector again and again.
+void assign(Value& out, const char* s, std::size_t len, Oid type) {
+  switch (type) {
+    case kBool:
+      out = len > 0 && s[0] == 't';
+      return;
+    case kInt8:
+    case kInt2:
+    case kInt4:
+    case kOid: {
+      std::int64_t v = 0;
+      const auto res = std::from_chars(s, s + len, v);
+      if (res.ec == std::errc() && res.ptr == s + len) {
+        out = v;
+        return;
+      }
+      break;
+    }
+    case kFloat4:
+    case kFloat8: {
+      double v = 0;
+      const auto res = std::from_chars(s, s + len, v);
+      if (res.ec == std::errc() && res.ptr == s + len) {
+        out = v;
+        return;
+      }
+      break;
+    }
+    case kBytea: {
+      if (!std::holds_alternative<Blob>(out)) out = Blob{};
+      std::string& bytes = std::get<Blob>(out).bytes;
+      static const auto nibbles = [] {
+        std::array<signed char, 256> t{};
+        t.fill(-1);
+        for (int i = 0; i < 10; ++i) t['0' + i] = static_cast<signed char>(i);
+        for (int i = 0; i < 6; ++i) t['a' + i] = t['A' + i] = static_cast<signed char>(10 + i);
+        return t;
+      }();
+      if (len >= 2 && s[0] == '\\' && s[1] == 'x' && len % 2 == 0) {  // bytea_output = hex
+        bytes.resize((len - 2) / 2);
+        int bad = 0;
+        for (std::size_t i = 2, o = 0; i < len; i += 2, ++o) {
+          const int hi = nibbles[static_cast<unsigned char>(s[i])], lo = nibbles[static_cast<unsigned char>(s[i + 1])];
+          bad |= hi | lo;
+          bytes[o] = static_cast<char>((hi << 4) | (lo & 15));
+        }
+        if (bad >= 0) return;
+      }
+      std::size_t n = 0;  // escape format
+      unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(s), &n);
+      if (raw == nullptr) throw std::bad_alloc();
+      bytes.assign(reinterpret_cast<const char*>(raw), n);
+      PQfreemem(raw);
+      return;
+    }
+    default:
+      break;
+  }
+  if (auto* str = std::get_if<std::string>(&out)) str->assign(s, len);
+  else out = std::string(s, len);
+}
+
+// Whether a parameterless statement can run as COPY (query) TO STDOUT: one that starts with
+// SELECT, WITH, VALUES or TABLE (after comments and parentheses); the caller also checks that it
+// returns rows.
+bool copyable(std::string_view sql) {
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (std::isspace(static_cast<unsigned char>(c)) || c == '(') {
+      ++i;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      while (i < sql.size() && sql[i] != '\n') ++i;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      const std::size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+    } else {
+      break;
+    }
+  }
+  std::string kw;
+  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
+    kw += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
+  return kw == "SELECT" || kw == "WITH" || kw == "VALUES" || kw == "TABLE";
+}
+
 // First word of the command tag ("INSERT 0 3" → "INSERT").
+
 bool changes_rows(const PGresult* r) {
   const char* tag = PQcmdStatus(const_cast<PGresult*>(r));
   if (tag == nullptr) return false;
@@ -201,7 +291,37 @@ class PgCursor final : public RowCursor {
   bool done_ = false;
 };
 
-class PgConnection final : public SqlConnection {
+// COPY (query) TO STDOUT in text format: one buffer per row instead of one PGresult per row
+// (single-row mode), several times faster for exports. Each field's text is what a text-format
+// result holds, so values convert exactly as in query().
+class PgCopyCursor final : public RowCursor {
+ public:
+  PgCopyCursor(PgConnection& owner, PGconn* conn, std::vector<ColumnInfo> columns,
+               std::vector<Oid> types, std::string sql)
+      : owner_(owner), conn_(conn), columns_(std::move(columns)), types_(std::move(types)),
+        sql_(std::move(sql)) {}
+  ~PgCopyCursor() override;
+  const std::vector<ColumnInfo>& columns() const override { return columns_; }
+  bool next(std::vector<Value>& row) override;
+
+ private:
+  void drain() {
+    char* buf = nullptr;
+    while (PQgetCopyData(conn_, &buf, 0) > 0) PQfreemem(buf);
+    while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+    done_ = true;
+  }
+
+  PgConnection& owner_;
+  PGconn* conn_;
+  std::vector<ColumnInfo> columns_;
+  std::vector<Oid> types_;
+  std::string sql_;
+  std::string field_;  // an unescaped field, reused
+  bool done_ = false;
+};
+
+class PgConnection final : public SqlConnection, public StatementDescriber {
  public:
   explicit PgConnection(PGconn* conn) : conn_(conn) {
     // Notices (e.g. "table does not exist, skipping") are not errors; keep them off stderr.
@@ -269,7 +389,18 @@ class PgConnection final : public SqlConnection {
       check(again.get(), text);
     }
     std::vector<ColumnInfo> columns = describe(desc.get(), types);
-    if (!PQsendQueryPrepared(conn_, "", p.count(), p.values.data(), p.lengths.data(),
+    if (params.empty() && ncols > 0 && copyable(text)) {
+      std::string body = text;
+      while (!body.empty() && (body.back() == ';' || std::isspace(static_cast<unsigned char>(body.back()))))
+        body.pop_back();
+      const std::string copy = "COPY (" + body + "\n) TO STDOUT";  // the newline ends a -- comment
+      ResultPtr r(PQexec(conn_, copy.c_str()), &PQclear);
+      if (r && PQresultStatus(r.get()) == PGRES_COPY_OUT)
+        return std::make_unique<PgCopyCursor>(*this, conn_, std::move(columns), std::move(types), text);
+      check(r.get(), text);  // throws for the failed statement
+    }
+    if (!PQsendQueryPrepared(
+conn_, "", p.count(), p.values.data(), p.lengths.data(),
                              p.formats.data(), 0)) {
       fail(nullptr, text);
     }
@@ -279,6 +410,8 @@ class PgConnection final : public SqlConnection {
     }
     return std::make_unique<PgCursor>(*this, conn_, std::move(columns), std::move(types), text);
   }
+
+  StatementDescription describe(std::string_view sql) override;  // defined below the class
 
   bool transactional_ddl() const override { return true; }
   void begin() override { execute("BEGIN"); }
@@ -387,6 +520,107 @@ class PgConnection final : public SqlConnection {
   std::unordered_map<Oid, std::string> type_names_;
 };
 
+// Prepares as the unnamed statement with no parameter types given, so the server infers them as
+// it does for the generated clients; then reads names for the OIDs (domains resolved to their
+// base, arrays to their element) and NOT NULL of source table columns from the catalog.
+StatementDescription PgConnection::describe(std::string_view sql) {
+  const std::string text(sql);
+  ResultPtr prep(PQprepare(conn_, "", text.c_str(), 0, nullptr), &PQclear);
+  check(prep.get(), text);
+  ResultPtr desc(PQdescribePrepared(conn_, ""), &PQclear);
+  check(desc.get(), text);
+  StatementDescription d;
+  const int np = PQnparams(desc.get());
+  const int nf = PQnfields(desc.get());
+  d.param_count = static_cast<std::size_t>(np);
+  std::vector<Oid> oids;
+  std::vector<int> mods;
+  for (int i = 0; i < np; ++i) {
+    oids.push_back(PQparamtype(desc.get(), i));
+    mods.push_back(-1);
+  }
+  std::vector<Oid> tables;
+  std::vector<int> attnums;
+  for (int c = 0; c < nf; ++c) {
+    DescribedColumn col;
+    col.name = PQfname(desc.get(), c);
+    d.columns.push_back(std::move(col));
+    oids.push_back(PQftype(desc.get(), c));
+    mods.push_back(PQfmod(desc.get(), c));
+    tables.push_back(PQftable(desc.get(), c));
+    attnums.push_back(PQftablecol(desc.get(), c));
+  }
+  if (oids.empty()) return d;
+
+  auto array_text = [](const auto& values) {
+    std::string a = "{";
+    for (std::size_t i = 0; i < values.size(); ++i) a += (i ? "," : "") + std::to_string(values[i]);
+    return a + "}";
+  };
+  auto run = [&](const char* q, const std::string& a1, const std::string& a2) {
+    const char* values[] = {a1.c_str(), a2.c_str()};
+    ResultPtr r(PQexecParams(conn_, q, 2, nullptr, values, nullptr, nullptr, 0), &PQclear);
+    check(r.get(), q);
+    return r;
+  };
+
+  // Per (oid, typmod): the display name, and the base: one domain level, then the array element,
+  // then one domain level over the element (a domain over a domain keeps the inner one's name).
+  ResultPtr types = run(
+      "SELECT format_type(u.o, NULLIF(u.m, -1)), b.typname, bn.nspname, b.typtype = 'e', "
+      "       (s.typcategory = 'A')::int "
+      "FROM unnest($1::oid[], $2::int4[]) WITH ORDINALITY AS u(o, m, n) "
+      "JOIN pg_catalog.pg_type t ON t.oid = u.o "
+      "JOIN pg_catalog.pg_type s ON s.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END "
+      "JOIN pg_catalog.pg_type e ON e.oid = CASE WHEN s.typcategory = 'A' AND s.typelem <> 0 "
+      "                                          THEN s.typelem ELSE s.oid END "
+      "JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN e.typtype = 'd' THEN e.typbasetype ELSE e.oid END "
+      "JOIN pg_catalog.pg_namespace bn ON bn.oid = b.typnamespace "
+      "ORDER BY u.n",
+      array_text(oids), array_text(mods));
+  if (PQntuples(types.get()) != static_cast<int>(oids.size()))
+    throw DbError("could not read the types of the statement's parameters and columns", "", 0, text,
+                  usable());
+  for (std::size_t i = 0; i < oids.size(); ++i) {
+    const int row = static_cast<int>(i);
+    DescribedType t;
+    t.id = oids[i];
+    t.name = PQgetvalue(types.get(), row, 0);
+    t.base = PQgetvalue(types.get(), row, 1);
+    t.base_schema = PQgetvalue(types.get(), row, 2);
+    t.is_enum = PQgetvalue(types.get(), row, 3)[0] == 't';
+    t.array_dims = PQgetvalue(types.get(), row, 4)[0] == '1' ? 1 : 0;
+    if (i < static_cast<std::size_t>(np)) d.params.push_back(std::move(t));
+    else d.columns[i - static_cast<std::size_t>(np)].type = std::move(t);
+  }
+
+  // Source columns. Only tables (and partitioned tables) say anything with attnotnull: a view's
+  // columns are never marked NOT NULL.
+  bool any_source = false;
+  for (Oid t : tables) any_source = any_source || t != 0;
+  if (any_source) {
+    ResultPtr src = run(
+        "SELECT u.n, c.relname, n.nspname, a.attname, "
+        "       CASE WHEN c.relkind IN ('r', 'p') THEN a.attnotnull::int::text ELSE '' END "
+        "FROM unnest($1::oid[], $2::int2[]) WITH ORDINALITY AS u(r, k, n) "
+        "JOIN pg_catalog.pg_attribute a ON a.attrelid = u.r AND a.attnum = u.k "
+        "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace",
+        array_text(tables), array_text(attnums));
+    for (int row = 0; row < PQntuples(src.get()); ++row) {
+      const std::size_t c = std::stoul(PQgetvalue(src.get(), row, 0)) - 1;
+      if (c >= d.columns.size()) continue;
+      DescribedColumn& col = d.columns[c];
+      col.table = PQgetvalue(src.get(), row, 1);
+      col.table_schema = PQgetvalue(src.get(), row, 2);
+      col.column = PQgetvalue(src.get(), row, 3);
+      const std::string nn = PQgetvalue(src.get(), row, 4);
+      if (!nn.empty()) col.source_not_null = nn == "1";
+    }
+  }
+  return d;
+}
+
 PgCursor::~PgCursor() {
   if (done_) return;
   // Abandoned early: ask the server to stop sending rows, then discard what is in flight so the
@@ -409,12 +643,15 @@ bool PgCursor::next(std::vector<Value>& row) {
   ResultPtr r(raw, &PQclear);
   const ExecStatusType st = PQresultStatus(r.get());
   if (st == PGRES_SINGLE_TUPLE) {
-    row.clear();
-    row.reserve(types_.size());
-    for (std::size_t c = 0; c < types_.size(); ++c)
-      row.push_back(convert(r.get(), 0, static_cast<int>(c), types_[c]));
+    row.resize(types_.size());
+    for (std::size_t c = 0; c < types_.size(); ++c) {
+      const int col = static_cast<int>(c);
+      if (PQgetisnull(r.get(), 0, col)) row[c] = Null{};
+      else assign(row[c], PQgetvalue(r.get(), 0, col), static_cast<std::size_t>(PQgetlength(r.get(), 0, col)), types_[c]);
+    }
     return true;
   }
+
   if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {  // the end marker (no rows)
     drain();
     return false;
@@ -424,9 +661,96 @@ bool PgCursor::next(std::vector<Value>& row) {
   owner_.fail(r.get(), sql_);
 }
 
+PgCopyCursor::~PgCopyCursor() {
+  if (done_) return;
+  if (PGcancel* c = PQgetCancel(conn_)) {
+    char err[256];
+    PQcancel(c, err, sizeof err);
+    PQfreeCancel(c);
+  }
+  drain();
+}
+
+bool PgCopyCursor::next(std::vector<Value>& row) {
+  if (done_) return false;
+  char* buf = nullptr;
+  const int n = PQgetCopyData(conn_, &buf, 0);
+  if (n < 0) {
+    // -1: the end; the command's result follows (an error when the query failed mid-way).
+    ResultPtr last(PQgetResult(conn_), &PQclear);
+    const bool ok = n == -1 && last && PQresultStatus(last.get()) == PGRES_COMMAND_OK;
+    while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+    done_ = true;
+    if (!ok) owner_.fail(last.get(), sql_);
+    return false;
+  }
+  std::unique_ptr<char, decltype(&PQfreemem)> line(buf, &PQfreemem);
+  // Text format: fields separated by tabs, a newline at the end, \N for NULL, backslash escapes
+  // for special bytes. Fields are converted in place when they hold no escape.
+  char* p = buf;
+  char* end = buf + n;
+  if (end > p && end[-1] == '\n') --end;
+  row.resize(types_.size());
+  for (std::size_t c = 0; c < types_.size(); ++c) {
+    // A tab inside a value is always written as \t, so every raw tab is a delimiter.
+    char* start = p;
+    char* tab = static_cast<char*>(std::memchr(p, '\t', static_cast<std::size_t>(end - p)));
+    char* stop = tab ? tab : end;
+    const bool escaped = std::memchr(start, '\\', static_cast<std::size_t>(stop - start)) != nullptr;
+    p = tab ? tab + 1 : end;
+    if (stop - start == 2 && start[0] == '\\' && start[1] == 'N') {
+      row[c] = Null{};
+      continue;
+    }
+    if (!escaped) {
+      const char saved = *stop;  // the tab or newline (inside libpq's buffer): NUL-terminate
+      *stop = '\0';
+      assign(row[c], start, static_cast<std::size_t>(stop - start), types_[c]);
+      *stop = saved;
+      continue;
+    }
+    std::string& f = field_;
+    f.clear();
+    for (const char* q = start; q < stop; ++q) {
+      if (*q != '\\' || q + 1 >= stop) {
+        f += *q;
+        continue;
+      }
+      const char e = *++q;
+      switch (e) {
+        case 'b': f += '\b'; break;
+        case 'f': f += '\f'; break;
+        case 'n': f += '\n'; break;
+        case 'r': f += '\r'; break;
+        case 't': f += '\t'; break;
+        case 'v': f += '\v'; break;
+        case 'x': {
+          int v = 0, k = 0;
+          for (; k < 2 && q + 1 < stop && std::isxdigit(static_cast<unsigned char>(q[1])); ++k, ++q)
+            v = v * 16 + (std::isdigit(static_cast<unsigned char>(q[1])) ? q[1] - '0' : (q[1] | 0x20) - 'a' + 10);
+          if (k == 0) f += 'x';
+          else f += static_cast<char>(v);
+          break;
+        }
+        default:
+          if (e >= '0' && e <= '7') {
+            int v = e - '0';
+            for (int k = 1; k < 3 && q + 1 < stop && q[1] >= '0' && q[1] <= '7'; ++k, ++q) v = v * 8 + (q[1] - '0');
+            f += static_cast<char>(v);
+          } else {
+            f += e;
+          }
+      }
+    }
+    assign(row[c], f.c_str(), f.size(), types_[c]);
+  }
+  return true;
+}
+
 }  // namespace
 
-std::unique_ptr<SqlConnection> connect(const config::DatabaseUrl& url) {
+std::unique_ptr<SqlConnection> connect(
+const config::DatabaseUrl& url) {
   std::vector<std::pair<std::string, std::string>> kv;
   if (!url.host.empty()) kv.emplace_back("host", url.host);
   if (url.port) kv.emplace_back("port", std::to_string(*url.port));

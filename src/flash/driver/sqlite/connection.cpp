@@ -79,33 +79,39 @@ struct Shape {
     }
   }
 
+  // Fills `row`, reusing the storage of the strings and blobs it already holds (cursors pass the
+  // same vector for every row).
   void read(sqlite3_stmt* st, std::vector<Value>& row) const {
-    row.clear();
-    row.reserve(columns.size());
+    row.resize(columns.size());
     for (int c = 0; c < static_cast<int>(columns.size()); ++c) {
+      Value& out = row[static_cast<std::size_t>(c)];
       switch (sqlite3_column_type(st, c)) {
         case SQLITE_NULL:
-          row.emplace_back(Null{});
+          out = Null{};
           break;
         case SQLITE_INTEGER: {
           const sqlite3_int64 v = sqlite3_column_int64(st, c);
-          if (boolean[c]) row.emplace_back(v != 0);
-          else row.emplace_back(static_cast<std::int64_t>(v));
+          if (boolean[c]) out = v != 0;
+          else out = static_cast<std::int64_t>(v);
           break;
         }
         case SQLITE_FLOAT:
-          row.emplace_back(sqlite3_column_double(st, c));
+          out = sqlite3_column_double(st, c);
           break;
         case SQLITE_BLOB: {
           const void* p = sqlite3_column_blob(st, c);
-          const int len = sqlite3_column_bytes(st, c);
-          row.emplace_back(Blob{p ? std::string(static_cast<const char*>(p), len) : std::string()});
+          const std::size_t len = static_cast<std::size_t>(sqlite3_column_bytes(st, c));
+          if (!std::holds_alternative<Blob>(out)) out = Blob{};
+          if (p) std::get<Blob>(out).bytes.assign(static_cast<const char*>(p), len);
+          else std::get<Blob>(out).bytes.clear();
           break;
         }
         default: {
           const unsigned char* p = sqlite3_column_text(st, c);
-          const int len = sqlite3_column_bytes(st, c);
-          row.emplace_back(p ? std::string(reinterpret_cast<const char*>(p), len) : std::string());
+          const std::size_t len = static_cast<std::size_t>(sqlite3_column_bytes(st, c));
+          if (!std::holds_alternative<std::string>(out)) out = std::string();
+          if (p) std::get<std::string>(out).assign(reinterpret_cast<const char*>(p), len);
+          else std::get<std::string>(out).clear();
           break;
         }
       }
@@ -128,7 +134,7 @@ class LiteCursor final : public RowCursor {
   bool done_ = false;
 };
 
-class LiteConnection final : public SqlConnection {
+class LiteConnection final : public SqlConnection, public StatementDescriber {
  public:
   LiteConnection(sqlite3* db, bool read_only) : db_(db), read_only_(read_only) {}
   ~LiteConnection() override { sqlite3_close_v2(db_); }
@@ -186,6 +192,8 @@ class LiteConnection final : public SqlConnection {
     StmtPtr st = prepare(sql, params);
     return std::make_unique<LiteCursor>(*this, std::move(st), std::string(sql));
   }
+
+  StatementDescription describe(std::string_view sql) override;  // defined below the class
 
   // DDL is transactional in SQLite.
   bool transactional_ddl() const override { return true; }
@@ -258,6 +266,43 @@ class LiteConnection final : public SqlConnection {
   sqlite3* db_;
   bool read_only_;
 };
+
+// Prepares without stepping. SQLite infers no parameter types and no nullability of results;
+// for a column taken straight from a table it gives the declared type and the origin, whose
+// NOT NULL comes from sqlite3_table_column_metadata. A PRIMARY KEY column counts as NOT NULL:
+// SQLite accepts NULL in a non-INTEGER key only as a legacy quirk no Flash schema relies on.
+StatementDescription LiteConnection::describe(std::string_view sql) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
+    fail(std::string(sql));
+  StmtPtr st(raw);
+  if (!st) throw DbError("empty statement", "", SQLITE_MISUSE, std::string(sql), true);
+  StatementDescription d;
+  d.param_count = static_cast<std::size_t>(sqlite3_bind_parameter_count(st.get()));
+  const int n = sqlite3_column_count(st.get());
+  for (int c = 0; c < n; ++c) {
+    DescribedColumn col;
+    const char* name = sqlite3_column_name(st.get(), c);
+    const char* decl = sqlite3_column_decltype(st.get(), c);
+    col.name = name ? name : "";
+    col.type.name = decl ? decl : "";
+    col.type.base = col.type.name;
+    const char* db = sqlite3_column_database_name(st.get(), c);
+    const char* table = sqlite3_column_table_name(st.get(), c);
+    const char* origin = sqlite3_column_origin_name(st.get(), c);
+    if (table && origin) {
+      col.table = table;
+      col.column = origin;
+      col.table_schema = db ? db : "main";
+      int not_null = 0, primary_key = 0, autoinc = 0;
+      if (sqlite3_table_column_metadata(db_, db, table, origin, nullptr, nullptr, &not_null,
+                                        &primary_key, &autoinc) == SQLITE_OK)
+        col.source_not_null = not_null != 0 || primary_key != 0;
+    }
+    d.columns.push_back(std::move(col));
+  }
+  return d;
+}
 
 bool LiteCursor::next(std::vector<Value>& row) {
   if (done_) return false;
