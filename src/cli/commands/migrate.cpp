@@ -2,11 +2,24 @@
 // Diffs the schema files against the schema the existing migrations produce (their Up sections
 // replayed in order) and writes db/migrations/<UTC timestamp>_<name>.sql. Also holds the glue the
 // other migration commands share (migrate_common.hpp).
+//
+// flash migrate NAME --baseline [--dry-run] [--force]: adopts an existing database. The live
+// schema is pulled and written as the first migration, recorded as applied without running it
+// (migrate/baseline.hpp). The schema files are made to match: an empty schema_dir receives the
+// pulled files (as `flash pull` writes them); schema files that describe something else are refused
+// (exit 3, with the differences and a hint to run `flash pull` first) unless --force, which keeps
+// them as they are so that the next `flash migrate` turns their differences into a migration.
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands/commands.hpp"
 #include "cli/commands/migrate_common.hpp"
+#include "flash/diff/plan.hpp"
+#include "flash/migrate/baseline.hpp"
+#include "flash/pull/inspect.hpp"
+#include "flash/sql/ddl.hpp"
+#include "flash/util/text.hpp"
 
 namespace flash::cli {
 
@@ -33,9 +46,96 @@ struct MigrateArgs {
   bool dry_run = false;
   std::vector<std::string> renames;
   bool accept_data_loss = false;
+  bool baseline = false;
 };
 
+std::string shown(const std::filesystem::path& p) {
+  std::error_code ec;
+  const auto rel = p.lexically_proximate(std::filesystem::current_path(ec));
+  return ec || rel.empty() ? p.string() : rel.string();
+}
+
+void run_baseline(const MigrateArgs& a, Context& ctx) {
+  if (a.empty || !a.renames.empty() || a.accept_data_loss)
+    throw diag::Error("cli.usage", "--baseline cannot be combined with --empty, --rename or --accept-data-loss",
+                      diag::ExitCode::usage);
+  auto project = migrate_project(ctx);
+  auto conn = migrate_connect(ctx);
+  // Cheap refusals first, before reading the whole catalog.
+  migrate::check_no_migrations(*conn, project);
+  schema::Schema live = pull::inspect(*conn);
+
+  // The schema files: written from the database when there are none, otherwise they must agree.
+  const auto existing = pull::existing_schema_files(project.schema_dir);
+  std::string files_state = existing.empty() ? "written" : "matched";
+  nlohmann::json differences = nlohmann::json::array();
+  if (!existing.empty()) {
+    std::vector<sql::SourceFile> sources;
+    for (const auto& f : existing) sources.push_back({shown(f), util::read_file(f)});
+    diag::Diagnostics diags;
+    const schema::Schema current = sql::parse_schema(sources, live.dialect, diags);
+    if (diag::has_errors(diags)) throw diag::Errors(diags);
+    // The files' spelling of unnamed constraints (and MySQL primary-key names) wins where the
+    // database cannot tell the difference, so the baseline replays to exactly the files' model.
+    pull::align_names(live, current);
+    for (const auto& op : diff::diff_schemas(current, live).operations) differences.push_back(op.comment);
+    if (!differences.empty()) {
+      std::string list;
+      for (const auto& x : differences) list += "\n  " + x.get<std::string>();
+      if (!ctx.options.force)
+        throw diag::Error("migrate.baseline-schema-differs",
+                          "the schema files in " + shown(project.schema_dir) +
+                              " differ from the database (files → database):" + list,
+                          diag::ExitCode::check_failed,
+                          "run `flash pull --backup` first to make the schema files match the database, or pass "
+                          "--force to baseline the database as it is and keep the files (the next `flash migrate` "
+                          "then turns their differences into a migration)");
+      files_state = "kept";
+      ctx.warn("the schema files differ from the database; kept as they are (--force):" + list);
+    }
+  }
+
+  migrate::BaselineOptions bo;
+  bo.name = a.name;
+  bo.dry_run = a.dry_run;
+  auto res = migrate::baseline(*conn, project, live, bo, migrate_output(ctx));
+
+  nlohmann::json written_files = nlohmann::json::array();
+  if (existing.empty() && !a.dry_run)
+    for (const auto& f : pull::write_schema(live, project.schema_dir, false).files) {
+      written_files.push_back(shown(f));
+      ctx.say("Wrote " + shown(f) + " (the pulled schema)");
+    }
+  if (files_state == "matched") ctx.say("The schema files in " + shown(project.schema_dir) + " match the database");
+
+  auto& j = ctx.result();
+  j["baseline"] = true;
+  j["id"] = res.id;
+  j["file"] = res.path.string();
+  j["written"] = res.written;
+  j["recorded"] = res.recorded;
+  j["dry_run"] = a.dry_run;
+  j["content"] = res.content;
+  j["checksum"] = res.checksum;
+  j["up_statements"] = res.up_statements;
+  j["statements"] = res.statements;
+  j["schema_files"] = files_state;
+  j["schema_files_written"] = written_files;
+  j["schema_differences"] = differences;
+  j["replay_differences"] = res.replay_differences;
+  j["tables"] = live.tables.size();
+  j["views"] = live.views.size();
+  if (a.dry_run && !ctx.options.json) {
+    std::cout << "-- " << res.path.string() << " (dry run, not written)\n" << res.content;
+    if (!res.content.empty() && res.content.back() != '\n') std::cout << '\n';
+    std::cout << "-- recorded as applied (dry run, not executed):\n";
+    for (const auto& s : res.statements) std::cout << s << ";\n";
+    if (existing.empty()) std::cout << "-- and " << shown(project.schema_dir / "schema.sql") << " would be written\n";
+  }
+}
+
 void run_migrate(const MigrateArgs& a, Context& ctx) {
+  if (a.baseline) return run_baseline(a, ctx);
   auto project = migrate_project(ctx);
   migrate::GenerateOptions go;
   go.name = a.name;
@@ -72,6 +172,9 @@ void setup_migrate(CLI::App& sub, Context& ctx) {
       ->type_name("FROM:TO");
   sub.add_flag("--accept-data-loss", a->accept_data_loss,
                "Treat rename candidates as drop + add");
+  sub.add_flag("--baseline", a->baseline,
+               "Adopt an existing database: write its schema as the first migration and record it as applied "
+               "without running it");
   sub.callback([a, &ctx] { run_migrate(*a, ctx); });
 }
 

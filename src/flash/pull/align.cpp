@@ -95,6 +95,73 @@ void align_names(schema::Schema& pulled, const schema::Schema& reference) {
           }))
         fk.name.clear();
     }
+    if (d == Dialect::mysql) {
+      // SERIAL is BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE: with a PRIMARY KEY on the same
+      // column the server keeps a unique key `<column>` that the files never name.
+      std::erase_if(t.uniques, [&](const schema::UniqueConstraint& u) {
+        if (u.columns.size() != 1 || !stem_num(u.name, u.columns.front(), true) || !t.primary_key ||
+            t.primary_key->columns != u.columns)
+          return false;
+        const schema::Column* col = t.find_column(u.columns.front());
+        if (!col || !col->auto_increment) return false;
+        return std::none_of(r->uniques.begin(), r->uniques.end(), [&](const auto& x) { return x.columns == u.columns; });
+      });
+      // The server reports SERIAL's (or any unnamed) UNIQUE as `UNIQUE KEY <column>`, read as a
+      // unique index: the files' unnamed UNIQUE constraint on the same columns is the same thing.
+      std::erase_if(pulled.indexes, [&](const schema::Index& ix) {
+        if (ix.table != t.name || ix.schema != t.schema || !ix.unique || ix.parts.empty() || !ix.where.empty() ||
+            !ix.method.empty())
+          return false;
+        std::vector<std::string> cols;
+        for (const auto& p : ix.parts) {
+          if (p.column.empty() || p.length || p.descending) return false;
+          cols.push_back(p.column);
+        }
+        if (!stem_num(ix.name, cols.front(), true) ||
+            std::any_of(reference.indexes.begin(), reference.indexes.end(),
+                        [&](const schema::Index& x) { return x.name == ix.name && x.table == ix.table; }))
+          return false;
+        const bool in_files = std::any_of(r->uniques.begin(), r->uniques.end(),
+                                          [&](const auto& x) { return x.name.empty() && x.columns == cols; });
+        if (!in_files || std::any_of(t.uniques.begin(), t.uniques.end(), [&](const auto& x) { return x.columns == cols; }))
+          return false;
+        t.uniques.push_back(schema::UniqueConstraint{"", cols, false});
+        return true;
+      });
+      // DEFAULT NOW() / CURRENT_TIMESTAMP() / LOCALTIMESTAMP ... are all stored as CURRENT_TIMESTAMP.
+      for (auto& c : t.columns) {
+        const schema::Column* rc = r->find_column(c.name);
+        if (!rc) continue;
+        auto now_like = [](const std::optional<std::string>& e) {
+          if (!e) return false;
+          std::string v = util::to_lower(*e);
+          if (v.ends_with("()")) v.resize(v.size() - 2);
+          return v == "now" || v == "current_timestamp" || v == "localtimestamp" || v == "localtime";
+        };
+        if (now_like(c.default_expr) && now_like(rc->default_expr)) c.default_expr = rc->default_expr;
+        if (now_like(c.on_update) && now_like(rc->on_update)) c.on_update = rc->on_update;
+      }
+    }
+    if (d == Dialect::postgresql) {
+      // Expressions the server prints its own way ('x'::text, nextval('s'::regclass), ...).
+      const auto same_expr = [](const std::string& a, const std::string& b) {
+        return a == b || same_postgres_sql("SELECT " + a, "SELECT " + b);
+      };
+      for (auto& c : t.columns) {
+        const schema::Column* rc = r->find_column(c.name);
+        if (!rc) continue;
+        if (c.default_expr && rc->default_expr && same_expr(*rc->default_expr, *c.default_expr))
+          c.default_expr = rc->default_expr;
+        if (!c.generated_expr.empty() && same_expr(rc->generated_expr, c.generated_expr))
+          c.generated_expr = rc->generated_expr;
+      }
+      for (auto& ck : t.checks)
+        for (const auto& x : r->checks)
+          if ((x.name == ck.name || x.name.empty()) && x.expr != ck.expr && same_expr(x.expr, ck.expr)) {
+            ck.expr = x.expr;
+            break;
+          }
+    }
     for (auto& ck : t.checks) {
       if (!generated(d, ck.name, t.name, "_check", {})) continue;
       if (std::any_of(r->checks.begin(), r->checks.end(),
@@ -102,10 +169,37 @@ void align_names(schema::Schema& pulled, const schema::Schema& reference) {
         ck.name.clear();
     }
   }
+  if (d == Dialect::postgresql) {
+    for (auto& v : pulled.views) {
+      const schema::View* r = reference.find_view(v.name, v.schema);
+      if (r && r->materialized == v.materialized && r->query != v.query && same_postgres_sql(r->query, v.query))
+        v.query = r->query;
+    }
+    for (auto& raw : pulled.raw) {
+      if (std::find(reference.raw.begin(), reference.raw.end(), raw) != reference.raw.end()) continue;
+      for (const auto& x : reference.raw)
+        if (x.kind == raw.kind && x.name == raw.name && same_postgres_sql(x.sql, raw.sql)) {
+          raw.sql = x.sql;
+          break;
+        }
+    }
+  }
   for (auto& dom : pulled.domains) {
     auto r = std::find_if(reference.domains.begin(), reference.domains.end(),
                           [&](const auto& x) { return x.name == dom.name && x.schema == dom.schema; });
     if (r == reference.domains.end()) continue;
+    if (d == Dialect::postgresql) {
+      for (auto& ck : dom.checks)
+        for (const auto& x : r->checks)
+          if ((x.name == ck.name || x.name.empty()) && x.expr != ck.expr &&
+              same_postgres_sql("SELECT " + x.expr, "SELECT " + ck.expr)) {
+            ck.expr = x.expr;
+            break;
+          }
+      if (dom.default_expr && r->default_expr && *dom.default_expr != *r->default_expr &&
+          same_postgres_sql("SELECT " + *r->default_expr, "SELECT " + *dom.default_expr))
+        dom.default_expr = r->default_expr;
+    }
     for (auto& ck : dom.checks)
       if (stem_num(ck.name, dom.name + "_check") &&
           std::any_of(r->checks.begin(), r->checks.end(),

@@ -42,8 +42,20 @@ std::string cell(const driver::Value& v);
 // MySQL: CONSTRAINT_<n>, <table>_chk_<n>, <table>_ibfk_<n>, a unique key named after its first
 // column [_<n>]) becomes "" when the files have the same constraint unnamed; on MySQL the
 // primary key takes the files' name (MySQL does not store primary-key names); a foreign key to
-// the referenced table's primary key loses its column list where the files leave it out.
+// the referenced table's primary key loses its column list where the files leave it out. On
+// PostgreSQL a view's query, a raw statement (function, trigger, aggregate, ...) and a column's
+// default or generation expression or a CHECK expression take the files' text when
+// same_postgres_sql says they are the same.
 void align_names(schema::Schema& pulled, const schema::Schema& reference);
+
+// PostgreSQL: whether two statements (or two queries) are the same once the server's spelling is
+// discounted — both parsed by libpg_query, trees compared without locations, "public." /
+// "pg_catalog." qualification (also of nextval's sequence), casts of literals and columns (the
+// implicit casts the server writes out), columns qualified with the only table of their SELECT,
+// CREATE OR REPLACE and the order of option lists.
+// align_names uses it to keep the files' text of views, functions, triggers and other raw
+// statements that the database stores parsed and prints back differently.
+bool same_postgres_sql(const std::string& a, const std::string& b);
 
 // PostgreSQL: constraint names the server generates when none is written become "" (how schema
 // files store unnamed constraints): <table>_pkey; <table>_<col>[_<col>...]_key[N];

@@ -454,7 +454,12 @@ std::string create_table(const Table& t, Dialect d, const Schema* ctx, std::size
   }
   out += "TABLE ";
   if (if_not_exists) out += "IF NOT EXISTS ";
-  out += quote_qualified(t.schema, t.name, d) + " (";
+  out += quote_qualified(t.schema, t.name, d);
+  // A partition (PostgreSQL): its columns are the parent's; only its own constraints are listed.
+  const auto part_of = d == Dialect::postgresql ? t.options.find("partition_of") : t.options.end();
+  const bool partition = part_of != t.options.end() && t.columns.empty() && t.options.count("partition_bound");
+  if (partition) out += " PARTITION OF " + part_of->second;
+  out += " (";
 
   std::vector<std::string> lines;
   std::string inline_pk_col;
@@ -492,6 +497,13 @@ std::string create_table(const Table& t, Dialect d, const Schema* ctx, std::size
   for (std::size_t i = 0; i < lines.size(); ++i) {
     out += "\n  " + lines[i];
     if (i + 1 < lines.size()) out += ',';
+  }
+  if (partition) {
+    if (lines.empty()) out.resize(out.size() - 2);  // no " ("
+    else out += "\n)";
+    out += " " + t.options.at("partition_bound");
+    if (auto it = t.options.find("partition_by"); it != t.options.end()) out += " PARTITION BY " + it->second;
+    return out;
   }
   out += lines.empty() ? ")" : "\n)";
   out += table_suffix(t, d);

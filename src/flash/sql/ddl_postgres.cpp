@@ -478,6 +478,17 @@ class Applier {
     }
     return nullptr;
   }
+  // A partition's columns are its parent's (the model keeps them with the parent only).
+  bool has_column(const schema::Table& t, const std::string& col, int depth = 0) const {
+    if (t.find_column(col)) return true;
+    const auto it = t.options.find("partition_of");
+    if (it == t.options.end() || !t.columns.empty() || depth > 8) return false;
+    const auto dot = it->second.find('.');
+    const schema::Table* parent = dot == std::string::npos
+                                      ? m_.find_table(it->second)
+                                      : m_.find_table(it->second.substr(dot + 1), it->second.substr(0, dot));
+    return parent && has_column(*parent, col, depth + 1);
+  }
   schema::Column* find_column_or_report(schema::Table& t, const std::string& col, int at) {
     if (auto* c = t.find_column(col)) return c;
     std::vector<std::string> names;
@@ -1096,6 +1107,24 @@ void Applier::alter_table(const json& s) {
   if (all_owner) return;
   if (str(s, "objtype") != "OBJECT_TABLE")
     return add_raw("alter " + object_kind(str(s, "objtype")), range_var(rel).name);
+  // ALTER TABLE [ONLY] parent ATTACH PARTITION child FOR VALUES ... (how pg_dump writes partitions):
+  // the same model as CREATE TABLE child PARTITION OF parent FOR VALUES ...; the child's columns
+  // are the parent's (the server checks that), so they are not kept separately.
+  if (cmds.size() == 1 && str(node_body(cmds[0]), "subtype") == "AT_AttachPartition") {
+    const json& pc = node_body(field(node_body(cmds[0]), "def"));
+    const json& bound = field(pc, "bound");
+    schema::Table* parent = find_table_or_report(rel, false);
+    schema::Table* child = find_table_or_report(field(pc, "name"), false);
+    if (!parent || !child || !bound.is_object()) return;
+    std::size_t a = tok_at(num(bound, "location", stmt_start()));
+    if (a >= first_ + 2 && is_kw(a - 2, "for") && is_kw(a - 1, "values")) a -= 2;
+    const QName pq = range_var(rel);
+    child->options.erase("inherits");
+    child->options["partition_of"] = schema::qualified(pq.schema, pq.name);
+    child->options["partition_bound"] = spaced(a, last_);
+    child->columns.clear();
+    return;
+  }
   static const std::set<std::string, std::less<>> modelled = {
       "AT_AddColumn", "AT_DropColumn", "AT_AlterColumnType", "AT_ColumnDefault", "AT_SetNotNull",
       "AT_DropNotNull", "AT_AddConstraint", "AT_DropConstraint", "AT_ChangeOwner",
@@ -1215,7 +1244,7 @@ void Applier::alter_table(const json& s) {
       bool ok = true;
       for (const char* key : {"keys", "fk_attrs"})
         for (const auto& col : strings(field(con, key)))
-          if (ok && !t->find_column(col)) {
+          if (ok && !has_column(*t, col)) {
             int at = seg_at;
             for (std::size_t i = seg.first; i <= seg.second; ++i)
               if (tok_text(i) == col || tok_text(i) == "\"" + col + "\"" ||

@@ -50,12 +50,12 @@ void normalise_table(schema::Table& t, schema::Schema& model, const std::string&
       c.collation.reset();
     }
   }
-  // The index the server made for a foreign key: same name as the constraint (or, for an
-  // unnamed one, its first column) and exactly its columns.
+  // The index the server made for a foreign key: named after the constraint, or after its first
+  // column (unnamed constraints, and MariaDB for inline REFERENCES), with exactly its columns.
   for (auto& fk : t.foreign_keys) {
-    const std::string implicit = fk.name.empty() ? fk.columns.front() : fk.name;
     auto it = std::find_if(model.indexes.begin(), model.indexes.end(), [&](const schema::Index& i) {
-      if (i.table != t.name || i.unique || i.name != implicit || i.parts.size() != fk.columns.size()) return false;
+      if (i.table != t.name || i.unique || i.parts.size() != fk.columns.size()) return false;
+      if (i.name != fk.columns.front() && (fk.name.empty() || i.name != fk.name)) return false;
       for (std::size_t k = 0; k < fk.columns.size(); ++k)
         if (i.parts[k].column != fk.columns[k] || i.parts[k].length) return false;
       return true;

@@ -16,8 +16,9 @@
 //  * "public" is the default schema ("").
 // Not kept exactly: view text (the server stores views parsed; pg_get_viewdef prints its own
 // formatting), function and trigger text (pg_get_functiondef/pg_get_triggerdef spelling),
-// comments on objects other than tables and columns, stand-alone sequence options equal to the
-// defaults (omitted). Objects that belong to extensions are left to CREATE EXTENSION.
+// comments on objects other than tables, columns, schemas, types, domains and views, stand-alone
+// sequence options equal to the defaults (omitted). Aggregates are rebuilt from pg_aggregate
+// (ordinary aggregates only). Objects that belong to extensions are left to CREATE EXTENSION.
 #include "flash/pull/inspect.hpp"
 
 #include <algorithm>
@@ -286,8 +287,18 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
       const std::string tq = qname(t.nsp, t.name);
       std::string st = std::string("CREATE ") + (t.unlogged ? "UNLOGGED " : "") + "TABLE " + tq;
       if (!t.parent.empty()) {
-        // A partition: its columns are the parent's.
-        st += " PARTITION OF " + t.parent + " " + t.bound;
+        // A partition: its columns are the parent's; constraints of its own are listed.
+        st += " PARTITION OF " + t.parent;
+        std::vector<std::string> items;
+        for (const auto& con : cons) {
+          if (con.table_oid != t.oid) continue;
+          const std::string item = "CONSTRAINT " + schema::quote_ident(con.name, kPg) + " " + con.def;
+          if (con.type == "f") fks.push_back("ALTER TABLE " + tq + " ADD " + item);
+          else items.push_back(item);
+        }
+        if (!items.empty()) st += " (" + util::join(items, ", ") + ")";
+        st += " " + t.bound;
+        if (!t.partkey.empty()) st += " PARTITION BY " + t.partkey;
       } else {
         std::vector<std::string> items;
         for (const auto& col : cols[t.oid]) items.push_back(col.def);
@@ -326,6 +337,31 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
                            .rows)
     add(strip_semicolon(cell(r[0])));
 
+  // Aggregates (pg_get_functiondef cannot print them): rebuilt from pg_aggregate.
+  for (const auto& r : c.query(
+           "SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), a.aggtransfn::regproc::text, "
+           "format_type(a.aggtranstype, NULL), NULLIF(a.aggfinalfn::oid, 0)::regproc::text, a.agginitval, "
+           "NULLIF(a.aggcombinefn::oid, 0)::regproc::text, NULLIF(a.aggsortop, 0)::regoperator::text, "
+           "a.aggtransspace, a.aggfinalextra, a.aggkind FROM pg_proc p JOIN pg_namespace n ON n.oid = "
+           "p.pronamespace JOIN pg_aggregate a ON a.aggfnoid = p.oid WHERE p.prokind = 'a' AND " + ns + " AND " +
+           not_extension_member("pg_proc", "p.oid") + " ORDER BY p.oid")
+                           .rows) {
+    if (cell(r[11]) != "n") continue;  // ordered-set / hypothetical aggregates: not rebuilt
+    std::vector<std::string> opts = {"SFUNC = " + cell(r[3]), "STYPE = " + cell(r[4])};
+    if (cell(r[9]) != "0" && !cell(r[9]).empty()) opts.push_back("SSPACE = " + cell(r[9]));
+    if (!cell(r[5]).empty()) opts.push_back("FINALFUNC = " + cell(r[5]));
+    if (cell(r[10]) == "true") opts.push_back("FINALFUNC_EXTRA");
+    if (!cell(r[7]).empty()) opts.push_back("COMBINEFUNC = " + cell(r[7]));
+    if (!driver::is_null(r[6])) opts.push_back("INITCOND = " + schema::quote_string(cell(r[6])));
+    if (!cell(r[8]).empty()) {
+      // "<(integer,integer)" → "<": the operator name.
+      std::string op = cell(r[8]);
+      op = op.substr(0, op.find('('));
+      opts.push_back("SORTOP = " + op);
+    }
+    add("CREATE AGGREGATE " + qname(cell(r[0]), cell(r[1])) + "(" + cell(r[2]) + ") (" + util::join(opts, ", ") + ")");
+  }
+
   std::string views;
   for (const auto& r : c.query("SELECT n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid, true) FROM pg_class "
                                "c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND " +
@@ -341,6 +377,27 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
                                "AND t.tgparentid = 0 AND " + ns + " ORDER BY t.oid")
                            .rows)
     add(cell(r[0]));
+
+  // Comments on objects other than tables and their columns: schemas, types (enums, composite),
+  // domains, views and materialized views and their columns.
+  for (const auto& r : c.query(
+           "SELECT 'SCHEMA', quote_ident(n.nspname), d.description FROM pg_namespace n JOIN pg_description d ON "
+           "d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass WHERE " + ns + " AND n.nspname <> 'public' "
+           "UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, CASE WHEN n.nspname = 'public' "
+           "THEN '' ELSE quote_ident(n.nspname) || '.' END || quote_ident(t.typname), d.description FROM pg_type t "
+           "JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_description d ON d.objoid = t.oid AND d.classoid = "
+           "'pg_type'::regclass AND d.objsubid = 0 WHERE t.typtype IN ('e', 'd', 'c') AND (t.typtype <> 'c' OR "
+           "(SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c') AND " + ns + " AND " +
+           not_extension_member("pg_type", "t.oid") +
+           " UNION ALL SELECT CASE WHEN d.objsubid <> 0 THEN 'COLUMN' WHEN c.relkind = 'm' THEN 'MATERIALIZED VIEW' "
+           "ELSE 'VIEW' END, CASE WHEN n.nspname = 'public' THEN '' ELSE quote_ident(n.nspname) || '.' END || "
+           "quote_ident(c.relname) || CASE WHEN d.objsubid <> 0 THEN '.' || quote_ident((SELECT attname FROM "
+           "pg_attribute WHERE attrelid = c.oid AND attnum = d.objsubid)) ELSE '' END, d.description FROM pg_class c "
+           "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_description d ON d.objoid = c.oid AND d.classoid = "
+           "'pg_class'::regclass WHERE c.relkind IN ('v', 'm') AND " + ns + " AND " +
+           not_extension_member("pg_class", "c.oid"))
+                           .rows)
+    add("COMMENT ON " + cell(r[0]) + " " + cell(r[1]) + " IS " + schema::quote_string(cell(r[2])));
 
   schema::Schema model;
   model.dialect = kPg;
