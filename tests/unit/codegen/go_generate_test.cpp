@@ -232,3 +232,71 @@ TEST(GoGenerator, GofmtClean) {
   EXPECT_EQ(listed, "") << "not gofmt-clean";
   fs::remove_all(dir);
 }
+
+namespace {
+
+const char* kBulkQueries = R"(
+-- name: CopyUsers :copyfrom
+INSERT INTO users (email, name) VALUES ($1, $2);
+
+-- name: CopyEmails :copyfrom
+INSERT INTO users (email) VALUES ($1);
+
+-- name: GetUsers :batchone
+SELECT * FROM users WHERE id = $1;
+
+-- name: ListNamed :batchmany
+SELECT id, name FROM users WHERE name = $1;
+
+-- name: Rename :batchexec
+UPDATE users SET name = $1 WHERE id = $2;
+)";
+
+}  // namespace
+
+TEST(GoGenerator, PgxCopyFromAndBatches) {
+  auto g = gen(schema::Dialect::postgresql, kPgSchema, kBulkQueries);
+  ASSERT_TRUE(g.response.diagnostics.empty()) << g.response.diagnostics[0].message;
+  const std::string& q = g["users.sql.go"];
+  EXPECT_TRUE(has(q, "func (q *Queries) CopyUsers(ctx context.Context, arg []CopyUsersParams) (int64, error) {\n"
+                     "\treturn q.db.CopyFrom(ctx, []string{\"users\"}, []string{\"email\", \"name\"}, "
+                     "&iteratorForCopyUsers{rows: arg})\n}"));
+  EXPECT_TRUE(has(q, "func (q *Queries) CopyEmails(ctx context.Context, email []string) (int64, error)"));
+  EXPECT_TRUE(has(q, "\t\tr.rows[0],\n"));  // single column: the element itself
+  EXPECT_TRUE(has(q, "func (q *Queries) GetUsers(ctx context.Context, id []int64) *GetUsersBatchResults {"));
+  EXPECT_TRUE(has(q, "func (b *GetUsersBatchResults) QueryRow(f func(int, User, error)) {"));
+  EXPECT_TRUE(has(q, "func (b *ListNamedBatchResults) Query(f func(int, []ListNamedRow, error)) {"));
+  EXPECT_TRUE(has(q, "func (q *Queries) Rename(ctx context.Context, arg []RenameParams) *RenameBatchResults {"));
+  EXPECT_TRUE(has(q, "func (b *RenameBatchResults) Exec(f func(int, error)) {"));
+  EXPECT_TRUE(has(g["db.go"], "\tCopyFrom(ctx context.Context, tableName pgx.Identifier, columnNames []string, "
+                              "rowSrc pgx.CopyFromSource) (int64, error)\n"));
+  EXPECT_TRUE(has(g["db.go"], "\tSendBatch(context.Context, *pgx.Batch) pgx.BatchResults\n"));
+  EXPECT_TRUE(has(g["batch.go"], "var ErrBatchAlreadyClosed = errors.New(\"batch already closed\")"));
+
+  // Without bulk kinds DBTX keeps the three methods only.
+  auto plain = gen(schema::Dialect::postgresql, kPgSchema, kPgQueries);
+  EXPECT_FALSE(has(plain["db.go"], "CopyFrom"));
+  EXPECT_FALSE(has(plain["db.go"], "SendBatch"));
+  EXPECT_EQ(plain.files.count("batch.go"), 0u);
+}
+
+TEST(GoGenerator, DatabaseSQLCopyFromChunksAndBatchesAreUnsupported) {
+  const char* ddl = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT);";
+  auto g = gen(schema::Dialect::sqlite, ddl, "-- name: CopyUsers :copyfrom\nINSERT INTO users (email, name) VALUES (?, ?);\n");
+  ASSERT_TRUE(g.response.diagnostics.empty());
+  const std::string& q = g["users.sql.go"];
+  EXPECT_TRUE(has(q, "const copyUsersInsert = \"INSERT INTO \\\"users\\\" (\\\"email\\\", \\\"name\\\") VALUES \""));
+  EXPECT_TRUE(has(q, "\tconst chunk = 16383\n"));  // 32766 parameters / 2 columns
+  EXPECT_TRUE(has(q, "strings.Repeat(\", (?, ?)\", n)[2:]"));
+  EXPECT_TRUE(has(q, "q.db.ExecContext(ctx, query, queryParams...)"));
+
+  auto b = gen(schema::Dialect::sqlite, ddl, "-- name: GetUsers :batchone\nSELECT * FROM users WHERE id = ?;\n");
+  ASSERT_EQ(b.response.diagnostics.size(), 1u);
+  EXPECT_EQ(b.response.diagnostics[0].code, "gen.unsupported");
+  EXPECT_TRUE(b.response.diagnostics[0].hint.has_value());
+
+  // A :copyfrom value that is not a parameter is reported at the query.
+  auto bad = gen(schema::Dialect::sqlite, ddl, "-- name: CopyUsers :copyfrom\nINSERT INTO users (email, name) VALUES (?, 'x');\n");
+  ASSERT_EQ(bad.response.diagnostics.size(), 1u);
+  EXPECT_EQ(bad.response.diagnostics[0].code, "gen.copyfrom");
+}

@@ -252,7 +252,9 @@ std::pair<std::string, std::vector<int>> sqlite_positional(const query::Query& q
   diag::Diagnostics ignored;
   sql::LexOptions lo;
   lo.keep_comments = true;
-  const auto toks = sql::lex(sql::SourceFile{q.file, q.sql}, Dialect::sqlite, ignored, lo);
+  // The tokens' `raw` views point into the source: keep it alive while they are read.
+  const sql::SourceFile src{q.file, q.sql};
+  const auto toks = sql::lex(src, Dialect::sqlite, ignored, lo);
   std::string out = q.sql;
   std::vector<int> sites;
   std::vector<std::pair<std::size_t, std::size_t>> edits;  // (offset, length) of `?NNN` tokens
