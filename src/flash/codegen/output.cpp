@@ -26,6 +26,19 @@ void field(std::string& s, std::string_view tag, std::string_view value) {
 std::optional<std::string> read_if_exists(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return std::nullopt;
+  // One read into a string of the file's size (generated files run to megabytes); a stream
+  // whose size is unknown falls back to copying the buffer.
+  std::string text;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size >= 0) {
+    text.resize(static_cast<std::size_t>(size));
+    in.seekg(0, std::ios::beg);
+    in.read(text.data(), size);
+    if (in.gcount() == size) return text;
+    in.clear();
+    in.seekg(0, std::ios::beg);
+  }
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();

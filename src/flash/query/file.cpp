@@ -1,5 +1,6 @@
 #include "flash/query/file.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -48,6 +49,34 @@ int newlines(std::string_view s) {
   for (char c : s) n += c == '\n';
   return n;
 }
+
+// util::line_col for increasing offsets: counts on from the last position instead of from the
+// start of the text (same rules: lines on '\n', columns in UTF-8 code points).
+class LineColCursor {
+ public:
+  explicit LineColCursor(std::string_view text) : text_(text) {}
+  util::LineCol advance(std::size_t offset) {
+    offset = std::min(offset, text_.size());
+    if (offset < pos_) {
+      pos_ = 0;
+      lc_ = {};
+    }
+    for (; pos_ < offset; ++pos_) {
+      if (text_[pos_] == '\n') {
+        ++lc_.line;
+        lc_.column = 1;
+      } else if ((static_cast<unsigned char>(text_[pos_]) & 0xC0) != 0x80) {
+        ++lc_.column;
+      }
+    }
+    return lc_;
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  util::LineCol lc_;
+};
 }  // namespace
 
 std::string_view to_string(Kind k) {
@@ -86,6 +115,7 @@ std::vector<QueryBlock> read_query_file(const sql::SourceFile& file, schema::Dia
 
   std::vector<QueryBlock> blocks;
   std::map<std::string, diag::Location> seen;
+  LineColCursor loc_cursor(file.text);
   // Code that belongs to no annotated block.
   auto stray_code = [&](std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i) {
@@ -104,7 +134,13 @@ std::vector<QueryBlock> read_query_file(const sql::SourceFile& file, schema::Dia
     std::size_t limit = a + 1 < anns.size() ? anns[a + 1] : toks.size();
     const QToken& at = toks[ai];
     QueryBlock qb;
-    qb.loc = diag::at_offset("", "", file.path, file.text, at.begin, at.end - at.begin).location;
+    // Same location as diag::at_offset, but counted on from the previous annotation: a file of
+    // thousands of queries would otherwise rescan its text from the start for every one.
+    const util::LineCol lc = loc_cursor.advance(at.begin);
+    qb.loc.file = file.path;
+    qb.loc.line = lc.line;
+    qb.loc.column = lc.column;
+    qb.loc.length = static_cast<int>(std::max<std::size_t>(1, at.end - at.begin));
 
     // Doc comments directly above the annotation (no blank line in between).
     std::vector<std::string> above;
