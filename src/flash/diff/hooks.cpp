@@ -222,6 +222,8 @@ std::optional<std::string> DialectHooks::raw_down(const schema::RawStatement& r)
 
 namespace detail {
 namespace {
+// The tokens' `raw` views dangle once this returns: callers read only `text`, `offset`, `kind`
+// and `raw.size()`, never the bytes of `raw` (Token::is() reads them: do not call it here).
 std::vector<sql::Token> tokens(std::string_view text, Dialect d) {
   diag::Diagnostics ignored;
   return sql::lex(sql::SourceFile{"", std::string(text)}, d, ignored);

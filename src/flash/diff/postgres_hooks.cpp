@@ -168,7 +168,8 @@ class PostgresHooks final : public DialectHooks {
     diag::Diagnostics ignored;
     std::vector<std::string> parts;
     bool after_no = false;
-    for (const auto& tok : sql::lex(sql::SourceFile{"", opts}, dialect(), ignored)) {
+    const sql::SourceFile src{"", opts};  // tokens' `raw` views point into it: keep it alive
+    for (const auto& tok : sql::lex(src, dialect(), ignored)) {
       if (tok.kind == sql::TokenKind::end) break;
       const bool starts = tok.is("START") || tok.is("INCREMENT") || tok.is("MINVALUE") || tok.is("MAXVALUE") ||
                           tok.is("CACHE") || tok.is("CYCLE") || tok.is("NO") || tok.is("AS");
@@ -216,7 +217,8 @@ class PostgresHooks final : public DialectHooks {
   // CREATE TRIGGER name ... ON [schema.]table ...: the quoted table after the first ON.
   std::string table_after_on(const std::string& sql_text) const {
     diag::Diagnostics ignored;
-    const auto toks = sql::lex(sql::SourceFile{"", sql_text}, dialect(), ignored);
+    const sql::SourceFile src{"", sql_text};  // tokens' `raw` views point into it: keep it alive
+    const auto toks = sql::lex(src, dialect(), ignored);
     for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
       if (toks[i].kind != sql::TokenKind::identifier || !toks[i].is("ON")) continue;
       std::string out;
