@@ -1,51 +1,123 @@
 #!/usr/bin/env bash
-# Measures `flash export` on a 1,000,000-row PostgreSQL table next to `psql \copy ... TO STDOUT`:
-# wall time, rows/s and peak RSS (/usr/bin/time -v). Needs FLASH_TEST_PG_URL
-# (eval "$(scripts/db.sh env)") and a built flash binary (FLASH_BIN, default build/src/flash).
+# The export benchmark, in one command: a table of ROWS rows (default 1,000,000) on PostgreSQL,
+# MariaDB and SQLite; `flash export --format json|csv|sqlite` next to each engine's own dump tool as
+# the reference (psql `\copy ... TO` file, `mysql --quick -B -e 'SELECT ...' > file`,
+# `sqlite3 -csv db 'SELECT ...' > file`). For each: wall time, rows/s, peak RSS (/usr/bin/time -v)
+# and output size. Prints a Markdown table (machine, build type, load average included) and writes
+# it to bench/.work/export.md.
+#
 #   bench/export.sh [rows]
+#
+# Environment: FLASH_BIN (a built flash; default: builds build-export-rel/, Release, tests off),
+# EXPORT_ENGINES (default "postgresql mysql sqlite"), and scripts/db.sh's FLASH_DB_DIR,
+# FLASH_PG_PORT, FLASH_MYSQL_PORT (the servers are started when FLASH_TEST_PG_URL /
+# FLASH_TEST_MYSQL_URL are not set).
 set -euo pipefail
 ROWS=${1:-1000000}
-FLASH_BIN=${FLASH_BIN:-$(cd "$(dirname "$0")/.." && pwd)/build/src/flash}
-: "${FLASH_TEST_PG_URL:?set it with eval \"\$(scripts/db.sh env)\"}"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ENGINES=${EXPORT_ENGINES:-postgresql mysql sqlite}
+
+if [ -z "${FLASH_BIN:-}" ]; then
+  cmake -S "$ROOT" -B "$ROOT/build-export-rel" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFLASH_BUILD_TESTS=OFF >/dev/null
+  ninja -C "$ROOT/build-export-rel" -j2 flash >/dev/null
+  FLASH_BIN=$ROOT/build-export-rel/bin/flash
+fi
+BUILD_TYPE=$(grep -m1 '^CMAKE_BUILD_TYPE' "$(dirname "$(dirname "$FLASH_BIN")")/CMakeCache.txt" 2>/dev/null | cut -d= -f2 || true)
+if [ -z "${FLASH_TEST_PG_URL:-}" ] || [ -z "${FLASH_TEST_MYSQL_URL:-}" ]; then
+  eval "$(bash "$ROOT/scripts/db.sh" start 2>/dev/null | grep '^export ')"
+fi
+
 DB=flash_bench_export_$$
-BASE=${FLASH_TEST_PG_URL%%\?*}
-URL=${BASE%/*}/$DB
 WORK=$(mktemp -d)
-cleanup() { psql -q "$FLASH_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
+PG_BASE=${FLASH_TEST_PG_URL%%\?*}
+PG_URL=${PG_BASE%/*}/$DB
+MY_BASE=${FLASH_TEST_MYSQL_URL%%\?*}
+MY_URL=${MY_BASE%/*}/$DB
+# mysql client arguments from the URL mysql://user:pass@host:port/db
+my_args() {
+  local rest=${MY_BASE#*://} cred hostport
+  cred=${rest%%@*}; hostport=${rest#*@}; hostport=${hostport%%/*}
+  echo "-u${cred%%:*} -p${cred#*:} -h${hostport%%:*} -P${hostport##*:} --protocol=tcp"
+}
+cleanup() {
+  psql -q "$FLASH_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+  # shellcheck disable=SC2046
+  mysql $(my_args) -e "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 
-psql -q "$FLASH_TEST_PG_URL" -c "CREATE DATABASE $DB"
-mkdir -p "$WORK/db/schema"
-cat > "$WORK/db/schema/schema.sql" <<'SQL'
-CREATE TABLE t (
-  id BIGINT PRIMARY KEY,
-  name TEXT NOT NULL,
-  amount NUMERIC(12,2),
-  flag BOOLEAN,
-  created TIMESTAMPTZ,
-  data BYTEA
-);
-SQL
-printf 'version = "2"\nschema_dir = "db/schema"\nexport_path = "db/export"\n[database]\nprovider = "postgresql"\n' > "$WORK/flash.toml"
-psql -q "$URL" -f "$WORK/db/schema/schema.sql"
-psql -q "$URL" -c "INSERT INTO t SELECT g, 'name ' || g, g / 100.0, g % 2 = 0, now() - g * interval '1 second', decode(md5(g::text), 'hex') FROM generate_series(1, $ROWS) g"
-
-measure() {  # label, command...
-  local label=$1; shift
-  /usr/bin/time -v "$@" > /dev/null 2> "$WORK/time.txt"
-  local wall rss
+RESULTS=$WORK/results.md
+: > "$RESULTS"
+measure() {  # engine, label, output path, command...
+  local engine=$1 label=$2 out=$3; shift 3
+  rm -rf "$out"
+  /usr/bin/time -v "$@" > "$WORK/stdout.txt" 2> "$WORK/time.txt" || { cat "$WORK/time.txt" >&2; return 1; }
+  local wall rss secs size
   wall=$(grep 'Elapsed (wall clock)' "$WORK/time.txt" | awk '{print $NF}')
   rss=$(grep 'Maximum resident set size' "$WORK/time.txt" | awk '{print $NF}')
-  local secs
   secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  printf '%-22s %8ss  %10.0f rows/s  peak RSS %6d MB\n' "$label" "$secs" "$(echo "$ROWS / $secs" | bc -l)" $((rss / 1024))
+  size=$(du -sm "$out" | awk '{print $1}')
+  printf '| %s | %s | %.2f | %s | %d | %d |\n' "$engine" "$label" "$secs" \
+    "$(printf "%'.0f" "$(echo "$ROWS / $secs" | bc -l)")" $((rss / 1024)) "$size" | tee -a "$RESULTS"
 }
 
-cd "$WORK"
-export DATABASE_URL=$URL
-echo "rows: $ROWS"
-measure "psql \\copy (text)" psql -q "$URL" -c "\\copy t TO STDOUT"
-for fmt in json csv sqlite; do
-  measure "flash export $fmt" "$FLASH_BIN" export --format "$fmt" -o "$WORK/out.$fmt" --json
-  du -sh "$WORK/out.$fmt" | awk '{print "  size " $1}'
+project() {  # dir, provider, schema
+  mkdir -p "$1/db/schema"
+  printf '%s\n' "$3" > "$1/db/schema/schema.sql"
+  printf 'version = "2"\nschema_dir = "db/schema"\nexport_path = "db/export"\n[database]\nprovider = "%s"\n' "$2" > "$1/flash.toml"
+}
+
+flash_runs() {  # engine, project dir, url
+  local engine=$1 dir=$2
+  for fmt in csv json sqlite; do
+    (cd "$dir" && DATABASE_URL=$3 measure "$engine" "flash export --format $fmt" "$WORK/out.$fmt" \
+      "$FLASH_BIN" export --format "$fmt" -o "$WORK/out.$fmt" --json)
+  done
+}
+
+echo "rows: $ROWS, flash: $FLASH_BIN ($BUILD_TYPE)" >&2
+for engine in $ENGINES; do
+  case $engine in
+    postgresql)
+      psql -q "$FLASH_TEST_PG_URL" -c "CREATE DATABASE $DB"
+      schema='CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT NOT NULL, amount NUMERIC(12,2), flag BOOLEAN, created TIMESTAMPTZ, data BYTEA);'
+      project "$WORK/pg" postgresql "$schema"
+      psql -q "$PG_URL" -c "$schema"
+      psql -q "$PG_URL" -c "INSERT INTO t SELECT g, 'name ' || g, g / 100.0, g % 2 = 0, timestamptz '2024-01-01 00:00:00+00' - g * interval '1 second', decode(md5(g::text), 'hex') FROM generate_series(1, $ROWS) g"
+      psql -q "$PG_URL" -c "VACUUM ANALYZE t"
+      measure postgresql 'psql \copy (text)' "$WORK/copy.txt" psql -q "$PG_URL" -c "\\copy t TO '$WORK/copy.txt'"
+      flash_runs postgresql "$WORK/pg" "$PG_URL"
+      ;;
+    mysql)
+      # shellcheck disable=SC2046
+      mysql $(my_args) -e "CREATE DATABASE $DB"
+      schema='CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT NOT NULL, amount DECIMAL(12,2), flag BOOLEAN, created DATETIME(6), data BLOB);'
+      project "$WORK/my" mysql "$schema"
+      # shellcheck disable=SC2046
+      mysql $(my_args) "$DB" -e "$schema INSERT INTO t SELECT seq, CONCAT('name ', seq), seq / 100, seq % 2 = 0, TIMESTAMP'2024-01-01 00:00:00' - INTERVAL seq SECOND, UNHEX(MD5(seq)) FROM seq_1_to_$ROWS; ANALYZE TABLE t" >/dev/null
+      # shellcheck disable=SC2046
+      measure mysql 'mysql --quick -B > file' "$WORK/mysql.tsv" sh -c "mysql $(my_args) --quick -B $DB -e 'SELECT * FROM t' > '$WORK/mysql.tsv'"
+      flash_runs mysql "$WORK/my" "$MY_URL"
+      ;;
+    sqlite)
+      schema='CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL, amount NUMERIC(12,2), flag BOOLEAN, created DATETIME, data BLOB);'
+      project "$WORK/lite" sqlite "$schema"
+      sqlite3 "$WORK/lite/bench.db" "$schema WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < $ROWS) INSERT INTO t SELECT x, 'name ' || x, x / 100.0, x % 2 = 0, datetime(1704067200 - x, 'unixepoch'), randomblob(16) FROM g;"
+      measure sqlite 'sqlite3 -csv > file' "$WORK/sqlite.csv" sh -c "sqlite3 -csv '$WORK/lite/bench.db' 'SELECT * FROM t' > '$WORK/sqlite.csv'"
+      flash_runs sqlite "$WORK/lite" "sqlite://$WORK/lite/bench.db"
+      ;;
+    *) echo "unknown engine $engine" >&2; exit 2 ;;
+  esac
 done
+
+mkdir -p "$ROOT/bench/.work"
+{
+  echo "Export of one table, $(printf "%'d" "$ROWS") rows (id bigint, name text, amount numeric(12,2), flag boolean,"
+  echo "created timestamp, data 16-byte blob); flash $BUILD_TYPE build; $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB;"
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)."
+  echo
+  echo "| engine | command | seconds | rows/s | peak RSS MB | output MB |"
+  echo "|---|---|---:|---:|---:|---:|"
+  cat "$RESULTS"
+} | tee "$ROOT/bench/.work/export.md"

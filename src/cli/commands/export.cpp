@@ -4,9 +4,13 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <tuple>
+#include <utility>
 
 #include "cli/commands/commands.hpp"
 #include "cli/commands/migrate_common.hpp"
@@ -16,23 +20,68 @@
 
 namespace flash::cli {
 
-// Rows/s on stderr, overwritten in place; nothing unless stderr is a terminal and not --json.
-exporter::Progress terminal_progress(Context& ctx, const char* verb) {
+namespace {
+
+std::string grouped(std::int64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+struct BarState {
+  std::string table;
+  std::int64_t expected = -1;
+  std::chrono::steady_clock::time_point start, last_draw;
+};
+
+}  // namespace
+
+// A progress bar on stderr, redrawn in place at most ten times a second: the table, a bar and a
+// percentage when the row count is known (export: table_start), rows so far and rows/s. Nothing
+// unless stderr is a terminal and the output is not --json.
+std::pair<exporter::Progress, exporter::TableStart> terminal_progress_bar(Context& ctx, const char* verb) {
   if (ctx.options.json || !::isatty(2)) return {};
-  auto start = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
-  auto current = std::make_shared<std::string>();
-  return [start, current, verb](std::string_view table, std::int64_t rows, bool done) {
-    if (*current != table) {
-      *current = std::string(table);
-      *start = std::chrono::steady_clock::now();
+  auto st = std::make_shared<BarState>();
+  exporter::TableStart started = [st](std::string_view table, std::int64_t expected) {
+    st->table = std::string(table);
+    st->expected = expected;
+    st->start = std::chrono::steady_clock::now();
+    st->last_draw = {};
+  };
+  exporter::Progress progress = [st, verb](std::string_view table, std::int64_t rows, bool done) {
+    const auto now = std::chrono::steady_clock::now();
+    if (st->table != table) {  // import: no table_start
+      st->table = std::string(table);
+      st->expected = -1;
+      st->start = now;
     }
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - *start).count();
+    if (!done && now - st->last_draw < std::chrono::milliseconds(100)) return;
+    st->last_draw = now;
+    const double secs = std::chrono::duration<double>(now - st->start).count();
     const double rate = secs > 0 ? static_cast<double>(rows) / secs : 0;
-    std::fprintf(stderr, "\r\033[K%s %.*s: %lld rows (%.0f rows/s)%s", verb, static_cast<int>(table.size()),
-                 table.data(), static_cast<long long>(rows), rate, done ? "\n" : "");
+    std::string line = std::string(verb) + " " + st->table + "  ";
+    if (st->expected > 0) {
+      const double frac = done ? 1.0 : std::min(0.99, static_cast<double>(rows) / static_cast<double>(st->expected));
+      constexpr int kWidth = 24;
+      const int filled = static_cast<int>(frac * kWidth);
+      line += "[" + std::string(static_cast<std::size_t>(filled), '#') +
+              std::string(static_cast<std::size_t>(kWidth - filled), '.') + "] " +
+              std::to_string(static_cast<int>(frac * 100)) + "%  ";
+    }
+    line += grouped(rows) + " rows  " + grouped(static_cast<std::int64_t>(rate)) + " rows/s";
+    if (done) line += "  " + std::to_string(static_cast<int>(secs * 10) / 10) + "." +
+                      std::to_string(static_cast<int>(secs * 10) % 10) + "s";
+    std::fprintf(stderr, "\r\033[K%s%s", line.c_str(), done ? "\n" : "");
     std::fflush(stderr);
   };
+  return {std::move(progress), std::move(started)};
+}
+
+exporter::Progress terminal_progress(Context& ctx, const char* verb) {
+  return terminal_progress_bar(ctx, verb).first;
 }
 
 namespace {
@@ -53,7 +102,7 @@ void run_export(const ExportArgs& a, Context& ctx) {
   o.where = a.where;
   o.path = a.output.empty() ? exporter::default_export_path(cfg.resolve(cfg.export_path), o.format)
                             : std::filesystem::path(a.output);
-  o.progress = terminal_progress(ctx, "exporting");
+  std::tie(o.progress, o.table_start) = terminal_progress_bar(ctx, "exporting");
   const auto model = exporter::load_project_schema(cfg);
   auto conn = migrate_connect(ctx);
   const auto start = std::chrono::steady_clock::now();

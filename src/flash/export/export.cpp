@@ -6,6 +6,9 @@
 #include <ctime>
 #include <fstream>
 #include <memory>
+#include <utility>
+
+#include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +16,7 @@
 #include "flash/diag/diagnostic.hpp"
 #include "flash/export/format.hpp"
 #include "flash/export/loader.hpp"
+#include "flash/pull/inspect.hpp"
 #include "flash/schema/json.hpp"
 #include "flash/schema/printer.hpp"
 #include "flash/schema/types.hpp"
@@ -116,49 +120,96 @@ void run_script(driver::SqlConnection& conn, const std::string& script) {
   for (const auto& st : stmts) conn.execute(st.text);
 }
 
+// Rows reach a writer as the driver's values; each writer turns them into its format directly
+// (format.hpp's append_* / to_target), without a JSON object per value.
 class Writer {
  public:
   virtual ~Writer() = default;
   virtual void begin_table(const schema::Table& t, const std::vector<std::string>& cols,
                            const std::vector<TypeCategory>& cats) = 0;
-  virtual void row(const std::vector<json>& values) = 0;
+  virtual void row(const std::vector<driver::Value>& values) = 0;
   virtual void end_table(std::int64_t rows) = 0;
   virtual void finish() = 0;
 };
 
-std::ofstream open_out(const fs::path& p) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  if (!out) throw diag::Error("export.write", "cannot write `" + p.string() + "`");
-  return out;
-}
-
-class JsonWriter : public Writer {
+// An output file written in large blocks from an in-memory buffer.
+class OutFile {
  public:
-  JsonWriter(const fs::path& p, const schema::Schema& s) : out_(open_out(p)), path_(p) {
-    out_ << "{\"version\":" << kFormatVersion << ",\"dialect\":" << json(std::string(schema::to_string(s.dialect)))
-         << ",\n\"schema\":" << schema::to_json(s).dump() << ",\n\"tables\":{";
+  static constexpr std::size_t kBlock = 1 << 20;
+  OutFile() = default;
+  explicit OutFile(const fs::path& p) : path_(p), f_(std::fopen(p.c_str(), "wb")) {
+    if (!f_) throw diag::Error("export.write", "cannot write `" + p.string() + "`");
+    buf_.reserve(kBlock + (kBlock >> 2));
   }
-  void begin_table(const schema::Table& t, const std::vector<std::string>& cols,
-                   const std::vector<TypeCategory>&) override {
-    out_ << (first_table_ ? "\n" : ",\n") << json(t.name).dump() << ":{\"columns\":" << json(cols).dump()
-         << ",\"rows\":[";
-    first_table_ = false;
-    first_row_ = true;
+  OutFile(OutFile&& o) noexcept { *this = std::move(o); }
+  OutFile& operator=(OutFile&& o) noexcept {
+    if (f_) std::fclose(f_);
+    path_ = std::move(o.path_);
+    buf_ = std::move(o.buf_);
+    f_ = std::exchange(o.f_, nullptr);
+    return *this;
   }
-  void row(const std::vector<json>& values) override {
-    out_ << (first_row_ ? "\n" : ",\n") << json(values).dump(-1, ' ', false, json::error_handler_t::replace);
-    first_row_ = false;
+  ~OutFile() {
+    if (f_) std::fclose(f_);
   }
-  void end_table(std::int64_t) override { out_ << "]}"; }
-  void finish() override {
-    out_ << "\n}}\n";
-    out_.close();
-    if (!out_) throw diag::Error("export.write", "cannot write `" + path_.string() + "`");
+  // The buffer to append to; call maybe_flush() after each row.
+  std::string& buf() { return buf_; }
+  void maybe_flush() {
+    if (buf_.size() >= kBlock) flush();
+  }
+  void close() {
+    flush();
+    const bool ok = std::fclose(f_) == 0;
+    f_ = nullptr;
+    if (!ok) throw diag::Error("export.write", "cannot write `" + path_.string() + "`");
   }
 
  private:
-  std::ofstream out_;
+  void flush() {
+    if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size())
+      throw diag::Error("export.write", "cannot write `" + path_.string() + "`");
+    buf_.clear();
+  }
   fs::path path_;
+  std::FILE* f_ = nullptr;
+  std::string buf_;
+};
+
+class JsonWriter : public Writer {
+ public:
+  JsonWriter(const fs::path& p, const schema::Schema& s) : out_(p) {
+    out_.buf() += "{\"version\":" + std::to_string(kFormatVersion) +
+                  ",\"dialect\":" + json(std::string(schema::to_string(s.dialect))).dump() +
+                  ",\n\"schema\":" + schema::to_json(s).dump() + ",\n\"tables\":{";
+  }
+  void begin_table(const schema::Table& t, const std::vector<std::string>& cols,
+                   const std::vector<TypeCategory>& cats) override {
+    out_.buf() += (first_table_ ? "\n" : ",\n") + json(t.name).dump() + ":{\"columns\":" + json(cols).dump() +
+                  ",\"rows\":[";
+    cats_ = cats;
+    first_table_ = false;
+    first_row_ = true;
+  }
+  void row(const std::vector<driver::Value>& values) override {
+    std::string& b = out_.buf();
+    b += first_row_ ? "\n[" : ",\n[";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i) b += ',';
+      append_json_value(b, values[i], cats_[i]);
+    }
+    b += ']';
+    first_row_ = false;
+    out_.maybe_flush();
+  }
+  void end_table(std::int64_t) override { out_.buf() += "]}"; }
+  void finish() override {
+    out_.buf() += "\n}}\n";
+    out_.close();
+  }
+
+ private:
+  OutFile out_;
+  std::vector<TypeCategory> cats_;
   bool first_table_ = true, first_row_ = true;
 };
 
@@ -170,26 +221,25 @@ class CsvWriter : public Writer {
   void begin_table(const schema::Table& t, const std::vector<std::string>& cols,
                    const std::vector<TypeCategory>& cats) override {
     const std::string file = t.name + ".csv";
-    out_ = open_out(dir_ / file);
+    out_ = OutFile(dir_ / file);
     cats_ = cats;
-    std::string line;
-    for (std::size_t i = 0; i < cols.size(); ++i) line += (i ? "," : "") + csv_field(cols[i], TypeCategory::text);
-    out_ << line << "\r\n";
+    std::string& b = out_.buf();
+    for (std::size_t i = 0; i < cols.size(); ++i) b += (i ? "," : "") + csv_field(cols[i], TypeCategory::text);
+    b += "\r\n";
     tables_.push_back({{"name", t.name}, {"file", file}, {"columns", cols}});
   }
-  void row(const std::vector<json>& values) override {
-    line_.clear();
+  void row(const std::vector<driver::Value>& values) override {
+    std::string& b = out_.buf();
     for (std::size_t i = 0; i < values.size(); ++i) {
-      if (i) line_ += ',';
-      line_ += csv_field(values[i], cats_[i]);
+      if (i) b += ',';
+      append_csv_value(b, values[i], cats_[i]);
     }
-    line_ += "\r\n";
-    out_ << line_;
+    b += "\r\n";
+    out_.maybe_flush();
   }
   void end_table(std::int64_t rows) override {
     tables_.back()["rows"] = rows;
     out_.close();
-    if (!out_) throw diag::Error("export.write", "cannot write to `" + dir_.string() + "`");
   }
   void finish() override {
     json meta = {{"version", kFormatVersion},
@@ -202,56 +252,191 @@ class CsvWriter : public Writer {
  private:
   fs::path dir_;
   const schema::Schema& model_;
-  std::ofstream out_;
+  OutFile out_;
   std::vector<TypeCategory> cats_;
   json tables_ = json::array();
-  std::string line_;
 };
 
-std::unique_ptr<driver::SqlConnection> open_sqlite(const fs::path& p) {
-  return driver::connect_sql(config::parse_database_url("sqlite://" + fs::absolute(p).string()));
+std::unique_ptr<driver::SqlConnection> open_sqlite(const fs::path& p, bool read_only = false) {
+  config::DatabaseUrl url;
+  url.dialect = Dialect::sqlite;
+  url.scheme = "sqlite";
+  url.database = fs::absolute(p).string();
+  if (read_only) url.params["mode"] = "ro";
+  return driver::connect_sql(url);
 }
 
+// Categories whose exchange form is the value's text as it stands (to_target's default case).
+bool plain_text(TypeCategory c) {
+  switch (c) {
+    case TypeCategory::boolean:
+    case TypeCategory::int16:
+    case TypeCategory::int32:
+    case TypeCategory::int64:
+    case TypeCategory::float32:
+    case TypeCategory::float64:
+    case TypeCategory::bytes:
+    case TypeCategory::json:
+    case TypeCategory::timestamp:
+    case TypeCategory::timestamptz: return false;
+    default: return true;
+  }
+}
+
+// The sqlite export: written through the SQLite library directly, one prepared INSERT per table
+// reused for every row, one transaction per table. The file is new and nobody reads it before it is
+// complete, so it is written without a rollback journal and without fsync (an interrupted export
+// leaves a broken file either way). Indexes are created after the rows are in.
 class SqliteWriter : public Writer {
  public:
-  SqliteWriter(const fs::path& p, const schema::Schema& s) : model_(s) {
+  SqliteWriter(const fs::path& p, const schema::Schema& s) : model_(s), path_(p) {
     std::error_code ec;
     fs::remove(p, ec);
-    conn_ = open_sqlite(p);
-    conn_->execute("CREATE TABLE _flash_export (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    run_script(*conn_, schema::print_schema(convert_schema(s, Dialect::sqlite)));
+    // One thread uses this handle: no mutexes.
+    if (sqlite3_open_v2(p.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+        SQLITE_OK)
+      fail("cannot create the file");
+    exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; "
+         "PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY");
+    exec("CREATE TABLE _flash_export (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    schema::Schema tables = convert_schema(s, Dialect::sqlite);
+    indexes_ = std::move(tables.indexes);
+    tables.indexes.clear();
+    exec(schema::print_schema(tables));
+  }
+  ~SqliteWriter() override {
+    if (st_) sqlite3_finalize(st_);
+    if (db_) sqlite3_close_v2(db_);
   }
   void begin_table(const schema::Table& t, const std::vector<std::string>& cols,
                    const std::vector<TypeCategory>& cats) override {
-    loader_ = std::make_unique<TableLoader>(*conn_, t.name, cols, cats);
+    table_ = t.name;
+    cats_ = cats;
+    rows_ = 0;
+    std::string sql = "INSERT INTO " + schema::quote_ident(t.name, Dialect::sqlite) + " (";
+    for (std::size_t i = 0; i < cols.size(); ++i) sql += (i ? ", " : "") + schema::quote_ident(cols[i], Dialect::sqlite);
+    sql += ") VALUES (";
+    for (std::size_t i = 0; i < cols.size(); ++i) sql += i ? ", ?" : "?";
+    sql += ")";
+    exec("BEGIN");
+    if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st_, nullptr) != SQLITE_OK)
+      fail("table `" + table_ + "`");
     tables_.push_back({{"name", t.name}, {"columns", cols}});
   }
-  void row(const std::vector<json>& values) override { loader_->add(values); }
+  void row(const std::vector<driver::Value>& values) override {
+    ++rows_;
+    for (std::size_t i = 0; i < values.size(); ++i) bind(static_cast<int>(i) + 1, values[i], cats_[i]);
+    if (sqlite3_step(st_) != SQLITE_DONE) fail("table `" + table_ + "` row " + std::to_string(rows_));
+    sqlite3_reset(st_);
+  }
   void end_table(std::int64_t rows) override {
-    loader_->commit();
-    loader_.reset();
+    sqlite3_finalize(st_);
+    st_ = nullptr;
+    exec("COMMIT");
     tables_.back()["rows"] = rows;
   }
   void finish() override {
+    for (const auto& ix : indexes_) exec(schema::print_create_index(ix, Dialect::sqlite));
     const std::vector<std::pair<std::string, std::string>> meta = {
         {"version", std::to_string(kFormatVersion)},
         {"dialect", std::string(schema::to_string(model_.dialect))},
         {"schema", schema::to_json(model_).dump()},
         {"tables", tables_.dump()}};
-    for (const auto& [k, v] : meta) {
-      const driver::Value params[] = {k, v};
-      conn_->query("INSERT INTO _flash_export (key, value) VALUES (?, ?)", params);
-    }
+    for (const auto& [k, v] : meta)
+      exec("INSERT INTO _flash_export (key, value) VALUES (" + schema::quote_string(k) + ", " +
+           schema::quote_string(v) + ")");
+    if (sqlite3_close(db_) != SQLITE_OK) fail("closing the file");
+    db_ = nullptr;
   }
 
  private:
+  [[noreturn]] void fail(const std::string& what) {
+    throw diag::Error("export.write", "cannot write `" + path_.string() + "` (" + what + "): " +
+                                          (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+  }
+  void exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      const std::string msg = err ? err : "error";
+      sqlite3_free(err);
+      throw diag::Error("export.write", "cannot write `" + path_.string() + "`: " + msg);
+    }
+  }
+  // The value that import would store (to_target for SQLite); the common cases bind the row's own
+  // storage, valid until the statement has been stepped.
+  void bind(int idx, const driver::Value& v, TypeCategory c) {
+    int rc;
+    if (driver::is_null(v)) {
+      rc = sqlite3_bind_null(st_, idx);
+    } else if (auto* s = std::get_if<std::string>(&v); s && plain_text(c)) {
+      rc = sqlite3_bind_text64(st_, idx, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
+    } else if (auto* i = std::get_if<std::int64_t>(&v);
+               i && (c == TypeCategory::int16 || c == TypeCategory::int32 || c == TypeCategory::int64)) {
+      rc = sqlite3_bind_int64(st_, idx, *i);
+    } else if (auto* b = std::get_if<driver::Blob>(&v); b && c == TypeCategory::bytes) {
+      rc = b->bytes.empty() ? sqlite3_bind_zeroblob(st_, idx, 0)
+                            : sqlite3_bind_blob64(st_, idx, b->bytes.data(), b->bytes.size(), SQLITE_STATIC);
+    } else {
+      const driver::Value t = to_target(v, c, Dialect::sqlite);
+      if (driver::is_null(t)) rc = sqlite3_bind_null(st_, idx);
+      else if (auto* tb = std::get_if<bool>(&t)) rc = sqlite3_bind_int(st_, idx, *tb ? 1 : 0);
+      else if (auto* ti = std::get_if<std::int64_t>(&t)) rc = sqlite3_bind_int64(st_, idx, *ti);
+      else if (auto* td = std::get_if<double>(&t)) rc = sqlite3_bind_double(st_, idx, *td);
+      else if (auto* ts = std::get_if<std::string>(&t))
+        rc = sqlite3_bind_text64(st_, idx, ts->data(), ts->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      else {
+        const auto& bytes = std::get<driver::Blob>(t).bytes;
+        rc = bytes.empty() ? sqlite3_bind_zeroblob(st_, idx, 0)
+                           : sqlite3_bind_blob64(st_, idx, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+      }
+    }
+    if (rc != SQLITE_OK) fail("table `" + table_ + "` row " + std::to_string(rows_));
+  }
+
   const schema::Schema& model_;
-  std::unique_ptr<driver::SqlConnection> conn_;
-  std::unique_ptr<TableLoader> loader_;
+  fs::path path_;
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* st_ = nullptr;
+  std::vector<schema::Index> indexes_;
+  std::string table_;
+  std::vector<TypeCategory> cats_;
+  std::int64_t rows_ = 0;
   json tables_ = json::array();
 };
 
 constexpr std::int64_t kProgressEvery = 10000;
+
+// For the progress bar only: cheap estimates where the catalog has one, else a count. Never fails.
+std::int64_t expected_rows(driver::SqlConnection& conn, const schema::Table& t, const std::string& where) {
+  const Dialect d = conn.dialect();
+  try {
+    std::string sql;
+    const driver::Value params[] = {t.name};
+    std::span<const driver::Value> p;
+    if (!where.empty() || d == Dialect::sqlite) {
+      sql = "SELECT COUNT(*) FROM " + schema::quote_qualified(t.schema, t.name, d) +
+            (where.empty() ? "" : " WHERE (" + where + ")");
+    } else if (d == Dialect::postgresql) {
+      sql = "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)";
+      const std::string q = schema::quote_qualified(t.schema, t.name, d);
+      const driver::Value qp[] = {q};
+      const auto rs = conn.query(sql, qp);
+      if (rs.rows.empty()) return -1;
+      const auto* n = std::get_if<std::int64_t>(&rs.rows[0][0]);
+      return n && *n >= 0 ? *n : -1;  // -1: never analysed
+    } else {
+      sql = "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+      p = params;
+    }
+    const auto rs = conn.query(sql, p);
+    if (rs.rows.empty()) return -1;
+    const auto* n = std::get_if<std::int64_t>(&rs.rows[0][0]);
+    return n ? *n : -1;
+  } catch (const driver::DbError& e) {
+    if (!e.connection_usable()) throw;
+    return -1;
+  }
+}
 
 }  // namespace
 
@@ -271,7 +456,6 @@ std::vector<TableCount> export_data(driver::SqlConnection& conn, const schema::S
   }
   std::vector<TableCount> counts;
   const Dialect d = conn.dialect();
-  std::vector<json> values;
   std::vector<driver::Value> row;
   for (const schema::Table* t : fk_order(s)) {
     const auto cols = column_names(*t);
@@ -280,13 +464,12 @@ std::vector<TableCount> export_data(driver::SqlConnection& conn, const schema::S
     for (std::size_t i = 0; i < cols.size(); ++i) sql += (i ? ", " : "") + schema::quote_ident(cols[i], d);
     sql += " FROM " + schema::quote_qualified(t->schema, t->name, d);
     if (!opts.where.empty()) sql += " WHERE (" + opts.where + ")";
+    if (opts.table_start) opts.table_start(t->name, expected_rows(conn, *t, opts.where));
     w->begin_table(*t, cols, cats);
     auto cursor = conn.stream(sql);
     std::int64_t n = 0;
-    values.resize(cols.size());
     while (cursor->next(row)) {
-      for (std::size_t i = 0; i < cols.size(); ++i) values[i] = to_exchange(row[i], cats[i]);
-      w->row(values);
+      w->row(row);
       if (++n % kProgressEvery == 0 && opts.progress) opts.progress(t->name, n, false);
     }
     w->end_table(n);
@@ -326,35 +509,200 @@ class Reader {
   std::vector<std::pair<std::string, std::vector<std::string>>> tables_;
 };
 
+// The JSON export read as a stream: a first pass reads the header values (version, dialect,
+// schema) and each table's columns, and remembers where each table's rows array starts while
+// skipping over the rows; open() then seeks there and next() parses one row at a time. Memory
+// stays bounded by the largest row (and the schema), whatever the file size, and the keys may come
+// in any order (a re-serialised document sorts them).
 class JsonReader : public Reader {
  public:
-  explicit JsonReader(const fs::path& p) {
-    // The whole document is parsed; rows are then consumed table by table.
-    std::ifstream in(p, std::ios::binary);
-    if (!in) throw diag::Error("import.read", "cannot read `" + p.string() + "`");
-    doc_ = json::parse(in, nullptr, false);
-    if (doc_.is_discarded() || !doc_.is_object())
-      throw diag::Error("import.format", "`" + p.string() + "` is not a JSON export");
-    read_header(doc_);
-    for (auto& [name, t] : doc_["tables"].items())
-      tables_.push_back({name, t["columns"].get<std::vector<std::string>>()});
+  explicit JsonReader(const fs::path& p) : path_(p), f_(std::fopen(p.c_str(), "rb")) {
+    if (!f_) throw diag::Error("import.read", "cannot read `" + p.string() + "`");
+    buf_.resize(1 << 20);
+    json meta = json::object();
+    expect('{');
+    if (!consume('}')) {
+      do {
+        const std::string key = read_key();
+        if (key == "tables") {
+          read_tables();
+        } else if (key == "version" || key == "dialect" || key == "schema") {
+          std::string text;
+          skip_value(&text);
+          meta[key] = parse_text(text);
+        } else {
+          skip_value(nullptr);
+        }
+      } while (consume(','));
+      expect('}');
+    }
+    read_header(meta);
   }
+  ~JsonReader() override { std::fclose(f_); }
+
   void open(std::size_t i) override {
-    rows_ = &doc_["tables"][tables_[i].first]["rows"];
-    pos_ = 0;
+    in_rows_ = false;
+    if (rows_at_[i] < 0) return;  // a table without "rows"
+    seek(rows_at_[i]);
+    expect('[');
+    in_rows_ = true;
+    first_ = true;
   }
   bool next(std::vector<json>& row) override {
-    if (pos_ >= rows_->size()) return false;
-    json& r = (*rows_)[pos_++];
+    if (!in_rows_) return false;
+    if (consume(']')) {
+      in_rows_ = false;
+      return false;
+    }
+    if (!first_) expect(',');
+    first_ = false;
+    text_.clear();
+    skip_value(&text_);
+    json r = parse_text(text_);
+    if (!r.is_array()) error("a row is not an array");
     row.assign(std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
-    r = nullptr;  // release as we go
     return true;
   }
 
  private:
-  json doc_;
-  json* rows_ = nullptr;
-  std::size_t pos_ = 0;
+  [[noreturn]] void error(const std::string& what) const {
+    throw diag::Error("import.format", "`" + path_.string() + "` is not a valid JSON export: " + what +
+                                           " at byte " + std::to_string(offset()));
+  }
+  std::int64_t offset() const { return base_ + static_cast<std::int64_t>(pos_); }
+  void seek(std::int64_t at) {
+    if (fseeko(f_, static_cast<off_t>(at), SEEK_SET) != 0) error("cannot seek");
+    base_ = at;
+    pos_ = len_ = 0;
+  }
+  int peek_raw() {
+    if (pos_ == len_) {
+      base_ += static_cast<std::int64_t>(len_);
+      len_ = std::fread(buf_.data(), 1, buf_.size(), f_);
+      pos_ = 0;
+      if (len_ == 0) return EOF;
+    }
+    return static_cast<unsigned char>(buf_[pos_]);
+  }
+  int get_raw() {
+    const int c = peek_raw();
+    if (c != EOF) ++pos_;
+    return c;
+  }
+  // The next character after whitespace, not consumed.
+  int peek() {
+    for (;;) {
+      const int c = peek_raw();
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return c;
+      ++pos_;
+    }
+  }
+  bool consume(char c) {
+    if (peek() != c) return false;
+    ++pos_;
+    return true;
+  }
+  void expect(char c) {
+    if (!consume(c)) error(std::string("expected `") + c + "`");
+  }
+  json parse_text(const std::string& text) const {
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded()) error("invalid JSON value");
+    return j;
+  }
+  std::string read_key() {
+    if (peek() != '"') error("expected a key");
+    std::string text;
+    skip_value(&text);
+    expect(':');
+    return parse_text(text).get<std::string>();
+  }
+  // Skips one JSON value (copying its text into `out` when given). Validation of what is copied is
+  // left to the parser that reads it; what is skipped only needs balanced brackets and strings.
+  void skip_value(std::string* out) {
+    int depth = 0;
+    peek();
+    for (;;) {
+      const int c = get_raw();
+      if (c == EOF) error("unexpected end of file");
+      if (out) *out += static_cast<char>(c);
+      if (c == '"') {
+        for (;;) {
+          // Copy runs of ordinary characters in one go.
+          if (pos_ == len_ && peek_raw() == EOF) error("unterminated string");
+          const char* s = buf_.data() + pos_;
+          const char* e = buf_.data() + len_;
+          const char* q = s;
+          while (q < e && *q != '"' && *q != '\\') ++q;
+          if (out) out->append(s, q);
+          pos_ += static_cast<std::size_t>(q - s);
+          if (q == e) continue;
+          const int d = get_raw();
+          if (out) *out += static_cast<char>(d);
+          if (d == '"') break;
+          const int esc = get_raw();  // the escaped character
+          if (esc == EOF) error("unterminated string");
+          if (out) *out += static_cast<char>(esc);
+        }
+      } else if (c == '[' || c == '{') {
+        ++depth;
+      } else if (c == ']' || c == '}') {
+        if (--depth < 0) error("unbalanced brackets");
+      } else if (depth == 0) {
+        // A scalar (number, true, false, null): up to the next delimiter.
+        for (;;) {
+          const int d = peek_raw();
+          if (d == EOF || d == ',' || d == ']' || d == '}' || d == ' ' || d == '\n' || d == '\r' || d == '\t') break;
+          if (out) *out += static_cast<char>(d);
+          ++pos_;
+        }
+        return;
+      }
+      if (depth == 0) return;
+    }
+  }
+  // "tables": {name: {"columns": [...], "rows": [...]}, ...}
+  void read_tables() {
+    expect('{');
+    if (consume('}')) return;
+    do {
+      const std::string name = read_key();
+      std::vector<std::string> columns;
+      std::int64_t rows_at = -1;
+      expect('{');
+      if (!consume('}')) {
+        do {
+          const std::string key = read_key();
+          if (key == "columns") {
+            std::string text;
+            skip_value(&text);
+            const json cols = parse_text(text);
+            if (!cols.is_array()) error("`columns` of table `" + name + "` is not an array");
+            for (const auto& c : cols) columns.push_back(c.is_string() ? c.get<std::string>() : c.dump());
+          } else if (key == "rows") {
+            if (peek() != '[') error("`rows` of table `" + name + "` is not an array");
+            rows_at = offset();
+            skip_value(nullptr);
+          } else {
+            skip_value(nullptr);
+          }
+        } while (consume(','));
+        expect('}');
+      }
+      tables_.push_back({name, std::move(columns)});
+      rows_at_.push_back(rows_at);
+    } while (consume(','));
+    expect('}');
+  }
+
+  fs::path path_;
+  std::FILE* f_;
+  std::string buf_;
+  std::size_t pos_ = 0, len_ = 0;
+  std::int64_t base_ = 0;  // file offset of buf_[0]
+  std::vector<std::int64_t> rows_at_;
+  std::string text_;
+  bool in_rows_ = false, first_ = true;
 };
 
 // RFC 4180 record reader; remembers whether each field was quoted (NULL vs empty string).
@@ -444,18 +792,26 @@ class CsvReader : public Reader {
   std::vector<std::pair<std::string, bool>> fields_;
 };
 
+// A Flash SQLite export (its _flash_export table holds the header), or any other SQLite database:
+// then the schema is read from sqlite_schema by pull's SQLite inspector, and every table is loaded
+// with the columns its DDL declares, parents before children.
 class SqliteReader : public Reader {
  public:
-  explicit SqliteReader(const fs::path& p) : conn_(open_sqlite(p)) {
-    json meta = json::object();
-    try {
-      for (const auto& r : conn_->query("SELECT key, value FROM _flash_export").rows)
-        meta[std::get<std::string>(r[0])] = std::get<std::string>(r[1]);
-    } catch (const driver::DbError&) {
-      throw diag::Error("import.format", "`" + p.string() + "` is not a Flash export (no _flash_export table)",
-                        diag::ExitCode::usage, "export it with `flash export --format sqlite`");
+  explicit SqliteReader(const fs::path& p) : conn_(open_sqlite(p, /*read_only=*/true)) {
+    const bool flash_export =
+        !conn_->query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_flash_export'").rows.empty();
+    if (!flash_export) {
+      model_ = pull::inspect_sqlite(*conn_);
+      model_.views.clear();
+      model_.raw.clear();
+      for (const auto* t : fk_order(model_)) tables_.push_back({t->name, column_names(*t)});
+      return;
     }
-    meta["schema"] = json::parse(meta.value("schema", "{}"));
+    json meta = json::object();
+    for (const auto& r : conn_->query("SELECT key, value FROM _flash_export").rows)
+      meta[pull::cell(r[0])] = pull::cell(r[1]);
+    meta["schema"] = json::parse(meta.value("schema", "{}"), nullptr, false);
+    if (meta["schema"].is_discarded()) throw diag::Error("import.format", "`" + p.string() + "`: the schema in _flash_export is not JSON");
     read_header(meta);
     for (const auto& t : json::parse(meta.value("tables", "[]")))
       tables_.push_back({t["name"].get<std::string>(), t["columns"].get<std::vector<std::string>>()});
@@ -467,9 +823,13 @@ class SqliteReader : public Reader {
     cats_ = categories(*t, model_, cols);
     std::string sql = "SELECT ";
     for (std::size_t c = 0; c < cols.size(); ++c) sql += (c ? ", " : "") + schema::quote_ident(cols[c], Dialect::sqlite);
-    sql += " FROM " + schema::quote_ident(name, Dialect::sqlite) + " ORDER BY rowid";
+    sql += " FROM " + schema::quote_ident(name, Dialect::sqlite);
     cursor_.reset();
-    cursor_ = conn_->stream(sql);
+    try {
+      cursor_ = conn_->stream(sql + " ORDER BY rowid");  // insertion order
+    } catch (const driver::DbError&) {
+      cursor_ = conn_->stream(sql);  // a WITHOUT ROWID table: primary-key order
+    }
   }
   bool next(std::vector<json>& row) override {
     if (!cursor_->next(values_)) return false;

@@ -11,7 +11,9 @@
 //  * sqlite — one SQLite database: the tables in SQLite types (convert_schema) with every row, and
 //             a table _flash_export(key, value) holding version, dialect, schema and tables.
 // Export streams rows from a driver cursor to the writer: memory stays bounded whatever the table
-// size. Tables are written (and imported) in foreign-key order.
+// size. Tables are written (and imported) in foreign-key order. Import reads JSON as a stream too
+// (bounded by the largest row), and also takes any SQLite database that Flash did not write: its
+// schema is read from sqlite_schema by pull's SQLite inspector.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -32,6 +34,9 @@ Format detect_format(const std::filesystem::path& p);
 
 // Called every few thousand rows and once at the end of each table with the running count.
 using Progress = std::function<void(std::string_view table, std::int64_t rows, bool table_done)>;
+// Called before a table's rows with the number expected (the catalog's estimate on PostgreSQL and
+// MySQL, an exact count on SQLite or with --where), -1 when unknown. Set only for a progress bar.
+using TableStart = std::function<void(std::string_view table, std::int64_t expected_rows)>;
 
 struct TableCount {
   std::string table;
@@ -45,6 +50,7 @@ struct ExportOptions {
   std::string where;                // SQL condition applied to every exported table
   std::filesystem::path path;       // file (json, sqlite) or directory (csv)
   Progress progress;
+  TableStart table_start;
 };
 
 // Exports the tables of `model` (the project's schema) from `conn`. Throws diag::Error for an
@@ -57,10 +63,10 @@ struct ImportOptions {
   Progress progress;
 };
 
-// Loads an export (any format) into `conn`: creates missing tables (the model printed in the
-// connection's dialect), then fills each table in its own transaction, in foreign-key order. A
-// failing row throws diag::Error code "import.row" naming the table and the row's position; that
-// table's transaction is rolled back, tables loaded before it stay.
+// Loads an export (any format, or any SQLite database) into `conn`: creates missing tables (the
+// model printed in the connection's dialect), then fills each table in its own transaction, in
+// foreign-key order. A failing row throws diag::Error code "import.row" naming the table and the
+// row's position; that table's transaction is rolled back, tables loaded before it stay.
 std::vector<TableCount> import_data(driver::SqlConnection& conn, const ImportOptions& opts);
 
 // Default export path: <dir>/export_<UTC yyyymmddThhmmssZ>.<json|db> or a directory for csv.

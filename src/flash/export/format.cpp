@@ -4,6 +4,7 @@
 #include "flash/config/sql_files.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 
 #include "flash/sql/ddl.hpp"
 #include "flash/util/text.hpp"
@@ -452,6 +454,313 @@ nlohmann::json csv_to_exchange(const std::string& text, bool quoted, TypeCategor
       return j;
     }
     default: return text;
+  }
+}
+
+// ---- fast exchange output -------------------------------------------------------------------------
+
+namespace {
+
+bool is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Length of the valid UTF-8 sequence starting at p, 0 when it is not valid (RFC 3629: no overlong
+// forms, no surrogates, nothing above U+10FFFF).
+std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
+  const unsigned char c = p[0];
+  const std::size_t left = static_cast<std::size_t>(end - p);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return left >= 2 && is_cont(p[1]) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (left < 3 || !is_cont(p[1]) || !is_cont(p[2])) return 0;
+    if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F)) return 0;
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (left < 4 || !is_cont(p[1]) || !is_cont(p[2]) || !is_cont(p[3])) return 0;
+    if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] > 0x8F)) return 0;
+    return 4;
+  }
+  return 0;
+}
+
+void append_int(std::string& out, std::int64_t i) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, i);
+  out.append(buf, r.ptr);
+}
+
+// A finite double as a JSON number: shortest round-trip digits, ".0" on integral values (as
+// nlohmann writes them, so that readers keep seeing a float).
+void append_double(std::string& out, double d) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  out.append(buf, r.ptr);
+  if (std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)).find_first_of(".e") == std::string_view::npos)
+    out += ".0";
+}
+
+void append_base64(std::string& out, std::string_view in) {
+  static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const std::size_t start = out.size();
+  out.resize(start + (in.size() + 2) / 3 * 4);
+  char* o = out.data() + start;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                       static_cast<unsigned char>(in[i + 2]);
+    *o++ = tbl[(v >> 18) & 63];
+    *o++ = tbl[(v >> 12) & 63];
+    *o++ = tbl[(v >> 6) & 63];
+    *o++ = tbl[v & 63];
+  }
+  if (i < in.size()) {
+    unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    *o++ = tbl[(v >> 18) & 63];
+    *o++ = tbl[(v >> 12) & 63];
+    *o++ = i + 1 < in.size() ? tbl[(v >> 6) & 63] : '=';
+    *o++ = '=';
+  }
+}
+
+// A value's text without copying strings and blobs; numbers are formatted into `buf`.
+std::string_view text_of(const driver::Value& v, std::string& buf) {
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  if (auto* b = std::get_if<driver::Blob>(&v)) return b->bytes;
+  buf.clear();
+  if (auto* i = std::get_if<std::int64_t>(&v)) append_int(buf, *i);
+  else if (auto* d = std::get_if<double>(&v)) buf = double_text(*d);
+  else if (auto* b = std::get_if<bool>(&v)) buf = *b ? "true" : "false";
+  return buf;
+}
+
+// iso_timestamp into `out`.
+void append_iso_timestamp(std::string& out, std::string_view s) {
+  const std::size_t start = out.size();
+  out.append(s);
+  if (s.size() > 10 && s[10] == ' ') out[start + 10] = 'T';
+  if (s.size() > 13) {
+    const std::size_t p = s.size() - 3;
+    if ((s[p] == '+' || s[p] == '-') && std::isdigit(static_cast<unsigned char>(s[p + 1])) &&
+        std::isdigit(static_cast<unsigned char>(s[p + 2])) && p > 10)
+      out += ":00";
+  }
+}
+
+// The exchange form of one value as text. `literal`: the text is JSON as it stands (a number,
+// true/false, or a JSON column's document); otherwise it is the contents of a string.
+struct Cell {
+  enum Kind { null, literal, string } kind = null;
+  std::string_view text;
+};
+
+Cell exchange_cell(const driver::Value& v, TypeCategory c, std::string& buf, std::string& scratch) {
+  if (driver::is_null(v)) return {};
+  switch (c) {
+    case TypeCategory::boolean: {
+      bool b;
+      if (auto* p = std::get_if<bool>(&v)) b = *p;
+      else if (auto* i = std::get_if<std::int64_t>(&v)) b = *i != 0;
+      else b = truthy(text_of(v, scratch));
+      return {Cell::literal, b ? "true" : "false"};
+    }
+    case TypeCategory::int16:
+    case TypeCategory::int32: {
+      buf.clear();
+      if (auto* i = std::get_if<std::int64_t>(&v)) {
+        append_int(buf, *i);
+        return {Cell::literal, buf};
+      }
+      const std::string_view t = text_of(v, scratch);
+      if (auto i = parse_int(t)) {
+        append_int(buf, *i);
+        return {Cell::literal, buf};
+      }
+      return {Cell::string, t};
+    }
+    case TypeCategory::int64:
+      if (auto* d = std::get_if<double>(&v)) {
+        buf.clear();
+        append_int(buf, static_cast<std::int64_t>(*d));
+        return {Cell::string, buf};
+      }
+      return {Cell::string, text_of(v, scratch)};
+    case TypeCategory::float32:
+    case TypeCategory::float64: {
+      std::optional<double> d;
+      std::string_view t;
+      if (auto* p = std::get_if<double>(&v)) d = *p;
+      else if (auto* i = std::get_if<std::int64_t>(&v)) d = static_cast<double>(*i);
+      else d = parse_double(t = text_of(v, scratch));
+      if (!d) return {Cell::string, t};
+      buf.clear();
+      if (std::isnan(*d) || std::isinf(*d)) {
+        buf = double_text(*d);
+        return {Cell::string, buf};
+      }
+      append_double(buf, *d);
+      return {Cell::literal, buf};
+    }
+    case TypeCategory::bytes:
+      buf.clear();
+      append_base64(buf, text_of(v, scratch));
+      return {Cell::string, buf};
+    case TypeCategory::json: {
+      buf.clear();
+      if (auto* i = std::get_if<std::int64_t>(&v)) {
+        append_int(buf, *i);
+      } else if (auto* d = std::get_if<double>(&v)) {
+        if (std::isnan(*d) || std::isinf(*d)) buf = "null";  // what a JSON number cannot hold
+        else append_double(buf, *d);
+      } else {
+        const std::string_view t = text_of(v, scratch);
+        if (!append_compact_json(buf, t)) {
+          buf.clear();
+          append_json_string(buf, t);  // not JSON: kept as a string
+        }
+      }
+      return {Cell::literal, buf};
+    }
+    case TypeCategory::timestamp:
+    case TypeCategory::timestamptz:
+      buf.clear();
+      append_iso_timestamp(buf, text_of(v, scratch));
+      return {Cell::string, buf};
+    default: return {Cell::string, text_of(v, scratch)};
+  }
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  const auto* run = p;
+  auto flush = [&](const unsigned char* to) { out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(to - run)); };
+  // 1 for the bytes that end a run of plain ASCII: controls, '"', '\\' and every non-ASCII byte.
+  static const auto special = [] {
+    std::array<unsigned char, 256> t{};
+    for (int i = 0; i < 256; ++i) t[i] = i < 0x20 || i == '"' || i == '\\' || i >= 0x80;
+    return t;
+  }();
+  while (p < end) {
+    while (p < end && !special[*p]) ++p;
+    if (p == end) break;
+    const unsigned char c = *p;
+    if (c >= 0x80) {
+      if (const std::size_t n = utf8_length(p, end)) {
+        p += n;
+        continue;
+      }
+      flush(p);
+      out += "\xEF\xBF\xBD";  // U+FFFD for a byte that is not UTF-8
+      run = ++p;
+      continue;
+    }
+    flush(p);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        static const char* digits = "0123456789abcdef";
+        out += "\\u00";
+        out += digits[c >> 4];
+        out += digits[c & 15];
+      }
+    }
+    run = ++p;
+  }
+  flush(p);
+  out += '"';
+}
+
+bool append_compact_json(std::string& out, std::string_view text) {
+  if (!nlohmann::json::accept(text)) return false;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (in_string) {
+      out += ch;
+      if (ch == '\\' && i + 1 < text.size()) out += text[++i];
+      else if (ch == '"') in_string = false;
+    } else if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r') {
+      out += ch;
+      if (ch == '"') in_string = true;
+    }
+  }
+  return true;
+}
+
+void append_json_value(std::string& out, const driver::Value& v, TypeCategory c) {
+  thread_local std::string buf, scratch;
+  const Cell cell = exchange_cell(v, c, buf, scratch);
+  switch (cell.kind) {
+    case Cell::null: out += "null"; break;
+    case Cell::literal: out += cell.text; break;
+    case Cell::string: append_json_string(out, cell.text); break;
+  }
+}
+
+void append_csv_value(std::string& out, const driver::Value& v, TypeCategory c) {
+  thread_local std::string buf, scratch;
+  const Cell cell = exchange_cell(v, c, buf, scratch);
+  if (cell.kind == Cell::null) return;
+  const std::string_view s = cell.text;
+  static const auto quote = [] {  // bytes that make a field need quotes
+    std::array<unsigned char, 256> t{};
+    t[','] = t['"'] = t['\r'] = t['\n'] = 1;
+    return t;
+  }();
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* e = p + s.size();
+  while (p < e && !quote[*p]) ++p;
+  if (!s.empty() && p == e) {
+    out += s;
+    return;
+  }
+  out += '"';
+  std::size_t from = 0;
+  for (std::size_t q; (q = s.find('"', from)) != std::string_view::npos; from = q + 1) {
+    out.append(s.substr(from, q + 1 - from));
+    out += '"';
+  }
+  out.append(s.substr(from));
+  out += '"';
+}
+
+driver::Value to_target(const driver::Value& v, TypeCategory c, Dialect target) {
+  thread_local std::string buf, scratch;
+  const Cell cell = exchange_cell(v, c, buf, scratch);
+  if (cell.kind == Cell::null) return driver::Null{};
+  switch (c) {
+    case TypeCategory::boolean: {
+      const bool b = cell.text == "true";
+      if (target == Dialect::postgresql) return b;
+      return std::int64_t{b ? 1 : 0};
+    }
+    case TypeCategory::int16:
+    case TypeCategory::int32:
+    case TypeCategory::int64:
+      if (auto* i = std::get_if<std::int64_t>(&v)) return *i;
+      if (auto i = parse_int(cell.text)) return *i;
+      return std::string(cell.text);
+    case TypeCategory::float32:
+    case TypeCategory::float64:
+      if (auto* d = std::get_if<double>(&v)) return *d;
+      if (auto d = parse_double(cell.text)) return *d;
+      return std::string(cell.text);
+    case TypeCategory::bytes: return driver::Blob{std::string(text_of(v, scratch))};
+    case TypeCategory::timestamp:
+    case TypeCategory::timestamptz:
+      if (target == Dialect::mysql) return plain_timestamp(std::string(cell.text));
+      return std::string(cell.text);
+    default: return std::string(cell.text);
   }
 }
 

@@ -45,6 +45,22 @@ schema::Schema convert_schema(const schema::Schema& s, schema::Dialect target);
 nlohmann::json to_exchange(const driver::Value& v, schema::TypeCategory c);
 driver::Value from_exchange(const nlohmann::json& j, schema::TypeCategory c, schema::Dialect target);
 
+// The exchange form written straight from a driver value, without a JSON object per value (the
+// export writers' fast path). Each gives the same value as the composition in its comment:
+//  * append_json_value: to_exchange(v, c) serialised (strings escaped, invalid UTF-8 replaced by
+//    U+FFFD, doubles in shortest round-trip form). JSON columns are copied as the database wrote
+//    them, whitespace removed, when the text is valid JSON (so key order and big numbers are kept
+//    exactly), and written as a string otherwise.
+//  * append_csv_value: csv_field(to_exchange(v, c), c).
+//  * to_target: from_exchange(to_exchange(v, c), c, target).
+void append_json_value(std::string& out, const driver::Value& v, schema::TypeCategory c);
+void append_csv_value(std::string& out, const driver::Value& v, schema::TypeCategory c);
+driver::Value to_target(const driver::Value& v, schema::TypeCategory c, schema::Dialect target);
+// A JSON string literal (quotes included), escaped as above.
+void append_json_string(std::string& out, std::string_view s);
+// Whether `text` is one valid JSON value; if so appends it without insignificant whitespace.
+bool append_compact_json(std::string& out, std::string_view text);
+
 // CSV cells: NULL is an empty unquoted field, an empty string is "".
 std::string csv_field(const nlohmann::json& exchange, schema::TypeCategory c);
 nlohmann::json csv_to_exchange(const std::string& text, bool quoted, schema::TypeCategory c);

@@ -19,6 +19,7 @@
 #include "flash/schema/types.hpp"
 #include "flash/sql/ddl.hpp"
 #include "flash/util/text.hpp"
+#include "support.hpp"
 
 namespace flash::exporter {
 namespace {
@@ -27,104 +28,7 @@ namespace fs = std::filesystem;
 using schema::Dialect;
 using schema::TypeCategory;
 
-std::string unique_suffix() {
-  static std::atomic<int> n{0};
-  std::random_device rd;
-  return std::to_string(::getpid()) + "_" + std::to_string(n++) + "_" + std::to_string(rd() % 100000);
-}
-
-// A throwaway database (PostgreSQL / MySQL: CREATE DATABASE next to the test URL; SQLite: a file).
-struct TestDb {
-  Dialect dialect = Dialect::sqlite;
-  std::string url, admin_url, name;
-  fs::path dir;
-
-  static std::unique_ptr<TestDb> create(Dialect d) {
-    auto db = std::make_unique<TestDb>();
-    db->dialect = d;
-    db->name = "flash_exp_" + unique_suffix();
-    if (d == Dialect::sqlite) {
-      db->dir = fs::temp_directory_path() / db->name;
-      fs::create_directories(db->dir);
-      db->url = "sqlite://" + (db->dir / "test.db").string();
-      return db;
-    }
-    const char* base = std::getenv(d == Dialect::postgresql ? "FLASH_TEST_PG_URL" : "FLASH_TEST_MYSQL_URL");
-    if (!base || !*base) return nullptr;
-    db->admin_url = base;
-    driver::connect_sql(config::parse_database_url(db->admin_url))->execute("CREATE DATABASE " + db->name);
-    std::string b = base;
-    const auto q = b.find('?');
-    const std::string head = q == std::string::npos ? b : b.substr(0, q);
-    db->url = head.substr(0, head.rfind('/') + 1) + db->name + (q == std::string::npos ? "" : b.substr(q));
-    return db;
-  }
-  ~TestDb() {
-    try {
-      if (dialect == Dialect::sqlite) {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-      } else {
-        driver::connect_sql(config::parse_database_url(admin_url))
-            ->execute("DROP DATABASE IF EXISTS " + name + (dialect == Dialect::postgresql ? " WITH (FORCE)" : ""));
-      }
-    } catch (...) {
-    }
-  }
-  std::unique_ptr<driver::SqlConnection> connect() const { return driver::connect_sql(config::parse_database_url(url)); }
-};
-
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("flash_exp_files_" + unique_suffix());
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-schema::Schema parse(const std::string& sql, Dialect d) {
-  diag::Diagnostics diags;
-  auto m = sql::parse_schema({sql::SourceFile{"schema.sql", sql}}, d, diags);
-  EXPECT_FALSE(diag::has_errors(diags)) << (diags.empty() ? "" : diags[0].message);
-  return m;
-}
-
-void run_script(driver::SqlConnection& c, const std::string& script) {
-  for (const auto& s : util::split(script, ';'))
-    if (!util::trim(s).empty()) c.execute(std::string(util::trim(s)));
-}
-
-struct TableSum {
-  std::int64_t rows = 0;
-  std::string checksum;
-  friend bool operator==(const TableSum&, const TableSum&) = default;
-};
-
-// Row count and a hash of every value normalised to text, using the categories of `reference`
-// (the original model) whatever engine the rows live in. Rows in primary-key order.
-std::map<std::string, TableSum> checksums(driver::SqlConnection& c, const schema::Schema& reference) {
-  prepare_session(c);
-  std::map<std::string, TableSum> out;
-  const Dialect d = c.dialect();
-  for (const auto& t : reference.tables) {
-    std::vector<std::string> cols;
-    std::vector<TypeCategory> cats;
-    for (const auto* col : data_columns(t)) {
-      cols.push_back(schema::quote_ident(col->name, d));
-      cats.push_back(schema::category(col->type, reference.dialect, &reference));
-    }
-    std::string order = t.primary_key ? util::join(t.primary_key->columns, ", ") : "1";
-    auto rs = c.query("SELECT " + util::join(cols, ", ") + " FROM " + schema::quote_ident(t.name, d) + " ORDER BY " + order);
-    std::string all;
-    for (const auto& row : rs.rows) {
-      for (std::size_t i = 0; i < row.size(); ++i) all += normalized_text(row[i], cats[i]) + '\x1f';
-      all += '\x1e';
-    }
-    out[t.name] = {static_cast<std::int64_t>(rs.rows.size()), util::sha256_hex(all)};
-  }
-  return out;
-}
+using namespace export_test;
 
 const char* kPgSchema = R"(
 CREATE TYPE mood AS ENUM ('happy', 'sad', 'ok');
@@ -167,9 +71,6 @@ INSERT INTO posts (user_id, title, body) SELECT u.id, 'post ' || g || ' by ' || 
   FROM users u CROSS JOIN generate_series(1, 150) g ORDER BY u.id, g;
 )";
 
-#define REQUIRE_DB(var, dialect)                                             \
-  auto var = TestDb::create(dialect);                                        \
-  if (!var) GTEST_SKIP() << "server URL for " << schema::to_string(dialect) << " not set"
 
 TEST(ExportFormat, Base64RoundTripsZeroBytes) {
   const std::string bytes("\0a\xff\0\0b\x80", 7);
