@@ -1,5 +1,6 @@
-// flash import PATH: loads an export (json file, csv directory or sqlite file, detected) into the
-// configured database, creating missing tables, one transaction per table, in foreign-key order.
+// flash import PATH: loads an export (json file, csv directory or sqlite file, detected; any SQLite
+// database, not only a Flash export) into the configured database, creating missing tables, one
+// transaction per table, in foreign-key order. Progress goes to stderr, only on a terminal.
 #include <CLI/CLI.hpp>
 
 #include "cli/commands/commands.hpp"
@@ -34,7 +35,8 @@ void run_import(const std::string& path, Context& ctx) {
 
 void setup_import(CLI::App& sub, Context& ctx) {
   auto path = std::make_shared<std::string>();
-  sub.add_option("path", *path, "Export to load: a .json file, a CSV directory or a SQLite file")->required();
+  sub.add_option("path", *path, "Export to load: a .json file, a CSV directory or a SQLite file (any SQLite database)")
+      ->required();
   sub.callback([path, &ctx] { run_import(*path, ctx); });
 }
 
