@@ -1446,6 +1446,17 @@ class Analyzer {
     }
     if (name == "round" && args.size() == 2 && d_ == Dialect::postgresql) out = builtin("decimal", false);
     if (name == "extract" && d_ == Dialect::postgresql) out = builtin("decimal", false);
+    if (d_ == Dialect::postgresql && (name == "sqrt" || name == "exp" || name == "ln" || name == "log" ||
+                                      name == "power" || name == "pow")) {
+      // Overloaded on numeric and double precision: numeric when an argument is numeric and none
+      // is a float (numeric → float8 is implicit, float8 → numeric is not), else double.
+      bool any_decimal = false, any_float = false;
+      for (const Typed& a : args) {
+        any_decimal = any_decimal || a.type.category == TypeCategory::decimal;
+        any_float = any_float || is_float(a.type.category);
+      }
+      if (any_decimal && !any_float) out = builtin("decimal", false);
+    }
     switch (f->null) {
       case FnNull::never: out.nullable = false; break;
       case FnNull::always: out.nullable = true; break;

@@ -596,3 +596,15 @@ TEST(Analyze, MysqlNamedParamUsedTwiceTakesTheKnownType) {
   EXPECT_EQ(q.params[1].type.category, TypeCategory::other);  // nothing says what it is
   EXPECT_EQ(q.bind_order, (std::vector<int>{0, 0, 1}));
 }
+
+TEST(Analyze, PostgresMathFunctionsFollowTheirOverloads) {
+  // sqrt/exp/ln/log/power exist for numeric and double precision (found by gen --verify).
+  auto q = one(
+      "-- name: M :one\n"
+      "SELECT sqrt(score) AS r, power(score, 2) AS p, ln(id) AS l, exp(score::float8) AS e\n"
+      "FROM posts;");
+  expect_col(q, 0, "r", TypeCategory::decimal, true);
+  expect_col(q, 1, "p", TypeCategory::decimal, true);
+  expect_col(q, 2, "l", TypeCategory::float64, false);
+  expect_col(q, 3, "e", TypeCategory::float64, true);
+}
