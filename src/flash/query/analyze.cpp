@@ -531,6 +531,34 @@ class Analyzer {
     return index_ ? index_->find(name, schema) : schema_.find_table(name, schema);
   }
 
+  // PostgreSQL INHERITS: the parents' columns come first (in parent order), then the table's own;
+  // a column declared again merges with the inherited one (NOT NULL when either says so).
+  std::vector<schema::Column> inherited_columns(const schema::Table& t, int depth) const {
+    std::vector<schema::Column> cols;
+    auto merge = [&cols](const schema::Column& c) {
+      for (schema::Column& have : cols)
+        if (have.name == c.name) {
+          have.nullable = have.nullable && c.nullable;
+          return;
+        }
+      cols.push_back(c);
+    };
+    auto it = t.options.find("inherits");
+    if (it != t.options.end() && depth < 32) {
+      for (const std::string& part : util::split(it->second, ',')) {
+        std::string q(util::trim(part)), sch;
+        if (auto dot = q.find('.'); dot != std::string::npos) {
+          sch = q.substr(0, dot);
+          q = q.substr(dot + 1);
+        }
+        if (const schema::Table* parent = find_table(q, sch == "public" ? "" : sch))
+          for (const schema::Column& c : inherited_columns(*parent, depth + 1)) merge(c);
+      }
+    }
+    for (const schema::Column& c : t.columns) merge(c);
+    return cols;
+  }
+
   std::optional<Rel> relation(const std::string& schema, const std::string& name, std::size_t offset) {
     if (schema.empty()) {
       for (auto it = cte_stack_.rbegin(); it != cte_stack_.rend(); ++it) {
@@ -546,7 +574,10 @@ class Analyzer {
       r.name = t->name;
       r.schema = t->schema;
       r.table = t->name;
-      for (const schema::Column& c : t->columns) {
+      std::vector<schema::Column> inherited;
+      const bool inherits = t->options.count("inherits") > 0;
+      if (inherits) inherited = inherited_columns(*t, 0);
+      for (const schema::Column& c : inherits ? inherited : t->columns) {
         RelCol rc;
         rc.name = c.name;
         rc.t.type = resolve(c.type);

@@ -608,3 +608,26 @@ TEST(Analyze, PostgresMathFunctionsFollowTheirOverloads) {
   expect_col(q, 2, "l", TypeCategory::float64, false);
   expect_col(q, 3, "e", TypeCategory::float64, true);
 }
+
+TEST(Analyze, PostgresInheritedColumnsComeFirst) {
+  // CREATE TABLE person (first_name text NOT NULL, name text NOT NULL) INHERITS (party):
+  // SELECT * shows party's columns, then person's own; a redeclared column merges.
+  schema::Schema s = catalog();
+  schema::Table party;
+  party.name = "party";
+  party.columns = {col("party_id", "uuid", false), col("name", "text", true)};
+  schema::Table person;
+  person.name = "person";
+  person.columns = {col("first_name", "text", false), col("name", "text", false)};
+  person.options["inherits"] = "public.party";
+  s.tables.push_back(party);
+  s.tables.push_back(person);
+  diag::Diagnostics d;
+  auto aq = query::analyze_queries(s, {{"q.sql", "-- name: P :many\nSELECT * FROM person;\n"}}, d);
+  ASSERT_TRUE(d.empty()) << d.front().message;
+  const query::Query& q = aq.queries.at(0);
+  ASSERT_EQ(q.columns.size(), 3u);
+  expect_col(q, 0, "party_id", TypeCategory::uuid, false);
+  expect_col(q, 1, "name", TypeCategory::text, false);
+  expect_col(q, 2, "first_name", TypeCategory::text, false);
+}
