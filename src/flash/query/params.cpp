@@ -194,9 +194,51 @@ class Rewriter {
       replace(in_begin, in_end, e.table + ".*");
       st_.embeds.push_back(e);
     } else {
+      if (fname == "slice" && d_ == schema::Dialect::postgresql)
+        if (std::size_t next = pg_in_slice(i, close, end, name)) return next;
       named_param(in_begin, in_end, name, fname == "narg", fname == "slice");
     }
     return close + 1;
+  }
+
+  // PostgreSQL has no run-time IN-list expansion: `x IN (sqlc.slice(ids))` becomes `x = ANY($n)`
+  // (`NOT IN` → `<> ALL($n)`), the slice bound as one array. Returns the token index after the
+  // list's `)`, or 0 when the slice is not the whole of an IN list (then it stays `$n`).
+  std::size_t pg_in_slice(std::size_t i, std::size_t close, std::size_t end, const std::string& name) {
+    auto prev = [&](std::size_t j) -> std::size_t {  // previous code token, or npos
+      while (j > 0)
+        if (!trivia(toks_[--j])) return j;
+      return std::string::npos;
+    };
+    const std::size_t open = prev(i);
+    if (open == std::string::npos || !is_op(open, "(")) return 0;
+    const std::size_t in = prev(open);
+    if (in == std::string::npos || toks_[in].kind != QTok::word || !util::iequals(toks_[in].value, "in")) return 0;
+    const std::size_t after = skip_trivia(close + 1, end);
+    if (!is_op(after, ")")) return 0;
+    std::size_t from = in;
+    bool negated = false;
+    if (std::size_t n = prev(in);
+        n != std::string::npos && toks_[n].kind == QTok::word && util::iequals(toks_[n].value, "not")) {
+      from = n;
+      negated = true;
+    }
+    // `[NOT] IN (` was copied verbatim into this statement's buffer: take it back.
+    const std::size_t copied = toks_[i].begin - toks_[from].begin;
+    if (copied > buf_.size() || buf_.compare(buf_.size() - copied, copied, in_.substr(toks_[from].begin, copied)) != 0)
+      return 0;
+    buf_.resize(buf_.size() - copied);
+    ParamSite p;
+    p.named = true;
+    p.name = name;
+    p.slice = true;
+    p.origin = toks_[i].begin;
+    p.number = allocate(name, false);
+    const std::string head = negated ? "<> ALL(" : "= ANY(";
+    p.location = out_pos() + head.size();
+    replace(toks_[from].begin, toks_[after].end, head + placeholder(p.number) + ")");
+    st_.params.push_back(p);
+    return after + 1;
   }
 
   void statement(std::size_t a, std::size_t b) {

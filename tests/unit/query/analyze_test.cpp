@@ -631,3 +631,14 @@ TEST(Analyze, PostgresInheritedColumnsComeFirst) {
   expect_col(q, 1, "name", TypeCategory::text, false);
   expect_col(q, 2, "first_name", TypeCategory::text, false);
 }
+
+TEST(Analyze, PostgresSliceInInListBecomesAny) {
+  // PostgreSQL cannot expand an IN list at run time: the slice is one array parameter.
+  auto q = one("-- name: S :many\nSELECT id FROM users WHERE name = @name AND id IN (sqlc.slice(ids))\n"
+               "  AND org_id NOT IN ( sqlc.slice('orgs') );");
+  EXPECT_NE(q.sql.find("id = ANY($2)"), std::string::npos) << q.sql;
+  EXPECT_NE(q.sql.find("org_id <> ALL($3)"), std::string::npos) << q.sql;
+  expect_param(q, 1, "ids", TypeCategory::int64, false, 1);
+  expect_param(q, 2, "orgs", TypeCategory::int32, false, 1);
+  EXPECT_TRUE(q.params[1].is_slice);
+}
