@@ -16,74 +16,18 @@
 #include <vector>
 
 #include "cli/app.hpp"
+#include "support/flash_run.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
-  }
-  return q + "'";
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "flash-cli-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  void write(const std::string& rel, const std::string& content) const {
-    fs::create_directories((path_ / rel).parent_path());
-    std::ofstream(path_ / rel, std::ios::binary) << content;
-  }
-  std::string read(const std::string& rel) const { return slurp(path_ / rel); }
-  bool exists(const std::string& rel) const { return fs::exists(path_ / rel); }
-
- private:
-  fs::path path_;
-};
+using Result = flash::test::FlashRun;
+using flash::test::TempDir;
 
 // Runs flash with `args` in `cwd`; `env` is a prefix of NAME=value assignments.
 Result run_flash(const std::vector<std::string>& args, const fs::path& cwd, const std::string& env = "") {
-  const fs::path err_file = cwd / ".flash-test-stderr";
-  std::string cmd = "cd " + quote(cwd.string()) + " && env -u NO_COLOR " + env + " " +
-                    quote(FLASH_BINARY);
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " </dev/null 2>" + quote(err_file.string());
-  Result r;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = slurp(err_file);
-  fs::remove(err_file);
-  return r;
+  return flash::test::run_flash(FLASH_BINARY, args, cwd, "-u NO_COLOR " + env);
 }
 
 nlohmann::json parse_json(const std::string& s) {

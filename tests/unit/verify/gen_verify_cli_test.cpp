@@ -15,69 +15,22 @@
 #include <string>
 #include <vector>
 
+#include "support/flash_run.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
+using Run = flash::test::FlashRun;
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
-  }
-  return q + "'";
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "flash-verify-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  void write(const std::string& rel, const std::string& content) const {
-    fs::create_directories((path_ / rel).parent_path());
-    std::ofstream(path_ / rel, std::ios::binary) << content;
-  }
-
- private:
-  fs::path path_;
+// A temporary project directory.
+struct TempDir : flash::test::TempDir {
+  TempDir() : flash::test::TempDir("flash-verify") {}
 };
 
 // `env`: NAME=value assignments; DATABASE_URL is always unset first.
 Run flash(const std::vector<std::string>& args, const fs::path& cwd, const std::string& env = "") {
-  const fs::path err_file = cwd / ".flash-test-stderr";
-  std::string cmd = "cd " + quote(cwd.string()) + " && env -u DATABASE_URL " + env + " " + quote(FLASH_BINARY);
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " </dev/null 2>" + quote(err_file.string());
-  Run r;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = slurp(err_file);
-  fs::remove(err_file);
-  return r;
+  return flash::test::run_flash(FLASH_BINARY, args, cwd, "-u DATABASE_URL " + env);
 }
 
 nlohmann::json json_of(const Run& r) {
@@ -164,7 +117,7 @@ void live_client_project(const char* env, const std::string& engine) {
   const fs::path toml = fs::path(FLASH_SOURCE_DIR) / "tests/clients/projects" / engine / "flash.toml";
   auto r = flash({"-c", toml.string(), "gen", "--lang", "go", "--out", (out.path() / "go").string(), "--verify",
                   "--json"},
-                 out.path(), "DATABASE_URL=" + quote(url));
+                 out.path(), "DATABASE_URL=" + flash::test::shell_quote(url));
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   auto j = json_of(r);
   EXPECT_GE(j["verify"]["queries"].get<int>(), 20);
