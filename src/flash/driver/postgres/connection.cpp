@@ -267,22 +267,17 @@ using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
 class PgConnection;
 
-class PgCursor final : public RowCursor {
+// What both PostgreSQL cursors hold: the owning connection (which tracks its open cursor), the
+// result columns with their type OIDs, and the SQL for error messages.
+class PgCursorBase : public RowCursor {
  public:
-  PgCursor(PgConnection& owner, PGconn* conn, std::vector<ColumnInfo> columns,
-           std::vector<Oid> types, std::string sql)
+  PgCursorBase(PgConnection& owner, PGconn* conn, std::vector<ColumnInfo> columns, std::vector<Oid> types,
+               std::string sql)
       : owner_(owner), conn_(conn), columns_(std::move(columns)), types_(std::move(types)),
         sql_(std::move(sql)) {}
-  ~PgCursor() override;
   const std::vector<ColumnInfo>& columns() const override { return columns_; }
-  bool next(std::vector<Value>& row) override;
 
- private:
-  void drain() {
-    while (PGresult* r = PQgetResult(conn_)) PQclear(r);
-    done_ = true;
-  }
-
+ protected:
   PgConnection& owner_;
   PGconn* conn_;
   std::vector<ColumnInfo> columns_;
@@ -291,17 +286,27 @@ class PgCursor final : public RowCursor {
   bool done_ = false;
 };
 
+// Single-row mode: one PGresult per row.
+class PgCursor final : public PgCursorBase {
+ public:
+  using PgCursorBase::PgCursorBase;
+  ~PgCursor() override;
+  bool next(std::vector<Value>& row) override;
+
+ private:
+  void drain() {
+    while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+    done_ = true;
+  }
+};
+
 // COPY (query) TO STDOUT in text format: one buffer per row instead of one PGresult per row
 // (single-row mode), several times faster for exports. Each field's text is what a text-format
 // result holds, so values convert exactly as in query().
-class PgCopyCursor final : public RowCursor {
+class PgCopyCursor final : public PgCursorBase {
  public:
-  PgCopyCursor(PgConnection& owner, PGconn* conn, std::vector<ColumnInfo> columns,
-               std::vector<Oid> types, std::string sql)
-      : owner_(owner), conn_(conn), columns_(std::move(columns)), types_(std::move(types)),
-        sql_(std::move(sql)) {}
+  using PgCursorBase::PgCursorBase;
   ~PgCopyCursor() override;
-  const std::vector<ColumnInfo>& columns() const override { return columns_; }
   bool next(std::vector<Value>& row) override;
 
  private:
@@ -312,13 +317,7 @@ class PgCopyCursor final : public RowCursor {
     done_ = true;
   }
 
-  PgConnection& owner_;
-  PGconn* conn_;
-  std::vector<ColumnInfo> columns_;
-  std::vector<Oid> types_;
-  std::string sql_;
   std::string field_;  // an unescaped field, reused
-  bool done_ = false;
 };
 
 class PgConnection final : public SqlConnection, public StatementDescriber {
