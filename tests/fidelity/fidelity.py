@@ -278,6 +278,43 @@ def load_allow(path: str) -> list[dict]:
     return entries
 
 
+class AllowList:
+    """Matches differences against entries: exact keys first, then keys with `*` (any characters)."""
+
+    def __init__(self, entries: list[dict]):
+        self.index = {(e["case"], e["engine"], e["step"], e["key"]): e for e in entries}
+        self.globs: dict = {}
+        for k in self.index:
+            if "*" in k[3]:
+                self.globs.setdefault(k[:3], []).append(k)
+        self.blocked: set = set()
+
+    def allowed(self, case: str, engine: str, step: str, key: str):
+        k = (case, engine, step, key)
+        if k in self.index:
+            return k
+        return next((g for g in self.globs.get(k[:3], []) if fnmatch.fnmatchcase(key, g[3])), None)
+
+    def check(self, results: list[Outcome], only: set | None):
+        """(unexpected differences, entries used, stale entries). An entry is stale when its step ran and
+        no difference matched it; entries of units outside `only` (a filtered run) are not judged."""
+        used: set = set()
+        unexpected = []
+        for res in results:
+            for name, st in res.steps.items():
+                for key, detail in st.diffs:
+                    k = self.allowed(res.unit.case, res.unit.engine, name, key)
+                    if k:
+                        used.add(k)
+                    else:
+                        unexpected.append((res.unit, name, key, detail))
+        self.blocked = {(r.unit.case, r.unit.engine, n) for r in results for n, s in r.steps.items()
+                        if s.status == "blocked"}
+        stale = [e for k, e in self.index.items()
+                 if k not in used and (only is None or (k[0], k[1]) in only) and k[:3] not in self.blocked]
+        return unexpected, used, stale
+
+
 def _toml_str(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
@@ -352,33 +389,12 @@ def main() -> int:
             print(f"  done {todo[i].id} ({sum(s.seconds for s in results[i].steps.values()):.1f}s)",
                   file=sys.stderr, flush=True)
 
-    # match against the allow-list: exact keys first, then keys with `*` (any characters)
     run_ids = {(u.case, u.engine) for u in todo}
-    index = {(e["case"], e["engine"], e["step"], e["key"]): e for e in allow}
-    globs: dict = {}
-    for k in index:
-        if "*" in k[3]:
-            globs.setdefault(k[:3], []).append(k)
-    used: set = set()
-    unexpected = []
-
-    def allowed(case: str, engine: str, step: str, key: str):
-        k = (case, engine, step, key)
-        if k in index:
-            return k
-        return next((g for g in globs.get(k[:3], []) if fnmatch.fnmatchcase(key, g[3])), None)
-
-    for res in results:
-        for name, st in res.steps.items():
-            for key, detail in st.diffs:
-                k = allowed(res.unit.case, res.unit.engine, name, key)
-                if k:
-                    used.add(k)
-                else:
-                    unexpected.append((res.unit, name, key, detail))
-    blocked = {(r.unit.case, r.unit.engine, n) for r in results for n, s in r.steps.items() if s.status == "blocked"}
-    stale = [e for k, e in index.items()
-             if k not in used and (not args.only or (k[0], k[1]) in run_ids) and (k[0], k[1], k[2]) not in blocked]
+    al = AllowList(allow)
+    unexpected, used, stale = al.check(results, None if not args.only else run_ids)
+    index = al.index
+    allowed = al.allowed
+    blocked = al.blocked
 
     # report
     for res in results:
