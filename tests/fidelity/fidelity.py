@@ -425,6 +425,12 @@ def main() -> int:
         for e in stale[:50]:
             print(f"  {e['case']} [{e['engine']}] {e['step']}: {e['key']}")
 
+    # One line per unit (the per-case table of issue 10): pass, x fail, - blocked.
+    print("\n| unit | " + " | ".join(STEPS) + " |\n|---" + "|---" * len(STEPS) + "|")
+    sym = {"pass": "pass", "fail": "FAIL", "blocked": "-"}
+    for res in results:
+        print(f"| {res.unit.id} | " + " | ".join(sym[res.steps[n].status] for n in STEPS) + " |")
+
     print()
     passed = failed = 0
     for name in STEPS:
