@@ -420,6 +420,11 @@ def main() -> int:
         print(f"\nNot allow-listed ({len(unexpected)}): fix Flash, or add an entry with its reason to {args.allow}")
         for unit, step, key, detail in unexpected[:50]:
             print(f"  {unit.id} {step}: {key}: {detail}")
+    todo_reasons = [e for e in allow if e["reason"].startswith("TODO")]
+    if todo_reasons and not args.record:
+        print(f"\nAllow-list entries without a reason ({len(todo_reasons)}): replace each `TODO:` by why it differs")
+        for e in todo_reasons[:50]:
+            print(f"  {e['case']} [{e['engine']}] {e['step']}: {e['key']}")
     if stale:
         print(f"\nStale allow-list entries ({len(stale)}): the difference no longer occurs, delete the entry")
         for e in stale[:50]:
@@ -467,7 +472,7 @@ def main() -> int:
         print(f"recorded {len(keep)} entries in {args.allow}")
 
     print(f"{passed} passed, {failed} failed")
-    return 1 if (unexpected or stale) and not args.record else 0
+    return 1 if (unexpected or stale or todo_reasons) and not args.record else 0
 
 
 if __name__ == "__main__":
