@@ -529,6 +529,23 @@ def norm_sql(text: str | None) -> str | None:
     return s.rstrip(";")
 
 
+def _column_collations(sql: str) -> dict[str, str]:
+    """Column COLLATE clauses from a CREATE TABLE's stored text (no pragma reports them); BINARY is the default."""
+    s = norm_sql(sql) or ""
+    start = s.find("(")
+    if start < 0 or s.startswith("create virtual"):
+        return {}
+    out = {}
+    for item in _split_top(s[start + 1:s.rfind(")")]):
+        words = item.split(" ", 1)
+        if words[0] in ("constraint", "primary", "unique", "check", "foreign") or len(words) < 2:
+            continue
+        m = re.search(r"\bcollate (\w+)", words[1])
+        if m and m.group(1) != "binary":
+            out[words[0]] = m.group(1)
+    return out
+
+
 def _table_checks(sql: str) -> list[str]:
     """The CHECK expressions of a CREATE TABLE, from its stored text (SQLite has no pragma for them)."""
     s = norm_sql(sql) or ""
@@ -560,8 +577,10 @@ def _sqlite_snapshot(con: sqlite3.Connection) -> dict:
                 t["virtual"] = norm
             cols = q("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?)",
                      (name,)).fetchall()
+            colls = _column_collations(sql or "")
             t["columns"] = {c[0]: {"type": c[1].upper(), "not_null": bool(c[2]), "default": _default(c[3]),
-                                   "pk": c[4], "hidden": c[5]} for c in cols}
+                                   "pk": c[4], "hidden": c[5], "collation": colls.get(c[0].lower())}
+                            for c in cols}
             t["column_order"] = [c[0] for c in cols]
             t["checks"] = _table_checks(sql or "")
             snap["tables"][name] = t

@@ -62,12 +62,12 @@ class SQLiteText(unittest.TestCase):
     def test_snapshot_sees_without_rowid_checks_and_not_null(self):
         a, b = sqlite3.connect(":memory:"), sqlite3.connect(":memory:")
         a.executescript("CREATE TABLE t (id TEXT PRIMARY KEY, n INT CHECK (n > 0)) WITHOUT ROWID;"
-                        "CREATE TABLE u (id TEXT PRIMARY KEY);")
+                        "CREATE TABLE u (id TEXT PRIMARY KEY, \"Name\" TEXT COLLATE NOCASE, b TEXT COLLATE BINARY);")
         b.executescript("CREATE TABLE t (id TEXT PRIMARY KEY, n INT);"
-                        "CREATE TABLE u (id TEXT NOT NULL PRIMARY KEY);")
+                        "CREATE TABLE u (id TEXT NOT NULL PRIMARY KEY, Name TEXT, b TEXT);")
         keys = {k for k, _ in diff_snapshots(_sqlite_snapshot(a), _sqlite_snapshot(b), "F")}
         self.assertEqual(keys, {"tables/t/without_rowid", "tables/t/checks", "tables/t/columns/id/not_null",
-                                "tables/u/columns/id/not_null"})
+                                "tables/u/columns/id/not_null", "tables/u/columns/Name/collation"})
 
 
 class Loading(unittest.TestCase):
