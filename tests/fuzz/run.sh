@@ -24,7 +24,8 @@ bin="$dir/bin/fuzz_$target"
 
 # Hangs: one input running longer than this is a finding (libFuzzer -timeout).
 timeout_s=${FLASH_FUZZ_TIMEOUT:-10}
-common=(-timeout="$timeout_s" -rss_limit_mb=2048 -max_len="${FLASH_FUZZ_MAX_LEN:-16384}" -print_final_stats=1)
+max_len=${FLASH_FUZZ_MAX_LEN:-16384}
+common=(-timeout="$timeout_s" -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1)
 
 # 1. Committed reproducers of earlier findings: each must run cleanly now.
 replayed=0
@@ -52,7 +53,7 @@ dialect_byte() {
 n=0
 add_seed() {  # add_seed FILE [PREFIX]
   n=$((n + 1))
-  { [ -n "${2:-}" ] && printf '%s' "$2"; head -c 65536 "$1"; } >"$seeds/$n"
+  { [ -n "${2:-}" ] && printf '%s' "$2"; head -c "$max_len" "$1"; } >"$seeds/$n"
 }
 sql_files() {
   find tests -name '*.sql' -type f
