@@ -39,6 +39,7 @@ trap 'rm -rf "$work"' EXIT
 lines="$work/lines"
 : >"$lines"
 status=0
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 fuzz_targets=(lexer splitter ddl_postgres ddl_mysql ddl_sqlite query_parse query_analyze config_toml config_env migration_file)
 
 if [ "$run_fuzz" = 1 ]; then
@@ -68,7 +69,7 @@ if [ "$run_ctest" = 1 ]; then
   ctest_summary=${ctest_summary:-"no summary (see ctest output)"}
 fi
 
-python3 scripts/reliability_render.py "$lines" "$out" \
+python3 scripts/reliability_render.py "$lines" "$out" --load "$load_at_start" \
   --commit "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src tests || echo '+local changes')" \
   --fuzz-mode "${fuzz_mode[0]} ${fuzz_mode[1]}" --fuzz-run "$run_fuzz" --ctest-summary "$ctest_summary"
 echo "reliability: wrote $out ($(wc -l <"$lines") figures)" >&2

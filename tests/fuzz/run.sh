@@ -55,10 +55,21 @@ add_seed() {  # add_seed FILE [PREFIX]
   n=$((n + 1))
   { [ -n "${2:-}" ] && printf '%s' "$2"; head -c "$max_len" "$1"; } >"$seeds/$n"
 }
+# Every *.sql of the tests and the corpus; a time-boxed run takes an even sample of at most
+# FLASH_FUZZ_MAX_SEEDS (default 300: the first pass over all ~2,200 files alone would take longer
+# than the run), a --runs run all of them.
+max_seeds=${FLASH_FUZZ_MAX_SEEDS:-300}
+[ "${limit[0]#-runs}" != "${limit[0]}" ] && max_seeds=0
 sql_files() {
-  find tests -name '*.sql' -type f
-  [ -d "$corpus" ] && find "$corpus/" -name '*.sql' -type f
-  return 0
+  {
+    find tests -name '*.sql' -type f
+    [ -d "$corpus" ] && find "$corpus/" -name '*.sql' -type f
+  } | sort >"$dir/seeds/$target.list"
+  local total k
+  total=$(wc -l <"$dir/seeds/$target.list")
+  k=1
+  [ "$max_seeds" -gt 0 ] && [ "$total" -gt "$max_seeds" ] && k=$(( (total + max_seeds - 1) / max_seeds ))
+  awk -v k="$k" 'NR % k == 0' "$dir/seeds/$target.list"
 }
 case "$target" in
   lexer|splitter|query_parse|query_analyze|migration_file)
