@@ -32,13 +32,16 @@ function(flash_warnings target)
   endif()
 endfunction()
 
+# The shared test corpus (README "Tests"); tests needing it report skipped when it is absent.
+set(FLASH_CORPUS_DIR "${PROJECT_SOURCE_DIR}/../shared/corpus" CACHE PATH "The shared test corpus")
+
 # flash_test(NAME SOURCES... DEPS targets...) — a GoogleTest executable registered with ctest.
 function(flash_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE FLASH_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    FLASH_CORPUS_DIR="${PROJECT_SOURCE_DIR}/../shared/corpus")
+    FLASH_CORPUS_DIR="${FLASH_CORPUS_DIR}")
   flash_warnings(${name})
   include(GoogleTest)
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS "${ARG_LABELS}")

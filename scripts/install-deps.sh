@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # Installs every system and language dependency the build and the tests need (--build-only: just
-# the build's). Idempotent:
-# packages already present are skipped, so a second run takes seconds.
+# the build's), or fails loudly (non-zero exit) saying what is missing: a fresh Debian 12 machine
+# must not silently run fewer tests. Idempotent: packages already present are skipped, so a second
+# run takes seconds.
+#   Node.js/npm: Debian's nodejs, npm and libnode-dev (headers for better-sqlite3) when `node` is missing.
+#   Go: the client and corpus tests need Go >= $GO_MIN (their go.mod); when `go` is missing or older
+#     (Debian 12's golang-go is 1.19), the toolchain module golang.org/toolchain@v0.0.1-goX.linux-ARCH
+#     is fetched from the Go module proxy — what Go's own toolchain switching (GOTOOLCHAIN) fetches —
+#     checked against a pinned SHA-256 and unpacked into $FLASH_GO_DIR (default ~/.local/flash-go);
+#     scripts/test.sh puts its bin/ first on PATH.
+#   clang + compiler-rt: the libFuzzer targets (tests/fuzz, ctest -L fuzz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +19,11 @@ APT_PACKAGES=(
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libcpp-httplib-dev libssl-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   postgresql-15 postgresql-client-15 mariadb-server mariadb-client sqlite3
+  curl ca-certificates unzip python3 python3-venv python3-pip python3-yaml
+  clang libclang-rt-14-dev
 )
+# Node.js from Debian only when no node is installed (a newer one from elsewhere is kept).
+command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm libnode-dev)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -36,51 +48,72 @@ echo "install-deps: system packages ok"
 
 # ---------------------------------------------------------------------------------------------
 # Client test dependencies
-# Go: the modules of tests/clients/go (pgx/v5, go-sql-driver/mysql, mattn/go-sqlite3) from the Go
-# module proxy, and a first build of go-sqlite3 (cgo, a few minutes) so that GOCACHE holds it.
-if command -v go >/dev/null 2>&1; then
-  (cd tests/clients/go && go mod download && go build github.com/mattn/go-sqlite3 github.com/jackc/pgx/v5 github.com/go-sql-driver/mysql)
-  echo "install-deps: Go client test modules ok"
-else
-  echo "install-deps: go not found; the Go client tests (ctest -L clients) will not run"
+# Go toolchain: see the header. The pinned version and the SHA-256 of its module zip (as the proxy
+# serves it and sum.golang.org vouches for it: h1:IkknVKy/4hLMR+ZwWfP4Oqhjz2sKqNtEXz1meP8P3Nc=).
+GO_MIN=1.25
+GO_BOOTSTRAP=1.25.5
+GO_BOOTSTRAP_SHA256_amd64=8cea6783dab64d68b38f5b81ecd38d45155a3c06638991acc6af19e0fca80edb
+FLASH_GO_DIR=${FLASH_GO_DIR:-$HOME/.local/flash-go}
+[ -x "$FLASH_GO_DIR/bin/go" ] && export PATH="$FLASH_GO_DIR/bin:$PATH"
+go_ok() {  # go on PATH and at least GO_MIN
+  local v
+  v=$(go env GOVERSION 2>/dev/null) || return 1
+  v=${v#go}
+  [ "$(printf '%s\n%s\n' "$GO_MIN" "$v" | sort -V | head -1)" = "$GO_MIN" ]
+}
+if ! go_ok; then
+  arch=$(dpkg --print-architecture)
+  sum_var="GO_BOOTSTRAP_SHA256_$arch"
+  [ -n "${!sum_var:-}" ] || { echo "install-deps: no pinned Go toolchain for $arch; install Go >= $GO_MIN" >&2; exit 1; }
+  mod="v0.0.1-go$GO_BOOTSTRAP.linux-$arch"
+  echo "install-deps: go missing or older than $GO_MIN: fetching golang.org/toolchain@$mod from the Go module proxy"
+  tmp=$(mktemp -d)
+  curl -sSfL -o "$tmp/go.zip" "${GOPROXY_URL:-https://proxy.golang.org}/golang.org/toolchain/@v/$mod.zip"
+  echo "${!sum_var}  $tmp/go.zip" | sha256sum -c --quiet - || { echo "install-deps: Go toolchain checksum mismatch" >&2; exit 1; }
+  unzip -q "$tmp/go.zip" -d "$tmp"
+  rm -rf "$FLASH_GO_DIR"; mkdir -p "$(dirname "$FLASH_GO_DIR")"
+  mv "$tmp/golang.org/toolchain@$mod" "$FLASH_GO_DIR"
+  chmod +x "$FLASH_GO_DIR"/bin/* "$FLASH_GO_DIR"/pkg/tool/*/* 2>/dev/null || true
+  rm -rf "$tmp"
+  export PATH="$FLASH_GO_DIR/bin:$PATH"
+  go_ok || { echo "install-deps: the bootstrapped Go toolchain does not run" >&2; exit 1; }
 fi
+echo "install-deps: $(go version)"
+
+# Go modules of tests/clients/go (pgx/v5, go-sql-driver/mysql, mattn/go-sqlite3) from the Go
+# module proxy, and a first build of go-sqlite3 (cgo, a few minutes) so that GOCACHE holds it.
+(cd tests/clients/go && go mod download && go build github.com/mattn/go-sqlite3 github.com/jackc/pgx/v5 github.com/go-sql-driver/mysql)
+echo "install-deps: Go client test modules ok"
 
 # JS client: tests/clients/ts (pg, mysql2, better-sqlite3, typescript, @types/*) from the npm
 # registry with `npm ci` (package-lock.json pins them). better-sqlite3 compiles its addon from
 # source against the system Node headers (npm_config_nodedir=/usr; a few minutes). Skipped when
 # node_modules was installed from the current lock file (stamp) and the addon loads.
-if command -v npm >/dev/null 2>&1; then
-  ts_dir=tests/clients/ts
-  lock_sum="$(sha256sum "$ts_dir/package-lock.json" | cut -d' ' -f1)"
-  if [ "$(cat "$ts_dir/node_modules/.flash-lock-sha256" 2>/dev/null)" = "$lock_sum" ] &&
-     (cd "$ts_dir" && node -e 'require("better-sqlite3")' >/dev/null 2>&1); then
-    echo "install-deps: JS client test packages up to date"
-  else
-    (cd "$ts_dir" && npm_config_nodedir=/usr npm ci --no-audit --no-fund)
-    echo "$lock_sum" >"$ts_dir/node_modules/.flash-lock-sha256"
-    echo "install-deps: JS client test packages ok"
-  fi
+command -v npm >/dev/null 2>&1 || { echo "install-deps: npm not found after installing nodejs/npm" >&2; exit 1; }
+ts_dir=tests/clients/ts
+lock_sum="$(sha256sum "$ts_dir/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$ts_dir/node_modules/.flash-lock-sha256" 2>/dev/null)" = "$lock_sum" ] &&
+   (cd "$ts_dir" && node -e 'require("better-sqlite3")' >/dev/null 2>&1); then
+  echo "install-deps: JS client test packages up to date"
 else
-  echo "install-deps: npm not found; the JS client tests (ctest -L clients) will not run"
+  (cd "$ts_dir" && npm_config_nodedir=/usr npm ci --no-audit --no-fund)
+  echo "$lock_sum" >"$ts_dir/node_modules/.flash-lock-sha256"
+  echo "install-deps: JS client test packages ok"
 fi
 
 # Python client: tests/clients/python/.venv (gitignored) with the pinned drivers, mypy and pytest of
 # tests/clients/python/requirements.txt from PyPI. Skipped when the venv was built from the current
 # requirements file (stamp) and its interpreter still runs.
-if command -v python3 >/dev/null 2>&1; then
-  # The corpus test (tests/corpus/go_corpus.py) reads sqlc's YAML configs.
-  python3 -c 'import yaml' 2>/dev/null || python3 -m pip install -q pyyaml
-  py_dir=tests/clients/python
-  req_sum="$(sha256sum "$py_dir/requirements.txt" | cut -d' ' -f1)"
-  if [ "$(cat "$py_dir/.venv/.flash-req-sha256" 2>/dev/null)" = "$req_sum" ] &&
-     "$py_dir/.venv/bin/python" -c 'import asyncpg, aiomysql, aiosqlite, psycopg, pymysql, mypy, pytest' >/dev/null 2>&1; then
-    echo "install-deps: Python client test packages up to date"
-  else
-    python3 -m venv "$py_dir/.venv"
-    "$py_dir/.venv/bin/pip" install -q -r "$py_dir/requirements.txt"
-    echo "$req_sum" >"$py_dir/.venv/.flash-req-sha256"
-    echo "install-deps: Python client test packages ok"
-  fi
+# The corpus test (tests/corpus/go_corpus.py) reads sqlc's YAML configs (python3-yaml above).
+python3 -c 'import yaml' || { echo "install-deps: python3 cannot import yaml" >&2; exit 1; }
+py_dir=tests/clients/python
+req_sum="$(sha256sum "$py_dir/requirements.txt" | cut -d' ' -f1)"
+if [ "$(cat "$py_dir/.venv/.flash-req-sha256" 2>/dev/null)" = "$req_sum" ] &&
+   "$py_dir/.venv/bin/python" -c 'import asyncpg, aiomysql, aiosqlite, psycopg, pymysql, mypy, pytest' >/dev/null 2>&1; then
+  echo "install-deps: Python client test packages up to date"
 else
-  echo "install-deps: python3 not found; the Python client tests (ctest -L clients) will not run"
+  python3 -m venv "$py_dir/.venv"
+  "$py_dir/.venv/bin/pip" install -q -r "$py_dir/requirements.txt"
+  echo "$req_sum" >"$py_dir/.venv/.flash-req-sha256"
+  echo "install-deps: Python client test packages ok"
 fi

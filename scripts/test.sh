@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# The full test run, from a bare machine: installs every dependency, builds, starts throwaway
-# PostgreSQL and MariaDB servers on loopback, runs every test, stops the servers.
+# The full test run, from a bare machine: installs every dependency (or fails saying which is
+# missing), builds (and the libFuzzer tree build-fuzz/ with clang), starts throwaway PostgreSQL and
+# MariaDB servers on loopback, runs every test (a short fuzz run of each target included: label
+# fuzz), stops the servers.
 # Usage: scripts/test.sh [ctest args...]     (e.g. scripts/test.sh -L migrate)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 bash scripts/install-deps.sh
+# The Go toolchain install-deps bootstraps when the system has none new enough (see there).
+FLASH_GO_DIR=${FLASH_GO_DIR:-$HOME/.local/flash-go}
+[ -x "$FLASH_GO_DIR/bin/go" ] && export PATH="$FLASH_GO_DIR/bin:$PATH" GOTOOLCHAIN=local
 bash scripts/build.sh
+bash tests/fuzz/build.sh
 
 db_env=$(bash scripts/db.sh start) || { echo "test.sh: could not start the database servers" >&2; exit 1; }
 eval "$db_env"

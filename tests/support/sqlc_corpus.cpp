@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <iostream>
+#include <gtest/gtest.h>
 #include <sstream>
 
 #include "flash/util/text.hpp"
@@ -202,6 +205,107 @@ std::vector<SqlcVariant> sqlc_variants(const fs::path& root) {
     }
   }
   return out;
+}
+
+SqlcExpectedErrors read_expected_errors(const fs::path& variant_dir) {
+  SqlcExpectedErrors out;
+  fs::path file = variant_dir / "stderr.txt";
+  if (!fs::exists(file)) file = variant_dir / "stderr" / "base.txt";
+  if (!fs::exists(file)) return out;
+  out.present = true;
+  out.text = std::string(flash::util::trim(slurp(file)));
+  static const std::regex located(R"(^([^:\s]+):(\d+):(\d+): (.*)$)");
+  static const std::regex quoted(R"re((?:column reference|column|relation|table alias|table|function) "([^"]+)")re");
+  static const std::regex sqlite_no_such(R"(no such (?:column|table): ([A-Za-z_][\w.]*))");
+  for (const std::string& raw : flash::util::split(out.text, '\n')) {
+    const std::string line(flash::util::trim(raw));
+    if (line.find("error generating code:") != std::string::npos ||
+        line.find("error creating compiler:") != std::string::npos)
+      out.codegen = true;
+    std::smatch m;
+    if (!std::regex_match(line, m, located)) continue;
+    SqlcExpectedError e{m[1], std::stoi(m[2]), std::stoi(m[3]), m[4], {}};
+    for (const std::regex* re : {&quoted, &sqlite_no_such})
+      for (auto it = std::sregex_iterator(e.message.begin(), e.message.end(), *re); it != std::sregex_iterator(); ++it)
+        e.names.push_back((*it)[1]);
+    out.errors.push_back(std::move(e));
+  }
+  return out;
+}
+
+namespace {
+
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// `word` in `text` with no identifier character on either side, case-insensitively.
+bool names_word(const std::string& text, const std::string& word) {
+  const std::string t = flash::util::to_lower(text), w = flash::util::to_lower(word);
+  for (std::size_t at = t.find(w); at != std::string::npos; at = t.find(w, at + 1)) {
+    const bool left = at == 0 || !ident_char(t[at - 1]);
+    const bool right = at + w.size() >= t.size() || !ident_char(t[at + w.size()]);
+    if (left && right) return true;
+  }
+  return false;
+}
+
+// A qualified name (SQLite's "no such column: p.id") is also named by its qualifier: the table or
+// alias that does not exist is what Flash reports then.
+bool names(const std::string& text, const std::string& name) {
+  if (names_word(text, name)) return true;
+  const auto dot = name.rfind('.');
+  return dot != std::string::npos && dot > 0 && names_word(text, name.substr(0, dot));
+}
+
+}  // namespace
+
+std::string match_expected_errors(const SqlcExpectedErrors& expected, const std::vector<std::string>& flash_errors) {
+  if (flash_errors.empty()) return "no error (sqlc: " + expected.text + ")";
+  std::string missing;
+  for (const SqlcExpectedError& e : expected.errors)
+    for (const std::string& n : e.names)
+      if (std::none_of(flash_errors.begin(), flash_errors.end(), [&](const std::string& m) { return names(m, n); }))
+        missing += (missing.empty() ? "" : "; ") + std::string("\"") + n + "\" (sqlc " + e.file + ":" +
+                   std::to_string(e.line) + ": " + e.message + ")";
+  if (missing.empty()) return "";
+  std::string got;
+  for (const std::string& m : flash_errors) got += "\n    flash: " + m;
+  return "not named by Flash: " + missing + got;
+}
+
+void ExpectedErrorTally::add(const std::string& name, const fs::path& variant_dir,
+                             const std::vector<std::string>& flash_errors) {
+  ++variants;
+  const SqlcExpectedErrors want = read_expected_errors(variant_dir);
+  if (!want.present) {
+    ++missing_stderr;
+    lines.push_back(name + ": NO stderr.txt in the corpus");
+  } else if (want.codegen) {
+    ++codegen;
+    lines.push_back(name + ": sqlc fails in Go generation/config, not on SQL (" + want.text.substr(want.text.rfind('\n') + 1) +
+                    ")" + (flash_errors.empty() ? "" : "; Flash errs too"));
+  } else if (std::string miss = match_expected_errors(want, flash_errors); miss.empty()) {
+    ++matched;
+    lines.push_back(name + ": ok (" + std::to_string(want.errors.size()) + " expected, " +
+                    std::to_string(flash_errors.size()) + " Flash errors)");
+  } else {
+    mismatched[name] = miss;
+    lines.push_back(name + ": MISMATCH " + miss);
+  }
+}
+
+void ExpectedErrorTally::check(const std::map<std::string, std::string>& known_gaps) const {
+  for (const std::string& l : lines) std::cout << "expected error " << label << " " << l << "\n";
+  std::cout << "corpus " << label << " expects_error variants: " << matched << " give the expected error, " << codegen
+            << " fail upstream in Go generation/config only, " << mismatched.size() << " do not match ("
+            << known_gaps.size() << " known), " << missing_stderr << " without stderr.txt; " << variants << " in all\n";
+  EXPECT_GT(variants, 0) << label;
+  EXPECT_EQ(missing_stderr, 0) << label;
+  for (const auto& [name, miss] : mismatched)
+    if (!known_gaps.count(name)) ADD_FAILURE() << label << " " << name << ": " << miss;
+  for (const auto& [name, why] : known_gaps)
+    if (!mismatched.count(name))
+      ADD_FAILURE() << label << " " << name << " is listed as a known gap (" << why
+                    << ") but now gives the expected error (or is gone): remove it from the list";
 }
 
 }  // namespace flash::test

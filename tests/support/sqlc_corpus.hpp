@@ -53,4 +53,43 @@ struct SqlcPackage {
 // `sql:` / `packages:` items may be indented or at column 0, as YAML allows.
 std::vector<SqlcPackage> read_sqlc_config(const std::filesystem::path& config);
 
+// What sqlc reports for a variant that must fail, from the variant directory's stderr.txt, else
+// stderr/base.txt (the static-analysis context, the one Flash works in). One entry per
+// "file:line:col: message" line; `names` are the identifiers the message names in quotes
+// (column "x", relation "x", table alias "x", function "x", ...; SQLite's "no such column: p.id"),
+// which Flash's diagnostic must name too.
+struct SqlcExpectedError {
+  std::string file;
+  int line = 0, column = 0;
+  std::string message;
+  std::vector<std::string> names;
+};
+struct SqlcExpectedErrors {
+  bool present = false;  // the variant has a stderr file
+  // sqlc fails while generating Go or reading its configuration ("error generating code: ...",
+  // "error creating compiler: ..."), not on the SQL: nothing for Flash's SQL front end to match.
+  bool codegen = false;
+  std::string text;  // the file, trimmed
+  std::vector<SqlcExpectedError> errors;
+};
+SqlcExpectedErrors read_expected_errors(const std::filesystem::path& variant_dir);
+
+// "" when Flash's error messages for a variant answer what sqlc expects: at least one error, and
+// every name of every expected error appears in one of them as a whole word (case-insensitive; a
+// qualified name such as p.id also when its qualifier p does). Otherwise what is missing.
+std::string match_expected_errors(const SqlcExpectedErrors& expected, const std::vector<std::string>& flash_errors);
+
+// The expected-error variants of a corpus test, one add() per variant (name relative to the corpus
+// root), then check() with the variants known not to match (name → reason). check() fails for
+// a variant without a stderr file, for one that does not match and is not known, and for a known
+// one that now matches (so the list stays true); it prints one line per variant and the totals.
+struct ExpectedErrorTally {
+  std::string label;  // e.g. "postgresql"
+  int variants = 0, matched = 0, codegen = 0, missing_stderr = 0;
+  std::map<std::string, std::string> mismatched;  // name → what is missing
+  std::vector<std::string> lines;
+  void add(const std::string& name, const std::filesystem::path& variant_dir, const std::vector<std::string>& flash_errors);
+  void check(const std::map<std::string, std::string>& known_gaps) const;
+};
+
 }  // namespace flash::test

@@ -111,7 +111,9 @@ std::string render_json(const Diagnostic& d) {
                       {"column", d.location.column},
                       {"hint", d.hint ? nlohmann::json(*d.hint) : nlohmann::json(nullptr)},
                       {"exit_code", static_cast<int>(d.exit_code)}};
-  return j.dump();
+  // Messages quote the user's bytes, which need not be UTF-8: invalid sequences become U+FFFD
+  // instead of throwing (a diagnostic must always print; found by tests/fuzz).
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace flash::diag

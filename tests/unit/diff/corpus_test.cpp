@@ -14,6 +14,11 @@ namespace {
 using namespace flash;
 using schema::Dialect;
 
+// Every test here reads the shared corpus: without it they are reported as skipped.
+#define REQUIRE_CORPUS()                                          \
+  if (!std::filesystem::exists(std::filesystem::path(FLASH_CORPUS_DIR))) \
+  GTEST_SKIP() << "corpus not found: " << FLASH_CORPUS_DIR
+
 schema::Schema load(const std::string& rel, Dialect d) {
   const std::filesystem::path p = std::filesystem::path(FLASH_CORPUS_DIR) / rel;
   diag::Diagnostics ds;
@@ -30,6 +35,7 @@ struct Case {
 class CorpusSelfDiff : public ::testing::TestWithParam<Case> {};
 
 TEST_P(CorpusSelfDiff, IsEmpty) {
+  REQUIRE_CORPUS();
   const auto s = load(GetParam().path, GetParam().dialect);
   ASSERT_FALSE(s.tables.empty());
   const auto plan = diff::diff_schemas(s, s);
@@ -39,6 +45,7 @@ TEST_P(CorpusSelfDiff, IsEmpty) {
 }
 
 TEST_P(CorpusSelfDiff, CreateFromEmptyAndDropBack) {
+  REQUIRE_CORPUS();
   const auto s = load(GetParam().path, GetParam().dialect);
   schema::Schema empty;
   empty.dialect = s.dialect;
@@ -81,6 +88,7 @@ INSTANTIATE_TEST_SUITE_P(
 // Identity vs serial primary keys of the same database: only column-level changes, no table
 // drops and no rename questions.
 TEST(CorpusDiff, SerialToIdentityIsColumnLevel) {
+  REQUIRE_CORPUS();
   const auto a = load("chinook/postgresql-serial-pks/schema.sql", Dialect::postgresql);
   const auto b = load("chinook/postgresql-identity-pks/schema.sql", Dialect::postgresql);
   const auto plan = diff::diff_schemas(a, b);

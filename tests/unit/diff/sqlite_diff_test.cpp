@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <map>
 
 #include "flash/diff/plan.hpp"
@@ -234,6 +235,8 @@ TEST(SqliteRebuild, KeepsDataForeignKeysIndexesAndTriggers) {
 TEST(SqliteRebuild, ChinookUpAndDown) {
   static const Sqlite api;
   if (!api.ok) GTEST_SKIP() << "libsqlite3.so.0 not loadable";
+  if (!std::filesystem::exists(std::string(FLASH_CORPUS_DIR) + "/chinook/sqlite/schema.sql"))
+    GTEST_SKIP() << "corpus not found: " << FLASH_CORPUS_DIR;
   const auto chinook = lite(util::read_file(std::string(FLASH_CORPUS_DIR) + "/chinook/sqlite/schema.sql"));
   schema::Schema empty{.dialect = schema::Dialect::sqlite};
   const auto plan = diff::diff_schemas(empty, chinook);

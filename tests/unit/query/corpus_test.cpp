@@ -33,6 +33,7 @@ struct Outcome {
   bool ok = false;
   int queries = 0, analysed = 0;
   std::string first_error;
+  std::vector<std::string> errors;  // every error message (schema and queries), for expected errors
   std::vector<std::string> warnings;
 };
 
@@ -46,6 +47,7 @@ Outcome run_variant(const SqlcPackage& pkg) {
     schema = flash::sql::parse_schema(schema_files, flash::schema::Dialect::postgresql, sd);
   } catch (const std::exception& e) {
     o.first_error = std::string("schema: exception ") + e.what();
+    o.errors.push_back(o.first_error);
     return o;
   }
   flash::query::AnalyzedQueries aq;
@@ -53,6 +55,7 @@ Outcome run_variant(const SqlcPackage& pkg) {
     aq = flash::query::analyze_queries(schema, query_files, qd);
   } catch (const std::exception& e) {
     o.first_error = std::string("query: exception ") + e.what();
+    o.errors.push_back(o.first_error);
     return o;
   }
   for (const auto& f : query_files) {
@@ -60,6 +63,9 @@ Outcome run_variant(const SqlcPackage& pkg) {
     o.queries += static_cast<int>(blocks.size());
   }
   o.analysed = static_cast<int>(aq.queries.size());
+  for (const auto* ds : {&sd, &qd})
+    for (const auto& d : *ds)
+      if (d.severity == flash::diag::Severity::error) o.errors.push_back("[" + d.code + "] " + d.message);
   for (const auto& d : qd)
     if (d.severity == flash::diag::Severity::warning) o.warnings.push_back("[" + d.code + "] " + d.message);
   for (const auto& d : qd)
@@ -79,12 +85,25 @@ Outcome run_variant(const SqlcPackage& pkg) {
   return o;
 }
 
+// Expected-error variants whose sqlc error Flash does not reproduce (variant → reason).
+const std::map<std::string, std::string> kKnownGaps = {
+    {"sqlc-endtoend/invalid_params_type_mismatch/postgresql/pgx",
+     "Flash errs but names the parameter ($1 used as boolean and as bigint), not the column \"name\""},
+    {"sqlc-endtoend/star_expansion_failed/postgresql/pgx",
+     "a sqlc limitation, not an error: PostgreSQL 15 runs the query (a CTE column list shorter than its "
+     "SELECT renames the first columns), and Flash analyses it"},
+    {"sqlc-endtoend/strict_function_checks/postgresql",
+     "an unknown function is a warning in Flash (query.unknown-function); sqlc's strict_function_checks "
+     "option makes it an error, and Flash has no such option"},
+};
+
 }  // namespace
 
 TEST(QueryCorpus, PostgresqlVariants) {
   fs::path root(FLASH_CORPUS_DIR);
   if (!fs::exists(root / "index.json")) GTEST_SKIP() << "corpus not found";
-  int variants = 0, ok = 0, queries = 0, analysed = 0, err_cases = 0, err_ok = 0;
+  int variants = 0, ok = 0, queries = 0, analysed = 0;
+  flash::test::ExpectedErrorTally expected{"postgresql"};
   std::ostringstream report;
   for (const flash::test::SqlcVariant& v : flash::test::sqlc_variants(root)) {
     if (v.source == "sqlc-endtoend" && (!v.has_engine("postgresql") || v.command != "generate")) continue;
@@ -94,9 +113,7 @@ TEST(QueryCorpus, PostgresqlVariants) {
       Outcome o = run_variant(pkg);
       std::string name = fs::relative(v.config.parent_path(), root).string();
       if (expects_error) {
-        ++err_cases;
-        if (!o.first_error.empty()) ++err_ok;
-        else report << "EXPECTED-ERROR " << name << ": analysed without error\n";
+        expected.add(name, v.path, o.errors);
         continue;
       }
       ++variants;
@@ -109,7 +126,6 @@ TEST(QueryCorpus, PostgresqlVariants) {
   }
   std::cout << "corpus postgresql variants: " << ok << "/" << variants << " fully analysed\n";
   std::cout << "corpus postgresql queries: " << analysed << "/" << queries << " analysed\n";
-  std::cout << "corpus postgresql expects_error variants giving an error: " << err_ok << "/" << err_cases << "\n";
   if (const char* path = std::getenv("FLASH_QUERY_CORPUS_REPORT")) std::ofstream(path) << report.str();
   EXPECT_GT(variants, 0);
   // Floors at what the analyzer reaches today (raise them as it improves). The variants still
@@ -117,9 +133,10 @@ TEST(QueryCorpus, PostgresqlVariants) {
   // the PostgreSQL 15 grammar of libpg_query).
   EXPECT_GE(analysed, 809);
   EXPECT_GE(ok, 431);
-  // Those not giving an error fail on sqlc configuration (Go options) or strict-function
-  // checks, which are not the analyzer's business.
-  EXPECT_GE(err_ok, 18);
+  // Variants that must fail: Flash must fail too and name what sqlc names (stderr.txt). Those
+  // failing upstream only on Go options/config are counted apart; kKnownGaps lists the others
+  // (when this was written: 17 match, 6 Go-only, 3 known).
+  expected.check(kKnownGaps);
 }
 
 // sqlc's `analyze` cases print, per query, the columns and parameters sqlc infers (stdout.txt):
