@@ -266,8 +266,8 @@ namespace {
 // savepoints).
 template <class Before, class AfterOk, class AfterFail>
 void run_all(driver::StatementDescriber& describer, const schema::Schema& schema,
-             const query::AnalyzedQueries& queries, Dialect dialect, Result& r, Before before, AfterOk after_ok,
-             AfterFail after_fail) {
+             const query::AnalyzedQueries& queries, Dialect dialect, Result& r, std::vector<Probe>* probes,
+             Before before, AfterOk after_ok, AfterFail after_fail) {
   for (const auto& q : queries.queries) {
     driver::StatementDescription d;
     before();
@@ -284,6 +284,21 @@ void run_all(driver::StatementDescriber& describer, const schema::Schema& schema
     ++r.queries;
     compare(q, d, dialect, r, &schema);
   }
+  if (!probes) return;
+  for (Probe& p : *probes) {
+    before();
+    try {
+      describer.describe(p.sql);
+      p.accepted = true;
+      p.error.clear();
+      after_ok();
+    } catch (const driver::DbError& e) {
+      if (!e.connection_usable()) throw;
+      after_fail();
+      p.accepted = false;
+      p.error = e.what();
+    }
+  }
 }
 
 [[noreturn]] void schema_does_not_load(Dialect d, const driver::DbError& e) {
@@ -294,7 +309,7 @@ void run_all(driver::StatementDescriber& describer, const schema::Schema& schema
 }
 
 void verify_sqlite(const schema::Schema& schema, const query::AnalyzedQueries& queries,
-                   driver::SqlConnection* conn, Result& r) {
+                   driver::SqlConnection* conn, Result& r, std::vector<Probe>* probes) {
   std::unique_ptr<driver::SqlConnection> own;
   if (!conn) {
     config::DatabaseUrl url;
@@ -312,11 +327,11 @@ void verify_sqlite(const schema::Schema& schema, const query::AnalyzedQueries& q
   }
   auto* describer = driver::describer(*conn);
   if (!describer) throw diag::Error("gen.verify", "this connection cannot describe statements");
-  run_all(*describer, schema, queries, Dialect::sqlite, r, [] {}, [] {}, [] {});
+  run_all(*describer, schema, queries, Dialect::sqlite, r, probes, [] {}, [] {}, [] {});
 }
 
 void verify_postgres(const schema::Schema& schema, const query::AnalyzedQueries& queries,
-                     driver::SqlConnection& conn, Result& r) {
+                     driver::SqlConnection& conn, Result& r, std::vector<Probe>* probes) {
   auto* describer = driver::describer(conn);
   if (!describer) throw diag::Error("gen.verify", "this connection cannot describe statements");
   const std::string scratch = "flash_verify_" + random_suffix();
@@ -335,7 +350,7 @@ void verify_postgres(const schema::Schema& schema, const query::AnalyzedQueries&
       schema_does_not_load(Dialect::postgresql, e);
     }
     run_all(
-        *describer, schema, queries, Dialect::postgresql, r, [&] { conn.execute("SAVEPOINT flash_verify_query"); },
+        *describer, schema, queries, Dialect::postgresql, r, probes, [&] { conn.execute("SAVEPOINT flash_verify_query"); },
         [&] { conn.execute("RELEASE SAVEPOINT flash_verify_query"); },
         [&] { conn.execute("ROLLBACK TO SAVEPOINT flash_verify_query"); });
   } catch (...) {
@@ -358,7 +373,7 @@ std::string mysql_quote(std::string_view name) {
 }
 
 void verify_mysql(const schema::Schema& schema, const query::AnalyzedQueries& queries,
-                  driver::SqlConnection& conn, Result& r) {
+                  driver::SqlConnection& conn, Result& r, std::vector<Probe>* probes) {
   auto* describer = driver::describer(conn);
   if (!describer) throw diag::Error("gen.verify", "this connection cannot describe statements");
   const std::string scratch = "flash_verify_" + random_suffix();
@@ -411,7 +426,7 @@ void verify_mysql(const schema::Schema& schema, const query::AnalyzedQueries& qu
       schema_does_not_load(Dialect::mysql, e);
     }
     conn.execute("USE " + mysql_quote(scratch));  // in case the schema's raw statements switched
-    run_all(*describer, schema, queries, Dialect::mysql, r, [] {}, [] {}, [] {});
+    run_all(*describer, schema, queries, Dialect::mysql, r, probes, [] {}, [] {}, [] {});
   } catch (...) {
     cleanup();
     throw;
@@ -422,11 +437,11 @@ void verify_mysql(const schema::Schema& schema, const query::AnalyzedQueries& qu
 }  // namespace
 
 Result verify_queries(const schema::Schema& schema, const query::AnalyzedQueries& queries,
-                      driver::SqlConnection* conn) {
+                      driver::SqlConnection* conn, std::vector<Probe>* probes) {
   Result r;
   const Dialect d = queries.dialect;
   if (d == Dialect::sqlite) {
-    verify_sqlite(schema, queries, conn, r);
+    verify_sqlite(schema, queries, conn, r, probes);
     return r;
   }
   if (d == Dialect::mongodb)
@@ -437,8 +452,8 @@ Result verify_queries(const schema::Schema& schema, const query::AnalyzedQueries
   if (conn->dialect() != d)
     throw diag::Error("gen.verify", "the queries are " + engine_name(d) + " but the connection is " +
                                         engine_name(conn->dialect()));
-  if (d == Dialect::postgresql) verify_postgres(schema, queries, *conn, r);
-  else verify_mysql(schema, queries, *conn, r);
+  if (d == Dialect::postgresql) verify_postgres(schema, queries, *conn, r, probes);
+  else verify_mysql(schema, queries, *conn, r, probes);
   return r;
 }
 
