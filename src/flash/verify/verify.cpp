@@ -243,7 +243,9 @@ void compare(const query::Query& q, const driver::StatementDescription& d, Diale
       // MySQL's NOT NULL is a proof; its "maybe NULL" is conservative for expressions, scalar
       // subqueries and CTE columns (a COUNT subquery is "maybe NULL"), and exact only for columns
       // of base tables (their NOT NULL and the outer joins they sit under).
-      const bool base_column = !dc.table.empty() && !dc.column.empty() &&
+      // MariaDB names the base table even for a column read through a derived table, where its
+      // "maybe NULL" is again conservative: only a column we also take straight from the table counts.
+      const bool base_column = !dc.table.empty() && !dc.column.empty() && !c.table.empty() &&
                                (!schema || schema->find_table(dc.table) != nullptr);
       if (!c.nullable && *dc.nullable && base_column)
         add(label + ": we infer NOT NULL, " + db + " says the column can be NULL",
