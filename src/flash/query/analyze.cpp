@@ -205,6 +205,7 @@ class Analyzer {
     Statement& st = *pr.statement;
     std::vector<RelCol> cols = statement(st, nullptr, {});
     if (errors_) return std::nullopt;
+    if (cols.empty() && st.kind == Statement::Kind::other && st.other_kind == "PRAGMA") cols = pragma_columns();
 
     // Kinds that return rows need a statement that returns columns.
     bool returns_rows = q.kind == Kind::one || q.kind == Kind::many || q.kind == Kind::batchone ||
@@ -604,6 +605,26 @@ class Analyzer {
     error_at("query.unknown-table", "relation \"" + schema::qualified(schema, name) + "\" does not exist", offset,
              schema::qualified(schema, name).size(), hint ? hint : std::nullopt);
     return std::nullopt;
+  }
+
+  // SQLite `PRAGMA [schema.]name [= value | (value)]` that reads one value: its column. A setter
+  // returns no row, except journal_mode and locking_mode, which return the mode.
+  std::vector<RelCol> pragma_columns() const {
+    if (d_ != Dialect::sqlite) return {};
+    diag::Diagnostics ignored;
+    const sql::SourceFile src{"", rw_.sql};
+    const std::vector<sql::Token> toks = sql::lex(src, d_, ignored);
+    std::size_t i = 1;
+    if (i + 2 < toks.size() && toks[i + 1].is(".")) i += 2;
+    if (i >= toks.size() || toks[i].kind == sql::TokenKind::end) return {};
+    const std::string name = util::to_lower(toks[i].text);
+    const bool sets = i + 1 < toks.size() && toks[i + 1].is("=");
+    std::optional<KnownColumn> k = sqlite_pragma(name);
+    if (!k || (sets && name != "journal_mode" && name != "locking_mode")) return {};
+    Rel r;
+    add_known(r, {*k}, "");
+    for (RelCol& c : r.cols) c.t.table.clear();
+    return r.cols;
   }
 
   // Columns of catalog.hpp's descriptions, appended to `r`.

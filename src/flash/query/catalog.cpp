@@ -147,6 +147,27 @@ std::optional<KnownRelation> table_function(std::string_view n, Dialect d) {
   return std::nullopt;
 }
 
+std::optional<KnownColumn> sqlite_pragma(std::string_view n) {
+  // https://sqlite.org/pragma.html: pragmas that read as one value; busy_timeout's column is
+  // called "timeout".
+  static const std::vector<std::pair<std::string_view, std::string_view>> pragmas = {
+      {"application_id", "int64"}, {"auto_vacuum", "int64"},   {"automatic_index", "int64"},
+      {"cache_size", "int64"},     {"cache_spill", "int64"},   {"cell_size_check", "int64"},
+      {"data_version", "int64"},   {"defer_foreign_keys", "int64"}, {"encoding", "text"},
+      {"foreign_keys", "int64"},   {"freelist_count", "int64"}, {"journal_mode", "text"},
+      {"journal_size_limit", "int64"}, {"legacy_alter_table", "int64"}, {"locking_mode", "text"},
+      {"max_page_count", "int64"}, {"mmap_size", "int64"},     {"page_count", "int64"},
+      {"page_size", "int64"},      {"query_only", "int64"},    {"read_uncommitted", "int64"},
+      {"recursive_triggers", "int64"}, {"reverse_unordered_selects", "int64"}, {"schema_version", "int64"},
+      {"secure_delete", "int64"},  {"soft_heap_limit", "int64"}, {"synchronous", "int64"},
+      {"temp_store", "int64"},     {"threads", "int64"},       {"trusted_schema", "int64"},
+      {"user_version", "int64"},   {"wal_autocheckpoint", "int64"}};
+  if (n == "busy_timeout") return KnownColumn{"timeout", "int64", false};
+  for (const auto& [name, type] : pragmas)
+    if (name == n) return KnownColumn{std::string(name), std::string(type), false};
+  return std::nullopt;
+}
+
 // information_schema views are nullable throughout and typed with its domains (sql_identifier,
 // character_data, yes_or_no: text; cardinal_number: integer); pg_catalog tables are NOT NULL,
 // its views (pg_tables, pg_stat_activity, ...) nullable.

@@ -38,6 +38,10 @@ std::optional<KnownRelation> virtual_table(const schema::Schema& s, std::string_
 // The columns of a table-valued function called in FROM (SQLite json_each / json_tree).
 std::optional<KnownRelation> table_function(std::string_view lower_name, schema::Dialect d);
 
+// The one result column of a SQLite `PRAGMA name` read (`PRAGMA foreign_keys`), for the pragmas
+// whose value is a single row; nullopt for others.
+std::optional<KnownColumn> sqlite_pragma(std::string_view lower_name);
+
 // A PostgreSQL catalog relation: `schema` is "pg_catalog", "information_schema" or "" (pg_catalog
 // is on every search path; information_schema must be named).
 struct CatalogRelation {

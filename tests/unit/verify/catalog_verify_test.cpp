@@ -1,6 +1,6 @@
 // Relations the schema files do not declare as plain tables, queried and proven on the real engine
 // (query/catalog.hpp): SQLite FTS5 / FTS4 / R*Tree virtual tables with their hidden columns,
-// json_each / json_tree, rowid; PostgreSQL system columns, catalog views (pg_stat_activity,
+// json_each / json_tree, rowid, PRAGMA reads; PostgreSQL system columns, catalog views (pg_stat_activity,
 // pg_views, information_schema.key_column_usage, ...); tables created by CREATE TABLE ... AS and
 // SELECT ... INTO on all engines. Each case: the analyser accepts every query (no error), types a
 // few columns as the engine does, and gen --verify's comparison on the engine finds no mismatch.
@@ -113,8 +113,24 @@ SELECT * FROM note;
 
 -- name: CreatedAs :many
 SELECT id, title FROM doc_copy WHERE id > ?;
+
+-- name: ForeignKeys :one
+PRAGMA foreign_keys;
+
+-- name: UserVersion :one
+PRAGMA main.user_version;
+
+-- name: JournalMode :one
+PRAGMA journal_mode = WAL;
+
+-- name: SetForeignKeys :exec
+PRAGMA foreign_keys = ON;
 )sql");
-  ASSERT_EQ(a.aq.queries.size(), 15u);
+  ASSERT_EQ(a.aq.queries.size(), 19u);
+  ASSERT_EQ(query(a, "ForeignKeys").columns.size(), 1u);  // PRAGMA reads return one column
+  EXPECT_EQ(query(a, "ForeignKeys").columns[0].name, "foreign_keys");
+  EXPECT_EQ(query(a, "UserVersion").columns[0].type.category, TypeCategory::int64);
+  EXPECT_EQ(query(a, "JournalMode").columns[0].type.category, TypeCategory::text);
   EXPECT_EQ(query(a, "FtsAll").columns.size(), 2u);  // hidden columns are not part of *
   const auto& search = query(a, "FtsSearch");
   ASSERT_EQ(search.columns.size(), 3u);

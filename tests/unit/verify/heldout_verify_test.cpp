@@ -200,7 +200,8 @@ TEST(Heldout, EveryQueryTheServerAcceptsAnalysesAndMatches) {
   if (!text.empty()) std::cout << text;
 
   // SQLite always runs; the servers when their URLs are set.
-  const std::map<std::string, int> floor{{"postgresql", 0}, {"mysql", 0}, {"sqlite", 0}};
+  // Floors: the queries verified when the set was added (raise them as blocked cases load).
+  const std::map<std::string, int> floor{{"postgresql", 125}, {"mysql", 120}, {"sqlite", 67}};
   EXPECT_TRUE(tally.count("sqlite"));
   for (const auto& [engine, t] : tally) {
     EXPECT_EQ(t.gaps, 0) << engine << ": queries the database accepts and Flash refuses";
