@@ -929,14 +929,42 @@ class Analyzer {
   std::optional<UserFunction> user_function(const std::string& name, std::size_t nargs) {
     if (d_ != Dialect::postgresql) return std::nullopt;
     for (const schema::RawStatement& raw : schema_.raw) {
-      if (raw.kind != "function") continue;
+      if (raw.kind != "function" && raw.kind != "aggregate") continue;
       std::string lname = util::to_lower(raw.name);
       auto dot = lname.rfind('.');
       if (dot != std::string::npos) lname = lname.substr(dot + 1);
+      if (auto paren = lname.find('('); paren != std::string::npos) lname = lname.substr(0, paren);
       if (lname != name) continue;
+      if (raw.kind == "aggregate") {
+        if (auto uf = parse_aggregate(raw.sql)) return uf;
+        continue;
+      }
       if (auto uf = parse_function(raw.sql, nargs)) return uf;
     }
     return std::nullopt;
+  }
+
+  // CREATE AGGREGATE name (args) (SFUNC = f, STYPE = t [, FINALFUNC = g ...]): without a final
+  // function the result is the state type (nullable: no rows, or a NULL state).
+  std::optional<UserFunction> parse_aggregate(const std::string& sql) const {
+    diag::Diagnostics ignored;
+    const sql::SourceFile src{"", sql};
+    const std::vector<sql::Token> toks = sql::lex(src, d_, ignored);
+    std::string stype;
+    for (std::size_t i = 0; i + 2 < toks.size(); ++i) {
+      if (toks[i].is("FINALFUNC")) return std::nullopt;
+      if (toks[i].is("STYPE") && toks[i + 1].is("="))
+        for (std::size_t k = i + 2; k < toks.size() && !toks[k].is(",") && !toks[k].is(")"); ++k)
+          stype += (stype.empty() ? "" : " ") + toks[k].text;
+    }
+    if (stype.empty()) return std::nullopt;
+    UserFunction uf;
+    TypeName tn;
+    if (auto dot = stype.rfind('.'); dot != std::string::npos) stype = util::trim(stype.substr(dot + 1));
+    tn.names = {stype};
+    uf.result = from_type_name(tn);
+    uf.result.nullable = true;
+    return uf;
   }
 
   std::optional<UserFunction> parse_function(const std::string& sql, std::size_t nargs);
@@ -1552,6 +1580,19 @@ class Analyzer {
       }
       // iif(cond, a, b): a fixed-type argument is not one of the values the result is common to.
       if (!first_known.known && args[i].known && !(fixed[i] && f->ret == FnReturn::common)) first_known = args[i];
+    }
+    // Array element arguments: array_append(arr, x), array_remove(arr, x), array_position(arr, x),
+    // array_prepend(x, arr).
+    if (d_ == Dialect::postgresql && e.args.size() >= 2) {
+      const bool elem1 = name == "array_append" || name == "array_remove" || name == "array_position" ||
+                         name == "array_positions";
+      const std::size_t arr = elem1 ? 0 : 1, el = elem1 ? 1 : 0;
+      if ((elem1 || name == "array_prepend") && args[arr].known && args[arr].type.array_dims > 0 &&
+          untyped(*e.args[el])) {
+        Hint eh = hint_from(args[arr]);
+        eh.type = element_of(args[arr].type);
+        args[el] = expr(*e.args[el], s, &eh);
+      }
     }
     for (std::size_t i = 0; i < e.args.size(); ++i) {
       if (fixed[i] || !untyped(*e.args[i])) continue;

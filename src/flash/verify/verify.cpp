@@ -303,6 +303,17 @@ void run_all(driver::StatementDescriber& describer, const schema::Schema& schema
   }
 }
 
+// The DDL loaded into the scratch environment: the schema as `flash schema` prints it, without
+// ownership and privilege statements (ALTER ... OWNER TO, GRANT, REVOKE): they change nothing a
+// query means and need roles the verifying user may not have.
+std::string scratch_ddl(const schema::Schema& schema) {
+  auto grants = [](const schema::RawStatement& r) { return r.kind == "owner" || r.kind == "grant" || r.kind == "revoke"; };
+  if (std::none_of(schema.raw.begin(), schema.raw.end(), grants)) return schema::print_schema(schema);
+  schema::Schema s = schema;
+  s.raw.erase(std::remove_if(s.raw.begin(), s.raw.end(), grants), s.raw.end());
+  return schema::print_schema(s);
+}
+
 [[noreturn]] void schema_does_not_load(Dialect d, const driver::DbError& e) {
   std::string m = "the schema does not load into " + engine_name(d) + ": " + e.what();
   throw diag::Error("gen.verify", m, diag::ExitCode::error,
@@ -323,7 +334,7 @@ void verify_sqlite(const schema::Schema& schema, const query::AnalyzedQueries& q
   }
   r.where = "SQLite " + conn->server_version() + (own ? " in memory" : "");
   try {
-    if (const std::string ddl = schema::print_schema(schema); !blank(ddl)) conn->execute(ddl);
+    if (const std::string ddl = scratch_ddl(schema); !blank(ddl)) conn->execute(ddl);
   } catch (const driver::DbError& e) {
     schema_does_not_load(Dialect::sqlite, e);
   }
@@ -342,11 +353,34 @@ void verify_postgres(const schema::Schema& schema, const query::AnalyzedQueries&
   // outlives the run, whatever happens.
   conn.execute("BEGIN");
   try {
-    conn.execute("CREATE SCHEMA " + scratch);
-    // public stays on the path for extension functions and types installed there.
-    conn.execute("SET LOCAL search_path TO " + scratch + ", public");
+    // The scratch schema stands in for `public`: the database's own public schema is renamed
+    // aside inside the transaction (rolled back like everything else), so that schema files and
+    // queries naming `public.t` explicitly (pg_dump output: nextval('public.t_id_seq')) see the
+    // scratch objects. Renaming needs ownership of public; without it a plain scratch schema is
+    // used and `public.t` still means the server's own.
+    bool renamed = false;
+    conn.execute("SAVEPOINT flash_verify_public");
     try {
-      if (const std::string ddl = schema::print_schema(schema); !blank(ddl)) conn.execute(ddl);
+      conn.execute("ALTER SCHEMA public RENAME TO " + scratch);
+      conn.execute("CREATE SCHEMA public");
+      conn.execute("RELEASE SAVEPOINT flash_verify_public");
+      renamed = true;
+    } catch (const driver::DbError& e) {
+      if (!e.connection_usable()) throw;
+      conn.execute("ROLLBACK TO SAVEPOINT flash_verify_public");
+      conn.execute("CREATE SCHEMA " + scratch);
+    }
+    // The database's public stays on the path for extension functions and types installed there.
+    // As pg_dump does: function bodies are checked when called, not in the order they are created.
+    conn.execute("SET LOCAL check_function_bodies = off");
+    if (renamed) {
+      r.where = "PostgreSQL " + conn.server_version() + ", a scratch public schema (the database's own set aside)";
+      conn.execute("SET LOCAL search_path TO public, " + scratch);
+    } else {
+      conn.execute("SET LOCAL search_path TO " + scratch + ", public");
+    }
+    try {
+      if (const std::string ddl = scratch_ddl(schema); !blank(ddl)) conn.execute(ddl);
     } catch (const driver::DbError& e) {
       if (!e.connection_usable()) throw;
       schema_does_not_load(Dialect::postgresql, e);
@@ -422,7 +456,7 @@ void verify_mysql(const schema::Schema& schema, const query::AnalyzedQueries& qu
   try {
     conn.execute("USE " + mysql_quote(scratch));
     try {
-      if (const std::string ddl = schema::print_schema(schema); !blank(ddl)) conn.execute(ddl);
+      if (const std::string ddl = scratch_ddl(schema); !blank(ddl)) conn.execute(ddl);
     } catch (const driver::DbError& e) {
       if (!e.connection_usable()) throw;
       schema_does_not_load(Dialect::mysql, e);

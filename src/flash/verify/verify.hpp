@@ -9,9 +9,12 @@
 // CREATE and DROP privileges; without them a diagnostic says so). The schema is loaded as
 // schema::print_schema prints it; queries are prepared exactly as the generators send them
 // (`Query::sql`: `$n` / `?`; a slice prepared with one element).
-// Known limit: on PostgreSQL the scratch schema stands in for the default one; a query that names
-// `public.t` explicitly still sees the server's real public schema. On MySQL, CREATE SCHEMA in the
-// schema files creates those databases too (refused when one exists; dropped at the end).
+// On PostgreSQL the database's own public schema is renamed aside inside that transaction and an
+// empty public takes its place, so `public.t` in schema files and queries means the scratch
+// objects (other sessions keep seeing the committed public; DDL on the schema object itself waits
+// for the rollback). Known limit: without ownership of public a scratch schema stands in for it
+// and `public.t` still names the server's own. On MySQL, CREATE SCHEMA in the schema files
+// creates those databases too (refused when one exists; dropped at the end).
 //
 // What is compared (a mismatch is reported only when it is real):
 //   - the query prepares at all;
