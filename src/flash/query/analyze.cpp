@@ -1645,6 +1645,10 @@ class Analyzer {
     // MySQL: SUM/AVG of an approximate type (FLOAT, DOUBLE) is DOUBLE, of an exact one DECIMAL.
     if (d_ == Dialect::mysql && (name == "sum" || name == "avg") && !args.empty() && is_float(args[0].type.category))
       out = builtin("float64", true);
+    // MySQL FLOOR/CEIL of an exact value is an integer (BIGINT).
+    if (d_ == Dialect::mysql && (name == "floor" || name == "ceil" || name == "ceiling") && !args.empty() &&
+        (args[0].type.category == TypeCategory::decimal || is_int(args[0].type.category)))
+      out = builtin("int64", false);
     if (name == "round" && args.size() == 2 && d_ == Dialect::postgresql) out = builtin("decimal", false);
     if (name == "extract" && d_ == Dialect::postgresql) out = builtin("decimal", false);
     if (d_ == Dialect::postgresql && (name == "sqrt" || name == "exp" || name == "ln" || name == "log" ||
