@@ -1029,6 +1029,19 @@ class Analyzer {
         }
       }
     }
+    if (qual.empty() && d_ == Dialect::postgresql) {
+      // A relation's name alone is its whole row (row_to_json(a), to_jsonb(c)): a composite value.
+      for (const Scope* sc = &s; sc; sc = sc->parent)
+        for (const Rel& r : sc->rels)
+          if (r.name == col && !r.qualified_only) {
+            Typed t;
+            t.type.sql.name = r.table.empty() ? "record" : r.table;
+            t.type.category = TypeCategory::other;
+            t.known = true;
+            t.nullable = false;
+            return t;
+          }
+    }
     if (lenient_) return std::nullopt;
     if (!qual.empty()) {
       std::vector<std::string> names;
@@ -1502,20 +1515,21 @@ class Analyzer {
       return strip(l);
     }
     if (op == "/" && d_ == Dialect::mysql && is_int(a) && is_int(b)) return builtin("decimal", false);
-    auto rank = [](TypeCategory c) {
-      switch (c) {
-        case TypeCategory::int16: return 1;
-        case TypeCategory::int32: return 2;
-        case TypeCategory::int64: return 3;
-        case TypeCategory::decimal: return 4;
-        case TypeCategory::float32: return 5;
-        case TypeCategory::float64: return 6;
-        default: return 0;
-      }
-    };
-    if (rank(a) == 0) return strip(l);
-    if (rank(b) == 0) return strip(r);
-    return rank(a) >= rank(b) ? strip(l) : strip(r);
+    if (numeric_rank(a) == 0) return strip(l);
+    if (numeric_rank(b) == 0) return strip(r);
+    return numeric_rank(a) >= numeric_rank(b) ? strip(l) : strip(r);
+  }
+
+  static int numeric_rank(TypeCategory c) {
+    switch (c) {
+      case TypeCategory::int16: return 1;
+      case TypeCategory::int32: return 2;
+      case TypeCategory::int64: return 3;
+      case TypeCategory::decimal: return 4;
+      case TypeCategory::float32: return 5;
+      case TypeCategory::float64: return 6;
+      default: return 0;
+    }
   }
 
   static Typed strip(Typed t) {
@@ -1612,7 +1626,17 @@ class Analyzer {
       case FnReturn::fixed: out = builtin(f->type, false); break;
       case FnReturn::arg0: if (!args.empty()) out = strip(args[0]); break;
       case FnReturn::arg1: if (args.size() > 1) out = strip(args[1]); break;
-      case FnReturn::common: out = strip(first_known); break;
+      case FnReturn::common:
+        out = strip(first_known);
+        if (d_ == Dialect::postgresql) {
+          // Numeric arguments resolve to the widest of their types: coalesce(smallint, 0) is integer.
+          for (const Typed& a : args)
+            if (a.known && out.known && a.type.array_dims == 0 && out.type.array_dims == 0 &&
+                is_numeric(a.type.category) && is_numeric(out.type.category) &&
+                numeric_rank(a.type.category) > numeric_rank(out.type.category))
+              out = strip(a);
+        }
+        break;
       case FnReturn::array_of_arg0:
         if (!args.empty()) {
           out = strip(args[0]);
@@ -1650,6 +1674,11 @@ class Analyzer {
         (args[0].type.category == TypeCategory::decimal || is_int(args[0].type.category)))
       out = builtin("int64", false);
     if (name == "round" && args.size() == 2 && d_ == Dialect::postgresql) out = builtin("decimal", false);
+    if (name == "timezone" && d_ == Dialect::postgresql && out.known) {
+      // ts AT TIME ZONE z: a timestamptz becomes local time there, a timestamp is read as local to z.
+      if (out.type.category == TypeCategory::timestamptz) out = builtin("timestamp", out.nullable);
+      else if (out.type.category == TypeCategory::timestamp) out = builtin("timestamptz", out.nullable);
+    }
     if (name == "extract" && d_ == Dialect::postgresql) out = builtin("decimal", false);
     if (d_ == Dialect::postgresql && (name == "sqrt" || name == "exp" || name == "ln" || name == "log" ||
                                       name == "power" || name == "pow")) {

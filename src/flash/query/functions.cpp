@@ -119,7 +119,11 @@ const FunctionSpec kFunctions[] = {
     {"unix_timestamp", kMy, R::fixed, "int64", N::strict, ""},
     {"from_unixtime", kMy, R::fixed, "timestamp", N::strict, "int64"},
     {"date_format", kMy, R::fixed, "text", N::strict, ""},
-    {"timezone", kPg, R::arg1, "", N::strict, ""},
+    // timezone(zone, ts) is AT TIME ZONE: timestamptz ↔ timestamp (the analyzer swaps them).
+    {"timezone", kPg, R::arg1, "", N::strict, "text,"},
+    {"current_setting", kPg, R::fixed, "text", N::always, "text"},
+    {"like_escape", kPg, R::fixed, "text", N::strict, "text,text"},
+    {"enum_range", kPg, R::array_of_arg0, "", N::never, ""},
     // Strings.
     {"lower", kAll, R::fixed, "text", N::strict, "text"},
     {"upper", kAll, R::fixed, "text", N::strict, "text"},
