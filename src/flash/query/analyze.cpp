@@ -1669,6 +1669,10 @@ class Analyzer {
     // MySQL: SUM/AVG of an approximate type (FLOAT, DOUBLE) is DOUBLE, of an exact one DECIMAL.
     if (d_ == Dialect::mysql && (name == "sum" || name == "avg") && !args.empty() && is_float(args[0].type.category))
       out = builtin("float64", true);
+    // MariaDB types GREATEST/LEAST with a parameter argument as DOUBLE.
+    if (d_ == Dialect::mysql && (name == "greatest" || name == "least") &&
+        std::any_of(e.args.begin(), e.args.end(), [](const ExprPtr& a) { return a->kind == ExprKind::param; }))
+      out = builtin("float64", out.nullable);
     // MySQL FLOOR/CEIL of an exact value is an integer (BIGINT).
     if (d_ == Dialect::mysql && (name == "floor" || name == "ceil" || name == "ceiling") && !args.empty() &&
         (args[0].type.category == TypeCategory::decimal || is_int(args[0].type.category)))
