@@ -95,6 +95,24 @@ def collect_units(corpus: Path):
     return units, skipped
 
 
+def heldout_units(cases_json: Path, corpus: Path):
+    """The held-out set (tests/corpus/heldout/cases.json): one unit per case, files resolved."""
+    cases = json.loads(cases_json.read_text())["cases"]
+    units = []
+    for c in cases:
+        schema = []
+        for entry in c["schema"]:
+            d, suffix = entry.rsplit("/*", 1) if "/*" in entry else (entry, ".sql")
+            p = corpus / d
+            if p.is_file():
+                schema.append(p)
+            else:
+                schema += sorted(q for q in p.iterdir() if q.is_file() and q.name.endswith(suffix))
+        units.append({"name": f"heldout/{c['engine']}/{c['name']}", "engine": c["engine"],
+                      "files": {"schema": schema, "queries": [cases_json.parent / c["queries"]]}})
+    return units
+
+
 def first_diagnostic(stderr: str):
     lines = [l.strip() for l in stderr.splitlines() if l.strip()]
     for l in lines:
@@ -120,7 +138,8 @@ def run_flash(flash: Path, work: Path, mod: Path, n: int, u: dict):
     (proj / "queries").mkdir()
     try:
         for kind in ("schema", "queries"):
-            for i, f in enumerate(sql_files(u["dir"], u["entry"][kind])):
+            files = u["files"][kind] if "files" in u else sql_files(u["dir"], u["entry"][kind])
+            for i, f in enumerate(files):
                 # Copies keep the config's order (flash reads *.sql in name order).
                 shutil.copyfile(f, proj / kind / f"{i:03d}_{f.name}")
     except Exception as e:  # noqa: BLE001
@@ -178,6 +197,8 @@ def main():
     ap.add_argument("--min", action="append", default=[],
                     help="floor ENGINE=ANALYSED:COMPILED (counts), e.g. sqlite=10:8")
     ap.add_argument("--failures", action="store_true", help="list every failing unit")
+    ap.add_argument("--heldout", type=Path, help="also the held-out cases of this cases.json (tests/corpus/heldout)")
+    ap.add_argument("--no-sqlc", action="store_true", help="leave out the sqlc corpus (with --heldout)")
     a = ap.parse_args()
     if not (a.corpus / "index.json").is_file():
         print(f"SKIP: corpus not found at {a.corpus}")
@@ -198,7 +219,9 @@ def main():
     shutil.copyfile(HERE / "go.mod.in", mod / "go.mod")
     shutil.copyfile(HERE / "go.sum.in", mod / "go.sum")
 
-    units, skipped = collect_units(a.corpus)
+    units, skipped = ([], collections.Counter()) if a.no_sqlc else collect_units(a.corpus)
+    if a.heldout:
+        units += heldout_units(a.heldout.resolve(), a.corpus)
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
         results = list(ex.map(lambda p: run_flash(flash, work, mod, *p), enumerate(units)))
     t1 = time.time()

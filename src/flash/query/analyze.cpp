@@ -9,10 +9,12 @@
 #include <unordered_map>
 
 #include "flash/query/ast.hpp"
+#include "flash/query/catalog.hpp"
 #include "flash/query/functions.hpp"
 #include "flash/query/params.hpp"
 #include "flash/query/parse.hpp"
 #include "flash/schema/types.hpp"
+#include "flash/sql/lexer.hpp"
 #include "flash/util/text.hpp"
 
 namespace flash::query {
@@ -51,6 +53,9 @@ struct Rel {
   std::string table;   // base table name, when it is one
   std::vector<RelCol> cols;
   bool qualified_only = false;  // RETURNING old/new: reachable as old.x only
+  // cols[visible..] are hidden (SQLite rowid, FTS hidden columns, PostgreSQL system columns): not
+  // part of `*` or of INSERT's default column list; an unqualified name finds them last.
+  std::size_t visible = std::string::npos;
 };
 
 struct StarItem {
@@ -99,53 +104,6 @@ bool is_comparison(const std::string& op) {
 bool is_boolean_op(const std::string& op) {
   return is_comparison(op) || op == "AND" || op == "OR" || op == "@>" || op == "<@" || op == "?" ||
          op == "?|" || op == "?&" || op == "&&" || op == "@@" || op == "XOR";
-}
-
-// The PostgreSQL system catalog tables queries commonly read. information_schema views are
-// nullable throughout and typed with its domains (sql_identifier, character_data, yes_or_no:
-// text; cardinal_number: integer); pg_catalog tables are NOT NULL.
-struct CatalogTable {
-  const char* schema;
-  const char* name;
-  bool nullable;
-  std::vector<std::pair<const char*, const char*>> columns;  // name, type
-};
-
-const std::vector<CatalogTable>& system_catalog() {
-  static const std::vector<CatalogTable> tables = {
-      {"information_schema", "columns", true,
-       {{"table_catalog", "sql_identifier"}, {"table_schema", "sql_identifier"}, {"table_name", "sql_identifier"},
-        {"column_name", "sql_identifier"}, {"ordinal_position", "cardinal_number"},
-        {"column_default", "character_data"}, {"is_nullable", "yes_or_no"}, {"data_type", "character_data"},
-        {"character_maximum_length", "cardinal_number"}, {"numeric_precision", "cardinal_number"},
-        {"numeric_scale", "cardinal_number"}, {"udt_schema", "sql_identifier"}, {"udt_name", "sql_identifier"},
-        {"is_identity", "yes_or_no"}, {"is_generated", "character_data"}}},
-      {"information_schema", "tables", true,
-       {{"table_catalog", "sql_identifier"}, {"table_schema", "sql_identifier"}, {"table_name", "sql_identifier"},
-        {"table_type", "character_data"}}},
-      {"information_schema", "schemata", true,
-       {{"catalog_name", "sql_identifier"}, {"schema_name", "sql_identifier"}, {"schema_owner", "sql_identifier"}}},
-      {"pg_catalog", "pg_class", false,
-       {{"oid", "oid"}, {"relname", "name"}, {"relnamespace", "oid"}, {"reltype", "oid"}, {"relowner", "oid"},
-        {"relpages", "integer"}, {"reltuples", "real"}, {"relhasindex", "boolean"}, {"relkind", "char"}}},
-      {"pg_catalog", "pg_namespace", false, {{"oid", "oid"}, {"nspname", "name"}, {"nspowner", "oid"}}},
-      {"pg_catalog", "pg_type", false,
-       {{"oid", "oid"}, {"typname", "name"}, {"typnamespace", "oid"}, {"typtype", "char"}}},
-      {"pg_catalog", "pg_enum", false,
-       {{"oid", "oid"}, {"enumtypid", "oid"}, {"enumsortorder", "real"}, {"enumlabel", "name"}}},
-      {"pg_catalog", "pg_attribute", false,
-       {{"attrelid", "oid"}, {"attname", "name"}, {"atttypid", "oid"}, {"attnum", "smallint"},
-        {"attnotnull", "boolean"}, {"attisdropped", "boolean"}}},
-      {"pg_catalog", "pg_tables", true,
-       {{"schemaname", "name"}, {"tablename", "name"}, {"tableowner", "name"}, {"tablespace", "name"},
-        {"hasindexes", "boolean"}, {"hasrules", "boolean"}, {"hastriggers", "boolean"}, {"rowsecurity", "boolean"}}},
-      {"pg_catalog", "pg_indexes", true,
-       {{"schemaname", "name"}, {"tablename", "name"}, {"indexname", "name"}, {"tablespace", "name"},
-        {"indexdef", "text"}}},
-      {"pg_catalog", "pg_database", false, {{"oid", "oid"}, {"datname", "name"}, {"datdba", "oid"}}},
-      {"pg_catalog", "pg_roles", true, {{"oid", "oid"}, {"rolname", "name"}, {"rolsuper", "boolean"}}},
-  };
-  return tables;
 }
 
 // Table lookups by name, built once per analyze_queries run: Schema::find_table is a linear scan
@@ -247,6 +205,7 @@ class Analyzer {
     Statement& st = *pr.statement;
     std::vector<RelCol> cols = statement(st, nullptr, {});
     if (errors_) return std::nullopt;
+    if (cols.empty() && st.kind == Statement::Kind::other && st.other_kind == "PRAGMA") cols = pragma_columns();
 
     // Kinds that return rows need a statement that returns columns.
     bool returns_rows = q.kind == Kind::one || q.kind == Kind::many || q.kind == Kind::batchone ||
@@ -587,6 +546,8 @@ class Analyzer {
         rc.t.table = t->name;
         r.cols.push_back(std::move(rc));
       }
+      r.visible = r.cols.size();
+      add_known(r, system_columns(*t, d_), t->name);
       return r;
     }
     for (const schema::Sequence& seq : schema_.sequences) {
@@ -601,25 +562,34 @@ class Analyzer {
     }
     const schema::View* v = schema_.find_view(name, sch);
     if (v && !views_in_progress_.count(v->name)) return view_relation(*v);
-    if (d_ == Dialect::postgresql && (schema.empty() || schema == "pg_catalog" || schema == "information_schema")) {
-      for (const CatalogTable& ct : system_catalog()) {
-        if (ct.name != name || (schema.empty() ? std::string_view(ct.schema) != "pg_catalog" : schema != ct.schema))
-          continue;
+    if (d_ == Dialect::sqlite && (sch.empty() || sch == "main")) {
+      if (std::optional<KnownRelation> vt = virtual_table(schema_, name)) {
         Rel r;
-        r.name = ct.name;
-        r.schema = ct.schema;
-        r.table = ct.name;
-        for (const auto& [cname, ctype] : ct.columns) {
+        r.name = name;
+        r.table = name;
+        add_known(r, vt->columns, name);
+        r.visible = vt->visible;
+        return r;
+      }
+    }
+    if (std::optional<Rel> r = created_as(sch, name)) return r;
+    if (d_ == Dialect::postgresql && (schema.empty() || schema == "pg_catalog" || schema == "information_schema")) {
+      if (const CatalogRelation* ct = catalog_relation(schema, name)) {
+        Rel r;
+        r.name = std::string(ct->name);
+        r.schema = std::string(ct->schema);
+        r.table = r.name;
+        for (const auto& [cname, ctype] : ct->columns) {
           RelCol rc;
-          rc.name = cname;
-          std::string_view tn = ctype;
-          rc.t.type = resolve({std::string(tn)});
+          rc.name = std::string(cname);
+          const std::string_view tn = ctype;
+          rc.t.type = resolve(builtin_type(tn, d_));
           if (tn == "sql_identifier" || tn == "character_data" || tn == "yes_or_no") rc.t.type.category = TypeCategory::text;
           if (tn == "cardinal_number") rc.t.type.category = TypeCategory::int32;
           rc.t.known = true;
-          rc.t.nullable = ct.nullable;
-          rc.t.name = cname;
-          rc.t.table = ct.name;
+          rc.t.nullable = ct->nullable;
+          rc.t.name = rc.name;
+          rc.t.table = r.name;
           r.cols.push_back(std::move(rc));
         }
         return r;
@@ -635,6 +605,126 @@ class Analyzer {
     error_at("query.unknown-table", "relation \"" + schema::qualified(schema, name) + "\" does not exist", offset,
              schema::qualified(schema, name).size(), hint ? hint : std::nullopt);
     return std::nullopt;
+  }
+
+  // SQLite `PRAGMA [schema.]name [= value | (value)]` that reads one value: its column. A setter
+  // returns no row, except journal_mode and locking_mode, which return the mode.
+  std::vector<RelCol> pragma_columns() const {
+    if (d_ != Dialect::sqlite) return {};
+    diag::Diagnostics ignored;
+    const sql::SourceFile src{"", rw_.sql};
+    const std::vector<sql::Token> toks = sql::lex(src, d_, ignored);
+    std::size_t i = 1;
+    if (i + 2 < toks.size() && toks[i + 1].is(".")) i += 2;
+    if (i >= toks.size() || toks[i].kind == sql::TokenKind::end) return {};
+    const std::string name = util::to_lower(toks[i].text);
+    const bool sets = i + 1 < toks.size() && toks[i + 1].is("=");
+    std::optional<KnownColumn> k = sqlite_pragma(name);
+    if (!k || (sets && name != "journal_mode" && name != "locking_mode")) return {};
+    Rel r;
+    add_known(r, {*k}, "");
+    for (RelCol& c : r.cols) c.t.table.clear();
+    return r.cols;
+  }
+
+  // Columns of catalog.hpp's descriptions, appended to `r`.
+  void add_known(Rel& r, const std::vector<KnownColumn>& cols, const std::string& table) const {
+    for (const KnownColumn& k : cols) {
+      RelCol rc;
+      rc.name = k.name;
+      rc.t = builtin(k.type, k.nullable);
+      rc.t.name = k.name;
+      rc.t.table = table;
+      r.cols.push_back(std::move(rc));
+    }
+  }
+
+  // A table the schema creates from a query (CREATE TABLE ... AS, PostgreSQL SELECT ... INTO),
+  // kept verbatim in Schema::raw: its columns are the query's. PostgreSQL and SQLite copy no
+  // NOT NULL into such a table; MySQL keeps the source columns' nullability.
+  std::optional<Rel> created_as(const std::string& sch, const std::string& name) {
+    for (const schema::RawStatement& raw : schema_.raw) {
+      if (raw.kind != "table" || views_in_progress_.count("\x01" + raw.name)) continue;
+      std::string rn = raw.name, rs;
+      if (auto dot = rn.rfind('.'); dot != std::string::npos) {
+        rs = rn.substr(0, dot);
+        rn = rn.substr(dot + 1);
+      }
+      if (rs == "public") rs.clear();
+      if (rn != name || rs != sch) continue;
+      std::vector<std::string> names;
+      const std::string query = create_as_query(raw.sql, names);
+      if (query.empty()) return std::nullopt;
+      schema::View as;
+      as.name = "\x01" + raw.name;  // marks it in progress (a name no view can have)
+      as.query = query;
+      as.columns = names;
+      std::optional<Rel> r = view_relation(as);
+      if (!r) return std::nullopt;
+      r->name = rn;
+      r->schema = rs;
+      r->table = rn;
+      for (RelCol& c : r->cols) {
+        c.t.table = rn;
+        if (d_ != Dialect::mysql) c.t.nullable = true;
+      }
+      return r;
+    }
+    return std::nullopt;
+  }
+
+  // The query of `CREATE TABLE t [(a, b)] AS query [WITH [NO] DATA]` (its column names into
+  // `names`), or the statement itself for SELECT ... INTO t; "" when there is none.
+  std::string create_as_query(const std::string& sql, std::vector<std::string>& names) const {
+    diag::Diagnostics ignored;
+    const sql::SourceFile src{"", sql};  // tokens point into it
+    const std::vector<sql::Token> toks = sql::lex(src, d_, ignored);
+    if (!toks.empty() && (toks[0].is("SELECT") || toks[0].is("WITH"))) return sql;
+    int depth = 0;
+    bool in_names = false;
+    for (std::size_t i = 0; i < toks.size(); ++i) {
+      const sql::Token& t = toks[i];
+      if (t.is("(")) {
+        in_names = depth == 0 && i > 0 && (toks[i - 1].kind == sql::TokenKind::identifier ||
+                                          toks[i - 1].kind == sql::TokenKind::quoted_ident) && names.empty();
+        ++depth;
+        continue;
+      }
+      if (t.is(")")) {
+        --depth;
+        continue;
+      }
+      if (depth == 1 && in_names && (t.kind == sql::TokenKind::identifier || t.kind == sql::TokenKind::quoted_ident)) {
+        // A MySQL column definition list `(a INT, ...)` is not a name list: keep only the first word
+        // of each item.
+        if (i > 0 && (toks[i - 1].is("(") || toks[i - 1].is(","))) names.push_back(t.text);
+        continue;
+      }
+      if (depth != 0) continue;
+      const bool as = t.is("AS") && i + 1 < toks.size();
+      const sql::Token& q = as ? toks[i + 1] : t;
+      // MySQL may leave out AS: CREATE TABLE t [IGNORE | REPLACE] SELECT ...
+      const bool bare = !as && d_ == Dialect::mysql && (t.is("SELECT") || t.is("WITH"));
+      if (bare || (as && (q.is("SELECT") || q.is("WITH") || q.is("VALUES") || q.is("TABLE") || q.is("(")))) {
+        std::string query = sql.substr(q.offset);
+        // PostgreSQL: WITH [NO] DATA ends the statement.
+        const sql::SourceFile qsrc{"", query};
+        const std::vector<sql::Token> rest = sql::lex(qsrc, d_, ignored);
+        int depth2 = 0;
+        for (std::size_t k = 0; k + 1 < rest.size(); ++k) {
+          if (rest[k].is("(")) ++depth2;
+          if (rest[k].is(")")) --depth2;
+          if (depth2 == 0 && rest[k].is("WITH") && k > 0 &&
+              (rest[k + 1].is("DATA") || (rest[k + 1].is("NO") && k + 2 < rest.size() && rest[k + 2].is("DATA")))) {
+            query = query.substr(0, rest[k].offset);
+            break;
+          }
+        }
+        if (d_ == Dialect::mysql && !names.empty()) names.clear();  // MySQL: column definitions, not names
+        return std::string(util::trim(query));
+      }
+    }
+    return "";
   }
 
   // A view's columns come from analysing its query; problems inside it are the schema's.
@@ -680,7 +770,7 @@ class Analyzer {
       r.cols[i].t.name = alias.columns[i];
     }
     int idx = static_cast<int>(s.rels.size());
-    for (std::size_t i = 0; i < r.cols.size(); ++i) s.star.push_back({idx, static_cast<int>(i), ""});
+    for (std::size_t i = 0; i < r.cols.size() && i < r.visible; ++i) s.star.push_back({idx, static_cast<int>(i), ""});
     s.rels.push_back(std::move(r));
   }
 
@@ -810,6 +900,16 @@ class Analyzer {
       }
       if (std::optional<std::vector<RelCol>> cols = user_function_table(f, s)) return *cols;
     }
+    if (f.kind == ExprKind::func) {
+      if (std::optional<KnownRelation> k = table_function(util::to_lower(f.name), d_)) {
+        for (ExprPtr& a : f.args) expr(*a, s, nullptr);
+        Rel r;
+        add_known(r, k->columns, "");
+        for (RelCol& c : r.cols) c.t.table.clear();
+        r.cols.resize(k->visible);  // the hidden json/root columns are the arguments
+        return r.cols;
+      }
+    }
     Typed t = expr(f, s, nullptr);
     t.name.clear();
     t.table.clear();
@@ -829,14 +929,42 @@ class Analyzer {
   std::optional<UserFunction> user_function(const std::string& name, std::size_t nargs) {
     if (d_ != Dialect::postgresql) return std::nullopt;
     for (const schema::RawStatement& raw : schema_.raw) {
-      if (raw.kind != "function") continue;
+      if (raw.kind != "function" && raw.kind != "aggregate") continue;
       std::string lname = util::to_lower(raw.name);
       auto dot = lname.rfind('.');
       if (dot != std::string::npos) lname = lname.substr(dot + 1);
+      if (auto paren = lname.find('('); paren != std::string::npos) lname = lname.substr(0, paren);
       if (lname != name) continue;
+      if (raw.kind == "aggregate") {
+        if (auto uf = parse_aggregate(raw.sql)) return uf;
+        continue;
+      }
       if (auto uf = parse_function(raw.sql, nargs)) return uf;
     }
     return std::nullopt;
+  }
+
+  // CREATE AGGREGATE name (args) (SFUNC = f, STYPE = t [, FINALFUNC = g ...]): without a final
+  // function the result is the state type (nullable: no rows, or a NULL state).
+  std::optional<UserFunction> parse_aggregate(const std::string& sql) const {
+    diag::Diagnostics ignored;
+    const sql::SourceFile src{"", sql};
+    const std::vector<sql::Token> toks = sql::lex(src, d_, ignored);
+    std::string stype;
+    for (std::size_t i = 0; i + 2 < toks.size(); ++i) {
+      if (toks[i].is("FINALFUNC")) return std::nullopt;
+      if (toks[i].is("STYPE") && toks[i + 1].is("="))
+        for (std::size_t k = i + 2; k < toks.size() && !toks[k].is(",") && !toks[k].is(")"); ++k)
+          stype += (stype.empty() ? "" : " ") + toks[k].text;
+    }
+    if (stype.empty()) return std::nullopt;
+    UserFunction uf;
+    TypeName tn;
+    if (auto dot = stype.rfind('.'); dot != std::string::npos) stype = util::trim(stype.substr(dot + 1));
+    tn.names = {stype};
+    uf.result = from_type_name(tn);
+    uf.result.nullable = true;
+    return uf;
   }
 
   std::optional<UserFunction> parse_function(const std::string& sql, std::size_t nargs);
@@ -864,13 +992,15 @@ class Analyzer {
         if (m != sc->merged.end()) return m->second.t;
         const RelCol* found = nullptr;
         int count = 0;
-        for (const Rel& r : sc->rels)
-          for (const RelCol& c : r.cols)
-            if (c.name == col && !r.qualified_only) {
-              if (!found) found = &c;
-              ++count;
-              break;
-            }
+        // Declared columns first; hidden ones (rowid, system columns) only when none matches.
+        for (int hidden = 0; hidden < 2 && !found; ++hidden)
+          for (const Rel& r : sc->rels)
+            for (std::size_t i = 0; i < r.cols.size(); ++i)
+              if (r.cols[i].name == col && !r.qualified_only && (i >= r.visible) == (hidden == 1)) {
+                if (!found) found = &r.cols[i];
+                ++count;
+                break;
+              }
         if (count > 1) {
           std::vector<std::string> where;
           for (const Rel& r : sc->rels)
@@ -898,6 +1028,19 @@ class Analyzer {
           return std::nullopt;
         }
       }
+    }
+    if (qual.empty() && d_ == Dialect::postgresql) {
+      // A relation's name alone is its whole row (row_to_json(a), to_jsonb(c)): a composite value.
+      for (const Scope* sc = &s; sc; sc = sc->parent)
+        for (const Rel& r : sc->rels)
+          if (r.name == col && !r.qualified_only) {
+            Typed t;
+            t.type.sql.name = r.table.empty() ? "record" : r.table;
+            t.type.category = TypeCategory::other;
+            t.known = true;
+            t.nullable = false;
+            return t;
+          }
     }
     if (lenient_) return std::nullopt;
     if (!qual.empty()) {
@@ -1229,6 +1372,13 @@ class Analyzer {
       }
       case ExprKind::other: {
         bool saved = lenient_;
+        if (e.name == "interval" && e.children.size() == 1 && d_ == Dialect::mysql && e.text.find('_') == std::string::npos) {
+          // MySQL INTERVAL n UNIT: a count (compound units like DAY_HOUR take a string).
+          Hint nh = hint_from(builtin("int64", false));
+          nh.name = "interval";
+          expr(*e.children[0], s, &nh);
+          return Typed{};
+        }
         for (ExprPtr& c : e.children) expr(*c, s, nullptr);
         lenient_ = saved;
         return Typed{};
@@ -1262,6 +1412,22 @@ class Analyzer {
                    op == "!~*" || op == "GLOB" || op == "REGEXP";
     bool json_op = op == "->" || op == "->>" || op == "#>" || op == "#>>";
     Typed l, r;
+    if (op == "MATCH" && d_ == Dialect::mysql) {
+      // MATCH (cols) AGAINST (search): a relevance score.
+      expr(*e.left, s, nullptr);
+      Hint th = hint_from(builtin("text", false));
+      th.name.clear();
+      expr(*e.right, s, &th);
+      return builtin("float64", false);
+    }
+    if ((op == "?" || op == "?|" || op == "?&") && d_ == Dialect::postgresql) {
+      // jsonb key tests: the right side is a key (text) or keys (text[]).
+      l = expr(*e.left, s, nullptr);
+      Hint kh = hint_from(builtin(op == "?" ? "text" : "text[]", false));
+      kh.name.clear();
+      r = expr(*e.right, s, &kh);
+      return builtin("bool", l.nullable || r.nullable);
+    }
     if (json_op) {
       l = expr(*e.left, s, nullptr);
       Hint kh;
@@ -1349,20 +1515,21 @@ class Analyzer {
       return strip(l);
     }
     if (op == "/" && d_ == Dialect::mysql && is_int(a) && is_int(b)) return builtin("decimal", false);
-    auto rank = [](TypeCategory c) {
-      switch (c) {
-        case TypeCategory::int16: return 1;
-        case TypeCategory::int32: return 2;
-        case TypeCategory::int64: return 3;
-        case TypeCategory::decimal: return 4;
-        case TypeCategory::float32: return 5;
-        case TypeCategory::float64: return 6;
-        default: return 0;
-      }
-    };
-    if (rank(a) == 0) return strip(l);
-    if (rank(b) == 0) return strip(r);
-    return rank(a) >= rank(b) ? strip(l) : strip(r);
+    if (numeric_rank(a) == 0) return strip(l);
+    if (numeric_rank(b) == 0) return strip(r);
+    return numeric_rank(a) >= numeric_rank(b) ? strip(l) : strip(r);
+  }
+
+  static int numeric_rank(TypeCategory c) {
+    switch (c) {
+      case TypeCategory::int16: return 1;
+      case TypeCategory::int32: return 2;
+      case TypeCategory::int64: return 3;
+      case TypeCategory::decimal: return 4;
+      case TypeCategory::float32: return 5;
+      case TypeCategory::float64: return 6;
+      default: return 0;
+    }
   }
 
   static Typed strip(Typed t) {
@@ -1425,7 +1592,21 @@ class Analyzer {
       } else if (!untyped(*e.args[i])) {
         args[i] = expr(*e.args[i], s, nullptr);
       }
-      if (!first_known.known && args[i].known) first_known = args[i];
+      // iif(cond, a, b): a fixed-type argument is not one of the values the result is common to.
+      if (!first_known.known && args[i].known && !(fixed[i] && f->ret == FnReturn::common)) first_known = args[i];
+    }
+    // Array element arguments: array_append(arr, x), array_remove(arr, x), array_position(arr, x),
+    // array_prepend(x, arr).
+    if (d_ == Dialect::postgresql && e.args.size() >= 2) {
+      const bool elem1 = name == "array_append" || name == "array_remove" || name == "array_position" ||
+                         name == "array_positions";
+      const std::size_t arr = elem1 ? 0 : 1, el = elem1 ? 1 : 0;
+      if ((elem1 || name == "array_prepend") && args[arr].known && args[arr].type.array_dims > 0 &&
+          untyped(*e.args[el])) {
+        Hint eh = hint_from(args[arr]);
+        eh.type = element_of(args[arr].type);
+        args[el] = expr(*e.args[el], s, &eh);
+      }
     }
     for (std::size_t i = 0; i < e.args.size(); ++i) {
       if (fixed[i] || !untyped(*e.args[i])) continue;
@@ -1445,7 +1626,17 @@ class Analyzer {
       case FnReturn::fixed: out = builtin(f->type, false); break;
       case FnReturn::arg0: if (!args.empty()) out = strip(args[0]); break;
       case FnReturn::arg1: if (args.size() > 1) out = strip(args[1]); break;
-      case FnReturn::common: out = strip(first_known); break;
+      case FnReturn::common:
+        out = strip(first_known);
+        if (d_ == Dialect::postgresql) {
+          // Numeric arguments resolve to the widest of their types: coalesce(smallint, 0) is integer.
+          for (const Typed& a : args)
+            if (a.known && out.known && a.type.array_dims == 0 && out.type.array_dims == 0 &&
+                is_numeric(a.type.category) && is_numeric(out.type.category) &&
+                numeric_rank(a.type.category) > numeric_rank(out.type.category))
+              out = strip(a);
+        }
+        break;
       case FnReturn::array_of_arg0:
         if (!args.empty()) {
           out = strip(args[0]);
@@ -1475,7 +1666,23 @@ class Analyzer {
         }
         break;
     }
+    // MySQL: SUM/AVG of an approximate type (FLOAT, DOUBLE) is DOUBLE, of an exact one DECIMAL.
+    if (d_ == Dialect::mysql && (name == "sum" || name == "avg") && !args.empty() && is_float(args[0].type.category))
+      out = builtin("float64", true);
+    // MariaDB types GREATEST/LEAST with a parameter argument as DOUBLE.
+    if (d_ == Dialect::mysql && (name == "greatest" || name == "least") &&
+        std::any_of(e.args.begin(), e.args.end(), [](const ExprPtr& a) { return a->kind == ExprKind::param; }))
+      out = builtin("float64", out.nullable);
+    // MySQL FLOOR/CEIL of an exact value is an integer (BIGINT).
+    if (d_ == Dialect::mysql && (name == "floor" || name == "ceil" || name == "ceiling") && !args.empty() &&
+        (args[0].type.category == TypeCategory::decimal || is_int(args[0].type.category)))
+      out = builtin("int64", false);
     if (name == "round" && args.size() == 2 && d_ == Dialect::postgresql) out = builtin("decimal", false);
+    if (name == "timezone" && d_ == Dialect::postgresql && out.known) {
+      // ts AT TIME ZONE z: a timestamptz becomes local time there, a timestamp is read as local to z.
+      if (out.type.category == TypeCategory::timestamptz) out = builtin("timestamp", out.nullable);
+      else if (out.type.category == TypeCategory::timestamp) out = builtin("timestamptz", out.nullable);
+    }
     if (name == "extract" && d_ == Dialect::postgresql) out = builtin("decimal", false);
     if (d_ == Dialect::postgresql && (name == "sqrt" || name == "exp" || name == "ln" || name == "log" ||
                                       name == "power" || name == "pow")) {
@@ -1585,8 +1792,8 @@ class Analyzer {
             }
             continue;
           }
-          for (const RelCol& c : rel->cols) {
-            out.push_back(c);
+          for (std::size_t k = 0; k < rel->cols.size() && k < rel->visible; ++k) {
+            out.push_back(rel->cols[k]);
             if (embeds) embeds->push_back(embed);
           }
         }
@@ -1800,7 +2007,8 @@ class Analyzer {
         if (rel) {
           std::vector<Hint> col_hints;
           if (ins.columns.empty()) {
-            for (const RelCol& c : rel->cols) col_hints.push_back(hint_from(c.t, true, c.name));
+            for (std::size_t i = 0; i < rel->cols.size() && i < rel->visible; ++i)
+              col_hints.push_back(hint_from(rel->cols[i].t, true, rel->cols[i].name));
           } else {
             for (const InsertColumn& ic : ins.columns) {
               const RelCol* c = target_column(*rel, ic.name, ic.offset);

@@ -190,6 +190,10 @@ class Converter {
       e->kind = ExprKind::func;
       e->name = t == "CoalesceExpr" ? "coalesce" : str(b, "op") == "IS_GREATEST" ? "greatest" : "least";
       for (const json& a : list(b, "args")) e->args.push_back(expr(a));
+    } else if (t == "GroupingFunc") {
+      e->kind = ExprKind::func;
+      e->name = "grouping";
+      for (const json& a : list(b, "args")) e->args.push_back(expr(a));
     } else if (t == "SQLValueFunction") {
       e->kind = ExprKind::func;
       std::string op = str(b, "op");  // SVFOP_CURRENT_TIMESTAMP_N

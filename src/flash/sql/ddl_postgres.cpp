@@ -650,6 +650,9 @@ void Applier::apply(const json& stmt) {
     if (str(s, "objtype") == "OBJECT_MATVIEW") return create_matview(s);
     return add_raw("table", join_dot({str(field(field(s, "into"), "rel"), "relname")}));
   }
+  // SELECT ... INTO t creates a table, like CREATE TABLE t AS SELECT ... (kept verbatim the same way).
+  if (t == "SelectStmt" && !field(s, "intoClause").is_null())
+    return add_raw("table", join_dot({str(field(field(s, "intoClause"), "rel"), "relname")}));
   if (t == "CreateEnumStmt") return create_enum(s);
   if (t == "AlterEnumStmt") return alter_enum(s);
   if (t == "CreateDomainStmt") return create_domain(s);

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "flash/schema/printer.hpp"
+#include "flash/sql/lexer.hpp"
 #include "flash/schema/types.hpp"
 
 namespace flash::verify {
@@ -175,6 +176,18 @@ std::size_t expected_param_count(const query::Query& q, Dialect dialect) {
   return static_cast<std::size_t>(std::max<int>(highest, static_cast<int>(q.params.size())));
 }
 
+namespace {
+// MariaDB computes window functions over a temporary table and then reports every column of the
+// query as "maybe NULL".
+bool has_window_function(const query::Query& q, Dialect d) {
+  diag::Diagnostics ignored;
+  const sql::SourceFile src{"", q.sql};
+  for (const sql::Token& t : sql::lex(src, d, ignored))
+    if (t.kind == sql::TokenKind::identifier && t.is("OVER")) return true;
+  return false;
+}
+}  // namespace
+
 void compare(const query::Query& q, const driver::StatementDescription& d, Dialect dialect, Result& r,
              const schema::Schema* schema) {
   const std::string db = engine_name(dialect);
@@ -243,8 +256,11 @@ void compare(const query::Query& q, const driver::StatementDescription& d, Diale
       // MySQL's NOT NULL is a proof; its "maybe NULL" is conservative for expressions, scalar
       // subqueries and CTE columns (a COUNT subquery is "maybe NULL"), and exact only for columns
       // of base tables (their NOT NULL and the outer joins they sit under).
-      const bool base_column = !dc.table.empty() && !dc.column.empty() &&
-                               (!schema || schema->find_table(dc.table) != nullptr);
+      // MariaDB names the base table even for a column read through a derived table, where its
+      // "maybe NULL" is again conservative: only a column we also take straight from the table counts.
+      const bool base_column = !dc.table.empty() && !dc.column.empty() && !c.table.empty() &&
+                               (!schema || schema->find_table(dc.table) != nullptr) &&
+                               !(dialect == Dialect::mysql && has_window_function(q, dialect));
       if (!c.nullable && *dc.nullable && base_column)
         add(label + ": we infer NOT NULL, " + db + " says the column can be NULL",
             "generated code would fail on a NULL; if the value is never NULL here, say so with COALESCE");
@@ -266,8 +282,8 @@ namespace {
 // savepoints).
 template <class Before, class AfterOk, class AfterFail>
 void run_all(driver::StatementDescriber& describer, const schema::Schema& schema,
-             const query::AnalyzedQueries& queries, Dialect dialect, Result& r, Before before, AfterOk after_ok,
-             AfterFail after_fail) {
+             const query::AnalyzedQueries& queries, Dialect dialect, Result& r, std::vector<Probe>* probes,
+             Before before, AfterOk after_ok, AfterFail after_fail) {
   for (const auto& q : queries.queries) {
     driver::StatementDescription d;
     before();
@@ -284,6 +300,32 @@ void run_all(driver::StatementDescriber& describer, const schema::Schema& schema
     ++r.queries;
     compare(q, d, dialect, r, &schema);
   }
+  if (!probes) return;
+  for (Probe& p : *probes) {
+    before();
+    try {
+      describer.describe(p.sql);
+      p.accepted = true;
+      p.error.clear();
+      after_ok();
+    } catch (const driver::DbError& e) {
+      if (!e.connection_usable()) throw;
+      after_fail();
+      p.accepted = false;
+      p.error = e.what();
+    }
+  }
+}
+
+// The DDL loaded into the scratch environment: the schema as `flash schema` prints it, without
+// ownership and privilege statements (ALTER ... OWNER TO, GRANT, REVOKE): they change nothing a
+// query means and need roles the verifying user may not have.
+std::string scratch_ddl(const schema::Schema& schema) {
+  auto grants = [](const schema::RawStatement& r) { return r.kind == "owner" || r.kind == "grant" || r.kind == "revoke"; };
+  if (std::none_of(schema.raw.begin(), schema.raw.end(), grants)) return schema::print_schema(schema);
+  schema::Schema s = schema;
+  s.raw.erase(std::remove_if(s.raw.begin(), s.raw.end(), grants), s.raw.end());
+  return schema::print_schema(s);
 }
 
 [[noreturn]] void schema_does_not_load(Dialect d, const driver::DbError& e) {
@@ -294,7 +336,7 @@ void run_all(driver::StatementDescriber& describer, const schema::Schema& schema
 }
 
 void verify_sqlite(const schema::Schema& schema, const query::AnalyzedQueries& queries,
-                   driver::SqlConnection* conn, Result& r) {
+                   driver::SqlConnection* conn, Result& r, std::vector<Probe>* probes) {
   std::unique_ptr<driver::SqlConnection> own;
   if (!conn) {
     config::DatabaseUrl url;
@@ -306,17 +348,17 @@ void verify_sqlite(const schema::Schema& schema, const query::AnalyzedQueries& q
   }
   r.where = "SQLite " + conn->server_version() + (own ? " in memory" : "");
   try {
-    if (const std::string ddl = schema::print_schema(schema); !blank(ddl)) conn->execute(ddl);
+    if (const std::string ddl = scratch_ddl(schema); !blank(ddl)) conn->execute(ddl);
   } catch (const driver::DbError& e) {
     schema_does_not_load(Dialect::sqlite, e);
   }
   auto* describer = driver::describer(*conn);
   if (!describer) throw diag::Error("gen.verify", "this connection cannot describe statements");
-  run_all(*describer, schema, queries, Dialect::sqlite, r, [] {}, [] {}, [] {});
+  run_all(*describer, schema, queries, Dialect::sqlite, r, probes, [] {}, [] {}, [] {});
 }
 
 void verify_postgres(const schema::Schema& schema, const query::AnalyzedQueries& queries,
-                     driver::SqlConnection& conn, Result& r) {
+                     driver::SqlConnection& conn, Result& r, std::vector<Probe>* probes) {
   auto* describer = driver::describer(conn);
   if (!describer) throw diag::Error("gen.verify", "this connection cannot describe statements");
   const std::string scratch = "flash_verify_" + random_suffix();
@@ -325,17 +367,40 @@ void verify_postgres(const schema::Schema& schema, const query::AnalyzedQueries&
   // outlives the run, whatever happens.
   conn.execute("BEGIN");
   try {
-    conn.execute("CREATE SCHEMA " + scratch);
-    // public stays on the path for extension functions and types installed there.
-    conn.execute("SET LOCAL search_path TO " + scratch + ", public");
+    // The scratch schema stands in for `public`: the database's own public schema is renamed
+    // aside inside the transaction (rolled back like everything else), so that schema files and
+    // queries naming `public.t` explicitly (pg_dump output: nextval('public.t_id_seq')) see the
+    // scratch objects. Renaming needs ownership of public; without it a plain scratch schema is
+    // used and `public.t` still means the server's own.
+    bool renamed = false;
+    conn.execute("SAVEPOINT flash_verify_public");
     try {
-      if (const std::string ddl = schema::print_schema(schema); !blank(ddl)) conn.execute(ddl);
+      conn.execute("ALTER SCHEMA public RENAME TO " + scratch);
+      conn.execute("CREATE SCHEMA public");
+      conn.execute("RELEASE SAVEPOINT flash_verify_public");
+      renamed = true;
+    } catch (const driver::DbError& e) {
+      if (!e.connection_usable()) throw;
+      conn.execute("ROLLBACK TO SAVEPOINT flash_verify_public");
+      conn.execute("CREATE SCHEMA " + scratch);
+    }
+    // The database's public stays on the path for extension functions and types installed there.
+    // As pg_dump does: function bodies are checked when called, not in the order they are created.
+    conn.execute("SET LOCAL check_function_bodies = off");
+    if (renamed) {
+      r.where = "PostgreSQL " + conn.server_version() + ", a scratch public schema (the database's own set aside)";
+      conn.execute("SET LOCAL search_path TO public, " + scratch);
+    } else {
+      conn.execute("SET LOCAL search_path TO " + scratch + ", public");
+    }
+    try {
+      if (const std::string ddl = scratch_ddl(schema); !blank(ddl)) conn.execute(ddl);
     } catch (const driver::DbError& e) {
       if (!e.connection_usable()) throw;
       schema_does_not_load(Dialect::postgresql, e);
     }
     run_all(
-        *describer, schema, queries, Dialect::postgresql, r, [&] { conn.execute("SAVEPOINT flash_verify_query"); },
+        *describer, schema, queries, Dialect::postgresql, r, probes, [&] { conn.execute("SAVEPOINT flash_verify_query"); },
         [&] { conn.execute("RELEASE SAVEPOINT flash_verify_query"); },
         [&] { conn.execute("ROLLBACK TO SAVEPOINT flash_verify_query"); });
   } catch (...) {
@@ -358,7 +423,7 @@ std::string mysql_quote(std::string_view name) {
 }
 
 void verify_mysql(const schema::Schema& schema, const query::AnalyzedQueries& queries,
-                  driver::SqlConnection& conn, Result& r) {
+                  driver::SqlConnection& conn, Result& r, std::vector<Probe>* probes) {
   auto* describer = driver::describer(conn);
   if (!describer) throw diag::Error("gen.verify", "this connection cannot describe statements");
   const std::string scratch = "flash_verify_" + random_suffix();
@@ -405,13 +470,13 @@ void verify_mysql(const schema::Schema& schema, const query::AnalyzedQueries& qu
   try {
     conn.execute("USE " + mysql_quote(scratch));
     try {
-      if (const std::string ddl = schema::print_schema(schema); !blank(ddl)) conn.execute(ddl);
+      if (const std::string ddl = scratch_ddl(schema); !blank(ddl)) conn.execute(ddl);
     } catch (const driver::DbError& e) {
       if (!e.connection_usable()) throw;
       schema_does_not_load(Dialect::mysql, e);
     }
     conn.execute("USE " + mysql_quote(scratch));  // in case the schema's raw statements switched
-    run_all(*describer, schema, queries, Dialect::mysql, r, [] {}, [] {}, [] {});
+    run_all(*describer, schema, queries, Dialect::mysql, r, probes, [] {}, [] {}, [] {});
   } catch (...) {
     cleanup();
     throw;
@@ -422,11 +487,11 @@ void verify_mysql(const schema::Schema& schema, const query::AnalyzedQueries& qu
 }  // namespace
 
 Result verify_queries(const schema::Schema& schema, const query::AnalyzedQueries& queries,
-                      driver::SqlConnection* conn) {
+                      driver::SqlConnection* conn, std::vector<Probe>* probes) {
   Result r;
   const Dialect d = queries.dialect;
   if (d == Dialect::sqlite) {
-    verify_sqlite(schema, queries, conn, r);
+    verify_sqlite(schema, queries, conn, r, probes);
     return r;
   }
   if (d == Dialect::mongodb)
@@ -437,8 +502,8 @@ Result verify_queries(const schema::Schema& schema, const query::AnalyzedQueries
   if (conn->dialect() != d)
     throw diag::Error("gen.verify", "the queries are " + engine_name(d) + " but the connection is " +
                                         engine_name(conn->dialect()));
-  if (d == Dialect::postgresql) verify_postgres(schema, queries, *conn, r);
-  else verify_mysql(schema, queries, *conn, r);
+  if (d == Dialect::postgresql) verify_postgres(schema, queries, *conn, r, probes);
+  else verify_mysql(schema, queries, *conn, r, probes);
   return r;
 }
 

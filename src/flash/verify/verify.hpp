@@ -9,9 +9,12 @@
 // CREATE and DROP privileges; without them a diagnostic says so). The schema is loaded as
 // schema::print_schema prints it; queries are prepared exactly as the generators send them
 // (`Query::sql`: `$n` / `?`; a slice prepared with one element).
-// Known limit: on PostgreSQL the scratch schema stands in for the default one; a query that names
-// `public.t` explicitly still sees the server's real public schema. On MySQL, CREATE SCHEMA in the
-// schema files creates those databases too (refused when one exists; dropped at the end).
+// On PostgreSQL the database's own public schema is renamed aside inside that transaction and an
+// empty public takes its place, so `public.t` in schema files and queries means the scratch
+// objects (other sessions keep seeing the committed public; DDL on the schema object itself waits
+// for the rollback). Known limit: without ownership of public a scratch schema stands in for it
+// and `public.t` still names the server's own. On MySQL, CREATE SCHEMA in the schema files
+// creates those databases too (refused when one exists; dropped at the end).
 //
 // What is compared (a mismatch is reported only when it is real):
 //   - the query prepares at all;
@@ -30,6 +33,7 @@
 // Each mismatch is an error Diagnostic with code `gen.verify`, located at the query's `-- name:`
 // line, naming the query, the column or parameter, ours and the database's.
 #include <string>
+#include <vector>
 
 #include "flash/diag/diagnostic.hpp"
 #include "flash/driver/connection.hpp"
@@ -46,12 +50,22 @@ struct Result {
   diag::Diagnostics diagnostics;   // gen.verify errors, one per mismatch
 };
 
+// SQL the analyser did not accept, put to the same scratch environment: does the database accept
+// it? (Tells an analyser gap from a query the database refuses too.)
+struct Probe {
+  std::string name;           // for messages: the query's name
+  std::string sql;            // as a driver would send it ($n / ? / ?n)
+  bool accepted = false;      // set by verify_queries: the database prepared it
+  std::string error;          // the database's message when it did not
+};
+
 // Verifies `queries` (analysed against `schema`) on `conn`. For SQLite `conn` may be null (a private
 // in-memory database is used; a given connection is used as is, and the schema is loaded into it).
 // PostgreSQL/MySQL need a connection. Throws diag::Error (gen.verify) when the scratch environment
 // cannot be set up or the schema does not load, driver::DbError when the connection fails.
+// `probes` (optional) are prepared after the queries in the same environment and marked.
 Result verify_queries(const schema::Schema& schema, const query::AnalyzedQueries& queries,
-                      driver::SqlConnection* conn);
+                      driver::SqlConnection* conn, std::vector<Probe>* probes = nullptr);
 
 // The comparison alone, for one query and what the database said about it (no database needed).
 // Appends gen.verify diagnostics to `r.diagnostics` and adds to its counters. `schema` (optional)

@@ -167,8 +167,15 @@ class Generator {
   Response resp_;
   std::vector<EnumInfo> enums_;                   // declaration order
   std::map<std::string, std::size_t> enum_by_name_;  // SQL enum name → index
-  std::map<std::string, std::string> model_by_table_;  // table name → Go struct name
+  // Keyed by table_key(): "schema.table" — the same table name may live in two schemas.
+  std::map<std::string, std::string> model_by_table_;  // table → Go struct name
   std::map<std::string, std::map<std::string, std::string>> model_fields_;  // table → column → field
+  static std::string table_key(const schema::Table& t) { return t.schema + "." + t.name; }
+  // A table named in a query result (Query::returns_table, Column::embed_table carry no schema).
+  std::string table_key(const std::string& name) const {
+    const schema::Table* t = req_.schema->find_table(name);
+    return t ? table_key(*t) : "." + name;
+  }
 
   // ---- enums ------------------------------------------------------------------------------
   std::string add_enum(const std::string& sql_name, const std::vector<std::string>& values) {
@@ -612,7 +619,7 @@ std::string Generator::gen_models() {
       fields.push_back({names.take(c.name, i), column_type(t, c, im), tag(o_, c.name)});
     }
     if (fields.empty()) continue;
-    const std::string& go = model_by_table_[t.name];
+    const std::string& go = model_by_table_[table_key(t)];
     structs += "\n// " + go + " is a row of " + (t.schema.empty() ? t.name : t.schema + "." + t.name) + ".\n";
     structs += render_struct(go, fields);
   }
@@ -796,9 +803,9 @@ bool Generator::gen_query(const query::Query& q, std::string& out, Imports& im) 
   std::vector<std::string> scan;    // scan targets
   if (q.kind == Kind::one || q.kind == Kind::many || q.kind == Kind::batchone || q.kind == Kind::batchmany) {
     const schema::Table* table = q.returns_table.empty() ? nullptr : req_.schema->find_table(q.returns_table);
-    if (table && table->columns.size() == q.columns.size() && model_by_table_.count(table->name)) {
-      ret = model_by_table_[table->name];
-      for (const auto& c : table->columns) scan.push_back("&i." + model_fields_[table->name][c.name]);
+    if (table && table->columns.size() == q.columns.size() && model_by_table_.count(table_key(*table))) {
+      ret = model_by_table_[table_key(*table)];
+      for (const auto& c : table->columns) scan.push_back("&i." + model_fields_[table_key(*table)][c.name]);
     } else if (q.columns.size() == 1 && q.columns[0].embed_table.empty()) {
       ret = resolved_type(q.columns[0].type, q.columns[0].nullable, im);
       scan.push_back("&i");
@@ -808,8 +815,8 @@ bool Generator::gen_query(const query::Query& q, std::string& out, Imports& im) 
       std::vector<Field> fields;
       for (std::size_t i = 0; i < q.columns.size(); ++i) {
         const auto& c = q.columns[i];
-        if (!c.embed_table.empty() && model_by_table_.count(c.embed_table)) {
-          const std::string& model = model_by_table_[c.embed_table];
+        if (!c.embed_table.empty() && model_by_table_.count(table_key(c.embed_table))) {
+          const std::string& model = model_by_table_[table_key(c.embed_table)];
           std::string field;
           if (i == 0 || q.columns[i - 1].embed_table != c.embed_table) {
             field = names.take(model, i);
@@ -817,7 +824,7 @@ bool Generator::gen_query(const query::Query& q, std::string& out, Imports& im) 
           } else {
             field = fields.back().name;
           }
-          auto& mf = model_fields_[c.embed_table];
+          auto& mf = model_fields_[table_key(c.embed_table)];
           auto it = mf.find(c.name);
           scan.push_back("&i." + field + "." + (it != mf.end() ? it->second : go_name(c.name)));
           continue;
@@ -1106,10 +1113,24 @@ Response Generator::run() {
   for (const auto& t : req_.schema->tables) {
     Imports unused;
     for (const auto& c : t.columns) column_type(t, c, unused);  // registers inline enums
-    model_by_table_[t.name] = go_name(singular(t.name));
+  }
+  // Model names are package-level Go identifiers: a table name found in two schemas takes its
+  // schema as a prefix (as sqlc names tables outside the default schema), and any name still
+  // taken (by an enum, another model) a number.
+  std::set<std::string> taken;
+  for (const auto& e : enums_) taken.insert(e.go);
+  std::map<std::string, int> seen;
+  for (const auto& t : req_.schema->tables) ++seen[go_name(singular(t.name))];
+  for (const auto& t : req_.schema->tables) {
+    std::string base = go_name(singular(t.name));
+    if (seen[base] > 1 && !t.schema.empty()) base = go_name(t.schema + "_" + singular(t.name));
+    std::string name = base;
+    for (int k = 2; taken.count(name); ++k) name = base + std::to_string(k);
+    taken.insert(name);
+    model_by_table_[table_key(t)] = name;
     FieldNames names;
     for (std::size_t i = 0; i < t.columns.size(); ++i)
-      model_fields_[t.name][t.columns[i].name] = names.take(t.columns[i].name, i);
+      model_fields_[table_key(t)][t.columns[i].name] = names.take(t.columns[i].name, i);
   }
   // Query files in the order their first query appears (the analyser keeps file order).
   std::vector<std::string> files;
