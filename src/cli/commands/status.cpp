@@ -22,8 +22,16 @@ namespace {
 void compute_drift(driver::SqlConnection& conn, migrate::StatusReport& r) {
   if (!r.applied_schema) return;
   schema::Schema live = pull::inspect(conn);
-  pull::align_names(live, *r.applied_schema);
-  for (const auto& op : diff::diff_schemas(*r.applied_schema, live).operations)
+  schema::Schema applied = *r.applied_schema;
+  pull::align_names(live, applied);
+  if (applied.dialect == schema::Dialect::sqlite) {
+    // SQLite changes most things by rebuilding the table, and the differ then says only "rebuild
+    // table t". The drift is the difference, not the SQL that would fix it: the models are
+    // compared as PostgreSQL, which alters each column, constraint and index on its own.
+    applied.dialect = schema::Dialect::postgresql;
+    live.dialect = schema::Dialect::postgresql;
+  }
+  for (const auto& op : diff::diff_schemas(applied, live).operations)
     r.drift.push_back(migrate::DriftItem{std::string(diff::to_string(op.kind)), op.schema, op.table, op.object,
                                          op.comment});
   r.drift_checked = true;
