@@ -243,12 +243,16 @@ TEST_P(MigrateProcess, ConcurrentAppliesApplyEachMigrationOnce) {
 
 TEST_P(MigrateProcess, KillDashNineDuringApply) {
   const int runs = crash_runs();
-  // Duration of a full run sets the range of kill points (plus the process start-up before it).
-  wipe(*conn);
-  auto t0 = std::chrono::steady_clock::now();
+  // The shortest of three full runs sets the range of kill points (process start-up included).
   std::string out;
-  ASSERT_EQ(run({"apply"}, &out), 0) << out;
-  auto full = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  long long full = 0;
+  for (int i = 0; i < 3; ++i) {
+    wipe(*conn);
+    auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(run({"apply"}, &out), 0) << out;
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+    full = i == 0 ? static_cast<long long>(us) : std::min<long long>(full, us);
+  }
   std::mt19937 rng(12345 + static_cast<unsigned>(GetParam()));
   std::uniform_int_distribution<long long> when(0, full);
   int killed = 0, finished_first = 0, false_applied = 0, truthful = 0, rerun_ok = 0, resolved = 0, partial = 0;
@@ -297,12 +301,16 @@ TEST_P(MigrateProcess, KillDashNineDuringApply) {
 
 TEST_P(MigrateProcess, KillDashNineDuringDown) {
   const int runs = crash_runs();
-  wipe(*conn);
   std::string out;
-  ASSERT_EQ(run({"apply"}, &out), 0) << out;
-  auto t0 = std::chrono::steady_clock::now();
-  ASSERT_EQ(run({"down", "--steps", "3"}, &out), 0) << out;
-  auto full = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  long long full = 0;
+  for (int i = 0; i < 3; ++i) {
+    wipe(*conn);
+    ASSERT_EQ(run({"apply"}, &out), 0) << out;
+    auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(run({"down", "--steps", "3"}, &out), 0) << out;
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+    full = i == 0 ? static_cast<long long>(us) : std::min<long long>(full, us);
+  }
   std::mt19937 rng(54321 + static_cast<unsigned>(GetParam()));
   std::uniform_int_distribution<long long> when(0, full);
   int killed = 0, finished_first = 0, false_applied = 0, truthful = 0, rerun_ok = 0, resolved = 0;
