@@ -495,6 +495,140 @@ std::vector<std::string> run_groups(driver::SqlConnection& c, Dialect d, const O
   return executed;
 }
 
+// A pending migration of `apply`: its file, its unfinished history row, the statement it resumes at.
+struct Pending {
+  const MigrationFile* f;
+  const TrackingRow* row;
+  std::int64_t resume;
+};
+
+// The live-data conflict check of `apply` (conflicts.hpp): every pending migration before anything
+// runs. A probe of a later pending migration that cannot run yet (it reads what an earlier pending
+// migration creates or renames) runs again right before that migration, when the earlier ones are
+// applied. Tables to export before accepted data loss collect in `to_export`.
+struct ConflictGate {
+  driver::SqlConnection& c;
+  const Project& p;
+  const ApplyOptions& o;
+  const Output& out;
+  ApplyResult& res;
+  std::vector<std::string> to_export;
+  struct Checked {
+    schema::Schema before, after;
+    diff::Plan plan;
+    bool deferred = false;
+  };
+  std::map<std::string, Checked> checked;
+
+  // Conflicts stop (exit 5) unless accepted; failed probes stop unless --skip-conflict-check.
+  void handle(const ConflictReport& report, bool before_anything) {
+    std::vector<std::string> blocking;
+    for (const auto& cf : report.conflicts) {
+      if (cf.data_loss && o.accept_data_loss) {
+        if (!contains(to_export, cf.table)) to_export.push_back(cf.table);
+        res.accepted_conflicts.push_back(cf);
+        warn(out, "accepted data loss: " + describe(cf));
+      } else {
+        blocking.push_back(describe(cf));
+      }
+    }
+    std::string applied_note =
+        before_anything || res.applied.empty()
+            ? std::string()
+            : "\n(applied before the check could run: " + util::join(res.applied, ", ") + ")";
+    if (!blocking.empty()) {
+      bool any_loss = std::any_of(report.conflicts.begin(), report.conflicts.end(),
+                                  [](const Conflict& x) { return x.data_loss; });
+      throw diag::Error("migrate.conflict",
+                        "pending migrations conflict with existing data:\n  " + util::join(blocking, "\n  ") +
+                            applied_note,
+                        diag::ExitCode::conflict,
+                        any_loss ? "fix the data as suggested, or pass --accept-data-loss for drops (tables are "
+                                   "exported to " + p.export_dir.string() + " first)"
+                                 : "fix the data as suggested, then run flash apply again");
+    }
+    if (report.failures.empty()) return;
+    if (!o.skip_conflict_check) throw probe_failed_error(report.failures, applied_note);
+    for (const auto& f : report.failures) warn(out, "conflict check skipped (--skip-conflict-check): " + describe(f));
+  }
+
+  // --skip-conflict-check: what the unchecked operations may delete is exported first.
+  void add_unchecked_tables(const ConflictReport& report, const diff::Plan& plan) {
+    if (o.no_backup || report.failures.empty()) return;
+    for (const auto& t : destructive_tables(plan))
+      if (!contains(to_export, t)) to_export.push_back(t);
+  }
+
+  static void stop_if_lost(const ConflictReport& report, const std::string& id, const std::string& state) {
+    for (const auto& f : report.failures)
+      if (f.connection_lost) throw connection_lost("while checking " + id + " against the live data", f.error, state);
+  }
+
+  void check_all(const std::vector<MigrationFile>& files, const std::vector<Pending>& pending) {
+    ConflictReport upfront;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      const auto& pm = pending[i];
+      std::size_t idx = 0;
+      while (idx < files.size() && &files[idx] != pm.f) ++idx;
+      diag::Diagnostics rd;
+      Checked ck;
+      ck.before = replay(files, idx, p.dialect, rd);
+      ck.after = ck.before;
+      replay_one(ck.after, *pm.f, rd);
+      if (diag::has_errors(rd)) {
+        const auto& e = *std::find_if(rd.begin(), rd.end(),
+                                      [](const diag::Diagnostic& x) { return x.severity == diag::Severity::error; });
+        ProbeFailure f;
+        f.migration = pm.f->id;
+        f.check = "replay of the migrations up to " + pm.f->id;
+        f.error = "the migration files could not be replayed to know what it changes: " + e.location.file + ":" +
+                  std::to_string(e.location.line) + ":" + std::to_string(e.location.column) + ": " + e.message;
+        upfront.failures.push_back(std::move(f));
+        continue;
+      }
+      diff::DiffOptions dopts;
+      dopts.renames = pm.f->renames;
+      ck.plan = diff::diff_schemas(ck.before, ck.after, dopts);
+      auto found = detect_conflicts(c, *pm.f, ck.before, ck.after, ck.plan, pm.resume);
+      stop_if_lost(found, pm.f->id, "nothing was applied; run flash apply again when the server is reachable");
+      for (auto& cf : found.conflicts) upfront.conflicts.push_back(std::move(cf));
+      if (!found.failures.empty() && i > 0) {
+        ck.deferred = true;  // checked again right before it runs
+        if (o.dry_run)
+          say(out, "-- the conflict check of " + pm.f->id + " runs when the migrations before it are applied");
+      } else {
+        add_unchecked_tables(found, ck.plan);
+        for (auto& f : found.failures) upfront.failures.push_back(std::move(f));
+      }
+      checked[pm.f->id] = std::move(ck);
+    }
+    handle(upfront, true);
+  }
+
+  void export_now(const std::string& what) {
+    if (to_export.empty() || o.no_backup) return;
+    auto file = export_file_for(p, what);
+    auto n = export_tables(c, to_export, file, "before flash apply (accepted data loss)");
+    res.exports.push_back(file);
+    say(out, "Exported " + std::to_string(n) + " row(s) of " + util::join(to_export, ", ") + " to " + file.string());
+    to_export.clear();
+  }
+
+  // Right before a deferred migration runs.
+  void recheck(const StepGroup& g) {
+    auto it = checked.find(g.migration);
+    if (it == checked.end() || !it->second.deferred) return;
+    const auto& ck = it->second;
+    auto found = detect_conflicts(c, *g.file, ck.before, ck.after, ck.plan, g.resume_from);
+    stop_if_lost(found, g.migration,
+                 "applied before it: " + (res.applied.empty() ? "none" : util::join(res.applied, ", ")) +
+                     "; run flash apply again when the server is reachable");
+    handle(found, false);
+    add_unchecked_tables(found, ck.plan);
+    export_now(g.migration);
+  }
+};
+
 }  // namespace
 
 std::string render_steps(const std::vector<StepGroup>& groups) {
@@ -525,7 +659,6 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
 
   // Verification: nothing runs while the history does not match the files.
   std::vector<std::string> problems, undecided;
-  struct Pending { const MigrationFile* f; const TrackingRow* row; std::int64_t resume; };
   std::vector<Pending> pending;
   for (const auto& e : cl.entries) {
     if (!e.file) {
@@ -589,98 +722,8 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
   if (!undecided.empty()) throw undecided_error(undecided, "apply");
 
   ApplyResult res;
-  // Conflict detection against live data, before anything runs. A probe of a later pending
-  // migration that cannot run yet (it reads what an earlier pending migration creates or renames)
-  // runs again right before that migration, when the earlier ones are applied.
-  std::vector<std::string> to_export;
-  struct Checked {
-    schema::Schema before, after;
-    diff::Plan plan;
-    bool deferred = false;
-  };
-  std::map<std::string, Checked> checked;
-  auto handle = [&](const ConflictReport& report, bool before_anything) {
-    std::vector<std::string> blocking;
-    for (const auto& cf : report.conflicts) {
-      if (cf.data_loss && o.accept_data_loss) {
-        if (!contains(to_export, cf.table)) to_export.push_back(cf.table);
-        res.accepted_conflicts.push_back(cf);
-        warn(out, "accepted data loss: " + describe(cf));
-      } else {
-        blocking.push_back(describe(cf));
-      }
-    }
-    std::string applied_note =
-        before_anything || res.applied.empty()
-            ? std::string()
-            : "\n(applied before the check could run: " + util::join(res.applied, ", ") + ")";
-    if (!blocking.empty()) {
-      bool any_loss = std::any_of(report.conflicts.begin(), report.conflicts.end(),
-                                  [](const Conflict& x) { return x.data_loss; });
-      throw diag::Error("migrate.conflict",
-                        "pending migrations conflict with existing data:\n  " + util::join(blocking, "\n  ") +
-                            applied_note,
-                        diag::ExitCode::conflict,
-                        any_loss ? "fix the data as suggested, or pass --accept-data-loss for drops (tables are "
-                                   "exported to " + p.export_dir.string() + " first)"
-                                 : "fix the data as suggested, then run flash apply again");
-    }
-    if (report.failures.empty()) return;
-    std::vector<std::string> failed;
-    for (const auto& f : report.failures) failed.push_back(describe(f));
-    if (!o.skip_conflict_check)
-      throw probe_failed_error(report.failures, applied_note);
-    for (const auto& f : failed) warn(out, "conflict check skipped (--skip-conflict-check): " + f);
-  };
-  auto probe_failure_tables = [&](const ConflictReport& report, const diff::Plan& plan) {
-    // --skip-conflict-check: what the unchecked operations may delete is exported first.
-    if (o.no_backup || report.failures.empty()) return;
-    for (const auto& t : destructive_tables(plan))
-      if (!contains(to_export, t)) to_export.push_back(t);
-  };
-  {
-    ConflictReport upfront;
-    for (std::size_t i = 0; i < pending.size(); ++i) {
-      const auto& pm = pending[i];
-      std::size_t idx = 0;
-      while (idx < files.size() && &files[idx] != pm.f) ++idx;
-      diag::Diagnostics rd;
-      Checked ck;
-      ck.before = replay(files, idx, p.dialect, rd);
-      ck.after = ck.before;
-      replay_one(ck.after, *pm.f, rd);
-      if (diag::has_errors(rd)) {
-        const auto& e = *std::find_if(rd.begin(), rd.end(),
-                                      [](const diag::Diagnostic& x) { return x.severity == diag::Severity::error; });
-        ProbeFailure f;
-        f.migration = pm.f->id;
-        f.check = "replay of the migrations up to " + pm.f->id;
-        f.error = "the migration files could not be replayed to know what it changes: " + e.location.file + ":" +
-                  std::to_string(e.location.line) + ":" + std::to_string(e.location.column) + ": " + e.message;
-        upfront.failures.push_back(std::move(f));
-        continue;
-      }
-      diff::DiffOptions dopts;
-      dopts.renames = pm.f->renames;
-      ck.plan = diff::diff_schemas(ck.before, ck.after, dopts);
-      auto found = detect_conflicts(c, *pm.f, ck.before, ck.after, ck.plan, pm.resume);
-      for (const auto& f : found.failures)
-        if (f.connection_lost)
-          throw connection_lost("while checking " + pm.f->id + " against the live data", f.error,
-                                "nothing was applied; run flash apply again when the server is reachable");
-      for (auto& cf : found.conflicts) upfront.conflicts.push_back(std::move(cf));
-      if (!found.failures.empty() && i > 0) {
-        ck.deferred = true;  // checked again right before it runs
-        if (o.dry_run)
-          say(out, "-- the conflict check of " + pm.f->id + " runs when the migrations before it are applied");
-      } else {
-        probe_failure_tables(found, ck.plan);
-        for (auto& f : found.failures) upfront.failures.push_back(std::move(f));
-      }
-      checked[pm.f->id] = std::move(ck);
-    }
-    handle(upfront, true);
-  }
+  ConflictGate gate{c, p, o, out, res};
+  gate.check_all(files, pending);
 
   std::vector<StepGroup> groups;
   if (!prelude.steps.empty()) groups.push_back(std::move(prelude));
@@ -694,35 +737,13 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
     for (const auto& g : groups)
       for (const auto& s : g.steps) res.statements.push_back(s.sql);
     res.dry_run_sql = render_steps(groups);
-    if (!to_export.empty() && !o.no_backup)
-      say(out, "-- would export " + util::join(to_export, ", ") + " to " + p.export_dir.string());
+    if (!gate.to_export.empty() && !o.no_backup)
+      say(out, "-- would export " + util::join(gate.to_export, ", ") + " to " + p.export_dir.string());
     return res;
   }
-  auto export_now = [&](const std::string& what) {
-    if (to_export.empty() || o.no_backup) return;
-    auto file = export_file_for(p, what);
-    auto n = export_tables(c, to_export, file, "before flash apply (accepted data loss)");
-    res.exports.push_back(file);
-    say(out, "Exported " + std::to_string(n) + " row(s) of " + util::join(to_export, ", ") + " to " + file.string());
-    to_export.clear();
-  };
-  export_now(pending.empty() ? "apply" : pending.front().f->id);
+  gate.export_now(pending.empty() ? "apply" : pending.front().f->id);
   res.applied.clear();
-  auto recheck = [&](const StepGroup& g) {
-    auto it = checked.find(g.migration);
-    if (it == checked.end() || !it->second.deferred) return;
-    const auto& ck = it->second;
-    auto found = detect_conflicts(c, *g.file, ck.before, ck.after, ck.plan, g.resume_from);
-    for (const auto& f : found.failures)
-      if (f.connection_lost)
-        throw connection_lost("while checking " + g.migration + " against the live data", f.error,
-                              "applied before it: " + (res.applied.empty() ? "none" : util::join(res.applied, ", ")) +
-                                  "; run flash apply again when the server is reachable");
-    handle(found, false);
-    probe_failure_tables(found, ck.plan);
-    export_now(g.migration);
-  };
-  res.statements = run_groups(c, d, out, groups, res.applied, recheck);
+  res.statements = run_groups(c, d, out, groups, res.applied, [&](const StepGroup& g) { gate.recheck(g); });
   return res;
 }
 
