@@ -897,7 +897,13 @@ StatusReport status(driver::SqlConnection& c, const Project& p) {
         s.detail = first_line(logs);
     } else if (e.row->rolled_back_at) {
       s.state = "rollback-incomplete";
-      s.detail = first_line(e.row->logs.value_or("rollback interrupted"));
+      if (auto k = running_statement(e.row->logs))
+        s.detail = "rollback interrupted while Down statement " + std::to_string(*k) + " of " +
+                   std::to_string(e.file->down.size()) +
+                   " was running; it may or may not have taken effect (flash down explains what to do)";
+      else
+        s.detail = first_line(e.row->logs.value_or("rollback interrupted after Down statement " +
+                                                   std::to_string(e.row->applied_steps_count)));
     } else if (e.row->checksum != e.file->checksum) {
       s.state = "modified";
       s.detail = "checksum " + e.row->checksum.substr(0, 12) + " recorded, " + e.file->checksum.substr(0, 12) + " now";

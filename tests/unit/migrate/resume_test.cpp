@@ -142,6 +142,11 @@ TEST_F(MysqlResume, AnInterruptedRollbackResumesByItsRecordedCount) {
   admin->execute("DROP TRIGGER refuse_bookkeeping");
   EXPECT_FALSE(has_table("rb"));
   EXPECT_TRUE(has_table("ra"));
+  auto st = status(*conn, proj->project);
+  ASSERT_EQ(st.migrations.size(), 1u);
+  EXPECT_EQ(st.migrations[0].state, "rollback-incomplete");
+  EXPECT_NE(st.migrations[0].detail.find("Down statement 1 of 2 was running"), std::string::npos)
+      << st.migrations[0].detail;
   // Apply refuses while the rollback is unfinished; down asks which way the DROP went.
   EXPECT_EQ(run({}, &msg), 3) << msg;
   EXPECT_EQ(exit_code_of([&] { down(*conn, proj->project, {}, {}); }, &msg), 3) << msg;
