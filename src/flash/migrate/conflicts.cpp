@@ -376,10 +376,46 @@ struct Ctx {
     }
   }
 
+  // SQLite takes a double-quoted name it cannot resolve for a string literal, so a probe of a
+  // column that is not there (yet) would count every row instead of failing. Throws ProbeDistrust
+  // for a missing column, like the error the other engines give.
+  void require_sqlite_columns(const diff::Operation& op, const schema::Table* bt) {
+    if (d != Dialect::sqlite || !bt) return;
+    std::vector<std::string> cols;  // the existing columns the operation's probes read
+    switch (op.kind) {
+      case OpKind::add_unique:
+      case OpKind::add_primary_key:
+      case OpKind::create_index:
+      case OpKind::add_foreign_key:
+        cols = op.columns;
+        break;
+      case OpKind::set_not_null:
+      case OpKind::alter_column_type:
+      case OpKind::drop_column:
+        cols = op.columns;
+        if (!op.object.empty()) cols.push_back(op.object);
+        break;
+      case OpKind::rebuild_table:
+        for (const auto& col : bt->columns) cols.push_back(col.name);
+        break;
+      default:
+        break;
+    }
+    if (cols.empty()) return;
+    std::string q = "SELECT name FROM " + (op.schema.empty() ? std::string() : id(op.schema) + ".") +
+                    "pragma_table_info(" + sql_literal(op.table, d) + ")";
+    std::set<std::string> live;
+    for (const auto& r : c.query(q).rows) live.insert(util::to_lower(value_text(r[0]).value_or("")));
+    for (const auto& col : cols)
+      if (!live.count(util::to_lower(col)))
+        throw ProbeDistrust{q, "column " + op.table + "." + col + " does not exist in the database"};
+  }
+
   void check(const diff::Operation& op) {
     const schema::Table* bt = before.find_table(op.table, op.schema);
     const schema::Table* at = after.find_table(op.table, op.schema);
     if (op.kind != OpKind::drop_enum_value) guard(op.schema, op.table);
+    require_sqlite_columns(op, bt);
     if (op.kind == OpKind::add_foreign_key && live_table_exists(c, op.ref_table)) guard("", op.ref_table);
     switch (op.kind) {
       case OpKind::add_column:

@@ -190,6 +190,31 @@ TEST_P(ConflictCheck, MigrationsThatDoNotReplayStopApply) {
   fs::remove(p);
 }
 
+// A probe of a later pending migration that reads what an earlier pending one adds cannot run
+// before anything is applied; it runs right before its migration instead (not skipped, not a
+// false stop).
+TEST_P(ConflictCheck, ProbesOfLaterPendingMigrationsRunWhenTheirObjectsExist) {
+  proj->write_migration("20240101000001_base", kBase);
+  apply(*admin, proj->project, {}, {});
+  admin->execute("INSERT INTO items (id, note) VALUES (1, 'a'), (2, 'b')");
+  // Added without data, dropped again: nothing to lose, both apply in one run.
+  proj->write_migration("20240101000002_add_tmp", "-- +migrate Up\nALTER TABLE items ADD COLUMN tmp INTEGER;\n");
+  proj->write_migration("20240101000003_drop_tmp", "-- +migrate Up\nALTER TABLE items DROP COLUMN tmp;\n");
+  std::string msg;
+  EXPECT_EQ(exit_code_of([&] { apply(*admin, proj->project, {}, {}); }, &msg), 0) << msg;
+  EXPECT_TRUE(read_tracking_row(*admin, "20240101000003_drop_tmp").has_value());
+  // Added with a default (every row gets a value), then dropped: the re-run probe sees the data.
+  proj->write_migration("20240101000004_add_kept",
+                        "-- +migrate Up\nALTER TABLE items ADD COLUMN kept INTEGER DEFAULT 5;\n");
+  proj->write_migration("20240101000005_drop_kept", "-- +migrate Up\nALTER TABLE items DROP COLUMN kept;\n");
+  EXPECT_EQ(exit_code_of([&] { apply(*admin, proj->project, {}, {}); }, &msg), 5) << msg;
+  EXPECT_NE(msg.find("drops column items.kept which holds data in 2 row(s)"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("applied before the check could run: 20240101000004_add_kept"), std::string::npos) << msg;
+  EXPECT_TRUE(read_tracking_row(*admin, "20240101000004_add_kept").has_value());
+  EXPECT_FALSE(read_tracking_row(*admin, "20240101000005_drop_kept").has_value());
+  EXPECT_EQ(live_table_map(*admin)["items"].count("kept"), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Db, ConflictCheck, ::testing::ValuesIn(all_dialects()), param_name);
 INSTANTIATE_TEST_SUITE_P(Db, ConflictCheckServer, ::testing::Values(Dialect::postgresql, Dialect::mysql), param_name);
 // Row-level security is PostgreSQL's.
