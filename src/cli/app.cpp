@@ -235,6 +235,10 @@ int run(int argc, char** argv) {
   } catch (const driver::DbError& e) {
     std::string msg = e.what();
     if (!e.sqlstate().empty()) msg += " (SQLSTATE " + e.sqlstate() + ")";
+    if (!e.connection_usable())  // the server went away mid-command: "could not be reached" (exit 6)
+      return report_one(simple("db.connection-lost", "lost the connection to the database: " + msg,
+                               diag::ExitCode::connection, "check that the server is running, then run it again"),
+                        ctx);
     return report_one(simple("db.error", msg, diag::ExitCode::error), ctx);
   } catch (const fs::filesystem_error& e) {
     return report_one(simple("io.error", e.what(), diag::ExitCode::error), ctx);

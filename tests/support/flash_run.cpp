@@ -1,8 +1,11 @@
 #include "support/flash_run.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
@@ -59,6 +62,55 @@ FlashRun run_flash(const std::string& binary, const std::vector<std::string>& ar
   r.err = slurp(err_file);
   fs::remove(err_file);
   return r;
+}
+
+FlashProcess::FlashProcess(const std::string& binary, const std::vector<std::string>& args, const fs::path& cwd,
+                           const std::vector<std::pair<std::string, std::string>>& env, const fs::path& log) {
+  // Everything the child needs is prepared before fork (only async-signal-safe calls after it).
+  std::vector<std::string> argv_s{binary};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string dir = cwd.string(), out = log.string();
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    if (::chdir(dir.c_str()) != 0) ::_exit(126);
+    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+    int in = ::open("/dev/null", O_RDONLY);
+    int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in >= 0) ::dup2(in, 0);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+}
+
+FlashProcess::~FlashProcess() {
+  if (pid_ > 0 && !reaped_) {
+    ::kill(pid_, SIGKILL);
+    wait();
+  }
+}
+
+void FlashProcess::kill9() {
+  if (pid_ > 0 && !reaped_) ::kill(pid_, SIGKILL);
+}
+
+int FlashProcess::wait() {
+  if (!reaped_) {
+    int st = 0;
+    while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
+    }
+    reaped_ = true;
+    if (WIFEXITED(st)) status_ = WEXITSTATUS(st);
+    else if (WIFSIGNALED(st)) status_ = -WTERMSIG(st);
+  }
+  return status_;
 }
 
 }  // namespace flash::test

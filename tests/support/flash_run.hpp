@@ -40,4 +40,25 @@ class TempDir {
 FlashRun run_flash(const std::string& binary, const std::vector<std::string>& args,
                    const std::filesystem::path& cwd, const std::string& env_args = "");
 
+// A flash process in the background, for kill -9 and concurrency tests: started in `cwd` with
+// stdin from /dev/null and stdout + stderr to `log`, `env` added to the environment. The
+// destructor kills (SIGKILL) and reaps it if it is still running.
+class FlashProcess {
+ public:
+  FlashProcess(const std::string& binary, const std::vector<std::string>& args, const std::filesystem::path& cwd,
+               const std::vector<std::pair<std::string, std::string>>& env, const std::filesystem::path& log);
+  ~FlashProcess();
+  FlashProcess(const FlashProcess&) = delete;
+  FlashProcess& operator=(const FlashProcess&) = delete;
+  void kill9();
+  // Waits for the end: the exit status, or -signal when it was killed by one.
+  int wait();
+  int pid() const { return pid_; }
+
+ private:
+  int pid_ = -1;
+  bool reaped_ = false;
+  int status_ = -1000;
+};
+
 }  // namespace flash::test

@@ -1,5 +1,6 @@
 // flash apply [--dry-run] [--accept-edit ID]... [--allow-out-of-order] [--accept-data-loss]
-//             [--no-backup] [--lock-timeout SECONDS] [--to ID]
+//             [--no-backup] [--lock-timeout SECONDS] [--to ID] [--skip-conflict-check]
+//             [--resume-at ID:N]
 // Applies pending migrations under the migration lock after checking the history (checksums,
 // order) and the live data (conflicts). --dry-run prints exactly the statements the run executes.
 #include <CLI/CLI.hpp>
@@ -54,6 +55,13 @@ void setup_apply(CLI::App& sub, Context& ctx) {
   sub.add_option("--lock-timeout", a->lock_timeout, "Seconds to wait for the migration lock (default 30)")
       ->type_name("SECONDS");
   sub.add_option("--to", a->to, "Apply only up to and including this migration")->type_name("ID");
+  sub.add_flag("--skip-conflict-check", a->o.skip_conflict_check,
+               "Apply even when a live-data conflict check cannot run (no SELECT, row-level security, files that "
+               "do not replay); checks that do run still stop on conflicts");
+  sub.add_option("--resume-at", a->o.resume_at,
+                 "MySQL, after an interrupted run: continue migration ID with statement N (the one that was "
+                 "running if it did not take effect, the next one if it did)")
+      ->type_name("ID:N");
   sub.callback([a, &ctx] { run_apply(*a, ctx); });
 }
 

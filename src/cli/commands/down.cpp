@@ -1,4 +1,5 @@
 // flash down [ID] [--steps N] [--dry-run] [--accept-data-loss] [--no-backup] [--accept-edit ID]
+//            [--lock-timeout SECONDS] [--resume-at ID:N]
 // Runs Down sections newest first: the last migration, the last N, or every one down to and
 // including ID. Statements marked `-- flash:lossy` need --accept-data-loss (exit 5 otherwise).
 #include <CLI/CLI.hpp>
@@ -43,6 +44,9 @@ void setup_down(CLI::App& sub, Context& ctx) {
   sub.add_option("--accept-edit", a->o.accept_edit, "Roll back with an edited migration file")->type_name("ID");
   sub.add_option("--lock-timeout", a->lock_timeout, "Seconds to wait for the migration lock (default 30)")
       ->type_name("SECONDS");
+  sub.add_option("--resume-at", a->o.resume_at,
+                 "MySQL, after an interrupted rollback: continue with Down statement N of migration ID")
+      ->type_name("ID:N");
   sub.callback([a, &ctx] { run_down(*a, ctx); });
 }
 

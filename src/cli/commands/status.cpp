@@ -1,19 +1,47 @@
 // flash status: every migration (applied / pending / failed / modified / missing-file /
-// out-of-order / rollback-incomplete) and drift between the live tables and the applied
+// out-of-order / rollback-incomplete) and drift between the live database and the applied
 // migrations. --json prints the report as data. Exit 3 when something needs attention.
+//
+// Drift is computed here because it needs the live schema (flash::pull, which the migrate stage
+// above it cannot use): the database is pulled (every schema; tables, columns with types,
+// nullability and defaults, constraints, indexes, views, enums), constraint names the database
+// cannot tell apart are aligned with the migrations' (pull::align_names, as `migrate --baseline`
+// does), and the differ lists each operation that would turn the migrations' schema into the live
+// one.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/commands/commands.hpp"
 #include "cli/commands/migrate_common.hpp"
+#include "flash/diff/plan.hpp"
+#include "flash/pull/inspect.hpp"
 
 namespace flash::cli {
 namespace {
+
+void compute_drift(driver::SqlConnection& conn, migrate::StatusReport& r) {
+  if (!r.applied_schema) return;
+  schema::Schema live = pull::inspect(conn);
+  schema::Schema applied = *r.applied_schema;
+  pull::align_names(live, applied);
+  if (applied.dialect == schema::Dialect::sqlite) {
+    // SQLite changes most things by rebuilding the table, and the differ then says only "rebuild
+    // table t". The drift is the difference, not the SQL that would fix it: the models are
+    // compared as PostgreSQL, which alters each column, constraint and index on its own.
+    applied.dialect = schema::Dialect::postgresql;
+    live.dialect = schema::Dialect::postgresql;
+  }
+  for (const auto& op : diff::diff_schemas(applied, live).operations)
+    r.drift.push_back(migrate::DriftItem{std::string(diff::to_string(op.kind)), op.schema, op.table, op.object,
+                                         op.comment});
+  r.drift_checked = true;
+}
 
 void run_status(Context& ctx) {
   auto project = migrate_project(ctx);
   auto conn = migrate_connect(ctx);
   auto r = migrate::status(*conn, project);
+  compute_drift(*conn, r);
   const nlohmann::json report = migrate::to_json(r);  // named: items() must not outlive it
   for (const auto& [k, v] : report.items()) ctx.result()[k] = v;
   if (!r.clean()) ctx.exit_code = static_cast<int>(diag::ExitCode::check_failed);
@@ -36,22 +64,12 @@ void run_status(Context& ctx) {
     if (!r.drift_note.empty()) ctx.say("Drift not checked: " + r.drift_note);
     return;
   }
-  bool drift = false;
-  auto join = [](const std::vector<std::string>& v) {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-    return s;
-  };
-  auto show = [&](const char* what, const std::vector<std::string>& v) {
-    if (v.empty()) return;
-    drift = true;
-    ctx.say(ctx.red(std::string("Drift: ") + what + ": ") + join(v));
-  };
-  show("tables missing in the database", r.missing_tables);
-  show("tables not created by migrations", r.extra_tables);
-  show("columns missing in the database", r.missing_columns);
-  show("columns not created by migrations", r.extra_columns);
-  if (!drift) ctx.say("No drift: the database matches the applied migrations");
+  if (r.drift.empty()) {
+    ctx.say("No drift: the database matches the applied migrations");
+    return;
+  }
+  ctx.say(ctx.red("Drift: the database differs from the applied migrations (migrations → database):"));
+  for (const auto& x : r.drift) ctx.say("  " + x.description);
 }
 
 }  // namespace

@@ -30,6 +30,12 @@ std::string squash(std::string_view s) {
   return out;
 }
 
+// A probe whose answer cannot be trusted (the query ran, but sees only part of the rows).
+struct ProbeDistrust {
+  std::string probe;
+  std::string reason;
+};
+
 struct Ctx {
   driver::SqlConnection& c;
   const MigrationFile& m;
@@ -71,6 +77,26 @@ struct Ctx {
 
   std::int64_t count(const std::string& from, const std::string& where = "") {
     return count_rows(c, from, where);
+  }
+
+  // PostgreSQL: a count under row-level security sees only the rows the policies show this user,
+  // so "0 rows" would be a lie. Throws ProbeDistrust for such a table (checked once per table).
+  std::set<std::string> guarded;
+  void guard(const std::string& schema, const std::string& table) {
+    if (d != Dialect::postgresql || table.empty()) return;
+    std::string name = tbl(schema, table);
+    if (!guarded.insert(name).second) return;
+    std::string q = "SELECT row_security_active(" + sql_literal(name, d) + "::regclass)";
+    auto rs = c.query(q);
+    bool active = false;
+    if (!rs.rows.empty()) {
+      const auto& v = rs.rows[0][0];
+      if (auto* b = std::get_if<bool>(&v)) active = *b;
+      else if (auto t = value_text(v)) active = (*t == "t" || *t == "true" || *t == "1");
+    }
+    if (active)
+      throw ProbeDistrust{q, "row-level security is active on " + table +
+                                 " for this user, so a count would not see every row"};
   }
 
   std::string cols_not_null(const std::vector<std::string>& cols, const std::string& alias = "") const {
@@ -150,7 +176,7 @@ struct Ctx {
     }
     if (ref_cols.size() != cols.size()) return;
     std::string where = cols_not_null(cols, "c");
-    if (live_table_exists(c, ref_table)) {
+    if (live_table_exists(c, ref_table, ref_schema)) {
       std::vector<std::string> eq;
       for (std::size_t i = 0; i < cols.size(); ++i) eq.push_back("p." + id(ref_cols[i]) + " = c." + id(cols[i]));
       where += " AND NOT EXISTS (SELECT 1 FROM " + tbl(ref_schema, ref_table) + " p WHERE " +
@@ -303,6 +329,8 @@ struct Ctx {
     for (const auto& t : before.tables)
       for (const auto& col : t.columns) {
         if (col.type.name != enum_name || col.type.schema != enum_schema) continue;
+        if (!live_table_exists(c, t.name, t.schema)) continue;
+        guard(t.schema, t.name);
         std::string where = id(col.name) + " = " + sql_literal(value, d);
         auto rows = count(tbl(t.schema, t.name), where);
         if (rows == 0) continue;
@@ -348,9 +376,47 @@ struct Ctx {
     }
   }
 
+  // SQLite takes a double-quoted name it cannot resolve for a string literal, so a probe of a
+  // column that is not there (yet) would count every row instead of failing. Throws ProbeDistrust
+  // for a missing column, like the error the other engines give.
+  void require_sqlite_columns(const diff::Operation& op, const schema::Table* bt) {
+    if (d != Dialect::sqlite || !bt) return;
+    std::vector<std::string> cols;  // the existing columns the operation's probes read
+    switch (op.kind) {
+      case OpKind::add_unique:
+      case OpKind::add_primary_key:
+      case OpKind::create_index:
+      case OpKind::add_foreign_key:
+        cols = op.columns;
+        break;
+      case OpKind::set_not_null:
+      case OpKind::alter_column_type:
+      case OpKind::drop_column:
+        cols = op.columns;
+        if (!op.object.empty()) cols.push_back(op.object);
+        break;
+      case OpKind::rebuild_table:
+        for (const auto& col : bt->columns) cols.push_back(col.name);
+        break;
+      default:
+        break;
+    }
+    if (cols.empty()) return;
+    std::string q = "SELECT name FROM " + (op.schema.empty() ? std::string() : id(op.schema) + ".") +
+                    "pragma_table_info(" + sql_literal(op.table, d) + ")";
+    std::set<std::string> live;
+    for (const auto& r : c.query(q).rows) live.insert(util::to_lower(value_text(r[0]).value_or("")));
+    for (const auto& col : cols)
+      if (!live.count(util::to_lower(col)))
+        throw ProbeDistrust{q, "column " + op.table + "." + col + " does not exist in the database"};
+  }
+
   void check(const diff::Operation& op) {
     const schema::Table* bt = before.find_table(op.table, op.schema);
     const schema::Table* at = after.find_table(op.table, op.schema);
+    if (op.kind != OpKind::drop_enum_value) guard(op.schema, op.table);
+    require_sqlite_columns(op, bt);
+    if (op.kind == OpKind::add_foreign_key && live_table_exists(c, op.ref_table)) guard("", op.ref_table);
     switch (op.kind) {
       case OpKind::add_column:
         if (bt && at)
@@ -407,22 +473,45 @@ struct Ctx {
 
 }  // namespace
 
-std::vector<Conflict> detect_conflicts(driver::SqlConnection& c, const MigrationFile& m,
-                                       const schema::Schema& before, const schema::Schema& after,
-                                       const diff::Plan& plan) {
-  Ctx ctx{c, m, before, after, c.dialect(), {}};
+ConflictReport detect_conflicts(driver::SqlConnection& c, const MigrationFile& m, const schema::Schema& before,
+                                const schema::Schema& after, const diff::Plan& plan,
+                                std::int64_t done_statements) {
+  Ctx ctx{c, m, before, after, c.dialect(), {}, {}};
+  ConflictReport report;
   for (const auto& op : plan.operations) {
-    // A table that does not exist yet (created by an earlier pending migration) has no rows;
-    // likewise a failing probe (column renamed by an earlier pending migration) means nothing
-    // to check against.
+    auto failed = [&](std::string probe, std::string error, bool lost) {
+      Conflict where;
+      ctx.locate(where, op);
+      ProbeFailure f;
+      f.migration = m.id;
+      f.statement = where.statement;
+      f.line = where.line;
+      f.table = op.table;
+      f.check = op.comment.empty() ? std::string("conflict check") : op.comment;
+      f.probe = std::move(probe);
+      f.error = std::move(error);
+      f.connection_lost = lost;
+      report.failures.push_back(std::move(f));
+    };
+    if (done_statements > 0) {
+      Conflict where;
+      ctx.locate(where, op);
+      if (where.statement > 0 && where.statement <= done_statements) continue;
+    }
     try {
-      if (!op.table.empty() && op.kind != OpKind::drop_enum_value && !live_table_exists(c, op.table)) continue;
+      // A table that does not exist yet (created by an earlier pending migration) has no rows.
+      if (!op.table.empty() && op.kind != OpKind::drop_enum_value && !live_table_exists(c, op.table, op.schema))
+        continue;
       ctx.check(op);
-    } catch (const driver::DbError&) {
-      continue;
+    } catch (const ProbeDistrust& e) {
+      failed(e.probe, e.reason, false);
+    } catch (const driver::DbError& e) {
+      failed(e.statement(), e.what(), !e.connection_usable());
+      if (!e.connection_usable()) break;  // every later probe would fail the same way
     }
   }
-  return std::move(ctx.out);
+  report.conflicts = std::move(ctx.out);
+  return report;
 }
 
 std::vector<std::string> destructive_tables(const diff::Plan& plan) {
@@ -443,6 +532,15 @@ std::string describe(const Conflict& c) {
   if (c.statement > 0) s += " statement " + std::to_string(c.statement) + " (line " + std::to_string(c.line) + ")";
   s += ": table " + c.table + ": " + c.message;
   for (const auto& r : c.resolutions) s += "\n    fix: " + r;
+  return s;
+}
+
+std::string describe(const ProbeFailure& f) {
+  std::string s = f.migration;
+  if (f.statement > 0) s += " statement " + std::to_string(f.statement) + " (line " + std::to_string(f.line) + ")";
+  if (!f.table.empty()) s += ": table " + f.table;
+  s += ": the conflict check for `" + f.check + "` could not run: " + f.error;
+  if (!f.probe.empty()) s += "\n    probe: " + f.probe;
   return s;
 }
 

@@ -12,6 +12,12 @@
 // Only data-loss conflicts (drops, fractional truncation) can be accepted (--accept-data-loss);
 // the others would make the database reject the migration and must be fixed in the data or in
 // the migration.
+//
+// The check fails closed: a probe that cannot run (permission denied, a dead connection) or whose
+// answer cannot be trusted (PostgreSQL row-level security active for the current user, which
+// hides rows from the count) is reported as a ProbeFailure, never skipped; `apply` then stops
+// unless --skip-conflict-check. A table that does not exist in the database yet (created by an
+// earlier pending migration) holds no rows and is not probed.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -37,14 +43,35 @@ struct Conflict {
   bool data_loss = false;  // acceptable with --accept-data-loss (after an export)
 };
 
-std::vector<Conflict> detect_conflicts(driver::SqlConnection& c, const MigrationFile& m,
-                                       const schema::Schema& before, const schema::Schema& after,
-                                       const diff::Plan& plan);
+// A probe that could not run, or whose answer cannot be trusted.
+struct ProbeFailure {
+  std::string migration;
+  int statement = 0;  // 1-based among the Up statements; 0 when not located
+  int line = 0;
+  std::string table;
+  std::string check;   // what the probe checks: "drop-with-data", "null-values", ... or "table-exists"
+  std::string probe;   // the SQL of the probe
+  std::string error;   // the database's error (or why the answer cannot be trusted)
+  bool connection_lost = false;
+};
+
+struct ConflictReport {
+  std::vector<Conflict> conflicts;
+  std::vector<ProbeFailure> failures;
+};
+
+// `done_statements`: the first statements of `m` already ran (a MySQL resume); operations located
+// at them are not probed.
+ConflictReport detect_conflicts(driver::SqlConnection& c, const MigrationFile& m, const schema::Schema& before,
+                                const schema::Schema& after, const diff::Plan& plan,
+                                std::int64_t done_statements = 0);
 
 // Tables whose rows a plan may delete (destructive operations), for the pre-run export.
 std::vector<std::string> destructive_tables(const diff::Plan& plan);
 
 // Human rendering: "<migration> statement 3 (line 12): table users: 4 rows ...\n  fix: ...".
 std::string describe(const Conflict& c);
+// "<migration> statement 2 (line 5): table users: the drop-with-data probe failed: <error>\n    probe: <sql>".
+std::string describe(const ProbeFailure& f);
 
 }  // namespace flash::migrate

@@ -94,6 +94,133 @@ diag::Error check_failed(std::string message, std::string hint) {
   return diag::Error("migrate.tampered", std::move(message), diag::ExitCode::check_failed, std::move(hint));
 }
 
+// MySQL: a DDL statement commits on its own, so its step count cannot commit with it. Before it
+// runs, the row's logs say "flash-running: statement K of N"; after it, the step count advances
+// and the note is cleared. A note still there means the process or the connection died while
+// statement K ran: it may or may not have taken effect, and only the user can say which
+// (--resume-at ID:K or ID:K+1). Data statements need no note: they and their step count commit in
+// one transaction.
+constexpr std::string_view kRunningTag = "flash-running: statement ";
+
+std::string running_note(int index, int total) {
+  return std::string(kRunningTag) + std::to_string(index + 1) + " of " + std::to_string(total);
+}
+
+// The 1-based statement a "flash-running" note names, if the logs hold one.
+std::optional<std::int64_t> running_statement(const std::optional<std::string>& logs) {
+  if (!logs || !logs->starts_with(kRunningTag)) return std::nullopt;
+  return std::atoll(logs->c_str() + kRunningTag.size());
+}
+
+bool is_dml(std::string_view sql) {
+  for (const char* kw : {"INSERT", "UPDATE", "DELETE", "REPLACE"})
+    if (util::starts_with_ci(sql, kw)) return true;
+  return false;
+}
+
+diag::Error connection_lost(const std::string& what, const std::string& err, const std::string& state) {
+  return diag::Error("db.connection-lost", "lost the connection to the database " + what + ": " + err,
+                     diag::ExitCode::connection, state);
+}
+
+// --resume-at ID:N values, and whether each was used.
+struct ResumeAt {
+  std::int64_t statement = 0;  // 1-based: the statement to continue with
+  bool used = false;
+};
+using ResumeMap = std::map<std::string, ResumeAt>;
+
+ResumeMap parse_resume_at(const std::vector<std::string>& values) {
+  ResumeMap m;
+  for (const auto& v : values) {
+    auto colon = v.rfind(':');
+    bool ok = colon != std::string::npos && colon > 0 && colon + 1 < v.size() && colon + 10 > v.size() &&
+              std::all_of(v.begin() + static_cast<long>(colon) + 1, v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (!ok || std::stoll(v.substr(colon + 1)) < 1)
+      throw diag::Error("cli.usage",
+                        "--resume-at expects ID:N (N = the 1-based statement to continue with), got `" + v + "`",
+                        diag::ExitCode::usage);
+    m[v.substr(0, colon)] = ResumeAt{std::stoll(v.substr(colon + 1)), false};
+  }
+  return m;
+}
+
+void check_resume_at_used(const ResumeMap& m, const std::string& command) {
+  for (const auto& [id, r] : m)
+    if (!r.used)
+      throw diag::Error("cli.usage",
+                        "--resume-at " + id + ":" + std::to_string(r.statement) + ": " + id +
+                            " has no interrupted statement waiting for a decision",
+                        diag::ExitCode::usage, "flash status shows the state of every migration; flash " + command +
+                                                   " without --resume-at resumes at the recorded statement");
+}
+
+// MySQL: the 0-based statement an unfinished row continues with — the recorded step count, or the
+// user's --resume-at when the row says a statement was running (see kRunningTag). Never guessed:
+// without a decision the row goes to `undecided`.
+std::int64_t resume_index(const TrackingRow& row, const MigrationFile& f, const std::vector<MigrationStatement>& stmts,
+                          bool down, ResumeMap& resume_at, std::vector<std::string>& undecided) {
+  const auto n = static_cast<std::int64_t>(stmts.size());
+  const std::int64_t recorded = std::clamp<std::int64_t>(row.applied_steps_count, 0, n);
+  auto running = running_statement(row.logs);
+  auto it = resume_at.find(f.id);
+  if (!running) {
+    if (it != resume_at.end()) {
+      it->second.used = true;
+      if (it->second.statement != recorded + 1)
+        throw diag::Error("cli.usage",
+                          "--resume-at " + f.id + ":" + std::to_string(it->second.statement) + ": the history says " +
+                              f.id + " continues with statement " + std::to_string(recorded + 1) +
+                              "; only a statement interrupted while running needs a decision",
+                          diag::ExitCode::usage);
+    }
+    return recorded;
+  }
+  const std::int64_t k = *running;
+  if (it == resume_at.end()) {
+    std::string what = f.id + ": " + (down ? "its rollback was" : "it was") + " interrupted while statement " +
+                       std::to_string(k) + " of " + std::to_string(n) + " was running";
+    if (k >= 1 && k <= n)
+      what += " (" + f.path.string() + ":" + std::to_string(stmts[static_cast<std::size_t>(k - 1)].line) + ": " +
+              first_line(stmts[static_cast<std::size_t>(k - 1)].sql) + ")";
+    undecided.push_back(what);
+    return recorded;
+  }
+  it->second.used = true;
+  if (it->second.statement != k && it->second.statement != k + 1)
+    throw diag::Error("cli.usage",
+                      "--resume-at " + f.id + ":" + std::to_string(it->second.statement) + ": statement " +
+                          std::to_string(k) + " was running when it stopped, so continue with " + std::to_string(k) +
+                          " (it did not take effect) or " + std::to_string(k + 1) + " (it did)",
+                      diag::ExitCode::usage);
+  return std::min(it->second.statement - 1, n);
+}
+
+diag::Error undecided_error(const std::vector<std::string>& undecided, const std::string& command) {
+  return diag::Error("migrate.interrupted-statement",
+                     "cannot tell whether an interrupted statement took effect:\n  " + util::join(undecided, "\n  ") +
+                         "\nMySQL commits each DDL statement on its own, so it may or may not have run before the "
+                         "process or the connection died, and Flash does not guess",
+                     diag::ExitCode::check_failed,
+                     "look in the database whether that statement's change is there, then run flash " + command +
+                         " --resume-at ID:K to run statement K again (it did not take effect) or --resume-at "
+                         "ID:K+1 to continue after it (it did)");
+}
+
+diag::Error probe_failed_error(const std::vector<ProbeFailure>& failures, const std::string& note) {
+  std::vector<std::string> lines;
+  for (const auto& f : failures) lines.push_back(describe(f));
+  return diag::Error("migrate.conflict-check-failed",
+                     "the conflict check against the live data could not run, so these migrations were not "
+                     "applied:\n  " + util::join(lines, "\n  ") + note,
+                     diag::ExitCode::conflict,
+                     "let the database user read those tables (SELECT; on PostgreSQL also not filtered by row-level "
+                     "security: the table owner without FORCE ROW LEVEL SECURITY, or BYPASSRLS); make files that do "
+                     "not replay replay (a table made outside the migrations belongs in one: `flash migrate NAME "
+                     "--baseline` adopts an existing database); or pass --skip-conflict-check to apply without these "
+                     "checks (the tables the unchecked statements may empty are exported first unless --no-backup)");
+}
+
 // ---- the runner --------------------------------------------------------------------------------
 
 struct Runner {
@@ -157,6 +284,7 @@ struct Runner {
             if (s.sql == "COMMIT") in_tx = false;
         }
       } catch (const driver::DbError& e) {
+        if (!e.connection_usable()) lost(g, s, e.what());
         if (s.kind != Step::Kind::statement && is_lock_error(e)) {
           // SQLite's writer lock (BEGIN IMMEDIATE, or the tracking table's creation) not had in time.
           if (in_tx) try { c.execute("ROLLBACK"); } catch (...) {}
@@ -166,71 +294,102 @@ struct Runner {
                                 (g.migration.empty() ? std::string() : " for " + g.migration) + ": " + e.what(),
                             diag::ExitCode::lock_timeout, "another process holds it; retry or raise --lock-timeout");
         }
-        if (s.tolerate_exists && (e.native_code() == 1050 || e.native_code() == 1060 || e.native_code() == 1061 ||
-                                  e.native_code() == 1068 || e.native_code() == 1091 || e.native_code() == 1826 ||
-                                  e.native_code() == 1022 || e.native_code() == 1051 || e.native_code() == 1054 ||
-                                  e.native_code() == 1146)) {
-          // MySQL crash recovery: the process died after this DDL committed but before its step
-          // count was recorded; the object is there, so the statement had run.
-          warn(out, g.migration + ": statement " + std::to_string(s.index + 1) +
-                        " had already run before the interruption (" + e.what() + "); continuing");
-          continue;
-        }
         fail(g, s, e.what(), in_tx, fk_off);
       }
     }
     return true;
   }
 
+  std::string where_of(const StepGroup& g, const Step& s) const {
+    return g.file ? g.file->path.string() + (s.line ? ":" + std::to_string(s.line) : "") : "";
+  }
+
+  // The connection died: nothing more can be executed or recorded. Exit 6 with what the database
+  // holds now.
+  [[noreturn]] void lost(const StepGroup& g, const Step& s, const std::string& err) {
+    std::string what = g.migration.empty() ? std::string("while preparing the migration history")
+                                           : std::string("during ") + (g.down ? "the rollback of " : "migration ") +
+                                                 g.migration;
+    if (s.kind == Step::Kind::statement) {
+      what += " at statement " + std::to_string(s.index + 1) + " of " + std::to_string(s.total);
+      auto where = where_of(g, s);
+      if (!where.empty()) what += " (" + where + ")";
+    }
+    std::string state;
+    if (d == Dialect::mysql && !g.migration.empty())
+      state = "MySQL commits DDL immediately: the statements recorded in _flash_migrations stay applied. When the "
+              "server is back, run the command again: it resumes at the recorded statement, or, if a statement was "
+              "running when the connection died, stops and asks you to say whether it took effect";
+    else
+      state = "the transaction was not committed, so nothing of " +
+              (g.migration.empty() ? std::string("it") : g.migration) +
+              " was kept; run the command again when the server is reachable";
+    throw connection_lost(what, err, state);
+  }
+
   [[noreturn]] void fail(const StepGroup& g, const Step& s, const std::string& err, bool in_tx, bool fk_off) {
     std::string text = failure_text(s, err);
     if (in_tx) {
-      try { c.execute("ROLLBACK"); } catch (...) {}
+      try { c.execute("ROLLBACK"); } catch (...) {}  // a failed rollback leaves it to the server
     }
     if (fk_off) {
       try { c.execute("PRAGMA foreign_keys = ON"); } catch (...) {}
     }
+    std::string record_error;  // why the failure could not be recorded
+    bool record_lost = false;
     if (!g.migration.empty() && g.file) {
       try {
-        if (g.down) {
-          if (d == Dialect::mysql)
-            c.execute(sql_update_logs(d, g.migration, "rollback " + text));
-        } else if (d == Dialect::mysql) {
-          // Row exists (inserted first). Keep the executed-prefix hash for the resume check.
-          std::int64_t k = s.kind == Step::Kind::statement ? s.index : 0;
-          c.execute(sql_update_logs(d, g.migration,
-                                    text + "\n" + std::string(kPrefixTag) + prefix_hash(g.file->up, k)));
-        } else {
+        if (d == Dialect::mysql) {
+          // Only a failed statement is known not to have taken effect. A failure of Flash's own
+          // bookkeeping after a statement ran keeps the "running" note, so the next run asks.
+          if (s.kind == Step::Kind::statement) {
+            const auto& stmts = g.down ? g.file->down : g.file->up;
+            c.execute(sql_update_logs(d, g.migration,
+                                      (g.down ? "rollback " : "") + text + "\n" + std::string(kPrefixTag) +
+                                          prefix_hash(stmts, s.index)));
+          }
+        } else if (!g.down) {
           // Everything was rolled back: record the failure so `status` can show it.
           std::string logs = text + " (rolled back)";
           if (g.had_row) c.execute(sql_update_logs(d, g.migration, logs));
           else c.execute(sql_insert_failed(d, g.migration, g.file->name, g.file->checksum, 0, logs));
         }
-      } catch (...) {
+      } catch (const driver::DbError& e) {
+        record_error = e.what();
+        record_lost = !e.connection_usable();
       }
     }
-    std::string where = g.file ? g.file->path.string() + (s.line ? ":" + std::to_string(s.line) : "") : "";
+    std::string where = where_of(g, s);
     std::string hint;
-    if (d == Dialect::mysql && !g.down)
+    if (d == Dialect::mysql && !g.migration.empty())
       hint = "MySQL commits DDL immediately: statements before it stay applied; fix the file (only at or after "
-             "this statement) and run flash apply again to resume";
+             "this statement) and run flash " + std::string(g.down ? "down" : "apply") + " again to resume";
     else
-      hint = "nothing of this migration was kept; fix it and run flash apply again";
-    throw diag::Error("migrate.failed",
-                      (g.down ? "rollback of " : "migration ") + g.migration + " " + text +
-                          (where.empty() ? "" : " (" + where + ")"),
-                      diag::ExitCode::error, hint);
+      hint = "nothing of this migration was kept; fix it and run flash " + std::string(g.down ? "down" : "apply") +
+             " again";
+    std::string message = (g.down ? "rollback of " : "migration ") + g.migration + " " + text +
+                          (where.empty() ? "" : " (" + where + ")");
+    if (!record_error.empty()) {
+      message += "; recording the failure in _flash_migrations failed too: " + record_error;
+      if (d == Dialect::mysql)
+        hint = "the history row still says this statement was running, so the next run stops and asks whether it "
+               "took effect (check the database, then pass --resume-at " + g.migration + ":" +
+               std::to_string(s.index + 1) + " to run it again, or :" + std::to_string(s.index + 2) +
+               " if it did take effect)";
+      else
+        hint = "nothing of this migration was kept (its transaction was rolled back); `flash status` shows it as "
+               "pending because the failure could not be recorded; fix it and run flash " +
+               std::string(g.down ? "down" : "apply") + " again";
+      throw diag::Error("migrate.failed", message, record_lost ? diag::ExitCode::connection : diag::ExitCode::error,
+                        hint);
+    }
+    throw diag::Error("migrate.failed", message, diag::ExitCode::error, hint);
   }
 };
 
-bool is_dml(std::string_view sql) {
-  for (const char* kw : {"INSERT", "UPDATE", "DELETE", "REPLACE"})
-    if (util::starts_with_ci(sql, kw)) return true;
-  return false;
-}
-
+// MySQL (`track_steps`): every statement's step count is recorded (see kRunningTag).
 void add_statement_steps(StepGroup& g, const std::vector<MigrationStatement>& stmts, Dialect d,
-                         std::int64_t from, bool track_steps, bool tolerate_first) {
+                         std::int64_t from, bool track_steps) {
   int total = static_cast<int>(stmts.size());
   for (std::int64_t i = from; i < total; ++i) {
     const auto& st = stmts[static_cast<std::size_t>(i)];
@@ -241,20 +400,27 @@ void add_statement_steps(StepGroup& g, const std::vector<MigrationStatement>& st
     s.index = static_cast<int>(i);
     s.total = total;
     s.line = st.line;
+    if (!track_steps) {
+      g.steps.push_back(s);
+      continue;
+    }
     // A data statement and its step count commit together (InnoDB DML is transactional), so a
-    // crash can never run it twice. DDL commits on its own; see tolerate_exists for its resume.
-    bool dml = track_steps && is_dml(st.sql);
-    s.tolerate_exists = tolerate_first && i == from && !dml;
-    if (dml) g.steps.push_back(Step{Step::Kind::tx_begin, "START TRANSACTION", g.migration});
-    g.steps.push_back(s);
-    if (track_steps)
+    // crash can never run it twice.
+    if (is_dml(st.sql)) {
+      g.steps.push_back(Step{Step::Kind::tx_begin, "START TRANSACTION", g.migration});
+      g.steps.push_back(s);
       g.steps.push_back(Step{Step::Kind::exec, sql_update_steps(d, g.migration, i + 1), g.migration});
-    if (dml) g.steps.push_back(Step{Step::Kind::exec, "COMMIT", g.migration});
+      g.steps.push_back(Step{Step::Kind::exec, "COMMIT", g.migration});
+    } else {
+      g.steps.push_back(Step{Step::Kind::exec, sql_update_logs(d, g.migration, running_note(s.index, total)),
+                             g.migration});
+      g.steps.push_back(s);
+      g.steps.push_back(Step{Step::Kind::exec, sql_update_steps(d, g.migration, i + 1, true), g.migration});
+    }
   }
 }
 
-StepGroup plan_up(const MigrationFile& f, const TrackingRow* row, Dialect d, std::int64_t resume_from,
-                  bool tolerate_first) {
+StepGroup plan_up(const MigrationFile& f, const TrackingRow* row, Dialect d, std::int64_t resume_from) {
   StepGroup g;
   g.migration = f.id;
   g.file = &f;
@@ -263,15 +429,15 @@ StepGroup plan_up(const MigrationFile& f, const TrackingRow* row, Dialect d, std
   auto ex = [&](std::string sql, Step::Kind k = Step::Kind::exec) { g.steps.push_back(Step{k, std::move(sql), f.id}); };
   std::int64_t n = static_cast<std::int64_t>(f.up.size());
   if (d == Dialect::mysql) {
-    if (row) ex(sql_update_resume(d, f.id, f.checksum));
+    if (row) ex(sql_update_resume(d, f.id, f.checksum, resume_from));
     else ex(sql_insert_started(d, f.id, f.name, f.checksum));
-    add_statement_steps(g, f.up, d, resume_from, true, tolerate_first);
+    add_statement_steps(g, f.up, d, resume_from, true);
     ex(sql_update_finished(d, f.id, f.checksum, n));
     return g;
   }
   if (d == Dialect::sqlite) ex("PRAGMA foreign_keys = OFF");
   ex(d == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN", Step::Kind::begin);
-  add_statement_steps(g, f.up, d, 0, false, false);
+  add_statement_steps(g, f.up, d, 0, false);
   if (row) ex(sql_delete_row(d, f.id));
   ex(sql_insert_applied(d, f.id, f.name, f.checksum, n));
   if (d == Dialect::sqlite) ex("PRAGMA foreign_key_check", Step::Kind::fk_check);
@@ -280,9 +446,9 @@ StepGroup plan_up(const MigrationFile& f, const TrackingRow* row, Dialect d, std
   return g;
 }
 
-// `resuming`: a MySQL rollback of this migration was interrupted before (rolled_back_at set), so
-// some Down statements may have run already: "does not exist" errors then mean "done".
-StepGroup plan_down(const MigrationFile& f, Dialect d, bool resuming) {
+// MySQL: a rollback counts its Down statements in applied_steps_count (reset to 0 when it starts),
+// so an interrupted rollback resumes at `resume_from` exactly like an interrupted apply.
+StepGroup plan_down(const MigrationFile& f, Dialect d, std::optional<std::int64_t> resume_from) {
   StepGroup g;
   g.migration = f.id;
   g.file = &f;
@@ -290,16 +456,15 @@ StepGroup plan_down(const MigrationFile& f, Dialect d, bool resuming) {
   g.had_row = true;
   auto ex = [&](std::string sql, Step::Kind k = Step::Kind::exec) { g.steps.push_back(Step{k, std::move(sql), f.id}); };
   if (d == Dialect::mysql) {
-    ex(sql_mark_rolling_back(d, f.id));
-    add_statement_steps(g, f.down, d, 0, false, false);
-    if (resuming)
-      for (auto& st : g.steps) st.tolerate_exists = st.kind == Step::Kind::statement;
+    if (resume_from) ex(sql_update_steps(d, f.id, *resume_from, true));
+    else ex(sql_mark_rolling_back(d, f.id));
+    add_statement_steps(g, f.down, d, resume_from.value_or(0), true);
     ex(sql_delete_row(d, f.id));
     return g;
   }
   if (d == Dialect::sqlite) ex("PRAGMA foreign_keys = OFF");
   ex(d == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN", Step::Kind::begin);
-  add_statement_steps(g, f.down, d, 0, false, false);
+  add_statement_steps(g, f.down, d, 0, false);
   ex(sql_delete_row(d, f.id));
   if (d == Dialect::sqlite) ex("PRAGMA foreign_key_check", Step::Kind::fk_check);
   ex("COMMIT");
@@ -312,10 +477,12 @@ std::filesystem::path export_file_for(const Project& p, const std::string& what)
 }
 
 std::vector<std::string> run_groups(driver::SqlConnection& c, Dialect d, const Output& out,
-                                    const std::vector<StepGroup>& groups, std::vector<std::string>& done_ids) {
+                                    const std::vector<StepGroup>& groups, std::vector<std::string>& done_ids,
+                                    const std::function<void(const StepGroup&)>& before_group = {}) {
   std::vector<std::string> executed;
   Runner r{c, d, out, executed};
   for (const auto& g : groups) {
+    if (before_group && !g.migration.empty()) before_group(g);
     bool ran = r.run(g);
     if (g.migration.empty()) continue;
     if (ran) {
@@ -327,6 +494,140 @@ std::vector<std::string> run_groups(driver::SqlConnection& c, Dialect d, const O
   }
   return executed;
 }
+
+// A pending migration of `apply`: its file, its unfinished history row, the statement it resumes at.
+struct Pending {
+  const MigrationFile* f;
+  const TrackingRow* row;
+  std::int64_t resume;
+};
+
+// The live-data conflict check of `apply` (conflicts.hpp): every pending migration before anything
+// runs. A probe of a later pending migration that cannot run yet (it reads what an earlier pending
+// migration creates or renames) runs again right before that migration, when the earlier ones are
+// applied. Tables to export before accepted data loss collect in `to_export`.
+struct ConflictGate {
+  driver::SqlConnection& c;
+  const Project& p;
+  const ApplyOptions& o;
+  const Output& out;
+  ApplyResult& res;
+  std::vector<std::string> to_export;
+  struct Checked {
+    schema::Schema before, after;
+    diff::Plan plan;
+    bool deferred = false;
+  };
+  std::map<std::string, Checked> checked;
+
+  // Conflicts stop (exit 5) unless accepted; failed probes stop unless --skip-conflict-check.
+  void handle(const ConflictReport& report, bool before_anything) {
+    std::vector<std::string> blocking;
+    for (const auto& cf : report.conflicts) {
+      if (cf.data_loss && o.accept_data_loss) {
+        if (!contains(to_export, cf.table)) to_export.push_back(cf.table);
+        res.accepted_conflicts.push_back(cf);
+        warn(out, "accepted data loss: " + describe(cf));
+      } else {
+        blocking.push_back(describe(cf));
+      }
+    }
+    std::string applied_note =
+        before_anything || res.applied.empty()
+            ? std::string()
+            : "\n(applied before the check could run: " + util::join(res.applied, ", ") + ")";
+    if (!blocking.empty()) {
+      bool any_loss = std::any_of(report.conflicts.begin(), report.conflicts.end(),
+                                  [](const Conflict& x) { return x.data_loss; });
+      throw diag::Error("migrate.conflict",
+                        "pending migrations conflict with existing data:\n  " + util::join(blocking, "\n  ") +
+                            applied_note,
+                        diag::ExitCode::conflict,
+                        any_loss ? "fix the data as suggested, or pass --accept-data-loss for drops (tables are "
+                                   "exported to " + p.export_dir.string() + " first)"
+                                 : "fix the data as suggested, then run flash apply again");
+    }
+    if (report.failures.empty()) return;
+    if (!o.skip_conflict_check) throw probe_failed_error(report.failures, applied_note);
+    for (const auto& f : report.failures) warn(out, "conflict check skipped (--skip-conflict-check): " + describe(f));
+  }
+
+  // --skip-conflict-check: what the unchecked operations may delete is exported first.
+  void add_unchecked_tables(const ConflictReport& report, const diff::Plan& plan) {
+    if (o.no_backup || report.failures.empty()) return;
+    for (const auto& t : destructive_tables(plan))
+      if (!contains(to_export, t)) to_export.push_back(t);
+  }
+
+  static void stop_if_lost(const ConflictReport& report, const std::string& id, const std::string& state) {
+    for (const auto& f : report.failures)
+      if (f.connection_lost) throw connection_lost("while checking " + id + " against the live data", f.error, state);
+  }
+
+  void check_all(const std::vector<MigrationFile>& files, const std::vector<Pending>& pending) {
+    ConflictReport upfront;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      const auto& pm = pending[i];
+      std::size_t idx = 0;
+      while (idx < files.size() && &files[idx] != pm.f) ++idx;
+      diag::Diagnostics rd;
+      Checked ck;
+      ck.before = replay(files, idx, p.dialect, rd);
+      ck.after = ck.before;
+      replay_one(ck.after, *pm.f, rd);
+      if (diag::has_errors(rd)) {
+        const auto& e = *std::find_if(rd.begin(), rd.end(),
+                                      [](const diag::Diagnostic& x) { return x.severity == diag::Severity::error; });
+        ProbeFailure f;
+        f.migration = pm.f->id;
+        f.check = "replay of the migrations up to " + pm.f->id;
+        f.error = "the migration files could not be replayed to know what it changes: " + e.location.file + ":" +
+                  std::to_string(e.location.line) + ":" + std::to_string(e.location.column) + ": " + e.message;
+        upfront.failures.push_back(std::move(f));
+        continue;
+      }
+      diff::DiffOptions dopts;
+      dopts.renames = pm.f->renames;
+      ck.plan = diff::diff_schemas(ck.before, ck.after, dopts);
+      auto found = detect_conflicts(c, *pm.f, ck.before, ck.after, ck.plan, pm.resume);
+      stop_if_lost(found, pm.f->id, "nothing was applied; run flash apply again when the server is reachable");
+      for (auto& cf : found.conflicts) upfront.conflicts.push_back(std::move(cf));
+      if (!found.failures.empty() && i > 0) {
+        ck.deferred = true;  // checked again right before it runs
+        if (o.dry_run)
+          say(out, "-- the conflict check of " + pm.f->id + " runs when the migrations before it are applied");
+      } else {
+        add_unchecked_tables(found, ck.plan);
+        for (auto& f : found.failures) upfront.failures.push_back(std::move(f));
+      }
+      checked[pm.f->id] = std::move(ck);
+    }
+    handle(upfront, true);
+  }
+
+  void export_now(const std::string& what) {
+    if (to_export.empty() || o.no_backup) return;
+    auto file = export_file_for(p, what);
+    auto n = export_tables(c, to_export, file, "before flash apply (accepted data loss)");
+    res.exports.push_back(file);
+    say(out, "Exported " + std::to_string(n) + " row(s) of " + util::join(to_export, ", ") + " to " + file.string());
+    to_export.clear();
+  }
+
+  // Right before a deferred migration runs.
+  void recheck(const StepGroup& g) {
+    auto it = checked.find(g.migration);
+    if (it == checked.end() || !it->second.deferred) return;
+    const auto& ck = it->second;
+    auto found = detect_conflicts(c, *g.file, ck.before, ck.after, ck.plan, g.resume_from);
+    stop_if_lost(found, g.migration,
+                 "applied before it: " + (res.applied.empty() ? "none" : util::join(res.applied, ", ")) +
+                     "; run flash apply again when the server is reachable");
+    handle(found, false);
+    add_unchecked_tables(found, ck.plan);
+    export_now(g.migration);
+  }
+};
 
 }  // namespace
 
@@ -344,6 +645,7 @@ std::string render_steps(const std::vector<StepGroup>& groups) {
 ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions& o, const Output& out) {
   Dialect d = c.dialect();
   auto files = load_or_throw(p, out);
+  auto resume_at = parse_resume_at(o.resume_at);
   std::optional<MigrationLock> lock;
   if (!o.dry_run) lock.emplace(c, o.lock_timeout);
   else if (d == Dialect::sqlite) c.execute("PRAGMA busy_timeout = " + std::to_string(o.lock_timeout.count()));
@@ -356,8 +658,7 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
   if (!table_exists) prelude.steps.push_back(Step{Step::Kind::exec, tracking_table_ddl(d), ""});
 
   // Verification: nothing runs while the history does not match the files.
-  std::vector<std::string> problems;
-  struct Pending { const MigrationFile* f; const TrackingRow* row; std::int64_t resume; bool tolerate; };
+  std::vector<std::string> problems, undecided;
   std::vector<Pending> pending;
   for (const auto& e : cl.entries) {
     if (!e.file) {
@@ -383,7 +684,7 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
     if (e.row && e.row->finished()) {
       if (e.row->rolled_back_at) {
         problems.push_back(f.id + ": a rollback started but did not finish (" +
-                           first_line(e.row->logs.value_or("interrupted")) + ")");
+                           first_line(e.row->logs.value_or("interrupted")) + "); run flash down to finish it");
       } else if (e.row->checksum != f.checksum) {
         if (contains(o.accept_edit, f.id)) {
           prelude.steps.push_back(Step{Step::Kind::exec, sql_update_checksum(d, f.id, f.checksum), ""});
@@ -394,80 +695,39 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
       }
       continue;
     }
-    // Pending (maybe with a failed/interrupted row).
+    // Pending (maybe with a failed/interrupted row). MySQL resumes at the recorded statement only.
     std::int64_t resume = 0;
-    bool tolerate = false;
     if (e.row && d == Dialect::mysql) {
-      resume = std::min<std::int64_t>(e.row->applied_steps_count, static_cast<std::int64_t>(f.up.size()));
+      resume = resume_index(*e.row, f, f.up, false, resume_at, undecided);
       if (e.row->checksum != f.checksum && resume > 0 && !contains(o.accept_edit, f.id)) {
         auto logged = logged_prefix(e.row->logs);
-        if (!logged || *logged != prefix_hash(f.up, resume))
+        if (e.row->applied_steps_count != resume || !logged || *logged != prefix_hash(f.up, resume))
           problems.push_back(f.id + ": stopped after statement " + std::to_string(resume) +
                              " and the file was edited at or before that statement");
       }
-      // Interrupted (not a recorded failure): the next statement may have committed already.
-      tolerate = !e.row->logs || e.row->logs->empty();
     }
     if (!e.row && !cl.newest_applied.empty() && f.id < cl.newest_applied && !o.allow_out_of_order) {
       problems.push_back(f.id + ": not applied, but older than the newest applied migration " + cl.newest_applied);
       continue;
     }
-    pending.push_back({&f, e.row, resume, tolerate});
+    pending.push_back({&f, e.row, resume});
   }
+  check_resume_at_used(resume_at, "apply");
   if (!problems.empty()) {
     std::string msg = "migration history does not match the files:\n  " + util::join(problems, "\n  ");
     throw check_failed(msg,
                        "restore the original files, or accept with flash apply --accept-edit ID "
                        "(re-records the checksum) / --allow-out-of-order");
   }
+  if (!undecided.empty()) throw undecided_error(undecided, "apply");
 
   ApplyResult res;
-  // Conflict detection against live data, before anything runs.
-  std::vector<std::string> to_export;
-  {
-    std::vector<Conflict> conflicts;
-    for (const auto& pm : pending) {
-      std::size_t idx = 0;
-      while (idx < files.size() && &files[idx] != pm.f) ++idx;
-      diag::Diagnostics rd;
-      schema::Schema before = replay(files, idx, p.dialect, rd);
-      schema::Schema after = before;
-      replay_one(after, *pm.f, rd);
-      if (diag::has_errors(rd)) {
-        warn(out, "conflict detection skipped for " + pm.f->id + ": the migrations could not be replayed (" +
-                      rd.front().message + ")");
-        continue;
-      }
-      diff::DiffOptions dopts;
-      dopts.renames = pm.f->renames;
-      auto plan = diff::diff_schemas(before, after, dopts);
-      auto found = detect_conflicts(c, *pm.f, before, after, plan);
-      for (auto& cf : found) conflicts.push_back(std::move(cf));
-    }
-    std::vector<std::string> blocking;
-    for (const auto& cf : conflicts) {
-      if (cf.data_loss && o.accept_data_loss) {
-        if (!contains(to_export, cf.table)) to_export.push_back(cf.table);
-        res.accepted_conflicts.push_back(cf);
-        warn(out, "accepted data loss: " + describe(cf));
-      } else {
-        blocking.push_back(describe(cf));
-      }
-    }
-    if (!blocking.empty()) {
-      bool any_loss = std::any_of(conflicts.begin(), conflicts.end(), [](const Conflict& x) { return x.data_loss; });
-      throw diag::Error("migrate.conflict",
-                        "pending migrations conflict with existing data:\n  " + util::join(blocking, "\n  "),
-                        diag::ExitCode::conflict,
-                        any_loss ? "fix the data as suggested, or pass --accept-data-loss for drops (tables are "
-                                   "exported to " + p.export_dir.string() + " first)"
-                                 : "fix the data as suggested, then run flash apply again");
-    }
-  }
+  ConflictGate gate{c, p, o, out, res};
+  gate.check_all(files, pending);
 
   std::vector<StepGroup> groups;
   if (!prelude.steps.empty()) groups.push_back(std::move(prelude));
-  for (const auto& pm : pending) groups.push_back(plan_up(*pm.f, pm.row, d, pm.resume, pm.tolerate));
+  for (const auto& pm : pending) groups.push_back(plan_up(*pm.f, pm.row, d, pm.resume));
 
   for (const auto& g : groups) {
     if (g.migration.empty()) continue;
@@ -477,18 +737,13 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
     for (const auto& g : groups)
       for (const auto& s : g.steps) res.statements.push_back(s.sql);
     res.dry_run_sql = render_steps(groups);
-    if (!to_export.empty() && !o.no_backup)
-      say(out, "-- would export " + util::join(to_export, ", ") + " to " + p.export_dir.string());
+    if (!gate.to_export.empty() && !o.no_backup)
+      say(out, "-- would export " + util::join(gate.to_export, ", ") + " to " + p.export_dir.string());
     return res;
   }
-  if (!to_export.empty() && !o.no_backup) {
-    auto file = export_file_for(p, pending.empty() ? "apply" : pending.front().f->id);
-    auto n = export_tables(c, to_export, file, "before flash apply (accepted data loss)");
-    res.exports.push_back(file);
-    say(out, "Exported " + std::to_string(n) + " row(s) of " + util::join(to_export, ", ") + " to " + file.string());
-  }
+  gate.export_now(pending.empty() ? "apply" : pending.front().f->id);
   res.applied.clear();
-  res.statements = run_groups(c, d, out, groups, res.applied);
+  res.statements = run_groups(c, d, out, groups, res.applied, [&](const StepGroup& g) { gate.recheck(g); });
   return res;
 }
 
@@ -497,6 +752,7 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
 DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o, const Output& out) {
   Dialect d = c.dialect();
   auto files = load_or_throw(p, out);
+  auto resume_at = parse_resume_at(o.resume_at);
   std::optional<MigrationLock> lock;
   if (!o.dry_run) lock.emplace(c, o.lock_timeout);
   auto rows = read_tracking(c);
@@ -522,7 +778,7 @@ DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o
     say(out, "Nothing to roll back");
     return res;
   }
-  std::vector<std::string> problems, lossy;
+  std::vector<std::string> problems, lossy, undecided;
   std::vector<StepGroup> groups;
   std::vector<std::string> to_export;
   for (auto* r : targets) {
@@ -543,17 +799,31 @@ DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o
       auto before = replay(files, idx, p.dialect, rd);
       auto after = before;
       replay_one(after, *it, rd);
-      if (!diag::has_errors(rd)) {
-        auto plan = diff::diff_schemas(after, before, diff::DiffOptions{.renames = {}, .accept_drops = true});
-        for (const auto& t : destructive_tables(plan))
-          if (!contains(to_export, t)) to_export.push_back(t);
+      if (diag::has_errors(rd)) {
+        // Fails closed: without the replay the tables to back up are unknown.
+        const auto& e = *std::find_if(rd.begin(), rd.end(),
+                                      [](const diag::Diagnostic& x) { return x.severity == diag::Severity::error; });
+        throw diag::Error("migrate.backup-unknown",
+                          "cannot tell which tables the rollback of " + r->id +
+                              " empties, so they cannot be exported first: the migration files do not replay (" +
+                              e.location.file + ":" + std::to_string(e.location.line) + ":" +
+                              std::to_string(e.location.column) + ": " + e.message + ")",
+                          diag::ExitCode::conflict,
+                          "fix the migration file, or pass --no-backup to roll back without the export");
       }
+      auto plan = diff::diff_schemas(after, before, diff::DiffOptions{.renames = {}, .accept_drops = true});
+      for (const auto& t : destructive_tables(plan))
+        if (!contains(to_export, t)) to_export.push_back(t);
     }
-    groups.push_back(plan_down(*it, d, r->rolled_back_at.has_value()));
+    std::optional<std::int64_t> resume;
+    if (d == Dialect::mysql && r->rolled_back_at) resume = resume_index(*r, *it, it->down, true, resume_at, undecided);
+    groups.push_back(plan_down(*it, d, resume));
   }
+  check_resume_at_used(resume_at, "down");
   if (!problems.empty())
     throw check_failed("cannot roll back:\n  " + util::join(problems, "\n  "),
                        "restore the file, or accept an edited file with --accept-edit ID");
+  if (!undecided.empty()) throw undecided_error(undecided, "down");
   if (!lossy.empty() && !o.accept_data_loss)
     throw diag::Error("migrate.lossy-down",
                       "the rollback cannot restore data removed by these statements:\n  " + util::join(lossy, "\n  "),
@@ -593,7 +863,7 @@ int StatusReport::count(std::string_view state) const {
 bool StatusReport::clean() const {
   for (const auto& m : migrations)
     if (m.state != "applied" && m.state != "pending") return false;
-  return missing_tables.empty() && extra_tables.empty() && missing_columns.empty() && extra_columns.empty();
+  return drift.empty();
 }
 
 StatusReport status(driver::SqlConnection& c, const Project& p) {
@@ -617,14 +887,23 @@ StatusReport status(driver::SqlConnection& c, const Project& p) {
     } else if (!e.row->finished()) {
       s.state = "failed";
       std::string logs = e.row->logs.value_or("");
-      if (logs.empty())
+      if (auto k = running_statement(e.row->logs))
+        s.detail = "interrupted while statement " + std::to_string(*k) + " of " + std::to_string(e.file->up.size()) +
+                   " was running; it may or may not have taken effect (flash apply explains what to do)";
+      else if (logs.empty())
         s.detail = "interrupted after statement " + std::to_string(e.row->applied_steps_count) + " of " +
                    std::to_string(e.file->up.size());
       else
         s.detail = first_line(logs);
     } else if (e.row->rolled_back_at) {
       s.state = "rollback-incomplete";
-      s.detail = first_line(e.row->logs.value_or("rollback interrupted"));
+      if (auto k = running_statement(e.row->logs))
+        s.detail = "rollback interrupted while Down statement " + std::to_string(*k) + " of " +
+                   std::to_string(e.file->down.size()) +
+                   " was running; it may or may not have taken effect (flash down explains what to do)";
+      else
+        s.detail = first_line(e.row->logs.value_or("rollback interrupted after Down statement " +
+                                                   std::to_string(e.row->applied_steps_count)));
     } else if (e.row->checksum != e.file->checksum) {
       s.state = "modified";
       s.detail = "checksum " + e.row->checksum.substr(0, 12) + " recorded, " + e.file->checksum.substr(0, 12) + " now";
@@ -635,29 +914,13 @@ StatusReport status(driver::SqlConnection& c, const Project& p) {
     }
     r.migrations.push_back(std::move(s));
   }
-  // Drift: what the applied migrations produce vs what the database has (names only).
   diag::Diagnostics rd;
   auto model = replay(applied_files, applied_files.size(), p.dialect, rd);
   if (diag::has_errors(rd)) {
     r.drift_note = "the applied migrations could not be replayed: " + rd.front().message;
     return r;
   }
-  auto live = live_tables(c);
-  for (const auto& t : model.tables) {
-    if (!t.schema.empty()) continue;  // only the default schema is introspected
-    auto it = live.find(t.name);
-    if (it == live.end()) {
-      r.missing_tables.push_back(t.name);
-      continue;
-    }
-    for (const auto& col : t.columns)
-      if (!contains(it->second, col.name)) r.missing_columns.push_back(t.name + "." + col.name);
-    for (const auto& lc : it->second)
-      if (!t.find_column(lc)) r.extra_columns.push_back(t.name + "." + lc);
-  }
-  for (const auto& [name, cols] : live)
-    if (!model.find_table(name)) r.extra_tables.push_back(name);
-  r.drift_checked = true;
+  r.applied_schema = std::move(model);
   return r;
 }
 
@@ -671,11 +934,11 @@ nlohmann::json to_json(const StatusReport& r) {
     if (m.applied_at) e["applied_at"] = *m.applied_at;
     j["migrations"].push_back(e);
   }
-  j["drift"] = {{"checked", r.drift_checked},
-                {"missing_tables", r.missing_tables},
-                {"extra_tables", r.extra_tables},
-                {"missing_columns", r.missing_columns},
-                {"extra_columns", r.extra_columns}};
+  nlohmann::json diffs = nlohmann::json::array();
+  for (const auto& x : r.drift)
+    diffs.push_back({{"kind", x.kind}, {"schema", x.schema}, {"table", x.table}, {"object", x.object},
+                     {"description", x.description}});
+  j["drift"] = {{"checked", r.drift_checked}, {"differences", diffs}};
   if (!r.drift_note.empty()) j["drift"]["note"] = r.drift_note;
   j["applied"] = r.count("applied");
   j["pending"] = r.count("pending");

@@ -13,9 +13,15 @@
 //               PRAGMA foreign_keys = OFF before it, PRAGMA foreign_key_check before COMMIT and
 //               PRAGMA foreign_keys = ON after (table rebuilds need it).
 //   MySQL       DDL auto-commits, so the row comes first: INSERT (started_at, 0 steps); then each
-//               statement followed by UPDATE applied_steps_count; finally UPDATE finished_at. After
-//               a failure logs holds "failed at statement k of n: <error>" and the next apply resumes
-//               at statement k (also when the file was edited only after statement k).
+//               data statement in a transaction with its UPDATE applied_steps_count, each DDL
+//               statement between "logs = flash-running: statement k" and UPDATE applied_steps_count
+//               (+ logs = NULL); finally UPDATE finished_at. After a failure logs holds "failed at
+//               statement k of n: <error>" and the next apply resumes at statement k (also when the
+//               file was edited only after statement k). Resume follows the recorded count only: a
+//               row still saying "flash-running" stops the next run (exit 3) until the user says
+//               with --resume-at whether that statement took effect. Rollbacks count their Down
+//               statements the same way.
+// A lost connection is exit 6 (db.connection-lost) with what the database holds.
 // Errors are diag::Error with the documented exit codes: 3 tampered/out-of-order migrations,
 // 4 lock timeout, 5 data conflicts or lossy rollbacks without --accept-data-loss.
 #include <chrono>
@@ -63,7 +69,6 @@ struct Step {
   int index = -1;         // Kind::statement: 0-based index in the migration's section
   int total = 0;          // number of statements in that section
   int line = 0;           // line in the migration file
-  bool tolerate_exists = false;  // MySQL crash resume: "already exists" means the step had run
 };
 
 // Steps grouped per migration (the runner handles failures per group).
@@ -88,6 +93,12 @@ struct ApplyOptions {
   bool no_backup = false;
   std::chrono::milliseconds lock_timeout{30000};
   std::optional<std::string> target;  // apply only up to and including this id
+  // Apply even when a live-data conflict probe cannot run (permission denied, row-level security,
+  // files that do not replay); the probes that do run still stop on conflicts.
+  bool skip_conflict_check = false;
+  // MySQL: "ID:N" — a statement was running when the previous run died; continue with statement N
+  // (the running one: it did not take effect; the next one: it did).
+  std::vector<std::string> resume_at;
 };
 
 struct ApplyResult {
@@ -110,6 +121,7 @@ struct DownOptions {
   bool no_backup = false;
   std::vector<std::string> accept_edit;
   std::chrono::milliseconds lock_timeout{30000};
+  std::vector<std::string> resume_at;  // as ApplyOptions::resume_at, for an interrupted rollback
 };
 
 struct DownResult {
@@ -130,15 +142,26 @@ struct MigrationStatus {
   std::optional<std::string> applied_at;
 };
 
+// One difference between the database and the schema its applied migrations produce: a differ
+// operation that would turn the migrations' schema into the live one ("create index ix_a on t").
+struct DriftItem {
+  std::string kind;  // the differ's operation kind: "add_column", "alter_column_type", ...
+  std::string schema;
+  std::string table;
+  std::string object;
+  std::string description;  // the operation's comment
+};
+
 struct StatusReport {
   bool tracking_table = false;
   std::vector<MigrationStatus> migrations;
+  // The schema the applied migrations produce (their Up sections replayed); empty when they do not
+  // replay (drift_note says why). Drift itself needs the live schema (flash::pull, a later stage):
+  // the `status` command compares the two and fills `drift`.
+  std::optional<schema::Schema> applied_schema;
   bool drift_checked = false;
-  std::string drift_note;                   // why drift was not computed
-  std::vector<std::string> missing_tables;  // in the applied migrations, not in the database
-  std::vector<std::string> extra_tables;    // in the database, not in the applied migrations
-  std::vector<std::string> missing_columns;  // "table.column"
-  std::vector<std::string> extra_columns;
+  std::string drift_note;        // why drift was not computed
+  std::vector<DriftItem> drift;  // migrations → database
   int count(std::string_view state) const;
   bool clean() const;  // every migration applied or pending, no drift
 };

@@ -59,6 +59,23 @@ std::optional<diff::Rename> rename_of(std::string_view body) {
   return r;
 }
 
+// Transaction control at the start of a statement: the keyword(s) to report, or "" when none.
+// MariaDB's `BEGIN NOT ATOMIC ... END` is a compound statement, not a transaction.
+std::string transaction_control(std::string_view stmt, schema::Dialect d) {
+  diag::Diagnostics ignored;
+  const sql::SourceFile src{"", std::string(stmt)};  // tokens view into it
+  auto toks = sql::lex(src, d, ignored);
+  if (toks.empty()) return "";
+  const auto& t = toks[0];
+  auto next_is = [&](std::string_view kw) { return toks.size() > 1 && toks[1].is(kw); };
+  if (t.is("begin")) return next_is("not") ? "" : "BEGIN";
+  if (t.is("start") && next_is("transaction")) return "START TRANSACTION";
+  if (t.is("prepare") && next_is("transaction")) return "PREPARE TRANSACTION";
+  for (const char* kw : {"commit", "rollback", "end", "abort", "savepoint", "release", "xa"})
+    if (t.is(kw)) return util::to_upper(kw);
+  return "";
+}
+
 }  // namespace
 
 MigrationFile parse_migration(const std::filesystem::path& path, std::string content,
@@ -114,6 +131,17 @@ MigrationFile parse_migration(const std::filesystem::path& path, std::string con
       if (n.offset >= prev_end && n.offset < s.offset) ms.lossy = true;
     if (s.leading_comments.find("flash:lossy") != std::string::npos) ms.lossy = true;
     prev_end = s.offset + s.text.size();
+    if (auto kw = transaction_control(s.text, d); !kw.empty() && section_at(s.offset) != Marker::none) {
+      // Each migration runs in one transaction with its history row (MySQL: each data statement
+      // with its step count); a COMMIT / ROLLBACK / BEGIN inside would split that apart.
+      diags.push_back(diag::at_offset(
+          "migrate.transaction-control",
+          "`" + kw + "` in a migration: Flash runs each migration in its own transaction together with its "
+          "history row, so transaction control inside it could record the migration as applied while part of "
+          "it was rolled back",
+          src.path, src.text, s.offset, kw.size()));
+      diags.back().hint = "remove it; if part of the work must commit first, put that part in its own migration";
+    }
     switch (section_at(s.offset)) {
       case Marker::up: f.up.push_back(std::move(ms)); break;
       case Marker::down: f.down.push_back(std::move(ms)); break;
@@ -148,7 +176,20 @@ std::vector<MigrationFile> load_migrations(const std::filesystem::path& dir, sch
   if (!std::filesystem::is_directory(dir, ec)) return out;
   std::vector<std::filesystem::path> paths;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.is_regular_file() && e.path().extension() == ".sql") paths.push_back(e.path());
+    if (e.path().extension() != ".sql") continue;
+    if (e.is_regular_file()) {
+      paths.push_back(e.path());
+      continue;
+    }
+    // A directory (or broken link, socket, ...) named like a migration would be skipped without a
+    // word, and the migration the user meant to write would never run.
+    diag::Diagnostic dg;
+    dg.code = "migrate.not-a-file";
+    dg.message = "`" + e.path().filename().string() + "` in the migrations folder is " +
+                 (e.is_directory() ? "a directory" : "not a regular file") + ", not a migration file";
+    dg.location.file = e.path().string();
+    dg.hint = "every *.sql entry in " + dir.string() + " must be a migration file: rename or move this one";
+    diags.push_back(std::move(dg));
   }
   std::sort(paths.begin(), paths.end(),
             [](const auto& a, const auto& b) { return a.stem().string() < b.stem().string(); });

@@ -66,19 +66,26 @@ std::vector<std::string> live_views(driver::SqlConnection& c) {
   return out;
 }
 
-bool live_table_exists(driver::SqlConnection& c, const std::string& table) {
+bool live_table_exists(driver::SqlConnection& c, const std::string& table, const std::string& schema) {
+  const Dialect d = c.dialect();
   std::string q;
-  switch (c.dialect()) {
+  switch (d) {
     case Dialect::postgresql:
-      q = "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ";
+      q = "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+          "WHERE c.relkind IN ('r', 'p', 'f') AND n.nspname = " +
+          (schema.empty() ? std::string("current_schema()") : sql_literal(schema, d)) +
+          " AND c.relname = " + sql_literal(table, d);
       break;
     case Dialect::mysql:
-      q = "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ";
+      q = "SELECT 1 FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema = " +
+          (schema.empty() ? std::string("DATABASE()") : sql_literal(schema, d)) +
+          " AND table_name = " + sql_literal(table, d);
       break;
     default:
-      q = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ";
+      q = "SELECT 1 FROM " + (schema.empty() ? std::string() : sql_ident(schema, d) + ".") +
+          "sqlite_master WHERE type = 'table' AND name = " + sql_literal(table, d);
   }
-  return !c.query(q + sql_literal(table, c.dialect())).rows.empty();
+  return !c.query(q).rows.empty();
 }
 
 std::int64_t count_rows(driver::SqlConnection& c, const std::string& table_sql,
@@ -99,8 +106,32 @@ static nlohmann::json to_json_value(const driver::Value& v) {
   return driver::to_display(v);  // blobs as \x hex
 }
 
+static std::int64_t export_tables_unchecked(driver::SqlConnection& c, const std::vector<std::string>& tables,
+                                           const std::filesystem::path& file, const std::string& comment);
+
 std::int64_t export_tables(driver::SqlConnection& c, const std::vector<std::string>& tables,
                            const std::filesystem::path& file, const std::string& comment) {
+  try {
+    return export_tables_unchecked(c, tables, file, comment);
+  } catch (const driver::DbError& e) {
+    std::error_code ec;
+    auto tmp = file;
+    tmp += ".tmp";
+    std::filesystem::remove(tmp, ec);
+    if (!e.connection_usable())
+      throw diag::Error("db.connection-lost", "lost the connection to the database while exporting " +
+                                                  file.string() + ": " + e.what(),
+                        diag::ExitCode::connection, "nothing was changed; run the command again when the server is back");
+    throw diag::Error("migrate.backup-failed",
+                      "cannot export the tables before the destructive steps, so nothing was changed: " +
+                          std::string(e.what()),
+                      diag::ExitCode::error,
+                      "let the database user read them, or pass --no-backup to run without the export");
+  }
+}
+
+static std::int64_t export_tables_unchecked(driver::SqlConnection& c, const std::vector<std::string>& tables,
+                                           const std::filesystem::path& file, const std::string& comment) {
   std::filesystem::create_directories(file.parent_path());
   auto tmp = file;
   tmp += ".tmp";

@@ -17,7 +17,10 @@ namespace flash::migrate {
 std::map<std::string, std::vector<std::string>> live_tables(driver::SqlConnection& c);
 // Views of the current schema/database.
 std::vector<std::string> live_views(driver::SqlConnection& c);
-bool live_table_exists(driver::SqlConnection& c, const std::string& table);
+// Whether the base table exists: in `schema` (PostgreSQL schema, MySQL database, SQLite attached
+// database), or in the current one when `schema` is empty. PostgreSQL reads pg_catalog, which shows
+// tables whatever the user's privileges on them.
+bool live_table_exists(driver::SqlConnection& c, const std::string& table, const std::string& schema = "");
 
 // SELECT count(*) with an optional WHERE clause.
 std::int64_t count_rows(driver::SqlConnection& c, const std::string& table_sql,

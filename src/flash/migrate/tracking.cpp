@@ -167,9 +167,9 @@ std::string sql_insert_failed(Dialect d, const std::string& id, const std::strin
          ", " + sql_literal(logs, d) + ", " + now_sql(d) + ", " + std::to_string(steps) + ")";
 }
 
-std::string sql_update_steps(Dialect d, const std::string& id, std::int64_t steps) {
+std::string sql_update_steps(Dialect d, const std::string& id, std::int64_t steps, bool clear_logs) {
   return "UPDATE _flash_migrations SET applied_steps_count = " + std::to_string(steps) +
-         " WHERE id = " + sql_literal(id, d);
+         (clear_logs ? ", logs = NULL" : "") + " WHERE id = " + sql_literal(id, d);
 }
 
 std::string sql_update_finished(Dialect d, const std::string& id, const std::string& checksum,
@@ -179,9 +179,10 @@ std::string sql_update_finished(Dialect d, const std::string& id, const std::str
          ", applied_steps_count = " + std::to_string(steps) + " WHERE id = " + sql_literal(id, d);
 }
 
-std::string sql_update_resume(Dialect d, const std::string& id, const std::string& checksum) {
+std::string sql_update_resume(Dialect d, const std::string& id, const std::string& checksum,
+                              std::int64_t steps) {
   return "UPDATE _flash_migrations SET logs = NULL, checksum = " + sql_literal(checksum, d) +
-         " WHERE id = " + sql_literal(id, d);
+         ", applied_steps_count = " + std::to_string(steps) + " WHERE id = " + sql_literal(id, d);
 }
 
 std::string sql_update_logs(Dialect d, const std::string& id, const std::string& logs) {
@@ -196,7 +197,7 @@ std::string sql_update_checksum(Dialect d, const std::string& id, const std::str
 
 std::string sql_mark_rolling_back(Dialect d, const std::string& id) {
   return "UPDATE _flash_migrations SET rolled_back_at = " + now_sql(d) +
-         " WHERE id = " + sql_literal(id, d);
+         ", applied_steps_count = 0, logs = NULL WHERE id = " + sql_literal(id, d);
 }
 
 std::string sql_delete_row(Dialect d, const std::string& id) {

@@ -52,12 +52,18 @@ std::string sql_insert_started(schema::Dialect d, const std::string& id, const s
 std::string sql_insert_failed(schema::Dialect d, const std::string& id, const std::string& name,
                               const std::string& checksum, std::int64_t steps,
                               const std::string& logs);
-std::string sql_update_steps(schema::Dialect d, const std::string& id, std::int64_t steps);
+// `clear_logs`: also set logs = NULL (clears a "flash-running" note in the same statement).
+std::string sql_update_steps(schema::Dialect d, const std::string& id, std::int64_t steps,
+                             bool clear_logs = false);
 std::string sql_update_finished(schema::Dialect d, const std::string& id,
                                 const std::string& checksum, std::int64_t steps);
-std::string sql_update_resume(schema::Dialect d, const std::string& id, const std::string& checksum);
+// Resuming an unfinished row at statement `steps` (0-based): clears logs, records the checksum.
+std::string sql_update_resume(schema::Dialect d, const std::string& id, const std::string& checksum,
+                              std::int64_t steps);
 std::string sql_update_logs(schema::Dialect d, const std::string& id, const std::string& logs);
 std::string sql_update_checksum(schema::Dialect d, const std::string& id, const std::string& checksum);
+// Starts a rollback: rolled_back_at = now, applied_steps_count = 0 (it counts Down statements from
+// here on), logs = NULL.
 std::string sql_mark_rolling_back(schema::Dialect d, const std::string& id);
 std::string sql_delete_row(schema::Dialect d, const std::string& id);
 

@@ -88,3 +88,22 @@ TEST(MigrationFile, SanitizeAndIds) {
 
 }  // namespace
 }  // namespace flash::migrate
+
+namespace flash::migrate {
+namespace {
+
+TEST(MigrationFile, TransactionControlIsALocatedError) {
+  for (auto d : {Dialect::postgresql, Dialect::mysql, Dialect::sqlite}) {
+    diag::Diagnostics diags;
+    parse_migration("m/20240101000001_x.sql", "-- +migrate Up\nCREATE TABLE a (id int);\n  commit;\n", d, diags);
+    ASSERT_TRUE(diag::has_errors(diags)) << static_cast<int>(d);
+    EXPECT_EQ(diags[0].code, "migrate.transaction-control");
+    EXPECT_EQ(diags[0].location.file, "m/20240101000001_x.sql");
+    EXPECT_EQ(diags[0].location.line, 3);
+    EXPECT_EQ(diags[0].location.column, 3);
+    EXPECT_EQ(diags[0].location.length, 6);
+  }
+}
+
+}  // namespace
+}  // namespace flash::migrate

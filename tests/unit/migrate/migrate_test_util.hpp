@@ -150,6 +150,59 @@ int exit_code_of(F&& f, std::string* message = nullptr) {
   return 0;
 }
 
+// `url` with its user and password replaced ("scheme://user:pass@host..." → "scheme://u:p@host...").
+inline std::string url_as(const std::string& url, const std::string& user, const std::string& pass) {
+  auto scheme = url.find("://");
+  auto at = url.find('@', scheme);
+  if (scheme == std::string::npos || at == std::string::npos) return url;
+  return url.substr(0, scheme + 3) + user + ":" + pass + url.substr(at);
+}
+
+// A login role / user of the server that the test creates with limited rights, dropped (after the
+// test's databases) when it goes: PostgreSQL `CREATE ROLE`, MySQL `CREATE USER` for '%' and
+// 'localhost'. `url` connects as it to `db`.
+class RestrictedUser {
+ public:
+  RestrictedUser(const TestDb& db) : dialect_(db.dialect), admin_url_(db.admin_url) {
+    name = "flash_r_" + unique_suffix();
+    auto admin = driver::connect_sql(config::parse_database_url(admin_url_));
+    if (dialect_ == Dialect::postgresql) {
+      admin->execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + kPass + "'");
+    } else {
+      for (const char* host : {"%", "localhost"})
+        admin->execute("CREATE USER '" + name + "'@'" + host + "' IDENTIFIED BY '" + kPass + "'");
+    }
+    url = url_as(db.url, name, kPass);
+  }
+  ~RestrictedUser() {
+    try {
+      auto admin = driver::connect_sql(config::parse_database_url(admin_url_));
+      if (dialect_ == Dialect::postgresql) {
+        admin->execute("DROP ROLE IF EXISTS " + name);
+      } else {
+        for (const char* host : {"%", "localhost"}) admin->execute("DROP USER IF EXISTS '" + name + "'@'" + host + "'");
+      }
+    } catch (...) {
+    }
+  }
+  // MySQL: GRANT `privileges` ON `on` to both host entries.
+  void grant_mysql(driver::SqlConnection& admin, const std::string& privileges, const std::string& on) const {
+    for (const char* host : {"%", "localhost"})
+      admin.execute("GRANT " + privileges + " ON " + on + " TO '" + name + "'@'" + host + "'");
+  }
+  std::unique_ptr<driver::SqlConnection> connect() const {
+    return driver::connect_sql(config::parse_database_url(url));
+  }
+
+  std::string name;
+  std::string url;
+
+ private:
+  static constexpr const char* kPass = "restricted_pw";
+  Dialect dialect_;
+  std::string admin_url_;
+};
+
 inline std::vector<Dialect> all_dialects() { return {Dialect::sqlite, Dialect::postgresql, Dialect::mysql}; }
 
 inline std::string param_name(const ::testing::TestParamInfo<Dialect>& i) { return dialect_name(i.param); }
