@@ -56,6 +56,29 @@ bool victim_intact(driver::SqlConnection& c) {
   }
 }
 
+// ---- the MySQL connection --------------------------------------------------------------------
+
+// query() and stream() run exactly one statement (the connection has no CLIENT_MULTI_STATEMENTS);
+// execute() still runs Flash's own scripts.
+TEST(MysqlConnection, QueryAndStreamRunOneStatement) {
+  REQUIRE_DB(db, Dialect::mysql);
+  auto c = db->connect();
+  make_victim(*c);
+  EXPECT_THROW(c->query("SELECT 1; DROP TABLE victim"), driver::DbError);
+  EXPECT_THROW(
+      {
+        auto cur = c->stream("SELECT id FROM victim WHERE (1=1); DROP TABLE victim");
+        std::vector<driver::Value> row;
+        while (cur->next(row)) {
+        }
+      },
+      driver::DbError);
+  EXPECT_TRUE(victim_intact(*c));
+  c->execute("CREATE TABLE script_a (x INT); INSERT INTO script_a VALUES (1); DROP TABLE script_a");
+  EXPECT_THROW(c->query("SELECT 1; SELECT 2"), driver::DbError);  // switched off again after the script
+  EXPECT_TRUE(victim_intact(*c));
+}
+
 // ---- export --where --------------------------------------------------------------------------
 
 TEST(FilterCheck, AcceptsConditions) {
