@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <optional>
 #include <set>
 
 #include "flash/export/format.hpp"
@@ -102,6 +104,53 @@ bool safe_keyword(std::string_view w) {
   return words.count(w) > 0;
 }
 
+// Column `c` of table `t` as import may create it (nullopt: left out); `s` is the sanitised model
+// so far (its enums).
+std::optional<schema::Column> sanitize_column(const schema::Column& c, const schema::Table& t, const schema::Schema& in,
+                                              const schema::Schema& s, const std::string& where,
+                                              const std::function<void(std::string)>& note) {
+  const Dialect d = in.dialect;
+  if (!valid_ident(c.name, d)) throw diag::Error("import.format", ident_error(where + " column", c.name, d));
+  const std::string cw = where + " column `" + shown(c.name) + "`";
+  if (c.generated != schema::GeneratedKind::none) {
+    note(cw + ": generated column not created (its expression comes from the file)");
+    return std::nullopt;
+  }
+  schema::Column nc;
+  nc.name = c.name;
+  nc.nullable = c.nullable;
+  nc.auto_increment = c.auto_increment;
+  nc.identity = c.identity;
+  if (!c.identity_options.empty()) note(cw + ": identity options `" + shown(c.identity_options) + "` dropped");
+  if (safe_type(c.type, s)) {
+    nc.type = c.type;
+  } else {
+    schema::Column plain = c;
+    if (!std::all_of(plain.type.args.begin(), plain.type.args.end(), digits) || plain.type.args.size() > 2)
+      plain.type.args.clear();
+    nc.type = convert_column_type(plain, t, in, d);
+    note(cw + ": type `" + shown(c.type.name) + "` replaced by `" + schema::render_type(nc.type, d) + "`");
+  }
+  if (c.default_expr) {
+    if (safe_expression(*c.default_expr, t, d)) nc.default_expr = c.default_expr;
+    else note(cw + ": default `" + shown(*c.default_expr) + "` dropped (not a literal or a known safe function)");
+  }
+  if (c.collation) {
+    if (plain_name(*c.collation) || (c.collation->find_first_not_of(
+                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") ==
+                                     std::string::npos && c.collation->size() <= 64))
+      nc.collation = c.collation;
+    else
+      note(cw + ": collation dropped");
+  }
+  if (c.on_update) {
+    const std::string u = util::to_lower(*c.on_update);
+    if (u.rfind("current_timestamp", 0) == 0 && safe_expression(*c.on_update, t, d)) nc.on_update = c.on_update;
+    else note(cw + ": ON UPDATE `" + shown(*c.on_update) + "` dropped");
+  }
+  return nc;
+}
+
 }  // namespace
 
 bool safe_expression(std::string_view expr, const schema::Table& t, Dialect d) {
@@ -174,7 +223,7 @@ schema::Schema sanitize_for_create(const schema::Schema& in, std::vector<std::st
   const Dialect d = in.dialect;
   schema::Schema s;
   s.dialect = d;
-  const auto note = [&](std::string what) { dropped.push_back(std::move(what)); };
+  const std::function<void(std::string)> note = [&](std::string what) { dropped.push_back(std::move(what)); };
   for (const auto& e : in.extensions) note("extension `" + shown(e.name) + "` not installed");
   for (const auto& dm : in.domains) note("domain `" + shown(dm.name) + "` not created");
   for (const auto& sq : in.sequences) note("sequence `" + shown(sq.name) + "` not created");
@@ -200,47 +249,8 @@ schema::Schema sanitize_for_create(const schema::Schema& in, std::vector<std::st
     schema::Table nt;
     nt.schema = t.schema;
     nt.name = t.name;
-    for (const auto& c : t.columns) {
-      if (!valid_ident(c.name, d)) throw diag::Error("import.format", ident_error(where + " column", c.name, d));
-      const std::string cw = where + " column `" + shown(c.name) + "`";
-      if (c.generated != schema::GeneratedKind::none) {
-        note(cw + ": generated column not created (its expression comes from the file)");
-        continue;
-      }
-      schema::Column nc;
-      nc.name = c.name;
-      nc.nullable = c.nullable;
-      nc.auto_increment = c.auto_increment;
-      nc.identity = c.identity;
-      if (!c.identity_options.empty()) note(cw + ": identity options `" + shown(c.identity_options) + "` dropped");
-      if (safe_type(c.type, s)) {
-        nc.type = c.type;
-      } else {
-        schema::Column plain = c;
-        if (!std::all_of(plain.type.args.begin(), plain.type.args.end(), digits) || plain.type.args.size() > 2)
-          plain.type.args.clear();
-        nc.type = convert_column_type(plain, t, in, d);
-        note(cw + ": type `" + shown(c.type.name) + "` replaced by `" + schema::render_type(nc.type, d) + "`");
-      }
-      if (c.default_expr) {
-        if (safe_expression(*c.default_expr, t, d)) nc.default_expr = c.default_expr;
-        else note(cw + ": default `" + shown(*c.default_expr) + "` dropped (not a literal or a known safe function)");
-      }
-      if (c.collation) {
-        if (plain_name(*c.collation) || (c.collation->find_first_not_of(
-                                             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") ==
-                                         std::string::npos && c.collation->size() <= 64))
-          nc.collation = c.collation;
-        else
-          note(cw + ": collation dropped");
-      }
-      if (c.on_update) {
-        const std::string u = util::to_lower(*c.on_update);
-        if (u.rfind("current_timestamp", 0) == 0 && safe_expression(*c.on_update, t, d)) nc.on_update = c.on_update;
-        else note(cw + ": ON UPDATE `" + shown(*c.on_update) + "` dropped");
-      }
-      nt.columns.push_back(std::move(nc));
-    }
+    for (const auto& c : t.columns)
+      if (auto nc = sanitize_column(c, t, in, s, where, note)) nt.columns.push_back(std::move(*nc));
     const auto cols_ok = [&](const std::vector<std::string>& cols) {
       return !cols.empty() && std::all_of(cols.begin(), cols.end(), [&](const std::string& c) { return nt.find_column(c) != nullptr; });
     };
