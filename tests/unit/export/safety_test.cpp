@@ -15,6 +15,7 @@
 #include "flash/export/filter.hpp"
 #include "flash/export/format.hpp"
 #include "flash/export/sanitize.hpp"
+#include "flash/export/seed.hpp"
 #include "flash/schema/json.hpp"
 #include "flash/schema/printer.hpp"
 #include "support.hpp"
@@ -223,6 +224,56 @@ void export_tables_injection(Dialect d) {
 TEST(ExportInjection, TablesPostgres) { export_tables_injection(Dialect::postgresql); }
 TEST(ExportInjection, TablesMysql) { export_tables_injection(Dialect::mysql); }
 TEST(ExportInjection, TablesSqlite) { export_tables_injection(Dialect::sqlite); }
+
+// ---- hostile names through seed, export and import -------------------------------------------
+
+// Tables and columns whose names hold quotes, backticks and semicolons: seeded, exported and
+// imported (into a second database), every name quoted by the dialect's one quoting function.
+void hostile_names(Dialect d) {
+  auto db = TestDb::create(d);
+  if (!db) GTEST_SKIP() << "server URL for " << schema::to_string(d) << " not set";
+  auto dst = TestDb::create(d);
+  auto c = db->connect();
+  make_victim(*c);
+  const std::string q = d == Dialect::mysql ? "`" : "\"";
+  const std::string table = d == Dialect::mysql ? "t``; DROP TABLE victim; -- \"" : "t\"\"; DROP TABLE victim; -- `";
+  const std::string col = d == Dialect::mysql ? "c``'; DROP TABLE victim; --" : "c\"\"'; DROP TABLE victim; --";
+  const std::string ddl = "CREATE TABLE " + q + table + q + " (id INTEGER PRIMARY KEY, " + q + col + q + " VARCHAR(40));";
+  const auto model = parse(ddl, d);
+  ASSERT_EQ(model.tables.size(), 1u);
+  ASSERT_NE(model.tables[0].name.find("; DROP TABLE victim"), std::string::npos) << model.tables[0].name;
+  ASSERT_NE(model.tables[0].columns.at(1).name.find("'; DROP"), std::string::npos);
+  c->execute(schema::print_schema(model));
+  int tried = 0, succeeded = 0;
+  SeedOptions so;
+  so.count = 5;
+  so.seed = 3;
+  ++tried;
+  EXPECT_EQ(seed_data(*c, model, so).at(0).rows, 5);
+  ++tried;
+  so.tables = {{"victim; DROP TABLE victim", 1}};
+  EXPECT_THROW(seed_data(*c, model, so), diag::Error);
+  TempDir files;
+  ExportOptions eo;
+  eo.path = files.path / "x.json";
+  ++tried;
+  EXPECT_EQ(export_data(*c, model, eo).at(0).rows, 5);
+  if (!victim_intact(*c)) ++succeeded;
+  auto dc = dst->connect();
+  make_victim(*dc);
+  ++tried;
+  const auto counts = import_data(*dc, {eo.path, {}});
+  ASSERT_EQ(counts.size(), 1u);
+  EXPECT_EQ(counts[0].rows, 5);
+  if (!victim_intact(*dc)) ++succeeded;
+  std::printf("RELIABILITY injection names %s tried=%d succeeded=%d\n", std::string(schema::to_string(d)).c_str(), tried,
+              succeeded);
+  EXPECT_EQ(succeeded, 0);
+}
+
+TEST(NameInjection, SeedExportImportPostgres) { hostile_names(Dialect::postgresql); }
+TEST(NameInjection, SeedExportImportMysql) { hostile_names(Dialect::mysql); }
+TEST(NameInjection, SeedExportImportSqlite) { hostile_names(Dialect::sqlite); }
 
 // ---- crafted export files --------------------------------------------------------------------
 
