@@ -184,7 +184,15 @@ void export_where_injection(Dialect d) {
   ExportOptions o;
   o.where = "id <= 2";
   o.path = files.path / "good.json";
+  std::int64_t expected = -2;
+  o.table_start = [&](std::string_view, std::int64_t n) { expected = n; };  // the progress bar's count
   EXPECT_EQ(export_data(*c, model, o).at(0).rows, 2);
+  EXPECT_EQ(expected, 2);
+  // A filter the database refuses fails the export (the estimate's failure does not hide it).
+  o.where = "no_such_column = 1";
+  o.path = files.path / "bad.json";
+  EXPECT_THROW(export_data(*c, model, o), driver::DbError);
+  EXPECT_FALSE(fs::exists(o.path));
   std::printf("RELIABILITY injection export-where %s tried=%d succeeded=%d rejected_before_sql=%d\n",
               std::string(schema::to_string(d)).c_str(), tried, succeeded, rejected_early);
   EXPECT_EQ(succeeded, 0);
