@@ -1,6 +1,8 @@
 // flash import PATH: loads an export (json file, csv directory or sqlite file, detected; any SQLite
-// database, not only a Flash export) into the configured database, creating missing tables, one
-// transaction per table, in foreign-key order. Progress goes to stderr, only on a terminal.
+// database, not only a Flash export) into the configured database, creating missing tables from
+// the validated part of the file's schema (what is left out is reported as a warning and in the
+// JSON "dropped" list), one transaction per table, in foreign-key order. Progress goes to stderr,
+// only on a terminal.
 #include <CLI/CLI.hpp>
 
 #include "cli/commands/commands.hpp"
@@ -17,6 +19,11 @@ void run_import(const std::string& path, Context& ctx) {
   exporter::ImportOptions o;
   o.path = path;
   o.progress = terminal_progress(ctx, "importing");
+  nlohmann::json dropped = nlohmann::json::array();
+  o.dropped = [&](const std::string& what) {
+    ctx.warn(what);
+    dropped.push_back(what);
+  };
   auto conn = migrate_connect(ctx);
   const auto counts = exporter::import_data(*conn, o);
   std::int64_t total = 0;
@@ -29,6 +36,7 @@ void run_import(const std::string& path, Context& ctx) {
   ctx.say("Imported " + std::to_string(total) + " rows into " + std::to_string(counts.size()) + " tables");
   ctx.result()["tables"] = tables;
   ctx.result()["rows"] = total;
+  ctx.result()["dropped"] = dropped;
 }
 
 }  // namespace

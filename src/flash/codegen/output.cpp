@@ -141,6 +141,10 @@ OutputReport write_output(const fs::path& out_dir, const std::string& language, 
   OutputReport r = check_output(out_dir, language, files);
   std::set<std::string> to_write(r.written.begin(), r.written.end());
   std::error_code ec;
+  // Temporary files of a run that was killed between writing and renaming (util::write_file_atomic
+  // writes <file>.flash-tmp beside each file): never left for the user to find.
+  for (const auto& f : files) fs::remove(fs::path(checked(out_dir, f.path)) += ".flash-tmp", ec);
+  fs::remove(out_dir / (std::string(kCacheFile) + ".flash-tmp"), ec);
   for (const auto& f : files) {
     if (!to_write.count(f.path)) continue;
     const fs::path p = checked(out_dir, f.path);

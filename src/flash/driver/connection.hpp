@@ -89,9 +89,11 @@ class Connection {
 
 class SqlConnection : public Connection {
  public:
-  // One statement (or, where the engine allows, a script without parameters); no result rows.
+  // One statement or a script of several (no parameters); no result rows. The only method that
+  // runs more than one statement: never pass it text a user or a file controls.
   virtual void execute(std::string_view sql) = 0;
-  // One statement with positional parameters in the engine's placeholder syntax ($1 / ?).
+  // Exactly one statement (on every engine: text with a second statement is an error, never run)
+  // with positional parameters in the engine's placeholder syntax ($1 / ?).
   virtual ResultSet query(std::string_view sql, std::span<const Value> params = {}) = 0;
   virtual std::unique_ptr<RowCursor> stream(std::string_view sql,
                                             std::span<const Value> params = {}) = 0;

@@ -5,17 +5,24 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <charconv>
+#include <map>
 #include <memory>
 #include <utility>
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "flash/config/url.hpp"
 #include "flash/diag/diagnostic.hpp"
+#include "flash/export/filter.hpp"
 #include "flash/export/format.hpp"
 #include "flash/export/loader.hpp"
+#include "flash/export/sanitize.hpp"
 #include "flash/pull/inspect.hpp"
 #include "flash/schema/json.hpp"
 #include "flash/schema/printer.hpp"
@@ -71,29 +78,84 @@ fs::path default_export_path(const fs::path& dir, Format f) {
 
 namespace {
 
+// A JSON library error as a sentence for users: without its "[json.exception.x.n]" tag and its
+// own position (the caller locates the error in the file).
+std::string json_message(const json::exception& e) {
+  std::string m = e.what();
+  if (const auto close = m.find("] "); m.rfind("[json.exception", 0) == 0 && close != std::string::npos)
+    m = m.substr(close + 2);
+  if (const auto colon = m.find(": "); m.rfind("parse error", 0) == 0 && colon != std::string::npos)
+    m = m.substr(colon + 2);
+  return m;
+}
+
+// file:line:col of a byte offset of a file (read up to there; only for messages).
+diag::Location location_at(const fs::path& p, std::int64_t offset) {
+  diag::Location l{p.string(), 1, 1, 1};
+  std::ifstream in(p, std::ios::binary);
+  char buf[65536];
+  std::int64_t at = 0;
+  while (at < offset && in.read(buf, sizeof buf), in.gcount() > 0) {
+    const std::int64_t n = std::min<std::int64_t>(in.gcount(), offset - at);
+    for (std::int64_t i = 0; i < n; ++i) {
+      if (buf[i] == '\n') {
+        ++l.line;
+        l.column = 1;
+      } else if ((static_cast<unsigned char>(buf[i]) & 0xC0) != 0x80) {
+        ++l.column;
+      }
+    }
+    at += n;
+    if (!in) break;
+  }
+  return l;
+}
+
 // The part of the model being exported: the chosen tables, foreign keys to tables left out dropped.
+// A name given by the user names a table when it equals its name or its schema-qualified name.
+bool names_table(const schema::Table& t, std::string_view n) {
+  return n == t.name || (!t.schema.empty() && n == schema::qualified(t.schema, t.name));
+}
+
 schema::Schema subset(const schema::Schema& model, const std::vector<std::string>& names) {
   if (names.empty()) return model;
+  std::vector<std::string> all;
+  for (const auto& t : model.tables) all.push_back(schema::qualified(t.schema, t.name));
   for (const auto& n : names)
-    if (!model.find_table(n))
+    if (std::none_of(model.tables.begin(), model.tables.end(), [&](const schema::Table& t) { return names_table(t, n); })) {
+      const auto guess = diag::did_you_mean(n, all);
       throw diag::Error("export.unknown-table", "table `" + n + "` is not in the schema", diag::ExitCode::usage,
-                        "tables: " + [&] {
-                          std::vector<std::string> all;
-                          for (const auto& t : model.tables) all.push_back(t.name);
-                          return util::join(all, ", ");
-                        }());
+                        guess ? "did you mean `" + *guess + "`?" : "tables: " + util::join(all, ", "));
+    }
   schema::Schema out = model;
   out.tables.clear();
   out.indexes.clear();
   for (const auto& t : model.tables)
-    if (std::find(names.begin(), names.end(), t.name) != names.end()) out.tables.push_back(t);
+    if (std::any_of(names.begin(), names.end(), [&](const std::string& n) { return names_table(t, n); }))
+      out.tables.push_back(t);
   for (auto& t : out.tables)
-    std::erase_if(t.foreign_keys, [&](const schema::ForeignKey& fk) { return !out.find_table(fk.ref_table); });
+    std::erase_if(t.foreign_keys,
+                  [&](const schema::ForeignKey& fk) { return !out.find_table(fk.ref_table, fk.ref_schema); });
   for (const auto& ix : model.indexes)
     if (out.find_table(ix.table, ix.schema)) out.indexes.push_back(ix);
   out.views.clear();
   out.raw.clear();
   return out;
+}
+
+// The key of a table in an export file: its name, schema-qualified outside the default schema.
+std::string table_key(const schema::Table& t) { return schema::qualified(t.schema, t.name); }
+
+// The table of the model a key of the file names: the qualified name, else the only table of that
+// name (exports written before keys were qualified).
+const schema::Table* table_by_key(const schema::Schema& s, std::string_view key) {
+  const schema::Table* by_name = nullptr;
+  int named = 0;
+  for (const auto& t : s.tables) {
+    if (table_key(t) == key) return &t;
+    if (t.name == key) by_name = &t, ++named;
+  }
+  return named == 1 ? by_name : nullptr;
 }
 
 std::vector<std::string> column_names(const schema::Table& t) {
@@ -184,7 +246,7 @@ class JsonWriter : public Writer {
   }
   void begin_table(const schema::Table& t, const std::vector<std::string>& cols,
                    const std::vector<TypeCategory>& cats) override {
-    out_.buf() += (first_table_ ? "\n" : ",\n") + json(t.name).dump() + ":{\"columns\":" + json(cols).dump() +
+    out_.buf() += (first_table_ ? "\n" : ",\n") + json(table_key(t)).dump() + ":{\"columns\":" + json(cols).dump() +
                   ",\"rows\":[";
     cats_ = cats;
     first_table_ = false;
@@ -220,13 +282,15 @@ class CsvWriter : public Writer {
   }
   void begin_table(const schema::Table& t, const std::vector<std::string>& cols,
                    const std::vector<TypeCategory>& cats) override {
-    const std::string file = t.name + ".csv";
+    std::string file = table_key(t) + ".csv";
+    for (char& ch : file)
+      if (ch == '/' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20) ch = '_';
     out_ = OutFile(dir_ / file);
     cats_ = cats;
     std::string& b = out_.buf();
     for (std::size_t i = 0; i < cols.size(); ++i) b += (i ? "," : "") + csv_field(cols[i], TypeCategory::text);
     b += "\r\n";
-    tables_.push_back({{"name", t.name}, {"file", file}, {"columns", cols}});
+    tables_.push_back({{"name", table_key(t)}, {"file", file}, {"columns", cols}});
   }
   void row(const std::vector<driver::Value>& values) override {
     std::string& b = out_.buf();
@@ -407,15 +471,15 @@ class SqliteWriter : public Writer {
 constexpr std::int64_t kProgressEvery = 10000;
 
 // For the progress bar only: cheap estimates where the catalog has one, else a count. Never fails.
-std::int64_t expected_rows(driver::SqlConnection& conn, const schema::Table& t, const std::string& where) {
+std::int64_t estimate_rows(driver::SqlConnection& conn, const schema::Table& t, const std::string& where) {
   const Dialect d = conn.dialect();
-  try {
+  {
     std::string sql;
     const driver::Value params[] = {t.name};
     std::span<const driver::Value> p;
     if (!where.empty() || d == Dialect::sqlite) {
       sql = "SELECT COUNT(*) FROM " + schema::quote_qualified(t.schema, t.name, d) +
-            (where.empty() ? "" : " WHERE (" + where + ")");
+            (where.empty() ? "" : " WHERE (" + where + "\n)");
     } else if (d == Dialect::postgresql) {
       sql = "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)";
       const std::string q = schema::quote_qualified(t.schema, t.name, d);
@@ -432,51 +496,167 @@ std::int64_t expected_rows(driver::SqlConnection& conn, const schema::Table& t, 
     if (rs.rows.empty()) return -1;
     const auto* n = std::get_if<std::int64_t>(&rs.rows[0][0]);
     return n ? *n : -1;
+  }
+}
+
+// Under a savepoint: a failed estimate must not abort the export's transaction.
+std::int64_t expected_rows(driver::SqlConnection& conn, const schema::Table& t, const std::string& where) {
+  conn.execute("SAVEPOINT flash_estimate");
+  try {
+    const std::int64_t n = estimate_rows(conn, t, where);
+    conn.execute("RELEASE SAVEPOINT flash_estimate");
+    return n;
   } catch (const driver::DbError& e) {
     if (!e.connection_usable()) throw;
+    conn.execute("ROLLBACK TO SAVEPOINT flash_estimate");
     return -1;
   }
 }
 
 }  // namespace
 
+namespace {
+
+// Source locations name the user's files (absolute paths, home directories): an export carries
+// none of them.
+void strip_locations(schema::Schema& s) {
+  for (auto& t : s.tables) {
+    t.loc = {};
+    for (auto& c : t.columns) c.loc = {};
+  }
+  for (auto& i : s.indexes) i.loc = {};
+  for (auto& e : s.enums) e.loc = {};
+  for (auto& v : s.views) v.loc = {};
+  for (auto& r : s.raw) r.loc = {};
+}
+
+// Reads of the export in one read-only transaction: one consistent snapshot of every table, and a
+// filter that reaches the database can change nothing (PostgreSQL and MySQL refuse writes, SQLite
+// runs with query_only).
+class ReadOnlySnapshot {
+ public:
+  explicit ReadOnlySnapshot(driver::SqlConnection& c) : c_(c) {
+    switch (c_.dialect()) {
+      case Dialect::postgresql: c_.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); break;
+      case Dialect::mysql: c_.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"); break;
+      default:
+        c_.execute("BEGIN");
+        c_.execute("PRAGMA query_only = 1");
+        break;
+    }
+  }
+  ~ReadOnlySnapshot() {
+    try {
+      c_.execute("ROLLBACK");
+      if (c_.dialect() == Dialect::sqlite) c_.execute("PRAGMA query_only = 0");
+    } catch (...) {
+    }
+  }
+  ReadOnlySnapshot(const ReadOnlySnapshot&) = delete;
+  ReadOnlySnapshot& operator=(const ReadOnlySnapshot&) = delete;
+
+ private:
+  driver::SqlConnection& c_;
+};
+
+fs::path temp_sibling(const fs::path& target) {
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  return dir / ("." + target.filename().string() + ".flash-tmp-" + std::to_string(::getpid()));
+}
+
+void remove_stale_temps(const fs::path& target) {
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  const std::string prefix = "." + target.filename().string() + ".flash-tmp-";
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string pid = name.substr(prefix.size());
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    // Only a dead writer's file: another export to the same target may be running.
+    if (::kill(static_cast<pid_t>(std::stol(pid)), 0) == 0 || errno != ESRCH) continue;
+    std::error_code rm;
+    fs::remove_all(it->path(), rm);
+  }
+}
+
+void sync_path(const fs::path& p) {
+  const int fd = ::open(p.c_str(), O_RDONLY);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
 std::vector<TableCount> export_data(driver::SqlConnection& conn, const schema::Schema& model,
                                     const ExportOptions& opts) {
-  const schema::Schema s = subset(model, opts.tables);
+  schema::Schema s = subset(model, opts.tables);
+  strip_locations(s);
+  if (!opts.where.empty()) check_filter(opts.where, conn.dialect());
+  if (fs::exists(opts.path) && (opts.format == Format::csv) != fs::is_directory(opts.path))
+    throw diag::Error("export.exists", "`" + opts.path.string() + "` exists and is " +
+                                           (fs::is_directory(opts.path) ? "a directory" : "not a directory"),
+                      diag::ExitCode::usage, "choose another path with -o");
   if (opts.format == Format::csv && fs::exists(opts.path) && !fs::is_empty(opts.path))
     throw diag::Error("export.exists", "directory `" + opts.path.string() + "` exists and is not empty",
                       diag::ExitCode::usage, "choose another path with -o");
   if (opts.path.has_parent_path()) fs::create_directories(opts.path.parent_path());
-  prepare_session(conn);
-  std::unique_ptr<Writer> w;
-  switch (opts.format) {
-    case Format::json: w = std::make_unique<JsonWriter>(opts.path, s); break;
-    case Format::csv: w = std::make_unique<CsvWriter>(opts.path, s); break;
-    case Format::sqlite: w = std::make_unique<SqliteWriter>(opts.path, s); break;
-  }
-  std::vector<TableCount> counts;
-  const Dialect d = conn.dialect();
-  std::vector<driver::Value> row;
-  for (const schema::Table* t : fk_order(s)) {
-    const auto cols = column_names(*t);
-    const auto cats = categories(*t, s, cols);
-    std::string sql = "SELECT ";
-    for (std::size_t i = 0; i < cols.size(); ++i) sql += (i ? ", " : "") + schema::quote_ident(cols[i], d);
-    sql += " FROM " + schema::quote_qualified(t->schema, t->name, d);
-    if (!opts.where.empty()) sql += " WHERE (" + opts.where + ")";
-    if (opts.table_start) opts.table_start(t->name, expected_rows(conn, *t, opts.where));
-    w->begin_table(*t, cols, cats);
-    auto cursor = conn.stream(sql);
-    std::int64_t n = 0;
-    while (cursor->next(row)) {
-      w->row(row);
-      if (++n % kProgressEvery == 0 && opts.progress) opts.progress(t->name, n, false);
+  // Everything is written under a hidden temporary name beside the target and renamed into place
+  // at the end: the previous export stays whole until the new one is complete, and a run that is
+  // interrupted leaves no file that looks like an export (a later run removes its leftovers).
+  remove_stale_temps(opts.path);
+  const fs::path tmp = temp_sibling(opts.path);
+  struct TempGuard {
+    fs::path p;
+    ~TempGuard() {
+      std::error_code ec;
+      if (!p.empty()) fs::remove_all(p, ec);
     }
-    w->end_table(n);
-    if (opts.progress) opts.progress(t->name, n, true);
-    counts.push_back({t->name, n, false});
+  } guard{tmp};
+  prepare_session(conn);
+  std::vector<TableCount> counts;
+  {
+    ReadOnlySnapshot snapshot(conn);
+    std::unique_ptr<Writer> w;
+    switch (opts.format) {
+      case Format::json: w = std::make_unique<JsonWriter>(tmp, s); break;
+      case Format::csv: w = std::make_unique<CsvWriter>(tmp, s); break;
+      case Format::sqlite: w = std::make_unique<SqliteWriter>(tmp, s); break;
+    }
+    const Dialect d = conn.dialect();
+    std::vector<driver::Value> row;
+    for (const schema::Table* t : fk_order(s)) {
+      const auto cols = column_names(*t);
+      const auto cats = categories(*t, s, cols);
+      std::string sql = "SELECT ";
+      for (std::size_t i = 0; i < cols.size(); ++i) sql += (i ? ", " : "") + schema::quote_ident(cols[i], d);
+      sql += " FROM " + schema::quote_qualified(t->schema, t->name, d);
+      if (!opts.where.empty()) sql += " WHERE (" + opts.where + "\n)";
+      if (opts.table_start) opts.table_start(t->name, expected_rows(conn, *t, opts.where));
+      w->begin_table(*t, cols, cats);
+      auto cursor = conn.stream(sql);
+      std::int64_t n = 0;
+      while (cursor->next(row)) {
+        w->row(row);
+        if (++n % kProgressEvery == 0 && opts.progress) opts.progress(t->name, n, false);
+      }
+      w->end_table(n);
+      if (opts.progress) opts.progress(t->name, n, true);
+      counts.push_back({t->name, n, false});
+    }
+    w->finish();
   }
-  w->finish();
+  if (opts.format == Format::csv) {
+    for (const auto& e : fs::directory_iterator(tmp)) sync_path(e.path());
+  }
+  sync_path(tmp);
+  std::error_code ec;
+  fs::rename(tmp, opts.path, ec);
+  if (ec)
+    throw diag::Error("export.write", "cannot move the export into place at `" + opts.path.string() + "`: " + ec.message());
+  guard.p.clear();
+  sync_path(opts.path.has_parent_path() ? opts.path.parent_path() : fs::path("."));
   return counts;
 }
 
@@ -493,18 +673,52 @@ class Reader {
   // Starts reading table number i (in file order).
   virtual void open(std::size_t i) = 0;
   virtual bool next(std::vector<json>& row) = 0;
+  // Where the value of a header key is in the file, for messages (the file alone when unknown).
+  virtual diag::Location locate(std::string_view /*key*/) const { return {header_file_.string(), 0, 0, 1}; }
 
  protected:
-  void read_header(const json& meta) {
-    if (!meta.contains("version") || !meta.contains("schema"))
-      throw diag::Error("import.format", "not a Flash export (no version/schema)");
-    const int version = meta["version"].is_string() ? std::stoi(meta["version"].get<std::string>())
-                                                    : meta["version"].get<int>();
-    if (version != kFormatVersion)
-      throw diag::Error("import.format", "export format version " + std::to_string(version) + " is not supported");
-    model_ = schema::schema_from_json(meta["schema"]);
-    if (auto d = schema::dialect_from_string(meta.value("dialect", ""))) model_.dialect = *d;
+  [[noreturn]] void header_error(std::string_view key, const std::string& message, std::string hint) const {
+    diag::Diagnostic d;
+    d.code = "import.format";
+    d.message = message;
+    d.location = locate(key);
+    d.hint = std::move(hint);
+    d.exit_code = diag::ExitCode::usage;
+    throw diag::Error(std::move(d));
   }
+  void read_header(const json& meta) {
+    if (!meta.is_object() || !meta.contains("version") || !meta.contains("schema"))
+      header_error("", "`" + header_file_.string() + "` is not a Flash export (no \"version\" or \"schema\")",
+                   "import reads files written by `flash export`, or any SQLite database");
+    const json& v = meta["version"];
+    std::int64_t version = -1;
+    if (v.is_number_integer()) {
+      version = v.get<std::int64_t>();
+    } else if (v.is_string()) {
+      const std::string& t = v.get_ref<const std::string&>();
+      auto r = std::from_chars(t.data(), t.data() + t.size(), version);
+      if (r.ec != std::errc() || r.ptr != t.data() + t.size()) version = -1;
+    }
+    if (version != kFormatVersion)
+      header_error("version", "export format version " + v.dump() + " is not supported",
+                   "this Flash reads version " + std::to_string(kFormatVersion) + " (a whole number)");
+    if (!meta["schema"].is_object()) header_error("schema", "\"schema\" is not an object", "re-export the data");
+    try {
+      model_ = schema::schema_from_json(meta["schema"]);
+    } catch (const json::exception& e) {
+      header_error("schema", "\"schema\" is not a valid schema model: " + json_message(e), "re-export the data");
+    } catch (const diag::Error& e) {
+      header_error("schema", "\"schema\" is not a valid schema model: " + e.diagnostic().message, "re-export the data");
+    }
+    if (meta.contains("dialect")) {
+      const auto d = meta["dialect"].is_string() ? schema::dialect_from_string(meta["dialect"].get<std::string>())
+                                                 : std::nullopt;
+      if (!d) header_error("dialect", "\"dialect\" " + meta["dialect"].dump() + " is not a known database",
+                           "postgresql, mysql or sqlite");
+      model_.dialect = *d;
+    }
+  }
+  fs::path header_file_;
   schema::Schema model_;
   std::vector<std::pair<std::string, std::vector<std::string>>> tables_;
 };
@@ -518,6 +732,7 @@ class JsonReader : public Reader {
  public:
   explicit JsonReader(const fs::path& p) : path_(p), f_(std::fopen(p.c_str(), "rb")) {
     if (!f_) throw diag::Error("import.read", "cannot read `" + p.string() + "`");
+    header_file_ = p;
     buf_.resize(1 << 20);
     json meta = json::object();
     expect('{');
@@ -528,6 +743,8 @@ class JsonReader : public Reader {
           read_tables();
         } else if (key == "version" || key == "dialect" || key == "schema") {
           std::string text;
+          peek();
+          key_at_[key] = offset();
           skip_value(&text);
           meta[key] = parse_text(text);
         } else {
@@ -565,9 +782,18 @@ class JsonReader : public Reader {
   }
 
  private:
-  [[noreturn]] void error(const std::string& what) const {
-    throw diag::Error("import.format", "`" + path_.string() + "` is not a valid JSON export: " + what +
-                                           " at byte " + std::to_string(offset()));
+  diag::Location locate(std::string_view key) const override {
+    const auto it = key_at_.find(std::string(key));
+    return it == key_at_.end() ? Reader::locate(key) : location_at(path_, it->second);
+  }
+  [[noreturn]] void error(const std::string& what) const { error_at(offset(), what); }
+  [[noreturn]] void error_at(std::int64_t at, const std::string& what) const {
+    diag::Diagnostic d;
+    d.code = "import.format";
+    d.message = "not a valid JSON export: " + what;
+    d.location = location_at(path_, at);
+    d.hint = "the file is damaged or was not written by `flash export`";
+    throw diag::Error(std::move(d));
   }
   std::int64_t offset() const { return base_ + static_cast<std::int64_t>(pos_); }
   void seek(std::int64_t at) {
@@ -605,17 +831,25 @@ class JsonReader : public Reader {
   void expect(char c) {
     if (!consume(c)) error(std::string("expected `") + c + "`");
   }
+  // Parses the value just read (its text ends at the current offset).
   json parse_text(const std::string& text) const {
-    json j = json::parse(text, nullptr, false);
-    if (j.is_discarded()) error("invalid JSON value");
-    return j;
+    const std::int64_t start = offset() - static_cast<std::int64_t>(text.size());
+    try {
+      return json::parse(text);
+    } catch (const json::parse_error& e) {
+      error_at(start + static_cast<std::int64_t>(e.byte > 0 ? e.byte - 1 : 0), json_message(e));
+    } catch (const json::exception& e) {
+      error_at(start, json_message(e));
+    }
   }
   std::string read_key() {
     if (peek() != '"') error("expected a key");
     std::string text;
     skip_value(&text);
     expect(':');
-    return parse_text(text).get<std::string>();
+    json k = parse_text(text);
+    if (!k.is_string()) error("a key is not a string");
+    return k.get<std::string>();
   }
   // Skips one JSON value (copying its text into `out` when given). Validation of what is copied is
   // left to the parser that reads it; what is skipped only needs balanced brackets and strings.
@@ -701,6 +935,7 @@ class JsonReader : public Reader {
   std::size_t pos_ = 0, len_ = 0;
   std::int64_t base_ = 0;  // file offset of buf_[0]
   std::vector<std::int64_t> rows_at_;
+  std::map<std::string, std::int64_t> key_at_;  // header key → offset of its value
   std::string text_;
   bool in_rows_ = false, first_ = true;
 };
@@ -758,18 +993,44 @@ bool read_csv_record(std::istream& in, std::vector<std::pair<std::string, bool>>
 class CsvReader : public Reader {
  public:
   explicit CsvReader(const fs::path& dir) : dir_(dir) {
-    auto meta = json::parse(util::read_file(dir / "schema.json"), nullptr, false);
-    if (meta.is_discarded()) throw diag::Error("import.format", "`" + (dir / "schema.json").string() + "` is not JSON");
+    header_file_ = dir / "schema.json";
+    const std::string text = util::read_file(header_file_);
+    json meta;
+    try {
+      meta = json::parse(text);
+    } catch (const json::parse_error& e) {
+      auto d = diag::at_offset("import.format", "not valid JSON: " + json_message(e), header_file_.string(), text,
+                               e.byte > 0 ? e.byte - 1 : 0);
+      d.hint = "the file is damaged or was not written by `flash export`";
+      throw diag::Error(std::move(d));
+    }
     read_header(meta);
+    if (!meta.contains("tables") || !meta["tables"].is_array()) header_error("", "\"tables\" is not an array", "re-export the data");
     for (const auto& t : meta["tables"]) {
-      tables_.push_back({t["name"].get<std::string>(), t["columns"].get<std::vector<std::string>>()});
-      files_.push_back(t["file"].get<std::string>());
+      if (!t.is_object() || !t.contains("name") || !t["name"].is_string() || !t.contains("file") ||
+          !t["file"].is_string() || !t.contains("columns") || !t["columns"].is_array())
+        header_error("", "an entry of \"tables\" lacks a string \"name\", a string \"file\" or a \"columns\" array",
+                     "re-export the data");
+      std::vector<std::string> cols;
+      for (const auto& c : t["columns"]) {
+        if (!c.is_string()) header_error("", "a column name of table " + t["name"].dump() + " is not a string", "re-export the data");
+        cols.push_back(c.get<std::string>());
+      }
+      // Only a file of this directory: a path elsewhere would import any file the user can read.
+      const std::string file = t["file"].get<std::string>();
+      if (file.empty() || file == "." || file == ".." || file.find('/') != std::string::npos ||
+          file.find('\\') != std::string::npos || file.find('\0') != std::string::npos)
+        header_error("", "table " + t["name"].dump() + " names the file " + json(file).dump() +
+                             ", which is not a file of the export directory",
+                     "a CSV export names each table's file without a directory");
+      tables_.push_back({t["name"].get<std::string>(), std::move(cols)});
+      files_.push_back(file);
     }
   }
   void open(std::size_t i) override {
     in_ = std::ifstream(dir_ / files_[i], std::ios::binary);
     if (!in_) throw diag::Error("import.read", "cannot read `" + (dir_ / files_[i]).string() + "`");
-    const auto* t = model_.find_table(tables_[i].first);
+    const auto* t = table_by_key(model_, tables_[i].first);
     if (!t) throw diag::Error("import.format", "table `" + tables_[i].first + "` is not in schema.json");
     cats_ = categories(*t, model_, tables_[i].second);
     read_csv_record(in_, fields_);  // header
@@ -818,7 +1079,7 @@ class SqliteReader : public Reader {
   }
   void open(std::size_t i) override {
     const auto& [name, cols] = tables_[i];
-    const auto* t = model_.find_table(name);
+    const auto* t = table_by_key(model_, name);
     if (!t) throw diag::Error("import.format", "table `" + name + "` is not in the export's schema");
     cats_ = categories(*t, model_, cols);
     std::string sql = "SELECT ";
@@ -845,9 +1106,9 @@ class SqliteReader : public Reader {
   std::vector<driver::Value> values_;
 };
 
-bool table_exists(driver::SqlConnection& conn, const std::string& name) {
+bool table_exists(driver::SqlConnection& conn, const std::string& schema_name, const std::string& name) {
   try {
-    conn.query("SELECT 1 FROM " + schema::quote_ident(name, conn.dialect()) + " WHERE 1 = 0");
+    conn.query("SELECT 1 FROM " + schema::quote_qualified(schema_name, name, conn.dialect()) + " WHERE 1 = 0");
     return true;
   } catch (const driver::DbError& e) {
     if (!e.connection_usable()) throw;
@@ -855,56 +1116,104 @@ bool table_exists(driver::SqlConnection& conn, const std::string& name) {
   }
 }
 
+std::unique_ptr<Reader> open_reader(const fs::path& path) {
+  try {
+    switch (detect_format(path)) {
+      case Format::json: return std::make_unique<JsonReader>(path);
+      case Format::csv: return std::make_unique<CsvReader>(path);
+      case Format::sqlite: return std::make_unique<SqliteReader>(path);
+    }
+  } catch (const json::exception& e) {
+    diag::Diagnostic d;
+    d.code = "import.format";
+    d.message = "not a valid export: " + json_message(e);
+    d.location.file = path.string();
+    d.hint = "the file is damaged or was not written by `flash export`";
+    d.exit_code = diag::ExitCode::usage;
+    throw diag::Error(std::move(d));
+  }
+  return nullptr;
+}
+
+// Creates the tables of `names` that do not exist yet, from the export's model reduced to what
+// Flash validates (sanitize.hpp). Returns the keys of the created tables.
+std::vector<std::string> create_missing(driver::SqlConnection& conn, const schema::Schema& src,
+                                        const std::vector<std::string>& names, const ImportOptions& opts) {
+  const Dialect target = conn.dialect();
+  const bool same = src.dialect == target;
+  std::vector<std::string> missing;
+  for (const auto& n : names) {
+    const auto* t = table_by_key(src, n);
+    if (t && !table_exists(conn, same ? t->schema : "", t->name)) missing.push_back(n);
+  }
+  if (missing.empty()) return missing;
+  std::vector<std::string> dropped;
+  schema::Schema create = sanitize_for_create(convert_schema(subset(src, names), target), dropped);
+  std::erase_if(create.tables, [&](const schema::Table& t) {
+    return std::find(missing.begin(), missing.end(), table_key(t)) == missing.end() &&
+           std::find(missing.begin(), missing.end(), t.name) == missing.end();
+  });
+  std::erase_if(create.indexes, [&](const schema::Index& ix) { return !create.find_table(ix.table, ix.schema); });
+  if (target == Dialect::postgresql) {
+    // Keep only the enum types the missing tables use and that do not exist yet.
+    std::erase_if(create.enums, [&](const schema::EnumType& e) {
+      const bool used = std::any_of(create.tables.begin(), create.tables.end(), [&](const schema::Table& t) {
+        return std::any_of(t.columns.begin(), t.columns.end(), [&](const schema::Column& c) {
+          return c.type.name == e.name && c.type.schema == e.schema;
+        });
+      });
+      if (!used) return true;
+      const driver::Value p[] = {e.name, e.schema.empty() ? std::string("public") : e.schema};
+      return !conn.query("SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                         "WHERE t.typname = $1 AND n.nspname = $2", p).rows.empty();
+    });
+    // Schemas of the tables: names validated by sanitize, quoted here.
+    std::vector<std::string> schemas;
+    for (const auto& t : create.tables)
+      if (!t.schema.empty() && std::find(schemas.begin(), schemas.end(), t.schema) == schemas.end())
+        schemas.push_back(t.schema);
+    for (const auto& sc : schemas) conn.execute("CREATE SCHEMA IF NOT EXISTS " + schema::quote_ident(sc, target));
+  }
+  if (opts.dropped)
+    for (const auto& d : dropped) opts.dropped(d);
+  run_script(conn, schema::print_schema(create));
+  return missing;
+}
+
 }  // namespace
 
 std::vector<TableCount> import_data(driver::SqlConnection& conn, const ImportOptions& opts) {
   if (!fs::exists(opts.path))
     throw diag::Error("import.read", "`" + opts.path.string() + "` does not exist", diag::ExitCode::usage);
-  std::unique_ptr<Reader> r;
-  switch (detect_format(opts.path)) {
-    case Format::json: r = std::make_unique<JsonReader>(opts.path); break;
-    case Format::csv: r = std::make_unique<CsvReader>(opts.path); break;
-    case Format::sqlite: r = std::make_unique<SqliteReader>(opts.path); break;
-  }
+  if (opts.path.filename().string().find(".flash-tmp-") != std::string::npos)
+    throw diag::Error("import.read", "`" + opts.path.string() + "` is the unfinished output of an interrupted export",
+                      diag::ExitCode::usage, "import a complete export instead");
+  std::unique_ptr<Reader> r = open_reader(opts.path);
   const schema::Schema& src = r->model();
   const Dialect target = conn.dialect();
+  const bool same = src.dialect == target;
   prepare_session(conn);
 
-  // Create the tables that do not exist yet, printed in the target dialect.
   std::vector<std::string> names;
-  for (const auto& [name, cols] : r->tables()) names.push_back(name);
-  std::vector<std::string> missing;
-  for (const auto& n : names)
-    if (!table_exists(conn, n)) missing.push_back(n);
-  if (!missing.empty()) {
-    schema::Schema create = convert_schema(subset(src, names), target);
-    std::erase_if(create.tables, [&](const schema::Table& t) {
-      return std::find(missing.begin(), missing.end(), t.name) == missing.end();
-    });
-    std::erase_if(create.indexes, [&](const schema::Index& ix) { return !create.find_table(ix.table); });
-    create.views.clear();
-    create.raw.clear();
-    create.comments.clear();
-    if (target == Dialect::postgresql) {
-      // Keep only the enum types the missing tables use and that do not exist yet.
-      std::erase_if(create.enums, [&](const schema::EnumType& e) {
-        const bool used = std::any_of(create.tables.begin(), create.tables.end(), [&](const schema::Table& t) {
-          return std::any_of(t.columns.begin(), t.columns.end(),
-                             [&](const schema::Column& c) { return c.type.name == e.name; });
-        });
-        if (!used) return true;
-        const driver::Value p[] = {e.name};
-        return !conn.query("SELECT 1 FROM pg_type WHERE typname = $1", p).rows.empty();
-      });
+  for (const auto& [name, cols] : r->tables()) {
+    if (!table_by_key(src, name)) {
+      diag::Diagnostic d;
+      d.code = "import.format";
+      d.message = "table `" + name + "` has rows but is not in the export's schema";
+      d.location = r->locate("schema");
+      d.hint = "the file is damaged or was not written by `flash export`";
+      d.exit_code = diag::ExitCode::usage;
+      throw diag::Error(std::move(d));
     }
-    run_script(conn, schema::print_schema(create));
+    names.push_back(name);
   }
+  const std::vector<std::string> missing = create_missing(conn, src, names, opts);
 
   // Parents first, whatever order the file lists the tables in.
   std::vector<std::size_t> order;
   for (const auto* t : fk_order(src))
     for (std::size_t i = 0; i < names.size(); ++i)
-      if (names[i] == t->name) order.push_back(i);
+      if (table_by_key(src, names[i]) == t) order.push_back(i);
   for (std::size_t i = 0; i < names.size(); ++i)
     if (std::find(order.begin(), order.end(), i) == order.end()) order.push_back(i);
 
@@ -912,10 +1221,14 @@ std::vector<TableCount> import_data(driver::SqlConnection& conn, const ImportOpt
   std::vector<json> row;
   for (std::size_t i : order) {
     const auto& [name, cols] = r->tables()[i];
-    const auto* t = src.find_table(name);
-    if (!t) throw diag::Error("import.format", "table `" + name + "` is not in the export's schema");
-    r->open(i);
-    TableLoader loader(conn, name, cols, categories(*t, src, cols));
+    const auto* t = table_by_key(src, name);
+    const std::string schema_name = same ? t->schema : "";
+    try {
+      r->open(i);
+    } catch (const json::exception& e) {
+      throw diag::Error("import.format", "`" + opts.path.string() + "`: table `" + name + "`: " + json_message(e));
+    }
+    TableLoader loader(conn, schema_name, t->name, cols, categories(*t, src, cols));
     while (r->next(row)) {
       loader.add(row);
       if (loader.rows() % kProgressEvery == 0 && opts.progress) opts.progress(name, loader.rows(), false);
@@ -929,9 +1242,10 @@ std::vector<TableCount> import_data(driver::SqlConnection& conn, const ImportOpt
       for (const auto& c : t->columns) {
         if (!c.auto_increment && c.identity == schema::Identity::none) continue;
         if (std::find(cols.begin(), cols.end(), c.name) == cols.end()) continue;
-        const std::string qt = schema::quote_ident(name, target), qc = schema::quote_ident(c.name, target);
-        conn.query("SELECT setval(pg_get_serial_sequence(" + schema::quote_string(qt) + ", " +
-                   schema::quote_string(c.name) + "), COALESCE(MAX(" + qc + "), 0) + 1, false) FROM " + qt);
+        const std::string qt = schema::quote_qualified(schema_name, t->name, target);
+        const std::string qc = schema::quote_ident(c.name, target);
+        const driver::Value p[] = {qt, c.name};
+        conn.query("SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(MAX(" + qc + "), 0) + 1, false) FROM " + qt, p);
       }
     }
   }

@@ -61,11 +61,15 @@ std::vector<TableCount> export_data(driver::SqlConnection& conn, const schema::S
 struct ImportOptions {
   std::filesystem::path path;
   Progress progress;
+  // Called once per part of the file's schema that import left out when creating a table (an
+  // expression, option, index, type ... that is not in the validated set of sanitize.hpp).
+  std::function<void(const std::string& what)> dropped;
 };
 
 // Loads an export (any format, or any SQLite database) into `conn`: creates missing tables (the
-// model printed in the connection's dialect), then fills each table in its own transaction, in
-// foreign-key order. A failing row throws diag::Error code "import.row" naming the table and the
+// file's model reduced to validated types, names and expressions — sanitize.hpp — printed in the
+// connection's dialect; nothing else from the file is executed), then fills each table in its own
+// transaction, in foreign-key order. Tables keep their schema when the engine is the same. A failing row throws diag::Error code "import.row" naming the table and the
 // row's position; that table's transaction is rolled back, tables loaded before it stay.
 std::vector<TableCount> import_data(driver::SqlConnection& conn, const ImportOptions& opts);
 

@@ -150,6 +150,11 @@ schema::TypeRef convert_type(const schema::Column& c, const schema::Table& t, co
 
 }  // namespace
 
+schema::TypeRef convert_column_type(const schema::Column& c, const schema::Table& t, const schema::Schema& s,
+                                    Dialect target) {
+  return convert_type(c, t, s, target);
+}
+
 schema::Schema convert_schema(const schema::Schema& s, Dialect target) {
   if (s.dialect == target) {
     schema::Schema out = s;

@@ -39,6 +39,9 @@ std::vector<const schema::Column*> data_columns(const schema::Table& t);
 // MySQL gets DATETIME(6), keyed text columns become VARCHAR(255)), NOT NULL, primary keys, unique
 // constraints, foreign keys and auto-increment kept; defaults, checks and dialect options dropped.
 schema::Schema convert_schema(const schema::Schema& s, schema::Dialect target);
+// The type convert_schema gives column `c` of table `t` of `s` in `target`.
+schema::TypeRef convert_column_type(const schema::Column& c, const schema::Table& t, const schema::Schema& s,
+                                    schema::Dialect target);
 
 // Value ↔ exchange form (see above). from_exchange gives a parameter the target engine accepts
 // for a column of that category.

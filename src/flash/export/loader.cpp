@@ -9,10 +9,11 @@
 
 namespace flash::exporter {
 
-TableLoader::TableLoader(driver::SqlConnection& conn, std::string table, std::vector<std::string> columns,
-                         std::vector<schema::TypeCategory> categories)
+TableLoader::TableLoader(driver::SqlConnection& conn, std::string schema_name, std::string table,
+                         std::vector<std::string> columns, std::vector<schema::TypeCategory> categories)
     : conn_(conn),
       dialect_(conn.dialect()),
+      schema_(std::move(schema_name)),
       table_(std::move(table)),
       columns_(std::move(columns)),
       cats_(std::move(categories)) {
@@ -24,7 +25,7 @@ TableLoader::TableLoader(driver::SqlConnection& conn, std::string table, std::ve
 }
 
 std::string TableLoader::insert_sql(std::size_t nrows) const {
-  std::string sql = "INSERT INTO " + schema::quote_ident(table_, dialect_) + " (";
+  std::string sql = "INSERT INTO " + schema::quote_qualified(schema_, table_, dialect_) + " (";
   for (std::size_t i = 0; i < columns_.size(); ++i)
     sql += (i ? ", " : "") + schema::quote_ident(columns_[i], dialect_);
   sql += ") VALUES ";

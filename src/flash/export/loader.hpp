@@ -16,7 +16,8 @@ namespace flash::exporter {
 
 class TableLoader {
  public:
-  TableLoader(driver::SqlConnection& conn, std::string table, std::vector<std::string> columns,
+  // `schema_name` "" = the connection's default schema; names are quoted with the dialect's quoting.
+  TableLoader(driver::SqlConnection& conn, std::string schema_name, std::string table, std::vector<std::string> columns,
               std::vector<schema::TypeCategory> categories);
   // Adds one row (exchange values, one per column). Throws diag::Error "import.row".
   void add(const std::vector<nlohmann::json>& row);
@@ -30,6 +31,7 @@ class TableLoader {
 
   driver::SqlConnection& conn_;
   schema::Dialect dialect_;
+  std::string schema_;
   std::string table_;
   std::vector<std::string> columns_;
   std::vector<schema::TypeCategory> cats_;

@@ -261,7 +261,7 @@ std::vector<TableCount> seed_data(driver::SqlConnection& conn, const schema::Sch
 
   if (opts.truncate) {
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
-      const std::string sql = "DELETE FROM " + schema::quote_ident((*it)->name, d);
+      const std::string sql = "DELETE FROM " + schema::quote_qualified((*it)->schema, (*it)->name, d);
       if (opts.dry_run) {
         if (opts.print) opts.print(sql + ";");
       } else {
@@ -280,7 +280,7 @@ std::vector<TableCount> seed_data(driver::SqlConnection& conn, const schema::Sch
     // Existing rows (none after --truncate, which a dry run only printed) offset the sequences.
     std::int64_t existing = 0;
     if (!(opts.truncate && opts.dry_run)) {
-      auto rs = conn.query("SELECT COUNT(*) FROM " + schema::quote_ident(t->name, d));
+      auto rs = conn.query("SELECT COUNT(*) FROM " + schema::quote_qualified(t->schema, t->name, d));
       existing = std::get<std::int64_t>(rs.rows.at(0).at(0));
     }
 
@@ -319,7 +319,7 @@ std::vector<TableCount> seed_data(driver::SqlConnection& conn, const schema::Sch
     std::vector<std::vector<std::vector<json>>> parent_keys(t->foreign_keys.size());
     for (std::size_t f = 0; f < t->foreign_keys.size(); ++f) {
       const auto& fk = t->foreign_keys[f];
-      const schema::Table* parent = model.find_table(fk.ref_table);
+      const schema::Table* parent = model.find_table(fk.ref_table, fk.ref_schema);
       if (!parent) continue;
       std::vector<std::string> ref = fk.ref_columns;
       if (ref.empty() && parent->primary_key) ref = parent->primary_key->columns;
@@ -330,7 +330,7 @@ std::vector<TableCount> seed_data(driver::SqlConnection& conn, const schema::Sch
         cats.push_back(pc ? schema::category(pc->type, model.dialect, &model) : TypeCategory::text);
       }
       if (!(opts.truncate && opts.dry_run)) {
-        const std::string sql = "SELECT " + select_list(ref, d) + " FROM " + schema::quote_ident(parent->name, d) +
+        const std::string sql = "SELECT " + select_list(ref, d) + " FROM " + schema::quote_qualified(parent->schema, parent->name, d) +
                                 " ORDER BY " + select_list(ref, d);
         auto cur = conn.stream(sql);
         std::vector<driver::Value> row;
@@ -379,14 +379,14 @@ std::vector<TableCount> seed_data(driver::SqlConnection& conn, const schema::Sch
       for (const auto* c : auto_cols) {
         std::int64_t max = 0;
         if (!(opts.truncate && opts.dry_run)) {
-          auto rs = conn.query("SELECT MAX(" + schema::quote_ident(c->name, d) + ") FROM " + schema::quote_ident(t->name, d));
+          auto rs = conn.query("SELECT MAX(" + schema::quote_ident(c->name, d) + ") FROM " + schema::quote_qualified(t->schema, t->name, d));
           if (auto* v = std::get_if<std::int64_t>(&rs.rows.at(0).at(0))) max = *v;
         }
         auto_next.push_back(max + 1);
       }
 
     std::unique_ptr<TableLoader> loader;
-    if (!opts.dry_run && !cols.empty()) loader = std::make_unique<TableLoader>(conn, t->name, cols, cats);
+    if (!opts.dry_run && !cols.empty()) loader = std::make_unique<TableLoader>(conn, t->schema, t->name, cols, cats);
     std::set<std::string> used_combos;  // multi-column keys made of foreign keys (join tables)
     // Composite keys already in the table must not be produced again.
     std::vector<std::vector<std::string>> composite;
@@ -401,7 +401,7 @@ std::vector<TableCount> seed_data(driver::SqlConnection& conn, const schema::Sch
     if (!(opts.truncate && opts.dry_run) && existing > 0) {
       for (const auto& kc : composite) {
         if (!std::all_of(kc.begin(), kc.end(), [&](const std::string& c) { return plan_of(c) != nullptr; })) continue;
-        auto cur = conn.stream("SELECT " + select_list(kc, d) + " FROM " + schema::quote_ident(t->name, d));
+        auto cur = conn.stream("SELECT " + select_list(kc, d) + " FROM " + schema::quote_qualified(t->schema, t->name, d));
         std::vector<driver::Value> r;
         while (cur->next(r)) {
           std::string combo = "|";
@@ -442,7 +442,7 @@ std::vector<TableCount> seed_data(driver::SqlConnection& conn, const schema::Sch
       }
       if (!ok) break;  // every combination of parent keys is used
       if (opts.dry_run) {
-        std::string sql = "INSERT INTO " + schema::quote_ident(t->name, d);
+        std::string sql = "INSERT INTO " + schema::quote_qualified(t->schema, t->name, d);
         if (cols.empty()) {
           sql += d == Dialect::mysql ? " () VALUES ()" : " DEFAULT VALUES";
         } else {
@@ -462,7 +462,7 @@ std::vector<TableCount> seed_data(driver::SqlConnection& conn, const schema::Sch
       } else if (loader) {
         loader->add(row);
       } else {
-        conn.execute("INSERT INTO " + schema::quote_ident(t->name, d) +
+        conn.execute("INSERT INTO " + schema::quote_qualified(t->schema, t->name, d) +
                      (d == Dialect::mysql ? " () VALUES ()" : " DEFAULT VALUES"));
       }
       ++written;

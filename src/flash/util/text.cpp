@@ -115,7 +115,11 @@ void write_file_atomic(const std::filesystem::path& p, std::string_view content)
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     out.flush();
-    if (!out) throw diag::Error("io.write", "cannot write " + p.string());
+    if (!out) {
+      out.close();
+      std::filesystem::remove(tmp, ec);  // no half-written temporary file stays behind
+      throw diag::Error("io.write", "cannot write " + p.string());
+    }
   }
   std::filesystem::rename(tmp, p, ec);
   if (ec) {

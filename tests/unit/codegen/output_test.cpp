@@ -106,3 +106,16 @@ TEST(Output, InputsHashCoversEveryInput) {
   std::vector<sql::SourceFile> two2 = {{"a", "x"}, {"bc", ""}};
   EXPECT_NE(inputs_hash(two, {}, t, schema::Dialect::sqlite, ""), inputs_hash(two2, {}, t, schema::Dialect::sqlite, ""));
 }
+
+// A run killed between writing a file's temporary copy and renaming it leaves <file>.flash-tmp;
+// the next run removes it (issue 11: gen leaves no .flash-tmp files).
+TEST(Output, RemovesTemporaryFilesOfAKilledRun) {
+  TempDir t;
+  fs::create_directories(t.path / "sub");
+  std::ofstream(t.path / "db.go.flash-tmp") << "package db // half";
+  std::ofstream(t.path / "sub" / "x.go.flash-tmp") << "pack";
+  std::ofstream(t.path / (std::string(kCacheFile) + ".flash-tmp")) << "{";
+  write_output(t.path, "go", {{"db.go", "package db\n"}, {"sub/x.go", "package db // x\n"}}, "h1");
+  for (const auto& e : fs::recursive_directory_iterator(t.path))
+    EXPECT_EQ(e.path().string().find(".flash-tmp"), std::string::npos) << e.path();
+}

@@ -1,6 +1,6 @@
 // MySQL/MariaDB driver on MariaDB Connector/C. Statements without parameters use the text
-// protocol (which accepts every statement, including scripts and ones the server cannot prepare);
-// statements with parameters are server-side prepared with typed binds (binary protocol). Both
+// protocol (which accepts every statement, including ones the server cannot prepare); statements
+// with parameters are server-side prepared with typed binds (binary protocol). Both
 // paths map result columns to Values by field type, so a column reads the same either way.
 #include "flash/driver/mysql/connection.hpp"
 
@@ -385,7 +385,20 @@ class MyConnection final : public SqlConnection, public StatementDescriber {
   schema::Dialect dialect() const override { return schema::Dialect::mysql; }
   std::string server_version() override { return mysql_get_server_info(m_); }
 
+  // The connection is opened without CLIENT_MULTI_STATEMENTS, so query() and stream() run exactly
+  // one statement whatever text reaches them. Only execute() is documented to take a script: it
+  // switches multi-statements on for that call when the text may hold more than one statement.
   void execute(std::string_view sql) override {
+    struct MultiStatements {
+      MYSQL* m = nullptr;
+      ~MultiStatements() {
+        if (m) mysql_set_server_option(m, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
+      }
+    } multi;
+    if (may_be_script(sql)) {
+      if (mysql_set_server_option(m_, MYSQL_OPTION_MULTI_STATEMENTS_ON) != 0) fail(sql);
+      multi.m = m_;
+    }
     run_text(sql);
     // A script yields one result per statement; each must be read before the next one runs,
     // and an error in any of them surfaces here.
@@ -446,6 +459,14 @@ class MyConnection final : public SqlConnection, public StatementDescriber {
   }
 
   MYSQL* handle() const { return m_; }
+
+  // Whether `sql` has a ';' before its last non-blank character (possibly inside a string: then
+  // multi-statements are switched on needlessly, which is harmless).
+  static bool may_be_script(std::string_view sql) {
+    std::size_t end = sql.size();
+    while (end > 0 && (std::isspace(static_cast<unsigned char>(sql[end - 1])) || sql[end - 1] == ';')) --end;
+    return sql.substr(0, end).find(';') != std::string_view::npos;
+  }
 
   void run_text(std::string_view sql) {
     if (mysql_real_query(m_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) fail(sql);
@@ -680,8 +701,11 @@ std::unique_ptr<SqlConnection> connect(const config::DatabaseUrl& url) {
   std::string socket;
   if (auto it = url.params.find("socket"); it != url.params.end()) socket = it->second;
   const char* host = url.host.empty() ? nullptr : url.host.c_str();
-  // CLIENT_FOUND_ROWS: UPDATE reports matched rows, as PostgreSQL and SQLite do.
-  const unsigned long flags = CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS;
+  // CLIENT_FOUND_ROWS: UPDATE reports matched rows, as PostgreSQL and SQLite do. No
+  // CLIENT_MULTI_STATEMENTS: text that reaches query()/stream() (an export's --where, a table
+  // name) can never run a second statement; execute() enables scripts for its own call only.
+  // CLIENT_MULTI_RESULTS lets CALL return result sets.
+  const unsigned long flags = CLIENT_MULTI_RESULTS | CLIENT_FOUND_ROWS;
   if (!mysql_real_connect(m, host, url.user.empty() ? nullptr : url.user.c_str(),
                           url.password.empty() ? nullptr : url.password.c_str(),
                           url.database.empty() ? nullptr : url.database.c_str(),
