@@ -96,6 +96,42 @@ void align_names(schema::Schema& pulled, const schema::Schema& reference) {
         fk.name.clear();
     }
     if (d == Dialect::mysql) {
+      // The index the server made for a foreign key the files declare without one: named after
+      // the constraint, or after its first column (unnamed constraints, and MariaDB for inline
+      // REFERENCES; _2, _3 ... when that name was taken), with exactly its columns.
+      for (const auto& fk : t.foreign_keys) {
+        std::erase_if(pulled.indexes, [&](const schema::Index& i) {
+          if (i.table != t.name || i.schema != t.schema || i.unique || !i.method.empty() ||
+              i.parts.size() != fk.columns.size())
+            return false;
+          if (!stem_num(i.name, fk.columns.front(), true) && (fk.name.empty() || i.name != fk.name)) return false;
+          for (std::size_t k = 0; k < fk.columns.size(); ++k)
+            if (i.parts[k].column != fk.columns[k] || i.parts[k].length || i.parts[k].descending) return false;
+          return std::none_of(reference.indexes.begin(), reference.indexes.end(), [&](const schema::Index& x) {
+            return x.table == i.table && x.schema == i.schema && util::iequals(x.name, i.name);
+          });
+        });
+      }
+      // A unique key is pulled as a named UNIQUE constraint (it stays in CREATE TABLE); the files'
+      // UNIQUE KEY / CREATE UNIQUE INDEX of that name is the same key.
+      std::erase_if(t.uniques, [&](const schema::UniqueConstraint& u) {
+        if (u.name.empty()) return false;
+        const auto x = std::find_if(reference.indexes.begin(), reference.indexes.end(), [&](const schema::Index& i) {
+          if (i.table != t.name || i.schema != t.schema || !i.unique || i.name != u.name ||
+              i.parts.size() != u.columns.size())
+            return false;
+          for (std::size_t k = 0; k < u.columns.size(); ++k)
+            if (i.parts[k].column != u.columns[k]) return false;
+          return true;
+        });
+        if (x == reference.indexes.end()) return false;
+        // After the table's other indexes, where printing and re-parsing puts it.
+        auto at = pulled.indexes.end();
+        for (auto it = pulled.indexes.begin(); it != pulled.indexes.end(); ++it)
+          if (it->table == t.name && it->schema == t.schema) at = std::next(it);
+        pulled.indexes.insert(at, *x);
+        return true;
+      });
       // SERIAL is BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE: with a PRIMARY KEY on the same
       // column the server keeps a unique key `<column>` that the files never name.
       std::erase_if(t.uniques, [&](const schema::UniqueConstraint& u) {
@@ -132,6 +168,12 @@ void align_names(schema::Schema& pulled, const schema::Schema& reference) {
       for (auto& c : t.columns) {
         const schema::Column* rc = r->find_column(c.name);
         if (!rc) continue;
+        // int(11) in the files is the int the server reports (pull drops default widths).
+        if (c.type.args.empty() && rc->type.args.size() == 1 && rc->type.args[0] == default_integer_width(c.type)) {
+          schema::TypeRef with = c.type;
+          with.args = rc->type.args;
+          if (with == rc->type) c.type = with;
+        }
         auto now_like = [](const std::optional<std::string>& e) {
           if (!e) return false;
           std::string v = util::to_lower(*e);

@@ -64,6 +64,10 @@ bool same_postgres_sql(const std::string& a, const std::string& b);
 // schema (which writes those names out) with a pulled one.
 void clear_generated_names(schema::Schema& s);
 
+// MySQL/MariaDB: the display width the server prints for an integer type written without one
+// (int → "11", int unsigned → "10", bigint → "20"); "" for other types.
+std::string default_integer_width(const schema::TypeRef& t);
+
 // Whether the table is Flash's own bookkeeping (never pulled).
 bool is_internal_table(std::string_view name);
 

@@ -62,6 +62,10 @@ struct Column {
   std::optional<std::string> collation;
   std::optional<std::string> on_update;  // MySQL ON UPDATE CURRENT_TIMESTAMP
   std::optional<std::string> comment;
+  // SQLite: NOT NULL only because the column is in the PRIMARY KEY, not written (SQLite itself
+  // lets NULL into such a column and reports it NULL-able), so the printer does not write it
+  // either. Ignored by ==.
+  bool implied_not_null = false;
   diag::Location loc;  // where it was declared; ignored by ==
   friend bool operator==(const Column& a, const Column& b);
 };

@@ -227,6 +227,11 @@ bool is_plain_literal(std::string_view e, Dialect d) {
     for (const char* w : {"CURRENT_TIMESTAMP(", "NOW(", "LOCALTIMESTAMP(", "LOCALTIME("})
       if (u.rfind(w, 0) == 0 && u.back() == ')' && u.find(')') == u.size() - 1) return true;
   }
+  // SQLite: DEFAULT "x" is the string 'x' (its fallback for a name that names nothing); in
+  // parentheses it would be a column reference, which a default cannot be.
+  if (d == Dialect::sqlite && e.size() >= 2 && e.front() == '"' && e.back() == '"' &&
+      e.substr(1, e.size() - 2).find('"') == std::string_view::npos)
+    return true;
   std::size_t i = 0;
   if (e[0] == '-' || e[0] == '+') i = 1;
   if (i < e.size() && (std::isdigit(static_cast<unsigned char>(e[i])) || e[i] == '.')) {
@@ -358,7 +363,7 @@ std::string column_def(const Column& c, Dialect d, const ColumnCtx& ctx) {
         out += " PRIMARY KEY";
         if (c.auto_increment) out += " AUTOINCREMENT";
       }
-      if (!c.nullable) out += " NOT NULL";
+      if (!c.nullable && !c.implied_not_null) out += " NOT NULL";
       if (c.default_expr) out += " DEFAULT " + default_text(*c.default_expr, d);
       generated();
       break;

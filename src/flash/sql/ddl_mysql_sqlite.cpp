@@ -4,6 +4,7 @@
 // effect of everything above them. A problem in one statement becomes a located diagnostic and
 // parsing resumes with the next statement.
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <set>
 #include <string>
@@ -88,8 +89,8 @@ bool is_skipped_statement(const std::string& first_word_upper) {
 
 class StatementParser {
  public:
-  StatementParser(Schema& m, const SourceFile& file, const Statement& st, Dialect d)
-      : m_(m), file_(file), st_(st), d_(d) {
+  StatementParser(Schema& m, const SourceFile& file, const Statement& st, Dialect d, std::string& used_db)
+      : m_(m), file_(file), st_(st), d_(d), used_db_(used_db) {
     sub_.path = file.path;
     sub_.text = st.text;
     diag::Diagnostics lex_diags;
@@ -109,6 +110,13 @@ class StatementParser {
     if (w == "DROP") return drop();
     if (w == "RENAME") return rename_tables();
     if (w == "GRANT" || w == "REVOKE") return keep_raw(util::to_lower(w), "");
+    if (w == "USE" && d_ == Dialect::mysql) {
+      // USE db: the script's own target database, which is the one the schema is applied to;
+      // names qualified with it from here on are in the default database.
+      ++i_;
+      used_db_ = name();
+      return;
+    }
     if (is_skipped_statement(w)) return;
     fail(peek(), "unsupported statement `" + std::string(peek().raw) + "`");
   }
@@ -173,6 +181,7 @@ class StatementParser {
     q.length = abs(toks_[i_ - 1]) + toks_[i_ - 1].raw.size() - q.offset;
     // SQLite's default schema is "main"; the model writes it as "".
     if (d_ == Dialect::sqlite && ieq(q.schema, "main")) q.schema.clear();
+    if (d_ == Dialect::mysql && !used_db_.empty() && q.schema == used_db_) q.schema.clear();
     return q;
   }
   void if_not_exists(bool& flag) {
@@ -421,12 +430,16 @@ class StatementParser {
       }
   }
 
-  // Primary-key columns are NOT NULL in the model (and in MySQL; SQLite's legacy NULL-able
-  // non-integer keys are not modelled).
-  static void finish_table(Table& t) {
+  // Primary-key columns are NOT NULL in the model (and in MySQL). SQLite lets NULL into a
+  // primary-key column that does not say NOT NULL (and reports it NULL-able): such a column is
+  // marked implied_not_null so that printing it does not add the NOT NULL.
+  void finish_table(Table& t) const {
     if (!t.primary_key) return;
     for (const auto& pc : t.primary_key->columns)
-      if (auto* c = find_column_ci(t, pc)) c->nullable = false;
+      if (auto* c = find_column_ci(t, pc)) {
+        if (c->nullable && d_ == Dialect::sqlite) c->implied_not_null = true;
+        c->nullable = false;
+      }
   }
 
   void table_element(Table& t, std::vector<schema::Index>& indexes) {
@@ -462,7 +475,7 @@ class StatementParser {
       index_type();
       if (d_ == Dialect::mysql && key_word) {
         // UNIQUE KEY/INDEX is an index in MySQL's own terms; it goes to Schema::indexes.
-        schema::Index ix = table_index(t, iname.empty() ? cname : iname, true, "");
+        schema::Index ix = table_index(t, iname.empty() ? cname : iname, true, "", indexes);
         indexes.push_back(std::move(ix));
         return true;
       }
@@ -508,7 +521,7 @@ class StatementParser {
       }
       std::string iname;
       if (is_name_token(peek()) && !at("USING")) iname = name();
-      indexes.push_back(table_index(t, iname, false, method));
+      indexes.push_back(table_index(t, iname, false, method, indexes));
       return true;
     }
     return false;
@@ -622,7 +635,95 @@ class StatementParser {
     return parts;
   }
 
-  schema::Index table_index(Table& t, std::string iname, bool unique, std::string method) {
+  // ---- MySQL's names for unnamed keys and constraints ------------------------------------------
+  // The key names table `t` has: its indexes (in the model and `pending`, those of the statement
+  // being parsed), its named UNIQUE constraints and the names MySQL gave the unnamed ones.
+  std::vector<std::string> key_names(const Table& t, const std::vector<schema::Index>& pending) const {
+    std::vector<std::string> names;
+    for (const std::vector<schema::Index>* list : {static_cast<const std::vector<schema::Index>*>(&m_.indexes), &pending})
+      for (const auto& ix : *list)
+        if (ieq(ix.table, t.name) && ieq(ix.schema, t.schema) && !contains_ci(names, ix.name)) names.push_back(ix.name);
+    for (const auto& u : t.uniques)
+      if (!u.name.empty()) names.push_back(u.name);
+    for (const auto& n : implicit_unique_names(t, names))
+      if (!n.empty()) names.push_back(n);
+    return names;
+  }
+  // `base`, or base_2, base_3 ... : the first one not in `taken` (MySQL's rule for unnamed keys).
+  static std::string first_free(const std::string& base, const std::vector<std::string>& taken) {
+    if (!contains_ci(taken, base)) return base;
+    for (int n = 2;; ++n)
+      if (const std::string c = base + "_" + std::to_string(n); !contains_ci(taken, c)) return c;
+  }
+  std::string free_key_name(const Table& t, const std::vector<schema::Index>& pending, const std::string& base) const {
+    return first_free(base, key_names(t, pending));
+  }
+  // For each of t.uniques: the name MySQL gave it when it has none ("" for named ones).
+  static std::vector<std::string> implicit_unique_names(const Table& t, std::vector<std::string> taken) {
+    std::vector<std::string> out;
+    for (const auto& u : t.uniques) {
+      if (!u.name.empty() || u.columns.empty()) {
+        out.emplace_back();
+        continue;
+      }
+      out.push_back(first_free(u.columns.front(), taken));
+      taken.push_back(out.back());
+    }
+    return out;
+  }
+  // The unnamed constraint MySQL/MariaDB calls `n`: <table>_ibfk_<k> is the k-th unnamed foreign
+  // key, <table>_chk_<k> (MySQL) / CONSTRAINT_<k> (MariaDB) the k-th unnamed CHECK, a unique key
+  // is named after its first column. -1 when `n` names none of them.
+  static long implicit_ordinal(const std::string& n, const std::string& stem) {
+    if (n.size() <= stem.size() || !util::starts_with_ci(n, stem)) return -1;
+    const std::string rest = n.substr(stem.size());
+    if (rest.size() > 9 || !std::all_of(rest.begin(), rest.end(), [](unsigned char c) { return std::isdigit(c); }))
+      return -1;
+    return std::stol(rest);
+  }
+  template <typename T, typename Named>
+  static typename std::vector<T>::iterator nth_unnamed(std::vector<T>& v, long k, Named named) {
+    for (auto it = v.begin(); it != v.end(); ++it)
+      if (!named(*it) && --k == 0) return it;
+    return v.end();
+  }
+  bool drop_implicit_fk(Table& t, const std::string& n) {
+    if (d_ != Dialect::mysql) return false;
+    const long k = implicit_ordinal(n, t.name + "_ibfk_");
+    if (k <= 0) return false;
+    auto it = nth_unnamed(t.foreign_keys, k, [](const schema::ForeignKey& f) { return !f.name.empty(); });
+    if (it == t.foreign_keys.end()) return false;
+    t.foreign_keys.erase(it);
+    return true;
+  }
+  bool drop_implicit_check(Table& t, const std::string& n) {
+    if (d_ != Dialect::mysql) return false;
+    long k = implicit_ordinal(n, t.name + "_chk_");
+    if (k <= 0) k = implicit_ordinal(n, "CONSTRAINT_");
+    if (k <= 0) return false;
+    auto it = nth_unnamed(t.checks, k, [](const schema::CheckConstraint& c) { return !c.name.empty(); });
+    if (it == t.checks.end()) return false;
+    t.checks.erase(it);
+    return true;
+  }
+  bool drop_implicit_unique(Table& t, const std::vector<schema::Index>& indexes, const std::string& n) {
+    if (d_ != Dialect::mysql) return false;
+    std::vector<std::string> taken;
+    for (const auto& ix : indexes)
+      if (ieq(ix.table, t.name) && ieq(ix.schema, t.schema)) taken.push_back(ix.name);
+    for (const auto& u : t.uniques)
+      if (!u.name.empty()) taken.push_back(u.name);
+    const auto names = implicit_unique_names(t, taken);
+    for (std::size_t k = 0; k < names.size(); ++k)
+      if (!names[k].empty() && ieq(names[k], n)) {
+        t.uniques.erase(t.uniques.begin() + static_cast<std::ptrdiff_t>(k));
+        return true;
+      }
+    return false;
+  }
+
+  schema::Index table_index(Table& t, std::string iname, bool unique, std::string method,
+                            const std::vector<schema::Index>& pending) {
     schema::Index ix;
     ix.schema = t.schema;
     ix.table = t.name;
@@ -638,8 +739,9 @@ class StatementParser {
       else index_options();
     }
     if (ix.name.empty() && !ix.parts.empty()) {
-      // MySQL names an unnamed key after its first column.
-      ix.name = ix.parts.front().column.empty() ? "functional_index" : ix.parts.front().column;
+      // MySQL names an unnamed key after its first column, with _2, _3 ... when the table already
+      // has a key of that name.
+      ix.name = free_key_name(t, pending, ix.parts.front().column.empty() ? "functional_index" : ix.parts.front().column);
     }
     if (ix.method == "btree") ix.method.clear();
     return ix;
@@ -770,7 +872,9 @@ class StatementParser {
   // existing column (MODIFY/CHANGE) instead of being appended. Returns the column's index.
   std::size_t column_definition(Table& t, std::vector<schema::Index>& indexes, const std::string* replace) {
     const Token& name_tok = peek();
-    if (!is_name_token(name_tok)) fail(name_tok, "expected a column name, found " + describe(name_tok));
+    // SQLite takes a string literal where a name is expected ('c0' in FTS4's shadow tables).
+    if (!is_name_token(name_tok) && !(d_ == Dialect::sqlite && name_tok.kind == TokenKind::string))
+      fail(name_tok, "expected a column name, found " + describe(name_tok));
     schema::Column c;
     c.name = name();
     c.loc = loc_of(name_tok);
@@ -815,7 +919,7 @@ class StatementParser {
         if (accept("AUTOINCREMENT")) c.auto_increment = true;
         if (pk || t.primary_key) fail(pt, "table `" + t.name + "` already has a primary key", "sql.duplicate");
         pk = schema::PrimaryKey{cname, {c.name}};
-        c.nullable = false;
+        if (d_ != Dialect::sqlite) c.nullable = false;  // SQLite: finish_table (NOT NULL may follow)
       } else if (accept("UNIQUE")) {
         accept("KEY");
         on_conflict();
@@ -1190,7 +1294,8 @@ class StatementParser {
           // A MySQL UNIQUE constraint is an index too.
           const auto ub = t.uniques.size();
           std::erase_if(t.uniques, [&](const auto& u) { return ieq(u.name, n); });
-          if (t.uniques.size() == ub) fail(toks_[tok], "unknown index `" + n + "` on table `" + t.name + "`", "sql.unknown-table");
+          if (t.uniques.size() == ub && !drop_implicit_unique(t, indexes, n))
+            fail(toks_[tok], "unknown index `" + n + "` on table `" + t.name + "`", "sql.unknown-table");
         }
         return;
       }
@@ -1199,7 +1304,7 @@ class StatementParser {
         const std::string n = name();
         const auto before = t.foreign_keys.size();
         std::erase_if(t.foreign_keys, [&](const auto& fk) { return ieq(fk.name, n); });
-        if (t.foreign_keys.size() == before)
+        if (t.foreign_keys.size() == before && !drop_implicit_fk(t, n))
           fail(toks_[tok], "unknown foreign key `" + n + "` on table `" + t.name + "`", "sql.unknown-column");
         return;
       }
@@ -1216,6 +1321,7 @@ class StatementParser {
         const auto ib = indexes.size();
         std::erase_if(indexes, [&](const auto& ix) { return ix.unique && ieq(ix.name, n) && ieq(ix.table, t.name); });
         found = found || count != t.uniques.size() + t.foreign_keys.size() + t.checks.size() || ib != indexes.size();
+        found = found || drop_implicit_fk(t, n) || drop_implicit_check(t, n) || drop_implicit_unique(t, indexes, n);
         if (!found && !ie) fail(toks_[tok], "unknown constraint `" + n + "` on table `" + t.name + "`", "sql.unknown-column");
         return;
       }
@@ -1425,6 +1531,7 @@ class StatementParser {
   const SourceFile& file_;
   const Statement& st_;
   Dialect d_;
+  std::string& used_db_;  // MySQL: the database of the last USE statement
   SourceFile sub_;
   std::vector<Token> toks_;
   std::size_t i_ = 0;
@@ -1434,13 +1541,15 @@ class StatementParser {
 };
 
 void apply_statements(Schema& m, const SourceFile& file, Dialect d, diag::Diagnostics& diags) {
+  std::string used_db;
   for (const Statement& st : split_statements(file, d, diags)) {
     // Fast path for data scripts: thousands of INSERTs need no tokens beyond their first word.
     std::size_t w = 0;
     while (w < st.text.size() && detail::is_ident_char(st.text[w])) ++w;
-    if (w > 0 && is_skipped_statement(util::to_upper(std::string_view(st.text).substr(0, w)))) continue;
+    const std::string first = util::to_upper(std::string_view(st.text).substr(0, w));
+    if (w > 0 && is_skipped_statement(first) && !(first == "USE" && d == Dialect::mysql)) continue;
     try {
-      StatementParser(m, file, st, d).run();
+      StatementParser(m, file, st, d, used_db).run();
     } catch (const ParseError& e) {
       diag::Diagnostic dg = diag::at_offset(e.code, e.message, file.path, file.text, e.offset, e.length);
       dg.hint = e.hint;

@@ -518,3 +518,55 @@ CREATE TABLE kw (`id` INT, spatial VARCHAR(10), fulltext TEXT, index INT, KEY da
   EXPECT_EQ(kw[1]->method, "fulltext");
   EXPECT_EQ(m.find_table("kw")->options.at("data_directory"), "/tmp/x");
 }
+
+// Issue 10, class 6: MySQL names an unnamed key after its first column, with _2, _3 ... when the
+// table already has a key of that name (unnamed UNIQUE constraints included), in declaration order
+// (the names MariaDB 10.11 gives: a, a_2, a_3, b, b_2).
+TEST(MysqlDdl, UnnamedKeysGetTheServersNames) {
+  auto m = parse("CREATE TABLE e1 (a INT, b INT, KEY (a), UNIQUE (a), KEY (a, b), INDEX (b), UNIQUE KEY (b));", Dialect::mysql);
+  std::vector<std::string> names;
+  for (const auto& ix : m.indexes) names.push_back(ix.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "a_3", "b", "b_2"}));
+  // ALTER TABLE ADD KEY on a table that already has the name.
+  m = parse("CREATE TABLE t (role INT, KEY (role)); ALTER TABLE t ADD UNIQUE KEY (role); ALTER TABLE t ADD INDEX (role);",
+            Dialect::mysql);
+  names.clear();
+  for (const auto& ix : m.indexes) names.push_back(ix.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"role", "role_2", "role_3"}));
+}
+
+// A later migration drops an unnamed constraint by the name the server gave it.
+TEST(MysqlDdl, ImplicitConstraintNamesResolve) {
+  auto m = parse(R"sql(
+CREATE TABLE p (id INT PRIMARY KEY);
+CREATE TABLE c (id INT PRIMARY KEY, a INT, b INT, u INT, v INT,
+  FOREIGN KEY (a) REFERENCES p (id), CONSTRAINT named FOREIGN KEY (b) REFERENCES p (id), FOREIGN KEY (b) REFERENCES p (id),
+  UNIQUE (u), UNIQUE (u, v), CHECK (a > 0), CHECK (b > 0));
+ALTER TABLE c DROP FOREIGN KEY c_ibfk_2;
+ALTER TABLE c DROP INDEX u_2;
+ALTER TABLE c DROP CONSTRAINT CONSTRAINT_2;
+ALTER TABLE c DROP CHECK c_chk_1;
+)sql", Dialect::mysql);
+  const auto* c = m.find_table("c");
+  ASSERT_NE(c, nullptr);
+  ASSERT_EQ(c->foreign_keys.size(), 2u);
+  EXPECT_EQ(c->foreign_keys[0].columns, (std::vector<std::string>{"a"}));
+  EXPECT_EQ(c->foreign_keys[1].name, "named");
+  ASSERT_EQ(c->uniques.size(), 1u);
+  EXPECT_EQ(c->uniques[0].columns, (std::vector<std::string>{"u"}));
+  EXPECT_TRUE(c->checks.empty());
+  diag::Diagnostics ds;
+  parse("CREATE TABLE c (id INT, a INT); ALTER TABLE c DROP FOREIGN KEY c_ibfk_1;", Dialect::mysql, &ds);
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_NE(ds[0].message.find("unknown foreign key"), std::string::npos);
+}
+
+// Issue 10: `USE db` makes db the default database of what follows (the script's own target).
+TEST(MysqlDdl, UseMakesTheDatabaseTheDefault) {
+  auto m = parse("CREATE DATABASE app; USE app; CREATE TABLE app.users (id INT PRIMARY KEY); "
+                 "CREATE TABLE posts (id INT, user_id INT REFERENCES app.users (id)); CREATE TABLE other.t (id INT);",
+                 Dialect::mysql);
+  ASSERT_NE(m.find_table("users"), nullptr);
+  EXPECT_EQ(m.find_table("posts")->foreign_keys.at(0).ref_schema, "");
+  EXPECT_NE(m.find_table("t", "other"), nullptr);
+}

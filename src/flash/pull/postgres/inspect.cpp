@@ -14,6 +14,8 @@
 //    needs the real name to drop a constraint); align_names() matches them to unnamed ones in
 //    existing schema files;
 //  * "public" is the default schema ("").
+//  * INHERITS children list their parents and only the columns they declare themselves;
+//  * rules (other than a view's) are kept as raw statements (pg_get_ruledef).
 // Not kept exactly: view text (the server stores views parsed; pg_get_viewdef prints its own
 // formatting), function and trigger text (pg_get_functiondef/pg_get_triggerdef spelling),
 // comments on objects other than tables, columns, schemas, types, domains and views, stand-alone
@@ -119,6 +121,7 @@ struct TableInfo {
   std::string parent;     // partition of (qualified), with bound
   std::string bound;
   std::string comment;
+  std::string inherits;   // INHERITS parents (not partitions), qualified as needed, in order
 };
 
 }  // namespace
@@ -199,7 +202,9 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
            "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, CASE WHEN c.relkind = 'p' THEN "
            "pg_get_partkeydef(c.oid) END, CASE WHEN c.relispartition THEN (SELECT i.inhparent::regclass::text "
            "FROM pg_inherits i WHERE i.inhrelid = c.oid) END, CASE WHEN c.relispartition THEN "
-           "pg_get_expr(c.relpartbound, c.oid) END, obj_description(c.oid, 'pg_class') FROM pg_class c JOIN "
+           "pg_get_expr(c.relpartbound, c.oid) END, obj_description(c.oid, 'pg_class'), CASE WHEN NOT "
+           "c.relispartition THEN (SELECT string_agg(i.inhparent::regclass::text, ', ' ORDER BY i.inhseqno) FROM "
+           "pg_inherits i WHERE i.inhrelid = c.oid) END FROM pg_class c JOIN "
            "pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND " + ns + " AND " +
            not_extension_member("pg_class", "c.oid") + " ORDER BY c.oid").rows) {
     TableInfo t;
@@ -213,6 +218,7 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
     t.parent = cell(r[6]);
     t.bound = cell(r[7]);
     t.comment = driver::is_null(r[8]) ? std::string("\x01") : cell(r[8]);
+    t.inherits = cell(r[9]);
     by_oid[t.oid] = tables.size();
     tables.push_back(std::move(t));
   }
@@ -226,6 +232,7 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
       std::string comment;
       bool has_comment = false;
       std::string name;
+      bool local = true;  // declared by the table itself (not only inherited through INHERITS)
     };
     std::map<std::string, std::vector<Col>> cols;
     for (const auto& r : c.query(
@@ -266,7 +273,7 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
         def += " DEFAULT " + deflt;
       }
       if (cell(r[3]) == "true") def += " NOT NULL";
-      Col col{def, cell(r[8]), !driver::is_null(r[8]), name};
+      Col col{def, cell(r[8]), !driver::is_null(r[8]), name, cell(r[12]) != "false"};
       cols[cell(r[0])].push_back(std::move(col));
     }
 
@@ -300,8 +307,11 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
         st += " " + t.bound;
         if (!t.partkey.empty()) st += " PARTITION BY " + t.partkey;
       } else {
+        // INHERITS: the parents' columns come with the parents; a column the child declares
+        // again (attislocal) is listed, merged by the server as when it was created.
         std::vector<std::string> items;
-        for (const auto& col : cols[t.oid]) items.push_back(col.def);
+        for (const auto& col : cols[t.oid])
+          if (col.local || t.inherits.empty()) items.push_back(col.def);
         for (const auto& con : cons) {
           if (con.table_oid != t.oid) continue;
           const std::string item = "CONSTRAINT " + schema::quote_ident(con.name, kPg) + " " + con.def;
@@ -309,6 +319,7 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
           else items.push_back(item);
         }
         st += " (" + util::join(items, ", ") + ")";
+        if (!t.inherits.empty()) st += " INHERITS (" + t.inherits + ")";
         if (!t.partkey.empty()) st += " PARTITION BY " + t.partkey;
       }
       add(st);
@@ -377,6 +388,13 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
                                "AND t.tgparentid = 0 AND " + ns + " ORDER BY t.oid")
                            .rows)
     add(cell(r[0]));
+
+  // Rules other than the ones that make a view a view.
+  for (const auto& r : c.query("SELECT pg_get_ruledef(r.oid) FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class "
+                               "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE r.rulename <> '_RETURN' AND " +
+                               ns + " AND " + not_extension_member("pg_class", "c.oid") + " ORDER BY r.oid")
+                           .rows)
+    add(strip_semicolon(cell(r[0])));
 
   // Comments on objects other than tables and their columns: schemas, types (enums, composite),
   // domains, views and materialized views and their columns.
