@@ -10,6 +10,7 @@
 
 #include "flash/schema/depend.hpp"
 #include "flash/schema/types.hpp"
+#include "flash/util/text.hpp"
 
 namespace flash::schema {
 namespace {
@@ -446,6 +447,21 @@ ForeignKey with_ref_columns(const ForeignKey& fk, Dialect d, const Schema* ctx) 
   return out;
 }
 
+// The parser joins a table's EXCLUDE constraints with "; " (outside parentheses and strings).
+std::vector<std::string> split_exclude(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  scan_top_level(text, [&](std::size_t i) {
+    if (text[i] == ';') {
+      out.emplace_back(util::trim(text.substr(start, i - start)));
+      start = i + 1;
+    }
+  });
+  out.emplace_back(util::trim(text.substr(start)));
+  std::erase_if(out, [](const std::string& x) { return x.empty(); });
+  return out;
+}
+
 // PostgreSQL drops a UNIQUE constraint of a CREATE TABLE whose columns equal the primary key's
 // or an earlier UNIQUE's (transformIndexConstraints); pg_dump writes such keys with ALTER TABLE,
 // where they stay. They are printed after the table, the same way.
@@ -508,6 +524,9 @@ std::string create_table(const Table& t, Dialect d, const Schema* ctx, std::size
   for (std::size_t i = 0; i < t.foreign_keys.size() && i < fk_limit; ++i)
     lines.push_back(print_foreign_key(with_ref_columns(t.foreign_keys[i], d, ctx), d));
   for (const auto& ck : t.checks) lines.push_back(check_def(ck, d));
+  // EXCLUDE constraints are kept verbatim (the parser stores them as the "exclude" option).
+  if (auto it = t.options.find("exclude"); it != t.options.end() && d == Dialect::postgresql && !partition)
+    for (const auto& x : split_exclude(it->second)) lines.push_back(x);
 
   for (std::size_t i = 0; i < lines.size(); ++i) {
     out += "\n  " + lines[i];

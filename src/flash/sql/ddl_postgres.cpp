@@ -23,6 +23,7 @@
 #include <pg_query.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -367,6 +368,24 @@ class Applier {
   bool opens(std::size_t i) const { return is_punct(i, '(') || is_punct(i, '['); }
   bool closes(std::size_t i) const { return is_punct(i, ')') || is_punct(i, ']'); }
 
+  // libpg_query's JSON leaves out a negative Integer's ival ({"Integer":{}}), which would read
+  // as 0: such option values are read back from the source tokens after the option's keyword.
+  json with_negative_ints(json options) const {
+    if (!options.is_array()) return options;
+    for (auto& o : options) {
+      json& d = o["DefElem"];
+      json& arg = d["arg"];
+      if (!arg.is_object() || !arg.contains("Integer") || arg["Integer"].contains("ival")) continue;
+      for (std::size_t i = tok_at(num(d, "location", stmt_start())); i <= last_; ++i) {
+        const std::string t(tok_text(i));
+        if (t.empty() || !std::isdigit(static_cast<unsigned char>(t[0]))) continue;
+        const bool minus = i > first_ && is_punct(i - 1, '-');
+        arg = json{{"Float", {{"fval", (minus ? "-" : "") + t}}}};
+        break;
+      }
+    }
+    return options;
+  }
   // First token of the statement starting at or after `off`.
   std::size_t tok_at(int off) const {
     std::size_t i = first_;
@@ -1874,7 +1893,7 @@ void Applier::create_sequence(const json& s) {
   sq.schema = q.schema;
   sq.name = q.name;
   sq.loc = loc(num(field(s, "sequence"), "location", stmt_start()));
-  apply_seq_options(sq, field(s, "options"));
+  apply_seq_options(sq, with_negative_ints(field(s, "options")));
   m_.sequences.push_back(std::move(sq));
 }
 
@@ -1882,7 +1901,7 @@ void Applier::alter_sequence(const json& s) {
   const QName q = range_var(field(s, "sequence"));
   for (auto& x : m_.sequences)
     if (x.name == q.name && x.schema == q.schema) {
-      apply_seq_options(x, field(s, "options"));
+      apply_seq_options(x, with_negative_ints(field(s, "options")));
       return;
     }
   // A serial column's implicit sequence (or one created elsewhere): keep the statement.

@@ -134,7 +134,8 @@ struct FlashProject {
   }
   std::string migration_text() const {
     std::string all;
-    for (const auto& e : fs::directory_iterator(dir.path() / "db/migrations")) all += slurp(e.path());
+    for (const auto& e : fs::directory_iterator(dir.path() / "db/migrations"))
+      if (e.is_regular_file() && e.path().extension() == ".sql") all += slurp(e.path());
     return all;
   }
 };
