@@ -58,8 +58,8 @@ std::string fk_key(const ForeignKey& f) {
                         : "n:" + f.name;
 }
 std::string check_key(const schema::CheckConstraint& c) { return c.name.empty() ? "c:" + c.expr : "n:" + c.name; }
-std::string index_key(const Index& i) {
-  if (!i.name.empty()) return "n:" + key(i.schema, i.name);
+std::string index_key(const Index& i, bool per_table) {
+  if (!i.name.empty()) return "n:" + (per_table ? key(i.schema, i.table) + ":" : "") + key(i.schema, i.name);
   std::string k = "i:" + key(i.schema, i.table) + ":";
   for (const auto& p : i.parts) k += (p.column.empty() ? p.expr : p.column) + ",";
   return k;
@@ -95,6 +95,13 @@ TopoOrder topo_sort(const std::vector<const Table*>& tables) {
   return out;
 }
 
+// An index as a statement inside a transaction creates it (without CONCURRENTLY).
+Index plain(const Index& i) {
+  Index c = i;
+  c.concurrently = false;
+  return c;
+}
+
 Table without_fks(const Table& t, const std::set<const ForeignKey*>& drop) {
   Table c = t;
   c.foreign_keys.clear();
@@ -122,13 +129,15 @@ class Differ {
     resolve_column_renames();
     diff_schemas_and_extensions();
     diff_enums();
+    diff_domains();
+    diff_sequences();
     diff_tables();
     diff_indexes();
     diff_views();
     diff_comments();
     diff_raw();
-    check_unsupported();
     assemble();
+    order_by_dependencies();
     derive_lint();
     return std::move(plan_);
   }
@@ -139,13 +148,14 @@ class Differ {
   const Schema& from_;
   Schema base_;  // `from` with confirmed renames applied
   const Schema& to_;
+  schema::Dependencies deps_{to_};  // what each created object needs (to_ is declared before it)
   const DiffOptions& opts_;
   Plan plan_;
 
   // Phase buckets, concatenated in this order by assemble().
-  std::vector<Operation> pre_, raw_drops_, drop_views_, renames_, drop_fks_, drop_constraints_, drop_indexes_,
-      enum_early_, create_tables_, alter_, drop_tables_, enum_rebuild_, add_constraints_, add_fks_,
-      create_indexes_, create_views_, comments_, post_, raw_;
+  std::vector<Operation> pre_, raw_drops_, drop_views_, renames_, seq_disown_, drop_fks_, drop_constraints_,
+      drop_indexes_, enum_early_, types_, create_tables_, alter_, seq_own_, drop_tables_, enum_rebuild_,
+      add_constraints_, add_fks_, create_indexes_, create_views_, comments_, drop_types_, post_, raw_;
 
   std::set<std::string> excluded_tables_;                       // keys, both sides
   std::set<std::pair<std::string, std::string>> excluded_cols_;  // (table key, column), both sides
@@ -177,6 +187,13 @@ class Differ {
         if (fk.ref_table == old && fk.ref_schema == schema) fk.ref_table = to_name;
     for (auto& i : base_.indexes)
       if (i.table == old && i.schema == schema) i.table = to_name;
+    for (auto& sq : base_.sequences) {
+      auto o = schema::sequence_owner(sq);
+      if (o.table == old && o.schema == schema) {
+        o.table = to_name;
+        sq.owned_by = schema::owner_text(o);
+      }
+    }
   }
 
   void resolve_table_renames() {
@@ -228,6 +245,13 @@ class Differ {
     };
     const std::string quoted = schema::quote_ident(to, d_);
     t.find_column(from)->name = to;
+    for (auto& sq : base_.sequences) {
+      auto o = schema::sequence_owner(sq);
+      if (o.table == t.name && o.schema == t.schema && o.column == from) {
+        o.column = to;
+        sq.owned_by = schema::owner_text(o);
+      }
+    }
     if (t.primary_key) ren(t.primary_key->columns);
     for (auto& u : t.uniques) ren(u.columns);
     for (auto& fk : t.foreign_keys) ren(fk.columns);
@@ -346,6 +370,7 @@ class Differ {
         Operation o = op(OpKind::create_enum, e.schema, e.name, e.name, "create type " + e.name);
         o.up = h_.create_enum(e);
         o.down = h_.drop_enum(e);
+        o.deps = deps_.enum_type(e);
         push(enum_early_, std::move(o));
         continue;
       }
@@ -405,6 +430,102 @@ class Differ {
       }
   }
 
+  // ---- sequences and domains ---------------------------------------------------------------
+  // A sequence is created before the tables whose defaults call nextval() on it and dropped after
+  // them; its owner (OWNED BY) is set once the column exists and released before the column or
+  // table goes, so that dropping the table does not take the sequence with it.
+
+  template <class T>
+  static const T* find_named(const std::vector<T>& v, const T& x) {
+    for (const auto& y : v)
+      if (y.name == x.name && y.schema == x.schema) return &y;
+    return nullptr;
+  }
+
+  void owner_ops(const schema::Sequence* from, const schema::Sequence* to) {
+    const std::string was = from ? from->owned_by : "", will = to ? to->owned_by : "";
+    if (was == will) return;
+    const schema::Sequence& s = to ? *to : *from;
+    schema::Sequence none = s;
+    none.owned_by.clear();
+    if (!was.empty()) {
+      schema::Sequence old = *from;
+      Operation o = op(OpKind::set_sequence_owner, s.schema, "", s.name, "release sequence " + s.name + " from " + was);
+      o.up = {h_.sequence_owner(none)};
+      o.down = {h_.sequence_owner(old)};
+      push(seq_disown_, std::move(o));
+    }
+    if (!will.empty()) {
+      Operation o = op(OpKind::set_sequence_owner, s.schema, "", s.name, "sequence " + s.name + " owned by " + will);
+      o.up = {h_.sequence_owner(*to)};
+      o.down = {h_.sequence_owner(none)};
+      o.deps = deps_.sequence_owner(*to);
+      push(seq_own_, std::move(o));
+    }
+  }
+
+  void diff_sequences() {
+    for (const auto& s : to_.sequences) {
+      const auto* old = find_named(base_.sequences, s);
+      if (!old) {
+        Operation o = op(OpKind::create_sequence, s.schema, "", s.name, "create sequence " + s.name);
+        o.up = {h_.create_sequence(s)};
+        o.down = {h_.drop_sequence(s)};
+        o.deps = deps_.sequence(s);
+        push(types_, std::move(o));
+      } else if (auto up = h_.alter_sequence(*old, s)) {
+        Operation o = op(OpKind::alter_sequence, s.schema, "", s.name, "alter sequence " + s.name);
+        o.up = {*up};
+        o.down = {*h_.alter_sequence(s, *old)};
+        o.deps = deps_.sequence(s);
+        push(types_, std::move(o));
+      }
+      owner_ops(old, &s);
+    }
+    for (auto it = base_.sequences.rbegin(); it != base_.sequences.rend(); ++it) {
+      if (find_named(to_.sequences, *it)) continue;
+      owner_ops(&*it, nullptr);
+      Operation o = op(OpKind::drop_sequence, it->schema, "", it->name, "drop sequence " + it->name);
+      o.up = {h_.drop_sequence(*it)};
+      o.down = {h_.create_sequence(*it)};
+      o.lossy_down = true;  // the sequence's current value is not restored
+      push(drop_types_, std::move(o));
+    }
+  }
+
+  void diff_domains() {
+    for (const auto& dm : to_.domains) {
+      const auto* old = find_named(base_.domains, dm);
+      if (!old) {
+        Operation o = op(OpKind::create_domain, dm.schema, "", dm.name, "create domain " + dm.name);
+        o.up = {h_.create_domain(dm)};
+        o.down = {h_.drop_domain(dm)};
+        o.deps = deps_.domain(dm);
+        push(types_, std::move(o));
+        continue;
+      }
+      if (*old == dm) continue;
+      if (old->type != dm.type) {
+        plan_.warnings.push_back({"lint.manual", "the base type of domain " + dm.name +
+                                                     " changed; PostgreSQL cannot alter it in place, write that "
+                                                     "change by hand"});
+        continue;
+      }
+      Operation o = op(OpKind::alter_domain, dm.schema, "", dm.name, "alter domain " + dm.name);
+      o.up = h_.alter_domain(*old, dm);
+      o.down = h_.alter_domain(dm, *old);
+      o.deps = deps_.domain(dm);
+      push(types_, std::move(o));
+    }
+    for (auto it = base_.domains.rbegin(); it != base_.domains.rend(); ++it) {
+      if (find_named(to_.domains, *it)) continue;
+      Operation o = op(OpKind::drop_domain, it->schema, "", it->name, "drop domain " + it->name);
+      o.up = {h_.drop_domain(*it)};
+      o.down = {h_.create_domain(*it)};
+      push(drop_types_, std::move(o));
+    }
+  }
+
   // ---- 3. tables ---------------------------------------------------------------------------
 
   std::vector<const Index*> indexes_of(const Schema& s, const Table& t) const { return s.indexes_of(t.name, t.schema); }
@@ -427,10 +548,14 @@ class Differ {
       if (defer_cycles)
         for (const auto& fk : t->foreign_keys)
           if (co.deferred.count(&fk)) strip.insert(&fk);
+      std::vector<const ForeignKey*> inline_fks;
+      for (const auto& fk : t->foreign_keys)
+        if (!strip.count(&fk)) inline_fks.push_back(&fk);
       Operation o = op(OpKind::create_table, t->schema, t->name, t->name, "create table " + t->name);
       o.up = h_.create_table(without_fks(*t, strip), to_);
       o.down = {h_.drop_table(*t)};
       o.lossy_down = true;
+      o.deps = deps_.table(*t, inline_fks);
       push(create_tables_, std::move(o));
       for (const auto* fk : strip) add_fk_op(*t, *fk, add_fks_);
     }
@@ -446,7 +571,7 @@ class Differ {
       Operation o = op(OpKind::drop_table, t.schema, t.name, t.name, "drop table " + t.name);
       o.up = {h_.drop_table(t)};
       o.down = h_.create_table(without_fks(t, cycle_fks), base_);
-      for (const auto* i : indexes_of(base_, t)) o.down.push_back(h_.create_index(*i));
+      for (const auto* i : indexes_of(base_, t)) o.down.push_back(h_.create_index(plain(*i)));
       o.destructive = true;
       o.lossy_down = true;
       push(drop_tables_, std::move(o));
@@ -471,6 +596,7 @@ class Differ {
         full.ref_columns = ref->primary_key->columns;
     o.up = {h_.add_foreign_key(t, full)};
     o.down = {h_.drop_foreign_key(t, fk)};
+    o.deps = deps_.foreign_key(t, fk);
     push(bucket, std::move(o));
   }
   void drop_fk_op(const Table& t, const ForeignKey& fk) {
@@ -549,7 +675,10 @@ class Differ {
         add_column_op(t1, *b, true);
         continue;
       }
-      for (auto& o : h_.alter_column(t1, *a, *b, base_)) alter_.push_back(std::move(o));
+      for (auto& o : h_.alter_column(t1, *a, *b, base_)) {
+        o.deps = deps_.column(t1, *b);
+        alter_.push_back(std::move(o));
+      }
     }
     for (const auto* c : added) add_column_op(t1, *c, false);
     if (t0.comment != t1.comment && h_.supports_comments()) {
@@ -578,6 +707,7 @@ class Differ {
         o.columns = t1.primary_key->columns;
         o.up = {h_.add_primary_key(t1, *t1.primary_key)};
         o.down = {h_.drop_primary_key(t1, *t1.primary_key)};
+        o.deps = deps_.unique(t1, t1.primary_key->columns);
         push(add_constraints_, std::move(o));
       }
     }
@@ -597,6 +727,7 @@ class Differ {
       o.columns = u.columns;
       o.up = {h_.add_unique(t1, u)};
       o.down = {h_.drop_unique(t1, u)};
+      o.deps = deps_.unique(t1, u.columns);
       push(add_constraints_, std::move(o));
     }
     for (const auto& c : t0.checks) {
@@ -613,6 +744,7 @@ class Differ {
       Operation o = op(OpKind::add_check, t1.schema, t1.name, c.name, "add check on " + t1.name + ": " + c.expr);
       o.up = {h_.add_check(t1, c)};
       o.down = {h_.drop_check(t1, c)};
+      o.deps = deps_.check(t1, c);
       push(add_constraints_, std::move(o));
     }
     for (const auto& fk : t0.foreign_keys) {
@@ -637,6 +769,7 @@ class Differ {
       plan_.warnings.push_back({"lint.not-null-no-default",
                                 "column " + t.name + "." + c.name +
                                     " is added as NOT NULL without a default: it fails when the table has rows"});
+    o.deps = deps_.column(t, c);
     push(alter_, std::move(o));
   }
 
@@ -702,6 +835,8 @@ class Differ {
 
   void diff_indexes() {
     auto table_key = [](const Index& i) { return key(i.schema, i.table); };
+    const bool per_table = h_.index_names_per_table();
+    auto index_key = [per_table](const Index& i) { return diff::index_key(i, per_table); };
     for (auto it = base_.indexes.rbegin(); it != base_.indexes.rend(); ++it) {
       const Index& i = *it;
       const std::string tk = table_key(i);
@@ -711,7 +846,7 @@ class Differ {
       Operation o = op(OpKind::drop_index, i.schema, i.table, i.name, "drop index " + i.name);
       for (const auto& p : i.parts) o.columns.push_back(p.column);
       o.up = {h_.drop_index(i)};
-      o.down = {h_.create_index(i)};
+      o.down = {h_.create_index(plain(i))};
       push(drop_indexes_, std::move(o));
     }
     for (const auto& i : to_.indexes) {
@@ -721,9 +856,14 @@ class Differ {
       if (m && *m == i) continue;
       Operation o = op(OpKind::create_index, i.schema, i.table, i.name, "create index " + i.name);
       for (const auto& p : i.parts) o.columns.push_back(p.column);
-      o.up = {h_.create_index(i)};
-      o.down = {h_.drop_index(i)};
       const bool existing_table = !created_tables_.count(tk);
+      // CONCURRENTLY only helps an existing table with rows, and cannot run in a transaction
+      // block: a new table's index is built plainly; otherwise the migration runs outside one.
+      Index built = i;
+      built.concurrently = i.concurrently && existing_table && d_ == Dialect::postgresql;
+      if (built.concurrently) plan_.up_transactional = false;
+      o.up = {h_.create_index(built)};
+      o.down = {h_.drop_index(i)};
       if (existing_table && d_ == Dialect::postgresql && !i.concurrently)
         plan_.warnings.push_back({"lint.index-not-concurrent",
                                   "CREATE INDEX " + i.name + " on existing table " + i.table +
@@ -736,6 +876,7 @@ class Differ {
           plan_.warnings.push_back({"lint.unique-existing", "unique index " + i.name + " on existing columns of " +
                                                                 i.table + " fails if current rows hold duplicates"});
       }
+      o.deps = deps_.index(i);
       push(create_indexes_, std::move(o));
     }
   }
@@ -789,12 +930,14 @@ class Differ {
         Operation o = op(OpKind::create_view, v.schema, v.name, v.name, "replace view " + v.name);
         o.up = {*h_.replace_view(*old, v)};
         o.down = {*h_.replace_view(v, *old)};
+        o.deps = deps_.view(v);
         push(create_views_, std::move(o));
         continue;
       }
       Operation o = op(OpKind::create_view, v.schema, v.name, v.name, "create view " + v.name);
       o.up = {h_.create_view(v)};
       o.down = {h_.drop_view(v)};
+      o.deps = deps_.view(v);
       push(create_views_, std::move(o));
     }
   }
@@ -818,6 +961,7 @@ class Differ {
                        "comment on " + c.object_kind + " " + c.object_name);
       o.up = {comment_target(c) + schema::quote_string(c.text)};
       o.down = {comment_target(c) + (old ? schema::quote_string(old->text) : "NULL")};
+      o.deps = deps_.comment(c);
       push(comments_, std::move(o));
     }
     for (const auto& c : base_.comments) {
@@ -887,27 +1031,34 @@ class Differ {
                                     "no Down statement can be derived for " +
                                         (r.name.empty() ? r.kind : r.kind + " " + r.name) + "; add it by hand"});
       }
+      o.deps = deps_.raw(r);
       push(raw_, std::move(o));
     }
   }
 
-  void check_unsupported() {
-    if (base_.domains != to_.domains)
-      plan_.warnings.push_back({"lint.manual", "domains changed; Flash does not diff domains yet, write that change by hand"});
-    if (base_.sequences != to_.sequences)
-      plan_.warnings.push_back(
-          {"lint.manual", "stand-alone sequences changed; Flash does not diff sequences yet, write that change by hand"});
-  }
 
   // ---- 5. assembly and lint ----------------------------------------------------------------
 
   void assemble() {
     // Views and removed raw statements go before the renames: their Down re-creates them with
     // the old names, which must run after the renames are reversed.
-    for (auto* bucket : {&pre_, &raw_drops_, &drop_views_, &renames_, &drop_fks_, &drop_constraints_, &drop_indexes_,
-                         &enum_early_, &create_tables_, &alter_, &drop_tables_, &enum_rebuild_, &add_constraints_,
-                         &add_fks_, &create_indexes_, &create_views_, &comments_, &post_, &raw_})
+    for (auto* bucket : {&pre_, &raw_drops_, &drop_views_, &renames_, &seq_disown_, &drop_fks_, &drop_constraints_,
+                         &drop_indexes_, &enum_early_, &types_, &create_tables_, &alter_, &seq_own_, &drop_tables_,
+                         &enum_rebuild_, &add_constraints_, &add_fks_, &create_indexes_, &create_views_, &comments_,
+                         &drop_types_, &post_, &raw_})
       for (auto& o : *bucket) plan_.operations.push_back(std::move(o));
+  }
+
+  // The phases above are a valid order for tables, constraints and indexes; what they cannot
+  // know (a function a default or a view calls, a view on a later view, a foreign key on a unique
+  // index, a domain on a type) the dependency keys of each operation settle: an operation moves
+  // after whatever it needs, everything else keeps its phase order. Down runs it reversed.
+  void order_by_dependencies() {
+    std::vector<schema::DepNode> nodes;
+    for (const auto& o : plan_.operations) nodes.push_back(o.deps);
+    std::vector<Operation> ordered;
+    for (std::size_t i : schema::dependency_order(nodes)) ordered.push_back(std::move(plan_.operations[i]));
+    plan_.operations = std::move(ordered);
   }
 
   void derive_lint() {

@@ -1,5 +1,6 @@
 #include "flash/diff/hooks.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <map>
 
@@ -64,7 +65,9 @@ std::vector<std::string> DialectHooks::drop_extension(const schema::Extension& e
 std::vector<std::string> DialectHooks::create_table(const schema::Table& t, const schema::Schema& ctx) const {
   schema::Table c = t;
   c.if_not_exists = false;
-  return {schema::print_create_table(c, dialect(), &ctx)};
+  std::vector<std::string> out = {schema::print_create_table(c, dialect(), &ctx)};
+  for (auto& st : schema::print_unique_after_table(c, dialect())) out.push_back(std::move(st));
+  return out;
 }
 std::string DialectHooks::drop_table(const schema::Table& t) const { return "DROP TABLE " + qt(t); }
 std::string DialectHooks::rename_table(const schema::Table& t, const std::string& from,
@@ -207,6 +210,53 @@ std::vector<std::string> DialectHooks::rebuild_enum(const schema::EnumType& from
   return out;
 }
 
+std::string DialectHooks::create_sequence(const schema::Sequence& s) const {
+  return schema::print_create_sequence(s);
+}
+std::string DialectHooks::drop_sequence(const schema::Sequence& s) const { return "DROP SEQUENCE " + qn(s.schema, s.name); }
+std::string DialectHooks::sequence_owner(const schema::Sequence& s) const { return schema::print_sequence_owner(s); }
+
+std::optional<std::string> DialectHooks::alter_sequence(const schema::Sequence& a, const schema::Sequence& b) const {
+  std::vector<std::string> c;
+  if (a.type != b.type) c.push_back("AS " + (b.type.empty() ? std::string("bigint") : b.type));
+  if (a.increment_value() != b.increment_value()) c.push_back("INCREMENT BY " + std::to_string(b.increment_value()));
+  // NO MINVALUE / NO MAXVALUE let the server recompute the default for the new type and direction.
+  if (a.min_effective() != b.min_effective() || a.min_value != b.min_value)
+    c.push_back(b.min_value ? "MINVALUE " + std::to_string(*b.min_value) : "NO MINVALUE");
+  if (a.max_effective() != b.max_effective() || a.max_value != b.max_value)
+    c.push_back(b.max_value ? "MAXVALUE " + std::to_string(*b.max_value) : "NO MAXVALUE");
+  if (a.start_effective() != b.start_effective()) c.push_back("START WITH " + std::to_string(b.start_effective()));
+  if (a.cache.value_or(1) != b.cache.value_or(1)) c.push_back("CACHE " + std::to_string(b.cache.value_or(1)));
+  if (a.cycle != b.cycle) c.push_back(b.cycle ? "CYCLE" : "NO CYCLE");
+  if (c.empty()) return std::nullopt;
+  return "ALTER SEQUENCE " + qn(b.schema, b.name) + " " + util::join(c, " ");
+}
+
+std::string DialectHooks::create_domain(const schema::Domain& d) const { return schema::print_create_domain(d); }
+std::string DialectHooks::drop_domain(const schema::Domain& d) const { return "DROP DOMAIN " + qn(d.schema, d.name); }
+
+std::vector<std::string> DialectHooks::alter_domain(const schema::Domain& a, const schema::Domain& b) const {
+  const std::string alter = "ALTER DOMAIN " + qn(b.schema, b.name);
+  std::vector<std::string> out;
+  auto check_name = [&](const schema::CheckConstraint& c) { return c.name.empty() ? b.name + "_check" : c.name; };
+  auto same = [&](const schema::CheckConstraint& x, const schema::CheckConstraint& y) {
+    return check_name(x) == check_name(y) && x.expr == y.expr;
+  };
+  for (const auto& c : a.checks)
+    if (std::none_of(b.checks.begin(), b.checks.end(), [&](const auto& x) { return same(c, x); }))
+      out.push_back(alter + " DROP CONSTRAINT " + q(check_name(c)));
+  if (a.default_expr != b.default_expr)
+    out.push_back(b.default_expr ? alter + " SET DEFAULT " + *b.default_expr : alter + " DROP DEFAULT");
+  if (a.nullable != b.nullable) out.push_back(alter + (b.nullable ? " DROP NOT NULL" : " SET NOT NULL"));
+  for (const auto& c : b.checks)
+    if (std::none_of(a.checks.begin(), a.checks.end(), [&](const auto& x) { return same(c, x); })) {
+      schema::CheckConstraint named = c;
+      named.name = check_name(c);
+      out.push_back(alter + " ADD " + schema::print_check(named, dialect()));
+    }
+  return out;
+}
+
 // Undo statements for the raw statements whose kind and name say what they created. Anything
 // else (grants, DO blocks, policies without a table ...) has no derivable reversal.
 std::optional<std::string> DialectHooks::raw_down(const schema::RawStatement& r) const {
@@ -288,7 +338,8 @@ long long char_length(const schema::TypeRef& t) {
   const auto& n = t.name;
   if (n == "varchar" || n == "character varying" || n == "nvarchar" || n == "varchar2")
     return arg_num(t, 0, kUnbounded);
-  if (n == "char" || n == "character" || n == "nchar" || n == "bpchar") return arg_num(t, 0, 1);
+  if (n == "bpchar") return arg_num(t, 0, kUnbounded);  // PostgreSQL bpchar without a length
+  if (n == "char" || n == "character" || n == "nchar") return arg_num(t, 0, 1);
   if (n == "tinytext") return 255;
   if (n == "text") return t.args.empty() ? kUnbounded : arg_num(t, 0, kUnbounded);
   if (n == "mediumtext") return 16777215;

@@ -49,6 +49,9 @@ class DialectHooks {
   // table's columns (PostgreSQL refuses ALTER COLUMN TYPE on columns a view uses; SQLite rebuilds).
   virtual bool views_block_column_changes() const = 0;
   virtual bool supports_comments() const = 0;
+  // Index names are unique per table (MySQL) rather than per schema (PostgreSQL, SQLite): an
+  // index is then identified by (table, name).
+  virtual bool index_names_per_table() const { return false; }
 
   // ---- schemas and extensions ---------------------------------------------------------------
   virtual std::vector<std::string> create_schema(const std::string& name) const;
@@ -112,6 +115,18 @@ class DialectHooks {
   };
   virtual std::vector<std::string> rebuild_enum(const schema::EnumType& from, const schema::EnumType& to,
                                                 const std::vector<EnumUser>& users) const;
+
+  // ---- sequences and domains (PostgreSQL) ----------------------------------------------------
+  virtual std::string create_sequence(const schema::Sequence& s) const;
+  virtual std::string drop_sequence(const schema::Sequence& s) const;
+  // ALTER SEQUENCE with the clauses that differ, spelled with effective values; nullopt when only
+  // the owner differs.
+  virtual std::optional<std::string> alter_sequence(const schema::Sequence& from, const schema::Sequence& to) const;
+  virtual std::string sequence_owner(const schema::Sequence& s) const;  // OWNED BY s.owned_by (or NONE)
+  virtual std::string create_domain(const schema::Domain& d) const;
+  virtual std::string drop_domain(const schema::Domain& d) const;
+  // ALTER DOMAIN statements for a domain whose base type is unchanged.
+  virtual std::vector<std::string> alter_domain(const schema::Domain& from, const schema::Domain& to) const;
 
   // ---- raw statements -----------------------------------------------------------------------
   // The statement that undoes a raw statement (DROP TRIGGER/FUNCTION ...), when derivable.

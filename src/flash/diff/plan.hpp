@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "flash/diag/diagnostic.hpp"
+#include "flash/schema/depend.hpp"
 #include "flash/schema/model.hpp"
 
 namespace flash::diff {
@@ -22,6 +23,8 @@ enum class OpKind {
   add_primary_key, drop_primary_key, add_unique, drop_unique, add_foreign_key, drop_foreign_key,
   add_check, drop_check, create_index, drop_index, create_view, drop_view,
   set_table_comment, raw_statement,
+  create_sequence, drop_sequence, alter_sequence, set_sequence_owner,
+  create_domain, drop_domain, alter_domain,
 };
 std::string_view to_string(OpKind k);
 
@@ -41,6 +44,9 @@ struct Operation {
   bool destructive = false;        // Up may delete data (drop table/column/enum value, narrowing)
   bool lossy_down = false;         // Down cannot restore the data Up removed (or vice versa)
   std::string comment;             // human description: "add column users.email"
+  // What Up creates and what must exist before it (schema/depend.hpp keys); the plan's
+  // operations are in dependency order of these (ties: the differ's phase order).
+  schema::DepNode deps;
 };
 
 // A rename the user confirmed (flag --rename table.old:new or table-level --rename old:new).
@@ -70,6 +76,11 @@ struct Plan {
   std::vector<RenameCandidate> unresolved_renames;  // non-empty: caller must ask or fail
   std::vector<Rename> applied_renames;              // recorded as comments in the migration
   std::vector<LintWarning> warnings;
+  // False when Up holds a statement PostgreSQL refuses inside a transaction block (CREATE INDEX
+  // CONCURRENTLY on an existing table, as the schema file asks): the file's Up marker then reads
+  // `-- +migrate Up notransaction` (sql-migrate's spelling) and the executor must run it without
+  // BEGIN/COMMIT. Indexes on tables created by the same plan are never built concurrently.
+  bool up_transactional = true;
   bool empty() const { return operations.empty(); }
 };
 
@@ -84,7 +95,7 @@ struct DiffOptions {
 Plan diff_schemas(const schema::Schema& from, const schema::Schema& to, const DiffOptions& opts = {});
 
 // The migration file body for a plan:
-//   -- +migrate Up
+//   -- +migrate Up                (`-- +migrate Up notransaction` when !plan.up_transactional)
 //   -- flash: rename users.name -> full_name (confirmed)
 //   <up statements>;
 //   -- +migrate Down

@@ -128,7 +128,9 @@ class PostgresHooks final : public DialectHooks {
     if ((kind == "trigger" || kind == "policy" || kind == "rule") && !r.name.empty()) {
       const std::string on = table_after_on(r.sql);
       if (on.empty()) return std::nullopt;
-      return "DROP " + util::to_upper(kind) + " IF EXISTS " + q(r.name) + " ON " + on;
+      // The model names them "<name> ON <table>" (unique per table only).
+      const std::string name = r.name.substr(0, r.name.find(" ON "));
+      return "DROP " + util::to_upper(kind) + " IF EXISTS " + q(name) + " ON " + on;
     }
     if (kind == "materialized view" && !r.name.empty()) return "DROP MATERIALIZED VIEW IF EXISTS " + q(r.name);
     return DialectHooks::raw_down(r);

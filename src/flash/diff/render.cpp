@@ -41,6 +41,13 @@ std::string_view to_string(OpKind k) {
     case OpKind::drop_view: return "drop_view";
     case OpKind::set_table_comment: return "set_table_comment";
     case OpKind::raw_statement: return "raw_statement";
+    case OpKind::create_sequence: return "create_sequence";
+    case OpKind::drop_sequence: return "drop_sequence";
+    case OpKind::alter_sequence: return "alter_sequence";
+    case OpKind::set_sequence_owner: return "set_sequence_owner";
+    case OpKind::create_domain: return "create_domain";
+    case OpKind::drop_domain: return "drop_domain";
+    case OpKind::alter_domain: return "alter_domain";
   }
   return "unknown";
 }
@@ -52,7 +59,7 @@ std::string RenameCandidate::flag() const {
 // Layout documented in plan.hpp. The lossy marker precedes every Down statement of an operation
 // whose reversal cannot restore data, so a reader of any single statement sees it.
 std::string render_migration(const Plan& plan) {
-  std::string out = "-- +migrate Up\n";
+  std::string out = plan.up_transactional ? "-- +migrate Up\n" : "-- +migrate Up notransaction\n";
   for (const auto& r : plan.applied_renames)
     out += "-- flash: rename " + (r.table.empty() ? r.from : r.table + "." + r.from) + " -> " + r.to +
            " (confirmed)\n";

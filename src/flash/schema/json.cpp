@@ -11,7 +11,8 @@
 //     "extensions": [{"name", "schema"}],
 //     "enums":      [{"schema", "name", "values": ["a", ...]}],
 //     "domains":    [{"schema", "name", "type": TYPE, "nullable", "default"?, "checks": [CHECK]}],
-//     "sequences":  [{"schema", "name", "options"}],
+//     "sequences":  [{"schema", "name", "type"?, "increment"?, "min"?, "max"?, "start"?, "cache"?,
+//                     "cycle"?: true, "owned_by"?}]   (numbers absent = PostgreSQL's default),
 //     "tables": [{
 //       "schema", "name",
 //       "columns": [{
@@ -77,6 +78,12 @@ int get_int(const json& j, const char* key, int def = 0) {
   if (it == j.end() || it->is_null()) return def;
   if (!it->is_number_integer()) bad(std::string("\"") + key + "\" must be an integer");
   return it->get<int>();
+}
+std::optional<std::int64_t> get_int64(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_integer()) bad(std::string("\"") + key + "\" must be an integer");
+  return it->get<std::int64_t>();
 }
 std::vector<std::string> get_strs(const json& j, const char* key) {
   std::vector<std::string> out;
@@ -346,8 +353,19 @@ nlohmann::json to_json(const Schema& s) {
     j["domains"].push_back(jd);
   }
   j["sequences"] = json::array();
-  for (const auto& q : s.sequences)
-    j["sequences"].push_back({{"schema", q.schema}, {"name", q.name}, {"options", q.options}});
+  for (const auto& q : s.sequences) {
+    json jq = {{"schema", q.schema}, {"name", q.name}};
+    if (!q.type.empty()) jq["type"] = q.type;
+    if (q.increment) jq["increment"] = *q.increment;
+    if (q.min_value) jq["min"] = *q.min_value;
+    if (q.max_value) jq["max"] = *q.max_value;
+    if (q.start) jq["start"] = *q.start;
+    if (q.cache) jq["cache"] = *q.cache;
+    if (q.cycle) jq["cycle"] = true;
+    if (!q.owned_by.empty()) jq["owned_by"] = q.owned_by;
+    put_loc(jq, q.loc);
+    j["sequences"].push_back(jq);
+  }
   j["tables"] = json::array();
   for (const auto& t : s.tables) j["tables"].push_back(table_to_json(t));
   j["indexes"] = json::array();
@@ -405,7 +423,19 @@ Schema schema_from_json(const nlohmann::json& j) {
   }
   for (const auto& q : get_array(j, "sequences")) {
     need_object(q, "sequence");
-    s.sequences.push_back({get_str(q, "schema"), get_str(q, "name"), get_str(q, "options")});
+    Sequence sq;
+    sq.schema = get_str(q, "schema");
+    sq.name = get_str(q, "name");
+    sq.type = get_str(q, "type");
+    sq.increment = get_int64(q, "increment");
+    sq.min_value = get_int64(q, "min");
+    sq.max_value = get_int64(q, "max");
+    sq.start = get_int64(q, "start");
+    sq.cache = get_int64(q, "cache");
+    sq.cycle = get_bool(q, "cycle");
+    sq.owned_by = get_str(q, "owned_by");
+    sq.loc = get_loc(q);
+    s.sequences.push_back(std::move(sq));
   }
   for (const auto& t : get_array(j, "tables")) s.tables.push_back(table_from_json(t));
   for (const auto& i : get_array(j, "indexes")) s.indexes.push_back(index_from_json(i));

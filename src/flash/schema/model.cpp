@@ -1,5 +1,6 @@
 #include "flash/schema/model.hpp"
 
+#include <limits>
 #include <tuple>
 #include <utility>
 
@@ -66,6 +67,89 @@ bool operator==(const EnumType& a, const EnumType& b) {
 bool operator==(const View& a, const View& b) {
   return std::tie(a.schema, a.name, a.columns, a.query, a.materialized) ==
          std::tie(b.schema, b.name, b.columns, b.query, b.materialized);
+}
+
+bool operator==(const Sequence& a, const Sequence& b) {
+  return std::tie(a.schema, a.name, a.type, a.increment, a.min_value, a.max_value, a.start, a.cache, a.cycle,
+                  a.owned_by) == std::tie(b.schema, b.name, b.type, b.increment, b.min_value, b.max_value, b.start,
+                                          b.cache, b.cycle, b.owned_by);
+}
+
+namespace {
+std::int64_t type_max(const std::string& type) {
+  if (type == "smallint") return std::numeric_limits<std::int16_t>::max();
+  if (type == "integer") return std::numeric_limits<std::int32_t>::max();
+  return std::numeric_limits<std::int64_t>::max();
+}
+std::int64_t type_min(const std::string& type) {
+  if (type == "smallint") return std::numeric_limits<std::int16_t>::min();
+  if (type == "integer") return std::numeric_limits<std::int32_t>::min();
+  return std::numeric_limits<std::int64_t>::min();
+}
+}  // namespace
+
+std::int64_t Sequence::min_effective() const {
+  if (min_value) return *min_value;
+  return increment_value() > 0 ? 1 : type_min(type);
+}
+std::int64_t Sequence::max_effective() const {
+  if (max_value) return *max_value;
+  return increment_value() > 0 ? type_max(type) : -1;
+}
+std::int64_t Sequence::start_effective() const {
+  if (start) return *start;
+  return increment_value() > 0 ? min_effective() : max_effective();
+}
+
+std::string Sequence::options_text() const {
+  std::vector<std::string> parts;
+  if (!type.empty()) parts.push_back("AS " + type);
+  if (increment) parts.push_back("INCREMENT BY " + std::to_string(*increment));
+  if (min_value) parts.push_back("MINVALUE " + std::to_string(*min_value));
+  if (max_value) parts.push_back("MAXVALUE " + std::to_string(*max_value));
+  if (start) parts.push_back("START WITH " + std::to_string(*start));
+  if (cache) parts.push_back("CACHE " + std::to_string(*cache));
+  if (cycle) parts.push_back("CYCLE");
+  return util::join(parts, " ");
+}
+
+void normalize_sequence(Sequence& s) {
+  const std::string t = util::to_lower(s.type);
+  if (t == "bigint" || t == "int8") s.type.clear();
+  else if (t == "int" || t == "int4" || t == "integer") s.type = "integer";
+  else if (t == "int2" || t == "smallint") s.type = "smallint";
+  // Each default depends on the ones before it (min/max on the type and the direction, start on
+  // min/max), so compare against the defaults computed without the value itself.
+  if (s.increment == 1) s.increment.reset();
+  {
+    Sequence d = s;
+    d.min_value.reset();
+    if (s.min_value == d.min_effective()) s.min_value.reset();
+  }
+  {
+    Sequence d = s;
+    d.max_value.reset();
+    if (s.max_value == d.max_effective()) s.max_value.reset();
+  }
+  {
+    Sequence d = s;
+    d.start.reset();
+    if (s.start == d.start_effective()) s.start.reset();
+  }
+  if (s.cache == 1) s.cache.reset();
+}
+
+SequenceOwner sequence_owner(const Sequence& s) {
+  SequenceOwner o;
+  const auto parts = util::split(s.owned_by, '.');
+  if (parts.size() == 2) o = {"", parts[0], parts[1]};
+  else if (parts.size() == 3) o = {parts[0], parts[1], parts[2]};
+  return o;
+}
+
+std::string owner_text(const SequenceOwner& o) {
+  if (o.table.empty()) return "";
+  return (o.schema.empty() ? "" : o.schema + ".") + o.table + "." + o.column;
 }
 
 bool operator==(const RawStatement& a, const RawStatement& b) {

@@ -169,12 +169,38 @@ struct Domain {  // PostgreSQL CREATE DOMAIN
   friend bool operator==(const Domain&, const Domain&) = default;
 };
 
-struct Sequence {  // stand-alone PostgreSQL sequences (not those owned by serial columns)
+// Stand-alone PostgreSQL sequences (not the implicit ones of serial and identity columns).
+// Options equal to PostgreSQL's defaults (for the type and the direction of `increment`) are
+// stored as nullopt, so "CREATE SEQUENCE s" and pg_dump's spelled-out "AS bigint START WITH 1
+// INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1" compare equal (normalize_sequence).
+struct Sequence {
   std::string schema;
   std::string name;
-  std::string options;  // normalised option text
-  friend bool operator==(const Sequence&, const Sequence&) = default;
+  std::string type;  // AS type: "" = bigint (the default), "integer", "smallint"
+  std::optional<std::int64_t> increment, min_value, max_value, start, cache;
+  bool cycle = false;
+  // OWNED BY: "table.column" or "schema.table.column" (default schema omitted); "" = none.
+  std::string owned_by;
+  diag::Location loc;
+  friend bool operator==(const Sequence& a, const Sequence& b);
+
+  // Effective values (the defaults filled in), as PostgreSQL's sequence.c init_params computes them.
+  std::int64_t increment_value() const { return increment.value_or(1); }
+  std::int64_t min_effective() const;
+  std::int64_t max_effective() const;
+  std::int64_t start_effective() const;
+  // Option clauses as CREATE SEQUENCE takes them, without OWNED BY: "AS integer INCREMENT BY 2".
+  std::string options_text() const;
 };
+// Drops explicit options that equal their defaults and canonicalises the type name.
+void normalize_sequence(Sequence& s);
+// The owner of a sequence split into schema ("" = default), table and column; empty when none.
+struct SequenceOwner {
+  std::string schema, table, column;
+  bool empty() const { return table.empty(); }
+};
+SequenceOwner sequence_owner(const Sequence& s);
+std::string owner_text(const SequenceOwner& o);  // back to the owned_by form
 
 struct View {
   std::string schema;

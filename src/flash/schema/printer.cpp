@@ -8,7 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "flash/schema/depend.hpp"
 #include "flash/schema/types.hpp"
+#include "flash/util/text.hpp"
 
 namespace flash::schema {
 namespace {
@@ -450,6 +452,41 @@ ForeignKey with_ref_columns(const ForeignKey& fk, Dialect d, const Schema* ctx) 
   return out;
 }
 
+// The parser joins a table's EXCLUDE constraints with "; " (outside parentheses and strings).
+std::vector<std::string> split_exclude(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  scan_top_level(text, [&](std::size_t i) {
+    if (text[i] == ';') {
+      out.emplace_back(util::trim(text.substr(start, i - start)));
+      start = i + 1;
+    }
+  });
+  out.emplace_back(util::trim(text.substr(start)));
+  std::erase_if(out, [](const std::string& x) { return x.empty(); });
+  return out;
+}
+
+// PostgreSQL drops a UNIQUE constraint of a CREATE TABLE whose columns equal the primary key's
+// or an earlier UNIQUE's (transformIndexConstraints); pg_dump writes such keys with ALTER TABLE,
+// where they stay. They are printed after the table, the same way.
+bool folded_unique(const Table& t, std::size_t k, Dialect d) {
+  if (d != Dialect::postgresql) return false;
+  const auto& u = t.uniques[k];
+  if (t.primary_key && t.primary_key->columns == u.columns) return true;
+  for (std::size_t j = 0; j < k; ++j)
+    if (t.uniques[j].columns == u.columns && t.uniques[j].nulls_not_distinct == u.nulls_not_distinct) return true;
+  return false;
+}
+
+std::string unique_def(const UniqueConstraint& u, Dialect d) {
+  std::string s;
+  if (!u.name.empty()) s += "CONSTRAINT " + quote_ident(u.name, d) + " ";
+  s += "UNIQUE ";
+  if (u.nulls_not_distinct && d == Dialect::postgresql) s += "NULLS NOT DISTINCT ";
+  return s + "(" + join_idents(u.columns, d) + ")";
+}
+
 std::string create_table(const Table& t, Dialect d, const Schema* ctx, std::size_t fk_limit,
                          bool if_not_exists) {
   std::string out = "CREATE ";
@@ -487,17 +524,14 @@ std::string create_table(const Table& t, Dialect d, const Schema* ctx, std::size
     pk += "PRIMARY KEY (" + join_idents(t.primary_key->columns, d) + ")";
     lines.push_back(pk);
   }
-  for (const auto& u : t.uniques) {
-    std::string s;
-    if (!u.name.empty()) s += "CONSTRAINT " + quote_ident(u.name, d) + " ";
-    s += "UNIQUE ";
-    if (u.nulls_not_distinct && d == Dialect::postgresql) s += "NULLS NOT DISTINCT ";
-    s += "(" + join_idents(u.columns, d) + ")";
-    lines.push_back(s);
-  }
+  for (std::size_t k = 0; k < t.uniques.size(); ++k)
+    if (!folded_unique(t, k, d)) lines.push_back(unique_def(t.uniques[k], d));
   for (std::size_t i = 0; i < t.foreign_keys.size() && i < fk_limit; ++i)
     lines.push_back(print_foreign_key(with_ref_columns(t.foreign_keys[i], d, ctx), d));
   for (const auto& ck : t.checks) lines.push_back(check_def(ck, d));
+  // EXCLUDE constraints are kept verbatim (the parser stores them as the "exclude" option).
+  if (auto it = t.options.find("exclude"); it != t.options.end() && d == Dialect::postgresql && !partition)
+    for (const auto& x : split_exclude(it->second)) lines.push_back(x);
 
   for (std::size_t i = 0; i < lines.size(); ++i) {
     out += "\n  " + lines[i];
@@ -565,34 +599,6 @@ std::string create_view(const View& v, Dialect d, bool if_not_exists) {
   return out;
 }
 
-// Word tokens of SQL text, lower-cased; quotes and punctuation separate words.
-std::set<std::string> words_of(std::string_view sql) {
-  std::set<std::string> out;
-  std::string cur;
-  for (char ch : sql) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '_' || c == '$' || c >= 0x80) {
-      cur += static_cast<char>(std::tolower(c));
-    } else if (!cur.empty()) {
-      out.insert(cur);
-      cur.clear();
-    }
-  }
-  if (!cur.empty()) out.insert(cur);
-  return out;
-}
-
-std::string last_name_part(std::string_view name) {
-  std::string n(name);
-  if (auto p = n.find('('); p != std::string::npos) n.erase(p);
-  if (auto p = n.rfind('.'); p != std::string::npos) n.erase(0, p + 1);
-  n.erase(std::remove(n.begin(), n.end(), '"'), n.end());
-  n.erase(std::remove(n.begin(), n.end(), '`'), n.end());
-  while (!n.empty() && std::isspace(static_cast<unsigned char>(n.back()))) n.pop_back();
-  while (!n.empty() && std::isspace(static_cast<unsigned char>(n.front()))) n.erase(0, 1);
-  return lower(n);
-}
-
 }  // namespace
 
 std::string quote_ident(std::string_view name, Dialect d) {
@@ -627,6 +633,14 @@ std::string quote_string(std::string_view s, Dialect d) {
 
 std::string print_column_definition(const Column& c, Dialect d) { return column_def(c, d, {}); }
 
+std::vector<std::string> print_unique_after_table(const Table& t, Dialect d) {
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k < t.uniques.size(); ++k)
+    if (folded_unique(t, k, d))
+      out.push_back("ALTER TABLE " + quote_qualified(t.schema, t.name, d) + " ADD " + unique_def(t.uniques[k], d));
+  return out;
+}
+
 std::string print_create_table(const Table& t, Dialect d, const Schema* ctx) {
   return create_table(t, d, ctx, t.foreign_keys.size(), t.if_not_exists);
 }
@@ -643,6 +657,33 @@ std::string print_create_enum(const EnumType& e) {
 }
 
 std::string print_create_view(const View& v, Dialect d) { return create_view(v, d, false); }
+
+std::string print_create_domain(const Domain& dom) {
+  const Dialect d = Dialect::postgresql;
+  std::string st = "CREATE DOMAIN " + quote_qualified(dom.schema, dom.name, d) + " AS " + render_type(dom.type, d);
+  if (dom.default_expr) st += " DEFAULT " + default_text(*dom.default_expr, d);
+  if (!dom.nullable) st += " NOT NULL";
+  for (const auto& ck : dom.checks) st += " " + check_def(ck, d);
+  return st;
+}
+
+std::string print_check(const CheckConstraint& c, Dialect d) { return check_def(c, d); }
+
+std::string print_create_sequence(const Sequence& s, bool if_not_exists) {
+  std::string out = "CREATE SEQUENCE " + std::string(if_not_exists ? "IF NOT EXISTS " : "") +
+                    quote_qualified(s.schema, s.name, Dialect::postgresql);
+  const std::string opts = s.options_text();
+  if (!opts.empty()) out += " " + opts;
+  return out;
+}
+
+std::string print_sequence_owner(const Sequence& s) {
+  const SequenceOwner o = sequence_owner(s);
+  std::string owner = "NONE";
+  if (!o.empty())
+    owner = quote_qualified(o.schema, o.table, Dialect::postgresql) + "." + quote_ident(o.column, Dialect::postgresql);
+  return "ALTER SEQUENCE " + quote_qualified(s.schema, s.name, Dialect::postgresql) + " OWNED BY " + owner;
+}
 
 std::string print_foreign_key(const ForeignKey& fk, Dialect d) {
   std::string out;
@@ -663,32 +704,6 @@ std::string print_foreign_key(const ForeignKey& fk, Dialect d) {
 
 namespace {
 
-// "START WITH 1 OWNED BY t.id" → {"START WITH 1", "t.id"}: the owning column does not exist yet
-// when sequences are created, so ownership is set after the tables.
-std::pair<std::string, std::string> split_owned_by(std::string_view options) {
-  const std::string u = upper(options);
-  std::size_t at = std::string::npos;
-  scan_top_level(options, [&](std::size_t i) {
-    if (at == std::string::npos && u.compare(i, 8, "OWNED BY") == 0 &&
-        (i == 0 || std::isspace(static_cast<unsigned char>(u[i - 1]))))
-      at = i;
-  });
-  if (at == std::string::npos) return {std::string(options), ""};
-  std::size_t b = at + 8;
-  while (b < options.size() && std::isspace(static_cast<unsigned char>(options[b]))) ++b;
-  std::size_t e = b;
-  while (e < options.size() && !std::isspace(static_cast<unsigned char>(options[e]))) ++e;
-  std::string rest = std::string(options.substr(0, at)) + std::string(options.substr(e));
-  // Collapse the double space left behind.
-  std::string clean;
-  for (char c : rest) {
-    if (std::isspace(static_cast<unsigned char>(c)) && (clean.empty() || clean.back() == ' ')) continue;
-    clean += std::isspace(static_cast<unsigned char>(c)) ? ' ' : c;
-  }
-  while (!clean.empty() && clean.back() == ' ') clean.pop_back();
-  return {clean, std::string(options.substr(b, e - b))};
-}
-
 std::string comment_target(std::string_view name, Dialect d) {
   // Names with argument lists or explicit quotes are printed as stored.
   if (name.find('(') != std::string_view::npos || name.find('"') != std::string_view::npos)
@@ -703,16 +718,6 @@ std::string comment_target(std::string_view name, Dialect d) {
     start = dot + 1;
   }
   return out;
-}
-
-// Raw statements that other objects may depend on (functions, aggregates, types ...), as opposed
-// to ones that act on existing objects.
-bool raw_may_be_dependency(const RawStatement& r) {
-  static const std::set<std::string> acting = {"trigger", "policy", "grant", "revoke", "rule",
-                                               "comment", "alter", "owner", "publication",
-                                               "subscription", "statistics", "set", "select",
-                                               "insert", "update", "delete"};
-  return !r.name.empty() && !acting.count(lower(r.kind));
 }
 
 struct TableOrder {
@@ -785,81 +790,48 @@ TableOrder order_tables(const Schema& s) {
   return r;
 }
 
-// Views after the views they read, and after the raw statements (functions, aggregates) they
-// call. Returns, for each slot 0..raw.size(), the views to print before raw[slot].
-std::vector<std::vector<std::size_t>> order_views(const Schema& s) {
-  const std::size_t n = s.views.size();
-  std::vector<std::set<std::string>> words(n);
-  for (std::size_t i = 0; i < n; ++i) words[i] = words_of(s.views[i].query);
-  std::vector<std::vector<std::size_t>> deps(n);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j)
-      if (i != j && words[i].count(lower(s.views[j].name))) deps[i].push_back(j);
-  std::vector<std::size_t> slot(n, 0);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t k = 0; k < s.raw.size(); ++k)
-      if (raw_may_be_dependency(s.raw[k]) && words[i].count(last_name_part(s.raw[k].name)))
-        slot[i] = k + 1;
-
-  std::vector<std::size_t> order;
-  std::vector<bool> done(n, false);
-  for (std::size_t emitted = 0; emitted < n; ++emitted) {
-    std::size_t pick = n;
-    for (std::size_t i = 0; i < n && pick == n; ++i)
-      if (!done[i] && std::all_of(deps[i].begin(), deps[i].end(), [&](std::size_t j) { return done[j]; }))
-        pick = i;
-    for (std::size_t i = 0; i < n && pick == n; ++i)
-      if (!done[i]) pick = i;  // mutual references cannot be created anyway; keep going
-    done[pick] = true;
-    order.push_back(pick);
-  }
-  // A view cannot come before a view it reads: propagate slots along the order.
-  std::vector<std::vector<std::size_t>> slots(s.raw.size() + 1);
-  for (std::size_t i : order) {
-    for (std::size_t j : deps[i]) slot[i] = std::max(slot[i], slot[j]);
-    slots[slot[i]].push_back(i);
-  }
-  return slots;
-}
-
 std::string terminate(std::string stmt) { return stmt + ";\n"; }
 
 }  // namespace
 
+// Statements in blocks, each block with its dependency keys (depend.hpp); the blocks are listed
+// in a conventional order (types, sequences, tables with their indexes, foreign keys of cycles,
+// views, raw statements, comments) and printed in dependency order, which keeps that order
+// wherever it is already valid.
 std::string print_schema(const Schema& s, const PrintOptions& opts) {
   const Dialect d = s.dialect;
   const bool ine = opts.if_not_exists;
+  const Dependencies deps(s);
   std::vector<std::string> blocks;
+  std::vector<DepNode> nodes;
+  auto block = [&](std::string text, DepNode node) {
+    blocks.push_back(std::move(text));
+    nodes.push_back(std::move(node));
+  };
+  // A block that creates several objects: provides all, needs what none of them provides.
+  auto merge = [](DepNode& into, const DepNode& n) {
+    for (const auto& k : n.provides)
+      if (std::find(into.provides.begin(), into.provides.end(), k) == into.provides.end()) into.provides.push_back(k);
+    for (const auto& k : n.needs)
+      if (std::find(into.needs.begin(), into.needs.end(), k) == into.needs.end()) into.needs.push_back(k);
+    std::erase_if(into.needs, [&](const std::string& k) {
+      return std::find(into.provides.begin(), into.provides.end(), k) != into.provides.end();
+    });
+  };
 
   if (d != Dialect::sqlite) {
     for (const auto& name : s.schemas)
-      blocks.push_back(terminate("CREATE SCHEMA " + std::string(ine ? "IF NOT EXISTS " : "") + quote_ident(name, d)));
+      block(terminate("CREATE SCHEMA " + std::string(ine ? "IF NOT EXISTS " : "") + quote_ident(name, d)), {});
   }
   if (d == Dialect::postgresql) {
     for (const auto& e : s.extensions) {
       std::string st = "CREATE EXTENSION IF NOT EXISTS " + quote_ident(e.name, d);
       if (!e.schema.empty()) st += " WITH SCHEMA " + quote_ident(e.schema, d);
-      blocks.push_back(terminate(st));
+      block(terminate(st), {});
     }
-    for (const auto& e : s.enums) blocks.push_back(terminate(print_create_enum(e)));
-    for (const auto& dom : s.domains) {
-      std::string st = "CREATE DOMAIN " + quote_qualified(dom.schema, dom.name, d) + " AS " + render_type(dom.type, d);
-      if (dom.default_expr) st += " DEFAULT " + default_text(*dom.default_expr, d);
-      if (!dom.nullable) st += " NOT NULL";
-      for (const auto& ck : dom.checks) st += " " + check_def(ck, d);
-      blocks.push_back(terminate(st));
-    }
-  }
-  std::vector<std::string> owned_by;
-  if (d == Dialect::postgresql) {
-    for (const auto& seq : s.sequences) {
-      auto [rest, owner] = split_owned_by(seq.options);
-      std::string st = "CREATE SEQUENCE " + std::string(ine ? "IF NOT EXISTS " : "") + quote_qualified(seq.schema, seq.name, d);
-      if (!rest.empty()) st += " " + rest;
-      blocks.push_back(terminate(st));
-      if (!owner.empty())
-        owned_by.push_back(terminate("ALTER SEQUENCE " + quote_qualified(seq.schema, seq.name, d) + " OWNED BY " + owner));
-    }
+    for (const auto& e : s.enums) block(terminate(print_create_enum(e)), deps.enum_type(e));
+    for (const auto& dom : s.domains) block(terminate(print_create_domain(dom)), deps.domain(dom));
+    for (const auto& seq : s.sequences) block(terminate(print_create_sequence(seq, ine)), deps.sequence(seq));
   }
 
   // Tables, each followed by its comments and indexes (a foreign key needs the unique index of
@@ -868,67 +840,73 @@ std::string print_schema(const Schema& s, const PrintOptions& opts) {
   std::vector<bool> index_done(s.indexes.size(), false);
   for (std::size_t ti : to.order) {
     const Table& t = s.tables[ti];
-    std::string block = terminate(create_table(t, d, &s, to.fk_limit[ti], ine || t.if_not_exists));
+    std::string text = terminate(create_table(t, d, &s, to.fk_limit[ti], ine || t.if_not_exists));
+    for (auto& st : print_unique_after_table(t, d)) text += terminate(std::move(st));
+    std::vector<const ForeignKey*> inline_fks;
+    for (std::size_t k = 0; k < to.fk_limit[ti]; ++k) inline_fks.push_back(&t.foreign_keys[k]);
+    DepNode node = deps.table(t, inline_fks);
     if (d == Dialect::postgresql) {
       const std::string tn = quote_qualified(t.schema, t.name, d);
-      if (t.comment) block += terminate("COMMENT ON TABLE " + tn + " IS " + quote_string(*t.comment));
+      if (t.comment) text += terminate("COMMENT ON TABLE " + tn + " IS " + quote_string(*t.comment));
       for (const auto& c : t.columns)
         if (c.comment)
-          block += terminate("COMMENT ON COLUMN " + tn + "." + quote_ident(c.name, d) + " IS " + quote_string(*c.comment));
+          text += terminate("COMMENT ON COLUMN " + tn + "." + quote_ident(c.name, d) + " IS " + quote_string(*c.comment));
     }
     for (std::size_t k = 0; k < s.indexes.size(); ++k) {
       const Index& i = s.indexes[k];
       if (i.table == t.name && i.schema == t.schema) {
-        block += terminate(create_index(i, d, ine));
+        text += terminate(create_index(i, d, ine));
+        merge(node, deps.index(i));
         index_done[k] = true;
       }
     }
-    blocks.push_back(block);
+    block(std::move(text), std::move(node));
   }
   for (std::size_t ti : to.order) {
     const Table& t = s.tables[ti];
     for (std::size_t k = to.fk_limit[ti]; k < t.foreign_keys.size(); ++k)
-      blocks.push_back(terminate("ALTER TABLE " + quote_qualified(t.schema, t.name, d) + " ADD " +
-                                 print_foreign_key(with_ref_columns(t.foreign_keys[k], d, &s), d)));
+      block(terminate("ALTER TABLE " + quote_qualified(t.schema, t.name, d) + " ADD " +
+                      print_foreign_key(with_ref_columns(t.foreign_keys[k], d, &s), d)),
+            deps.foreign_key(t, t.foreign_keys[k]));
   }
-  for (auto& st : owned_by) blocks.push_back(std::move(st));
+  if (d == Dialect::postgresql)
+    for (const auto& seq : s.sequences)
+      if (!seq.owned_by.empty()) block(terminate(print_sequence_owner(seq)), deps.sequence_owner(seq));
 
-  // Views interleaved with raw statements; indexes on materialized views follow their view.
-  const auto view_slots = order_views(s);
-  auto emit_views = [&](std::size_t slot) {
-    for (std::size_t vi : view_slots[slot]) {
-      const View& v = s.views[vi];
-      std::string block = terminate(create_view(v, d, ine));
-      for (std::size_t k = 0; k < s.indexes.size(); ++k) {
-        if (!index_done[k] && s.indexes[k].table == v.name && s.indexes[k].schema == v.schema) {
-          block += terminate(create_index(s.indexes[k], d, ine));
-          index_done[k] = true;
-        }
+  // Views (indexes on materialized views follow their view), then raw statements; a view that
+  // calls a function a raw statement creates moves after it.
+  for (const auto& v : s.views) {
+    std::string text = terminate(create_view(v, d, ine));
+    DepNode node = deps.view(v);
+    for (std::size_t k = 0; k < s.indexes.size(); ++k) {
+      if (!index_done[k] && s.indexes[k].table == v.name && s.indexes[k].schema == v.schema) {
+        text += terminate(create_index(s.indexes[k], d, ine));
+        merge(node, deps.index(s.indexes[k]));
+        index_done[k] = true;
       }
-      blocks.push_back(block);
     }
-  };
-  emit_views(0);
-  for (std::size_t r = 0; r < s.raw.size(); ++r) {
-    blocks.push_back(terminate(s.raw[r].sql));
-    emit_views(r + 1);
+    block(std::move(text), std::move(node));
   }
-  // Indexes on tables the model does not know (created by raw statements) come last.
+  for (const auto& r : s.raw) block(terminate(r.sql), deps.raw(r));
+  // Indexes on tables the model does not know (created by raw statements) come after them.
   for (std::size_t k = 0; k < s.indexes.size(); ++k)
-    if (!index_done[k]) blocks.push_back(terminate(create_index(s.indexes[k], d, ine)));
+    if (!index_done[k]) block(terminate(create_index(s.indexes[k], d, ine)), deps.index(s.indexes[k]));
 
   // Comments last: they may be about objects that raw statements create (functions, triggers).
   if (d == Dialect::postgresql) {
     for (const auto& c : s.comments) {
       std::string kind = upper(c.object_kind);
       std::replace(kind.begin(), kind.end(), '_', ' ');
-      blocks.push_back(terminate("COMMENT ON " + kind + " " + comment_target(c.object_name, d) + " IS " + quote_string(c.text)));
+      block(terminate("COMMENT ON " + kind + " " + comment_target(c.object_name, d) + " IS " + quote_string(c.text)),
+            deps.comment(c));
     }
   }
 
   std::string out;
-  for (std::size_t i = 0; i < blocks.size(); ++i) {
-    if (i) out += '\n';
+  bool first = true;
+  for (std::size_t i : dependency_order(nodes)) {
+    if (!first) out += '\n';
+    first = false;
     out += blocks[i];
   }
   return out;

@@ -1,6 +1,7 @@
 #pragma once
 // Model → DDL. print(parse(x)) is normalised DDL; parse(print(m)) == m is a tested property.
 #include <string>
+#include <vector>
 
 #include "flash/schema/model.hpp"
 
@@ -17,11 +18,21 @@ std::string print_schema(const Schema& s, const PrintOptions& opts = {});
 
 // Single objects, for the migration renderer. No trailing semicolon.
 std::string print_create_table(const Table& t, Dialect d, const Schema* ctx = nullptr);
+// PostgreSQL folds a UNIQUE constraint on the primary key's (or an earlier UNIQUE's) columns into
+// that key within CREATE TABLE; print_create_table leaves such constraints out and these
+// ALTER TABLE ... ADD CONSTRAINT statements, run after it, add them.
+std::vector<std::string> print_unique_after_table(const Table& t, Dialect d);
 std::string print_column_definition(const Column& c, Dialect d);
 std::string print_create_index(const Index& i, Dialect d);
 std::string print_create_enum(const EnumType& e);
 std::string print_create_view(const View& v, Dialect d);
 std::string print_foreign_key(const ForeignKey& fk, Dialect d);  // "CONSTRAINT n FOREIGN KEY ..."
+// PostgreSQL sequences: CREATE SEQUENCE with its options (no OWNED BY: the owning column does not
+// exist yet when sequences are created), and ALTER SEQUENCE ... OWNED BY (NONE when unowned).
+std::string print_create_sequence(const Sequence& s, bool if_not_exists = false);
+std::string print_sequence_owner(const Sequence& s);
+std::string print_create_domain(const Domain& d);                 // PostgreSQL CREATE DOMAIN
+std::string print_check(const CheckConstraint& c, Dialect d);      // "[CONSTRAINT n] CHECK (expr)"
 
 // Identifier quoting per dialect, only when needed (reserved word, upper case in PostgreSQL,
 // non-identifier characters): "user", `order`.

@@ -35,7 +35,9 @@ const NameTable& postgres_synonyms() {
       {"char varying", "varchar"},
       {"char", "char"},
       {"character", "char"},
-      {"bpchar", "char"},
+      // bpchar without a length is blank-padded text of any length (char alone is char(1), which
+      // the parser spells out): a type of its own. bpchar(n) is char(n) (canonical_pg_type).
+      {"bpchar", "bpchar"},
       {"timestamp", "timestamp"},
       {"timestamp without time zone", "timestamp"},
       {"timestamptz", "timestamptz"},
@@ -98,7 +100,8 @@ const NameTable& mysql_synonyms() {
 // bare, anything else is an enum/domain/extension type and is quoted when needed.
 bool is_postgres_builtin(std::string_view n) {
   static const char* const names[] = {
-      "integer", "bigint", "smallint", "boolean", "double precision", "real", "varchar", "char",
+      "integer", "bigint", "smallint", "boolean", "double precision", "real", "varchar", "char", "bpchar",
+      "\"char\"",
       "text", "citext", "name", "bytea", "timestamp", "timestamptz", "time", "timetz", "date",
       "interval", "numeric", "money", "uuid", "json", "jsonb", "xml", "inet", "cidr", "macaddr",
       "macaddr8", "bit", "varbit", "serial", "bigserial", "smallserial", "oid", "regclass",
@@ -154,6 +157,7 @@ TypeCategory postgres_category(std::string_view n) {
       {"numeric", TypeCategory::decimal},     {"money", TypeCategory::decimal},
       {"text", TypeCategory::text},           {"varchar", TypeCategory::text},
       {"char", TypeCategory::text},           {"citext", TypeCategory::text},
+      {"bpchar", TypeCategory::text},         {"\"char\"", TypeCategory::text},
       {"name", TypeCategory::text},           {"xml", TypeCategory::text},
       {"tsvector", TypeCategory::text},       {"tsquery", TypeCategory::text},
       {"bytea", TypeCategory::bytes},         {"date", TypeCategory::date},

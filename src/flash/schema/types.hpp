@@ -10,7 +10,8 @@ namespace flash::schema {
 // Canonical lower-case spelling of a base type name for a dialect, so that synonyms compare
 // equal: PostgreSQL int/int4 → "integer", int8 → "bigint", int2 → "smallint", bool → "boolean",
 // float8/"double precision" → "double precision", float4 → "real", varchar/"character varying"
-// → "varchar", char/character/bpchar → "char", timestamp/"timestamp without time zone" →
+// → "varchar", char/character → "char" (PostgreSQL: bpchar stays "bpchar", blank-padded text
+// without a length limit; the one-byte internal type "char" is named "\"char\""), timestamp/"timestamp without time zone" →
 // "timestamp", timestamptz/"timestamp with time zone" → "timestamptz", timetz → "timetz",
 // decimal → "numeric"; MySQL integer → "int", bool/boolean → "tinyint" with args {"1"},
 // numeric → "decimal"; SQLite keeps the declared name lower-cased (type affinity is derived).

@@ -23,6 +23,7 @@
 #include <pg_query.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -190,6 +191,15 @@ schema::TypeRef type_ref(const json& tn, bool* serial = nullptr) {
   t.name = (builtin || (t.schema.empty() && is_lower_name(base)))
                ? schema::canonical_type_name(base, Dialect::postgresql)
                : base;
+  // The grammar turns CHAR / CHARACTER into pg_catalog.bpchar with the length (1 when none is
+  // written); "char" (quoted, or pg_catalog.char) is the one-byte internal type, and a bare
+  // bpchar without a length is unlimited blank-padded text (format_type: "bpchar").
+  if (base == "char" && (names.size() == 1 || builtin)) {
+    t.name = "\"char\"";
+    t.schema.clear();
+  }
+  const bool has_mods = field(tn, "typmods").is_array() && !field(tn, "typmods").empty();
+  if (t.name == "bpchar" && has_mods) t.name = "char";
   const json& mods = field(tn, "typmods");
   if (mods.is_array()) {
     for (const auto& m : mods) t.args.push_back(value_text(m));
@@ -241,37 +251,39 @@ std::string render_seq_options(const json& options) {
   return util::join(parts, " ");
 }
 
-// Options of an existing sequence merged with new ones (ALTER SEQUENCE): the stored option text
-// is read back through PostgreSQL's own parser, so no second option grammar is needed here.
-std::string merge_seq_options(const std::string& existing, const json& new_options) {
-  std::vector<std::pair<std::string, std::string>> merged;  // defname → clause, in order
-  if (!existing.empty()) {
-    const std::string sql = "CREATE SEQUENCE x " + existing;
-    PgQueryParseResult r = pg_query_parse(sql.c_str());
-    if (!r.error) {
-      const json tree = json::parse(r.parse_tree, nullptr, false);
-      const json& stmts = field(tree, "stmts");
-      if (stmts.is_array() && !stmts.empty()) {
-        const json& opts = field(node_body(field(stmts[0], "stmt")), "options");
-        if (opts.is_array())
-          for (const auto& o : opts)
-            merged.emplace_back(str(node_body(o), "defname"), render_seq_option(node_body(o)));
-      }
+// CREATE / ALTER SEQUENCE options applied to the model's sequence (ALTER changes only the
+// options it lists). RESTART changes the state, not the definition, and is not kept.
+void apply_seq_options(schema::Sequence& sq, const json& options) {
+  if (!options.is_array()) return;
+  auto number = [](const json& arg) -> std::optional<std::int64_t> {
+    if (arg.is_null()) return std::nullopt;  // NO MINVALUE / NO MAXVALUE
+    const std::string v = value_text(arg);
+    try {
+      return std::stoll(v);
+    } catch (const std::exception&) {
+      return std::nullopt;
     }
-    pg_query_free_parse_result(r);
-  }
-  if (new_options.is_array()) {
-    for (const auto& o : new_options) {
-      const std::string name = str(node_body(o), "defname");
-      const std::string clause = render_seq_option(node_body(o));
-      auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& p) { return p.first == name; });
-      if (it != merged.end()) it->second = clause;
-      else merged.emplace_back(name, clause);
+  };
+  for (const auto& o : options) {
+    const json& d = node_body(o);
+    const std::string name = str(d, "defname");
+    const json& arg = field(d, "arg");
+    if (name == "as") sq.type = schema::render_type(type_ref(node_body(arg)), Dialect::postgresql);
+    else if (name == "increment") sq.increment = number(arg);
+    else if (name == "start") sq.start = number(arg);
+    else if (name == "minvalue") sq.min_value = number(arg);
+    else if (name == "maxvalue") sq.max_value = number(arg);
+    else if (name == "cache") sq.cache = number(arg);
+    else if (name == "cycle") sq.cycle = arg.is_null() || value_text(arg) == "true";
+    else if (name == "owned_by") {
+      auto parts = list_strings(arg);
+      if (parts.size() == 1 && parts[0] == "none") parts.clear();
+      // schema.table.column: the default schema is not written.
+      if (parts.size() == 3 && parts[0] == "public") parts.erase(parts.begin());
+      sq.owned_by = join_dot(parts);
     }
   }
-  std::vector<std::string> parts;
-  for (const auto& p : merged) parts.push_back(p.second);
-  return util::join(parts, " ");
+  schema::normalize_sequence(sq);
 }
 
 // PostgreSQL's makeObjectName: "name1_name2_label" cut to 63 bytes by shortening the longer part.
@@ -356,6 +368,24 @@ class Applier {
   bool opens(std::size_t i) const { return is_punct(i, '(') || is_punct(i, '['); }
   bool closes(std::size_t i) const { return is_punct(i, ')') || is_punct(i, ']'); }
 
+  // libpg_query's JSON leaves out a negative Integer's ival ({"Integer":{}}), which would read
+  // as 0: such option values are read back from the source tokens after the option's keyword.
+  json with_negative_ints(json options) const {
+    if (!options.is_array()) return options;
+    for (auto& o : options) {
+      json& d = o["DefElem"];
+      json& arg = d["arg"];
+      if (!arg.is_object() || !arg.contains("Integer") || arg["Integer"].contains("ival")) continue;
+      for (std::size_t i = tok_at(num(d, "location", stmt_start())); i <= last_; ++i) {
+        const std::string t(tok_text(i));
+        if (t.empty() || !std::isdigit(static_cast<unsigned char>(t[0]))) continue;
+        const bool minus = i > first_ && is_punct(i - 1, '-');
+        arg = json{{"Float", {{"fval", (minus ? "-" : "") + t}}}};
+        break;
+      }
+    }
+    return options;
+  }
   // First token of the statement starting at or after `off`.
   std::size_t tok_at(int off) const {
     std::size_t i = first_;
@@ -478,9 +508,24 @@ class Applier {
     }
     return nullptr;
   }
+  // A column an INHERITS child gets from its parents (the model keeps it with the parent only).
+  const schema::Column* inherited_column(const schema::Table& t, const std::string& col, int depth = 0) const {
+    const auto it = t.options.find("inherits");
+    if (it == t.options.end() || depth > 8) return nullptr;
+    for (const auto& name : util::split(it->second, ',')) {
+      const std::string n(util::trim(name));
+      const auto dot = n.find('.');
+      const schema::Table* parent =
+          dot == std::string::npos ? m_.find_table(n) : m_.find_table(n.substr(dot + 1), n.substr(0, dot));
+      if (!parent) continue;
+      if (const auto* c = parent->find_column(col)) return c;
+      if (const auto* c = inherited_column(*parent, col, depth + 1)) return c;
+    }
+    return nullptr;
+  }
   // A partition's columns are its parent's (the model keeps them with the parent only).
   bool has_column(const schema::Table& t, const std::string& col, int depth = 0) const {
-    if (t.find_column(col)) return true;
+    if (t.find_column(col) || inherited_column(t, col)) return true;
     const auto it = t.options.find("partition_of");
     if (it == t.options.end() || !t.columns.empty() || depth > 8) return false;
     const auto dot = it->second.find('.');
@@ -491,6 +536,21 @@ class Applier {
   }
   schema::Column* find_column_or_report(schema::Table& t, const std::string& col, int at) {
     if (auto* c = t.find_column(col)) return c;
+    // ALTER TABLE child ... on an inherited column: the child gets its own definition of the
+    // column, which CREATE TABLE child (...) INHERITS (parent) merges with the parent's.
+    if (const auto* p = inherited_column(t, col)) {
+      schema::Column c;
+      c.name = p->name;
+      c.type = p->type;
+      c.nullable = p->nullable;
+      c.default_expr = p->default_expr;
+      c.generated = p->generated;
+      c.generated_expr = p->generated_expr;
+      c.collation = p->collation;
+      c.loc = loc(at);
+      t.columns.push_back(std::move(c));
+      return &t.columns.back();
+    }
     std::vector<std::string> names;
     for (const auto& c : t.columns) names.push_back(c.name);
     report("sql.unknown-column", "table `" + schema::qualified(t.schema, t.name) +
@@ -1048,6 +1108,10 @@ void Applier::drop_column_refs(schema::Table& t, const std::string& col) {
   if (t.primary_key && has(t.primary_key->columns)) t.primary_key.reset();
   std::erase_if(t.uniques, [&](const auto& u) { return has(u.columns); });
   std::erase_if(t.foreign_keys, [&](const auto& f) { return has(f.columns); });
+  std::erase_if(m_.sequences, [&](const schema::Sequence& sq) {
+    const auto o = schema::sequence_owner(sq);
+    return o.table == t.name && o.schema == t.schema && o.column == col;
+  });
   std::erase_if(m_.indexes, [&](const schema::Index& ix) {
     if (ix.table != t.name || ix.schema != t.schema) return false;
     for (const auto& p : ix.parts)
@@ -1058,6 +1122,13 @@ void Applier::drop_column_refs(schema::Table& t, const std::string& col) {
 
 void Applier::rename_column_refs(schema::Table& t, const std::string& from, const std::string& to) {
   auto ren = [&](std::vector<std::string>& v) { std::replace(v.begin(), v.end(), from, to); };
+  for (auto& sq : m_.sequences) {
+    auto o = schema::sequence_owner(sq);
+    if (o.table == t.name && o.schema == t.schema && o.column == from) {
+      o.column = to;
+      sq.owned_by = schema::owner_text(o);
+    }
+  }
   if (t.primary_key) ren(t.primary_key->columns);
   for (auto& u : t.uniques) ren(u.columns);
   for (auto& f : t.foreign_keys) ren(f.columns);
@@ -1116,9 +1187,11 @@ void Applier::alter_table(const json& s) {
   if (cmds.size() == 1 && str(node_body(cmds[0]), "subtype") == "AT_AttachPartition") {
     const json& pc = node_body(field(node_body(cmds[0]), "def"));
     const json& bound = field(pc, "bound");
-    schema::Table* parent = find_table_or_report(rel, false);
+    // ALTER TABLE IF EXISTS parent ...: nothing happens when the parent does not exist.
+    schema::Table* parent = find_table_or_report(rel, flag(s, "missing_ok"));
+    if (!parent) return;
     schema::Table* child = find_table_or_report(field(pc, "name"), false);
-    if (!parent || !child || !bound.is_object()) return;
+    if (!child || !bound.is_object()) return;
     std::size_t a = tok_at(num(bound, "location", stmt_start()));
     if (a >= first_ + 2 && is_kw(a - 2, "for") && is_kw(a - 1, "values")) a -= 2;
     const QName pq = range_var(rel);
@@ -1294,6 +1367,13 @@ void Applier::rename(const json& s) {
     for (auto& other : m_.tables)
       for (auto& f : other.foreign_keys)
         if (f.ref_table == from && f.ref_schema == t->schema) f.ref_table = to;
+    for (auto& sq : m_.sequences) {
+      auto o = schema::sequence_owner(sq);
+      if (o.table == from && o.schema == t->schema) {
+        o.table = to;
+        sq.owned_by = schema::owner_text(o);
+      }
+    }
     t->name = to;
   } else if (what == "OBJECT_COLUMN" && str(s, "relationType") == "OBJECT_TABLE") {
     schema::Table* t = find_table_or_report(rel, missing_ok);
@@ -1361,6 +1441,15 @@ void Applier::alter_schema(const json& s) {
     for (auto& other : m_.tables)
       for (auto& f : other.foreign_keys)
         if (f.ref_table == t->name && f.ref_schema == t->schema) f.ref_schema = to;
+    // Sequences owned by the table's columns move with it.
+    for (auto& sq : m_.sequences) {
+      auto o = schema::sequence_owner(sq);
+      if (o.table == t->name && o.schema == t->schema) {
+        o.schema = to;
+        sq.owned_by = schema::owner_text(o);
+        sq.schema = to;
+      }
+    }
     t->schema = to;
   } else if (what == "OBJECT_VIEW" || what == "OBJECT_MATVIEW") {
     const QName q = range_var(rel);
@@ -1419,6 +1508,11 @@ void Applier::drop(const json& s) {
         return (r.kind == "trigger" || r.kind == "policy" || r.kind == "rule") && r.name.ends_with(" ON " + qn);
       });
       m_.tables.erase(it);
+      // Sequences owned by its columns are dropped with it.
+      std::erase_if(m_.sequences, [&](const schema::Sequence& sq) {
+        const auto o = schema::sequence_owner(sq);
+        return o.table == q.name && o.schema == q.schema;
+      });
       for (auto& t : m_.tables)
         std::erase_if(t.foreign_keys, [&](const schema::ForeignKey& f) {
           return f.ref_table == q.name && f.ref_schema == q.schema;
@@ -1466,7 +1560,10 @@ void Applier::drop(const json& s) {
     } else if (what == "OBJECT_SEQUENCE") {
       const auto n = m_.sequences.size();
       std::erase_if(m_.sequences, [&](const schema::Sequence& sq) { return sq.name == q.name && sq.schema == q.schema; });
-      if (n == m_.sequences.size()) keep_raw = true;  // may be a serial column's own sequence
+      // Unknown: a serial or identity column's own sequence (kept verbatim), or, with IF EXISTS,
+      // nothing at all (a schema file that drops before it creates): a no-op to leave out, as
+      // kept at the end of a migration it would drop the sequence created meanwhile.
+      if (n == m_.sequences.size() && !missing_ok) keep_raw = true;
     } else if (what == "OBJECT_EXTENSION") {
       const auto n = m_.extensions.size();
       std::erase_if(m_.extensions, [&](const schema::Extension& e) { return e.name == q.name; });
@@ -1795,14 +1892,19 @@ void Applier::create_sequence(const json& s) {
                num(field(s, "sequence"), "location", stmt_start()), q.name.size());
       return;
     }
-  m_.sequences.push_back(schema::Sequence{q.schema, q.name, render_seq_options(field(s, "options"))});
+  schema::Sequence sq;
+  sq.schema = q.schema;
+  sq.name = q.name;
+  sq.loc = loc(num(field(s, "sequence"), "location", stmt_start()));
+  apply_seq_options(sq, with_negative_ints(field(s, "options")));
+  m_.sequences.push_back(std::move(sq));
 }
 
 void Applier::alter_sequence(const json& s) {
   const QName q = range_var(field(s, "sequence"));
   for (auto& x : m_.sequences)
     if (x.name == q.name && x.schema == q.schema) {
-      x.options = merge_seq_options(x.options, field(s, "options"));
+      apply_seq_options(x, with_negative_ints(field(s, "options")));
       return;
     }
   // A serial column's implicit sequence (or one created elsewhere): keep the statement.

@@ -25,7 +25,16 @@ Schema rich() {
   dom.default_expr = "2000";
   dom.checks.push_back({"year_ck", "VALUE > 1900", true});
   s.domains.push_back(dom);
-  s.sequences.push_back({"app", "seq", "START WITH 5"});
+  Sequence seq;
+  seq.schema = "app";
+  seq.name = "seq";
+  seq.type = "integer";
+  seq.start = 5;
+  seq.increment = -1;
+  seq.min_value = -9223372036854775807LL - 1;
+  seq.cycle = true;
+  seq.owned_by = "app.people.id";
+  s.sequences.push_back(seq);
 
   Table t;
   t.schema = "app";

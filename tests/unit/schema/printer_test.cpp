@@ -379,7 +379,12 @@ TEST(PrintSchema, PostgresObjectsInDependencyOrder) {
   email.nullable = false;
   email.default_expr = "''";
   s.domains.push_back(email);
-  s.sequences.push_back({"", "order_seq", "START WITH 100 INCREMENT BY 5 OWNED BY t.n"});
+  Sequence seq;
+  seq.name = "order_seq";
+  seq.start = 100;
+  seq.increment = 5;
+  seq.owned_by = "t.n";
+  s.sequences.push_back(seq);
 
   Table t;
   t.name = "t";
@@ -433,7 +438,7 @@ TEST(PrintSchema, PostgresObjectsInDependencyOrder) {
             "\n"
             "CREATE DOMAIN email AS citext DEFAULT '' NOT NULL;\n"
             "\n"
-            "CREATE SEQUENCE order_seq START WITH 100 INCREMENT BY 5;\n"
+            "CREATE SEQUENCE order_seq INCREMENT BY 5 START WITH 100;\n"
             "\n"
             "CREATE TABLE t (\n"
             "  n integer DEFAULT nextval('order_seq') NOT NULL,\n"

@@ -33,7 +33,7 @@ Schema parse(const std::string& text, Dialect d, const std::string& name = "inpu
   return s;
 }
 
-// Table, index and view order follows dependencies in printed DDL, not declaration order; the
+// Table, index, view and raw statement order follows dependencies in printed DDL, not declaration order; the
 // differ matches objects by name, so the property is checked on name-sorted vectors.
 Schema canonical(Schema s) {
   auto by_name = [](const auto& a, const auto& b) {
@@ -42,6 +42,9 @@ Schema canonical(Schema s) {
   std::stable_sort(s.tables.begin(), s.tables.end(), by_name);
   std::stable_sort(s.indexes.begin(), s.indexes.end(), by_name);
   std::stable_sort(s.views.begin(), s.views.end(), by_name);
+  // Raw statements too: a LANGUAGE sql function that reads a table moves after it (what
+  // check_function_bodies needs), so their relative order can change.
+  std::stable_sort(s.raw.begin(), s.raw.end(), [](const auto& a, const auto& b) { return a.sql < b.sql; });
   return s;
 }
 

@@ -16,7 +16,8 @@ TEST(CanonicalTypeName, PostgresSynonyms) {
   EXPECT_EQ(canonical_type_name("Double   Precision", pg), "double precision");
   EXPECT_EQ(canonical_type_name("float4", pg), "real");
   EXPECT_EQ(canonical_type_name("character varying", pg), "varchar");
-  EXPECT_EQ(canonical_type_name("bpchar", pg), "char");
+  // bpchar without a length is unlimited blank-padded text, not char(1): a name of its own.
+  EXPECT_EQ(canonical_type_name("bpchar", pg), "bpchar");
   EXPECT_EQ(canonical_type_name("character", pg), "char");
   EXPECT_EQ(canonical_type_name("timestamp without time zone", pg), "timestamp");
   EXPECT_EQ(canonical_type_name("timestamp with time zone", pg), "timestamptz");
