@@ -111,7 +111,9 @@ std::string render_json(const Diagnostic& d) {
                       {"column", d.location.column},
                       {"hint", d.hint ? nlohmann::json(*d.hint) : nlohmann::json(nullptr)},
                       {"exit_code", static_cast<int>(d.exit_code)}};
-  return j.dump();
+  // Messages quote user input, which may be any bytes: invalid UTF-8 becomes U+FFFD instead of
+  // nlohmann's type_error 316 (an abort when uncaught).
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace flash::diag
