@@ -534,6 +534,7 @@ class Applier {
   void create_extension(const json& s);
   void create_schema(const json& s);
 
+  std::optional<std::string> keyword_hint(std::size_t ti) const;
   std::string check_expr_at(int location) const { return paren_expr(tok_at(location)); }
   std::string default_expr_at(int location, int bound) const;
   void drop_column_refs(schema::Table& t, const std::string& col);
@@ -541,6 +542,24 @@ class Applier {
   bool drop_constraint(schema::Table& t, const std::string& name);
   std::string default_index_name(const schema::Index& ix) const;
 };
+
+// A misspelt leading keyword (`CRATE TABLE`, `CREATE TABEL`): the did-you-mean for a syntax
+// error at the statement's first word, or at the word after CREATE / ALTER / DROP.
+std::optional<std::string> Applier::keyword_hint(std::size_t ti) const {
+  static const std::vector<std::string> statements = {
+      "CREATE", "ALTER", "DROP", "COMMENT", "GRANT", "REVOKE", "INSERT", "UPDATE", "DELETE", "SELECT", "WITH",
+      "SET", "BEGIN", "COMMIT", "ROLLBACK", "TRUNCATE", "DO", "CALL", "REFRESH", "ANALYZE", "VACUUM", "COPY"};
+  static const std::vector<std::string> objects = {
+      "TABLE", "INDEX", "VIEW", "MATERIALIZED", "SEQUENCE", "SCHEMA", "TYPE", "DOMAIN", "FUNCTION", "PROCEDURE",
+      "TRIGGER", "EXTENSION", "POLICY", "RULE", "UNIQUE", "TEMPORARY", "TEMP", "UNLOGGED", "OR", "AGGREGATE",
+      "OPERATOR", "COLLATION", "SERVER", "ROLE", "USER", "PUBLICATION", "SUBSCRIPTION", "STATISTICS", "EVENT",
+      "FOREIGN", "CAST", "CONVERSION", "LANGUAGE", "TEXT", "DATABASE", "TABLESPACE", "DEFAULT"};
+  const std::string w = util::to_upper(tok_text(ti));
+  if (ti == 0) return diag::did_you_mean(w, statements);
+  if (ti == 1 && (is_word(0, "create") || is_word(0, "alter") || is_word(0, "drop")))
+    return diag::did_you_mean(w, objects);
+  return std::nullopt;
+}
 
 // DEFAULT expression: tokens after the DEFAULT keyword at `location` up to the sibling that
 // starts at `bound` (-1: none), or a top-level ',' / ')'.
@@ -582,6 +601,13 @@ bool Applier::parse_fragment(std::size_t offset, std::size_t length, bool may_ex
   }
   toks_ = std::move(*toks);
   if (toks_.empty()) return true;
+  if (const auto deep = too_deep_at(text, Dialect::postgresql)) {
+    auto d = diag::at_offset("sql.too-deep", "parentheses nested deeper than " + std::to_string(kMaxNesting) + " levels",
+                             file_.path, file_.text, base_ + *deep, 1);
+    d.hint = "Flash parses up to " + std::to_string(kMaxNesting) + " levels of nesting; simplify the expression";
+    diags_.push_back(std::move(d));
+    return true;
+  }
   virtual_at_.clear();
   for (int attempt = 0; attempt < 64; ++attempt) {
     PgQueryParseResult r = pg_query_parse(text.c_str());
@@ -606,10 +632,20 @@ bool Applier::parse_fragment(std::size_t offset, std::size_t length, bool may_ex
         for (std::size_t i = 0; i + 1 < toks_.size(); ++i)
           if (is_word(i, "begin") && is_word(i + 1, "atomic")) return false;
       }
-      diags_.push_back(diag::at_offset("sql.syntax", message, file_.path, file_.text, base_ + off, len));
+      auto d = diag::at_offset("sql.syntax", message, file_.path, file_.text, base_ + off, len);
+      if (ti < toks_.size()) d.hint = keyword_hint(ti);
+      diags_.push_back(std::move(d));
       return true;
     }
-    const json tree = json::parse(r.parse_tree, nullptr, false);
+    // Constraint expressions (CHECK, DEFAULT, GENERATED) are read from the source tokens, never
+    // from the tree: their subtrees are dropped while parsing, so a CHECK with a 1,000,000-item IN
+    // list does not become millions of JSON nodes (it took 2.4 GB).
+    const json tree = json::parse(
+        r.parse_tree,
+        [](int, json::parse_event_t ev, json& parsed) {
+          return !(ev == json::parse_event_t::key && parsed.is_string() && parsed.get_ref<const std::string&>() == "raw_expr");
+        },
+        false);
     pg_query_free_parse_result(r);
     const json& stmts = field(tree, "stmts");
     if (!stmts.is_array()) return true;
