@@ -1,0 +1,2 @@
+-- name: Two :exec
+DELETE FROM books; DELETE FROM authors;
