@@ -1046,6 +1046,12 @@ class Parser {
 
   ExprPtr not_expr() {
     if (at("NOT") && !at("EXISTS", 1)) {
+      // NOT NOT NOT ... recurses without passing through expr(): guarded too.
+      if (++depth_ > kMaxDepth) throw SyntaxError{"expression nested too deeply", peek().offset, "sql.too-deep"};
+      struct Leave {
+        int& d;
+        ~Leave() { --d; }
+      } leave{depth_};
       auto e = make(ExprKind::unary, next().offset);
       e->op = "NOT";
       e->arg = not_expr();
@@ -1325,6 +1331,11 @@ class Parser {
     if (t.kind == TokenKind::op && (t.raw == "-" || t.raw == "+" || t.raw == "~" || (t.raw == "!" && d_ == Dialect::mysql))) {
       std::size_t off = t.offset;
       std::string op = t.raw == "!" ? "NOT" : std::string(t.raw);
+      if (++depth_ > kMaxDepth) throw SyntaxError{"expression nested too deeply", off, "sql.too-deep"};
+      struct Leave {
+        int& d;
+        ~Leave() { --d; }
+      } leave{depth_};
       next();
       ExprPtr arg = unary();
       // -5 is a literal, as in PostgreSQL's parse tree.
@@ -1340,6 +1351,11 @@ class Parser {
       return e;
     }
     if (d_ == Dialect::mysql && at("BINARY") && !at_op("(", 1) && !at_op(",", 1) && !at_op(")", 1)) {
+      if (++depth_ > kMaxDepth) throw SyntaxError{"expression nested too deeply", peek().offset, "sql.too-deep"};
+      struct Leave {
+        int& d;
+        ~Leave() { --d; }
+      } leave{depth_};
       next();  // BINARY x: a binary-collation cast; the value keeps its type
       return unary();
     }
