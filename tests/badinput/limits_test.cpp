@@ -43,8 +43,8 @@ TEST(Limits, DeepNestingInDdlIsOneLocatedError) {
     ASSERT_NE(e, nullptr) << static_cast<int>(d);
     EXPECT_EQ(e->location.file, "deep.sql");
     EXPECT_EQ(e->location.line, 2);
-    // The bracket that opens level kMaxNesting + 1.
-    EXPECT_EQ(e->location.column, static_cast<int>(std::string("  id int CHECK ").size()) + kMaxNesting + 1);
+    // The bracket that opens level kMaxNesting + 1 (the column list's own '(' is level 1).
+    EXPECT_EQ(e->location.column, static_cast<int>(std::string("  id int CHECK ").size()) + kMaxNesting);
   }
 }
 

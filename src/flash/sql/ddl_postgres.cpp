@@ -601,6 +601,20 @@ bool Applier::parse_fragment(std::size_t offset, std::size_t length, bool may_ex
   }
   toks_ = std::move(*toks);
   if (toks_.empty()) return true;
+  for (const auto& t : toks_) {
+    // PostgreSQL truncates a name past 63 bytes (with only a NOTICE), so the parse tree never
+    // shows it: a name that long is an error here (sql/validate.hpp, sql.name-too-long).
+    const int quotes = t.kind == pg::tok_ident && text[static_cast<std::size_t>(t.start)] == '"' ? 2 : 0;
+    if (t.kind != pg::tok_ident || t.end - t.start - quotes <= 63) continue;
+    auto d = diag::at_offset("sql.name-too-long",
+                             "name `" + std::string(text.substr(static_cast<std::size_t>(t.start), static_cast<std::size_t>(t.end - t.start))) +
+                                 "` is longer than PostgreSQL's 63 bytes",
+                             file_.path, file_.text, base_ + static_cast<std::size_t>(t.start),
+                             static_cast<std::size_t>(t.end - t.start));
+    d.hint = "PostgreSQL would silently truncate it to 63 bytes; choose a shorter name";
+    diags_.push_back(std::move(d));
+    return true;
+  }
   if (const auto deep = too_deep_at(text, Dialect::postgresql)) {
     auto d = diag::at_offset("sql.too-deep", "parentheses nested deeper than " + std::to_string(kMaxNesting) + " levels",
                              file_.path, file_.text, base_ + *deep, 1);
@@ -647,6 +661,17 @@ bool Applier::parse_fragment(std::size_t offset, std::size_t length, bool may_ex
         },
         false);
     pg_query_free_parse_result(r);
+    if (tree.is_discarded()) {
+      // libpg_query hands names and strings through byte for byte; its JSON is then not UTF-8.
+      // A UTF8 database rejects such a statement too ("invalid byte sequence for encoding").
+      const auto bad = pg::first_invalid_utf8(text);
+      auto d = diag::at_offset(bad ? "sql.encoding" : "sql.syntax",
+                               bad ? "invalid UTF-8 in the statement" : "cannot read the parse tree of the statement",
+                               file_.path, file_.text, base_ + bad.value_or(0), 1);
+      if (bad) d.hint = "PostgreSQL databases in the UTF8 encoding accept only valid UTF-8; save the file as UTF-8";
+      diags_.push_back(std::move(d));
+      return true;
+    }
     const json& stmts = field(tree, "stmts");
     if (!stmts.is_array()) return true;
     for (const auto& s : stmts) {

@@ -309,6 +309,32 @@ class Validator {
       name_length(c.name, "column", c.loc);
       check_type(t, c);
     }
+    // Parents named by INHERITS / PARTITION OF exist, and every key names a column of the table.
+    for (const char* key : {"inherits", "partition_of"}) {
+      const auto it = t.options.find(key);
+      if (it == t.options.end()) continue;
+      for (const auto& parent : util::split(it->second, ',')) {
+        const std::string p(util::trim(parent));
+        const auto dot = p.find('.');
+        if (!(dot == std::string::npos ? find_table("", p) : find_table(p.substr(0, dot), p.substr(dot + 1))))
+          report("sql.unknown-table", "table `" + t.name + "` inherits from unknown table `" + p + "`", t.loc);
+      }
+    }
+    if (parents_known(t)) {
+      std::vector<std::string> cols;
+      columns_of(t, cols);
+      const auto check = [&](const std::vector<std::string>& key, std::string_view what) {
+        for (const auto& c : key)
+          if (!has(cols, c)) {
+            report("sql.unknown-column",
+                   std::string(what) + " of table `" + t.name + "` names column `" + c + "`, which the table does not have",
+                   t.loc, diag::did_you_mean(c, cols));
+            return;
+          }
+      };
+      if (t.primary_key) check(t.primary_key->columns, "primary key");
+      for (const auto& u : t.uniques) check(u.columns, "unique constraint");
+    }
     if (t.primary_key) name_length(t.primary_key->name, "constraint", t.loc);
     for (const auto& u : t.uniques) name_length(u.name, "constraint", t.loc);
     for (const auto& ck : t.checks) name_length(ck.name, "constraint", t.loc);

@@ -332,7 +332,7 @@ TEST(Config, LoadsEnvFiles) {
 TEST(Config, UnknownGeneratorKeysAreRejected) {
   TempProject p;
   p.write("flash.toml",
-          "[gen.go]\nenabled = true\nemit_json_tags = true\n\n[gen.js]\nmodul = \"esm\"\n\n"
+          "[gen.go]\nenabled = true\njsontags = true\n\n[gen.js]\nmodul = \"esm\"\n\n"
           "[gen.python]\nasynk = true\n");
   auto diags = load_errors(p);
   ASSERT_EQ(diags.size(), 3u);

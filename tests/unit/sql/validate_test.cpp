@@ -63,7 +63,7 @@ TEST(Validate, ForeignKeyToUnknownTableIsLocatedWithDidYouMean) {
     const auto& e = only(r);
     EXPECT_EQ(e.code, "sql.unknown-table");
     EXPECT_EQ(e.location.line, 4);
-    EXPECT_EQ(e.location.column, 27);
+    EXPECT_EQ(e.location.column, 26);
     EXPECT_EQ(e.hint.value_or(""), "did you mean `users`?");
     EXPECT_EQ(e.source_line, "  user_id int REFERENCES userz (id)");
   }
@@ -136,7 +136,7 @@ TEST(Validate, IdentifierLengthLimits) {
   EXPECT_TRUE(parse(Dialect::postgresql, "CREATE TABLE " + n63 + " (id int);\n").diags.empty());
   auto r = parse(Dialect::postgresql, "CREATE TABLE t (" + n64 + " int);\n");
   EXPECT_EQ(only(r).code, "sql.name-too-long");
-  EXPECT_NE(only(r).hint.value_or("").find(n63), std::string::npos);
+  EXPECT_NE(only(r).hint.value_or("").find("truncate"), std::string::npos);
   EXPECT_TRUE(parse(Dialect::mysql, "CREATE TABLE " + n64 + " (id int);\n").diags.empty());
   EXPECT_EQ(only(parse(Dialect::mysql, "CREATE TABLE " + n65 + " (id int);\n")).code, "sql.name-too-long");
   // MySQL counts characters: 64 two-byte characters are fine.
@@ -187,7 +187,9 @@ TEST(Validate, MysqlTypesAreTheServers) {
   if (!url) GTEST_SKIP() << "FLASH_TEST_MYSQL_URL not set";
   auto conn = driver::connect_sql(config::parse_database_url(url));
   conn->execute("DROP TABLE IF EXISTS flash_validate_types");
+  const bool mariadb = conn->server_version().find("MariaDB") != std::string::npos;
   for (const auto& n : sql::builtin_type_names(Dialect::mysql)) {
+    if (mariadb && n == "geomcollection") continue;  // MySQL 8's alias of geometrycollection
     const std::string ty = n == "enum" || n == "set" ? n + "('a')" : n == "nvarchar" || n == "varchar" || n == "varbinary" ? n + "(3)" : n;
     EXPECT_NO_THROW(conn->execute("CREATE TABLE flash_validate_types (c " + ty + ")")) << ty;
     conn->execute("DROP TABLE IF EXISTS flash_validate_types");

@@ -1,2 +1,0 @@
--- name: Two :exec
-DELETE FROM books; DELETE FROM authors;

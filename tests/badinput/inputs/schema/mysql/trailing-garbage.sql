@@ -1,1 +1,0 @@
-CREATE TABLE users (id INT PRIMARY KEY) garbage here;
