@@ -66,9 +66,22 @@ config::DatabaseUrl Context::database_url() {
                                ? "mongodb://localhost:27017/app"
                                : "sqlite://db/dev.db"));
   }
-  auto url = config::parse_database_url(value);
+  // A URL from a .env file: problems with it are located at its value there.
+  const auto origin = cfg.env_origins.find(cfg.url_env);
+  const auto locate = [&](diag::Diagnostic& d) {
+    if (origin == cfg.env_origins.end()) return;
+    d.location = origin->second.location;
+    d.source_line = origin->second.source_line;
+  };
+  config::DatabaseUrl url;
+  try {
+    url = config::parse_database_url(value);
+  } catch (diag::Error& e) {
+    locate(e.diagnostic());
+    throw;
+  }
   if (url.dialect != cfg.provider) {
-    throw diag::Error("config.provider-mismatch",
+    diag::Error e("config.provider-mismatch",
                       cfg.url_env + " is a " + std::string(schema::to_string(url.dialect)) +
                           " URL but the configured provider is " +
                           std::string(schema::to_string(cfg.provider)),
@@ -76,6 +89,8 @@ config::DatabaseUrl Context::database_url() {
                       "change [database] provider in " + cfg.file.filename().string() +
                           " or point " + cfg.url_env + " at a " +
                           std::string(schema::to_string(cfg.provider)) + " database");
+    locate(e.diagnostic());
+    throw e;
   }
   // SQLite paths in URLs are relative to the project (the directory of flash.toml), not to
   // wherever the command happens to run.
@@ -133,6 +148,12 @@ bool argv_has(int argc, char** argv, std::string_view flag) {
   return false;
 }
 
+// The one way --json output is printed: text from user files (names, SQL, comments) may be any
+// bytes, so invalid UTF-8 is replaced by U+FFFD rather than throwing nlohmann's type_error 316.
+std::string dump_json(const nlohmann::ordered_json& j) {
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 // Prints diagnostics and returns the exit code: the first error's, else 1.
 int report(const diag::Diagnostics& diags, const Context& ctx) {
   int code = static_cast<int>(diag::ExitCode::error);
@@ -152,7 +173,7 @@ int report(const diag::Diagnostics& diags, const Context& ctx) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& d : diags) list.push_back(nlohmann::ordered_json::parse(diag::render_json(d)));
     out["diagnostics"] = std::move(list);
-    std::cout << out.dump(2) << std::endl;
+    std::cout << dump_json(out) << std::endl;
   } else {
     diag::RenderOptions ro;
     ro.color = ::isatty(STDERR_FILENO) == 1 && !ctx.options.no_color && !no_color_env();
@@ -252,7 +273,7 @@ int run(int argc, char** argv) {
     nlohmann::ordered_json out;
     out["ok"] = ctx.exit_code == 0;
     for (auto& [k, v] : ctx.result().items()) out[k] = v;
-    std::cout << out.dump(2) << std::endl;
+    std::cout << dump_json(out) << std::endl;
   }
   std::cout << std::flush;
   return ctx.exit_code;

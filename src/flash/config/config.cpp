@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 #include <toml++/toml.h>
 
+#include "flash/config/sql_files.hpp"
 #include "flash/util/text.hpp"
 
 namespace flash::config {
@@ -36,7 +38,49 @@ const std::vector<std::string> kTopKeys = {"version",     "schema_dir",      "sc
                                            "env_path",    "database",        "gen",
                                            "databases"};
 const std::vector<std::string> kDatabaseKeys = {"provider", "url_env"};
-const std::vector<std::string> kGenLanguages = {"go", "js", "python"};
+// The keys of each [gen.X] table and, where the set is closed, their values (lower case; a driver
+// lists the databases it works with, none = all). Keep in step with the generators' readers
+// (codegen/go, typescript, python) and README "Generator settings".
+struct GenValue {
+  std::string_view text;
+  std::vector<Dialect> dialects;
+};
+struct GenKey {
+  std::string_view name;
+  bool boolean = false;            // else a string
+  std::vector<GenValue> values;    // empty: any string
+};
+struct GenLanguage {
+  std::string_view name;
+  std::vector<GenKey> keys;
+};
+const std::vector<GenLanguage> kGenLanguages = {
+    {"go",
+     {{"enabled", true, {}},
+      {"out", false, {}},
+      {"package", false, {}},
+      {"driver", false, {{"pgx/v5", {Dialect::postgresql}}, {"pgx", {Dialect::postgresql}}, {"database/sql", {}}}},
+      {"null_style", false, {{"pointer", {}}, {"sql", {}}}},
+      {"json_tags", true, {}},
+      {"prepare", true, {}}}},
+    {"js",
+     {{"enabled", true, {}},
+      {"out", false, {}},
+      {"async", true, {}},
+      {"driver", false, {{"pg", {Dialect::postgresql}}, {"node-postgres", {Dialect::postgresql}},
+                         {"mysql2", {Dialect::mysql}}, {"better-sqlite3", {Dialect::sqlite}}}},
+      {"module", false, {{"esm", {}}, {"es", {}}, {"module", {}}, {"commonjs", {}}, {"cjs", {}}}},
+      {"bigint", false, {{"string", {}}, {"bigint", {}}, {"number", {}}}},
+      {"emit", false, {{"both", {}}, {"ts", {}}, {"js", {}}}}}},
+    {"python",
+     {{"enabled", true, {}},
+      {"out", false, {}},
+      {"async", true, {}},
+      {"driver", false, {{"asyncpg", {Dialect::postgresql}}, {"psycopg", {Dialect::postgresql}},
+                         {"psycopg3", {Dialect::postgresql}}, {"aiomysql", {Dialect::mysql}},
+                         {"pymysql", {Dialect::mysql}}, {"aiosqlite", {Dialect::sqlite}},
+                         {"sqlite3", {Dialect::sqlite}}}}}},
+};
 const std::vector<std::string> kDatabasesKeys = {"name",       "provider",    "url_env",
                                                  "default",    "schema_dir",  "schema_path",
                                                  "queries",    "migrations_path", "export_path"};
@@ -109,10 +153,22 @@ class Loader {
     return std::nullopt;
   }
 
+  // Remembers where a path value was written (Config::value_locations).
+  static void remember(std::map<std::string, diag::Location>& into, const std::string& key,
+                       const diag::Diagnostic& where) {
+    into[key] = where.location;
+  }
+
   void top(const toml::table& t, Config& cfg) {
     std::optional<std::string> schema_dir, schema_path;
     for (auto&& [k, v] : t) {
       const std::string key(k.str());
+      if (key == "schema_dir" || key == "schema_path" || key == "queries" || key == "migrations_path" ||
+          key == "export_path" || key == "env_path") {
+        const std::string as = key == "schema_path" ? "schema_dir" : key;
+        if (key == "schema_dir" || !cfg.value_locations.count(as))
+          remember(cfg.value_locations, as, located("", "", v.source(), value_length(v)));
+      }
       if (key == "version") {
         if (const auto* s = v.as_string()) cfg.version = s->get();
         else if (const auto* i = v.as_integer()) cfg.version = std::to_string(i->get());
@@ -163,10 +219,15 @@ class Loader {
   void gen(const toml::table& t, Config& cfg) {
     for (auto&& [k, v] : t) {
       const std::string lang(k.str());
-      if (std::find(kGenLanguages.begin(), kGenLanguages.end(), lang) == kGenLanguages.end()) {
+      const GenLanguage* spec = nullptr;
+      for (const auto& g : kGenLanguages)
+        if (g.name == lang) spec = &g;
+      if (!spec) {
+        std::vector<std::string> names;
+        for (const auto& g : kGenLanguages) names.emplace_back(g.name);
         auto d = located("config.unknown-key", "unknown generator `gen." + lang + "`", k.source(),
                          static_cast<int>(lang.size()));
-        d.hint = diag::did_you_mean(lang, kGenLanguages);
+        d.hint = diag::did_you_mean(lang, names);
         if (!d.hint) d.hint = "generators: gen.go, gen.js, gen.python";
         diags.push_back(std::move(d));
         continue;
@@ -178,28 +239,85 @@ class Loader {
       }
       GenTarget g;
       g.language = lang;
-      for (auto&& [gk, gv] : *tbl) {
-        const std::string key(gk.str());
-        const std::string what = "gen." + lang + "." + key;
-        if (key == "enabled") {
-          if (auto b = bool_value(what, gv)) g.enabled = *b;
-        } else if (key == "out") {
-          if (auto s = string_value(what, gv)) g.out = *s;
-        } else if (key == "driver") {
-          if (auto s = string_value(what, gv)) g.driver = *s;
-        } else if (key == "async") {
-          if (auto b = bool_value(what, gv)) g.async = *b;
-        } else if (const auto* s = gv.as_string()) {
-          g.settings[key] = s->get();
-        } else if (const auto* b = gv.as_boolean()) {
-          g.settings[key] = b->get();
-        } else if (const auto* i = gv.as_integer()) {
-          g.settings[key] = i->get();
-        } else {
-          wrong_type(what, gv, "a string, integer or boolean");
-        }
-      }
+      for (auto&& [gk, gv] : *tbl) gen_key(*spec, g, gk, gv);
       cfg.gen.push_back(std::move(g));
+    }
+  }
+
+  // One key of a [gen.X] table: known to that generator, of the right type, one of its values.
+  void gen_key(const GenLanguage& spec, GenTarget& g, const toml::key& k, const toml::node& v) {
+    const std::string key(k.str());
+    const std::string what = "gen." + g.language + "." + key;
+    const GenKey* known = nullptr;
+    for (const auto& gk : spec.keys)
+      if (gk.name == key) known = &gk;
+    if (!known) {
+      std::vector<std::string> valid;
+      for (const auto& gk : spec.keys) valid.emplace_back(gk.name);
+      return unknown_key(k, valid, "[gen." + g.language + "]");
+    }
+    if (known->boolean) {
+      const auto b = bool_value(what, v);
+      if (!b) return;
+      if (key == "enabled") g.enabled = *b;
+      else if (key == "async") g.async = *b;
+      else g.settings[key] = *b;
+      return;
+    }
+    const auto s = string_value(what, v);
+    if (!s) return;
+    if (!known->values.empty()) {
+      const std::string& folded = *s;  // values are case-sensitive, as the generators read them
+      std::vector<std::string> valid;
+      bool ok = false;
+      for (const auto& val : known->values) {
+        valid.emplace_back(val.text);
+        ok = ok || val.text == folded;
+      }
+      if (!ok) {
+        auto d = located("config.value", "invalid " + what + " `" + *s + "`", v.source(), value_length(v));
+        d.hint = diag::did_you_mean(folded, valid);
+        if (d.hint) *d.hint += " (valid values: " + util::join(valid, ", ") + ")";
+        else d.hint = "valid values: " + util::join(valid, ", ");
+        diags.push_back(std::move(d));
+        return;
+      }
+      if (key == "driver") driver_at_.emplace_back(g.language, folded, located("", "", v.source(), value_length(v)));
+    }
+    if (key == "out") g.out = *s;
+    else if (key == "driver") g.driver = *s;
+    else g.settings[key] = *s;
+  }
+
+  // A driver works with some databases only: checked once the database in effect is known.
+  void check_drivers(const Config& cfg) {
+    for (const auto& [lang, driver, where] : driver_at_) {
+      const GenValue* val = nullptr;
+      for (const auto& gl : kGenLanguages)
+        if (gl.name == lang)
+          for (const auto& gk : gl.keys)
+            if (gk.name == "driver")
+              for (const auto& x : gk.values)
+                if (x.text == driver) val = &x;
+      if (!val || val->dialects.empty()) continue;
+      if (std::find(val->dialects.begin(), val->dialects.end(), cfg.provider) != val->dialects.end()) continue;
+      std::vector<std::string> fitting;
+      for (const auto& gl : kGenLanguages)
+        if (gl.name == lang)
+          for (const auto& gk : gl.keys)
+            if (gk.name == "driver")
+              for (const auto& x : gk.values)
+                if (x.dialects.empty() || std::find(x.dialects.begin(), x.dialects.end(), cfg.provider) !=
+                                              x.dialects.end())
+                  fitting.emplace_back(x.text);
+      diag::Diagnostic d = where;
+      d.code = "config.value";
+      d.message = "gen." + lang + ".driver `" + driver + "` does not work with " +
+                  std::string(schema::to_string(cfg.provider));
+      d.hint = fitting.empty() ? "no " + lang + " driver supports " + std::string(schema::to_string(cfg.provider))
+                               : "drivers for " + std::string(schema::to_string(cfg.provider)) + ": " +
+                                     util::join(fitting, ", ");
+      diags.push_back(std::move(d));
     }
   }
 
@@ -217,6 +335,12 @@ class Loader {
       for (auto&& [k, v] : *t) {
         const std::string key(k.str());
         const std::string what = "databases." + key;
+        if (key == "schema_dir" || key == "schema_path" || key == "queries" || key == "migrations_path" ||
+            key == "export_path") {
+          const std::string as = key == "schema_path" ? "schema_dir" : key;
+          if (key == "schema_dir" || !e.value_locations.count(as))
+            remember(e.value_locations, as, located("", "", v.source(), value_length(v)));
+        }
         if (key == "name") {
           if (auto s = string_value(what, v)) {
             has_name = true;
@@ -289,6 +413,7 @@ class Loader {
   std::string file_;
   std::string text_;
   std::set<std::size_t> provider_given_, url_env_given_;
+  std::vector<std::tuple<std::string, std::string, diag::Diagnostic>> driver_at_;  // language, driver, where
 };
 
 void select_database(Config& cfg, const std::optional<std::string>& wanted, const std::string& file) {
@@ -330,6 +455,7 @@ void select_database(Config& cfg, const std::optional<std::string>& wanted, cons
   if (!chosen->queries.empty()) cfg.queries = chosen->queries;
   if (!chosen->migrations_path.empty()) cfg.migrations_path = chosen->migrations_path;
   if (!chosen->export_path.empty()) cfg.export_path = chosen->export_path;
+  for (const auto& [key, where] : chosen->value_locations) cfg.value_locations[key] = where;
 }
 
 }  // namespace
@@ -373,8 +499,27 @@ Config load_config(const LoadOptions& opts) {
   }
 
   select_database(cfg, opts.database, display);
-  load_env_files(cfg, opts.env_name);
+  loader.check_drivers(cfg);
+  if (diag::has_errors(loader.diags)) throw diag::Errors(std::move(loader.diags));
+  load_env_files(cfg, opts.env_name, &cfg.env_origins);
   return cfg;
+}
+
+diag::Diagnostic value_diagnostic(const Config& cfg, std::string_view key, std::string code,
+                                  std::string message) {
+  diag::Diagnostic d;
+  d.code = std::move(code);
+  d.message = std::move(message);
+  const auto it = cfg.value_locations.find(std::string(key));
+  if (it == cfg.value_locations.end()) {
+    d.location.file = cfg.file.empty() ? std::string() : display_path(cfg.file);
+    return d;
+  }
+  d.location = it->second;
+  std::error_code ec;
+  if (d.location.line > 0 && fs::is_regular_file(cfg.file, ec))
+    d.source_line = std::string(util::line_at(util::read_file(cfg.file), d.location.line));
+  return d;
 }
 
 }  // namespace flash::config

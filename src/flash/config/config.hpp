@@ -2,10 +2,11 @@
 // flash.toml and .env loading, compatible with the original Go tool's keys:
 //   version, schema_dir (legacy schema_path), queries, migrations_path, export_path, env_path,
 //   [database] provider, url_env (default DATABASE_URL),
-//   [gen.go|js|python] enabled, out, driver, async (+ generator-specific keys),
+//   [gen.go|js|python] enabled, out, driver (+ the generator's own keys, see kGenKeys in config.cpp),
 //   [[databases]] name, provider, url_env, default = true, and per-database overrides of the
 //   top-level paths.
-// Unknown keys, wrong types and invalid providers are located diagnostics (file:line:col).
+// Unknown keys (in every table), wrong types and invalid values are located diagnostics
+// (file:line:col). A UTF-8 byte-order mark at the start of flash.toml or .env is ignored.
 #include <filesystem>
 #include <cstdint>
 #include <map>
@@ -38,6 +39,13 @@ struct DatabaseEntry {
   bool is_default = false;
   // Per-database overrides of the top-level paths; empty = inherit.
   std::string schema_dir, queries, migrations_path, export_path;
+  std::map<std::string, diag::Location> value_locations;  // as Config::value_locations
+};
+
+// Where a variable loaded from a .env file was written (its value), for errors about the value.
+struct EnvOrigin {
+  diag::Location location;
+  std::string source_line;
 };
 
 struct Config {
@@ -54,9 +62,20 @@ struct Config {
   std::vector<GenTarget> gen;
   std::vector<DatabaseEntry> databases;
   std::string selected_database;  // name of the [[databases]] entry in effect, "" if none
+  // Where the value of each path key in effect was written ("schema_dir", "queries",
+  // "migrations_path", "export_path", "env_path"), so that a problem found later with the value
+  // (a missing directory) is reported at its line.
+  std::map<std::string, diag::Location> value_locations;
+  // Variables this run set from .env files (the shell's own are not listed).
+  std::map<std::string, EnvOrigin> env_origins;
 
   std::filesystem::path resolve(const std::string& rel) const { return root / rel; }
 };
+
+// A diagnostic about the value of `key` (see Config::value_locations), located at the value when
+// it was written in the config file, else at the file.
+diag::Diagnostic value_diagnostic(const Config& cfg, std::string_view key, std::string code,
+                                  std::string message);
 
 struct LoadOptions {
   std::filesystem::path config_file = "flash.toml";
@@ -70,6 +89,8 @@ Config load_config(const LoadOptions& opts);
 
 // .env loading: .env.NAME (with --env), .env, .env.local, in that order, from the project root;
 // or only `env_path` when configured. Variables already set in the process are never overridden.
-void load_env_files(const Config& cfg, const std::optional<std::string>& env_name);
+// The variables set are recorded in `origins` when given.
+void load_env_files(const Config& cfg, const std::optional<std::string>& env_name,
+                    std::map<std::string, EnvOrigin>* origins = nullptr);
 
 }  // namespace flash::config

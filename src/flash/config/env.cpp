@@ -4,10 +4,12 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <algorithm>
 #include <map>
 
 #include "flash/config/config.hpp"
 #include "flash/config/env_file.hpp"
+#include "flash/config/sql_files.hpp"
 #include "flash/diag/diagnostic.hpp"
 #include "flash/util/text.hpp"
 
@@ -25,7 +27,7 @@ class EnvParser {
  public:
   EnvParser(std::string_view text, const std::string& file) : text_(text), file_(file) {}
 
-  std::vector<std::pair<std::string, std::string>> parse() {
+  std::vector<EnvEntry> parse() {
     while (pos_ < text_.size()) parse_line();
     if (!diags_.empty()) throw diag::Errors(std::move(diags_));
     return entries_;
@@ -35,7 +37,7 @@ class EnvParser {
   std::string_view text_;
   const std::string& file_;
   std::size_t pos_ = 0;
-  std::vector<std::pair<std::string, std::string>> entries_;
+  std::vector<EnvEntry> entries_;
   std::map<std::string, std::string> known_;
   diag::Diagnostics diags_;
 
@@ -81,6 +83,7 @@ class EnvParser {
     skip_blanks();
 
     std::string value;
+    const std::size_t value_at = pos_;
     bool ok = true;
     if (peek() == '"') {
       ok = double_quoted(value);
@@ -99,7 +102,7 @@ class EnvParser {
     }
     skip_to_next_line();
     known_[key] = value;
-    entries_.emplace_back(key, std::move(value));
+    entries_.push_back(EnvEntry{key, std::move(value), value_at});
   }
 
   std::string lookup(const std::string& name) const {
@@ -198,46 +201,62 @@ class EnvParser {
   }
 };
 
-std::string display_path(const fs::path& p) {
-  std::error_code ec;
-  const fs::path rel = p.lexically_proximate(fs::current_path(ec));
-  return ec ? p.string() : rel.string();
-}
-
-void load_one(const fs::path& p, bool required, const std::string& why) {
+// A missing required file is reported with `missing` (located at the setting that named it).
+void load_one(const fs::path& p, const std::optional<diag::Diagnostic>& missing,
+              std::map<std::string, EnvOrigin>* origins) {
   std::error_code ec;
   if (!fs::is_regular_file(p, ec)) {
-    if (!required) return;
-    throw diag::Error("config.env", "env file `" + display_path(p) + "` not found",
-                      diag::ExitCode::error, why);
+    if (!missing) return;
+    throw diag::Error(*missing);
   }
   const std::string text = util::read_file(p);
-  for (const auto& [key, value] : parse_env(text, display_path(p)))
-    ::setenv(key.c_str(), value.c_str(), /*overwrite=*/0);
+  const std::string shown = display_path(p);
+  for (const auto& e : parse_env_entries(text, shown)) {
+    if (std::getenv(e.key.c_str())) continue;  // the shell's (or an earlier file's) value wins
+    ::setenv(e.key.c_str(), e.value.c_str(), /*overwrite=*/0);
+    if (origins) {
+      diag::Diagnostic at = diag::at_offset("", "", shown, text, e.value_offset, std::max<std::size_t>(1, e.value.size()));
+      (*origins)[e.key] = EnvOrigin{at.location, at.source_line};
+    }
+  }
 }
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> parse_env(std::string_view text,
-                                                           const std::string& file) {
+std::vector<EnvEntry> parse_env_entries(std::string_view text, const std::string& file) {
   return EnvParser(text, file).parse();
 }
 
-void load_env_files(const Config& cfg, const std::optional<std::string>& env_name) {
+std::vector<std::pair<std::string, std::string>> parse_env(std::string_view text,
+                                                           const std::string& file) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& e : parse_env_entries(text, file)) out.emplace_back(std::move(e.key), std::move(e.value));
+  return out;
+}
+
+void load_env_files(const Config& cfg, const std::optional<std::string>& env_name,
+                    std::map<std::string, EnvOrigin>* origins) {
   if (env_name) {
     if (env_name->empty() || env_name->find('/') != std::string::npos)
       throw diag::Error("config.env", "invalid environment name `" + *env_name + "`",
                         diag::ExitCode::usage, "--env NAME loads .env.NAME, e.g. --env staging");
-    load_one(cfg.root / (".env." + *env_name), true,
-             "--env " + *env_name + " reads .env." + *env_name + " from the project root");
+    const fs::path p = cfg.root / (".env." + *env_name);
+    diag::Diagnostic d;
+    d.code = "config.env";
+    d.message = "env file `" + display_path(p) + "` not found";
+    d.hint = "--env " + *env_name + " reads .env." + *env_name + " from the project root";
+    load_one(p, d, origins);
   }
   if (!cfg.env_path.empty()) {
-    load_one(cfg.resolve(cfg.env_path), true,
-             "env_path in " + cfg.file.filename().string() + " names this file");
+    const fs::path p = cfg.resolve(cfg.env_path);
+    diag::Diagnostic d = value_diagnostic(cfg, "env_path", "config.env",
+                                          "env file `" + display_path(p) + "` not found");
+    d.hint = "env_path in " + cfg.file.filename().string() + " names this file";
+    load_one(p, d, origins);
     return;
   }
-  load_one(cfg.root / ".env", false, "");
-  load_one(cfg.root / ".env.local", false, "");
+  load_one(cfg.root / ".env", std::nullopt, origins);
+  load_one(cfg.root / ".env.local", std::nullopt, origins);
 }
 
 }  // namespace flash::config

@@ -14,7 +14,14 @@
 
 namespace flash::config {
 
+struct EnvEntry {
+  std::string key;
+  std::string value;
+  std::size_t value_offset = 0;  // byte offset of the value as written
+};
 // Throws diag::Errors ("config.env") located in `file` for malformed lines.
+std::vector<EnvEntry> parse_env_entries(std::string_view text, const std::string& file);
+// The same, keys and values only.
 std::vector<std::pair<std::string, std::string>> parse_env(std::string_view text,
                                                            const std::string& file);
 

@@ -26,10 +26,8 @@ std::vector<fs::path> sql_files(const Config& cfg, const std::string& dir_or_fil
                                 std::string_view key) {
   const fs::path base = cfg.resolve(dir_or_file).lexically_normal();
   if (auto paths = list_sql_files(base)) return *paths;
-  diag::Diagnostic d;
-  d.code = std::string(what) + ".not-found";
-  d.message = std::string(what) + " path `" + display_path(base) + "` does not exist";
-  d.location.file = display_path(cfg.file);
+  diag::Diagnostic d = value_diagnostic(cfg, key, std::string(what) + ".not-found",
+                                        std::string(what) + " path `" + display_path(base) + "` does not exist");
   d.hint = "create it, or set " + std::string(key) + " in " + cfg.file.filename().string();
   throw diag::Error(std::move(d));
 }

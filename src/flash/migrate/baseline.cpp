@@ -116,7 +116,7 @@ BaselineResult baseline(driver::SqlConnection& c, const Project& p, const schema
   res.recorded = true;
   auto snap = p.migrations_dir / ".flash" / "schema_snapshot.json";
   std::filesystem::create_directories(snap.parent_path());
-  util::write_file_atomic(snap, schema::to_json(live).dump(2) + "\n");
+  util::write_file_atomic(snap, schema::to_json(live).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   say(out, "Wrote " + res.path.string() + " (" + std::to_string(res.up_statements) +
                " statements) and recorded it as applied without running it");
   return res;

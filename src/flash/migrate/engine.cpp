@@ -1096,13 +1096,18 @@ GenerateResult generate(const Project& p, const GenerateOptions& o, const Output
     res.content = "-- +migrate Up\n\n-- +migrate Down\n";
   }
   if (o.dry_run) return res;
+  // Everything that can fail is done before the first write: the snapshot text is rendered first
+  // (names and comments may hold any bytes; invalid UTF-8 is replaced, never thrown).
+  const std::string snapshot =
+      o.empty ? std::string()
+              : schema::to_json(desired).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::filesystem::create_directories(p.migrations_dir);
   util::write_file_atomic(path, res.content);
   res.written = true;
   if (!o.empty) {
     auto snap = p.migrations_dir / ".flash" / "schema_snapshot.json";
     std::filesystem::create_directories(snap.parent_path());
-    util::write_file_atomic(snap, schema::to_json(desired).dump(2) + "\n");
+    util::write_file_atomic(snap, snapshot);
   }
   say(out, "Wrote " + path.string());
   return res;

@@ -194,7 +194,7 @@ class Analyzer {
 
     ParseResult pr = parse_query(rw_.sql, d_);
     if (!pr.statement) {
-      error_at("query.syntax", pr.error, pr.error_offset, 1);
+      error_at(pr.error_code.empty() ? "query.syntax" : pr.error_code, pr.error, pr.error_offset, 1);
       return std::nullopt;
     }
     if (pr.multiple) {

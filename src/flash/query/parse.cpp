@@ -1,5 +1,7 @@
 #include "flash/query/parse.hpp"
 
+#include "flash/sql/lexer.hpp"
+
 namespace flash::query {
 
 namespace {
@@ -17,6 +19,14 @@ constexpr ParserEntry kParsers[] = {
 }  // namespace
 
 ParseResult parse_query(std::string_view sql, schema::Dialect d) {
+  // One nesting limit for every dialect, checked before any parser recurses (sql/lexer.hpp).
+  if (const auto at = sql::too_deep_at(sql, d)) {
+    ParseResult r;
+    r.error = "parentheses nested deeper than " + std::to_string(sql::kMaxNesting) + " levels";
+    r.error_code = "sql.too-deep";
+    r.error_offset = *at;
+    return r;
+  }
   for (const ParserEntry& e : kParsers)
     if (e.dialect == d) return e.parse(sql, d);
   ParseResult r;

@@ -16,6 +16,7 @@ namespace flash::query {
 struct ParseResult {
   std::optional<ast::Statement> statement;  // set on success
   std::string error;                        // the parser's message otherwise
+  std::string error_code;                   // diagnostic code; "" = query.syntax
   std::size_t error_offset = 0;             // byte offset of the error in the parsed text
   bool multiple = false;                    // more than one statement was found
 };

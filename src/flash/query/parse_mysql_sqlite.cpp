@@ -32,6 +32,7 @@ using sql::TokenKind;
 struct SyntaxError {
   std::string message;
   std::size_t offset = 0;
+  std::string code;  // "" = query.syntax
 };
 
 // Words that end an expression or a FROM item and so cannot be an implicit alias or a bare
@@ -90,6 +91,7 @@ class Parser {
     } catch (const SyntaxError& e) {
       out.error = e.message;
       out.error_offset = e.offset;
+      out.error_code = e.code;
     }
     return out;
   }
@@ -98,7 +100,9 @@ class Parser {
   std::vector<Token> toks_;
   Dialect d_;
   std::size_t i_ = 0;
-  static constexpr int kMaxDepth = 400;
+  // Recursion guard for nesting without parentheses (NOT NOT ..., - - ..., nested CASE); nesting
+  // with parentheses stops at sql::kMaxNesting before parsing starts (parse.cpp).
+  static constexpr int kMaxDepth = sql::kMaxNesting + 100;
   int depth_ = 0;  // expression/query nesting
   std::map<std::size_t, int> param_numbers_;  // token index → parameter number
   Token end_;
@@ -334,7 +338,7 @@ class Parser {
 
   // select_statement := [WITH] compound [ORDER BY] [LIMIT] [locking]
   std::unique_ptr<Select> select_statement() {
-    if (++depth_ > kMaxDepth) throw SyntaxError{"query nested too deeply", peek().offset};
+    if (++depth_ > kMaxDepth) throw SyntaxError{"query nested too deeply", peek().offset, "sql.too-deep"};
     struct Leave {
       int& d;
       ~Leave() { --d; }
@@ -1002,7 +1006,7 @@ class Parser {
   ExprPtr expr() {
     // Recursion guard: deeply nested input is reported, not a stack overflow. (Restored on
     // the way out, also when a tried alternative throws and is backtracked.)
-    if (++depth_ > kMaxDepth) throw SyntaxError{"expression nested too deeply", peek().offset};
+    if (++depth_ > kMaxDepth) throw SyntaxError{"expression nested too deeply", peek().offset, "sql.too-deep"};
     struct Leave {
       int& d;
       ~Leave() { --d; }
@@ -1042,6 +1046,12 @@ class Parser {
 
   ExprPtr not_expr() {
     if (at("NOT") && !at("EXISTS", 1)) {
+      // NOT NOT NOT ... recurses without passing through expr(): guarded too.
+      if (++depth_ > kMaxDepth) throw SyntaxError{"expression nested too deeply", peek().offset, "sql.too-deep"};
+      struct Leave {
+        int& d;
+        ~Leave() { --d; }
+      } leave{depth_};
       auto e = make(ExprKind::unary, next().offset);
       e->op = "NOT";
       e->arg = not_expr();
@@ -1321,6 +1331,11 @@ class Parser {
     if (t.kind == TokenKind::op && (t.raw == "-" || t.raw == "+" || t.raw == "~" || (t.raw == "!" && d_ == Dialect::mysql))) {
       std::size_t off = t.offset;
       std::string op = t.raw == "!" ? "NOT" : std::string(t.raw);
+      if (++depth_ > kMaxDepth) throw SyntaxError{"expression nested too deeply", off, "sql.too-deep"};
+      struct Leave {
+        int& d;
+        ~Leave() { --d; }
+      } leave{depth_};
       next();
       ExprPtr arg = unary();
       // -5 is a literal, as in PostgreSQL's parse tree.
@@ -1336,6 +1351,11 @@ class Parser {
       return e;
     }
     if (d_ == Dialect::mysql && at("BINARY") && !at_op("(", 1) && !at_op(",", 1) && !at_op(")", 1)) {
+      if (++depth_ > kMaxDepth) throw SyntaxError{"expression nested too deeply", peek().offset, "sql.too-deep"};
+      struct Leave {
+        int& d;
+        ~Leave() { --d; }
+      } leave{depth_};
       next();  // BINARY x: a binary-collation cast; the value keeps its type
       return unary();
     }

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "flash/sql/validate.hpp"
+
 namespace flash::sql {
 
 namespace {
@@ -42,6 +44,9 @@ schema::Schema parse_schema(const std::vector<SourceFile>& files, schema::Dialec
   schema::Schema model;
   model.dialect = d;
   for (const auto& f : files) apply_ddl(model, f, diags);
+  // The whole-model checks only make sense on a model every statement reached: after a parse
+  // error they would mostly repeat it (a table whose CREATE failed is "unknown" everywhere).
+  if (!diag::has_errors(diags)) validate_schema(model, files, diags);
   return model;
 }
 

@@ -19,7 +19,8 @@ namespace flash::sql {
 // Applies every statement of `file` to `model` (model.dialect selects the parser).
 void apply_ddl(schema::Schema& model, const SourceFile& file, diag::Diagnostics& diags);
 
-// A fresh model from files, in the given order.
+// A fresh model from files, in the given order, then checked as a whole (sql/validate.hpp) when
+// every statement parsed.
 schema::Schema parse_schema(const std::vector<SourceFile>& files, schema::Dialect d,
                             diag::Diagnostics& diags);
 

@@ -87,6 +87,49 @@ bool is_skipped_statement(const std::string& first_word_upper) {
   return skipped.count(first_word_upper) > 0;
 }
 
+// Words that may follow CREATE / ALTER / DROP besides those parsed into the model; such statements
+// are kept verbatim (Schema::raw). Any other word is a syntax error with a did-you-mean, so that a
+// misspelling (`CREATE TABEL`) is not kept as a raw statement that fails only at apply.
+const std::vector<std::string>& raw_object_words(Dialect d, std::string_view verb) {
+  static const std::vector<std::string> mysql_create = {"USER", "ROLE", "SERVER", "TABLESPACE", "LOGFILE",
+                                                        "SPATIAL", "RESOURCE", "SEQUENCE", "PACKAGE"};
+  static const std::vector<std::string> mysql_alter = {"EVENT", "FUNCTION", "PROCEDURE", "SERVER", "TABLESPACE",
+                                                       "USER", "LOGFILE", "INSTANCE", "RESOURCE", "SEQUENCE",
+                                                       "ALGORITHM", "DEFINER", "SQL", "PACKAGE"};
+  static const std::vector<std::string> mysql_drop = {"USER", "ROLE", "SERVER", "TABLESPACE", "LOGFILE",
+                                                      "SPATIAL", "RESOURCE", "SEQUENCE", "PACKAGE", "PREPARE"};
+  static const std::vector<std::string> none;
+  if (d != Dialect::mysql) return none;
+  if (verb == "CREATE") return mysql_create;
+  if (verb == "ALTER") return mysql_alter;
+  return mysql_drop;
+}
+
+// The object words each verb parses into the model, for did-you-mean hints.
+std::vector<std::string> object_words(Dialect d, std::string_view verb) {
+  std::vector<std::string> out;
+  if (verb == "CREATE") {
+    out = {"TABLE", "INDEX", "VIEW", "TRIGGER", "UNIQUE", "TEMPORARY"};
+    if (d == Dialect::mysql) out.insert(out.end(), {"SCHEMA", "DATABASE", "FUNCTION", "PROCEDURE", "EVENT", "FULLTEXT"});
+    else out.insert(out.end(), {"VIRTUAL", "TEMP"});
+  } else if (verb == "ALTER") {
+    out = {"TABLE"};
+    if (d == Dialect::mysql) out.insert(out.end(), {"VIEW", "DATABASE", "SCHEMA"});
+  } else {
+    out = {"TABLE", "VIEW", "INDEX", "TRIGGER"};
+    if (d == Dialect::mysql) out.insert(out.end(), {"SCHEMA", "DATABASE", "FUNCTION", "PROCEDURE", "EVENT"});
+  }
+  const auto& raw = raw_object_words(d, verb);
+  out.insert(out.end(), raw.begin(), raw.end());
+  return out;
+}
+
+// Leading words of the statements the parser knows, for the hint on an unknown one.
+std::vector<std::string> statement_words() {
+  return {"CREATE", "ALTER", "DROP", "RENAME", "GRANT", "REVOKE", "INSERT", "UPDATE", "DELETE", "SELECT",
+          "REPLACE", "WITH", "SET", "USE", "BEGIN", "START", "COMMIT", "ROLLBACK", "PRAGMA", "TRUNCATE"};
+}
+
 class StatementParser {
  public:
   StatementParser(Schema& m, const SourceFile& file, const Statement& st, Dialect d, std::string& used_db)
@@ -104,6 +147,11 @@ class StatementParser {
 
   void run() {
     if (lex_failed_) return;
+    if (const auto at = too_deep_at(st_.text, d_))
+      throw ParseError{st_.offset + *at, 1, "sql.too-deep",
+                       "parentheses nested deeper than " + std::to_string(kMaxNesting) + " levels",
+                       "Flash parses up to " + std::to_string(kMaxNesting) +
+                           " levels of nesting; simplify the expression"};
     const std::string w = upper(peek());
     if (w == "CREATE") return create();
     if (w == "ALTER") return alter();
@@ -118,7 +166,24 @@ class StatementParser {
       return;
     }
     if (is_skipped_statement(w)) return;
-    fail(peek(), "unsupported statement `" + std::string(peek().raw) + "`");
+    fail(peek(), "unsupported statement `" + std::string(peek().raw) + "`", "sql.syntax",
+         w.empty() ? std::nullopt : diag::did_you_mean(w, statement_words()));
+  }
+
+  // A word after CREATE / ALTER / DROP that is not parsed into the model: kept raw when the
+  // dialect has such a statement, else a syntax error.
+  void raw_object(std::string_view verb) {
+    const Token& t = peek();
+    const std::string w = upper(t);
+    const auto& allowed = raw_object_words(d_, verb);
+    if (std::find(allowed.begin(), allowed.end(), w) == allowed.end()) {
+      fail(t, "unknown object type " + describe(t) + " after " + std::string(verb), "sql.syntax",
+           diag::did_you_mean(w, object_words(d_, verb)));
+    }
+    ++i_;
+    std::string n;
+    if (verb != "DROP" && is_name_token(peek())) n = peek().text;
+    keep_raw(util::to_lower(verb == "CREATE" ? w : std::string(verb) + " " + w), n);
   }
 
  private:
@@ -332,13 +397,8 @@ class StatementParser {
       }
       return keep_raw(util::to_lower(w), n);
     }
-    if (peek().kind == TokenKind::identifier) {
-      // USER, ROLE, SERVER, TABLESPACE ...: kept so that nothing written is lost.
-      ++i_;
-      std::string n;
-      if (is_name_token(peek())) n = peek().text;
-      return keep_raw(util::to_lower(w), n);
-    }
+    // USER, ROLE, SERVER, TABLESPACE ...: kept so that nothing written is lost.
+    if (peek().kind == TokenKind::identifier) return raw_object("CREATE");
     fail(peek(), "expected an object type after CREATE, found " + describe(peek()));
   }
 
@@ -1145,11 +1205,7 @@ class StatementParser {
       throw ParseError{q.offset, q.length, "sql.unknown-table", "unknown view `" + q.name + "`", std::nullopt};
     }
     if (accept("DATABASE") || accept("SCHEMA")) return;  // default charset etc.: no model effect
-    if (!accept("TABLE")) {
-      const std::string w = util::to_lower(peek().raw);
-      ++i_;
-      return keep_raw("alter " + w, is_name_token(peek()) ? peek().text : std::string());
-    }
+    if (!accept("TABLE")) return raw_object("ALTER");
     QName q = qname();
     Table* t = require_table(q);
     // Work on a copy: a failing clause leaves the model as it was before the statement.
@@ -1489,7 +1545,7 @@ class StatementParser {
       std::erase_if(m_.raw, [&](const auto& r) { return r.kind == kind && (ieq(r.name, full) || ieq(r.name, q.name)); });
       return;
     }
-    keep_raw("drop " + util::to_lower(w), "");
+    raw_object("DROP");
   }
 
   void drop_table(const QName& q, bool if_exists_flag) {

@@ -594,6 +594,7 @@ class Applier {
   void create_extension(const json& s);
   void create_schema(const json& s);
 
+  std::optional<std::string> keyword_hint(std::size_t ti) const;
   std::string check_expr_at(int location) const { return paren_expr(tok_at(location)); }
   std::string default_expr_at(int location, int bound) const;
   void drop_column_refs(schema::Table& t, const std::string& col);
@@ -601,6 +602,24 @@ class Applier {
   bool drop_constraint(schema::Table& t, const std::string& name);
   std::string default_index_name(const schema::Index& ix) const;
 };
+
+// A misspelt leading keyword (`CRATE TABLE`, `CREATE TABEL`): the did-you-mean for a syntax
+// error at the statement's first word, or at the word after CREATE / ALTER / DROP.
+std::optional<std::string> Applier::keyword_hint(std::size_t ti) const {
+  static const std::vector<std::string> statements = {
+      "CREATE", "ALTER", "DROP", "COMMENT", "GRANT", "REVOKE", "INSERT", "UPDATE", "DELETE", "SELECT", "WITH",
+      "SET", "BEGIN", "COMMIT", "ROLLBACK", "TRUNCATE", "DO", "CALL", "REFRESH", "ANALYZE", "VACUUM", "COPY"};
+  static const std::vector<std::string> objects = {
+      "TABLE", "INDEX", "VIEW", "MATERIALIZED", "SEQUENCE", "SCHEMA", "TYPE", "DOMAIN", "FUNCTION", "PROCEDURE",
+      "TRIGGER", "EXTENSION", "POLICY", "RULE", "UNIQUE", "TEMPORARY", "TEMP", "UNLOGGED", "OR", "AGGREGATE",
+      "OPERATOR", "COLLATION", "SERVER", "ROLE", "USER", "PUBLICATION", "SUBSCRIPTION", "STATISTICS", "EVENT",
+      "FOREIGN", "CAST", "CONVERSION", "LANGUAGE", "TEXT", "DATABASE", "TABLESPACE", "DEFAULT"};
+  const std::string w = util::to_upper(tok_text(ti));
+  if (ti == 0) return diag::did_you_mean(w, statements);
+  if (ti == 1 && (is_word(0, "create") || is_word(0, "alter") || is_word(0, "drop")))
+    return diag::did_you_mean(w, objects);
+  return std::nullopt;
+}
 
 // DEFAULT expression: tokens after the DEFAULT keyword at `location` up to the sibling that
 // starts at `bound` (-1: none), or a top-level ',' / ')'.
@@ -642,6 +661,27 @@ bool Applier::parse_fragment(std::size_t offset, std::size_t length, bool may_ex
   }
   toks_ = std::move(*toks);
   if (toks_.empty()) return true;
+  for (const auto& t : toks_) {
+    // PostgreSQL truncates a name past 63 bytes (with only a NOTICE), so the parse tree never
+    // shows it: a name that long is an error here (sql/validate.hpp, sql.name-too-long).
+    const int quotes = t.kind == pg::tok_ident && text[static_cast<std::size_t>(t.start)] == '"' ? 2 : 0;
+    if (t.kind != pg::tok_ident || t.end - t.start - quotes <= 63) continue;
+    auto d = diag::at_offset("sql.name-too-long",
+                             "name `" + std::string(text.substr(static_cast<std::size_t>(t.start), static_cast<std::size_t>(t.end - t.start))) +
+                                 "` is longer than PostgreSQL's 63 bytes",
+                             file_.path, file_.text, base_ + static_cast<std::size_t>(t.start),
+                             static_cast<std::size_t>(t.end - t.start));
+    d.hint = "PostgreSQL would silently truncate it to 63 bytes; choose a shorter name";
+    diags_.push_back(std::move(d));
+    return true;
+  }
+  if (const auto deep = too_deep_at(text, Dialect::postgresql)) {
+    auto d = diag::at_offset("sql.too-deep", "parentheses nested deeper than " + std::to_string(kMaxNesting) + " levels",
+                             file_.path, file_.text, base_ + *deep, 1);
+    d.hint = "Flash parses up to " + std::to_string(kMaxNesting) + " levels of nesting; simplify the expression";
+    diags_.push_back(std::move(d));
+    return true;
+  }
   virtual_at_.clear();
   for (int attempt = 0; attempt < 64; ++attempt) {
     PgQueryParseResult r = pg_query_parse(text.c_str());
@@ -666,11 +706,32 @@ bool Applier::parse_fragment(std::size_t offset, std::size_t length, bool may_ex
         for (std::size_t i = 0; i + 1 < toks_.size(); ++i)
           if (is_word(i, "begin") && is_word(i + 1, "atomic")) return false;
       }
-      diags_.push_back(diag::at_offset("sql.syntax", message, file_.path, file_.text, base_ + off, len));
+      auto d = diag::at_offset("sql.syntax", message, file_.path, file_.text, base_ + off, len);
+      if (ti < toks_.size()) d.hint = keyword_hint(ti);
+      diags_.push_back(std::move(d));
       return true;
     }
-    const json tree = json::parse(r.parse_tree, nullptr, false);
+    // Constraint expressions (CHECK, DEFAULT, GENERATED) are read from the source tokens, never
+    // from the tree: their subtrees are dropped while parsing, so a CHECK with a 1,000,000-item IN
+    // list does not become millions of JSON nodes (it took 2.4 GB).
+    const json tree = json::parse(
+        r.parse_tree,
+        [](int, json::parse_event_t ev, json& parsed) {
+          return !(ev == json::parse_event_t::key && parsed.is_string() && parsed.get_ref<const std::string&>() == "raw_expr");
+        },
+        false);
     pg_query_free_parse_result(r);
+    if (tree.is_discarded()) {
+      // libpg_query hands names and strings through byte for byte; its JSON is then not UTF-8.
+      // A UTF8 database rejects such a statement too ("invalid byte sequence for encoding").
+      const auto bad = pg::first_invalid_utf8(text);
+      auto d = diag::at_offset(bad ? "sql.encoding" : "sql.syntax",
+                               bad ? "invalid UTF-8 in the statement" : "cannot read the parse tree of the statement",
+                               file_.path, file_.text, base_ + bad.value_or(0), 1);
+      if (bad) d.hint = "PostgreSQL databases in the UTF8 encoding accept only valid UTF-8; save the file as UTF-8";
+      diags_.push_back(std::move(d));
+      return true;
+    }
     const json& stmts = field(tree, "stmts");
     if (!stmts.is_array()) return true;
     for (const auto& s : stmts) {

@@ -295,6 +295,28 @@ Scanned scan_token(std::string_view s, std::size_t pos, Dialect d) {
 
 }  // namespace detail
 
+std::optional<std::size_t> too_deep_at(std::string_view s, Dialect d) {
+  int depth = 0;
+  for (std::size_t pos = 0; pos < s.size();) {
+    const char c = s[pos];
+    // Brackets are single-byte tokens: no need to scan them (nor whitespace) through scan_token.
+    if (c == '(' || (c == '[' && d != Dialect::sqlite)) {
+      if (++depth > kMaxNesting) return pos;
+      ++pos;
+      continue;
+    }
+    if (c == ')' || c == ']') {
+      if (depth > 0) --depth;
+      ++pos;
+      continue;
+    }
+    const detail::Scanned t = detail::scan_token(s, pos, d);
+    if (!t.error.empty()) return std::nullopt;  // reported by the lexer
+    pos = t.end;
+  }
+  return std::nullopt;
+}
+
 bool Token::is(std::string_view keyword) const {
   if (kind != TokenKind::identifier && kind != TokenKind::op) return false;
   return util::iequals(raw, keyword);
@@ -372,29 +394,52 @@ bool is_keyword(std::string_view word) {
   return std::find(std::begin(kKeywords), std::end(kKeywords), up) != std::end(kKeywords);
 }
 
+namespace {
+// A token of normalize_expr: positions only, the decoded text (strings, quoted names) on the side,
+// so that an expression of millions of tokens costs 24 bytes per token.
+struct ExprToken {
+  TokenKind kind;
+  std::size_t begin;
+  std::size_t end;
+  std::size_t decoded;  // index into the decoded texts, for strings and quoted names
+};
+}  // namespace
+
 std::string normalize_expr(std::string_view expr, Dialect d) {
-  std::vector<detail::Scanned> toks;
+  std::vector<ExprToken> toks;
+  std::vector<std::string> decoded;
   for (std::size_t pos = 0; pos < expr.size();) {
     detail::Scanned t = detail::scan_token(expr, pos, d);
     pos = t.end;
     if (t.kind == TokenKind::whitespace || t.kind == TokenKind::comment) continue;
-    toks.push_back(std::move(t));
+    std::size_t di = 0;
+    if (t.kind == TokenKind::string || t.kind == TokenKind::quoted_ident) {
+      di = decoded.size();
+      decoded.push_back(std::move(t.text));
+    }
+    toks.push_back(ExprToken{t.kind, t.begin, t.end, di});
   }
-  const auto raw = [&](const detail::Scanned& t) { return expr.substr(t.begin, t.end - t.begin); };
+  const auto raw = [&](const ExprToken& t) { return expr.substr(t.begin, t.end - t.begin); };
   const auto is_op = [&](std::size_t i, std::string_view o) {
     return toks[i].kind == TokenKind::op && raw(toks[i]) == o;
   };
-  // Strip redundant outer parentheses: "((a + b))" → "a + b".
-  std::size_t lo = 0, hi = toks.size();
-  while (hi - lo >= 2 && is_op(lo, "(") && is_op(hi - 1, ")")) {
-    int depth = 0;
-    bool wraps = true;
-    for (std::size_t i = lo; i < hi; ++i) {
-      if (is_op(i, "(")) ++depth;
-      else if (is_op(i, ")")) --depth;
-      if (depth == 0 && i != hi - 1) { wraps = false; break; }
+  // Strip redundant outer parentheses: "((a + b))" → "a + b". The partner of every '(' is found
+  // in one pass, so this stays linear however deep the nesting (it was quadratic: 80,000 nested
+  // parentheses took 40 s).
+  std::vector<std::size_t> partner(toks.size(), toks.size());
+  {
+    std::vector<std::size_t> open;
+    for (std::size_t i = 0; i < toks.size(); ++i) {
+      if (is_op(i, "(")) {
+        open.push_back(i);
+      } else if (is_op(i, ")") && !open.empty()) {
+        partner[open.back()] = i;
+        open.pop_back();
+      }
     }
-    if (!wraps) break;
+  }
+  std::size_t lo = 0, hi = toks.size();
+  while (hi - lo >= 2 && is_op(lo, "(") && partner[lo] == hi - 1) {
     ++lo;
     --hi;
   }
@@ -429,7 +474,7 @@ std::string normalize_expr(std::string_view expr, Dialect d) {
     if (t.kind == TokenKind::string && d == Dialect::mysql && piece.front() == '"') {
       // MySQL "text" is a string; print it the way the server does, in single quotes.
       std::string q = "'";
-      for (char ch : t.text) {
+      for (char ch : decoded[t.decoded]) {
         if (ch == '\\') q += "\\\\";
         else if (ch == '\'') q += "''";
         else q += ch;
@@ -441,7 +486,8 @@ std::string normalize_expr(std::string_view expr, Dialect d) {
       else if (d == Dialect::postgresql) piece = util::to_lower(piece);
     } else if (t.kind == TokenKind::quoted_ident) {
       // A quoted name that needs no quoting prints bare, as the databases print it back.
-      if (needs_no_quotes(t.text, d) && !is_keyword(t.text)) piece = t.text;
+      const std::string& name = decoded[t.decoded];
+      if (needs_no_quotes(name, d) && !is_keyword(name)) piece = name;
     }
     const bool glue = suppress_next || call_paren || (is_op_tok && no_space_before(piece));
     if (!out.empty() && !glue) out += ' ';

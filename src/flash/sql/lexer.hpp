@@ -4,6 +4,7 @@
 // `backtick` identifiers, [bracket] identifiers (SQLite), numbers, parameters ($1, ?, ?1, :name,
 // @name), operators. Every token keeps its byte offset into the source.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,15 @@ struct LexOptions {
 // (code "sql.lex") and lexing stops there.
 std::vector<Token> lex(const SourceFile& src, schema::Dialect d, diag::Diagnostics& diags,
                        const LexOptions& opts = {});
+
+// The deepest nesting of ( and [ the SQL front end accepts, in schema files, migrations and
+// queries of every dialect (README "Limits"). Deeper input is one located "sql.too-deep" error:
+// no parser recurses past it, and every pass over the tokens stays linear.
+inline constexpr int kMaxNesting = 1000;
+
+// Byte offset in `text` of the first bracket that opens level kMaxNesting + 1 (strings, quoted
+// names and comments are skipped as the lexer reads them), or nullopt.
+std::optional<std::size_t> too_deep_at(std::string_view text, schema::Dialect d);
 
 // True for the reserved words normalize_expr upper-cases (case-insensitive).
 bool is_keyword(std::string_view word);

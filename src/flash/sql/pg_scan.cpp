@@ -127,7 +127,28 @@ std::optional<std::vector<Piece>> split(const std::string& text, ScanError* err)
   }
   auto out = collect(res);
   pg_query_free_split_result(res);
+  // The scanner-based splitter drops a last statement it cannot close (a missing ')' keeps its
+  // ';' inside the parentheses): keep that text as a piece of its own, so the parser reports it
+  // instead of the statement vanishing without a word.
+  const std::size_t tail = out.empty() ? 0 : out.back().offset + out.back().length;
+  if (tail < text.size()) {
+    ScanError ignored;
+    const auto rest = scan(text.substr(tail), &ignored);
+    if (!rest || !rest->empty()) out.push_back(Piece{tail, text.size() - tail});
+  }
   return out;
+}
+
+std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size() || (n == 2 && c < 0xC2)) return i;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
+    i += n;
+  }
+  return std::nullopt;
 }
 
 std::size_t char_pos_to_byte(std::string_view text, int cursorpos) {

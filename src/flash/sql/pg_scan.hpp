@@ -46,6 +46,9 @@ struct Piece {
 // Returns nullopt (and fills `err`) only when even the scanner fails.
 std::optional<std::vector<Piece>> split(const std::string& text, ScanError* err);
 
+// Byte offset of the first byte that is not part of a valid UTF-8 sequence, if any.
+std::optional<std::size_t> first_invalid_utf8(std::string_view s);
+
 // Byte offset of a 1-based character position (PostgreSQL reports error cursors in characters).
 std::size_t char_pos_to_byte(std::string_view text, int cursorpos);
 

@@ -103,7 +103,11 @@ std::string read_file(const std::filesystem::path& p) {
   }
   std::ostringstream ss;
   ss << in.rdbuf();
-  return ss.str();
+  std::string text = ss.str();
+  // A UTF-8 byte-order mark (written by some Windows editors) is not part of any file Flash reads
+  // (flash.toml, .env, SQL, JSON): dropping it here keeps every parser and checksum free of it.
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+  return text;
 }
 
 void write_file_atomic(const std::filesystem::path& p, std::string_view content) {

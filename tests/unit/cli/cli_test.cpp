@@ -367,6 +367,60 @@ TEST(CliSchema, MissingDirAndBadDialect) {
   EXPECT_NE(bad.err.find("did you mean `sqlite`?"), std::string::npos) << bad.err;
 }
 
+// Text that is not valid UTF-8 reaches messages and results (names, comments): --json aborted
+// with nlohmann's type_error 316 (SIGABRT) before; now the bytes become U+FFFD.
+TEST(CliJson, InvalidUtf8NeverAborts) {
+  TempDir d;
+  d.write("flash.toml", "[database]\nprovider = \"sqlite\"\n");
+  d.write("db/schema/schema.sql", "CREATE TABLE posts (id INTEGER, uid INTEGER REFERENCES us\xff\xfers (id));\n");
+  auto r = run_flash({"schema", "--json"}, d.path());
+  EXPECT_EQ(r.code, 1) << r.err;
+  const auto j = parse_json(r.out);
+  EXPECT_EQ(j["error"]["code"], "sql.unknown-table");
+  EXPECT_NE(j["error"]["message"].get<std::string>().find("\xEF\xBF\xBD"), std::string::npos);
+
+  // A valid schema with invalid UTF-8 in a comment and a name: schema --json and migrate succeed,
+  // and migrate writes its migration and snapshot (it exited 1 after writing the migration).
+  d.write("db/schema/schema.sql", "-- caf\xe9\nCREATE TABLE \"t\xe9\" (id INTEGER);\n");
+  r = run_flash({"schema", "--json"}, d.path());
+  EXPECT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_TRUE(parse_json(r.out)["ok"].get<bool>());
+  r = run_flash({"migrate", "init", "--json"}, d.path());
+  EXPECT_EQ(r.code, 0) << r.err << r.out;
+  const auto m = parse_json(r.out);
+  EXPECT_TRUE(m["written"].get<bool>());
+  EXPECT_TRUE(fs::exists(d.path() / "db/migrations/.flash/schema_snapshot.json"));
+}
+
+// Invalid schemas fail `schema` and `migrate` with a located error, and migrate writes nothing.
+TEST(CliSchema, InvalidModelFailsSchemaAndMigrateWritingNothing) {
+  TempDir d;
+  d.write("flash.toml", "[database]\nprovider = \"sqlite\"\n");
+  d.write("db/schema/a.sql", "CREATE TABLE posts (\n  id INTEGER PRIMARY KEY,\n  uid INTEGER REFERENCES userz (id)\n);\n");
+  d.write("db/schema/b.sql", "CREATE TABLE users (id INTEGER PRIMARY KEY);\n");
+  for (const std::vector<std::string>& cmd : {std::vector<std::string>{"schema"}, {"migrate", "init"}}) {
+    auto r = run_flash(cmd, d.path());
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_NE(r.err.find("db/schema/a.sql:3:26: error[sql.unknown-table]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("did you mean `users`?"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(d.path() / "db/migrations"));
+}
+
+// A malformed DATABASE_URL from .env is reported at its value there.
+TEST(CliConfig, BadUrlFromEnvFileIsLocated) {
+  TempDir d;
+  d.write("flash.toml", "[database]\nprovider = \"sqlite\"\n");
+  d.write(".env", "# comment\nDATABASE_URL=sqlit://db/dev.db\n");
+  auto r = run_flash({"status", "--json"}, d.path(), "-u DATABASE_URL");
+  EXPECT_EQ(r.code, 1) << r.out;
+  const auto j = parse_json(r.out);
+  EXPECT_EQ(j["error"]["code"], "config.url");
+  EXPECT_EQ(j["error"]["file"], ".env");
+  EXPECT_EQ(j["error"]["line"], 2);
+  EXPECT_EQ(j["error"]["column"], 14);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Context in-process
 

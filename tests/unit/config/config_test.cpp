@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "flash/config/config.hpp"
+#include "flash/config/sql_files.hpp"
 #include "temp_project.hpp"
 
 using flash::config::Config;
@@ -70,14 +71,18 @@ enabled = true
 out = "internal/db"
 driver = "pgx/v5"
 package = "db"
-emit_json_tags = true
-max_params = 12
+null_style = "sql"
+json_tags = false
+prepare = true
 
 [gen.js]
 enabled = false
 out = "web/db"
 driver = "pg"
 async = true
+module = "commonjs"
+bigint = "number"
+emit = "ts"
 
 [gen.python]
 enabled = true
@@ -102,8 +107,10 @@ async = true
   EXPECT_EQ(go.driver, "pgx/v5");
   EXPECT_FALSE(go.async);
   EXPECT_EQ(std::get<std::string>(go.settings.at("package")), "db");
-  EXPECT_EQ(std::get<bool>(go.settings.at("emit_json_tags")), true);
-  EXPECT_EQ(std::get<std::int64_t>(go.settings.at("max_params")), 12);
+  EXPECT_EQ(std::get<std::string>(go.settings.at("null_style")), "sql");
+  EXPECT_EQ(std::get<bool>(go.settings.at("json_tags")), false);
+  EXPECT_EQ(std::get<bool>(go.settings.at("prepare")), true);
+  EXPECT_EQ(std::get<std::string>(c.gen[1].settings.at("module")), "commonjs");
   EXPECT_EQ(c.gen[1].language, "js");
   EXPECT_FALSE(c.gen[1].enabled);
   EXPECT_TRUE(c.gen[1].async);
@@ -319,4 +326,79 @@ TEST(Config, LoadsEnvFiles) {
   auto c = load(p);
   ASSERT_NE(std::getenv("FLASH_CFG_TEST_URL"), nullptr);
   EXPECT_STREQ(std::getenv("FLASH_CFG_TEST_URL"), "sqlite://from-dotenv.db");
+}
+
+// Keys under [gen.*] are checked like the top-level ones (they were kept silently).
+TEST(Config, UnknownGeneratorKeysAreRejected) {
+  TempProject p;
+  p.write("flash.toml",
+          "[gen.go]\nenabled = true\njsontags = true\n\n[gen.js]\nmodul = \"esm\"\n\n"
+          "[gen.python]\nasynk = true\n");
+  auto diags = load_errors(p);
+  ASSERT_EQ(diags.size(), 3u);
+  EXPECT_EQ(diags[0].code, "config.unknown-key");
+  EXPECT_EQ(diags[0].location.line, 3);
+  EXPECT_EQ(diags[0].location.column, 1);
+  EXPECT_EQ(*diags[0].hint, "did you mean `json_tags`?");
+  EXPECT_EQ(diags[1].location.line, 6);
+  EXPECT_EQ(*diags[1].hint, "did you mean `module`?");
+  EXPECT_EQ(diags[2].location.line, 9);
+  EXPECT_EQ(*diags[2].hint, "did you mean `async`?");
+}
+
+// Every value error of flash.toml carries its line:col (7 of 20 had none: the generators checked
+// their own settings later, without the file's positions).
+TEST(Config, EveryValueErrorIsLocated) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"go", "null_style = \"pointers\""}, {"go", "json_tags = \"yes\""},    {"go", "prepare = 1"},
+      {"go", "package = true"},            {"go", "driver = \"databse/sql\""}, {"go", "driver = \"pgx/v5\""},
+      {"js", "module = \"amd\""},          {"js", "bigint = \"int64\""},      {"js", "emit = \"dts\""},
+      {"js", "driver = \"mysql2\""},       {"python", "driver = \"psycopg2\""}, {"python", "driver = \"asyncpg\""},
+      {"go", "enabled = \"yes\""},         {"go", "out = 3"}};
+  for (const auto& [lang, line] : bad) {
+    TempProject p;
+    p.write("flash.toml", "[database]\nprovider = \"sqlite\"\n\n[gen." + lang + "]\n" + line + "\n");
+    const auto diags = load_errors(p);
+    ASSERT_EQ(diags.size(), 1u) << line;
+    EXPECT_EQ(diags[0].location.line, 5) << line;
+    EXPECT_GT(diags[0].location.column, 1) << line;
+    EXPECT_EQ(diags[0].source_line, line);
+    EXPECT_TRUE(diags[0].code == "config.value" || diags[0].code == "config.type") << diags[0].code;
+  }
+  TempProject p;
+  p.write("flash.toml", "[database]\nprovider = \"sqlite\"\n\n[gen.go]\nnull_style = \"pointers\"\n");
+  EXPECT_EQ(*load_errors(p)[0].hint, "did you mean `pointer`? (valid values: pointer, sql)");
+  p.write("flash.toml", "[database]\nprovider = \"sqlite\"\n\n[gen.go]\ndriver = \"pgx/v5\"\n");
+  EXPECT_EQ(*load_errors(p)[0].hint, "drivers for sqlite: database/sql");
+}
+
+// A path that names nothing is reported at the value that names it.
+TEST(Config, MissingSchemaDirIsLocated) {
+  TempProject p;
+  p.write("flash.toml", "version = \"2\"\nschema_dir = \"sql/none\"\n");
+  const auto c = load(p);
+  try {
+    flash::config::sql_files(c, c.schema_dir, "schema", "schema_dir");
+    ADD_FAILURE() << "expected schema.not-found";
+  } catch (const flash::diag::Error& e) {
+    EXPECT_EQ(e.diagnostic().code, "schema.not-found");
+    EXPECT_EQ(e.diagnostic().location.line, 2);
+    EXPECT_EQ(e.diagnostic().location.column, 14);
+    EXPECT_EQ(e.diagnostic().source_line, "schema_dir = \"sql/none\"");
+  }
+}
+
+TEST(Config, ByteOrderMarksAreIgnored) {
+  TempProject p;
+  p.write("flash.toml", "\xEF\xBB\xBF[database]\nprovider = \"mysql\"\n");
+  p.write(".env", "\xEF\xBB\xBF" "FLASH_BOM_VAR=ok\n");
+  ScopedEnv v("FLASH_BOM_VAR", nullptr);
+  const auto c = load(p);
+  EXPECT_EQ(c.provider, Dialect::mysql);
+  ASSERT_NE(std::getenv("FLASH_BOM_VAR"), nullptr);
+  EXPECT_STREQ(std::getenv("FLASH_BOM_VAR"), "ok");
+  // Where each loaded variable was written, for errors about its value (a bad DATABASE_URL).
+  ASSERT_TRUE(c.env_origins.count("FLASH_BOM_VAR"));
+  EXPECT_EQ(c.env_origins.at("FLASH_BOM_VAR").location.line, 1);
+  EXPECT_EQ(c.env_origins.at("FLASH_BOM_VAR").location.column, 15);
 }

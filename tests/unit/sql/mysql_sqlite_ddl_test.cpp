@@ -355,7 +355,8 @@ CREATE TABLE "user profiles" (
   big UNSIGNED BIG INT,
   full_name TEXT GENERATED ALWAYS AS (lower([display name])) STORED,
   UNIQUE ([display name] COLLATE NOCASE) ON CONFLICT REPLACE
-) STRICT, WITHOUT ROWID;
+) WITHOUT ROWID;
+CREATE TABLE strict_one (x INT PRIMARY KEY, y TEXT) STRICT, WITHOUT ROWID;
 CREATE TABLE pair (a INT NOT NULL, b INT, PRIMARY KEY (a, b), FOREIGN KEY (a) REFERENCES "user profiles");
 )sql",
                  Dialect::sqlite);
@@ -389,7 +390,9 @@ CREATE TABLE pair (a INT NOT NULL, b INT, PRIMARY KEY (a, b), FOREIGN KEY (a) RE
   EXPECT_TRUE(fk.initially_deferred);
   ASSERT_EQ(t->uniques.size(), 1u);
   EXPECT_EQ(t->uniques[0].columns, (std::vector<std::string>{"display name"}));
-  EXPECT_EQ(t->options.at("strict"), "1");
+  // (A STRICT table allows INT, INTEGER, REAL, TEXT, BLOB and ANY only: sql/validate.hpp.)
+  EXPECT_EQ(m.find_table("strict_one")->options.at("strict"), "1");
+  EXPECT_EQ(m.find_table("strict_one")->options.at("without_rowid"), "1");
   EXPECT_EQ(t->options.at("without_rowid"), "1");
   const auto* p = m.find_table("pair");
   ASSERT_NE(p, nullptr);

@@ -1,0 +1,5 @@
+-- +migrate Up
+CREATE TABLE x (id INT);
+ALTER TABLE ÿ ADD COLUMN y INT;
+
+-- +migrate Down

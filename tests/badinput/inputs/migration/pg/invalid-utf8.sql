@@ -1,0 +1,5 @@
+-- +migrate Up
+CREATE TABLE x (id integer);
+ALTER TABLE ÿ ADD COLUMN y integer;
+
+-- +migrate Down

@@ -1,0 +1,5 @@
+-- +migrate Up
+CREATE TABEL x (id integer);
+
+-- +migrate Down
+DROP TABLE x;

@@ -1,0 +1,4 @@
+-- +migrate Up
+ALTER TABLE ghosts ADD COLUMN n INTEGER;
+
+-- +migrate Down

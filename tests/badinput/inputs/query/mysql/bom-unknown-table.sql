@@ -1,0 +1,2 @@
+﻿-- name: GetUser :one
+SELECT * FROM userz WHERE id = ?;

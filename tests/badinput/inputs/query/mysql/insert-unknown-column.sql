@@ -1,0 +1,2 @@
+-- name: Add :exec
+INSERT INTO authors (name, nickname) VALUES (?, ?);

@@ -1,0 +1,2 @@
+-- name: GetAuthor :onee
+SELECT * FROM authors WHERE id = ?;

@@ -1,0 +1,2 @@
+-- name: ByName :many
+SELECT * FROM authors WHERE name = 'x;

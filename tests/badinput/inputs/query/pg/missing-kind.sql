@@ -1,0 +1,2 @@
+-- name: GetAuthor
+SELECT * FROM authors WHERE id = $1;

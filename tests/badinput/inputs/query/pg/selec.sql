@@ -1,0 +1,2 @@
+-- name: GetAuthor :one
+SELEC * FROM authors WHERE id = $1;

@@ -1,0 +1,2 @@
+-- name: ByBio :many
+SELECT id FROM authors WHERE biography = $1;

@@ -1,0 +1,2 @@
+-- name: GetAuthor :one
+SELECT id, nmae FROM authors WHERE id = $1;

@@ -1,0 +1,2 @@
+-- name: Count :one
+SELECT count(* FROM authors;

@@ -1,0 +1,2 @@
+CREATE TABLE users (id INT PRIMARY KEY);
+ALTER TABLE usr ADD COLUMN name text;

@@ -1,0 +1,2 @@
+-- users
+CRATE TABLE users (id INT PRIMARY KEY);

@@ -1,0 +1,2 @@
+CREATE TABLE users (id INT PRIMARY KEY);
+DROP TABEL users;

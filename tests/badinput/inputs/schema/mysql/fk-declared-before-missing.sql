@@ -1,0 +1,5 @@
+CREATE TABLE posts (
+  id INT PRIMARY KEY,
+  tag_id INT REFERENCES tag (id)
+);
+CREATE TABLE tags (id INT PRIMARY KEY);

@@ -1,0 +1,2 @@
+# a MySQL comment
+CREATE TABLE t (id INT PRIMARY KEY) ENGINE;

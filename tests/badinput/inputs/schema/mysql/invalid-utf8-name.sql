@@ -1,0 +1,5 @@
+CREATE TABLE users (id INT PRIMARY KEY);
+CREATE TABLE posts (
+  id INT PRIMARY KEY,
+  user_id INT REFERENCES usÿþers (id)
+);

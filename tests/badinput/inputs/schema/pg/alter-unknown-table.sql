@@ -1,0 +1,2 @@
+CREATE TABLE users (id integer PRIMARY KEY);
+ALTER TABLE usr ADD COLUMN name text;

@@ -1,0 +1,2 @@
+-- users
+CRATE TABLE users (id integer PRIMARY KEY);

@@ -1,0 +1,4 @@
+CREATE TABLE t (
+  id integer PRIMARY KEY,
+  email email_address
+);

@@ -1,0 +1,5 @@
+CREATE TABLE posts (
+  id integer PRIMARY KEY,
+  tag_id integer REFERENCES tag (id)
+);
+CREATE TABLE tags (id integer PRIMARY KEY);

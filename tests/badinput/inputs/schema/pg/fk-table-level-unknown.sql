@@ -1,0 +1,5 @@
+CREATE TABLE posts (
+  id integer PRIMARY KEY,
+  author integer,
+  FOREIGN KEY (author) REFERENCES authors (id)
+);

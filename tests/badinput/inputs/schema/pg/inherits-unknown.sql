@@ -1,0 +1,1 @@
+CREATE TABLE child (id integer) INHERITS (parent);

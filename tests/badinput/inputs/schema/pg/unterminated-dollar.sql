@@ -1,0 +1,2 @@
+CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$
+  SELECT 1;

@@ -1,0 +1,1 @@
+CREATE TABLE t (s text DEFAULT E'it\'s);

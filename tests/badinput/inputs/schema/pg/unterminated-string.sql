@@ -1,0 +1,4 @@
+CREATE TABLE users (
+  id integer PRIMARY KEY,
+  status text DEFAULT 'active
+);

@@ -1,0 +1,2 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY);
+ALTER TABEL users ADD COLUMN name text;

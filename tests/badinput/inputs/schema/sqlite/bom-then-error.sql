@@ -1,0 +1,2 @@
+﻿CREATE TABLE users (id INTEGER PRIMARY KEY);
+CREATE TABLE posts (id INTEGER, user_id INTEGER REFERENCES nobody (id));

@@ -1,0 +1,2 @@
+-- users
+CRATE TABLE users (id INTEGER PRIMARY KEY);

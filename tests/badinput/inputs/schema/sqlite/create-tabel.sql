@@ -1,0 +1,3 @@
+CREATE TABEL users (
+  id INTEGER PRIMARY KEY
+);

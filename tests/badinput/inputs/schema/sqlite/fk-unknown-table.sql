@@ -1,0 +1,5 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY);
+CREATE TABLE posts (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER REFERENCES userz (id)
+);

@@ -1,0 +1,2 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY);
+CREATE INDEX users_id ON user (id);

@@ -1,0 +1,1 @@
+CREATE VIRTUAL TABEL docs USING fts5(body);
