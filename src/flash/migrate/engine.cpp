@@ -316,8 +316,9 @@ struct Runner {
       if (!where.empty()) what += " (" + where + ")";
     }
     std::string state;
-    if (d == Dialect::mysql && !g.migration.empty())
-      state = "MySQL commits DDL immediately: the statements recorded in _flash_migrations stay applied. When the "
+    if (g.tracked && !g.migration.empty())
+      state = std::string(d == Dialect::mysql ? "MySQL commits DDL immediately" : "this section runs without a transaction") +
+              ": the statements recorded in _flash_migrations stay applied. When the "
               "server is back, run the command again: it resumes at the recorded statement, or, if a statement was "
               "running when the connection died, stops and asks you to say whether it took effect";
     else
@@ -339,7 +340,7 @@ struct Runner {
     bool record_lost = false;
     if (!g.migration.empty() && g.file) {
       try {
-        if (d == Dialect::mysql) {
+        if (g.tracked) {
           // Only a failed statement is known not to have taken effect. A failure of Flash's own
           // bookkeeping after a statement ran keeps the "running" note, so the next run asks.
           if (s.kind == Step::Kind::statement) {
@@ -361,8 +362,9 @@ struct Runner {
     }
     std::string where = where_of(g, s);
     std::string hint;
-    if (d == Dialect::mysql && !g.migration.empty())
-      hint = "MySQL commits DDL immediately: statements before it stay applied; fix the file (only at or after "
+    if (g.tracked && !g.migration.empty())
+      hint = std::string(d == Dialect::mysql ? "MySQL commits DDL immediately" : "this section runs without a transaction") +
+             ": statements before it stay applied; fix the file (only at or after "
              "this statement) and run flash " + std::string(g.down ? "down" : "apply") + " again to resume";
     else
       hint = "nothing of this migration was kept; fix it and run flash " + std::string(g.down ? "down" : "apply") +
@@ -371,7 +373,7 @@ struct Runner {
                           (where.empty() ? "" : " (" + where + ")");
     if (!record_error.empty()) {
       message += "; recording the failure in _flash_migrations failed too: " + record_error;
-      if (d == Dialect::mysql)
+      if (g.tracked)
         hint = "the history row still says this statement was running, so the next run stops and asks whether it "
                "took effect (check the database, then pass --resume-at " + g.migration + ":" +
                std::to_string(s.index + 1) + " to run it again, or :" + std::to_string(s.index + 2) +
@@ -420,6 +422,15 @@ void add_statement_steps(StepGroup& g, const std::vector<MigrationStatement>& st
   }
 }
 
+}  // namespace
+
+bool statement_tracked(Dialect d, const MigrationFile& f, bool down) {
+  // SQLite's lock is the migration's write transaction, so its sections always run in one.
+  return d == Dialect::mysql || (d == Dialect::postgresql && !(down ? f.down_transactional : f.up_transactional));
+}
+
+namespace {
+
 StepGroup plan_up(const MigrationFile& f, const TrackingRow* row, Dialect d, std::int64_t resume_from) {
   StepGroup g;
   g.migration = f.id;
@@ -428,7 +439,8 @@ StepGroup plan_up(const MigrationFile& f, const TrackingRow* row, Dialect d, std
   g.resume_from = resume_from;
   auto ex = [&](std::string sql, Step::Kind k = Step::Kind::exec) { g.steps.push_back(Step{k, std::move(sql), f.id}); };
   std::int64_t n = static_cast<std::int64_t>(f.up.size());
-  if (d == Dialect::mysql) {
+  g.tracked = statement_tracked(d, f, false);
+  if (g.tracked) {
     if (row) ex(sql_update_resume(d, f.id, f.checksum, resume_from));
     else ex(sql_insert_started(d, f.id, f.name, f.checksum));
     add_statement_steps(g, f.up, d, resume_from, true);
@@ -455,7 +467,8 @@ StepGroup plan_down(const MigrationFile& f, Dialect d, std::optional<std::int64_
   g.down = true;
   g.had_row = true;
   auto ex = [&](std::string sql, Step::Kind k = Step::Kind::exec) { g.steps.push_back(Step{k, std::move(sql), f.id}); };
-  if (d == Dialect::mysql) {
+  g.tracked = statement_tracked(d, f, true);
+  if (g.tracked) {
     if (resume_from) ex(sql_update_steps(d, f.id, *resume_from, true));
     else ex(sql_mark_rolling_back(d, f.id));
     add_statement_steps(g, f.down, d, resume_from.value_or(0), true);
@@ -697,7 +710,7 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
     }
     // Pending (maybe with a failed/interrupted row). MySQL resumes at the recorded statement only.
     std::int64_t resume = 0;
-    if (e.row && d == Dialect::mysql) {
+    if (e.row && statement_tracked(d, f, false)) {
       resume = resume_index(*e.row, f, f.up, false, resume_at, undecided);
       if (e.row->checksum != f.checksum && resume > 0 && !contains(o.accept_edit, f.id)) {
         auto logged = logged_prefix(e.row->logs);
@@ -816,7 +829,7 @@ DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o
         if (!contains(to_export, t)) to_export.push_back(t);
     }
     std::optional<std::int64_t> resume;
-    if (d == Dialect::mysql && r->rolled_back_at) resume = resume_index(*r, *it, it->down, true, resume_at, undecided);
+    if (statement_tracked(d, *it, true) && r->rolled_back_at) resume = resume_index(*r, *it, it->down, true, resume_at, undecided);
     groups.push_back(plan_down(*it, d, resume));
   }
   check_resume_at_used(resume_at, "down");

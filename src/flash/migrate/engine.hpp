@@ -77,9 +77,16 @@ struct StepGroup {
   const MigrationFile* file = nullptr;
   bool down = false;
   bool had_row = false;   // a tracking row (failed / started) existed when planned
+  // Statement by statement, each step recorded in the history row (MySQL, whose DDL commits at
+  // once, and PostgreSQL sections marked `notransaction`): resumes at the recorded statement.
+  bool tracked = false;
   std::int64_t resume_from = 0;
   std::vector<Step> steps;
 };
+
+// Whether a migration's Up (or Down) section runs statement by statement with every step recorded
+// (StepGroup::tracked) rather than in one transaction with its history row.
+bool statement_tracked(schema::Dialect d, const MigrationFile& f, bool down);
 
 // "-- <migration>\n<sql>;\n" for every step: the dry-run output.
 std::string render_steps(const std::vector<StepGroup>& groups);

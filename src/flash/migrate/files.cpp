@@ -27,13 +27,16 @@ std::string comment_body(std::string_view raw) {
 
 enum class Marker { none, up, down };
 
-Marker marker_of(std::string_view body) {
+// `+migrate Up`, `+migrate Down notransaction`, ...: the section, and whether it runs in a transaction.
+std::pair<Marker, bool> marker_of(std::string_view body) {
   std::string low = util::to_lower(body);
-  if (!low.starts_with("+migrate")) return Marker::none;
+  if (!low.starts_with("+migrate")) return {Marker::none, true};
   std::string_view rest = util::trim(std::string_view(low).substr(8));
-  if (rest.starts_with("up")) return Marker::up;
-  if (rest.starts_with("down")) return Marker::down;
-  return Marker::none;  // StatementBegin/End (sql-migrate) need no handling: the splitter knows bodies
+  Marker m = Marker::none;  // StatementBegin/End (sql-migrate) need no handling: the splitter knows bodies
+  if (rest.starts_with("up")) m = Marker::up, rest.remove_prefix(2);
+  else if (rest.starts_with("down")) m = Marker::down, rest.remove_prefix(4);
+  else return {Marker::none, true};
+  return {m, util::trim(rest) != "notransaction"};
 }
 
 std::optional<diff::Rename> rename_of(std::string_view body) {
@@ -103,8 +106,9 @@ MigrationFile parse_migration(const std::filesystem::path& path, std::string con
   for (const auto& t : tokens) {
     if (t.kind != sql::TokenKind::comment) continue;
     std::string body = comment_body(t.raw);
-    if (auto m = marker_of(body); m != Marker::none) {
+    if (auto [m, transactional] = marker_of(body); m != Marker::none) {
       markers.push_back({t.offset, t.offset + t.raw.size(), m});
+      (m == Marker::up ? f.up_transactional : f.down_transactional) = transactional;
       continue;
     }
     if (util::starts_with_ci(body, "flash:lossy") || util::starts_with_ci(body, "flash: lossy"))
@@ -131,7 +135,8 @@ MigrationFile parse_migration(const std::filesystem::path& path, std::string con
       if (n.offset >= prev_end && n.offset < s.offset) ms.lossy = true;
     if (s.leading_comments.find("flash:lossy") != std::string::npos) ms.lossy = true;
     prev_end = s.offset + s.text.size();
-    if (auto kw = transaction_control(s.text, d); !kw.empty() && section_at(s.offset) != Marker::none) {
+    const Marker section = section_at(s.offset);
+    if (auto kw = transaction_control(s.text, d); !kw.empty() && section != Marker::none) {
       // Each migration runs in one transaction with its history row (MySQL: each data statement
       // with its step count); a COMMIT / ROLLBACK / BEGIN inside would split that apart.
       diags.push_back(diag::at_offset(
@@ -140,9 +145,10 @@ MigrationFile parse_migration(const std::filesystem::path& path, std::string con
           "history row, so transaction control inside it could record the migration as applied while part of "
           "it was rolled back",
           src.path, src.text, s.offset, kw.size()));
-      diags.back().hint = "remove it; if part of the work must commit first, put that part in its own migration";
+      diags.back().hint = "remove it; if part of the work must commit first, put that part in its own migration "
+                          "(`-- +migrate Up notransaction` runs a section statement by statement, each one recorded)";
     }
-    switch (section_at(s.offset)) {
+    switch (section) {
       case Marker::up: f.up.push_back(std::move(ms)); break;
       case Marker::down: f.down.push_back(std::move(ms)); break;
       case Marker::none:

@@ -31,6 +31,11 @@ struct MigrationFile {
   std::string content;   // exact bytes
   std::string checksum;  // util::sha256_hex(content)
   bool has_markers = false;
+  // `-- +migrate Up notransaction` / `-- +migrate Down notransaction` (sql-migrate's spelling): the
+  // section runs outside a transaction (CREATE INDEX CONCURRENTLY), statement by statement, with
+  // every statement's step recorded in the history row so that an interrupted run resumes exactly.
+  bool up_transactional = true;
+  bool down_transactional = true;
   std::vector<MigrationStatement> up;
   std::vector<MigrationStatement> down;
   std::vector<diff::Rename> renames;  // from `-- flash: rename t.a -> b (confirmed)` comments

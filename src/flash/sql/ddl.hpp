@@ -19,7 +19,12 @@ namespace flash::sql {
 // Applies every statement of `file` to `model` (model.dialect selects the parser).
 void apply_ddl(schema::Schema& model, const SourceFile& file, diag::Diagnostics& diags);
 
-// A fresh model from files, in the given order, then checked as a whole (sql/validate.hpp) when
+// `file` with the rollback sections of migration tools blanked (newlines kept, so locations stay
+// true): goose `-- +goose Down`, sql-migrate `-- +migrate Down`, dbmate `-- migrate:down` up to the
+// next Up marker, and everything below tern's `---- create above / drop below ----`.
+SourceFile without_rollback_sections(const SourceFile& file, schema::Dialect d);
+
+// A fresh model from files (their rollback sections left out), in the given order, then checked as a whole (sql/validate.hpp) when
 // every statement parsed.
 schema::Schema parse_schema(const std::vector<SourceFile>& files, schema::Dialect d,
                             diag::Diagnostics& diags);

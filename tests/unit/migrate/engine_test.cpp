@@ -290,6 +290,50 @@ TEST_P(MigrateEngine, FailedStatementLeavesDocumentedStateAndResumes) {
   EXPECT_TRUE(status(*conn, project()).clean());
 }
 
+// `-- +migrate Up notransaction`: PostgreSQL runs the section statement by statement (what CREATE
+// INDEX CONCURRENTLY needs) with each step recorded, so a failure keeps what ran and the rerun
+// resumes at the failed statement. MySQL tracks every statement anyway; SQLite, whose lock is the
+// migration's write transaction, keeps running the section in one transaction.
+TEST_P(MigrateEngine, NoTransactionSectionRunsStatementByStatementAndResumes) {
+  proj->write_migration("20240101000001_one", kM1);
+  const std::string index = d() == Dialect::postgresql ? "CREATE INDEX CONCURRENTLY nt_v ON nt (v)"
+                                                       : "CREATE INDEX nt_v ON nt (v)";
+  const std::string head = "-- +migrate Up notransaction\nCREATE TABLE nt (id INTEGER, v INTEGER);\n"
+                           "INSERT INTO nt VALUES (1, 2);\n" + index + ";\n";
+  const std::string tail = "-- +migrate Down\nDROP TABLE nt;\n";
+  proj->write_migration("20240101000002_two", head + "INSERT INTO no_such_table VALUES (1);\n" + tail);
+  std::string msg;
+  EXPECT_EQ(exit_code_of([&] { do_apply(); }, &msg), 1);
+  EXPECT_NE(msg.find("statement 4 of 4"), std::string::npos) << msg;
+  auto r = row("20240101000002_two");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_FALSE(r->finished());
+  auto live = live_table_map(*conn);
+  if (d() == Dialect::sqlite) {
+    EXPECT_EQ(r->applied_steps_count, 0);
+    EXPECT_FALSE(live.count("nt")) << "SQLite runs the section in one transaction";
+  } else {
+    EXPECT_EQ(r->applied_steps_count, 3);
+    EXPECT_TRUE(live.count("nt")) << "the statements before the failure stay";
+  }
+  proj->write_migration("20240101000002_two", head + "INSERT INTO nt VALUES (2, 3);\n" + tail);
+  auto res = do_apply();
+  EXPECT_EQ(res.applied, std::vector<std::string>{"20240101000002_two"});
+  if (d() != Dialect::sqlite)  // resumed at statement 4: the first three did not run again
+    EXPECT_EQ(std::count(res.statements.begin(), res.statements.end(), index), 0);
+  auto n = conn->query("SELECT count(*) FROM nt");
+  EXPECT_EQ(value_text(n.rows.at(0).at(0)).value_or(""), "2") << "the INSERT before the failure ran exactly once";
+  if (d() == Dialect::postgresql) {
+    auto valid = conn->query("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'nt_v'::regclass");
+    EXPECT_EQ(value_text(valid.rows.at(0).at(0)).value_or(""), "true");
+    // The same index inside a transactional section is refused by the server itself.
+    proj->write_migration("20240101000003_three", "-- +migrate Up\nCREATE INDEX CONCURRENTLY nt_id ON nt (id);\n");
+    EXPECT_EQ(exit_code_of([&] { do_apply(); }, &msg), 1);
+    EXPECT_NE(msg.find("transaction block"), std::string::npos) << msg;
+  }
+  EXPECT_TRUE(row("20240101000002_two")->finished());
+}
+
 TEST_P(MigrateEngine, ConflictsWithLiveDataStopBeforeAnythingRuns) {
   proj->write_migration("20240101000001_base",
                         "-- +migrate Up\n"
