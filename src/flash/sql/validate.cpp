@@ -39,7 +39,7 @@ const std::vector<std::string>& builtin_type_names(Dialect d) {
       "void", "xid", "xid8", "xml",
       // canonical spellings (schema::canonical_type_name)
       "integer", "bigint", "smallint", "boolean", "double precision", "real", "serial", "bigserial",
-      "smallserial",
+      "smallserial", "\"char\"",
       // commonly preinstalled extension types
       "citext", "hstore", "vector", "halfvec", "sparsevec", "ltree", "lquery", "ltxtquery", "geometry",
       "geography"};
