@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     flash::fuzz::render(diags);
     if (flash::diag::has_errors(diags)) return;
     (void)flash::schema::print_schema(model);
-    (void)flash::schema::to_json(model).dump();
+    // As every JSON output of the CLI (src/cli/app.cpp): identifiers may hold any bytes.
+    (void)flash::schema::to_json(model).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   });
   return 0;
 }
