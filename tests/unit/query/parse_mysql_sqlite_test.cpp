@@ -467,7 +467,7 @@ TEST(ParseMysqlSqlite, SyntaxErrors) {
   EXPECT_EQ(m6, "unterminated string literal");
   EXPECT_EQ(o6, 7u);
   std::string deep = "SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')');
-  EXPECT_EQ(err(deep, Dialect::sqlite).first, "expression nested too deeply");
+  EXPECT_EQ(err(deep, Dialect::sqlite).first, "parentheses nested deeper than 1000 levels");
   EXPECT_TRUE(query::parse_query("SELECT ?99999999999999", Dialect::sqlite).statement);
   auto [m7, o7] = err("FROBNICATE t", Dialect::mysql);
   EXPECT_EQ(m7, "expected a statement, found `FROBNICATE`");

@@ -201,7 +201,7 @@ TEST(Heldout, EveryQueryTheServerAcceptsAnalysesAndMatches) {
 
   // SQLite always runs; the servers when their URLs are set.
   // Floors: the queries verified when the set was added (raise them as blocked cases load).
-  const std::map<std::string, int> floor{{"postgresql", 255}, {"mysql", 154}, {"sqlite", 101}};
+  const std::map<std::string, int> floor{{"postgresql", 255}, {"mysql", 171}, {"sqlite", 148}};
   EXPECT_TRUE(tally.count("sqlite"));
   for (const auto& [engine, t] : tally) {
     EXPECT_EQ(t.gaps, 0) << engine << ": queries the database accepts and Flash refuses";
@@ -209,9 +209,9 @@ TEST(Heldout, EveryQueryTheServerAcceptsAnalysesAndMatches) {
     EXPECT_EQ(t.invalid, 0) << engine << ": the held-out set holds queries the database refuses";
     EXPECT_GE(t.verified, floor.at(engine)) << engine;
     // A column or parameter typed `other` becomes interface{} / unknown in generated code. SQLite
-    // has two that are dynamically typed by nature: json_extract()'s result and a parameter of the
-    // scalar max(1, 2, ?).
-    const std::map<std::string, int> untyped_ceiling{{"postgresql", 0}, {"mysql", 0}, {"sqlite", 2}};
+    // has eight that are dynamically typed by nature: json_extract()'s result and json_each's
+    // key/value (chinook-more 1, shiori 6) and a parameter of the scalar max(1, 2, ?).
+    const std::map<std::string, int> untyped_ceiling{{"postgresql", 0}, {"mysql", 0}, {"sqlite", 8}};
     EXPECT_LE(t.untyped, untyped_ceiling.at(engine)) << engine << ": columns or parameters Flash could not type";
   }
 }
