@@ -471,7 +471,9 @@ def main() -> int:
         write_allow(args.allow, keep)
         print(f"recorded {len(keep)} entries in {args.allow}")
 
-    print(f"{passed} passed, {failed} failed")
+    # Not the "N passed, N failed" form: CI reads such a line as a test count, and the steps that
+    # do not pass here are allow-listed, not failed tests.
+    print(f"FIDELITY unit-steps passing={passed} not-passing={failed} (all allow-listed or blocked unless reported above)")
     return 1 if (unexpected or stale or todo_reasons) and not args.record else 0
 
 

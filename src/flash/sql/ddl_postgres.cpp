@@ -662,8 +662,9 @@ bool Applier::parse_fragment(std::size_t offset, std::size_t length, bool may_ex
   toks_ = std::move(*toks);
   if (toks_.empty()) return true;
   for (const auto& t : toks_) {
-    // PostgreSQL truncates a name past 63 bytes (with only a NOTICE), so the parse tree never
-    // shows it: a name that long is an error here (sql/validate.hpp, sql.name-too-long).
+    // PostgreSQL truncates a name past 63 bytes (with only a NOTICE), and so does the parse tree:
+    // the model holds the name the catalog will hold. Real schemas rely on it (hatchet,
+    // concourse, dolphinscheduler), so it is a warning, not an error (sql.name-too-long).
     const int quotes = t.kind == pg::tok_ident && text[static_cast<std::size_t>(t.start)] == '"' ? 2 : 0;
     if (t.kind != pg::tok_ident || t.end - t.start - quotes <= 63) continue;
     auto d = diag::at_offset("sql.name-too-long",
@@ -671,9 +672,10 @@ bool Applier::parse_fragment(std::size_t offset, std::size_t length, bool may_ex
                                  "` is longer than PostgreSQL's 63 bytes",
                              file_.path, file_.text, base_ + static_cast<std::size_t>(t.start),
                              static_cast<std::size_t>(t.end - t.start));
-    d.hint = "PostgreSQL would silently truncate it to 63 bytes; choose a shorter name";
+    d.severity = diag::Severity::warning;
+    d.hint = "PostgreSQL truncates it to its first 63 bytes, and so does Flash; a shorter name avoids two names "
+             "truncating to the same";
     diags_.push_back(std::move(d));
-    return true;
   }
   if (const auto deep = too_deep_at(text, Dialect::postgresql)) {
     auto d = diag::at_offset("sql.too-deep", "parentheses nested deeper than " + std::to_string(kMaxNesting) + " levels",

@@ -1,4 +1,0 @@
-CREATE TABLE users (
-  id integer PRIMARY KEY,
-  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" text
-);
