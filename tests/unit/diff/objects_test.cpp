@@ -9,13 +9,16 @@
 #include "flash/schema/depend.hpp"
 #include "flash/schema/printer.hpp"
 #include "flash/sql/ddl.hpp"
+#include "diff_test_util.hpp"
 
 namespace {
 
 using namespace flash;
 using diff::OpKind;
 using diff::Plan;
-using Lines = std::vector<std::string>;
+using diff::testing::Lines;
+using diff::testing::ups;
+using diff::testing::downs;
 
 schema::Schema parse(const std::string& sql, schema::Dialect d = schema::Dialect::postgresql) {
   diag::Diagnostics ds;
@@ -23,17 +26,6 @@ schema::Schema parse(const std::string& sql, schema::Dialect d = schema::Dialect
   for (const auto& x : ds) ADD_FAILURE() << x.code << ": " << x.message << "\n" << sql;
   s.dialect = d;
   return s;
-}
-Lines ups(const Plan& p) {
-  Lines out;
-  for (const auto& op : p.operations) out.insert(out.end(), op.up.begin(), op.up.end());
-  return out;
-}
-Lines downs(const Plan& p) {
-  Lines out;
-  for (auto it = p.operations.rbegin(); it != p.operations.rend(); ++it)
-    out.insert(out.end(), it->down.begin(), it->down.end());
-  return out;
 }
 Plan d(const std::string& a, const std::string& b, schema::Dialect dl = schema::Dialect::postgresql) {
   return diff::diff_schemas(parse(a, dl), parse(b, dl));

@@ -4,6 +4,7 @@
 
 #include "flash/diff/plan.hpp"
 #include "flash/sql/ddl.hpp"
+#include "diff_test_util.hpp"
 
 namespace {
 
@@ -11,7 +12,9 @@ using namespace flash;
 using diff::OpKind;
 using diff::Plan;
 using schema::Dialect;
-using Lines = std::vector<std::string>;
+using diff::testing::Lines;
+using diff::testing::ups;
+using diff::testing::downs;
 
 schema::Schema parse(const std::string& sql, Dialect d = Dialect::postgresql) {
   diag::Diagnostics ds;
@@ -19,17 +22,6 @@ schema::Schema parse(const std::string& sql, Dialect d = Dialect::postgresql) {
   for (const auto& x : ds) ADD_FAILURE() << x.code << ": " << x.message << "\n" << sql;
   s.dialect = d;
   return s;
-}
-Lines ups(const Plan& p) {
-  Lines out;
-  for (const auto& op : p.operations) out.insert(out.end(), op.up.begin(), op.up.end());
-  return out;
-}
-Lines downs(const Plan& p) {
-  Lines out;
-  for (auto it = p.operations.rbegin(); it != p.operations.rend(); ++it)
-    out.insert(out.end(), it->down.begin(), it->down.end());
-  return out;
 }
 std::vector<OpKind> kinds(const Plan& p) {
   std::vector<OpKind> out;

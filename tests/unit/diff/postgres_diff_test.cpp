@@ -5,13 +5,16 @@
 
 #include "flash/diff/plan.hpp"
 #include "flash/sql/ddl.hpp"
+#include "diff_test_util.hpp"
 
 namespace {
 
 using namespace flash;
 using diff::OpKind;
 using diff::Plan;
-using Lines = std::vector<std::string>;
+using diff::testing::Lines;
+using diff::testing::ups;
+using diff::testing::downs;
 
 schema::Schema pg(const std::string& sql) {
   diag::Diagnostics ds;
@@ -21,17 +24,6 @@ schema::Schema pg(const std::string& sql) {
   return s;
 }
 
-Lines ups(const Plan& p) {
-  Lines out;
-  for (const auto& op : p.operations) out.insert(out.end(), op.up.begin(), op.up.end());
-  return out;
-}
-Lines downs(const Plan& p) {
-  Lines out;
-  for (auto it = p.operations.rbegin(); it != p.operations.rend(); ++it)
-    out.insert(out.end(), it->down.begin(), it->down.end());
-  return out;
-}
 bool warned(const Plan& p, const std::string& code) {
   for (const auto& w : p.warnings)
     if (w.code == code) return true;
