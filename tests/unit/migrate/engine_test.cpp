@@ -42,15 +42,8 @@ class RecordingConnection : public driver::SqlConnection {
   driver::SqlConnection& c_;
 };
 
-class MigrateEngine : public ::testing::TestWithParam<Dialect> {
+class MigrateEngine : public LiveProjectTest {
  protected:
-  void SetUp() override {
-    db = TestDb::create(GetParam());
-    if (!db) GTEST_SKIP() << "no server URL for " << dialect_name(GetParam());
-    proj = std::make_unique<TestProject>(GetParam());
-    conn = db->connect();
-  }
-  Dialect d() const { return GetParam(); }
   const Project& project() const { return proj->project; }
 
   std::string gen(const std::string& name, std::vector<diff::Rename> renames = {}) {
@@ -79,9 +72,6 @@ class MigrateEngine : public ::testing::TestWithParam<Dialect> {
   }
   std::optional<TrackingRow> row(const std::string& id) { return read_tracking_row(*conn, id); }
 
-  std::unique_ptr<TestDb> db;
-  std::unique_ptr<TestProject> proj;
-  std::unique_ptr<driver::SqlConnection> conn;
 };
 
 const char* kSchemaV1 =
@@ -319,8 +309,9 @@ TEST_P(MigrateEngine, NoTransactionSectionRunsStatementByStatementAndResumes) {
   proj->write_migration("20240101000002_two", head + "INSERT INTO nt VALUES (2, 3);\n" + tail);
   auto res = do_apply();
   EXPECT_EQ(res.applied, std::vector<std::string>{"20240101000002_two"});
-  if (d() != Dialect::sqlite)  // resumed at statement 4: the first three did not run again
+  if (d() != Dialect::sqlite) {  // resumed at statement 4: the first three did not run again
     EXPECT_EQ(std::count(res.statements.begin(), res.statements.end(), index), 0);
+  }
   auto n = conn->query("SELECT count(*) FROM nt");
   EXPECT_EQ(value_text(n.rows.at(0).at(0)).value_or(""), "2") << "the INSERT before the failure ran exactly once";
   if (d() == Dialect::postgresql) {

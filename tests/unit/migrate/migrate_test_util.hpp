@@ -207,4 +207,21 @@ inline std::vector<Dialect> all_dialects() { return {Dialect::sqlite, Dialect::p
 
 inline std::string param_name(const ::testing::TestParamInfo<Dialect>& i) { return dialect_name(i.param); }
 
+// A test run once per dialect on a fresh database and project: skipped (visibly) when the
+// dialect's server URL is not set.
+class LiveProjectTest : public ::testing::TestWithParam<Dialect> {
+ protected:
+  void SetUp() override {
+    db = TestDb::create(GetParam());
+    if (!db) GTEST_SKIP() << "no server URL for " << dialect_name(GetParam());
+    proj = std::make_unique<TestProject>(GetParam());
+    conn = db->connect();
+  }
+  Dialect d() const { return GetParam(); }
+
+  std::unique_ptr<TestDb> db;
+  std::unique_ptr<TestProject> proj;
+  std::unique_ptr<driver::SqlConnection> conn;
+};
+
 }  // namespace flash::migrate::testing

@@ -28,14 +28,8 @@ std::vector<TxCase> tx_cases(Dialect d) {
   return v;
 }
 
-class MigrationSafety : public ::testing::TestWithParam<Dialect> {
+class MigrationSafety : public LiveProjectTest {
  protected:
-  void SetUp() override {
-    db = TestDb::create(GetParam());
-    if (!db) GTEST_SKIP() << "no server URL for " << dialect_name(GetParam());
-    proj = std::make_unique<TestProject>(GetParam());
-    conn = db->connect();
-  }
   // The diagnostics of a run that must stop before executing anything.
   diag::Diagnostics refused(const std::function<void()>& f) {
     try {
@@ -48,9 +42,6 @@ class MigrationSafety : public ::testing::TestWithParam<Dialect> {
     ADD_FAILURE() << "not refused";
     return {};
   }
-  std::unique_ptr<TestDb> db;
-  std::unique_ptr<TestProject> proj;
-  std::unique_ptr<driver::SqlConnection> conn;
 };
 
 TEST_P(MigrationSafety, TransactionControlInAMigrationIsRejectedWithItsLocation) {

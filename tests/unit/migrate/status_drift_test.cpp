@@ -12,15 +12,8 @@ namespace {
 
 using namespace flash::migrate::testing;
 
-class StatusDrift : public ::testing::TestWithParam<Dialect> {
+class StatusDrift : public LiveProjectTest {
  protected:
-  void SetUp() override {
-    db = TestDb::create(GetParam());
-    if (!db) GTEST_SKIP() << "no server URL for " << dialect_name(GetParam());
-    proj = std::make_unique<TestProject>(GetParam());
-    conn = db->connect();
-  }
-  Dialect d() const { return GetParam(); }
   test::FlashRun flash(const std::vector<std::string>& args) {
     return test::run_flash(FLASH_BINARY, args, proj->root, "NO_COLOR=1 DATABASE_URL=" + test::shell_quote(db->url));
   }
@@ -30,9 +23,6 @@ class StatusDrift : public ::testing::TestWithParam<Dialect> {
     return nlohmann::json::parse(r.out);
   }
   int last_code = -1;
-  std::unique_ptr<TestDb> db;
-  std::unique_ptr<TestProject> proj;
-  std::unique_ptr<driver::SqlConnection> conn;
 };
 
 TEST_P(StatusDrift, HandMadeChangesAreEachReportedAndACleanApplyHasNone) {
