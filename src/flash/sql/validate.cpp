@@ -210,9 +210,9 @@ class Validator {
   bool has(const std::vector<std::string>& names, std::string_view n) const {
     return std::any_of(names.begin(), names.end(), [&](const std::string& x) { return same(x, n); });
   }
-  // Inherited columns are only known when the parents are: a table with a parent that is not in
-  // the model is not checked.
-  bool parents_known(const schema::Table& t) const {
+  // The parents named by INHERITS / PARTITION OF that are not in the model.
+  std::vector<std::string> missing_parents(const schema::Table& t) const {
+    std::vector<std::string> missing;
     for (const char* key : {"inherits", "partition_of"}) {
       const auto it = t.options.find(key);
       if (it == t.options.end()) continue;
@@ -220,11 +220,14 @@ class Validator {
         const std::string p(util::trim(parent));
         const auto dot = p.find('.');
         if (!(dot == std::string::npos ? find_table("", p) : find_table(p.substr(0, dot), p.substr(dot + 1))))
-          return false;
+          missing.push_back(p);
       }
     }
-    return true;
+    return missing;
   }
+  // Inherited columns are only known when the parents are: a table with a parent that is not in
+  // the model is not checked.
+  bool parents_known(const schema::Table& t) const { return missing_parents(t).empty(); }
 
   void collect_types() {
     if (m_.dialect != Dialect::postgresql) return;
@@ -310,17 +313,10 @@ class Validator {
       check_type(t, c);
     }
     // Parents named by INHERITS / PARTITION OF exist, and every key names a column of the table.
-    for (const char* key : {"inherits", "partition_of"}) {
-      const auto it = t.options.find(key);
-      if (it == t.options.end()) continue;
-      for (const auto& parent : util::split(it->second, ',')) {
-        const std::string p(util::trim(parent));
-        const auto dot = p.find('.');
-        if (!(dot == std::string::npos ? find_table("", p) : find_table(p.substr(0, dot), p.substr(dot + 1))))
-          report("sql.unknown-table", "table `" + t.name + "` inherits from unknown table `" + p + "`", t.loc);
-      }
-    }
-    if (parents_known(t)) {
+    const auto missing = missing_parents(t);
+    for (const auto& p : missing)
+      report("sql.unknown-table", "table `" + t.name + "` inherits from unknown table `" + p + "`", t.loc);
+    if (missing.empty()) {
       std::vector<std::string> cols;
       columns_of(t, cols);
       const auto check = [&](const std::vector<std::string>& key, std::string_view what) {
