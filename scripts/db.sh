@@ -11,7 +11,9 @@
 #
 # Settings (environment): FLASH_DB_DIR (default ${TMPDIR:-/tmp}/flash-db-$UID), FLASH_PG_PORT
 # (54329), FLASH_MYSQL_PORT (33069), FLASH_PG_BINDIR (default: the PostgreSQL 15 binaries, else the
-# newest installed), FLASH_DB_ONLY=pg|mysql to handle just one server.
+# newest installed), FLASH_DB_ONLY=pg|mysql to handle just one server, FLASH_DB_DURABLE=1 for a
+# server whose commits survive the server process being killed (SIGKILL; not an OS crash): every
+# commit reaches the OS before it returns (tests that kill the server itself need it).
 # Only the export lines go to stdout; progress and errors go to stderr.
 set -euo pipefail
 
@@ -19,6 +21,7 @@ DB_DIR="${FLASH_DB_DIR:-${TMPDIR:-/tmp}/flash-db-$(id -u)}"
 PG_PORT="${FLASH_PG_PORT:-54329}"
 MY_PORT="${FLASH_MYSQL_PORT:-33069}"
 ONLY="${FLASH_DB_ONLY:-}"
+DURABLE="${FLASH_DB_DURABLE:-}"
 TEST_USER=flash
 TEST_PASS=flash
 TEST_DB=flash_test
@@ -122,11 +125,16 @@ pg_start() {
       { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
     rm -f "$pwfile"
   fi
-  rm -f "$PG_DATA/postmaster.pid"  # stale (the process is gone, checked above)
+  # Stale (the process is gone, checked above): after a SIGKILL the socket's lock file names a
+  # PID that may still be a zombie for a moment, which the server would take for a live one.
+  rm -f "$PG_DATA/postmaster.pid" "$PG_DIR/.s.PGSQL.$PG_PORT.lock" "$PG_DIR/.s.PGSQL.$PG_PORT"
   log "starting postgres on 127.0.0.1:$PG_PORT"
-  # fsync off and friends: the data is thrown away, speed is all that matters.
+  # fsync off and friends: the data is thrown away, speed is all that matters. Durable: a commit's
+  # WAL is written to the OS before COMMIT returns (fsync stays off: the OS survives a SIGKILL).
+  local commit=off
+  [ -n "$DURABLE" ] && commit=on
   as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/postgres.log" -w -t 60 \
-    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100 -c shared_buffers=32MB" \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=$commit -c full_page_writes=off -c max_connections=100 -c shared_buffers=32MB" \
     start </dev/null >/dev/null 2>&1 9>&- ||
     { tail -n 30 "$PG_DIR/postgres.log" >&2 || true; die "postgres did not start (port $PG_PORT in use?)"; }
   local i
@@ -195,12 +203,15 @@ my_start() {
   fi
   rm -f "$MY_PID" "$MY_SOCK"
   log "starting mariadb on 127.0.0.1:$MY_PORT"
-  # Detached from our stdout so that "$(db.sh start)" returns; small buffers and no durability.
+  # Detached from our stdout so that "$(db.sh start)" returns; small buffers and no durability
+  # (durable: the redo log reaches the OS at every commit, which a SIGKILL of the server keeps).
+  local flush=0
+  [ -n "$DURABLE" ] && flush=2
   setsid "$mariadbd" --no-defaults "${user_args[@]}" --datadir="$MY_DATA" --tmpdir="$MY_DIR/tmp" \
     --socket="$MY_SOCK" --pid-file="$MY_PID" --port="$MY_PORT" --bind-address=127.0.0.1 \
     --log-error="$MY_DIR/error.log" --skip-name-resolve --skip-log-bin --skip-external-locking \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-    --innodb-buffer-pool-size=32M --innodb-log-file-size=16M --innodb-flush-log-at-trx-commit=0 \
+    --innodb-buffer-pool-size=32M --innodb-log-file-size=16M --innodb-flush-log-at-trx-commit=$flush \
     --innodb-doublewrite=0 --sync-binlog=0 --performance-schema=OFF --max-connections=200 \
     --key-buffer-size=1M --table-open-cache=200 --max-allowed-packet=64M \
     </dev/null >/dev/null 2>&1 9>&- &

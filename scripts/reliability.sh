@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Regenerates docs/RELIABILITY.md with measured figures — one command for the whole document:
 #   scripts/reliability.sh            short fuzz runs (FLASH_FUZZ_SECONDS per target, default 20)
-#   scripts/reliability.sh --long     >= 10 million executions per fuzz target (hours on 2 cores)
-#   options: --fuzz-seconds N | --fuzz-runs N | --no-fuzz | --no-ctest | --out FILE
+#   scripts/reliability.sh --long     >= 10 million executions per fuzz target (hours on 2 cores);
+#                                     its fuzz lines are kept in docs/reliability-fuzz-long.txt, which
+#                                     every later run shows beside its own short fuzz figures
+#   options: --fuzz-seconds N | --fuzz-runs N | --no-fuzz | --no-ctest | --ci-runs | --out FILE
+# The crash and concurrency tests run with FLASH_RELIABILITY_LONG=1 (50 kill runs per command and
+# engine, 20 concurrency runs, 20 server kills); --ci-runs keeps CI's smaller counts.
 # Steps: installs nothing (run scripts/install-deps.sh first); builds flash and the fuzz tree;
 # runs every libFuzzer target (tests/fuzz/run.sh); starts throwaway servers (scripts/db.sh; honours
 # FLASH_DB_DIR / FLASH_PG_PORT / FLASH_MYSQL_PORT) and runs `ctest -V` over the labels badinput,
@@ -17,16 +21,18 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 fuzz_mode=(seconds "${FLASH_FUZZ_SECONDS:-20}")
-run_fuzz=1 run_ctest=1 out=docs/RELIABILITY.md
+run_fuzz=1 run_ctest=1 out=docs/RELIABILITY.md long_fuzz=0 long_runs=1
+fuzz_long_file=docs/reliability-fuzz-long.txt
 while [ $# -gt 0 ]; do
   case "$1" in
-    --long) fuzz_mode=(runs 10000000) ;;
+    --long) fuzz_mode=(runs 10000000); long_fuzz=1 ;;
+    --ci-runs) long_runs=0 ;;
     --fuzz-seconds) fuzz_mode=(seconds "$2"); shift ;;
     --fuzz-runs) fuzz_mode=(runs "$2"); shift ;;
     --no-fuzz) run_fuzz=0 ;;
     --no-ctest) run_ctest=0 ;;
     --out) out=$2; shift ;;
-    *) echo "usage: scripts/reliability.sh [--long | --fuzz-seconds N | --fuzz-runs N] [--no-fuzz] [--no-ctest] [--out FILE]" >&2; exit 2 ;;
+    *) echo "usage: scripts/reliability.sh [--long | --fuzz-seconds N | --fuzz-runs N] [--no-fuzz] [--no-ctest] [--ci-runs] [--out FILE]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -50,6 +56,11 @@ if [ "$run_fuzz" = 1 ]; then
     nice bash tests/fuzz/run.sh "$t" "${args[@]}" >"$work/fuzz_$t.out" 2>"$work/fuzz_$t.err" || status=1
     grep '^RELIABILITY ' "$work/fuzz_$t.out" >>"$lines" || echo "RELIABILITY fuzz $t - execs=0 crashes=1 hangs=0 error=no-result" >>"$lines"
   done
+  if [ "$long_fuzz" = 1 ]; then
+    { echo "# $(date -u '+%Y-%m-%d') commit $(git rev-parse --short HEAD), $(nproc) cores"
+      grep '^RELIABILITY fuzz ' "$lines"; } >"$fuzz_long_file"
+    sed -i '/^RELIABILITY fuzz /d' "$lines"  # shown once, as the long run
+  fi
 fi
 
 ctest_summary="not run"
@@ -60,17 +71,22 @@ if [ "$run_ctest" = 1 ]; then
   trap 'bash "$root/scripts/db.sh" stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
   export FLASH_TEST_PG_URL FLASH_TEST_MYSQL_URL
   set +e
-  (cd "${FLASH_BUILD_DIR:-build}" && nice ctest -V -j "${FLASH_TEST_JOBS:-2}" -L 'badinput|migrate|export') >"$work/ctest.log" 2>&1
+  [ "$long_runs" = 1 ] && export FLASH_RELIABILITY_LONG=1
+  (cd "${FLASH_BUILD_DIR:-build}" && nice ctest -V -j "${FLASH_TEST_JOBS:-2}" -L 'badinput|migrate|export|reliability') >"$work/ctest.log" 2>&1
   [ $? -eq 0 ] || status=1
+  (cd "${FLASH_BUILD_DIR:-build}" && nice ctest -V -R 'GenCrash') >"$work/ctest_gen.log" 2>&1
+  [ $? -eq 0 ] || status=1
+  cat "$work/ctest_gen.log" >>"$work/ctest.log"
   set -e
   # ctest -V prefixes a test's output with "<test number>: ".
   sed -n 's/^\([0-9]*: \)\{0,1\}\(RELIABILITY .*\)$/\2/p' "$work/ctest.log" >>"$lines"
-  ctest_summary=$(grep -E 'tests passed|tests failed' "$work/ctest.log" | tail -1)
+  ctest_summary=$(grep -E 'tests passed|tests failed' "$work/ctest.log" | sed 's/^[0-9]*% //' | paste -sd ';' -)
   ctest_summary=${ctest_summary:-"no summary (see ctest output)"}
 fi
 
 python3 scripts/reliability_render.py "$lines" "$out" --load "$load_at_start" \
   --commit "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src tests || echo '+local changes')" \
-  --fuzz-mode "${fuzz_mode[0]} ${fuzz_mode[1]}" --fuzz-run "$run_fuzz" --ctest-summary "$ctest_summary"
+  --fuzz-mode "${fuzz_mode[0]} ${fuzz_mode[1]}" --fuzz-run "$run_fuzz" --ctest-summary "$ctest_summary" \
+  --fuzz-long "$fuzz_long_file"
 echo "reliability: wrote $out ($(wc -l <"$lines") figures)" >&2
 exit "$status"

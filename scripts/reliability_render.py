@@ -76,6 +76,14 @@ def table(rows, first_cols, extra=None):
     return "\n".join(out)
 
 
+def fuzz_table(sel):
+    sel = [((w, FUZZ_WHAT.get(w, "")), kv) for (w, _), kv in sel]
+    return [table(sel, ["target", "covers"]), "",
+            "Total: %d executions, %d crashes, %d hangs over %d targets." % (
+                sum(num(kv.get("execs")) for _, kv in sel), sum(num(kv.get("crashes")) for _, kv in sel),
+                sum(num(kv.get("hangs")) for _, kv in sel), len(sel)), ""]
+
+
 def num(v):
     try:
         return int(v)
@@ -92,6 +100,8 @@ def main():
     ap.add_argument("--fuzz-run", default="1")
     ap.add_argument("--ctest-summary", default="not run")
     ap.add_argument("--load", default="?")
+    ap.add_argument("--fuzz-long", default="",
+                    help="the committed lines of the last long fuzz run (header: '# <date> <commit> <machine>')")
     a = ap.parse_args()
     rows = parse(a.lines)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -102,7 +112,7 @@ def main():
         "runs). Last run: %s, commit %s, %s, %d cores, load average at start %s (executions per second "
         "depend on it)." % (now, a.commit, platform.machine(), os.cpu_count() or 0, a.load),
         "",
-        "Fuzz mode: %s. ctest over the labels badinput, migrate, export: %s."
+        "Fuzz mode: %s. ctest over the labels badinput, migrate, export, reliability and the gen kill tests: %s."
         % (a.fuzz_mode if a.fuzz_run == "1" else "not run", a.ctest_summary),
         "",
     ]
@@ -110,15 +120,18 @@ def main():
         md += ["## " + title, "", intro, ""]
         sel = [((w, e), kv) for (ar, w, e), kv in sorted(rows.items()) if ar == area]
         if area == "fuzz":
-            sel = [((w, FUZZ_WHAT.get(w, "")), kv) for (w, _), kv in sel]
-            if sel:
-                md.append(table(sel, ["target", "covers"]))
-                md += ["", "Total: %d executions, %d crashes, %d hangs over %d targets." % (
-                    sum(num(kv.get("execs")) for _, kv in sel), sum(num(kv.get("crashes")) for _, kv in sel),
-                    sum(num(kv.get("hangs")) for _, kv in sel), len(sel)), ""]
-                continue
+            if a.fuzz_long and os.path.exists(a.fuzz_long):
+                head = open(a.fuzz_long, encoding="utf-8").readline().lstrip("# ").strip()
+                long_rows = [((w, e), kv) for (ar, w, e), kv in sorted(parse(a.fuzz_long).items()) if ar == "fuzz"]
+                md += ["### Long run (%s; `scripts/reliability.sh --long`, kept in %s)" % (head, a.fuzz_long), ""]
+                md += fuzz_table(long_rows)
+            md += ["### This run (%s)" % (a.fuzz_mode if a.fuzz_run == "1" else "not run"), ""]
+            md += fuzz_table(sel) if sel else ["_No short fuzz run this time (a `--long` run shows its figures above)._", ""]
+            continue
         if sel:
-            md += [table(sel, ["what", "engine"]), ""]
+            # One table per `what`: each command's test reports its own keys.
+            for what in dict.fromkeys(w for (w, _), _ in sel):
+                md += [table([x for x in sel if x[0][0] == what], ["what", "engine"]), ""]
         else:
             md += ["_No figures in this run: no test printed `RELIABILITY %s ...` lines._" % area, ""]
     known = {s[0] for s in SECTIONS}
@@ -129,7 +142,9 @@ def main():
         "## How the figures are made",
         "",
         "`scripts/reliability.sh` builds flash and the fuzz tree, runs each fuzz target (tests/fuzz/run.sh), "
-        "starts throwaway servers (scripts/db.sh) and runs `ctest -V -L 'badinput|migrate|export'`, then "
+        "starts throwaway servers (scripts/db.sh) and runs `ctest -V -L 'badinput|migrate|export|reliability'` "
+        "and the gen kill tests (`-R GenCrash`) with FLASH_RELIABILITY_LONG=1 (50 kill runs per command and "
+        "engine, 20 concurrency runs, 20 server kills), then "
         "collects every output line of the form",
         "",
         "    RELIABILITY <area> <what> <engine> key=value ...",

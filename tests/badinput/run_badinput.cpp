@@ -3,7 +3,7 @@
 // with --json and once without. Each run must exit with the documented code and report the expected
 // diagnostic code at the expected file:line:col, must not crash (signal) or hang (timeout), and must
 // leave every file of the project as it was. Prints one summary line:
-//   RELIABILITY badinput inputs=N located=N crashes=0 hangs=0 wrote_files=0
+//   RELIABILITY badinput corpus - inputs=N located=N crashes=0 hangs=0 wrote_files=0
 // and exits 1 when any input did not behave as listed.
 #include <nlohmann/json.hpp>
 
@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
     if (!only.empty() && c["id"].get<std::string>().find(only) == std::string::npos) continue;
     run_case(binary, c, t);
   }
-  std::cout << "RELIABILITY badinput inputs=" << t.inputs << " located=" << t.located << " crashes=" << t.crashes
+  std::cout << "RELIABILITY badinput corpus - inputs=" << t.inputs << " located=" << t.located << " crashes=" << t.crashes
             << " hangs=" << t.hangs << " wrote_files=" << t.wrote_files << " failures=" << t.failures << std::endl;
   return t.failures == 0 && t.inputs > 0 ? 0 : 1;
 }
