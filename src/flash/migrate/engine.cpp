@@ -883,6 +883,9 @@ StatusReport status(driver::SqlConnection& c, const Project& p) {
   StatusReport r;
   diag::Diagnostics diags;
   auto files = load_migrations(p.migrations_dir, p.dialect, diags);
+  // A migrations folder Flash cannot read in full (an entry that is not a file, a file that does
+  // not parse) makes every state below a guess: stop, as apply does.
+  if (diag::has_errors(diags)) throw diag::Errors(diags);
   r.tracking_table = tracking_table_exists(c);
   auto rows = r.tracking_table ? read_tracking(c) : std::vector<TrackingRow>{};
   auto cl = classify(files, rows);
@@ -966,6 +969,7 @@ ResetResult reset(driver::SqlConnection& c, const Project& p, const ResetOptions
   ResetResult res;
   diag::Diagnostics diags;
   auto files = load_migrations(p.migrations_dir, p.dialect, diags);
+  if (diag::has_errors(diags)) throw diag::Errors(diags);
   auto model = replay(files, files.size(), p.dialect, diags);
   // The schema files too: a table declared there but created by hand is still Flash's.
   std::error_code ec;

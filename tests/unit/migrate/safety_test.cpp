@@ -95,6 +95,15 @@ TEST_P(MigrationSafety, ADirectoryNamedLikeAMigrationIsAnError) {
   diags = refused([&] { generate(proj->project, g, {}); });
   ASSERT_FALSE(diags.empty());
   EXPECT_EQ(diags.front().code, "migrate.not-a-file");
+  // So do `status` (its states would be a guess) and `reset` (it would drop what it can see).
+  diags = refused([&] { status(*conn, proj->project); });
+  ASSERT_FALSE(diags.empty());
+  EXPECT_EQ(diags.front().code, "migrate.not-a-file");
+  ResetOptions r;
+  r.force = true;
+  diags = refused([&] { reset(*conn, proj->project, r, {}); });
+  ASSERT_FALSE(diags.empty());
+  EXPECT_EQ(diags.front().code, "migrate.not-a-file");
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, MigrationSafety, ::testing::ValuesIn(all_dialects()), param_name);
