@@ -147,6 +147,10 @@ SELECT 'CREATE ROLE $TEST_USER LOGIN CREATEDB CREATEROLE PASSWORD ''$TEST_PASS''
   WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$TEST_USER') \gexec
 SELECT 'CREATE DATABASE $TEST_DB OWNER $TEST_USER'
   WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$TEST_DB') \gexec
+-- pg_dump output hands objects to the role that owned them (ALTER … OWNER TO postgres): as on a
+-- real server where dumps are restored, the restoring user may act as that role. Membership does
+-- not make the test user a superuser (that attribute is not inherited).
+GRANT postgres TO $TEST_USER;
 SQL
     die "could not create the postgres test user/database"
   log "postgres ready"
