@@ -1,12 +1,15 @@
 // flash apply [--dry-run] [--accept-edit ID]... [--allow-out-of-order] [--accept-data-loss]
 //             [--no-backup] [--lock-timeout SECONDS] [--to ID] [--skip-conflict-check]
-//             [--resume-at ID:N]
+//             [--resume-at ID:N] [--no-check]
 // Applies pending migrations under the migration lock after checking the history (checksums,
-// order) and the live data (conflicts). --dry-run prints exactly the statements the run executes.
+// order), the queries (flash check: a pending migration that breaks one stops the run; --no-check)
+// and the live data (conflicts). --dry-run prints exactly the statements the run executes.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/commands/check_common.hpp"
 #include "cli/commands/commands.hpp"
+#include "flash/migrate/tracking.hpp"
 #include "cli/commands/migrate_common.hpp"
 
 namespace flash::cli {
@@ -16,6 +19,7 @@ struct ApplyArgs {
   migrate::ApplyOptions o;
   double lock_timeout = 30;
   std::string to;
+  bool no_check = false;
 };
 
 void run_apply(ApplyArgs& a, Context& ctx) {
@@ -23,6 +27,18 @@ void run_apply(ApplyArgs& a, Context& ctx) {
   a.o.lock_timeout = std::chrono::milliseconds(static_cast<long long>(a.lock_timeout * 1000));
   if (!a.to.empty()) a.o.target = a.to;
   auto conn = migrate_connect(ctx);
+  if (!a.no_check) {
+    // flash check first: a pending migration that breaks a query stops here, before anything runs.
+    diag::Diagnostics diags;
+    auto files = migrate::load_migrations(project.migrations_dir, project.dialect, diags);
+    if (!diag::has_errors(diags)) {  // otherwise apply itself reports them
+      std::set<std::string> applied;
+      if (migrate::tracking_table_exists(*conn))
+        for (const auto& row : migrate::read_tracking(*conn))
+          if (row.finished() && !row.rolled_back_at) applied.insert(row.id);
+      enforce_query_check(ctx, files, applied, "pass --no-check to apply anyway", a.to);
+    }
+  }
   auto res = migrate::apply(*conn, project, a.o, migrate_output(ctx));
   auto& j = ctx.result();
   j["applied"] = res.applied;
@@ -58,6 +74,8 @@ void setup_apply(CLI::App& sub, Context& ctx) {
   sub.add_flag("--skip-conflict-check", a->o.skip_conflict_check,
                "Apply even when a live-data conflict check cannot run (no SELECT, row-level security, files that "
                "do not replay); checks that do run still stop on conflicts");
+  sub.add_flag("--no-check", a->no_check,
+               "Apply even when a pending migration breaks a query of `queries` (see flash check)");
   sub.add_option("--resume-at", a->o.resume_at,
                  "MySQL, after an interrupted run: continue migration ID with statement N (the one that was "
                  "running if it did not take effect, the next one if it did)")

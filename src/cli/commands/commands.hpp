@@ -18,5 +18,6 @@ void setup_export(CLI::App& sub, Context& ctx);   // export.cpp
 void setup_import(CLI::App& sub, Context& ctx);   // import.cpp
 void setup_seed(CLI::App& sub, Context& ctx);     // seed.cpp
 void setup_pull(CLI::App& sub, Context& ctx);     // pull.cpp
+void setup_check(CLI::App& sub, Context& ctx);    // check.cpp
 
 }  // namespace flash::cli

@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "cli/commands/commands.hpp"
+#include "cli/commands/check_common.hpp"
 #include "cli/commands/migrate_common.hpp"
 #include "flash/diff/plan.hpp"
 #include "flash/migrate/baseline.hpp"
@@ -47,6 +48,7 @@ struct MigrateArgs {
   std::vector<std::string> renames;
   bool accept_data_loss = false;
   bool baseline = false;
+  bool check = false;
 };
 
 std::string shown(const std::filesystem::path& p) {
@@ -147,6 +149,25 @@ void run_migrate(const MigrateArgs& a, Context& ctx) {
   migrate::Output out = migrate_output(ctx);
   if (!ctx.stdin_is_tty()) out.confirm = nullptr;
   auto res = migrate::generate(project, go, out);
+  if (a.check && !res.no_changes && res.path) {
+    // flash check on the new migration: every existing one counts as applied, the new one as
+    // pending. A migration that breaks a query is not kept.
+    diag::Diagnostics diags;
+    auto files = migrate::load_migrations(project.migrations_dir, project.dialect, diags);
+    std::set<std::string> applied;
+    for (const auto& f : files) applied.insert(f.id);
+    if (!res.written) files.push_back(migrate::parse_migration(*res.path, res.content, project.dialect, diags));
+    for (const auto& f : files)
+      if (f.path == *res.path) applied.erase(f.id);
+    try {
+      if (diag::has_errors(diags)) throw diag::Errors(diags);
+      refuse_on_findings(query_check(ctx, files, applied, {}), "leave out --check to keep the migration anyway");
+    } catch (...) {
+      std::error_code ec;
+      if (res.written) std::filesystem::remove(*res.path, ec);
+      throw;
+    }
+  }
   auto& j = ctx.result();
   j["no_changes"] = res.no_changes;
   j["written"] = res.written;
@@ -175,6 +196,8 @@ void setup_migrate(CLI::App& sub, Context& ctx) {
   sub.add_flag("--baseline", a->baseline,
                "Adopt an existing database: write its schema as the first migration and record it as applied "
                "without running it");
+  sub.add_flag("--check", a->check,
+               "Run flash check on the new migration: if it breaks a query, exit 3 and keep no file");
   sub.callback([a, &ctx] { run_migrate(*a, ctx); });
 }
 

@@ -1947,6 +1947,42 @@ class Analyzer {
     return r;
   }
 
+  // INSERT with a column list (or DEFAULT VALUES) that leaves out a NOT NULL column the database
+  // cannot fill itself (no default, identity, serial / AUTO_INCREMENT, generated expression, SQLite
+  // rowid alias): the server rejects every execution. A warning here (a BEFORE INSERT trigger may
+  // fill it: tables with triggers are not judged); `flash check` reports it when a migration
+  // brings it about.
+  void unset_not_null(const Insert& ins, const Rel& rel) {
+    if (rel.table.empty()) return;
+    const schema::Table* t = find_table(rel.table, rel.schema);
+    if (!t) return;
+    for (const schema::RawStatement& r : schema_.raw)
+      if (r.kind == "trigger" && util::to_lower(r.sql).find(util::to_lower(t->name)) != std::string::npos) return;
+    for (const schema::Column& c : t->columns) {
+      if (c.nullable || c.implied_not_null || c.default_expr || c.identity != schema::Identity::none ||
+          c.auto_increment || c.generated != schema::GeneratedKind::none)
+        continue;
+      if (d_ == schema::Dialect::sqlite && t->primary_key && t->primary_key->columns.size() == 1 &&
+          t->primary_key->columns[0] == c.name && util::iequals(c.type.name, "integer"))
+        continue;  // rowid alias
+      if (domain_has_default(c.type)) continue;
+      bool listed = false;
+      for (const InsertColumn& ic : ins.columns) listed = listed || ic.name == c.name;
+      if (listed) continue;
+      error_at("query.missing-not-null",
+               "INSERT into \"" + t->name + "\" does not set column \"" + c.name +
+                   "\", which is NOT NULL and has no default: the database rejects every row",
+               ins.table.offset, ins.table.name.size(),
+               "add the column to the INSERT, or give it a DEFAULT in the schema", diag::Severity::warning);
+    }
+  }
+
+  bool domain_has_default(const schema::TypeRef& t) const {
+    for (const schema::Domain& dm : schema_.domains)
+      if (dm.name == t.name && dm.default_expr) return true;
+    return false;
+  }
+
   const RelCol* target_column(const Rel& rel, const std::string& col, std::size_t offset) {
     for (const RelCol& c : rel.cols)
       if (c.name == col) return &c;
@@ -2037,6 +2073,7 @@ class Analyzer {
               error_at("query.syntax", "INSERT has more expressions than target columns", off, 1);
             }
           }
+          if (!lenient_ && (!ins.columns.empty() || ins.default_values)) unset_not_null(ins, *rel);
           Scope s;
           s.parent = outer;
           add_rel(s, *rel, {});
