@@ -19,5 +19,6 @@ void setup_import(CLI::App& sub, Context& ctx);   // import.cpp
 void setup_seed(CLI::App& sub, Context& ctx);     // seed.cpp
 void setup_pull(CLI::App& sub, Context& ctx);     // pull.cpp
 void setup_check(CLI::App& sub, Context& ctx);    // check.cpp
+void setup_lint(CLI::App& sub, Context& ctx);     // lint.cpp
 
 }  // namespace flash::cli

@@ -15,6 +15,8 @@ const std::vector<CommandSpec>& command_table() {
       {"migrate", "Diff the schema files against the migrations and write a new migration", setup_migrate},
       {"apply", "Apply pending migrations (checks history, locks, detects data conflicts)", setup_apply},
       {"down", "Roll back applied migrations, newest first", setup_down},
+      {"lint", "Lint migration files: destructive, data-dependent, locking and engine-specific rules (--format sarif)",
+       setup_lint},
       {"check", "Will the pending migrations break the queries? (each finding at the query's file:line:col)",
        setup_check},
       {"status", "List migrations (applied, pending, failed, modified) and schema drift", setup_status},

@@ -36,7 +36,7 @@ std::string_view type_name(toml::node_type t) {
 const std::vector<std::string> kTopKeys = {"version",     "schema_dir",      "schema_path",
                                            "queries",     "migrations_path", "export_path",
                                            "env_path",    "database",        "gen",
-                                           "databases"};
+                                           "databases",   "lint"};
 const std::vector<std::string> kDatabaseKeys = {"provider", "url_env"};
 // The keys of each [gen.X] table and, where the set is closed, their values (lower case; a driver
 // lists the databases it works with, none = all). Keep in step with the generators' readers
@@ -191,6 +191,9 @@ class Loader {
       } else if (key == "gen") {
         if (const auto* tbl = v.as_table()) gen(*tbl, cfg);
         else wrong_type(key, v, "a table ([gen.go], [gen.js], [gen.python])");
+      } else if (key == "lint") {
+        if (const auto* tbl = v.as_table()) lint(*tbl, cfg);
+        else wrong_type(key, v, "a table ([lint])");
       } else if (key == "databases") {
         if (const auto* arr = v.as_array()) databases(*arr, cfg);
         else wrong_type(key, v, "an array of tables ([[databases]])");
@@ -201,6 +204,28 @@ class Loader {
     // schema_path is the original tool's name; schema_dir wins when both are present.
     if (schema_dir) cfg.schema_dir = *schema_dir;
     else if (schema_path) cfg.schema_dir = *schema_path;
+  }
+
+  // [lint] error = [codes], ignore = [codes]: strings here; the lint stage knows the codes and
+  // reports an unknown one at its line (Config::value_locations "lint.error" / "lint.ignore").
+  void lint(const toml::table& t, Config& cfg) {
+    for (auto&& [k, v] : t) {
+      const std::string key(k.str());
+      if (key != "error" && key != "ignore") {
+        unknown_key(k, {"error", "ignore"}, "[lint]");
+        continue;
+      }
+      remember(cfg.value_locations, "lint." + key, located("", "", v.source(), value_length(v)));
+      const auto* arr = v.as_array();
+      if (!arr) {
+        wrong_type("lint." + key, v, "an array of rule codes");
+        continue;
+      }
+      for (const auto& el : *arr) {
+        if (const auto* str = el.as_string()) (key == "error" ? cfg.lint_error : cfg.lint_ignore).push_back(str->get());
+        else wrong_type("lint." + key, el, "a string (a rule code)");
+      }
+    }
   }
 
   void database(const toml::table& t, Config& cfg) {

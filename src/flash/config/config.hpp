@@ -62,6 +62,8 @@ struct Config {
   std::vector<GenTarget> gen;
   std::vector<DatabaseEntry> databases;
   std::string selected_database;  // name of the [[databases]] entry in effect, "" if none
+  // [lint] error = [...] / ignore = [...]: rule codes raised to errors / not reported.
+  std::vector<std::string> lint_error, lint_ignore;
   // Where the value of each path key in effect was written ("schema_dir", "queries",
   // "migrations_path", "export_path", "env_path"), so that a problem found later with the value
   // (a missing directory) is reported at its line.

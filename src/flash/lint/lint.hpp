@@ -1,0 +1,52 @@
+#pragma once
+// `flash lint`: migration files checked statement by statement against a rule table (rules.cpp;
+// README "Lint rules" lists code, engine, what it catches and how to fix it).
+//
+// How a statement is judged: the migrations before its file are replayed into the model; the
+// statement is applied to a copy and the differ lists what it changed (drop table, add column,
+// alter type, add foreign key, ...), and its tokens (one lexer) say how it was written
+// (CONCURRENTLY, NOT VALID, TRUNCATE, RENAME, ...). Objects created earlier in the same migration
+// are exempt from the locking rules (a new table can be indexed freely).
+// Severity: each rule's default, then flash.toml `[lint] error = [codes]` and `ignore = [codes]`;
+// a comment `-- flash:lint-ignore CODE reason` on the comment lines right above a statement
+// silences that rule for it.
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "flash/diag/diagnostic.hpp"
+#include "flash/migrate/files.hpp"
+
+namespace flash::lint {
+
+struct Rule {
+  const char* code;      // "pg.index-not-concurrent"
+  const char* engines;   // "postgresql", "mysql", "sqlite" or "all"
+  diag::Severity severity;
+  const char* catches;   // one line
+  const char* fix;       // one line
+};
+const std::vector<Rule>& rules();
+const Rule* find_rule(const std::string& code);
+
+struct Settings {
+  std::set<std::string> error;   // raised to error
+  std::set<std::string> ignore;  // not reported
+};
+
+struct Finding {
+  std::string migration;  // id
+  diag::Diagnostic diag;  // code = rule code, located at the statement
+};
+
+// Lints files[i] for every i in `which` (indexes into files, which are in id order).
+std::vector<Finding> lint_migrations(const std::vector<migrate::MigrationFile>& files,
+                                     const std::vector<std::size_t>& which, schema::Dialect d,
+                                     const Settings& s);
+
+nlohmann::json to_json(const std::vector<Finding>& f);
+nlohmann::json to_sarif(const std::vector<Finding>& f);  // SARIF 2.1.0, one run
+
+}  // namespace flash::lint
