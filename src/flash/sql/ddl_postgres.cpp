@@ -34,6 +34,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "flash/diag/position.hpp"
 #include "flash/schema/types.hpp"
 #include "flash/sql/ddl.hpp"
 #include "flash/sql/lexer.hpp"
@@ -472,7 +473,7 @@ class Applier {
   diag::Location loc(int rel) const {
     diag::Location l;
     l.file = file_.path;
-    const auto lc = util::line_col(file_.text, base_ + static_cast<std::size_t>(std::max(rel, 0)));
+    const auto lc = diag::line_col(file_.text, base_ + static_cast<std::size_t>(std::max(rel, 0)));
     l.line = lc.line;
     l.column = lc.column;
     return l;

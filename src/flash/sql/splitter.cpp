@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "flash/diag/position.hpp"
 #include "flash/sql/ddl_parser_internal.hpp"
 #include "flash/util/text.hpp"
 
@@ -14,28 +15,6 @@ namespace {
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
-
-// Line/column of increasing offsets in O(total length) rather than O(n) per query.
-class LineTracker {
- public:
-  explicit LineTracker(std::string_view s) : s_(s) {}
-  util::LineCol at(std::size_t offset) {
-    for (; pos_ < offset && pos_ < s_.size(); ++pos_) {
-      if (s_[pos_] == '\n') {
-        ++lc_.line;
-        lc_.column = 1;
-      } else if ((static_cast<unsigned char>(s_[pos_]) & 0xC0) != 0x80) {
-        ++lc_.column;
-      }
-    }
-    return lc_;
-  }
-
- private:
-  std::string_view s_;
-  std::size_t pos_ = 0;
-  util::LineCol lc_;
-};
 
 // "\n" and "\t" escapes in an `-- atlas:delimiter` value.
 std::string unescape_delimiter(std::string_view v) {
@@ -144,7 +123,7 @@ class Splitter {
       if (body.substr(0, directive.size()) == directive) {
         // Migration files written for Atlas choose their own terminator this way.
         delim_ = unescape_delimiter(util::trim(body.substr(directive.size())));
-        if (delim_.empty()) delim_ = ";";
+        if (delim_.empty()) delim_.assign(1, ';');  // assign(): GCC 12 warns (-Wrestrict) on = ";" here
         return;
       }
     }
@@ -249,7 +228,7 @@ class Splitter {
   std::string_view s_;
   Dialect d_;
   diag::Diagnostics& diags_;
-  LineTracker lines_;
+  diag::LineColCursor lines_;
   std::vector<Statement> out_;
 
   std::size_t pos_ = 0;
