@@ -150,7 +150,7 @@ class Splitter {
 
   void significant(const detail::Scanned& t) {
     const bool is_semicolon = t.kind == TokenKind::op && t.text == ";";
-    if (is_semicolon && delim_ == ";" && depth_ == 0) {
+    if (is_semicolon && delim_ == ";" && depth_ == 0 && parens_ == 0) {
       emit();
       term_line_end_ = s_.find('\n', t.begin);
       return;
@@ -163,6 +163,10 @@ class Splitter {
     }
     last_end_ = t.end;
     if (t.kind == TokenKind::op && t.text == "(") seen_paren_ = true;
+    // PostgreSQL never ends a statement inside parentheses (CREATE RULE ... DO ALSO (a; b)), as
+    // its own scanner-based splitter counts them; an unclosed '(' keeps the rest of the file.
+    if (d_ == Dialect::postgresql && t.kind == TokenKind::op && t.text == "(") ++parens_;
+    if (d_ == Dialect::postgresql && t.kind == TokenKind::op && t.text == ")" && parens_ > 0) --parens_;
     if (t.kind != TokenKind::identifier) return;
     const std::string w = util::to_upper(t.text);
     ++words_;
@@ -220,6 +224,7 @@ class Splitter {
     saw_newline_ = false;
     words_ = 0;
     depth_ = 0;
+    parens_ = 0;
     is_create_ = block_capable_ = seen_paren_ = seen_other_object_ = false;
   }
 
@@ -241,6 +246,7 @@ class Splitter {
   bool saw_newline_ = false;
   int words_ = 0;
   int depth_ = 0;
+  int parens_ = 0;  // PostgreSQL: open parentheses of the current statement
   bool is_create_ = false;
   bool block_capable_ = false;
   bool seen_paren_ = false;
