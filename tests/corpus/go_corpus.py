@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover
 ENGINES = ("postgresql", "mysql", "sqlite")
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "support"))
-from flash_run import TimeoutExpired, run_flash  # noqa: E402
+import flash_run as runner  # noqa: E402  (tests/support/flash_run.py)
 
 
 def load_config(path: Path):
@@ -154,9 +154,9 @@ def run_flash(flash: Path, work: Path, mod: Path, n: int, u: dict):
     out = mod / f"u{n}"
     shutil.rmtree(out, ignore_errors=True)
     try:
-        r = run_flash(flash, ["--no-color", "--config", proj / "flash.toml", "gen", "--lang", "go", "--out", out],
-                      timeout=60)
-    except TimeoutExpired:
+        r = runner.run_flash(flash, ["--no-color", "--config", proj / "flash.toml", "gen", "--lang", "go", "--out", out],
+                             timeout=60)
+    except runner.TimeoutExpired:
         return n, False, "flash gen timed out (60 s)"
     if r.returncode != 0:
         shutil.rmtree(out, ignore_errors=True)
