@@ -31,6 +31,8 @@ except ImportError:  # pragma: no cover
 
 ENGINES = ("postgresql", "mysql", "sqlite")
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "support"))
+import flash_run as runner  # noqa: E402  (tests/support/flash_run.py)
 
 
 def load_config(path: Path):
@@ -152,10 +154,9 @@ def run_flash(flash: Path, work: Path, mod: Path, n: int, u: dict):
     out = mod / f"u{n}"
     shutil.rmtree(out, ignore_errors=True)
     try:
-        r = subprocess.run([str(flash), "--no-color", "--config", str(proj / "flash.toml"), "gen",
-                            "--lang", "go", "--out", str(out)],
-                           capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
+        r = runner.run_flash(flash, ["--no-color", "--config", proj / "flash.toml", "gen", "--lang", "go", "--out", out],
+                             timeout=60)
+    except runner.TimeoutExpired:
         return n, False, "flash gen timed out (60 s)"
     if r.returncode != 0:
         shutil.rmtree(out, ignore_errors=True)

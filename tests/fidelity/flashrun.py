@@ -6,7 +6,10 @@ import json
 import os
 import re
 import shutil
-import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from flash_run import TimeoutExpired, run_flash  # noqa: E402
 
 TIMEOUT = 300
 
@@ -63,11 +66,8 @@ class Flash:
         self.binary = binary
 
     def run(self, project: str, args: list[str], url: str) -> tuple[int, dict | None, str, str]:
-        env = dict(os.environ)
-        env["DATABASE_URL"] = url
-        env["NO_COLOR"] = "1"
-        p = subprocess.run([self.binary, "--json", "--no-color"] + args, cwd=project, capture_output=True,
-                           text=True, env=env, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+        p = run_flash(self.binary, ["--json", "--no-color"] + args, cwd=project, env={"DATABASE_URL": url},
+                      timeout=TIMEOUT)
         doc = None
         try:
             doc = json.loads(p.stdout)
@@ -79,7 +79,7 @@ class Flash:
         """Runs a command that must succeed; a failure raises FlashError keyed by its diagnostic."""
         try:
             rc, doc, out, err = self.run(project, args, url)
-        except subprocess.TimeoutExpired:
+        except TimeoutExpired:
             raise FlashError(f"{what}: timeout", f"flash {' '.join(args)} ran over {TIMEOUT}s") from None
         if rc == 0 and doc is not None and doc.get("ok", True):
             return doc

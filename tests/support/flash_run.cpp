@@ -101,16 +101,32 @@ void FlashProcess::kill9() {
   if (pid_ > 0 && !reaped_) ::kill(pid_, SIGKILL);
 }
 
+namespace {
+int decode_status(int st) {
+  if (WIFEXITED(st)) return WEXITSTATUS(st);
+  if (WIFSIGNALED(st)) return -WTERMSIG(st);
+  return -1000;
+}
+}  // namespace
+
 int FlashProcess::wait() {
   if (!reaped_) {
     int st = 0;
     while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
     }
     reaped_ = true;
-    if (WIFEXITED(st)) status_ = WEXITSTATUS(st);
-    else if (WIFSIGNALED(st)) status_ = -WTERMSIG(st);
+    status_ = decode_status(st);
   }
   return status_;
+}
+
+bool FlashProcess::finished() {
+  if (reaped_) return true;
+  int st = 0;
+  if (::waitpid(pid_, &st, WNOHANG) != pid_) return false;
+  reaped_ = true;
+  status_ = decode_status(st);
+  return true;
 }
 
 }  // namespace flash::test

@@ -53,6 +53,8 @@ class FlashProcess {
   void kill9();
   // Waits for the end: the exit status, or -signal when it was killed by one.
   int wait();
+  // Without waiting: whether it has ended (then wait() returns at once).
+  bool finished();
   int pid() const { return pid_; }
 
  private:

@@ -1,6 +1,7 @@
 #include "flash/codegen/copyfrom.hpp"
 
 #include "flash/query/parse.hpp"
+#include "flash/schema/printer.hpp"
 
 namespace flash::codegen {
 
@@ -67,21 +68,11 @@ std::size_t copy_chunk_rows(const CopyTarget& t, schema::Dialect dialect) {
   return n == 0 ? 1 : n;
 }
 
-std::string quote_identifier(const std::string& name, schema::Dialect dialect) {
-  const char q = dialect == schema::Dialect::mysql ? '`' : '"';
-  std::string s(1, q);
-  for (char c : name) {
-    if (c == q) s += q;
-    s += c;
-  }
-  return s + q;
-}
-
 std::string copy_insert_prefix(const CopyTarget& t, schema::Dialect dialect) {
   std::string s = "INSERT INTO ";
-  if (!t.schema.empty()) s += quote_identifier(t.schema, dialect) + ".";
-  s += quote_identifier(t.table, dialect) + " (";
-  for (std::size_t i = 0; i < t.columns.size(); ++i) s += (i ? ", " : "") + quote_identifier(t.columns[i], dialect);
+  if (!t.schema.empty()) s += schema::quote_ident_always(t.schema, dialect) + ".";
+  s += schema::quote_ident_always(t.table, dialect) + " (";
+  for (std::size_t i = 0; i < t.columns.size(); ++i) s += (i ? ", " : "") + schema::quote_ident_always(t.columns[i], dialect);
   return s + ") VALUES ";
 }
 

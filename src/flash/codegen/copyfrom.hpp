@@ -39,9 +39,6 @@ std::size_t max_bind_params(schema::Dialect dialect);
 // Rows per multi-row INSERT: max_bind_params / number of columns (at least 1).
 std::size_t copy_chunk_rows(const CopyTarget& t, schema::Dialect dialect);
 
-// An identifier quoted for the dialect: "name" (PostgreSQL, SQLite) or `name` (MySQL).
-std::string quote_identifier(const std::string& name, schema::Dialect dialect);
-
 // "INSERT INTO <table> (<c1>, <c2>) VALUES " with quoted identifiers; the caller appends one
 // placeholder group per row: "(?, ?)" (MySQL, SQLite) or "($1, $2)" numbered on (PostgreSQL).
 std::string copy_insert_prefix(const CopyTarget& t, schema::Dialect dialect);

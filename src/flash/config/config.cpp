@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "flash/config/sql_files.hpp"
+#include "flash/diag/position.hpp"
 #include "flash/util/text.hpp"
 
 namespace flash::config {
@@ -100,7 +101,7 @@ class Loader {
     d.location.line = static_cast<int>(r.begin.line);
     d.location.column = static_cast<int>(r.begin.column);
     d.location.length = std::max(1, length);
-    if (d.location.line > 0) d.source_line = std::string(util::line_at(text_, d.location.line));
+    if (d.location.line > 0) d.source_line = std::string(diag::line_at(text_, d.location.line));
     return d;
   }
 
@@ -543,7 +544,7 @@ diag::Diagnostic value_diagnostic(const Config& cfg, std::string_view key, std::
   d.location = it->second;
   std::error_code ec;
   if (d.location.line > 0 && fs::is_regular_file(cfg.file, ec))
-    d.source_line = std::string(util::line_at(util::read_file(cfg.file), d.location.line));
+    d.source_line = std::string(diag::line_at(util::read_file(cfg.file), d.location.line));
   return d;
 }
 

@@ -1,11 +1,38 @@
 #include "flash/diag/diagnostic.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
-#include "flash/util/text.hpp"
+#include "flash/diag/position.hpp"
 
 namespace flash::diag {
+
+namespace {
+
+// Optimal-string-alignment distance: Levenshtein plus adjacent transpositions ("emial" → "email"
+// is one edit), case-insensitive.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const auto eq = [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  };
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<std::size_t> d((n + 1) * (m + 1));
+  const auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * (m + 1) + j]; };
+  for (std::size_t i = 0; i <= n; ++i) at(i, 0) = i;
+  for (std::size_t j = 0; j <= m; ++j) at(0, j) = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1,
+                           at(i - 1, j - 1) + (eq(a[i - 1], b[j - 1]) ? 0 : 1)});
+      if (i > 1 && j > 1 && eq(a[i - 1], b[j - 2]) && eq(a[i - 2], b[j - 1]))
+        at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
+    }
+  }
+  return at(n, m);
+}
+
+}  // namespace
 
 bool has_errors(const Diagnostics& diags) {
   return std::any_of(diags.begin(), diags.end(),
@@ -32,11 +59,11 @@ Diagnostic at_offset(std::string code, std::string message, std::string_view fil
   d.code = std::move(code);
   d.message = std::move(message);
   d.location.file = std::string(file);
-  const auto lc = util::line_col(text, offset);
+  const auto lc = line_col(text, offset);
   d.location.line = lc.line;
   d.location.column = lc.column;
   d.location.length = static_cast<int>(std::max<std::size_t>(1, length));
-  d.source_line = std::string(util::line_at(text, lc.line));
+  d.source_line = std::string(line_at(text, lc.line));
   return d;
 }
 
@@ -45,7 +72,7 @@ std::optional<std::string> did_you_mean(std::string_view name,
   const std::string* best = nullptr;
   std::size_t best_distance = 0;
   for (const auto& c : candidates) {
-    const auto dist = util::edit_distance(name, c);
+    const auto dist = edit_distance(name, c);
     if (!best || dist < best_distance) {
       best = &c;
       best_distance = dist;

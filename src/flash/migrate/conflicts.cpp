@@ -5,6 +5,7 @@
 
 #include "flash/migrate/live.hpp"
 #include "flash/migrate/tracking.hpp"
+#include "flash/schema/printer.hpp"
 #include "flash/schema/types.hpp"
 #include "flash/util/text.hpp"
 
@@ -45,7 +46,7 @@ struct Ctx {
   std::vector<Conflict> out;
 
   std::string tbl(const std::string& schema, const std::string& t) const { return sql_table(schema, t, d); }
-  std::string id(const std::string& n) const { return sql_ident(n, d); }
+  std::string id(const std::string& n) const { return flash::schema::quote_ident_always(n, d); }
 
   // Locates the statement of the migration file that performs `op`.
   void locate(Conflict& cf, const diff::Operation& op) const {
@@ -86,7 +87,7 @@ struct Ctx {
     if (d != Dialect::postgresql || table.empty()) return;
     std::string name = tbl(schema, table);
     if (!guarded.insert(name).second) return;
-    std::string q = "SELECT row_security_active(" + sql_literal(name, d) + "::regclass)";
+    std::string q = "SELECT row_security_active(" + flash::schema::quote_string(name, d) + "::regclass)";
     auto rs = c.query(q);
     bool active = false;
     if (!rs.rows.empty()) {
@@ -304,7 +305,7 @@ struct Ctx {
     if (!from.values.empty() && !to.values.empty()) {
       std::vector<std::string> removed;
       for (const auto& v : from.values)
-        if (std::find(to.values.begin(), to.values.end(), v) == to.values.end()) removed.push_back(sql_literal(v, d));
+        if (std::find(to.values.begin(), to.values.end(), v) == to.values.end()) removed.push_back(flash::schema::quote_string(v, d));
       if (!removed.empty()) {
         std::string where = C + " IN (" + util::join(removed, ", ") + ")";
         auto rows = count(T, where);
@@ -331,7 +332,7 @@ struct Ctx {
         if (col.type.name != enum_name || col.type.schema != enum_schema) continue;
         if (!live_table_exists(c, t.name, t.schema)) continue;
         guard(t.schema, t.name);
-        std::string where = id(col.name) + " = " + sql_literal(value, d);
+        std::string where = id(col.name) + " = " + flash::schema::quote_string(value, d);
         auto rows = count(tbl(t.schema, t.name), where);
         if (rows == 0) continue;
         Conflict cf;
@@ -403,7 +404,7 @@ struct Ctx {
     }
     if (cols.empty()) return;
     std::string q = "SELECT name FROM " + (op.schema.empty() ? std::string() : id(op.schema) + ".") +
-                    "pragma_table_info(" + sql_literal(op.table, d) + ")";
+                    "pragma_table_info(" + flash::schema::quote_string(op.table, d) + ")";
     std::set<std::string> live;
     for (const auto& r : c.query(q).rows) live.insert(util::to_lower(value_text(r[0]).value_or("")));
     for (const auto& col : cols)

@@ -7,6 +7,8 @@
 #include "flash/migrate/live.hpp"
 #include "flash/migrate/lock.hpp"
 #include "flash/schema/json.hpp"
+#include "flash/schema/printer.hpp"
+#include "flash/sql/lexer.hpp"
 #include "flash/util/text.hpp"
 
 namespace flash::migrate {
@@ -110,12 +112,6 @@ std::string running_note(int index, int total) {
 std::optional<std::int64_t> running_statement(const std::optional<std::string>& logs) {
   if (!logs || !logs->starts_with(kRunningTag)) return std::nullopt;
   return std::atoll(logs->c_str() + kRunningTag.size());
-}
-
-bool is_dml(std::string_view sql) {
-  for (const char* kw : {"INSERT", "UPDATE", "DELETE", "REPLACE"})
-    if (util::starts_with_ci(sql, kw)) return true;
-  return false;
 }
 
 diag::Error connection_lost(const std::string& what, const std::string& err, const std::string& state) {
@@ -408,7 +404,7 @@ void add_statement_steps(StepGroup& g, const std::vector<MigrationStatement>& st
     }
     // A data statement and its step count commit together (InnoDB DML is transactional), so a
     // crash can never run it twice.
-    if (is_dml(st.sql)) {
+    if (sql::is_dml(st.sql, d)) {
       g.steps.push_back(Step{Step::Kind::tx_begin, "START TRANSACTION", g.migration});
       g.steps.push_back(s);
       g.steps.push_back(Step{Step::Kind::exec, sql_update_steps(d, g.migration, i + 1), g.migration});
@@ -1002,12 +998,12 @@ ResetResult reset(driver::SqlConnection& c, const Project& p, const ResetOptions
   std::vector<std::string> stmts;
   if (d == Dialect::mysql) stmts.push_back("SET FOREIGN_KEY_CHECKS = 0");
   if (d == Dialect::sqlite) stmts.push_back("PRAGMA foreign_keys = OFF");
-  for (const auto& v : drop_views) stmts.push_back("DROP VIEW IF EXISTS " + sql_ident(v, d));
+  for (const auto& v : drop_views) stmts.push_back("DROP VIEW IF EXISTS " + flash::schema::quote_ident_always(v, d));
   for (auto it = tables.rbegin(); it != tables.rend(); ++it)
-    stmts.push_back("DROP TABLE IF EXISTS " + sql_ident(*it, d) + (d == Dialect::postgresql ? " CASCADE" : ""));
+    stmts.push_back("DROP TABLE IF EXISTS " + flash::schema::quote_ident_always(*it, d) + (d == Dialect::postgresql ? " CASCADE" : ""));
   if (d == Dialect::postgresql)
     for (const auto& e : model.enums)
-      if (e.schema.empty()) stmts.push_back("DROP TYPE IF EXISTS " + sql_ident(e.name, d) + " CASCADE");
+      if (e.schema.empty()) stmts.push_back("DROP TYPE IF EXISTS " + flash::schema::quote_ident_always(e.name, d) + " CASCADE");
   stmts.push_back("DROP TABLE IF EXISTS _flash_migrations");
   if (d == Dialect::mysql) stmts.push_back("SET FOREIGN_KEY_CHECKS = 1");
   if (d == Dialect::sqlite) stmts.push_back("PRAGMA foreign_keys = ON");

@@ -8,6 +8,7 @@
 #include "flash/diag/diagnostic.hpp"
 #include "flash/migrate/files.hpp"
 #include "flash/migrate/tracking.hpp"
+#include "flash/schema/printer.hpp"
 
 namespace flash::migrate {
 
@@ -41,7 +42,7 @@ std::map<std::string, std::vector<std::string>> live_tables(driver::SqlConnectio
         auto n = value_text(r[0]).value_or("");
         if (n == kTrackingTable) continue;
         auto& cols = out[n];
-        auto info = c.query("SELECT name FROM pragma_table_info(" + sql_literal(n, Dialect::sqlite) + ")");
+        auto info = c.query("SELECT name FROM pragma_table_info(" + flash::schema::quote_string(n, Dialect::sqlite) + ")");
         for (const auto& cr : info.rows) cols.push_back(value_text(cr[0]).value_or(""));
       }
     }
@@ -73,17 +74,17 @@ bool live_table_exists(driver::SqlConnection& c, const std::string& table, const
     case Dialect::postgresql:
       q = "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
           "WHERE c.relkind IN ('r', 'p', 'f') AND n.nspname = " +
-          (schema.empty() ? std::string("current_schema()") : sql_literal(schema, d)) +
-          " AND c.relname = " + sql_literal(table, d);
+          (schema.empty() ? std::string("current_schema()") : flash::schema::quote_string(schema, d)) +
+          " AND c.relname = " + flash::schema::quote_string(table, d);
       break;
     case Dialect::mysql:
       q = "SELECT 1 FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema = " +
-          (schema.empty() ? std::string("DATABASE()") : sql_literal(schema, d)) +
-          " AND table_name = " + sql_literal(table, d);
+          (schema.empty() ? std::string("DATABASE()") : flash::schema::quote_string(schema, d)) +
+          " AND table_name = " + flash::schema::quote_string(table, d);
       break;
     default:
-      q = "SELECT 1 FROM " + (schema.empty() ? std::string() : sql_ident(schema, d) + ".") +
-          "sqlite_master WHERE type = 'table' AND name = " + sql_literal(table, d);
+      q = "SELECT 1 FROM " + (schema.empty() ? std::string() : flash::schema::quote_ident_always(schema, d) + ".") +
+          "sqlite_master WHERE type = 'table' AND name = " + flash::schema::quote_string(table, d);
   }
   return !c.query(q).rows.empty();
 }
@@ -150,7 +151,7 @@ static std::int64_t export_tables_unchecked(driver::SqlConnection& c, const std:
     if (!first_table) out << ",";
     first_table = false;
     out << nlohmann::json(t).dump() << ":[";
-    auto cur = c.stream("SELECT * FROM " + sql_ident(t, c.dialect()));
+    auto cur = c.stream("SELECT * FROM " + flash::schema::quote_ident_always(t, c.dialect()));
     std::vector<driver::Value> row;
     bool first_row = true;
     while (cur->next(row)) {

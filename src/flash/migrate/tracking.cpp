@@ -2,36 +2,15 @@
 
 #include <charconv>
 
+#include "flash/schema/printer.hpp"
+
 namespace flash::migrate {
 
 using schema::Dialect;
 
-std::string sql_literal(std::string_view s, Dialect d) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\0') continue;  // no engine accepts NUL in a text literal
-    if (c == '\'') out += "''";
-    else if (c == '\\' && d == Dialect::mysql) out += "\\\\";
-    else out += c;
-  }
-  out += '\'';
-  return out;
-}
-
-std::string sql_ident(std::string_view name, Dialect d) {
-  char q = d == Dialect::mysql ? '`' : '"';
-  std::string out(1, q);
-  for (char c : name) {
-    if (c == q) out += q;
-    out += c;
-  }
-  out += q;
-  return out;
-}
-
 std::string sql_table(std::string_view schema, std::string_view table, Dialect d) {
-  if (schema.empty()) return sql_ident(table, d);
-  return sql_ident(schema, d) + "." + sql_ident(table, d);
+  if (schema.empty()) return flash::schema::quote_ident_always(table, d);
+  return flash::schema::quote_ident_always(schema, d) + "." + flash::schema::quote_ident_always(table, d);
 }
 
 std::string tracking_table_ddl(Dialect d) {
@@ -133,7 +112,7 @@ std::vector<TrackingRow> read_tracking(driver::SqlConnection& c) {
 }
 
 std::optional<TrackingRow> read_tracking_row(driver::SqlConnection& c, const std::string& id) {
-  auto rs = c.query(std::string(kSelect) + " WHERE id = " + sql_literal(id, c.dialect()));
+  auto rs = c.query(std::string(kSelect) + " WHERE id = " + flash::schema::quote_string(id, c.dialect()));
   if (rs.rows.empty()) return std::nullopt;
   return row_of(rs.rows.front());
 }
@@ -146,15 +125,15 @@ std::string sql_insert_applied(Dialect d, const std::string& id, const std::stri
                                const std::string& checksum, std::int64_t steps) {
   return "INSERT INTO _flash_migrations (id, checksum, finished_at, migration_name, logs, "
          "started_at, applied_steps_count) VALUES (" +
-         sql_literal(id, d) + ", " + sql_literal(checksum, d) + ", " + now_sql(d) + ", " +
-         sql_literal(name, d) + ", NULL, " + now_sql(d) + ", " + std::to_string(steps) + ")";
+         flash::schema::quote_string(id, d) + ", " + flash::schema::quote_string(checksum, d) + ", " + now_sql(d) + ", " +
+         flash::schema::quote_string(name, d) + ", NULL, " + now_sql(d) + ", " + std::to_string(steps) + ")";
 }
 
 std::string sql_insert_started(Dialect d, const std::string& id, const std::string& name,
                                const std::string& checksum) {
   return "INSERT INTO _flash_migrations (id, checksum, finished_at, migration_name, logs, "
          "started_at, applied_steps_count) VALUES (" +
-         sql_literal(id, d) + ", " + sql_literal(checksum, d) + ", NULL, " + sql_literal(name, d) +
+         flash::schema::quote_string(id, d) + ", " + flash::schema::quote_string(checksum, d) + ", NULL, " + flash::schema::quote_string(name, d) +
          ", NULL, " + now_sql(d) + ", 0)";
 }
 
@@ -163,45 +142,45 @@ std::string sql_insert_failed(Dialect d, const std::string& id, const std::strin
                               const std::string& logs) {
   return "INSERT INTO _flash_migrations (id, checksum, finished_at, migration_name, logs, "
          "started_at, applied_steps_count) VALUES (" +
-         sql_literal(id, d) + ", " + sql_literal(checksum, d) + ", NULL, " + sql_literal(name, d) +
-         ", " + sql_literal(logs, d) + ", " + now_sql(d) + ", " + std::to_string(steps) + ")";
+         flash::schema::quote_string(id, d) + ", " + flash::schema::quote_string(checksum, d) + ", NULL, " + flash::schema::quote_string(name, d) +
+         ", " + flash::schema::quote_string(logs, d) + ", " + now_sql(d) + ", " + std::to_string(steps) + ")";
 }
 
 std::string sql_update_steps(Dialect d, const std::string& id, std::int64_t steps, bool clear_logs) {
   return "UPDATE _flash_migrations SET applied_steps_count = " + std::to_string(steps) +
-         (clear_logs ? ", logs = NULL" : "") + " WHERE id = " + sql_literal(id, d);
+         (clear_logs ? ", logs = NULL" : "") + " WHERE id = " + flash::schema::quote_string(id, d);
 }
 
 std::string sql_update_finished(Dialect d, const std::string& id, const std::string& checksum,
                                 std::int64_t steps) {
   return "UPDATE _flash_migrations SET finished_at = " + now_sql(d) +
-         ", logs = NULL, checksum = " + sql_literal(checksum, d) +
-         ", applied_steps_count = " + std::to_string(steps) + " WHERE id = " + sql_literal(id, d);
+         ", logs = NULL, checksum = " + flash::schema::quote_string(checksum, d) +
+         ", applied_steps_count = " + std::to_string(steps) + " WHERE id = " + flash::schema::quote_string(id, d);
 }
 
 std::string sql_update_resume(Dialect d, const std::string& id, const std::string& checksum,
                               std::int64_t steps) {
-  return "UPDATE _flash_migrations SET logs = NULL, checksum = " + sql_literal(checksum, d) +
-         ", applied_steps_count = " + std::to_string(steps) + " WHERE id = " + sql_literal(id, d);
+  return "UPDATE _flash_migrations SET logs = NULL, checksum = " + flash::schema::quote_string(checksum, d) +
+         ", applied_steps_count = " + std::to_string(steps) + " WHERE id = " + flash::schema::quote_string(id, d);
 }
 
 std::string sql_update_logs(Dialect d, const std::string& id, const std::string& logs) {
-  return "UPDATE _flash_migrations SET logs = " + sql_literal(logs, d) +
-         " WHERE id = " + sql_literal(id, d);
+  return "UPDATE _flash_migrations SET logs = " + flash::schema::quote_string(logs, d) +
+         " WHERE id = " + flash::schema::quote_string(id, d);
 }
 
 std::string sql_update_checksum(Dialect d, const std::string& id, const std::string& checksum) {
-  return "UPDATE _flash_migrations SET checksum = " + sql_literal(checksum, d) +
-         " WHERE id = " + sql_literal(id, d);
+  return "UPDATE _flash_migrations SET checksum = " + flash::schema::quote_string(checksum, d) +
+         " WHERE id = " + flash::schema::quote_string(id, d);
 }
 
 std::string sql_mark_rolling_back(Dialect d, const std::string& id) {
   return "UPDATE _flash_migrations SET rolled_back_at = " + now_sql(d) +
-         ", applied_steps_count = 0, logs = NULL WHERE id = " + sql_literal(id, d);
+         ", applied_steps_count = 0, logs = NULL WHERE id = " + flash::schema::quote_string(id, d);
 }
 
 std::string sql_delete_row(Dialect d, const std::string& id) {
-  return "DELETE FROM _flash_migrations WHERE id = " + sql_literal(id, d);
+  return "DELETE FROM _flash_migrations WHERE id = " + flash::schema::quote_string(id, d);
 }
 
 }  // namespace flash::migrate

@@ -31,11 +31,7 @@ struct TrackingRow {
   bool finished() const { return finished_at.has_value(); }
 };
 
-// SQL string literal for the dialect ('' doubling; MySQL also escapes backslashes).
-std::string sql_literal(std::string_view s, schema::Dialect d);
-// Identifier quoting for generated statements ("x" / `x`).
-std::string sql_ident(std::string_view name, schema::Dialect d);
-// Optional schema qualification: "s"."t" or "t".
+// Optional schema qualification, always quoted (schema::quote_ident_always): "s"."t" or "t".
 std::string sql_table(std::string_view schema, std::string_view table, schema::Dialect d);
 
 std::string tracking_table_ddl(schema::Dialect d);  // CREATE TABLE IF NOT EXISTS ...

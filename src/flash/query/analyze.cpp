@@ -1,3 +1,4 @@
+#include "flash/diag/position.hpp"
 #include "flash/query/analyze.hpp"
 
 #include <algorithm>
@@ -2269,7 +2270,7 @@ AnalyzedQueries analyze_queries(const schema::Schema& schema, const std::vector<
         d.code = "query.annotation";
         d.message = "query name `" + b.name + "` is used twice";
         d.location = b.loc;
-        d.source_line = std::string(util::line_at(f.text, b.loc.line));
+        d.source_line = std::string(diag::line_at(f.text, b.loc.line));
         d.hint = "first used at " + it->second.file + ":" + std::to_string(it->second.line);
         s.diags.push_back(std::move(d));
         continue;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "flash/diag/position.hpp"
 #include "flash/query/scan.hpp"
 #include "flash/util/text.hpp"
 
@@ -50,33 +51,6 @@ int newlines(std::string_view s) {
   return n;
 }
 
-// util::line_col for increasing offsets: counts on from the last position instead of from the
-// start of the text (same rules: lines on '\n', columns in UTF-8 code points).
-class LineColCursor {
- public:
-  explicit LineColCursor(std::string_view text) : text_(text) {}
-  util::LineCol advance(std::size_t offset) {
-    offset = std::min(offset, text_.size());
-    if (offset < pos_) {
-      pos_ = 0;
-      lc_ = {};
-    }
-    for (; pos_ < offset; ++pos_) {
-      if (text_[pos_] == '\n') {
-        ++lc_.line;
-        lc_.column = 1;
-      } else if ((static_cast<unsigned char>(text_[pos_]) & 0xC0) != 0x80) {
-        ++lc_.column;
-      }
-    }
-    return lc_;
-  }
-
- private:
-  std::string_view text_;
-  std::size_t pos_ = 0;
-  util::LineCol lc_;
-};
 }  // namespace
 
 std::string_view to_string(Kind k) {
@@ -115,7 +89,7 @@ std::vector<QueryBlock> read_query_file(const sql::SourceFile& file, schema::Dia
 
   std::vector<QueryBlock> blocks;
   std::map<std::string, diag::Location> seen;
-  LineColCursor loc_cursor(file.text);
+  diag::LineColCursor loc_cursor(file.text);
   // Code that belongs to no annotated block.
   auto stray_code = [&](std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i) {
@@ -136,7 +110,7 @@ std::vector<QueryBlock> read_query_file(const sql::SourceFile& file, schema::Dia
     QueryBlock qb;
     // Same location as diag::at_offset, but counted on from the previous annotation: a file of
     // thousands of queries would otherwise rescan its text from the start for every one.
-    const util::LineCol lc = loc_cursor.advance(at.begin);
+    const diag::LineCol lc = loc_cursor.at(at.begin);
     qb.loc.file = file.path;
     qb.loc.line = lc.line;
     qb.loc.column = lc.column;

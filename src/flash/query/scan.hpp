@@ -1,8 +1,8 @@
 #pragma once
-// A byte-exact tokenizer for query files, used by the query stage where the exact source text
-// must be kept and rewritten in place (named-parameter rewriting, splitting annotated blocks).
-// Unlike sql::lex it never decodes or drops anything: concatenating the raw slices of all tokens
-// gives back the input, and whitespace and comments are tokens too.
+// Byte-exact tokens of query files, for the query stage where the exact source text must be kept
+// and rewritten in place (named-parameter rewriting, splitting annotated blocks): the SQL lexer's
+// tokens (sql::scan_token), whitespace and comments included, so the [begin, end) slices of all
+// tokens tile the input.
 #include <cstddef>
 #include <string>
 #include <string_view>

@@ -138,17 +138,6 @@ bool needs_quotes(std::string_view n, Dialect d) {
   return false;
 }
 
-std::string quote_always(std::string_view n, Dialect d) {
-  const char q = d == Dialect::mysql ? '`' : '"';
-  std::string out(1, q);
-  for (char c : n) {
-    if (c == q) out += q;
-    out += c;
-  }
-  out += q;
-  return out;
-}
-
 std::string join_idents(const std::vector<std::string>& names, Dialect d) {
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -601,8 +590,19 @@ std::string create_view(const View& v, Dialect d, bool if_not_exists) {
 
 }  // namespace
 
+std::string quote_ident_always(std::string_view n, Dialect d) {
+  const char q = d == Dialect::mysql ? '`' : '"';
+  std::string out(1, q);
+  for (char c : n) {
+    if (c == q) out += q;
+    out += c;
+  }
+  out += q;
+  return out;
+}
+
 std::string quote_ident(std::string_view name, Dialect d) {
-  return needs_quotes(name, d) ? quote_always(name, d) : std::string(name);
+  return needs_quotes(name, d) ? quote_ident_always(name, d) : std::string(name);
 }
 
 std::string quote_qualified(std::string_view schema, std::string_view name, Dialect d) {
@@ -610,26 +610,21 @@ std::string quote_qualified(std::string_view schema, std::string_view name, Dial
   return quote_ident(schema, d) + "." + quote_ident(name, d);
 }
 
-std::string quote_string(std::string_view s) {
+std::string quote_string(std::string_view s, Dialect d) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += '\'';
+    if (c == '\0') {
+      if (d == Dialect::mysql) out += "\\0";
+      continue;
+    }
+    if (c == '\'' || (c == '\\' && d == Dialect::mysql)) out += c;
     out += c;
   }
   out += '\'';
   return out;
 }
 
-std::string quote_string(std::string_view s, Dialect d) {
-  if (d != Dialect::mysql) return quote_string(s);
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') out += c;
-    out += c;
-  }
-  out += '\'';
-  return out;
-}
+std::string quote_string(std::string_view s) { return quote_string(s, Dialect::postgresql); }
 
 std::string print_column_definition(const Column& c, Dialect d) { return column_def(c, d, {}); }
 

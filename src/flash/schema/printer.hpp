@@ -34,13 +34,18 @@ std::string print_sequence_owner(const Sequence& s);
 std::string print_create_domain(const Domain& d);                 // PostgreSQL CREATE DOMAIN
 std::string print_check(const CheckConstraint& c, Dialect d);      // "[CONSTRAINT n] CHECK (expr)"
 
-// Identifier quoting per dialect, only when needed (reserved word, upper case in PostgreSQL,
-// non-identifier characters): "user", `order`.
+// The one identifier quoting of each dialect: "x" (PostgreSQL, SQLite) or `x` (MySQL), the quote
+// character doubled inside. quote_ident_always quotes every name (statements built from names a
+// user, a file or a catalog gave); quote_ident only where needed (reserved word, upper case in
+// PostgreSQL, non-identifier characters), for printed schemas: "user", `order`.
+std::string quote_ident_always(std::string_view name, Dialect d);
 std::string quote_ident(std::string_view name, Dialect d);
 std::string quote_qualified(std::string_view schema, std::string_view name, Dialect d);
-std::string quote_string(std::string_view s);  // SQL string literal with '' escaping
-// As above, plus what the dialect needs: MySQL also doubles backslashes (its default sql_mode
-// treats them as escapes inside string literals).
+// The one string-literal quoting of each dialect: '...' with ' doubled; MySQL also doubles
+// backslashes (its default sql_mode reads them as escapes) and writes NUL as \0; PostgreSQL and
+// SQLite drop NUL (no text value of theirs holds one, and it would end the statement text).
 std::string quote_string(std::string_view s, Dialect d);
+// quote_string for PostgreSQL and SQLite (standard SQL: only ' is doubled).
+std::string quote_string(std::string_view s);
 
 }  // namespace flash::schema

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "flash/diag/position.hpp"
 #include "flash/schema/types.hpp"
 #include "flash/sql/ddl.hpp"
 #include "flash/sql/ddl_parser_internal.hpp"
@@ -293,7 +294,7 @@ class StatementParser {
   diag::Location loc_of(const Token& t) const {
     diag::Location l;
     l.file = file_.path;
-    const auto lc = util::line_col(st_.text, t.offset);
+    const auto lc = diag::line_col(st_.text, t.offset);
     l.line = st_.line + lc.line - 1;
     l.column = lc.line == 1 ? st_.column + lc.column - 1 : lc.column;
     l.length = static_cast<int>(std::max<std::size_t>(1, t.raw.size()));

@@ -10,17 +10,9 @@
 
 namespace flash::sql::detail {
 
-struct Scanned {
-  TokenKind kind = TokenKind::end;
-  std::size_t begin = 0;
-  std::size_t end = 0;     // one past the last byte
-  std::string text;        // decoded value (see Token::text)
-  std::string error;       // non-empty: the token is unterminated (message for "sql.lex")
-};
-
-// Scans the token that starts at `pos` (pos < src.size()). Whitespace and comments are returned
-// as tokens of their own kind. On an unterminated construct `error` is set and `end` is src.size().
-Scanned scan_token(std::string_view src, std::size_t pos, schema::Dialect d);
+// The single-token scanner (public as sql::scan_token), under the name the parsers use.
+using sql::Scanned;
+using sql::scan_token;
 
 // True for the characters that may continue an unquoted identifier (letters, digits, _, $ and
 // any byte of a UTF-8 multi-byte sequence).

@@ -1,9 +1,9 @@
 // PostgreSQL DDL → schema model, through libpg_query (PostgreSQL 15's own grammar).
 //
-// Flow per file: split into statements (pg_scan.hpp), parse each statement on its own with
-// pg_query_parse (so a syntax error in one statement is reported with its position and the
-// others are still applied), read the JSON parse tree with nlohmann-json and apply it to the
-// model in order.
+// Flow per file: split into statements (sql::split_statements, the splitter of every dialect),
+// parse each statement on its own with pg_query_parse (so a syntax error in one statement is
+// reported with its position and the others are still applied), read the JSON parse tree with
+// nlohmann-json and apply it to the model in order.
 //
 // Expression text. The raw parse tree has start locations only, and not even that reliably (an
 // A_Expr's location is its operator). So expression text is taken from the source: the statement
@@ -34,10 +34,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "flash/diag/position.hpp"
 #include "flash/schema/types.hpp"
 #include "flash/sql/ddl.hpp"
 #include "flash/sql/lexer.hpp"
 #include "flash/sql/pg_scan.hpp"
+#include "flash/sql/splitter.hpp"
 #include "flash/util/text.hpp"
 
 namespace flash::sql {
@@ -472,7 +474,7 @@ class Applier {
   diag::Location loc(int rel) const {
     diag::Location l;
     l.file = file_.path;
-    const auto lc = util::line_col(file_.text, base_ + static_cast<std::size_t>(std::max(rel, 0)));
+    const auto lc = diag::line_col(file_.text, base_ + static_cast<std::size_t>(std::max(rel, 0)));
     l.line = lc.line;
     l.column = lc.column;
     return l;
@@ -569,8 +571,8 @@ class Applier {
   }
 
   // --- statements ----------------------------------------------------------------------------
-  // false: the fragment ends inside a BEGIN ATOMIC body (the scanner-based splitter cut it at an
-  // inner ';') and should be retried with the next piece appended; only when `may_extend`.
+  // false: the fragment ends inside a BEGIN ATOMIC body (cut at an inner ';') and should be
+  // retried with the next piece appended; only when `may_extend`.
   bool parse_fragment(std::size_t offset, std::size_t length, bool may_extend);
   void apply(const json& stmt);
   void create_table(const json& s);
@@ -632,18 +634,17 @@ std::string Applier::default_expr_at(int location, int bound) const {
 }
 
 void Applier::run() {
-  pg::ScanError err;
-  const auto pieces = pg::split(file_.text, &err);
-  if (!pieces) {
-    const std::size_t off = pg::char_pos_to_byte(file_.text, err.cursorpos);
-    diags_.push_back(diag::at_offset("sql.syntax", err.message, file_.path, file_.text, off, 1));
-    return;
-  }
-  for (std::size_t i = 0; i < pieces->size(); ++i) {
-    const std::size_t off = (*pieces)[i].offset;
+  // The one statement splitter (sql::split_statements), as for migration files: BEGIN ATOMIC
+  // bodies and parenthesised rule actions stay whole; an unterminated string, quoted name or
+  // comment is its located sql.lex error, and the rest of the file (the last statement) is not
+  // parsed again.
+  const std::size_t before = diags_.size();
+  const std::vector<Statement> stmts = split_statements(file_, Dialect::postgresql, diags_);
+  const std::size_t n = diags_.size() > before && !stmts.empty() ? stmts.size() - 1 : stmts.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t off = stmts[i].offset;
     std::size_t j = i;
-    while (!parse_fragment(off, (*pieces)[j].offset + (*pieces)[j].length - off, j + 1 < pieces->size()))
-      ++j;
+    while (!parse_fragment(off, stmts[j].offset + stmts[j].text.size() - off, j + 1 < n)) ++j;
     i = j;
   }
 }

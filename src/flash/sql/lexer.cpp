@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "flash/schema/printer.hpp"
 #include "flash/sql/ddl_parser_internal.hpp"
 #include "flash/util/text.hpp"
 
@@ -90,6 +91,10 @@ std::size_t dollar_tag_length(std::string_view s, std::size_t p) {
 }
 
 }  // namespace
+
+}  // namespace detail
+
+using namespace detail;  // the character classes above
 
 Scanned scan_token(std::string_view s, std::size_t pos, Dialect d) {
   Scanned t;
@@ -293,8 +298,6 @@ Scanned scan_token(std::string_view s, std::size_t pos, Dialect d) {
   return finish(TokenKind::op, pos + 1);
 }
 
-}  // namespace detail
-
 std::optional<std::size_t> too_deep_at(std::string_view s, Dialect d) {
   int depth = 0;
   for (std::size_t pos = 0; pos < s.size();) {
@@ -315,6 +318,23 @@ std::optional<std::size_t> too_deep_at(std::string_view s, Dialect d) {
     pos = t.end;
   }
   return std::nullopt;
+}
+
+std::string leading_keyword(std::string_view sql, Dialect d) {
+  for (std::size_t pos = 0; pos < sql.size();) {
+    const detail::Scanned t = detail::scan_token(sql, pos, d);
+    if (!t.error.empty()) return {};
+    pos = t.end;
+    if (t.kind == TokenKind::whitespace || t.kind == TokenKind::comment) continue;
+    if (t.kind == TokenKind::op && t.text == "(") continue;
+    return t.kind == TokenKind::identifier ? util::to_upper(t.text) : std::string();
+  }
+  return {};
+}
+
+bool is_dml(std::string_view sql, Dialect d) {
+  const std::string kw = leading_keyword(sql, d);
+  return kw == "INSERT" || kw == "UPDATE" || kw == "DELETE" || kw == "REPLACE";
 }
 
 bool Token::is(std::string_view keyword) const {
@@ -473,13 +493,7 @@ std::string normalize_expr(std::string_view expr, Dialect d) {
          toks[i - 1].kind == TokenKind::quoted_ident || (piece == "[" && text_of(i - 1) == "]"));
     if (t.kind == TokenKind::string && d == Dialect::mysql && piece.front() == '"') {
       // MySQL "text" is a string; print it the way the server does, in single quotes.
-      std::string q = "'";
-      for (char ch : decoded[t.decoded]) {
-        if (ch == '\\') q += "\\\\";
-        else if (ch == '\'') q += "''";
-        else q += ch;
-      }
-      piece = q + "'";
+      piece = schema::quote_string(decoded[t.decoded], Dialect::mysql);
     }
     if (t.kind == TokenKind::identifier) {
       if (is_keyword(piece)) piece = util::to_upper(piece);

@@ -40,6 +40,20 @@ struct LexOptions {
   bool keep_whitespace = false;
 };
 
+// One token of `text` starting at `pos` (pos < text.size()), whitespace and comments included: the
+// streaming form of lex() for passes that copy or rewrite SQL text byte for byte (query files,
+// generators' placeholder rewriting) or need only its first words. The tokens of a text tile it
+// exactly. On an unterminated string, quoted name or comment `error` is set and `end` is
+// text.size().
+struct Scanned {
+  TokenKind kind = TokenKind::end;
+  std::size_t begin = 0;
+  std::size_t end = 0;     // one past the last byte
+  std::string text;        // decoded value (see Token::text)
+  std::string error;       // non-empty: the token is unterminated (message for "sql.lex")
+};
+Scanned scan_token(std::string_view text, std::size_t pos, schema::Dialect d);
+
 // Lexes all of `src`. An unterminated string/comment/quote is reported as a located diagnostic
 // (code "sql.lex") and lexing stops there.
 std::vector<Token> lex(const SourceFile& src, schema::Dialect d, diag::Diagnostics& diags,
@@ -53,6 +67,15 @@ inline constexpr int kMaxNesting = 1000;
 // Byte offset in `text` of the first bracket that opens level kMaxNesting + 1 (strings, quoted
 // names and comments are skipped as the lexer reads them), or nullopt.
 std::optional<std::size_t> too_deep_at(std::string_view text, schema::Dialect d);
+
+// The first word of a statement, upper-cased, after whitespace, comments and opening parentheses
+// ("" when something else comes first). Reads only up to that word, so it costs nothing on a
+// 10 MB INSERT.
+std::string leading_keyword(std::string_view sql, schema::Dialect d);
+
+// The one rule for "a statement that changes rows" (row counts, MySQL's per-statement
+// transactions in migrations): its leading keyword is INSERT, UPDATE, DELETE or REPLACE.
+bool is_dml(std::string_view sql, schema::Dialect d);
 
 // True for the reserved words normalize_expr upper-cases (case-insensitive).
 bool is_keyword(std::string_view word);

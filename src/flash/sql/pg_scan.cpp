@@ -96,49 +96,6 @@ std::optional<std::vector<Token>> scan(const std::string& text, ScanError* err) 
   return out;
 }
 
-std::optional<std::vector<Piece>> split(const std::string& text, ScanError* err) {
-  auto collect = [&](PgQuerySplitResult res) {
-    std::vector<Piece> out;
-    for (int i = 0; i < res.n_stmts; ++i) {
-      const auto* s = res.stmts[i];
-      Piece p;
-      p.offset = static_cast<std::size_t>(s->stmt_location);
-      // A length of 0 means "up to the end of the input".
-      p.length = s->stmt_len > 0 ? static_cast<std::size_t>(s->stmt_len) : text.size() - p.offset;
-      out.push_back(p);
-    }
-    return out;
-  };
-  PgQuerySplitResult res = pg_query_split_with_parser(text.c_str());
-  if (!res.error) {
-    auto out = collect(res);
-    pg_query_free_split_result(res);
-    return out;
-  }
-  pg_query_free_split_result(res);
-  res = pg_query_split_with_scanner(text.c_str());
-  if (res.error) {
-    if (err) {
-      err->message = res.error->message ? res.error->message : "syntax error";
-      err->cursorpos = res.error->cursorpos;
-    }
-    pg_query_free_split_result(res);
-    return std::nullopt;
-  }
-  auto out = collect(res);
-  pg_query_free_split_result(res);
-  // The scanner-based splitter drops a last statement it cannot close (a missing ')' keeps its
-  // ';' inside the parentheses): keep that text as a piece of its own, so the parser reports it
-  // instead of the statement vanishing without a word.
-  const std::size_t tail = out.empty() ? 0 : out.back().offset + out.back().length;
-  if (tail < text.size()) {
-    ScanError ignored;
-    const auto rest = scan(text.substr(tail), &ignored);
-    if (!rest || !rest->empty()) out.push_back(Piece{tail, text.size() - tail});
-  }
-  return out;
-}
-
 std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);

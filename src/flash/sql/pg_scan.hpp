@@ -1,6 +1,7 @@
 #pragma once
 // Private helpers for the PostgreSQL DDL parser (ddl_postgres.cpp): PostgreSQL's own lexer
-// (libpg_query's pg_query_scan) and statement splitter, with positions as byte offsets.
+// (libpg_query's pg_query_scan), with positions as byte offsets. Statements are split by
+// sql::split_statements, the one splitter of every dialect.
 //
 // libpg_query returns scan results as protobuf; the Debian package ships no protobuf-c headers,
 // so the two tiny messages involved (ScanResult{version=1, tokens=2}, ScanToken{start=1, end=2,
@@ -34,17 +35,6 @@ struct ScanError {
 // Tokens of `text` without comments. On a lexical error (unterminated quote/comment) returns
 // nullopt and fills `err`.
 std::optional<std::vector<Token>> scan(const std::string& text, ScanError* err);
-
-struct Piece {
-  std::size_t offset = 0;
-  std::size_t length = 0;
-};
-
-// Splits a file into statements. Uses the parser-based splitter (which understands BEGIN ATOMIC
-// bodies and CREATE RULE lists) when the whole file is valid SQL, and falls back to the
-// scanner-based splitter otherwise so that statements around a syntax error are still found.
-// Returns nullopt (and fills `err`) only when even the scanner fails.
-std::optional<std::vector<Piece>> split(const std::string& text, ScanError* err);
 
 // Byte offset of the first byte that is not part of a valid UTF-8 sequence, if any.
 std::optional<std::size_t> first_invalid_utf8(std::string_view s);

@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "flash/diag/position.hpp"
 #include "flash/sql/ddl_parser_internal.hpp"
 #include "flash/util/text.hpp"
 
@@ -14,28 +15,6 @@ namespace {
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
-
-// Line/column of increasing offsets in O(total length) rather than O(n) per query.
-class LineTracker {
- public:
-  explicit LineTracker(std::string_view s) : s_(s) {}
-  util::LineCol at(std::size_t offset) {
-    for (; pos_ < offset && pos_ < s_.size(); ++pos_) {
-      if (s_[pos_] == '\n') {
-        ++lc_.line;
-        lc_.column = 1;
-      } else if ((static_cast<unsigned char>(s_[pos_]) & 0xC0) != 0x80) {
-        ++lc_.column;
-      }
-    }
-    return lc_;
-  }
-
- private:
-  std::string_view s_;
-  std::size_t pos_ = 0;
-  util::LineCol lc_;
-};
 
 // "\n" and "\t" escapes in an `-- atlas:delimiter` value.
 std::string unescape_delimiter(std::string_view v) {
@@ -144,7 +123,7 @@ class Splitter {
       if (body.substr(0, directive.size()) == directive) {
         // Migration files written for Atlas choose their own terminator this way.
         delim_ = unescape_delimiter(util::trim(body.substr(directive.size())));
-        if (delim_.empty()) delim_ = ";";
+        if (delim_.empty()) delim_.assign(1, ';');  // assign(): GCC 12 warns (-Wrestrict) on = ";" here
         return;
       }
     }
@@ -171,7 +150,7 @@ class Splitter {
 
   void significant(const detail::Scanned& t) {
     const bool is_semicolon = t.kind == TokenKind::op && t.text == ";";
-    if (is_semicolon && delim_ == ";" && depth_ == 0) {
+    if (is_semicolon && delim_ == ";" && depth_ == 0 && parens_ == 0) {
       emit();
       term_line_end_ = s_.find('\n', t.begin);
       return;
@@ -184,6 +163,10 @@ class Splitter {
     }
     last_end_ = t.end;
     if (t.kind == TokenKind::op && t.text == "(") seen_paren_ = true;
+    // PostgreSQL never ends a statement inside parentheses (CREATE RULE ... DO ALSO (a; b)), as
+    // its own scanner-based splitter counts them; an unclosed '(' keeps the rest of the file.
+    if (d_ == Dialect::postgresql && t.kind == TokenKind::op && t.text == "(") ++parens_;
+    if (d_ == Dialect::postgresql && t.kind == TokenKind::op && t.text == ")" && parens_ > 0) --parens_;
     if (t.kind != TokenKind::identifier) return;
     const std::string w = util::to_upper(t.text);
     ++words_;
@@ -241,6 +224,7 @@ class Splitter {
     saw_newline_ = false;
     words_ = 0;
     depth_ = 0;
+    parens_ = 0;
     is_create_ = block_capable_ = seen_paren_ = seen_other_object_ = false;
   }
 
@@ -249,7 +233,7 @@ class Splitter {
   std::string_view s_;
   Dialect d_;
   diag::Diagnostics& diags_;
-  LineTracker lines_;
+  diag::LineColCursor lines_;
   std::vector<Statement> out_;
 
   std::size_t pos_ = 0;
@@ -262,6 +246,7 @@ class Splitter {
   bool saw_newline_ = false;
   int words_ = 0;
   int depth_ = 0;
+  int parens_ = 0;  // PostgreSQL: open parentheses of the current statement
   bool is_create_ = false;
   bool block_capable_ = false;
   bool seen_paren_ = false;

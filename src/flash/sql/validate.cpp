@@ -1,3 +1,4 @@
+#include "flash/diag/position.hpp"
 #include "flash/sql/validate.hpp"
 
 #include <algorithm>
@@ -138,7 +139,7 @@ class Validator {
     d.location = at;
     d.hint = std::move(hint);
     if (auto it = texts_.find(at.file); it != texts_.end() && at.line > 0)
-      d.source_line = std::string(util::line_at(*it->second, at.line));
+      d.source_line = std::string(diag::line_at(*it->second, at.line));
     diags_.push_back(std::move(d));
   }
 

@@ -64,34 +64,6 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-LineCol line_col(std::string_view text, std::size_t offset) {
-  LineCol lc;
-  offset = std::min(offset, text.size());
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++lc.line;
-      lc.column = 1;
-    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      ++lc.column;  // count UTF-8 code points, not bytes
-    }
-  }
-  return lc;
-}
-
-std::string_view line_at(std::string_view text, int line) {
-  std::size_t start = 0;
-  for (int l = 1; l < line; ++l) {
-    const auto nl = text.find('\n', start);
-    if (nl == std::string_view::npos) return {};
-    start = nl + 1;
-  }
-  auto end = text.find('\n', start);
-  if (end == std::string_view::npos) end = text.size();
-  auto out = text.substr(start, end - start);
-  if (!out.empty() && out.back() == '\r') out.remove_suffix(1);
-  return out;
-}
-
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) {
@@ -130,28 +102,6 @@ void write_file_atomic(const std::filesystem::path& p, std::string_view content)
     std::filesystem::remove(tmp, ec);
     throw diag::Error("io.write", "cannot write " + p.string() + ": " + ec.message());
   }
-}
-
-// Optimal-string-alignment distance: Levenshtein plus adjacent transpositions ("emial" → "email"
-// is one edit), case-insensitive.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  const auto eq = [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  };
-  const std::size_t n = a.size(), m = b.size();
-  std::vector<std::size_t> d((n + 1) * (m + 1));
-  const auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * (m + 1) + j]; };
-  for (std::size_t i = 0; i <= n; ++i) at(i, 0) = i;
-  for (std::size_t j = 0; j <= m; ++j) at(0, j) = j;
-  for (std::size_t i = 1; i <= n; ++i) {
-    for (std::size_t j = 1; j <= m; ++j) {
-      at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1,
-                           at(i - 1, j - 1) + (eq(a[i - 1], b[j - 1]) ? 0 : 1)});
-      if (i > 1 && j > 1 && eq(a[i - 1], b[j - 2]) && eq(a[i - 2], b[j - 1]))
-        at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
-    }
-  }
-  return at(n, m);
 }
 
 std::string sha256_hex(std::string_view data) {

@@ -1,5 +1,5 @@
 #pragma once
-// Small string and file helpers with no Flash knowledge.
+// Small string and file helpers; the only Flash type they know is diag::Error (file errors).
 #include <cstddef>
 #include <filesystem>
 #include <string>
@@ -16,17 +16,10 @@ std::vector<std::string> split(std::string_view s, char sep);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 bool starts_with_ci(std::string_view s, std::string_view prefix);
 
-// 1-based line and column of a byte offset.
-struct LineCol { int line = 1; int column = 1; };
-LineCol line_col(std::string_view text, std::size_t offset);
-std::string_view line_at(std::string_view text, int line);
-
 // Whole-file read; throws flash::diag::Error("io.read") on failure.
 std::string read_file(const std::filesystem::path& p);
 // Writes to a temporary file beside `p` and renames it over `p`, so readers never see half a file.
 void write_file_atomic(const std::filesystem::path& p, std::string_view content);
-
-std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // Lower-case hex SHA-256 of the bytes.
 std::string sha256_hex(std::string_view data);

@@ -413,15 +413,6 @@ void verify_postgres(const schema::Schema& schema, const query::AnalyzedQueries&
   conn.execute("ROLLBACK");
 }
 
-std::string mysql_quote(std::string_view name) {
-  std::string out = "`";
-  for (char c : name) {
-    out += c;
-    if (c == '`') out += '`';
-  }
-  return out + "`";
-}
-
 void verify_mysql(const schema::Schema& schema, const query::AnalyzedQueries& queries,
                   driver::SqlConnection& conn, Result& r, std::vector<Probe>* probes) {
   auto* describer = driver::describer(conn);
@@ -446,7 +437,7 @@ void verify_mysql(const schema::Schema& schema, const query::AnalyzedQueries& qu
                         diag::ExitCode::error, "verify against a server without a database named " + name);
   }
   try {
-    conn.execute("CREATE DATABASE " + mysql_quote(scratch));
+    conn.execute("CREATE DATABASE " + schema::quote_ident_always(scratch, schema::Dialect::mysql));
   } catch (const driver::DbError& e) {
     if (!e.connection_usable()) throw;
     // 1044 access denied to database, 1142 command denied, 1227 needs a privilege.
@@ -461,21 +452,21 @@ void verify_mysql(const schema::Schema& schema, const query::AnalyzedQueries& qu
   }
   auto cleanup = [&] {
     try {
-      conn.execute("DROP DATABASE IF EXISTS " + mysql_quote(scratch));
-      for (const auto& name : schema.schemas) conn.execute("DROP DATABASE IF EXISTS " + mysql_quote(name));
-      if (!original.empty()) conn.execute("USE " + mysql_quote(original));
+      conn.execute("DROP DATABASE IF EXISTS " + schema::quote_ident_always(scratch, schema::Dialect::mysql));
+      for (const auto& name : schema.schemas) conn.execute("DROP DATABASE IF EXISTS " + schema::quote_ident_always(name, schema::Dialect::mysql));
+      if (!original.empty()) conn.execute("USE " + schema::quote_ident_always(original, schema::Dialect::mysql));
     } catch (...) {
     }
   };
   try {
-    conn.execute("USE " + mysql_quote(scratch));
+    conn.execute("USE " + schema::quote_ident_always(scratch, schema::Dialect::mysql));
     try {
       if (const std::string ddl = scratch_ddl(schema); !blank(ddl)) conn.execute(ddl);
     } catch (const driver::DbError& e) {
       if (!e.connection_usable()) throw;
       schema_does_not_load(Dialect::mysql, e);
     }
-    conn.execute("USE " + mysql_quote(scratch));  // in case the schema's raw statements switched
+    conn.execute("USE " + schema::quote_ident_always(scratch, schema::Dialect::mysql));  // in case the schema's raw statements switched
     run_all(*describer, schema, queries, Dialect::mysql, r, probes, [] {}, [] {}, [] {});
   } catch (...) {
     cleanup();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "flash/diag/position.hpp"
 #include "flash/util/text.hpp"
 
 using namespace flash;
@@ -44,8 +45,8 @@ TEST(Diagnostic, DidYouMeanOnlyForCloseNames) {
 TEST(Util, Sha256AndLineCol) {
   EXPECT_EQ(util::sha256_hex("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(util::line_col("ab\ncd", 4).line, 2);
-  EXPECT_EQ(util::line_col("ab\ncd", 4).column, 2);
+  EXPECT_EQ(diag::line_col("ab\ncd", 4).line, 2);
+  EXPECT_EQ(diag::line_col("ab\ncd", 4).column, 2);
   EXPECT_EQ(util::split("a,b,,c", ',').size(), 4u);
   EXPECT_EQ(util::trim("  x \n"), "x");
 }

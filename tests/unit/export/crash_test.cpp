@@ -4,10 +4,7 @@
 // completes. Seed: each table's rows are all or nothing, and the rerun completes. 10 runs per
 // command and engine; FLASH_RELIABILITY_LONG=1 makes it 50. Figures: `RELIABILITY crash ...`.
 #include <gtest/gtest.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <sqlite3.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -22,8 +19,8 @@
 #include "flash/driver/connection.hpp"
 #include "flash/util/text.hpp"
 #include "support.hpp"
+#include "support/flash_run.hpp"
 
-extern char** environ;
 
 namespace flash::exporter {
 namespace {
@@ -70,49 +67,31 @@ struct Project {
   }
 };
 
-// Starts `flash args...` in `cwd` with DATABASE_URL set; stdout/stderr to /dev/null.
-pid_t spawn(const std::vector<std::string>& args, const fs::path& cwd, const std::string& url) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    if (::chdir(cwd.c_str()) != 0) ::_exit(127);
-    ::setenv("DATABASE_URL", url.c_str(), 1);
-    const int null = ::open("/dev/null", O_RDWR);
-    ::dup2(null, 0);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    std::vector<char*> argv;
-    static std::string bin = FLASH_BINARY;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
-  }
-  return pid;
+// `flash args...` in `cwd` with DATABASE_URL set; stdout/stderr to /dev/null.
+std::unique_ptr<test::FlashProcess> spawn(const std::vector<std::string>& args, const fs::path& cwd,
+                                          const std::string& url) {
+  return std::make_unique<test::FlashProcess>(FLASH_BINARY, args, cwd,
+                                              std::vector<std::pair<std::string, std::string>>{{"DATABASE_URL", url}},
+                                              "/dev/null");
 }
 
-// Runs to the end; returns the exit code and the time taken.
+// Runs to the end; returns the exit code (-1 when killed by a signal) and the time taken.
 std::pair<int, double> run_to_end(const std::vector<std::string>& args, const fs::path& cwd, const std::string& url) {
   const auto start = Clock::now();
-  const pid_t pid = spawn(args, cwd, url);
-  int st = 0;
-  ::waitpid(pid, &st, 0);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, std::chrono::duration<double>(Clock::now() - start).count()};
+  const int st = spawn(args, cwd, url)->wait();
+  return {st >= 0 ? st : -1, std::chrono::duration<double>(Clock::now() - start).count()};
 }
 
 // Runs and kills it with SIGKILL after `delay` seconds (if it is still running). True when killed.
 bool run_and_kill(const std::vector<std::string>& args, const fs::path& cwd, const std::string& url, double delay) {
-  const pid_t pid = spawn(args, cwd, url);
+  const auto p = spawn(args, cwd, url);
   const auto until = Clock::now() + std::chrono::duration<double>(delay);
-  int st = 0;
   while (Clock::now() < until) {
-    if (::waitpid(pid, &st, WNOHANG) == pid) return false;
+    if (p->finished()) return false;
     std::this_thread::sleep_for(std::chrono::microseconds(500));
   }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, &st, 0);
-  return WIFSIGNALED(st);
+  p->kill9();
+  return p->wait() < 0;
 }
 
 std::int64_t count_items(driver::SqlConnection& c) {

@@ -13,13 +13,13 @@
 #include <random>
 #include <string>
 
-#include "flash/config/url.hpp"
 #include "flash/driver/connection.hpp"
 #include "flash/export/format.hpp"
 #include "flash/schema/printer.hpp"
 #include "flash/schema/types.hpp"
 #include "flash/sql/ddl.hpp"
 #include "flash/util/text.hpp"
+#include "support/scratch_db.hpp"
 
 namespace flash::exporter::export_test {
 
@@ -27,51 +27,19 @@ namespace fs = std::filesystem;
 using schema::Dialect;
 using schema::TypeCategory;
 
-inline std::string unique_suffix() {
-  static std::atomic<int> n{0};
-  std::random_device rd;
-  return std::to_string(::getpid()) + "_" + std::to_string(n++) + "_" + std::to_string(rd() % 100000);
-}
+using ::flash::test::unique_suffix;
 
-// A throwaway database (PostgreSQL / MySQL: CREATE DATABASE next to the test URL; SQLite: a file).
-struct TestDb {
-  Dialect dialect = Dialect::sqlite;
-  std::string url, admin_url, name;
-  fs::path dir;
-
+// A throwaway database (tests/support/scratch_db.hpp).
+struct TestDb : ::flash::test::ScratchDb {
   static std::unique_ptr<TestDb> create(Dialect d) {
-    auto db = std::make_unique<TestDb>();
-    db->dialect = d;
-    db->name = "flash_exp_" + unique_suffix();
-    if (d == Dialect::sqlite) {
-      db->dir = fs::temp_directory_path() / db->name;
-      fs::create_directories(db->dir);
-      db->url = "sqlite://" + (db->dir / "test.db").string();
-      return db;
-    }
-    const char* base = std::getenv(d == Dialect::postgresql ? "FLASH_TEST_PG_URL" : "FLASH_TEST_MYSQL_URL");
-    if (!base || !*base) return nullptr;
-    db->admin_url = base;
-    driver::connect_sql(config::parse_database_url(db->admin_url))->execute("CREATE DATABASE " + db->name);
-    std::string b = base;
-    const auto q = b.find('?');
-    const std::string head = q == std::string::npos ? b : b.substr(0, q);
-    db->url = head.substr(0, head.rfind('/') + 1) + db->name + (q == std::string::npos ? "" : b.substr(q));
-    return db;
+    auto db = std::unique_ptr<TestDb>(new TestDb());
+    return db->init(d, "flash_exp") ? std::move(db) : nullptr;
   }
-  ~TestDb() {
-    try {
-      if (dialect == Dialect::sqlite) {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-      } else {
-        driver::connect_sql(config::parse_database_url(admin_url))
-            ->execute("DROP DATABASE IF EXISTS " + name + (dialect == Dialect::postgresql ? " WITH (FORCE)" : ""));
-      }
-    } catch (...) {
-    }
-  }
-  std::unique_ptr<driver::SqlConnection> connect() const { return driver::connect_sql(config::parse_database_url(url)); }
+
+ protected:
+  TestDb() = default;
+
+ public:
 };
 
 struct TempDir {

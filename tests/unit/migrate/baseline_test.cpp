@@ -4,7 +4,6 @@
 // without re-running the baseline, and the refusals (existing migrations, differing schema files)
 // carry exit code 3. SQLite always runs; PostgreSQL / MySQL need FLASH_TEST_PG_URL /
 // FLASH_TEST_MYSQL_URL.
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <fstream>
@@ -17,6 +16,7 @@
 #include "flash/sql/splitter.hpp"
 #include "flash/util/text.hpp"
 #include "migrate_test_util.hpp"
+#include "support/flash_run.hpp"
 
 namespace flash::migrate {
 namespace {
@@ -44,14 +44,12 @@ CliRun flash(const TestProject& p, const TestDb& db, const std::vector<std::stri
   (void)args;
   return {};
 #else
-  std::string cmd = "cd '" + p.root.string() + "' && DATABASE_URL='" + db.url + "' NO_COLOR=1 '" FLASH_BINARY "'";
-  for (const auto& a : args) cmd += " '" + a + "'";
-  cmd += " </dev/null > cli.out 2> cli.err";
-  const int st = std::system(cmd.c_str());
+  const auto run = flash::test::run_flash(FLASH_BINARY, args, p.root,
+                                          "NO_COLOR=1 DATABASE_URL=" + flash::test::shell_quote(db.url));
   CliRun r;
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  r.out = util::read_file(p.root / "cli.out");
-  r.err = util::read_file(p.root / "cli.err");
+  r.code = run.code;
+  r.out = run.out;
+  r.err = run.err;
   return r;
 #endif
 }

@@ -9,7 +9,6 @@
 // from FLASH_TEST_PG_URL / FLASH_TEST_MYSQL_URL: an engine without its URL is reported as skipped.
 // The corpus comes from FLASH_CORPUS_DIR (missing: skipped); a listed schema missing from a corpus
 // that is present fails the test.
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <iostream>
@@ -21,6 +20,7 @@
 #include "flash/sql/splitter.hpp"
 #include "flash/util/text.hpp"
 #include "migrate_test_util.hpp"
+#include "support/flash_run.hpp"
 
 namespace flash::migrate {
 namespace {
@@ -88,15 +88,13 @@ fs::path flash_binary() {
 }
 #endif
 
-// Runs the binary in `cwd` with DATABASE_URL = url; returns the exit code, output in `output`.
+// Runs the binary in `cwd` with DATABASE_URL = url; returns the exit code, stdout + stderr in
+// `output`.
 int run_flash(const fs::path& bin, const std::vector<std::string>& args, const fs::path& cwd, const std::string& url,
               std::string& output) {
-  std::string cmd = "cd '" + cwd.string() + "' && DATABASE_URL='" + url + "' NO_COLOR=1 '" + bin.string() + "'";
-  for (const auto& a : args) cmd += " '" + a + "'";
-  cmd += " > cli.out 2>&1";
-  int st = std::system(cmd.c_str());
-  output = util::read_file(cwd / "cli.out");
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  const auto r = flash::test::run_flash(bin.string(), args, cwd, "NO_COLOR=1 DATABASE_URL=" + flash::test::shell_quote(url));
+  output = r.out + r.err;
+  return r.code;
 }
 
 // One instance per engine. SetUp skips (visibly) without the binary, the corpus or the engine's

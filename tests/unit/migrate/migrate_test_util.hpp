@@ -21,6 +21,7 @@
 #include "flash/driver/connection.hpp"
 #include "flash/migrate/engine.hpp"
 #include "flash/migrate/live.hpp"
+#include "support/scratch_db.hpp"
 
 namespace flash::migrate::testing {
 
@@ -31,62 +32,22 @@ inline std::string dialect_name(Dialect d) {
   return d == Dialect::postgresql ? "postgresql" : d == Dialect::mysql ? "mysql" : "sqlite";
 }
 
-inline std::string unique_suffix() {
-  static std::atomic<int> n{0};
-  std::random_device rd;
-  return std::to_string(::getpid()) + "_" + std::to_string(n++) + "_" + std::to_string(rd() % 100000);
-}
+using ::flash::test::unique_suffix;
 
-// A throwaway database. `url` is the string form (for the CLI's DATABASE_URL).
-class TestDb {
+// A throwaway database (tests/support/scratch_db.hpp). `url` is the string form (for the CLI's
+// DATABASE_URL).
+class TestDb : public ::flash::test::ScratchDb {
  public:
-  // nullopt when the server URL for the dialect is not set (the test then skips).
+  // nullptr when the server URL for the dialect is not set (the test then skips).
   static std::unique_ptr<TestDb> create(Dialect d) {
     auto db = std::unique_ptr<TestDb>(new TestDb());
-    db->dialect = d;
-    std::string tag = "flash_mig_" + unique_suffix();
-    if (d == Dialect::sqlite) {
-      db->dir = fs::temp_directory_path() / tag;
-      fs::create_directories(db->dir);
-      db->url = "sqlite://" + (db->dir / "test.db").string();
-      return db;
-    }
-    const char* base = std::getenv(d == Dialect::postgresql ? "FLASH_TEST_PG_URL" : "FLASH_TEST_MYSQL_URL");
-    if (!base || !*base) return nullptr;
-    db->admin_url = base;
-    db->name = tag;
-    auto admin = driver::connect_sql(config::parse_database_url(db->admin_url));
-    admin->execute("CREATE DATABASE " + tag);
-    std::string b = base;
-    auto q = b.find('?');
-    std::string query = q == std::string::npos ? "" : b.substr(q);
-    std::string head = q == std::string::npos ? b : b.substr(0, q);
-    db->url = head.substr(0, head.rfind('/') + 1) + tag + query;
-    return db;
+    return db->init(d, "flash_mig") ? std::move(db) : nullptr;
   }
 
-  ~TestDb() {
-    try {
-      if (dialect == Dialect::sqlite) {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-      } else {
-        auto admin = driver::connect_sql(config::parse_database_url(admin_url));
-        admin->execute("DROP DATABASE IF EXISTS " + name + (dialect == Dialect::postgresql ? " WITH (FORCE)" : ""));
-      }
-    } catch (...) {
-    }
-  }
+ protected:
+  TestDb() = default;
 
-  std::unique_ptr<driver::SqlConnection> connect() const {
-    return driver::connect_sql(config::parse_database_url(url));
-  }
-
-  Dialect dialect = Dialect::sqlite;
-  std::string url;
-  std::string admin_url;
-  std::string name;
-  fs::path dir;
+ public:
 };
 
 // A project directory with db/schema and db/migrations.

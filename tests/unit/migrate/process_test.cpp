@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "flash/schema/printer.hpp"
 #include "flash/util/text.hpp"
 #include "migrate_test_util.hpp"
 #include "support/flash_run.hpp"
@@ -57,7 +58,7 @@ void write_stress_migrations(const TestProject& p) {
 void wipe(driver::SqlConnection& c) {
   auto d = c.dialect();
   if (d == Dialect::mysql) c.execute("SET FOREIGN_KEY_CHECKS = 0");
-  for (const auto& [t, cols] : live_tables(c)) c.execute("DROP TABLE IF EXISTS " + sql_ident(t, d));
+  for (const auto& [t, cols] : live_tables(c)) c.execute("DROP TABLE IF EXISTS " + schema::quote_ident_always(t, d));
   c.execute("DROP TABLE IF EXISTS _flash_migrations");
   if (d == Dialect::mysql) c.execute("SET FOREIGN_KEY_CHECKS = 1");
 }

@@ -2,13 +2,13 @@
 // summary (files → database), no replacement without a terminal unless --force / --backup, the
 // --backup copy, and "nothing written" once the files match. SQLite always runs; PostgreSQL /
 // MySQL need FLASH_TEST_PG_URL / FLASH_TEST_MYSQL_URL.
-#include <sys/wait.h>
 
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "pull_test_util.hpp"
+#include "support/flash_run.hpp"
 
 namespace flash::pull::test {
 namespace {
@@ -50,13 +50,11 @@ class PullCommand : public ::testing::TestWithParam<Dialect> {
   CliRun flash(const std::vector<std::string>& args) const {
     CliRun r;
 #ifdef FLASH_BINARY
-    std::string cmd = "cd '" + root.string() + "' && DATABASE_URL='" + db->url + "' NO_COLOR=1 '" FLASH_BINARY "'";
-    for (const auto& a : args) cmd += " '" + a + "'";
-    cmd += " </dev/null > '" + (root / "out.txt").string() + "' 2> '" + (root / "err.txt").string() + "'";
-    const int st = std::system(cmd.c_str());
-    r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.out = util::read_file(root / "out.txt");
-    r.err = util::read_file(root / "err.txt");
+    const auto run = flash::test::run_flash(FLASH_BINARY, args, root,
+                                            "NO_COLOR=1 DATABASE_URL=" + flash::test::shell_quote(db->url));
+    r.code = run.code;
+    r.out = run.out;
+    r.err = run.err;
 #else
     (void)args;
 #endif

@@ -17,64 +17,37 @@
 #include "flash/sql/ddl.hpp"
 #include "flash/sql/splitter.hpp"
 #include "flash/util/text.hpp"
+#include "support/scratch_db.hpp"
 
 namespace flash::pull::test {
 
 namespace fs = std::filesystem;
 using schema::Dialect;
 
-inline std::string unique_suffix() {
-  static std::atomic<int> n{0};
-  return std::to_string(::getpid()) + "_" + std::to_string(n++);
-}
+using ::flash::test::unique_suffix;
 
-// A database created for one test and dropped afterwards (a temp directory for SQLite).
-class ScratchDb {
+// A database created for one test and dropped afterwards (tests/support/scratch_db.hpp), with an
+// open connection.
+class ScratchDb : public ::flash::test::ScratchDb {
  public:
   static std::unique_ptr<ScratchDb> create(Dialect d) {
     auto db = std::unique_ptr<ScratchDb>(new ScratchDb());
-    db->dialect = d;
-    const std::string tag = "flash_pull_" + unique_suffix();
-    if (d == Dialect::sqlite) {
-      db->dir = fs::temp_directory_path() / tag;
-      fs::create_directories(db->dir);
-      db->url = "sqlite://" + (db->dir / "test.db").string();
-    } else {
-      const char* base = std::getenv(d == Dialect::postgresql ? "FLASH_TEST_PG_URL" : "FLASH_TEST_MYSQL_URL");
-      if (!base || !*base) return nullptr;
-      db->admin_url = base;
-      db->name = tag;
-      driver::connect_sql(config::parse_database_url(db->admin_url))->execute("CREATE DATABASE " + tag);
-      const std::string b = base;
-      const auto q = b.find('?');
-      const std::string head = q == std::string::npos ? b : b.substr(0, q);
-      db->url = head.substr(0, head.rfind('/') + 1) + tag + (q == std::string::npos ? "" : b.substr(q));
-    }
-    db->conn = driver::connect_sql(config::parse_database_url(db->url));
+    if (!db->init(d, "flash_pull")) return nullptr;
+    db->conn = db->connect();
     return db;
   }
-  ~ScratchDb() {
-    conn.reset();
-    try {
-      if (dialect == Dialect::sqlite) {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-      } else {
-        driver::connect_sql(config::parse_database_url(admin_url))
-            ->execute("DROP DATABASE IF EXISTS " + name + (dialect == Dialect::postgresql ? " WITH (FORCE)" : ""));
-      }
-    } catch (...) {
-    }
-  }
+
+ protected:
+  ScratchDb() = default;
+
+ public:
+  ~ScratchDb() override { conn.reset(); }
   // Runs a script statement by statement.
   void load(const std::string& sql) {
     diag::Diagnostics ds;
     for (const auto& st : sql::split_statements(sql::SourceFile{"load.sql", sql}, dialect, ds)) conn->execute(st.text);
   }
 
-  Dialect dialect{};
-  std::string url, admin_url, name;
-  fs::path dir;
   std::unique_ptr<driver::SqlConnection> conn;
 };
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "flash/diag/position.hpp"
 #include "flash/query/params.hpp"
 #include "flash/util/text.hpp"
 
@@ -47,7 +48,7 @@ std::string check_case(const fs::path& dir, Dialect d) {
     std::string got;
     for (const auto* st : mine) {
       if (st->error.empty()) continue;
-      auto lc = flash::util::line_col(input, st->error_at);
+      auto lc = flash::diag::line_col(input, st->error_at);
       if (!got.empty()) got += "\n";
       got += std::to_string(lc.line) + ":" + std::to_string(lc.column) + ": " + st->error;
     }

@@ -64,6 +64,20 @@ TEST(QuoteString, Escaping) {
   EXPECT_EQ(quote_string("a\\b"), "'a\\b'");
   EXPECT_EQ(quote_string("a\\b", Dialect::mysql), "'a\\\\b'");
   EXPECT_EQ(quote_string("it's", Dialect::mysql), "'it''s'");
+  // NUL: MySQL keeps it as \0; PostgreSQL and SQLite text cannot hold it (and it would end the
+  // statement text), so it is dropped, as the migration history's copy of this function did.
+  EXPECT_EQ(quote_string(std::string("a\0b", 3), Dialect::mysql), "'a\\0b'");
+  EXPECT_EQ(quote_string(std::string("a\0b", 3), Dialect::postgresql), "'ab'");
+  EXPECT_EQ(quote_string(std::string("a\0b", 3), Dialect::sqlite), "'ab'");
+}
+
+// Always-quoted names (statements built from names a user or a catalog gave) use the same quote
+// character and doubling as quote_ident.
+TEST(QuoteIdent, Always) {
+  EXPECT_EQ(quote_ident_always("users", Dialect::postgresql), "\"users\"");
+  EXPECT_EQ(quote_ident_always("a\"b", Dialect::sqlite), "\"a\"\"b\"");
+  EXPECT_EQ(quote_ident_always("a`b", Dialect::mysql), "`a``b`");
+  EXPECT_EQ(quote_ident_always("x; DROP TABLE t", Dialect::mysql), "`x; DROP TABLE t`");
 }
 
 TEST(ColumnDefinition, Postgres) {

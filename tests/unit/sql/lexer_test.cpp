@@ -125,3 +125,39 @@ TEST(Lexer, NormalizeExpr) {
   EXPECT_EQ(normalize_expr("a /* c */ + -- d\n b", Dialect::sqlite), "a + b");
   EXPECT_EQ(normalize_expr("(1, 2)", Dialect::sqlite), "1, 2");
 }
+
+// The one "statement that changes rows" rule (drivers' row counts, MySQL per-statement
+// transactions in migrations): the first word after whitespace, comments and '(' decides. The
+// migration engine's copy used to test only a prefix of the raw text, so a leading comment hid an
+// INSERT and `INSERTED_AT ...` looked like one.
+TEST(Lexer, LeadingKeywordAndIsDml) {
+  using flash::sql::is_dml;
+  using flash::sql::leading_keyword;
+  EXPECT_EQ(leading_keyword("  /* a */ -- b\n ( select 1)", Dialect::postgresql), "SELECT");
+  EXPECT_EQ(leading_keyword("# note\nreplace into t values (1)", Dialect::mysql), "REPLACE");
+  EXPECT_EQ(leading_keyword("'x'", Dialect::sqlite), "");
+  EXPECT_EQ(leading_keyword("/* never closed", Dialect::sqlite), "");
+  EXPECT_TRUE(is_dml("-- seed\nINSERT INTO t VALUES (1)", Dialect::mysql));
+  EXPECT_TRUE(is_dml("/* x */ update t set a = 1", Dialect::sqlite));
+  EXPECT_TRUE(is_dml("DELETE FROM t", Dialect::postgresql));
+  EXPECT_FALSE(is_dml("INSERTED_AT", Dialect::mysql));
+  EXPECT_FALSE(is_dml("CREATE TABLE insert_log (a INT)", Dialect::mysql));
+  EXPECT_FALSE(is_dml("SELECT 1", Dialect::mysql));
+  // "#" starts a comment in MySQL only.
+  EXPECT_FALSE(is_dml("# c\nINSERT INTO t VALUES (1)", Dialect::postgresql));
+}
+
+// The streaming scanner's tokens tile the text exactly, whitespace and comments included.
+TEST(Lexer, ScanTokenTilesTheText) {
+  const std::string sql = "SELECT $1, 'a;b' /* c */ -- d\r\n FROM \"t\"; $$x$$";
+  std::size_t pos = 0;
+  std::string joined;
+  while (pos < sql.size()) {
+    const auto t = flash::sql::scan_token(sql, pos, Dialect::postgresql);
+    EXPECT_EQ(t.begin, pos);
+    EXPECT_TRUE(t.error.empty());
+    joined += sql.substr(t.begin, t.end - t.begin);
+    pos = t.end;
+  }
+  EXPECT_EQ(joined, sql);
+}

@@ -194,3 +194,16 @@ TEST(Splitter, PostgresBeginAtomicAndDollarBodies) {
   EXPECT_EQ(st[2].text, "BEGIN");
   EXPECT_EQ(st[3].text, "COMMIT");
 }
+
+// PostgreSQL does not end a statement inside parentheses: a rule's action list stays whole, as
+// PostgreSQL's own splitter keeps it (this splitter also reads PostgreSQL schema files).
+TEST(Splitter, PostgresSemicolonsInsideParentheses) {
+  auto st = split("CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); DELETE FROM b);\n"
+                  "SELECT 1;",
+                  Dialect::postgresql);
+  ASSERT_EQ(st.size(), 2u);
+  EXPECT_EQ(st[0].text, "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); DELETE FROM b)");
+  EXPECT_EQ(st[1].text, "SELECT 1");
+  // MySQL and SQLite keep splitting at every top-level ';' of their own rules.
+  EXPECT_EQ(split("SELECT (1; SELECT 2", Dialect::sqlite).size(), 2u);
+}

@@ -67,6 +67,7 @@
 
 #include "flash/codegen/copyfrom.hpp"
 #include "flash/schema/types.hpp"
+#include "flash/sql/lexer.hpp"
 #include "flash/util/text.hpp"
 
 namespace flash::codegen::go {
@@ -410,50 +411,17 @@ std::string raw_literal(const std::string& text) {
 
 // SQLite's numbered `?NNN` placeholders become plain `?`, so every ?-engine binds the same way:
 // positionally, following Query::bind_order (which names the parameter of each placeholder).
-// Strings, quoted identifiers and comments are copied untouched.
-std::string plain_placeholders(const std::string& sql) {
+// The SQL lexer finds them, so strings, quoted identifiers and comments are copied untouched.
+std::string plain_placeholders(std::string_view sql) {
   std::string out;
-  std::size_t i = 0;
-  const std::size_t n = sql.size();
-  auto copy_until = [&](char close) {
-    out += sql[i++];
-    while (i < n) {
-      char c = sql[i++];
-      out += c;
-      if (c == close) {
-        if (i < n && sql[i] == close && close != ']') {  // doubled quote
-          out += sql[i++];
-          continue;
-        }
-        break;
-      }
-    }
-  };
-  while (i < n) {
-    char c = sql[i];
-    if (c == '\'' || c == '"' || c == '`') {
-      copy_until(c);
-    } else if (c == '[') {
-      copy_until(']');
-    } else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
-      while (i < n && sql[i] != '\n') out += sql[i++];
-    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
-      std::size_t end = sql.find("*/", i + 2);
-      end = end == std::string::npos ? n : end + 2;
-      out.append(sql, i, end - i);
-      i = end;
-    } else if (c == '?') {
-      out += '?';
-      ++i;
-      while (i < n && std::isdigit(static_cast<unsigned char>(sql[i]))) ++i;
-    } else {
-      out += c;
-      ++i;
-    }
+  for (std::size_t pos = 0; pos < sql.size();) {
+    const sql::Scanned t = sql::scan_token(sql, pos, Dialect::sqlite);
+    pos = t.end;
+    const std::string_view raw = sql.substr(t.begin, t.end - t.begin);
+    out += t.kind == sql::TokenKind::param && raw.front() == '?' ? std::string_view("?") : raw;
   }
   return out;
 }
-
 
 std::string tag(const Options& o, const std::string& name) {
   if (!o.json_tags) return "";

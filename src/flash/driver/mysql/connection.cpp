@@ -13,6 +13,8 @@
 #include <limits>
 #include <mutex>
 
+#include "flash/sql/lexer.hpp"
+
 namespace flash::driver::mysql {
 namespace {
 
@@ -35,33 +37,6 @@ bool connection_lost(unsigned err) {
   return err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST || err == CR_CONNECTION_ERROR ||
          err == CR_CONN_HOST_ERROR || err == CR_SERVER_LOST_EXTENDED ||
          err == 1053 /* ER_SERVER_SHUTDOWN */ || err == 1927 /* ER_CONNECTION_KILLED */;
-}
-
-// The first keyword of a statement, upper-cased, after comments and opening parentheses.
-std::string leading_keyword(std::string_view sql) {
-  std::size_t i = 0;
-  while (i < sql.size()) {
-    const char c = sql[i];
-    if (std::isspace(static_cast<unsigned char>(c)) || c == '(') {
-      ++i;
-    } else if (c == '#' || (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-')) {
-      while (i < sql.size() && sql[i] != '\n') ++i;
-    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-      const std::size_t end = sql.find("*/", i + 2);
-      i = end == std::string_view::npos ? sql.size() : end + 2;
-    } else {
-      break;
-    }
-  }
-  std::string kw;
-  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
-    kw += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
-  return kw;
-}
-
-bool is_dml(std::string_view sql) {
-  const std::string kw = leading_keyword(sql);
-  return kw == "INSERT" || kw == "UPDATE" || kw == "DELETE" || kw == "REPLACE";
 }
 
 enum class Kind { integer, unsigned_integer, floating, boolean, bits, blob, text };
@@ -427,7 +402,7 @@ class MyConnection final : public SqlConnection, public StatementDescriber {
         rs.rows.push_back(std::move(row));
       }
     }
-    if (is_dml(sql)) {
+    if (sql::is_dml(sql, schema::Dialect::mysql)) {
       rs.affected_rows = static_cast<std::int64_t>(mysql_stmt_affected_rows(stmt.get()));
       if (rs.affected_rows < 0) rs.affected_rows = static_cast<std::int64_t>(rs.rows.size());
       if (const auto id = mysql_stmt_insert_id(stmt.get()); id != 0)
@@ -523,7 +498,7 @@ class MyConnection final : public SqlConnection, public StatementDescriber {
       }
       mysql_free_result(res);
     }
-    if (is_dml(sql)) {
+    if (sql::is_dml(sql, schema::Dialect::mysql)) {
       rs.affected_rows = static_cast<std::int64_t>(mysql_affected_rows(m_));
       if (const auto id = mysql_insert_id(m_); id != 0) rs.last_insert_id = static_cast<std::int64_t>(id);
     }

@@ -13,6 +13,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "flash/sql/lexer.hpp"
+
 namespace flash::driver::postgres {
 namespace {
 
@@ -233,23 +235,7 @@ void assign(Value& out, const char* s, std::size_t len, Oid type) {
 // SELECT, WITH, VALUES or TABLE (after comments and parentheses); the caller also checks that it
 // returns rows.
 bool copyable(std::string_view sql) {
-  std::size_t i = 0;
-  while (i < sql.size()) {
-    const char c = sql[i];
-    if (std::isspace(static_cast<unsigned char>(c)) || c == '(') {
-      ++i;
-    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-      while (i < sql.size() && sql[i] != '\n') ++i;
-    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-      const std::size_t end = sql.find("*/", i + 2);
-      i = end == std::string_view::npos ? sql.size() : end + 2;
-    } else {
-      break;
-    }
-  }
-  std::string kw;
-  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
-    kw += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
+  const std::string kw = sql::leading_keyword(sql, schema::Dialect::postgresql);
   return kw == "SELECT" || kw == "WITH" || kw == "VALUES" || kw == "TABLE";
 }
 

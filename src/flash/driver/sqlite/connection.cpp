@@ -8,6 +8,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "flash/sql/lexer.hpp"
+
 namespace flash::driver::sqlite {
 namespace {
 
@@ -22,28 +24,6 @@ std::string upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
-}
-
-// The first keyword of a statement, upper-cased, after comments and opening parentheses.
-std::string leading_keyword(std::string_view sql) {
-  std::size_t i = 0;
-  while (i < sql.size()) {
-    const char c = sql[i];
-    if (std::isspace(static_cast<unsigned char>(c)) || c == '(') {
-      ++i;
-    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-      while (i < sql.size() && sql[i] != '\n') ++i;
-    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-      const std::size_t end = sql.find("*/", i + 2);
-      i = end == std::string_view::npos ? sql.size() : end + 2;
-    } else {
-      break;
-    }
-  }
-  std::string kw;
-  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
-    kw += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
-  return kw;
 }
 
 bool is_boolean_decl(const char* decl) {
@@ -178,9 +158,8 @@ class LiteConnection final : public SqlConnection, public StatementDescriber {
       rs.rows.push_back(std::move(row));
     }
     if (rc != SQLITE_DONE) fail(std::string(sql));
-    const std::string kw = leading_keyword(sql);
-    if (kw == "INSERT" || kw == "UPDATE" || kw == "DELETE" || kw == "REPLACE" ||
-        (kw == "WITH" && !sqlite3_stmt_readonly(st.get()))) {
+    const std::string kw = sql::leading_keyword(sql, schema::Dialect::sqlite);
+    if (sql::is_dml(sql, schema::Dialect::sqlite) || (kw == "WITH" && !sqlite3_stmt_readonly(st.get()))) {
       rs.affected_rows = sqlite3_changes64(db_);
       if ((kw == "INSERT" || kw == "REPLACE") && rs.affected_rows > 0)
         rs.last_insert_id = sqlite3_last_insert_rowid(db_);
