@@ -42,7 +42,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "fidelity"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
 from engines import MySQL, Postgres  # noqa: E402  (the fidelity suite's engine clients)
+from flash_run import run_flash as run_binary  # noqa: E402  (the one Python runner of flash)
 from flashrun import make_project  # noqa: E402
 
 SLEEP = {"postgresql": "SELECT pg_sleep(0.15)", "mysql": "SELECT SLEEP(0.15)"}
@@ -164,9 +166,7 @@ class Catalog:
 
 
 def run_flash(flash: str, project: str, url: str, args: list[str]) -> tuple[int, str]:
-    env = dict(os.environ, DATABASE_URL=url, NO_COLOR="1")
-    p = subprocess.run([flash] + args, cwd=project, env=env, capture_output=True, text=True, timeout=300,
-                       stdin=subprocess.DEVNULL)
+    p = run_binary(flash, args, cwd=project, env={"DATABASE_URL": url})
     return p.returncode, p.stdout + p.stderr
 
 

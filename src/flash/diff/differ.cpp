@@ -620,6 +620,13 @@ class Differ {
     return a.generated != b.generated || a.generated_expr != b.generated_expr;
   }
 
+  // The same foreign keys in the same order, actions compared by what they do on this dialect
+  // (an unwritten action and the engine's default for it are no change).
+  bool same_fks(const Table& t0, const Table& t1) const {
+    return std::equal(t0.foreign_keys.begin(), t0.foreign_keys.end(), t1.foreign_keys.begin(), t1.foreign_keys.end(),
+                      [&](const ForeignKey& a, const ForeignKey& b) { return schema::same_foreign_key(a, b, d_); });
+  }
+
   void diff_table(const Table& t0, const Table& t1) {
     std::vector<const Column*> dropped, added;
     std::vector<std::pair<const Column*, const Column*>> changed;
@@ -631,7 +638,7 @@ class Differ {
       else if (old && !(*old == c)) changed.emplace_back(old, &c);
     }
     const bool constraints_differ = t0.primary_key != t1.primary_key || t0.uniques != t1.uniques ||
-                                    t0.foreign_keys != t1.foreign_keys || t0.checks != t1.checks;
+                                    !same_fks(t0, t1) || t0.checks != t1.checks;
 
     bool rebuild = (constraints_differ && !h_.can_alter_constraints()) ||
                    (t0.options != t1.options && d_ == Dialect::sqlite);
@@ -749,11 +756,11 @@ class Differ {
     }
     for (const auto& fk : t0.foreign_keys) {
       const auto* m = find_by(t1.foreign_keys, fk_key(fk), fk_key);
-      if (!(m && *m == fk)) drop_fk_op(t0, fk);
+      if (!(m && schema::same_foreign_key(*m, fk, d_))) drop_fk_op(t0, fk);
     }
     for (const auto& fk : t1.foreign_keys) {
       const auto* m = find_by(t0.foreign_keys, fk_key(fk), fk_key);
-      if (!(m && *m == fk)) add_fk_op(t1, fk, add_fks_);
+      if (!(m && schema::same_foreign_key(*m, fk, d_))) add_fk_op(t1, fk, add_fks_);
     }
   }
 

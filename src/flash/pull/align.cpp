@@ -91,7 +91,7 @@ void align_names(schema::Schema& pulled, const schema::Schema& reference) {
             b.name.clear();
             // "REFERENCES t" without columns means t's primary key.
             if (a.ref_columns.empty() || b.ref_columns.empty()) a.ref_columns = b.ref_columns = {};
-            return x.name.empty() && a == b;
+            return x.name.empty() && schema::same_foreign_key(a, b, d);
           }))
         fk.name.clear();
     }

@@ -1,6 +1,9 @@
 // The dialect table: which inspector reads which database, plus helpers shared by them.
 #include "flash/pull/inspect.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 #include "flash/diag/diagnostic.hpp"
 #include "flash/schema/printer.hpp"
 #include "flash/sql/ddl.hpp"
@@ -18,15 +21,35 @@ constexpr Entry kInspectors[] = {
     {schema::Dialect::mysql, inspect_mysql},
     {schema::Dialect::sqlite, inspect_sqlite},
 };
+
+template <class T>
+void by_name(std::vector<T>& v) {
+  std::stable_sort(v.begin(), v.end(), [](const T& a, const T& b) { return std::tie(a.schema, a.name) < std::tie(b.schema, b.name); });
+}
 }  // namespace
+
+void order_by_name(schema::Schema& s) {
+  by_name(s.enums);
+  by_name(s.domains);
+  by_name(s.sequences);
+  by_name(s.tables);
+  by_name(s.views);
+  if (s.dialect != schema::Dialect::mysql)
+    std::stable_sort(s.indexes.begin(), s.indexes.end(), [](const schema::Index& a, const schema::Index& b) {
+      return std::tie(a.schema, a.table, a.name) < std::tie(b.schema, b.table, b.name);
+    });
+}
 
 schema::Schema inspect(driver::SqlConnection& c) {
   for (const auto& e : kInspectors) {
     if (e.dialect != c.dialect()) continue;
-    // The catalog's order (creation or name order) is not the order files would have: put the
-    // model in the printer's dependency order by printing and re-parsing it, so the model pull
-    // returns is the model of the files it writes (parse(print(pulled)) == pulled).
-    const schema::Schema raw = e.inspect(c);
+    // The catalog's order (creation or name order) is not the order files would have, and a
+    // database rebuilt from the pulled files creates its objects in another order: name order
+    // first (order_by_name), then the printer's dependency order by printing and re-parsing, so
+    // the model pull returns is the model of the files it writes (parse(print(pulled)) == pulled)
+    // and a second pull of the rebuilt database writes the same files.
+    schema::Schema raw = e.inspect(c);
+    order_by_name(raw);
     schema::Schema ordered;
     ordered.dialect = raw.dialect;
     apply_reported_ddl(ordered, "printed schema", schema::print_schema(raw));

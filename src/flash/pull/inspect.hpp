@@ -28,6 +28,13 @@ namespace flash::pull {
 // in the printer's dependency order (tables after the tables they reference).
 schema::Schema inspect(driver::SqlConnection& c);
 
+// Puts the objects whose order means nothing to the engine in (schema, name) order: types,
+// domains, sequences, tables, views, and (PostgreSQL, SQLite) indexes; the printer's dependency
+// order then keeps that order wherever no dependency decides it. Raw statements keep the
+// inspector's order (trigger firing order, routines by kind and name). MySQL indexes keep SHOW
+// CREATE TABLE's key order (the server's own, per table).
+void order_by_name(schema::Schema& s);
+
 // The per-dialect inspectors, in catalog order.
 schema::Schema inspect_postgres(driver::SqlConnection& c);
 schema::Schema inspect_mysql(driver::SqlConnection& c);

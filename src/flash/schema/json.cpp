@@ -24,8 +24,8 @@
 //       "primary_key"?: {"name", "columns": [...]},
 //       "uniques":      [{"name", "columns", "nulls_not_distinct"?: true}],
 //       "foreign_keys": [{"name", "columns", "ref_schema", "ref_table", "ref_columns",
-//                         "on_delete", "on_update" ("NO ACTION" | "RESTRICT" | "CASCADE" |
-//                         "SET NULL" | "SET DEFAULT"), "match"?, "deferrable"?, "initially_deferred"?}],
+//                         "on_delete"?, "on_update"? ("NO ACTION" | "RESTRICT" | "CASCADE" |
+//                         "SET NULL" | "SET DEFAULT"; absent = not written), "match"?, "deferrable"?, "initially_deferred"?}],
 //       "checks":       [CHECK],
 //       "comment"?, "options": {"key": "value"}, "if_not_exists"?: true
 //     }],
@@ -157,12 +157,11 @@ CheckConstraint check_from_json(const json& j) {
   return {get_str(j, "name"), get_str(j, "expr"), get_bool(j, "no_inherit")};
 }
 
-std::string_view action_name(RefAction a) { return to_sql(a); }
 RefAction action_from(const std::string& s) {
   for (RefAction a : {RefAction::no_action, RefAction::restrict, RefAction::cascade,
                       RefAction::set_null, RefAction::set_default})
     if (to_sql(a) == s) return a;
-  if (s.empty()) return RefAction::no_action;
+  if (s.empty()) return RefAction::unspecified;
   bad("unknown referential action \"" + s + "\"");
 }
 
@@ -210,9 +209,9 @@ json fk_to_json(const ForeignKey& f) {
             {"columns", f.columns},
             {"ref_schema", f.ref_schema},
             {"ref_table", f.ref_table},
-            {"ref_columns", f.ref_columns},
-            {"on_delete", action_name(f.on_delete)},
-            {"on_update", action_name(f.on_update)}};
+            {"ref_columns", f.ref_columns}};
+  if (f.on_delete != RefAction::unspecified) j["on_delete"] = std::string(to_sql(f.on_delete));
+  if (f.on_update != RefAction::unspecified) j["on_update"] = std::string(to_sql(f.on_update));
   if (!f.match.empty()) j["match"] = f.match;
   if (f.deferrable) j["deferrable"] = true;
   if (f.initially_deferred) j["initially_deferred"] = true;

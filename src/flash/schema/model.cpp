@@ -34,8 +34,23 @@ std::string_view to_sql(RefAction a) {
     case RefAction::cascade: return "CASCADE";
     case RefAction::set_null: return "SET NULL";
     case RefAction::set_default: return "SET DEFAULT";
+    case RefAction::unspecified: return "";
   }
-  return "NO ACTION";
+  return "";
+}
+
+RefAction effective_action(RefAction a, Dialect d) {
+  if (d == Dialect::mysql) return a == RefAction::unspecified || a == RefAction::no_action ? RefAction::restrict : a;
+  return a == RefAction::unspecified ? RefAction::no_action : a;
+}
+
+bool same_foreign_key(const ForeignKey& a, const ForeignKey& b, Dialect d) {
+  ForeignKey x = a, y = b;
+  for (ForeignKey* f : {&x, &y}) {
+    f->on_delete = effective_action(f->on_delete, d);
+    f->on_update = effective_action(f->on_update, d);
+  }
+  return x == y;
 }
 
 // Source locations and "as written" flags are not part of a schema's meaning.

@@ -70,8 +70,16 @@ struct Column {
   friend bool operator==(const Column& a, const Column& b);
 };
 
-enum class RefAction { no_action, restrict, cascade, set_null, set_default };
-std::string_view to_sql(RefAction a);  // "NO ACTION", "RESTRICT", ...
+// `unspecified`: no ON DELETE / ON UPDATE was written. What an engine records for that differs:
+// PostgreSQL and SQLite enforce NO ACTION (PostgreSQL's catalog cannot tell an explicit NO ACTION
+// from none, so its parser stores both as unspecified); MariaDB records RESTRICT, MySQL 8 NO
+// ACTION, and each records an explicit NO ACTION / RESTRICT as written (REFERENTIAL_CONSTRAINTS),
+// so the MySQL and SQLite parsers keep what was written. Comparisons by meaning: same_foreign_key.
+enum class RefAction { unspecified, no_action, restrict, cascade, set_null, set_default };
+std::string_view to_sql(RefAction a);  // "NO ACTION", "RESTRICT", ...; "" for unspecified
+// The action the engine enforces: unspecified → NO ACTION on PostgreSQL and SQLite; on MySQL
+// (InnoDB checks immediately, NO ACTION is RESTRICT) unspecified and NO ACTION → RESTRICT.
+RefAction effective_action(RefAction a, Dialect d);
 
 struct PrimaryKey {
   std::string name;
@@ -92,13 +100,16 @@ struct ForeignKey {
   std::string ref_schema;
   std::string ref_table;
   std::vector<std::string> ref_columns;  // empty = the referenced table's primary key
-  RefAction on_delete = RefAction::no_action;
-  RefAction on_update = RefAction::no_action;
+  RefAction on_delete = RefAction::unspecified;
+  RefAction on_update = RefAction::unspecified;
   std::string match;          // "", "FULL", "PARTIAL", "SIMPLE"
   bool deferrable = false;
   bool initially_deferred = false;
   friend bool operator==(const ForeignKey&, const ForeignKey&) = default;
 };
+// Whether two foreign keys are the same constraint on dialect `d`: equal but for actions that
+// mean the same there (effective_action).
+bool same_foreign_key(const ForeignKey& a, const ForeignKey& b, Dialect d);
 
 struct CheckConstraint {
   std::string name;

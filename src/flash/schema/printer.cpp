@@ -688,8 +688,10 @@ std::string print_foreign_key(const ForeignKey& fk, Dialect d) {
   if (!fk.ref_columns.empty()) out += " (" + join_idents(fk.ref_columns, d) + ")";
   if (!fk.match.empty() && !(d == Dialect::postgresql && upper(fk.match) == "SIMPLE"))
     out += " MATCH " + upper(fk.match);
-  if (fk.on_delete != RefAction::no_action) out += " ON DELETE " + std::string(to_sql(fk.on_delete));
-  if (fk.on_update != RefAction::no_action) out += " ON UPDATE " + std::string(to_sql(fk.on_update));
+  // Only what was written: an explicit NO ACTION is what MariaDB records as NO ACTION (unwritten:
+  // RESTRICT).
+  if (fk.on_delete != RefAction::unspecified) out += " ON DELETE " + std::string(to_sql(fk.on_delete));
+  if (fk.on_update != RefAction::unspecified) out += " ON UPDATE " + std::string(to_sql(fk.on_update));
   if (fk.deferrable && d != Dialect::mysql) {
     out += " DEFERRABLE";
     if (fk.initially_deferred) out += " INITIALLY DEFERRED";

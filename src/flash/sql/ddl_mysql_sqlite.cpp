@@ -1604,6 +1604,18 @@ void apply_statements(Schema& m, const SourceFile& file, Dialect d, diag::Diagno
     std::size_t w = 0;
     while (w < st.text.size() && detail::is_ident_char(st.text[w])) ++w;
     const std::string first = util::to_upper(std::string_view(st.text).substr(0, w));
+    if (first == "CALL" && d == Dialect::mysql) {
+      // The DDL of a helper procedure the files define (mysql_call.cpp), each statement parsed here.
+      detail::apply_mysql_call(m, file, st, diags, [&](const Statement& ddl) -> std::optional<detail::ApplyFailure> {
+        try {
+          StatementParser(m, SourceFile{file.path, ddl.text}, ddl, d, used_db).run();
+        } catch (const ParseError& e) {
+          return detail::ApplyFailure{e.code, e.message, ddl.text};
+        }
+        return std::nullopt;
+      });
+      continue;
+    }
     if (w > 0 && is_skipped_statement(first) && !(first == "USE" && d == Dialect::mysql)) continue;
     try {
       StatementParser(m, file, st, d, used_db).run();

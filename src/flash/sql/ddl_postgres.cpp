@@ -221,7 +221,8 @@ schema::RefAction ref_action(const std::string& c) {
   if (c == "c") return schema::RefAction::cascade;
   if (c == "n") return schema::RefAction::set_null;
   if (c == "d") return schema::RefAction::set_default;
-  return schema::RefAction::no_action;
+  // 'a' (NO ACTION) is also what an unwritten action parses to: the catalog cannot tell them apart.
+  return schema::RefAction::unspecified;
 }
 
 // Sequence / identity options as normalised clause text, e.g. "START WITH 10 INCREMENT BY 2".

@@ -81,6 +81,26 @@ TEST(MysqlDiff, ForeignKeysAndIndexesDropThroughAlterTable) {
   EXPECT_TRUE(warned(p, "lint.mysql-multi-ddl"));
 }
 
+// Issue 10: on InnoDB an unwritten action, RESTRICT and NO ACTION all reject at once; writing
+// one for the other is no change. A different action is.
+TEST(MysqlDiff, ForeignKeyActionsCompareByWhatTheyDo) {
+  const std::string parent = "CREATE TABLE p (id int NOT NULL, PRIMARY KEY (id));";
+  auto fk = [&](const std::string& actions) {
+    return parent + "CREATE TABLE c (pid int, CONSTRAINT c_p FOREIGN KEY (pid) REFERENCES p (id)" + actions + ");";
+  };
+  EXPECT_TRUE(d(fk(""), fk(" ON DELETE RESTRICT ON UPDATE RESTRICT")).operations.empty());
+  EXPECT_TRUE(d(fk(""), fk(" ON DELETE NO ACTION ON UPDATE NO ACTION")).operations.empty());
+  EXPECT_TRUE(d(fk(" ON DELETE NO ACTION"), fk(" ON DELETE RESTRICT")).operations.empty());
+  const auto p = d(fk(""), fk(" ON DELETE CASCADE"));
+  EXPECT_EQ(ups(p), (Lines{"ALTER TABLE c DROP FOREIGN KEY c_p",
+                           "ALTER TABLE c ADD CONSTRAINT c_p FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE"}));
+  // A new table keeps what was written: MariaDB records the explicit NO ACTION.
+  const auto created = d("", fk(" ON DELETE NO ACTION"));
+  bool found = false;
+  for (const auto& st : ups(created)) found = found || st.find("ON DELETE NO ACTION") != std::string::npos;
+  EXPECT_TRUE(found);
+}
+
 TEST(MysqlDiff, UniqueCheckPrimaryKey) {
   auto p = d("CREATE TABLE t (a int NOT NULL, b int);", "CREATE TABLE t (a int NOT NULL, b int, UNIQUE KEY (b), PRIMARY KEY (a));");
   // The MySQL parser keeps UNIQUE KEY as a unique index named after its column.

@@ -224,6 +224,15 @@ TEST(PostgresDiff, CompositeForeignKeyWithActions) {
                            "ALTER TABLE c ADD CONSTRAINT c_p FOREIGN KEY (x, y) REFERENCES p (a, b) ON DELETE RESTRICT"}));
   EXPECT_EQ(downs(q), (Lines{"ALTER TABLE c DROP CONSTRAINT c_p",
                              "ALTER TABLE c ADD CONSTRAINT c_p FOREIGN KEY (x, y) REFERENCES p (a, b)"}));
+
+  // Unwritten and NO ACTION are the same on PostgreSQL, also for a model built in code (or read
+  // from JSON) that says NO ACTION explicitly.
+  const std::string with = parent + "CREATE TABLE c (x integer, y integer, CONSTRAINT c_p FOREIGN KEY (x, y) REFERENCES p (a, b));";
+  EXPECT_TRUE(d(with, parent + "CREATE TABLE c (x integer, y integer, CONSTRAINT c_p FOREIGN KEY (x, y) REFERENCES p (a, b) "
+                               "ON DELETE NO ACTION);").operations.empty());
+  auto explicit_no_action = pg(with);
+  explicit_no_action.tables[1].foreign_keys[0].on_delete = schema::RefAction::no_action;
+  EXPECT_TRUE(diff::diff_schemas(pg(with), explicit_no_action).operations.empty());
 }
 
 TEST(PostgresDiff, Indexes) {

@@ -82,6 +82,10 @@ TEST(SqliteDiff, ConstraintChangesAndRestrictedColumnsRebuild) {
   ASSERT_EQ(p.operations.size(), 1u);
   EXPECT_EQ(p.operations[0].kind, OpKind::rebuild_table);
   EXPECT_NE(p.operations[0].up[0].find("FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE"), std::string::npos);
+  // An unwritten action is SQLite's NO ACTION: writing it out is no change; RESTRICT is one.
+  const std::string fk = "CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p (id)";
+  EXPECT_TRUE(d(fk + ");", fk + " ON DELETE NO ACTION);").operations.empty());
+  EXPECT_EQ(d(fk + ");", fk + " ON DELETE RESTRICT);").operations.at(0).kind, OpKind::rebuild_table);
   // NOT NULL without default cannot be added in place.
   p = d("CREATE TABLE t (id INTEGER PRIMARY KEY);", "CREATE TABLE t (id INTEGER PRIMARY KEY, b TEXT NOT NULL);");
   EXPECT_EQ(p.operations[0].kind, OpKind::rebuild_table);

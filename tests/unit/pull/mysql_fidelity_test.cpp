@@ -10,6 +10,97 @@ namespace {
   if (!std::getenv("FLASH_TEST_MYSQL_URL") || !*std::getenv("FLASH_TEST_MYSQL_URL"))      \
   GTEST_SKIP() << "FLASH_TEST_MYSQL_URL is not set"
 
+// Files → F: the schema files parsed by Flash and applied to an empty database F equal the
+// database N the server builds from the same files, compared through information_schema.
+// Returns N's catalog.
+std::string expect_files_rebuild(const std::string& sql) {
+  auto n = ScratchDb::create(Dialect::mysql);
+  auto f = ScratchDb::create(Dialect::mysql);
+  n->load(sql);
+  try {
+    apply_model(*f, parse(sql, Dialect::mysql));
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "applying the parsed files failed: " << e.what();
+  }
+  const std::string native = catalog(*n->conn);
+  EXPECT_EQ(native, catalog(*f->conn));
+  return native;
+}
+
+// Issue 10: an explicit ON DELETE / ON UPDATE NO ACTION is what MariaDB records as NO ACTION
+// (REFERENTIAL_CONSTRAINTS), an unwritten one as RESTRICT; files and pull both reproduce it.
+TEST(MysqlFidelity, ExplicitNoActionIsKept) {
+  MY_OR_SKIP();
+  const std::string sql = R"sql(
+CREATE TABLE p (id INT PRIMARY KEY);
+CREATE TABLE c (id INT PRIMARY KEY, a INT, b INT, r INT, x INT,
+  CONSTRAINT c_a FOREIGN KEY (a) REFERENCES p (id),
+  CONSTRAINT c_b FOREIGN KEY (b) REFERENCES p (id) ON DELETE NO ACTION ON UPDATE NO ACTION,
+  CONSTRAINT c_r FOREIGN KEY (r) REFERENCES p (id) ON DELETE RESTRICT ON UPDATE CASCADE);
+ALTER TABLE c ADD CONSTRAINT c_x FOREIGN KEY (x) REFERENCES p (id) ON UPDATE NO ACTION;
+)sql";
+  const std::string native = expect_files_rebuild(sql);
+  // The engine tells the two apart (else this test would prove nothing).
+  EXPECT_NE(native.find("fk|c|c_a|a|p|id|RESTRICT|RESTRICT"), std::string::npos) << native;
+  EXPECT_NE(native.find("fk|c|c_b|b|p|id|NO ACTION|NO ACTION"), std::string::npos) << native;
+  EXPECT_NE(native.find("fk|c|c_x|x|p|id|NO ACTION|RESTRICT"), std::string::npos) << native;
+  const std::string printed = expect_engine_round_trip(Dialect::mysql, sql);
+  EXPECT_NE(printed.find("ON DELETE NO ACTION ON UPDATE NO ACTION"), std::string::npos) << printed;
+  // Files and pull agree (once aligned with the files, as `flash pull` does): no migration between them.
+  expect_round_trip(parse(sql, Dialect::mysql), parse(printed, Dialect::mysql));
+}
+
+// Issue 10 (authelia V0007, V0012): indexes and foreign keys dropped through CALLs of helper
+// procedures (IF EXISTS on information_schema, CONCAT, PREPARE / EXECUTE) and re-created under
+// the same names; the files rebuild what the server builds, procedures included.
+TEST(MysqlFidelity, HelperProcedureCallsAreApplied) {
+  MY_OR_SKIP();
+  const std::string sql = R"sql(
+CREATE TABLE users (id INT PRIMARY KEY, username VARCHAR(100) NOT NULL, UNIQUE KEY (username));
+CREATE TABLE prefs (id INT PRIMARY KEY, username VARCHAR(100) NOT NULL, UNIQUE KEY (username),
+  CONSTRAINT prefs_user_fkey FOREIGN KEY (username) REFERENCES users (username) ON UPDATE RESTRICT);
+DELIMITER //
+CREATE PROCEDURE PROC_DROP_FOREIGN_KEY(IN tableName VARCHAR(64), IN constraintName VARCHAR(64))
+BEGIN
+    IF EXISTS(SELECT * FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = DATABASE() AND
+              TABLE_NAME = tableName AND CONSTRAINT_NAME = constraintName AND CONSTRAINT_TYPE = 'FOREIGN KEY')
+    THEN
+        SET @query = CONCAT('ALTER TABLE ', tableName, ' DROP FOREIGN KEY ', constraintName, ';');
+        PREPARE stmt FROM @query;
+        EXECUTE stmt;
+        DEALLOCATE PREPARE stmt;
+    END IF;
+END//
+CREATE PROCEDURE PROC_DROP_INDEX(IN tableName VARCHAR(64), IN indexName VARCHAR(64))
+BEGIN
+    IF EXISTS(SELECT * FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND
+              TABLE_NAME = tableName AND INDEX_NAME = indexName)
+    THEN
+        SET @query = CONCAT('ALTER TABLE ', tableName, ' DROP INDEX ', indexName, ';');
+        PREPARE stmt FROM @query;
+        EXECUTE stmt;
+        DEALLOCATE PREPARE stmt;
+    END IF;
+END//
+DELIMITER ;
+CALL PROC_DROP_FOREIGN_KEY('prefs', 'prefs_user_fkey');
+CALL PROC_DROP_FOREIGN_KEY('prefs', 'prefs_user_fkey');
+CALL PROC_DROP_INDEX('users', 'username');
+CALL PROC_DROP_INDEX('prefs', 'username');
+CALL PROC_DROP_INDEX('later', 'later_key');
+CREATE UNIQUE INDEX users_username_key ON users (username);
+CREATE UNIQUE INDEX username ON prefs (username);
+ALTER TABLE prefs ADD CONSTRAINT prefs_user_fkey FOREIGN KEY (username) REFERENCES users (username) ON UPDATE CASCADE;
+CREATE TABLE later (id INT PRIMARY KEY, k INT);
+CREATE UNIQUE INDEX later_key ON later (k);
+)sql";
+  const std::string native = expect_files_rebuild(sql);
+  EXPECT_NE(native.find("index|users|users_username_key|0"), std::string::npos) << native;
+  EXPECT_EQ(native.find("index|users|username|"), std::string::npos) << native;
+  EXPECT_NE(native.find("routine|PROCEDURE|PROC_DROP_INDEX"), std::string::npos) << native;
+  expect_engine_round_trip(Dialect::mysql, sql);
+}
+
 // Class 2: the server's VIEW_DEFINITION names the database (`src`.`t`.`a`); pulled views must
 // read the database they are applied to.
 TEST(MysqlFidelity, ViewsDoNotNameTheSourceDatabase) {

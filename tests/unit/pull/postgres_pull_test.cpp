@@ -139,8 +139,8 @@ CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();
 )sql");
   const auto pulled = inspect(*db->conn);
   ASSERT_EQ(pulled.views.size(), 2u);
-  EXPECT_FALSE(pulled.views[0].materialized);
-  EXPECT_TRUE(pulled.views[1].materialized);
+  EXPECT_FALSE(pulled.find_view("v")->materialized);
+  EXPECT_TRUE(pulled.find_view("mv")->materialized);
   EXPECT_EQ(pulled.raw.size(), 2u);
   // Reloading what pull wrote gives the same pull.
   PG_DB(db2);

@@ -544,6 +544,17 @@ TEST(PrintObjects, ForeignKeyClauses) {
             "FOREIGN KEY (a, b) REFERENCES Other.parent (x, y) MATCH FULL ON UPDATE SET NULL");
 }
 
+// Issue 10: an explicit NO ACTION is printed (MariaDB records it, and records RESTRICT when
+// nothing is written); an unwritten action is not.
+TEST(PrintObjects, ForeignKeyActionsAsWritten) {
+  ForeignKey f = FK("f", {"a"}, "p", {"id"});
+  EXPECT_EQ(print_foreign_key(f, Dialect::mysql), "CONSTRAINT f FOREIGN KEY (a) REFERENCES p (id)");
+  f.on_delete = RefAction::no_action;
+  f.on_update = RefAction::restrict;
+  for (Dialect d : {Dialect::mysql, Dialect::postgresql, Dialect::sqlite})
+    EXPECT_EQ(print_foreign_key(f, d), "CONSTRAINT f FOREIGN KEY (a) REFERENCES p (id) ON DELETE NO ACTION ON UPDATE RESTRICT");
+}
+
 TEST(PrintObjects, CreateTableMysqlInlinesNamedEnumFromModel) {
   Schema s;
   s.dialect = Dialect::mysql;

@@ -564,6 +564,29 @@ ALTER TABLE c DROP CHECK c_chk_1;
   EXPECT_NE(ds[0].message.find("unknown foreign key"), std::string::npos);
 }
 
+// Issue 10: an unwritten ON DELETE / ON UPDATE is not an explicit NO ACTION (MariaDB records
+// RESTRICT for the one and NO ACTION for the other); both parsers keep what was written.
+TEST(MysqlDdl, ForeignKeyActionsAsWritten) {
+  for (Dialect d : {Dialect::mysql, Dialect::sqlite}) {
+    auto m = parse("CREATE TABLE p (id INT PRIMARY KEY); CREATE TABLE c (a INT, b INT, r INT, "
+                   "FOREIGN KEY (a) REFERENCES p (id), FOREIGN KEY (b) REFERENCES p (id) ON DELETE NO ACTION ON UPDATE NO ACTION, "
+                   "FOREIGN KEY (r) REFERENCES p (id) ON DELETE RESTRICT);",
+                   d);
+    const auto& fks = m.find_table("c")->foreign_keys;
+    ASSERT_EQ(fks.size(), 3u);
+    EXPECT_EQ(fks[0].on_delete, RefAction::unspecified);
+    EXPECT_EQ(fks[0].on_update, RefAction::unspecified);
+    EXPECT_EQ(fks[1].on_delete, RefAction::no_action);
+    EXPECT_EQ(fks[1].on_update, RefAction::no_action);
+    EXPECT_EQ(fks[2].on_delete, RefAction::restrict);
+    EXPECT_EQ(fks[2].on_update, RefAction::unspecified);
+    // What each engine enforces: InnoDB's NO ACTION is RESTRICT; SQLite's default is NO ACTION.
+    EXPECT_EQ(schema::effective_action(fks[0].on_delete, d),
+              d == Dialect::mysql ? RefAction::restrict : RefAction::no_action);
+    EXPECT_EQ(schema::same_foreign_key(fks[0], fks[1], d), false);  // different columns
+  }
+}
+
 // Issue 10: `USE db` makes db the default database of what follows (the script's own target).
 TEST(MysqlDdl, UseMakesTheDatabaseTheDefault) {
   auto m = parse("CREATE DATABASE app; USE app; CREATE TABLE app.users (id INT PRIMARY KEY); "
