@@ -37,7 +37,7 @@ CREATE TABLE totp (id serial CONSTRAINT totp_pkey PRIMARY KEY, secret text);
 ALTER TABLE totp DROP CONSTRAINT totp_pkey;
 ALTER TABLE totp RENAME TO bkp_totp;
 CREATE TABLE totp (id serial CONSTRAINT totp_pkey PRIMARY KEY, secret text);
-CREATE TABLE renamed (id serial PRIMARY KEY);
+CREATE TABLE renamed (id serial CONSTRAINT renamed_pkey PRIMARY KEY);
 ALTER TABLE renamed RENAME TO moved;
 CREATE TABLE history (id bigserial PRIMARY KEY, user_id bigserial NOT NULL);
 ALTER TABLE history ALTER COLUMN user_id DROP DEFAULT;

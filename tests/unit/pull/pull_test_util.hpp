@@ -185,7 +185,7 @@ inline std::string catalog(driver::SqlConnection& c) {
       // Sequences with their type, options and owner (OWNED BY / serial 'a', identity 'i').
       dump("sequence", "SELECT n.nspname, c.relname, format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, "
                        "q.seqmin, q.seqmax, q.seqcache, q.seqcycle, (SELECT t.relname || '.' || a.attname || ' ' || "
-                       "d.deptype FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid JOIN pg_attribute a ON "
+                       "d.deptype::text FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid JOIN pg_attribute a ON "
                        "a.attrelid = t.oid AND a.attnum = d.refobjsubid WHERE d.classid = 'pg_class'::regclass AND "
                        "d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')) FROM "
                        "pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence q ON q.seqrelid = "
