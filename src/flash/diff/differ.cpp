@@ -127,6 +127,7 @@ class Differ {
   Plan run() {
     resolve_table_renames();
     resolve_column_renames();
+    keep_serial_sequences();
     diff_schemas_and_extensions();
     diff_enums();
     diff_domains();
@@ -178,6 +179,27 @@ class Differ {
   }
 
   // ---- 1. renames --------------------------------------------------------------------------
+
+  // A serial column that the target has as a plain column with <table>_<column>_seq as a sequence
+  // of its own (its default dropped or replaced, its type changed: the catalog keeps the sequence,
+  // owned by the column) has the same sequence on both sides. The base is written in that form
+  // too, so that the plan changes the default and the sequence's options and never drops and
+  // recreates the sequence (which would restart its numbering).
+  void keep_serial_sequences() {
+    if (d_ != Dialect::postgresql) return;
+    for (auto& t : base_.tables)
+      for (auto& c : t.columns) {
+        if (!c.auto_increment) continue;
+        const Table* tt = to_.find_table(t.name, t.schema);
+        const Column* tc = tt ? tt->find_column(c.name) : nullptr;
+        if (tc && tc->auto_increment) continue;
+        const std::string seq = schema::pg_serial_sequence_name(t.name, c.name);
+        const bool kept = std::any_of(to_.sequences.begin(), to_.sequences.end(), [&](const schema::Sequence& q) {
+          return q.schema == t.schema && q.name == seq;
+        });
+        if (kept) base_.sequences.push_back(schema::detach_serial(t, c, seq));
+      }
+  }
 
   void rename_table_in_base(Table& t, const std::string& to_name) {
     const std::string old = t.name, schema = t.schema;

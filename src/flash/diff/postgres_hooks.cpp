@@ -202,7 +202,9 @@ class PostgresHooks final : public DialectHooks {
   }
 
   // serial = a sequence owned by the column plus a nextval default; started past existing rows.
-  std::string serial_sequence(const Table& t, const Column& c) const { return t.name + "_" + c.name + "_seq"; }
+  std::string serial_sequence(const Table& t, const Column& c) const {
+    return schema::pg_serial_sequence_name(t.name, c.name);
+  }
   std::vector<std::string> add_serial(const Table& t, const Column& c) const {
     const std::string seq = qn(t.schema, serial_sequence(t, c));
     const std::string seq_lit = schema::quote_string(seq);

@@ -30,7 +30,7 @@
 //       "comment"?, "options": {"key": "value"}, "if_not_exists"?: true
 //     }],
 //     "indexes": [{"schema", "name", "table", "unique", "method", "where", "include": [...],
-//                  "concurrently"?: true,
+//                  "with"?: "fastupdate='false'", "concurrently"?: true,
 //                  "parts": [{"column"? | "expr"?, "descending"?, "collation"?, "opclass"?, "length"?}]}],
 //     "views":    [{"schema", "name", "columns": [...], "query", "materialized"}],
 //     "comments": [{"object_kind", "object_name", "text"}],
@@ -299,6 +299,7 @@ json index_to_json(const Index& i) {
     if (p.length) jp["length"] = *p.length;
     j["parts"].push_back(jp);
   }
+  if (!i.with.empty()) j["with"] = i.with;
   if (i.concurrently) j["concurrently"] = true;
   put_loc(j, i.loc);
   return j;
@@ -313,6 +314,7 @@ Index index_from_json(const json& j) {
   i.method = get_str(j, "method");
   i.where = get_str(j, "where");
   i.include = get_strs(j, "include");
+  i.with = get_str(j, "with");
   for (const auto& jp : get_array(j, "parts")) {
     need_object(jp, "index part");
     IndexPart p;

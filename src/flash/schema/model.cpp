@@ -1,9 +1,11 @@
 #include "flash/schema/model.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <tuple>
 #include <utility>
 
+#include "flash/schema/printer.hpp"
 #include "flash/util/text.hpp"
 
 namespace flash::schema {
@@ -71,8 +73,8 @@ bool operator==(const Table& a, const Table& b) {
 }
 
 bool operator==(const Index& a, const Index& b) {
-  return std::tie(a.schema, a.name, a.table, a.unique, a.parts, a.method, a.where, a.include) ==
-         std::tie(b.schema, b.name, b.table, b.unique, b.parts, b.method, b.where, b.include);
+  return std::tie(a.schema, a.name, a.table, a.unique, a.parts, a.method, a.where, a.include, a.with) ==
+         std::tie(b.schema, b.name, b.table, b.unique, b.parts, b.method, b.where, b.include, b.with);
 }
 
 bool operator==(const EnumType& a, const EnumType& b) {
@@ -152,6 +154,40 @@ void normalize_sequence(Sequence& s) {
     if (s.start == d.start_effective()) s.start.reset();
   }
   if (s.cache == 1) s.cache.reset();
+}
+
+std::string pg_object_name(std::string name1, std::string name2, const std::string& label) {
+  const std::size_t overhead = label.size() + 1 + (name2.empty() ? 0 : 1);
+  const std::size_t avail = 63 > overhead ? 63 - overhead : 0;
+  std::size_t n1 = name1.size(), n2 = name2.size();
+  while (n1 + n2 > avail) {
+    if (n1 > n2) --n1;
+    else --n2;
+  }
+  // Do not cut a UTF-8 sequence in half.
+  auto clip = [](std::string& s, std::size_t n) {
+    while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    s.resize(std::min(n, s.size()));
+  };
+  clip(name1, n1);
+  clip(name2, n2);
+  std::string out = name1;
+  if (!name2.empty()) out += "_" + name2;
+  return out + "_" + label;
+}
+
+Sequence detach_serial(const Table& t, Column& c, const std::string& seq_name) {
+  Sequence sq;
+  sq.schema = t.schema;
+  sq.name = seq_name;
+  sq.type = c.type.name;
+  sq.owned_by = owner_text({t.schema, t.name, c.name});
+  sq.loc = c.loc;
+  normalize_sequence(sq);
+  c.auto_increment = false;
+  // pg_get_expr's nextval('s'::regclass) as pull reads it (the ::regclass is implied).
+  c.default_expr = "nextval(" + quote_string(quote_qualified(t.schema, seq_name, Dialect::postgresql)) + ")";
+  return sq;
 }
 
 SequenceOwner sequence_owner(const Sequence& s) {

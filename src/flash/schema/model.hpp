@@ -157,6 +157,9 @@ struct Index {
   std::string method;   // "" = default (btree); "gin", "gist", "hash", "fulltext", "spatial"
   std::string where;    // partial index predicate, normalised
   std::vector<std::string> include;  // PostgreSQL INCLUDE (...)
+  // PostgreSQL storage parameters WITH (...), as pg_get_indexdef prints them: "fastupdate='false'"
+  // (name=value, ", "-separated; a value is quoted unless it is a plain identifier). "" = none.
+  std::string with;
   bool concurrently = false;  // as written; not part of equality
   diag::Location loc;
   friend bool operator==(const Index& a, const Index& b);
@@ -205,6 +208,19 @@ struct Sequence {
 };
 // Drops explicit options that equal their defaults and canonicalises the type name.
 void normalize_sequence(Sequence& s);
+// PostgreSQL's makeObjectName: "name1_name2_label" (name2 may be empty), cut to 63 bytes by
+// shortening the longer part, never inside a UTF-8 character.
+std::string pg_object_name(std::string name1, std::string name2, const std::string& label);
+// The name PostgreSQL gives the sequence of a serial (or identity) column when it is free:
+// <table>_<column>_seq, cut like pg_object_name.
+inline std::string pg_serial_sequence_name(const std::string& table, const std::string& column) {
+  return pg_object_name(table, column, "seq");
+}
+// A PostgreSQL serial column written out as what the catalog holds for it once it is no longer a
+// plain serial (its sequence had to take another name, the table or column was renamed, the
+// default dropped, the type changed): clears auto_increment, gives the column the default
+// nextval('seq_name') and returns its sequence (of the column's type, OWNED BY the column).
+Sequence detach_serial(const Table& t, Column& c, const std::string& seq_name);
 // The owner of a sequence split into schema ("" = default), table and column; empty when none.
 struct SequenceOwner {
   std::string schema, table, column;

@@ -572,6 +572,7 @@ std::string create_index(const Index& i, Dialect d, bool if_not_exists) {
   out += ")";
   if (d == Dialect::mysql && (method == "btree" || method == "hash")) out += " USING " + upper(method);
   if (d == Dialect::postgresql && !i.include.empty()) out += " INCLUDE (" + join_idents(i.include, d) + ")";
+  if (d == Dialect::postgresql && !i.with.empty()) out += " WITH (" + i.with + ")";
   if (!i.where.empty() && d != Dialect::mysql) out += " WHERE " + i.where;
   return out;
 }

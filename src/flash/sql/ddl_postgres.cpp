@@ -35,6 +35,7 @@
 #include <nlohmann/json.hpp>
 
 #include "flash/diag/position.hpp"
+#include "flash/schema/printer.hpp"
 #include "flash/schema/types.hpp"
 #include "flash/sql/ddl.hpp"
 #include "flash/sql/lexer.hpp"
@@ -156,6 +157,24 @@ std::string value_text(const json& n) {
   if (t == "ColumnRef") return join_dot(strings(field(b, "fields")));
   if (t == "TypeCast") return value_text(field(b, "arg"));
   return {};
+}
+
+// WITH (...) storage parameters as pg_get_indexdef prints them (flatten_reloptions):
+// "name=value, ..." with the value bare when it is an identifier needing no quotes, else quoted;
+// a parameter without a value is "true".
+std::string storage_parameters(const json& options) {
+  std::vector<std::string> out;
+  if (!options.is_array()) return {};
+  for (const auto& o : options) {
+    const json& d = node_body(o);
+    const json& arg = field(d, "arg");
+    std::string v = "true";
+    if (node_type(arg) == "TypeName") v = join_dot(strings(field(node_body(arg), "names")));
+    else if (!arg.is_null()) v = value_text(arg);
+    const std::string name = (str(d, "defnamespace").empty() ? "" : str(d, "defnamespace") + ".") + str(d, "defname");
+    out.push_back(name + "=" + (schema::quote_ident(v, Dialect::postgresql) == v ? v : schema::quote_string(v)));
+  }
+  return util::join(out, ", ");
 }
 
 bool is_lower_name(std::string_view s) {
@@ -287,27 +306,6 @@ void apply_seq_options(schema::Sequence& sq, const json& options) {
     }
   }
   schema::normalize_sequence(sq);
-}
-
-// PostgreSQL's makeObjectName: "name1_name2_label" cut to 63 bytes by shortening the longer part.
-std::string make_object_name(std::string name1, std::string name2, const std::string& label) {
-  const std::size_t overhead = label.size() + 1 + (name2.empty() ? 0 : 1);
-  const std::size_t avail = 63 > overhead ? 63 - overhead : 0;
-  std::size_t n1 = name1.size(), n2 = name2.size();
-  while (n1 + n2 > avail) {
-    if (n1 > n2) --n1;
-    else --n2;
-  }
-  // Do not cut a UTF-8 sequence in half.
-  auto clip = [](std::string& s, std::size_t n) {
-    while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-    s.resize(std::min(n, s.size()));
-  };
-  clip(name1, n1);
-  clip(name2, n2);
-  std::string out = name1;
-  if (!name2.empty()) out += "_" + name2;
-  return out + "_" + label;
 }
 
 // The column name PostgreSQL derives for an index expression (FigureIndexColname).
@@ -604,6 +602,12 @@ class Applier {
   void rename_column_refs(schema::Table& t, const std::string& from, const std::string& to);
   bool drop_constraint(schema::Table& t, const std::string& name);
   std::string default_index_name(const schema::Index& ix) const;
+  bool relation_name_taken(const std::string& schema, const std::string& name) const;
+  std::string choose_serial_sequence_name(const schema::Table& t, const std::string& column) const;
+  void detach_serial(schema::Table& t, schema::Column& c, const std::string& seq_name);
+  void detach_serial(schema::Table& t, schema::Column& c) {
+    detach_serial(t, c, schema::pg_serial_sequence_name(t.name, c.name));
+  }
 };
 
 // A misspelt leading keyword (`CRATE TABLE`, `CREATE TABEL`): the did-you-mean for a syntax
@@ -991,6 +995,10 @@ void Applier::column_def(schema::Table& t, const json& cd, std::size_t seg_first
       }
     }
   }
+  if (c.auto_increment) {
+    const std::string seq = choose_serial_sequence_name(t, c.name);
+    if (seq != schema::pg_serial_sequence_name(t.name, c.name)) detach_serial(t, c, seq);
+  }
   t.columns.push_back(std::move(c));
 }
 
@@ -1073,7 +1081,7 @@ void Applier::table_constraint(schema::Table& t, const json& con, std::size_t se
 std::string Applier::default_index_name(const schema::Index& ix) const {
   std::vector<std::string> cols;
   for (const auto& p : ix.parts) cols.push_back(p.column.empty() ? p.expr : p.column);
-  std::string base = make_object_name(ix.table, util::join(cols, "_"), "idx");
+  std::string base = schema::pg_object_name(ix.table, util::join(cols, "_"), "idx");
   auto taken = [&](const std::string& n) {
     for (const auto& i : m_.indexes)
       if (i.schema == ix.schema && i.name == n) return true;
@@ -1081,7 +1089,7 @@ std::string Applier::default_index_name(const schema::Index& ix) const {
   };
   if (!taken(base)) return base;
   for (int k = 1;; ++k) {
-    std::string n = make_object_name(ix.table, util::join(cols, "_"), "idx" + std::to_string(k));
+    std::string n = schema::pg_object_name(ix.table, util::join(cols, "_"), "idx" + std::to_string(k));
     if (!taken(n)) return n;
   }
 }
@@ -1139,6 +1147,7 @@ void Applier::create_index(const json& s) {
   for (const auto& inc : field(s, "indexIncludingParams").is_array() ? field(s, "indexIncludingParams")
                                                                      : json::array())
     ix.include.push_back(str(node_body(inc), "name"));
+  ix.with = storage_parameters(field(s, "options"));
   if (field(s, "whereClause").is_object()) {
     std::size_t w = open <= last_ ? match(open) + 1 : first_;
     int depth = 0;
@@ -1164,6 +1173,50 @@ void Applier::create_index(const json& s) {
     }
   }
   m_.indexes.push_back(std::move(ix));
+}
+
+// ----- serial columns -------------------------------------------------------------------------
+// The model writes a serial column as serial (auto_increment) only while its sequence is the one
+// PostgreSQL would create for it: <table>_<column>_seq, of the column's type, owned by it, and the
+// column NOT NULL with the nextval() default. Anything that breaks this (the name was taken when
+// the column was made, the table or column was renamed, the default dropped or replaced, the type
+// or nullability changed) turns the column into what the catalog then holds: a sequence of its own
+// (OWNED BY the column, as pg_dump writes it) plus a plain column with its default.
+
+// Whether a relation (pg_class: table, view, sequence, index — also a constraint's index and a
+// serial or identity column's implicit sequence) of the schema has the name.
+bool Applier::relation_name_taken(const std::string& sch, const std::string& name) const {
+  if (m_.find_table(name, sch) || m_.find_view(name, sch)) return true;
+  for (const auto& q : m_.sequences)
+    if (q.schema == sch && q.name == name) return true;
+  for (const auto& i : m_.indexes)
+    if (i.schema == sch && i.name == name) return true;
+  for (const auto& t : m_.tables) {
+    if (t.schema != sch) continue;
+    if (t.primary_key && (t.primary_key->name.empty() ? schema::pg_object_name(t.name, "", "pkey")
+                                                      : t.primary_key->name) == name)
+      return true;
+    for (const auto& u : t.uniques)
+      if ((u.name.empty() ? schema::pg_object_name(t.name, util::join(u.columns, "_"), "key") : u.name) == name)
+        return true;
+    for (const auto& c : t.columns)
+      if ((c.auto_increment || c.identity != schema::Identity::none) &&
+          schema::pg_serial_sequence_name(t.name, c.name) == name)
+        return true;
+  }
+  return false;
+}
+
+// ChooseRelationName(table, column, "seq"): the first of <t>_<c>_seq, <t>_<c>_seq1, ... not taken.
+std::string Applier::choose_serial_sequence_name(const schema::Table& t, const std::string& column) const {
+  std::string name = schema::pg_serial_sequence_name(t.name, column);
+  for (int k = 1; relation_name_taken(t.schema, name); ++k)
+    name = schema::pg_object_name(t.name, column, "seq" + std::to_string(k));
+  return name;
+}
+
+void Applier::detach_serial(schema::Table& t, schema::Column& c, const std::string& seq_name) {
+  if (c.auto_increment) m_.sequences.push_back(schema::detach_serial(t, c, seq_name));
 }
 
 // ----- ALTER TABLE ----------------------------------------------------------------------------
@@ -1212,18 +1265,18 @@ void Applier::rename_column_refs(schema::Table& t, const std::string& from, cons
 bool Applier::drop_constraint(schema::Table& t, const std::string& name) {
   auto cols = [](const std::vector<std::string>& c) { return util::join(c, "_"); };
   if (t.primary_key && (t.primary_key->name == name ||
-                        (t.primary_key->name.empty() && name == make_object_name(t.name, "", "pkey")))) {
+                        (t.primary_key->name.empty() && name == schema::pg_object_name(t.name, "", "pkey")))) {
     t.primary_key.reset();
     return true;
   }
   for (auto it = t.uniques.begin(); it != t.uniques.end(); ++it)
-    if (it->name == name || (it->name.empty() && name == make_object_name(t.name, cols(it->columns), "key"))) {
+    if (it->name == name || (it->name.empty() && name == schema::pg_object_name(t.name, cols(it->columns), "key"))) {
       t.uniques.erase(it);
       return true;
     }
   for (auto it = t.foreign_keys.begin(); it != t.foreign_keys.end(); ++it)
     if (it->name == name ||
-        (it->name.empty() && name == make_object_name(t.name, cols(it->columns), "fkey"))) {
+        (it->name.empty() && name == schema::pg_object_name(t.name, cols(it->columns), "fkey"))) {
       t.foreign_keys.erase(it);
       return true;
     }
@@ -1344,12 +1397,15 @@ void Applier::alter_table(const json& s) {
       auto* c = find_column_or_report(*t, colname, col_at);
       if (!c) continue;
       const json& cd = node_body(field(cmd, "def"));
-      c->type = type_ref(field(cd, "typeName"));
+      const schema::TypeRef type = type_ref(field(cd, "typeName"));
+      if (type != c->type) detach_serial(*t, *c);  // the sequence keeps its type
+      c->type = type;
       const json& coll = field(cd, "collClause");
       if (coll.is_object()) c->collation = join_dot(strings(field(coll, "collname")));
     } else if (sub == "AT_ColumnDefault") {
       auto* c = find_column_or_report(*t, colname, col_at);
       if (!c) continue;
+      detach_serial(*t, *c);  // the sequence stays, owned by the column
       if (field(cmd, "def").is_null()) {
         c->default_expr.reset();
       } else {
@@ -1358,7 +1414,10 @@ void Applier::alter_table(const json& s) {
         c->default_expr = i < seg.second ? norm(i + 1, seg.second) : std::string();
       }
     } else if (sub == "AT_SetNotNull" || sub == "AT_DropNotNull") {
-      if (auto* c = find_column_or_report(*t, colname, col_at)) c->nullable = sub == "AT_DropNotNull";
+      if (auto* c = find_column_or_report(*t, colname, col_at)) {
+        if (sub == "AT_DropNotNull") detach_serial(*t, *c);
+        c->nullable = sub == "AT_DropNotNull";
+      }
     } else if (sub == "AT_AddIdentity") {
       if (auto* c = find_column_or_report(*t, colname, col_at)) {
         const json& con = node_body(field(cmd, "def"));
@@ -1427,6 +1486,7 @@ void Applier::rename(const json& s) {
     schema::Table* t = find_table_or_report(rel, missing_ok);
     if (!t) return;
     const std::string from = t->name;
+    for (auto& c : t->columns) detach_serial(*t, c);  // the sequences keep their names
     for (auto& ix : m_.indexes)
       if (ix.table == from && ix.schema == t->schema) ix.table = to;
     for (auto& other : m_.tables)
@@ -1452,6 +1512,7 @@ void Applier::rename(const json& s) {
       }
     auto* c = find_column_or_report(*t, from, at);
     if (!c) return;
+    detach_serial(*t, *c);
     c->name = to;
     rename_column_refs(*t, from, to);
   } else if (what == "OBJECT_TABCONSTRAINT") {

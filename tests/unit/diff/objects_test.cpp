@@ -109,6 +109,76 @@ ALTER SEQUENCE app_seq OWNED BY t.id;)");
   EXPECT_EQ(parse(text).sequences, s.sequences);
 }
 
+// A serial column stays serial only while its sequence is the one PostgreSQL makes for it; the
+// model otherwise holds what the catalog holds: the sequence (real name, the column's type, OWNED
+// BY the column) and a nextval() default (authelia, atuin, concourse).
+TEST(Sequences, SerialWhoseNameWasTakenKeepsTheRealName) {
+  const auto s = parse(R"(
+CREATE TABLE totp (id serial PRIMARY KEY);
+ALTER TABLE totp RENAME TO bkp;
+CREATE TABLE totp (id serial PRIMARY KEY);)");
+  ASSERT_EQ(s.sequences.size(), 2u);
+  EXPECT_EQ(s.sequences[0].name, "totp_id_seq");  // kept its name when its table was renamed
+  EXPECT_EQ(s.sequences[0].owned_by, "bkp.id");
+  EXPECT_EQ(s.sequences[0].type, "integer");
+  EXPECT_EQ(s.find_table("bkp")->find_column("id")->default_expr, "nextval('totp_id_seq')");
+  EXPECT_EQ(s.sequences[1].name, "totp_id_seq1");  // PostgreSQL's ChooseRelationName
+  EXPECT_EQ(s.sequences[1].owned_by, "totp.id");
+  const auto* id = s.find_table("totp")->find_column("id");
+  EXPECT_FALSE(id->auto_increment);
+  EXPECT_EQ(id->default_expr, "nextval('totp_id_seq1')");
+  EXPECT_FALSE(id->nullable);
+  // A serial whose name is free stays serial.
+  EXPECT_TRUE(parse("CREATE TABLE t (id serial);").find_table("t")->find_column("id")->auto_increment);
+  EXPECT_TRUE(parse("CREATE TABLE t (id serial);").sequences.empty());
+  // The printed schema rebuilds the same model.
+  EXPECT_EQ(parse(schema::print_schema(s)), s) << schema::print_schema(s);
+}
+
+TEST(Sequences, SerialDefaultDroppedOrTypeChangedKeepsTheSequence) {
+  auto s = parse("CREATE TABLE h (id bigserial, user_id bigserial NOT NULL);\n"
+                 "ALTER TABLE h ALTER COLUMN user_id DROP DEFAULT;\n"
+                 "CREATE TABLE w (id serial); ALTER TABLE w ALTER COLUMN id TYPE bigint;");
+  ASSERT_EQ(s.sequences.size(), 2u);
+  EXPECT_EQ(s.sequences[0].name, "h_user_id_seq");
+  EXPECT_EQ(s.sequences[0].owned_by, "h.user_id");
+  EXPECT_EQ(s.sequences[0].type, "");  // bigint
+  EXPECT_FALSE(s.find_table("h")->find_column("user_id")->default_expr);
+  EXPECT_TRUE(s.find_table("h")->find_column("id")->auto_increment);
+  EXPECT_EQ(s.sequences[1].name, "w_id_seq");
+  EXPECT_EQ(s.sequences[1].type, "integer");  // ALTER COLUMN TYPE leaves the sequence as it was
+  EXPECT_EQ(s.find_table("w")->find_column("id")->default_expr, "nextval('w_id_seq')");
+}
+
+// The differ sees the same sequence on both sides: dropping the default neither drops nor
+// recreates it (that would restart the numbering).
+TEST(Sequences, DroppingASerialsDefaultOnlyDropsTheDefault) {
+  const auto p = d("CREATE TABLE h (user_id bigserial NOT NULL);",
+                   "CREATE TABLE h (user_id bigserial NOT NULL); ALTER TABLE h ALTER COLUMN user_id DROP DEFAULT;");
+  EXPECT_EQ(ups(p), Lines{"ALTER TABLE h ALTER COLUMN user_id DROP DEFAULT"});
+  EXPECT_EQ(downs(p), Lines{"ALTER TABLE h ALTER COLUMN user_id SET DEFAULT nextval('h_user_id_seq')"});
+}
+
+// Index storage parameters (concourse: WITH (FASTUPDATE = false)) are kept as pg_get_indexdef
+// prints them, printed back, and a change rebuilds the index.
+TEST(Indexes, StorageParametersAreKept) {
+  const std::string t = "CREATE TABLE t (b jsonb, n int);";
+  const auto s = parse(t + "CREATE INDEX t_b ON t USING gin (b jsonb_path_ops) WITH (FASTUPDATE = false);"
+                           "CREATE INDEX t_n ON t (n) WITH (fillfactor = 70, deduplicate_items = off) WHERE n > 0;");
+  ASSERT_EQ(s.indexes.size(), 2u);
+  EXPECT_EQ(s.indexes[0].with, "fastupdate='false'");
+  EXPECT_EQ(s.indexes[1].with, "fillfactor='70', deduplicate_items=off");
+  EXPECT_EQ(s.indexes[1].where, "n > 0");
+  const std::string text = schema::print_schema(s);
+  EXPECT_NE(text.find("USING gin (b jsonb_path_ops) WITH (fastupdate='false')"), std::string::npos) << text;
+  EXPECT_EQ(parse(text).indexes, s.indexes);
+  // pg_get_indexdef's spelling is the same model.
+  EXPECT_EQ(parse(t + "CREATE INDEX t_b ON public.t USING gin (b jsonb_path_ops) WITH (fastupdate='false');").indexes[0],
+            s.indexes[0]);
+  const auto p = d(t + "CREATE INDEX t_n ON t (n);", t + "CREATE INDEX t_n ON t (n) WITH (fillfactor = 70);");
+  EXPECT_EQ(ups(p), (Lines{"DROP INDEX t_n", "CREATE INDEX t_n ON t (n) WITH (fillfactor='70')"}));
+}
+
 // ---- domains -------------------------------------------------------------------------------------
 
 TEST(Domains, CreatedBeforeTablesAndAltered) {

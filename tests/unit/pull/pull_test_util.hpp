@@ -155,8 +155,14 @@ inline std::string catalog(driver::SqlConnection& c) {
                       "pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND " + ns + " ORDER BY 1");
       dump("function", "SELECT pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
                        "WHERE p.prokind IN ('f', 'p') AND " + ns + " ORDER BY 1");
-      dump("sequence", "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
-                       "c.relkind = 'S' AND " + ns + " ORDER BY 1, 2");
+      // Sequences with their type, options and owner (OWNED BY / serial 'a', identity 'i').
+      dump("sequence", "SELECT n.nspname, c.relname, format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, "
+                       "q.seqmin, q.seqmax, q.seqcache, q.seqcycle, (SELECT t.relname || '.' || a.attname || ' ' || "
+                       "d.deptype::text FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid JOIN pg_attribute a ON "
+                       "a.attrelid = t.oid AND a.attnum = d.refobjsubid WHERE d.classid = 'pg_class'::regclass AND "
+                       "d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')) FROM "
+                       "pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence q ON q.seqrelid = "
+                       "c.oid WHERE c.relkind = 'S' AND " + ns + " ORDER BY 1, 2");
       return out;
     }
     case Dialect::sqlite: {

@@ -4,10 +4,15 @@
 // (libpg_query) so types and expressions are normalised exactly as for schema files.
 //
 // Catalog facts mapped onto the model's conventions:
-//  * a column whose default is nextval() of a sequence owned by the column (pg_depend 'a', what
-//    SERIAL creates) is written as serial/bigserial/smallserial: auto_increment, no default, and
-//    the sequence is not listed;
-//  * a default that is a literal with a cast ('x'::text) loses the cast, nextval('s'::regclass)
+//  * a column that is exactly what SERIAL makes (NOT NULL, default nextval() of a sequence owned
+//    by the column — pg_depend 'a' — named <table>_<column>_seq, of the column's type, with the
+//    default options) is written as serial/bigserial/smallserial: auto_increment, no default, and
+//    the sequence is not listed. Every other sequence but identity columns' is listed with its
+//    type and options and its OWNED BY (set after the tables), and the column keeps its nextval()
+//    default: a serial whose sequence had to be named _seq1, was renamed with its table, altered,
+//    or whose column lost its default rebuilds as it is;
+//  * a default that is a literal with a cast to the column's own type ('x'::text on a text
+//    column) loses the cast (any other cast is what was written), nextval('s'::regclass)
 //    becomes nextval('s'), a generated column's outer parentheses are dropped;
 //  * identity columns keep START WITH / INCREMENT BY when not 1;
 //  * constraint names are kept as the server has them (also the ones it generated: a migration
@@ -18,14 +23,16 @@
 //  * rules (other than a view's) are kept as raw statements (pg_get_ruledef).
 // Not kept exactly: view text (the server stores views parsed; pg_get_viewdef prints its own
 // formatting), function and trigger text (pg_get_functiondef/pg_get_triggerdef spelling),
-// comments on objects other than tables, columns, schemas, types, domains and views, stand-alone
-// sequence options equal to the defaults (omitted). Aggregates are rebuilt from pg_aggregate
+// comments on objects other than tables, columns, schemas, types, domains and views, sequence
+// options equal to the defaults (omitted). Aggregates are rebuilt from pg_aggregate
 // (ordinary aggregates only). Objects that belong to extensions are left to CREATE EXTENSION.
 #include "flash/pull/inspect.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "flash/schema/printer.hpp"
@@ -60,8 +67,10 @@ std::string strip_semicolon(std::string s) {
 }
 
 // 'text'::type → 'text': the server spells out the cast to the column's type that a default
-// literal gets anyway. Only a lone literal with a lone cast is changed.
-std::string strip_literal_cast(const std::string& e) {
+// literal gets anyway. Only a lone literal with a lone cast is changed, and with `type` (the
+// column's format_type without modifiers) only a cast to that type: ''::character varying on a
+// text column is what was written, and dropping it would store ''::text.
+std::string strip_literal_cast(const std::string& e, const std::string& type = "") {
   if (e.size() < 2 || e[0] != '\'') return e;
   std::size_t i = 1;
   while (i < e.size()) {
@@ -78,6 +87,7 @@ std::string strip_literal_cast(const std::string& e) {
   const std::string rest = e.substr(i + 1);
   if (rest.rfind("::", 0) != 0 || rest.find("::", 2) != std::string::npos) return e;
   if (rest.find_first_of("|+-*/<>=,'") != std::string::npos) return e;
+  if (!type.empty() && rest != "::" + type) return e;
   return e.substr(0, i + 1);
 }
 
@@ -106,11 +116,37 @@ std::string strip_outer_parens(const std::string& e) {
 void tidy_defaults(schema::Schema& m) {
   for (auto& t : m.tables)
     for (auto& c : t.columns) {
-      if (c.default_expr) c.default_expr = strip_regclass(strip_literal_cast(*c.default_expr));
+      if (c.default_expr) c.default_expr = strip_regclass(*c.default_expr);
       if (!c.generated_expr.empty()) c.generated_expr = strip_outer_parens(c.generated_expr);
     }
   for (auto& d : m.domains)
     if (d.default_expr) d.default_expr = strip_literal_cast(*d.default_expr);
+}
+
+// A sequence that is not an identity column's: stand-alone, owned by a column (OWNED BY), or a
+// serial column's own.
+struct SeqInfo {
+  schema::Sequence seq;   // normalised, owned_by set
+  std::string regclass;   // the server's name for it (quoted / qualified as nextval() prints it)
+  std::string owner;      // "<table oid>:<attnum>" of the owning column, "" = none
+  bool serial = false;    // written as the serial column it belongs to
+};
+
+// Whether the column (of `table` in schema `nsp`, type `type`, NOT NULL or not, default `deflt`)
+// is exactly what SERIAL makes of it with sequence `q`: the nextval() default of q, q named as
+// PostgreSQL names a serial's sequence, of the column's type, with the default options. Only then
+// does writing `serial` rebuild the same catalog.
+bool is_serial_of(const SeqInfo& q, const std::string& nsp, const std::string& table, const std::string& column,
+                  const std::string& type, bool not_null, const std::string& deflt) {
+  if (type != "integer" && type != "bigint" && type != "smallint") return false;
+  if (!not_null || deflt != "nextval(" + schema::quote_string(q.regclass) + "::regclass)") return false;
+  schema::Sequence want;
+  want.schema = ns_name(nsp);
+  want.name = schema::pg_serial_sequence_name(table, column);
+  want.type = type;
+  want.owned_by = q.seq.owned_by;
+  schema::normalize_sequence(want);
+  return want == q.seq;
 }
 
 struct TableInfo {
@@ -183,17 +219,42 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
     add(st);
   }
 
-  // Stand-alone sequences: not owned by a column (serial) and not identity sequences.
+  // Sequences other than identity columns': the ones a serial column stands for are left out once
+  // the columns are read; the others are created here, and their OWNED BY set after the tables.
+  std::vector<SeqInfo> seqs;
+  std::map<std::string, std::size_t> seq_of_column;  // owner → index in seqs
   for (const auto& r : c.query(
-           "SELECT n.nspname, s.relname, q.seqstart, q.seqincrement FROM pg_class s JOIN pg_namespace n ON "
-           "n.oid = s.relnamespace JOIN pg_sequence q ON q.seqrelid = s.oid WHERE s.relkind = 'S' AND " + ns +
+           "SELECT n.nspname, s.relname, format_type(q.seqtypid, NULL), q.seqincrement, q.seqmin, q.seqmax, "
+           "q.seqstart, q.seqcache, q.seqcycle, s.oid::regclass::text, d.refobjid, d.refobjsubid, tn.nspname, "
+           "t.relname, a.attname FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace JOIN pg_sequence q "
+           "ON q.seqrelid = s.oid LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid "
+           "AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a' LEFT JOIN pg_class t ON t.oid = "
+           "d.refobjid LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace LEFT JOIN pg_attribute a ON "
+           "a.attrelid = d.refobjid AND a.attnum = d.refobjsubid WHERE s.relkind = 'S' AND " + ns +
            " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = "
-           "s.oid AND d.deptype IN ('a', 'i', 'e')) ORDER BY s.oid").rows) {
-    std::string st = "CREATE SEQUENCE " + qname(cell(r[0]), cell(r[1]));
-    if (cell(r[3]) != "1") st += " INCREMENT BY " + cell(r[3]);
-    if (cell(r[2]) != "1") st += " START WITH " + cell(r[2]);
-    add(st);
+           "s.oid AND d.deptype IN ('i', 'e')) ORDER BY s.oid").rows) {
+    if (!driver::is_null(r[13]) && is_internal_table(cell(r[13]))) continue;  // Flash's own bookkeeping
+    SeqInfo q;
+    q.seq.schema = ns_name(cell(r[0]));
+    q.seq.name = cell(r[1]);
+    q.seq.type = cell(r[2]);
+    auto number = [&](std::size_t i) { return std::optional<std::int64_t>(std::stoll(cell(r[i]))); };
+    q.seq.increment = number(3);
+    q.seq.min_value = number(4);
+    q.seq.max_value = number(5);
+    q.seq.start = number(6);
+    q.seq.cache = number(7);
+    q.seq.cycle = cell(r[8]) == "true";
+    q.regclass = cell(r[9]);
+    if (!driver::is_null(r[14])) {
+      q.seq.owned_by = schema::owner_text({ns_name(cell(r[12])), cell(r[13]), cell(r[14])});
+      q.owner = cell(r[10]) + ":" + cell(r[11]);
+      seq_of_column[q.owner] = seqs.size();
+    }
+    schema::normalize_sequence(q.seq);
+    seqs.push_back(std::move(q));
   }
+  const std::size_t sequences_at = ddl.size();
 
   // Tables in creation (oid) order.
   std::vector<TableInfo> tables;
@@ -239,11 +300,9 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
              "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
              "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, CASE WHEN a.attcollation <> 0 AND "
              "a.attcollation <> t.typcollation THEN co.collname END, col_description(a.attrelid, a.attnum), "
-             "EXISTS (SELECT 1 FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S' "
-             "WHERE dep.classid = 'pg_class'::regclass AND dep.refobjid = a.attrelid AND dep.refobjsubid = "
-             "a.attnum AND dep.deptype = 'a'), t.typname, (SELECT q.seqstart || ' ' || q.seqincrement FROM "
+             "a.attnum, t.typname, (SELECT q.seqstart || ' ' || q.seqincrement FROM "
              "pg_sequence q WHERE q.seqrelid = pg_get_serial_sequence(a.attrelid::regclass::text, "
-             "a.attname)::regclass AND a.attidentity <> ''), a.attislocal "
+             "a.attname)::regclass AND a.attidentity <> ''), a.attislocal, format_type(a.atttypid, NULL) "
              "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef d ON d.adrelid = "
              "a.attrelid AND d.adnum = a.attnum LEFT JOIN pg_collation co ON co.oid = a.attcollation WHERE "
              "a.attnum > 0 AND NOT a.attisdropped AND a.attrelid IN " + in + " ORDER BY a.attrelid, a.attnum")
@@ -253,7 +312,13 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
       const std::string deflt = cell(r[4]);
       const std::string identity = cell(r[5]);
       const std::string generated = cell(r[6]);
-      const bool serial = cell(r[9]) == "true" && util::starts_with_ci(deflt, "nextval(");
+      bool serial = false;
+      if (auto q = seq_of_column.find(cell(r[0]) + ":" + cell(r[9])); q != seq_of_column.end() && identity.empty() &&
+                                                                      generated.empty()) {
+        const TableInfo& t = tables[by_oid.at(cell(r[0]))];
+        serial = is_serial_of(seqs[q->second], t.nsp, t.name, name, type, cell(r[3]) == "true", deflt);
+        seqs[q->second].serial = serial;
+      }
       std::string def = schema::quote_ident(name, kPg) + " ";
       if (serial && type == "integer") def += "serial";
       else if (serial && type == "bigint") def += "bigserial";
@@ -270,7 +335,7 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
         if (parts.size() == 2 && parts[1] != "1") opts.push_back("INCREMENT BY " + parts[1]);
         if (!opts.empty()) def += " (" + util::join(opts, " ") + ")";
       } else if (!serial && !deflt.empty()) {
-        def += " DEFAULT " + deflt;
+        def += " DEFAULT " + strip_literal_cast(deflt, cell(r[13]));
       }
       if (cell(r[3]) == "true") def += " NOT NULL";
       Col col{def, cell(r[8]), !driver::is_null(r[8]), name, cell(r[12]) != "false"};
@@ -330,6 +395,15 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
               schema::quote_string(col.comment));
     }
     for (const auto& fk : fks) add(fk);
+  }
+  {
+    std::string created;
+    for (const auto& q : seqs) {
+      if (q.serial) continue;
+      created += schema::print_create_sequence(q.seq) + ";\n";
+      if (!q.seq.owned_by.empty()) add(schema::print_sequence_owner(q.seq));
+    }
+    ddl.insert(sequences_at, created);
   }
 
   // Indexes not backing a constraint, and not partitions of a partitioned index.
