@@ -788,7 +788,7 @@ void Applier::apply(const json& stmt) {
   // Session settings, transactions and data statements do not change the schema.
   static const std::set<std::string, std::less<>> skipped = {
       "VariableSetStmt", "VariableShowStmt", "SelectStmt", "InsertStmt", "UpdateStmt",
-      "DeleteStmt", "MergeStmt", "TransactionStmt", "CopyStmt", "ExplainStmt", "LockStmt",
+      "DeleteStmt", "MergeStmt", "TruncateStmt", "TransactionStmt", "CopyStmt", "ExplainStmt", "LockStmt",
       "CheckPointStmt", "DiscardStmt", "ListenStmt", "NotifyStmt", "UnlistenStmt", "VacuumStmt",
       "ClusterStmt", "ReindexStmt", "RefreshMatViewStmt", "PrepareStmt", "ExecuteStmt",
       "DeallocateStmt", "DeclareCursorStmt", "FetchStmt", "ClosePortalStmt", "CallStmt",
@@ -1277,7 +1277,10 @@ void Applier::alter_table(const json& s) {
   }
   // Commands the model cannot express (ATTACH PARTITION, ENABLE ROW LEVEL SECURITY, SET
   // STORAGE...) keep the statement verbatim; modelled commands in it are applied as well.
-  if (!all_modelled) add_raw("alter table", range_var(rel).name);
+  if (!all_modelled) {
+    const QName q = range_var(rel);
+    add_raw("alter table", schema::qualified(q.schema, q.name));
+  }
   if (!any_modelled) return;
 
   schema::Table* t = find_table_or_report(rel, flag(s, "missing_ok"));
@@ -1562,13 +1565,19 @@ void Applier::drop(const json& s) {
         return t.name == q.name && t.schema == q.schema;
       });
       if (it == m_.tables.end()) {
-        unknown("table", qn, table_names());
+        // CREATE TABLE ... AS / SELECT ... INTO: a table kept as its statement.
+        const auto n = m_.raw.size();
+        std::erase_if(m_.raw, [&](const schema::RawStatement& r) { return r.kind == "table" && r.name == qn; });
+        if (n == m_.raw.size()) unknown("table", qn, table_names());
         continue;
       }
       std::erase_if(m_.indexes, [&](const schema::Index& ix) { return ix.table == q.name && ix.schema == q.schema; });
-      // Triggers, policies and rules live and die with their table.
+      // Triggers, policies and rules live and die with their table, and so do the statements
+      // kept verbatim that act on it (ALTER TABLE clauses the model does not hold:
+      // ENABLE ROW LEVEL SECURITY ...): the folded schema holds only what exists at the end.
       std::erase_if(m_.raw, [&](const schema::RawStatement& r) {
-        return (r.kind == "trigger" || r.kind == "policy" || r.kind == "rule") && r.name.ends_with(" ON " + qn);
+        if (r.kind == "trigger" || r.kind == "policy" || r.kind == "rule") return r.name.ends_with(" ON " + qn);
+        return r.kind == "alter table" && r.name == qn;
       });
       m_.tables.erase(it);
       // Sequences owned by its columns are dropped with it.
@@ -1662,7 +1671,10 @@ void Applier::drop(const json& s) {
                (r.kind == kind || (kind == "function" && r.kind == "procedure") ||
                 (kind == "procedure" && r.kind == "function"));
       });
-      if (n == m_.raw.size()) keep_raw = true;
+      // Not created here: without IF EXISTS the DROP is kept (it removes something the schema
+      // does not create, an extension's object say); with IF EXISTS it is a no-op on the schema
+      // folded so far, and kept it would run after — and remove — a later CREATE of that name.
+      if (n == m_.raw.size() && !missing_ok) keep_raw = true;
     }
   }
   if (keep_raw) add_raw("drop", "");

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "flash/schema/model.hpp"
 #include "flash/sql/ddl.hpp"
@@ -502,6 +503,34 @@ TEST(PostgresDdl, DropStatements) {
   ASSERT_EQ(p.model.raw.size(), 1u);
   EXPECT_EQ(p.model.raw[0].kind, "function");
   EXPECT_EQ(p.model.raw[0].name, "app.g");
+}
+
+// A migration directory folded into one schema holds only what exists at the end (concourse's
+// 149 migrations: a TRUNCATE of a table dropped later, DROP TRIGGER IF EXISTS before CREATE
+// TRIGGER, ALTER TABLE clauses kept verbatim for a table dropped later).
+TEST(PostgresDdl, FoldedMigrationsKeepOnlyWhatExistsAtTheEnd) {
+  auto p = parse(R"sql(
+    CREATE TABLE gone (id int);
+    CREATE TABLE kept (id int);
+    CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+    TRUNCATE TABLE gone;
+    ALTER TABLE gone ENABLE ROW LEVEL SECURITY;
+    ALTER TABLE kept ENABLE ROW LEVEL SECURITY;
+    DROP TRIGGER IF EXISTS tr ON kept;
+    CREATE TRIGGER tr AFTER INSERT ON kept FOR EACH ROW EXECUTE FUNCTION f();
+    DROP FUNCTION IF EXISTS never_created;
+    DROP TABLE gone;
+    CREATE TABLE AS_copy AS SELECT 1 AS x;
+    DROP TABLE as_copy;
+    DROP FUNCTION not_created_here();
+  )sql");
+  EXPECT_CLEAN(p);
+  std::vector<std::string> kinds;
+  for (const auto& r : p.model.raw) kinds.push_back(r.kind + " " + r.name);
+  // The DROP of an object not created here is kept only without IF EXISTS.
+  EXPECT_EQ(kinds, (std::vector<std::string>{"function f", "alter table kept", "trigger tr ON kept", "drop "}));
+  ASSERT_EQ(p.model.tables.size(), 1u);
+  EXPECT_EQ(p.model.tables[0].name, "kept");
 }
 
 TEST(PostgresDdl, ViewsKeepQueryVerbatim) {
