@@ -148,6 +148,71 @@ CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();
   EXPECT_TRUE(inspect(*db2->conn) == pulled);
 }
 
+// Range types (hatchet's uuidrange): pulled from pg_range into the model, without the constructor
+// functions PostgreSQL made for them (pulled as ordinary functions they clashed with the type's
+// own), and rebuilt by the printed schema: the second server's pg_range says the same.
+TEST(PostgresPull, RangeTypesArePulledWithoutTheirConstructors) {
+  PG_DB(db);
+  const char* sql = R"sql(
+CREATE SCHEMA app;
+CREATE FUNCTION float_diff(a double precision, b double precision) RETURNS double precision
+  LANGUAGE sql IMMUTABLE AS 'SELECT a - b';
+CREATE TYPE uuidrange AS RANGE (SUBTYPE = uuid);
+CREATE TYPE app.floatrange AS RANGE (SUBTYPE = float8, SUBTYPE_DIFF = float_diff, MULTIRANGE_TYPE_NAME = app.floats);
+CREATE TYPE textspan AS RANGE (SUBTYPE = text, COLLATION = "C");
+CREATE TABLE blocks (
+  id integer PRIMARY KEY,
+  ids uuidrange NOT NULL DEFAULT uuidrange(NULL, NULL),
+  spans app.floats,
+  names textspan
+);
+)sql";
+  db->load(sql);
+  const auto pulled = inspect(*db->conn);
+  ASSERT_EQ(pulled.ranges.size(), 3u);
+  EXPECT_EQ(pulled.ranges[0].name, "uuidrange");
+  EXPECT_EQ(pulled.ranges[0].subtype.name, "uuid");
+  EXPECT_EQ(pulled.ranges[0].multirange, "");  // the default name, uuidmultirange
+  EXPECT_EQ(pulled.ranges[1].schema, "app");
+  EXPECT_EQ(pulled.ranges[1].multirange, "floats");
+  EXPECT_EQ(pulled.ranges[1].subtype_diff, "float_diff");
+  EXPECT_EQ(pulled.ranges[2].collation, "C");
+  ASSERT_EQ(pulled.raw.size(), 1u);  // float_diff only: no uuidrange(), floatrange(), floats() ...
+  EXPECT_EQ(pulled.raw[0].name, "float_diff");
+  // The files' model of the same types is the pulled one (options spelled differently, defaults).
+  EXPECT_TRUE(parse(sql, Dialect::postgresql).ranges == pulled.ranges);
+  const std::string printed = schema::print_schema(pulled);
+  EXPECT_TRUE(parse(printed, Dialect::postgresql) == pulled) << printed;
+
+  // The printed schema (range types before the tables using them) loads, and the server's own
+  // catalog of the copy matches the original's.
+  PG_DB(db2);
+  db2->load(printed);
+  const std::string ranges =
+      "SELECT t.typname, format_type(r.rngsubtype, NULL), r.rngsubdiff::text, r.rngcollation::regcollation::text, "
+      "mt.typname FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid JOIN pg_type mt ON mt.oid = r.rngmultitypid "
+      "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname IN ('public', 'app') ORDER BY 1";
+  EXPECT_EQ(db->conn->query(ranges).rows, db2->conn->query(ranges).rows);
+  EXPECT_TRUE(inspect(*db2->conn) == pulled);
+}
+
+// Table storage parameters (hatchet's autovacuum settings) come back as ALTER TABLE ... SET, and
+// the rebuilt table's pg_class.reloptions are the original's.
+TEST(PostgresPull, TableStorageParametersArePulled) {
+  PG_DB(db);
+  db->load("CREATE TABLE q (id integer PRIMARY KEY) WITH (fillfactor = 70);\n"
+           "ALTER TABLE q SET (autovacuum_vacuum_scale_factor = '0.1', autovacuum_enabled = false);\n");
+  const auto pulled = inspect(*db->conn);
+  ASSERT_EQ(pulled.raw.size(), 1u);
+  EXPECT_EQ(pulled.raw[0].kind, "alter table");
+  PG_DB(db2);
+  db2->load(schema::print_schema(pulled));
+  const std::string opts = "SELECT reloptions::text FROM pg_class WHERE relname = 'q'";
+  EXPECT_EQ(cell(db->conn->query(opts).rows.at(0).at(0)), "{fillfactor=70,autovacuum_vacuum_scale_factor=0.1,autovacuum_enabled=false}");
+  EXPECT_EQ(db->conn->query(opts).rows, db2->conn->query(opts).rows);
+  EXPECT_TRUE(inspect(*db2->conn) == pulled);
+}
+
 // PostgreSQL 15 compatibility shim for the 2026 Pagila schema (test setup only; the corpus file is
 // not changed). Pagila is a pg_dump of PostgreSQL 18 with pgvector:
 //  * uuidv7() is PostgreSQL 18's: a SQL function public.uuidv7() returning gen_random_uuid() is

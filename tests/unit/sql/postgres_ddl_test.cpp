@@ -533,6 +533,61 @@ TEST(PostgresDdl, FoldedMigrationsKeepOnlyWhatExistsAtTheEnd) {
   EXPECT_EQ(p.model.tables[0].name, "kept");
 }
 
+TEST(PostgresDdl, RangeTypes) {
+  auto p = parse(R"sql(
+    CREATE TYPE uuidrange AS RANGE (SUBTYPE = UUID);
+    CREATE TYPE app.span AS RANGE (subtype = float8, subtype_diff = public.float_diff, subtype_opclass = app.my_ops,
+                                   collation = "C", multirange_type_name = app.spans);
+    CREATE TYPE daterange2 AS RANGE (SUBTYPE = date, MULTIRANGE_TYPE_NAME = datemultirange2);
+    CREATE TABLE t (r uuidrange, m uuidmultirange, s app.span);
+    CREATE TYPE gone AS RANGE (SUBTYPE = int4);
+    DROP TYPE gone;
+    CREATE TYPE uuidrange AS RANGE (SUBTYPE = uuid);
+  )sql");
+  ASSERT_EQ(p.diags.size(), 1u) << dump(p.diags);
+  EXPECT_EQ(p.diags[0].code, "sql.duplicate");
+  EXPECT_TRUE(p.model.raw.empty());  // in the model, not kept verbatim
+  ASSERT_EQ(p.model.ranges.size(), 3u);
+  const auto& u = p.model.ranges[0];
+  EXPECT_EQ(u.name, "uuidrange");
+  EXPECT_EQ(u.subtype.name, "uuid");
+  EXPECT_EQ(u.multirange_name(), "uuidmultirange");
+  const auto& s = p.model.ranges[1];
+  EXPECT_EQ(s.schema, "app");
+  EXPECT_EQ(s.subtype.name, "double precision");
+  EXPECT_EQ(s.subtype_diff, "float_diff");  // public is the default schema
+  EXPECT_EQ(s.subtype_opclass, "app.my_ops");
+  EXPECT_EQ(s.collation, "C");
+  EXPECT_EQ(s.multirange, "spans");
+  EXPECT_EQ(p.model.ranges[2].multirange, "");  // PostgreSQL's own name for it, written out
+  EXPECT_EQ(schema::default_multirange_name("period"), "period_multirange");
+}
+
+// concourse renames builds.rerun_of to rerun_of_old: the server keeps the constraint names it
+// generated from the old column name and rewrites the expressions that read the column.
+TEST(PostgresDdl, RenameColumnKeepsGeneratedNamesAndRewritesExpressions) {
+  auto p = parse(R"sql(
+    CREATE TABLE builds (id bigint PRIMARY KEY, rerun_of integer REFERENCES builds (id), code text UNIQUE,
+                         CHECK (rerun_of <> id));
+    CREATE INDEX b_order ON builds ((coalesce(rerun_of, id)) DESC) WHERE rerun_of IS NOT NULL;
+    ALTER TABLE builds RENAME COLUMN rerun_of TO rerun_of_old;
+    ALTER TABLE builds RENAME COLUMN code TO "Code";
+    ALTER TABLE builds ADD COLUMN rerun_of bigint REFERENCES builds (id);
+  )sql");
+  EXPECT_CLEAN(p);
+  const auto& t = p.model.tables.at(0);
+  ASSERT_EQ(t.foreign_keys.size(), 2u);
+  EXPECT_EQ(t.foreign_keys[0].name, "builds_rerun_of_fkey");
+  EXPECT_EQ(t.foreign_keys[0].columns, std::vector<std::string>{"rerun_of_old"});
+  EXPECT_EQ(t.foreign_keys[1].name, "");  // the server names it builds_rerun_of_fkey1
+  ASSERT_EQ(t.uniques.size(), 1u);
+  EXPECT_EQ(t.uniques[0].name, "builds_code_key");
+  EXPECT_EQ(t.checks.at(0).expr, "rerun_of_old <> id");
+  const auto& ix = p.model.indexes.at(0);
+  EXPECT_EQ(ix.parts.at(0).expr, "coalesce(rerun_of_old, id)");
+  EXPECT_EQ(ix.where, "rerun_of_old IS NOT NULL");
+}
+
 TEST(PostgresDdl, ViewsKeepQueryVerbatim) {
   auto p = parse(R"sql(
     CREATE TABLE t (a int, b int);
