@@ -131,6 +131,7 @@ class Differ {
     diff_schemas_and_extensions();
     diff_enums();
     diff_domains();
+    diff_ranges();
     diff_sequences();
     diff_tables();
     diff_indexes();
@@ -544,6 +545,34 @@ class Differ {
       Operation o = op(OpKind::drop_domain, it->schema, "", it->name, "drop domain " + it->name);
       o.up = {h_.drop_domain(*it)};
       o.down = {h_.create_domain(*it)};
+      push(drop_types_, std::move(o));
+    }
+  }
+
+  // Range types (PostgreSQL): PostgreSQL cannot alter one in place; a changed one is dropped and
+  // created again, which it allows only while no column uses it.
+  void diff_ranges() {
+    auto create = [&](const schema::RangeType& r) { return schema::print_create_range(r); };
+    auto drop = [&](const schema::RangeType& r) { return "DROP TYPE " + h_.qn(r.schema, r.name); };
+    for (const auto& r : to_.ranges) {
+      const auto* old = find_named(base_.ranges, r);
+      if (old && *old == r) continue;
+      Operation o = op(OpKind::create_range, r.schema, "", r.name, "create range type " + r.name);
+      if (old) {
+        o.up = {drop(*old), create(r)};
+        o.down = {drop(r), create(*old)};
+      } else {
+        o.up = {create(r)};
+        o.down = {drop(r)};
+      }
+      o.deps = deps_.range(r);
+      push(types_, std::move(o));
+    }
+    for (auto it = base_.ranges.rbegin(); it != base_.ranges.rend(); ++it) {
+      if (find_named(to_.ranges, *it)) continue;
+      Operation o = op(OpKind::drop_range, it->schema, "", it->name, "drop range type " + it->name);
+      o.up = {drop(*it)};
+      o.down = {create(*it)};
       push(drop_types_, std::move(o));
     }
   }

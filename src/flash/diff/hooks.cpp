@@ -290,17 +290,7 @@ bool mentions(std::string_view text, std::string_view ident, Dialect d) {
 }
 
 std::string replace_ident(std::string_view text, std::string_view from, std::string_view to, Dialect d) {
-  // Tokens carry offsets into the copy lexed, which has the same bytes as `text`.
-  std::string out;
-  std::size_t pos = 0;
-  for (const auto& t : tokens(text, d)) {
-    if (!is_name(t) || !util::iequals(t.text, from)) continue;
-    out.append(text.substr(pos, t.offset - pos));
-    out.append(to);
-    pos = t.offset + t.raw.size();
-  }
-  out.append(text.substr(pos));
-  return out;
+  return sql::replace_identifier(text, from, to, d);
 }
 
 std::string first_column_in(std::string_view expr, const schema::Table& t, Dialect d) {

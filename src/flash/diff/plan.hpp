@@ -25,6 +25,7 @@ enum class OpKind {
   set_table_comment, raw_statement,
   create_sequence, drop_sequence, alter_sequence, set_sequence_owner,
   create_domain, drop_domain, alter_domain,
+  create_range, drop_range,
 };
 std::string_view to_string(OpKind k);
 

@@ -48,6 +48,8 @@ std::string_view to_string(OpKind k) {
     case OpKind::create_domain: return "create_domain";
     case OpKind::drop_domain: return "drop_domain";
     case OpKind::alter_domain: return "alter_domain";
+    case OpKind::create_range: return "create_range";
+    case OpKind::drop_range: return "drop_range";
   }
   return "unknown";
 }

@@ -116,6 +116,11 @@ Dependencies::Dependencies(const Schema& s) : s_(s) {
   for (const auto& v : s.views) declare(v.name, rel_key(v.schema, v.name));
   for (const auto& e : s.enums) declare(e.name, "type:" + qualified(e.schema, e.name));
   for (const auto& d : s.domains) declare(d.name, "type:" + qualified(d.schema, d.name));
+  for (const auto& r : s.ranges) {
+    declare(r.name, "type:" + qualified(r.schema, r.name));
+    // The multirange type and the constructor functions (named like the types) come with it.
+    declare(r.multirange_name(), "type:" + qualified(r.schema, r.name));
+  }
   for (const auto& q : s.sequences) declare(q.name, "seq:" + qualified(q.schema, q.name));
   for (const auto& r : s.raw) {
     if (r.name.empty()) continue;
@@ -147,6 +152,9 @@ std::vector<std::string> Dependencies::of_type(const TypeRef& t) const {
   const std::string k = "type:" + qualified(t.schema, t.name);
   auto it = names_.find(lower(t.name));
   if (it != names_.end() && std::find(it->second.begin(), it->second.end(), k) != it->second.end()) out.push_back(k);
+  // A multirange type comes with its range type (same schema).
+  for (const auto& r : s_.ranges)
+    if (r.schema == t.schema && r.multirange_name() == t.name) add(out, "type:" + qualified(r.schema, r.name));
   // A table's row type used as a column type.
   const std::string r = rel_key(t.schema, t.name);
   if (it != names_.end() && std::find(it->second.begin(), it->second.end(), r) != it->second.end()) out.push_back(r);
@@ -282,6 +290,15 @@ DepNode Dependencies::enum_type(const EnumType& e) const {
   DepNode n;
   n.provides.push_back("type:" + qualified(e.schema, e.name));
   return n;
+}
+
+DepNode Dependencies::range(const RangeType& r) const {
+  DepNode n;
+  n.provides.push_back("type:" + qualified(r.schema, r.name));
+  n.needs = of_type(r.subtype);
+  add_all(n.needs, in_expression(r.canonical));
+  add_all(n.needs, in_expression(r.subtype_diff));
+  return finish(std::move(n));
 }
 
 DepNode Dependencies::sequence(const Sequence& q) const {

@@ -64,6 +64,7 @@ class Dependencies {
   DepNode raw(const RawStatement& r) const;
   DepNode domain(const Domain& d) const;
   DepNode enum_type(const EnumType& e) const;
+  DepNode range(const RangeType& r) const;  // provides the range and its multirange type
   DepNode sequence(const Sequence& s) const;
   DepNode sequence_owner(const Sequence& s) const;
   DepNode comment(const Comment& c) const;

@@ -11,6 +11,8 @@
 //     "extensions": [{"name", "schema"}],
 //     "enums":      [{"schema", "name", "values": ["a", ...]}],
 //     "domains":    [{"schema", "name", "type": TYPE, "nullable", "default"?, "checks": [CHECK]}],
+//     "ranges":     [{"schema", "name", "subtype": TYPE, "subtype_opclass"?, "collation"?, "canonical"?,
+//                     "subtype_diff"?, "multirange"?}]   (absent = PostgreSQL's default),
 //     "sequences":  [{"schema", "name", "type"?, "increment"?, "min"?, "max"?, "start"?, "cache"?,
 //                     "cycle"?: true, "owned_by"?}]   (numbers absent = PostgreSQL's default),
 //     "tables": [{
@@ -353,6 +355,16 @@ nlohmann::json to_json(const Schema& s) {
     for (const auto& c : d.checks) jd["checks"].push_back(check_to_json(c));
     j["domains"].push_back(jd);
   }
+  j["ranges"] = json::array();
+  for (const auto& r : s.ranges) {
+    json jr = {{"schema", r.schema}, {"name", r.name}, {"subtype", type_to_json(r.subtype)}};
+    for (const auto& [k, v] : {std::pair<const char*, const std::string*>{"subtype_opclass", &r.subtype_opclass},
+                               {"collation", &r.collation}, {"canonical", &r.canonical},
+                               {"subtype_diff", &r.subtype_diff}, {"multirange", &r.multirange}})
+      if (!v->empty()) jr[k] = *v;
+    put_loc(jr, r.loc);
+    j["ranges"].push_back(jr);
+  }
   j["sequences"] = json::array();
   for (const auto& q : s.sequences) {
     json jq = {{"schema", q.schema}, {"name", q.name}};
@@ -421,6 +433,20 @@ Schema schema_from_json(const nlohmann::json& j) {
     d.default_expr = get_opt(jd, "default");
     for (const auto& c : get_array(jd, "checks")) d.checks.push_back(check_from_json(c));
     s.domains.push_back(d);
+  }
+  for (const auto& jr : get_array(j, "ranges")) {
+    need_object(jr, "range");
+    RangeType r;
+    r.schema = get_str(jr, "schema");
+    r.name = get_str(jr, "name");
+    if (auto it = jr.find("subtype"); it != jr.end()) r.subtype = type_from_json(*it);
+    r.subtype_opclass = get_str(jr, "subtype_opclass");
+    r.collation = get_str(jr, "collation");
+    r.canonical = get_str(jr, "canonical");
+    r.subtype_diff = get_str(jr, "subtype_diff");
+    r.multirange = get_str(jr, "multirange");
+    r.loc = get_loc(jr);
+    s.ranges.push_back(r);
   }
   for (const auto& q : get_array(j, "sequences")) {
     need_object(q, "sequence");

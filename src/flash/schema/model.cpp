@@ -72,6 +72,24 @@ bool operator==(const Table& a, const Table& b) {
                   b.comment, b.options);
 }
 
+bool operator==(const RangeType& a, const RangeType& b) {
+  return std::tie(a.schema, a.name, a.subtype, a.subtype_opclass, a.collation, a.canonical, a.subtype_diff,
+                  a.multirange) == std::tie(b.schema, b.name, b.subtype, b.subtype_opclass, b.collation,
+                                            b.canonical, b.subtype_diff, b.multirange);
+}
+
+// PostgreSQL's makeMultirangeTypeName: "multi" before the first "range" of the name, otherwise
+// "_multirange" appended.
+std::string default_multirange_name(std::string_view range_name) {
+  const auto at = range_name.find("range");
+  if (at == std::string_view::npos) return std::string(range_name) + "_multirange";
+  return std::string(range_name.substr(0, at)) + "multi" + std::string(range_name.substr(at));
+}
+
+std::string RangeType::multirange_name() const {
+  return multirange.empty() ? default_multirange_name(name) : multirange;
+}
+
 bool operator==(const Index& a, const Index& b) {
   return std::tie(a.schema, a.name, a.table, a.unique, a.parts, a.method, a.where, a.include, a.with) ==
          std::tie(b.schema, b.name, b.table, b.unique, b.parts, b.method, b.where, b.include, b.with);

@@ -183,6 +183,29 @@ struct Domain {  // PostgreSQL CREATE DOMAIN
   friend bool operator==(const Domain&, const Domain&) = default;
 };
 
+// PostgreSQL CREATE TYPE ... AS RANGE. Options left to PostgreSQL's defaults are "" (the
+// subtype's default operator class and collation, no canonical or subtype_diff function, the
+// multirange type named as PostgreSQL names it), so written-out defaults compare equal to none.
+// The constructor functions PostgreSQL creates with the type (name(lower, upper[, bounds]) and the
+// multirange's) belong to it and are not listed anywhere.
+struct RangeType {
+  std::string schema;
+  std::string name;
+  TypeRef subtype;
+  std::string subtype_opclass;  // operator class, as SQL (quoted where needed; schema-qualified outside public)
+  std::string collation;        // as Column::collation
+  std::string canonical;        // function, as SQL like subtype_opclass
+  std::string subtype_diff;     // function, as SQL like subtype_opclass
+  std::string multirange;       // multirange type name (in the range's schema); "" = the default name
+  diag::Location loc;
+  friend bool operator==(const RangeType& a, const RangeType& b);
+
+  // The multirange type's name, as given or as PostgreSQL derives it ("uuidrange" → "uuidmultirange",
+  // "period" → "period_multirange").
+  std::string multirange_name() const;
+};
+std::string default_multirange_name(std::string_view range_name);
+
 // Stand-alone PostgreSQL sequences (not the implicit ones of serial and identity columns).
 // Options equal to PostgreSQL's defaults (for the type and the direction of `increment`) are
 // stored as nullopt, so "CREATE SEQUENCE s" and pg_dump's spelled-out "AS bigint START WITH 1
@@ -268,6 +291,7 @@ struct Schema {
   std::vector<Extension> extensions;
   std::vector<EnumType> enums;
   std::vector<Domain> domains;
+  std::vector<RangeType> ranges;
   std::vector<Sequence> sequences;
   std::vector<Table> tables;  // declaration order
   std::vector<Index> indexes;

@@ -663,6 +663,18 @@ std::string print_create_domain(const Domain& dom) {
   return st;
 }
 
+std::string print_create_range(const RangeType& r) {
+  const Dialect d = Dialect::postgresql;
+  std::string st = "CREATE TYPE " + quote_qualified(r.schema, r.name, d) + " AS RANGE (SUBTYPE = " +
+                   render_type(r.subtype, d);
+  if (!r.subtype_opclass.empty()) st += ", SUBTYPE_OPCLASS = " + r.subtype_opclass;
+  if (!r.collation.empty()) st += ", COLLATION = " + quote_collation(r.collation, d);
+  if (!r.canonical.empty()) st += ", CANONICAL = " + r.canonical;
+  if (!r.subtype_diff.empty()) st += ", SUBTYPE_DIFF = " + r.subtype_diff;
+  if (!r.multirange.empty()) st += ", MULTIRANGE_TYPE_NAME = " + quote_qualified(r.schema, r.multirange, d);
+  return st + ")";
+}
+
 std::string print_check(const CheckConstraint& c, Dialect d) { return check_def(c, d); }
 
 std::string print_create_sequence(const Sequence& s, bool if_not_exists) {
@@ -829,6 +841,7 @@ std::string print_schema(const Schema& s, const PrintOptions& opts) {
     }
     for (const auto& e : s.enums) block(terminate(print_create_enum(e)), deps.enum_type(e));
     for (const auto& dom : s.domains) block(terminate(print_create_domain(dom)), deps.domain(dom));
+    for (const auto& r : s.ranges) block(terminate(print_create_range(r)), deps.range(r));
     for (const auto& seq : s.sequences) block(terminate(print_create_sequence(seq, ine)), deps.sequence(seq));
   }
 

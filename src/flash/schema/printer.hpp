@@ -12,7 +12,7 @@ struct PrintOptions {
 };
 
 // The whole schema as a script, objects in dependency order: schemas, extensions, enums, domains,
-// sequences, tables (referenced tables first; foreign keys of cycles as separate ALTER TABLE
+// range types, sequences, tables (referenced tables first; foreign keys of cycles as separate ALTER TABLE
 // ... ADD CONSTRAINT), indexes, views, comments, raw statements. Statements end with ";\n".
 std::string print_schema(const Schema& s, const PrintOptions& opts = {});
 
@@ -32,6 +32,7 @@ std::string print_foreign_key(const ForeignKey& fk, Dialect d);  // "CONSTRAINT 
 std::string print_create_sequence(const Sequence& s, bool if_not_exists = false);
 std::string print_sequence_owner(const Sequence& s);
 std::string print_create_domain(const Domain& d);                 // PostgreSQL CREATE DOMAIN
+std::string print_create_range(const RangeType& r);               // PostgreSQL CREATE TYPE ... AS RANGE
 std::string print_check(const CheckConstraint& c, Dialect d);      // "[CONSTRAINT n] CHECK (expr)"
 
 // The one identifier quoting of each dialect: "x" (PostgreSQL, SQLite) or `x` (MySQL), the quote

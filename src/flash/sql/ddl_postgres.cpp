@@ -589,6 +589,7 @@ class Applier {
   void create_enum(const json& s);
   void alter_enum(const json& s);
   void create_domain(const json& s);
+  void create_range(const json& s);
   void alter_domain(const json& s);
   void create_sequence(const json& s);
   void alter_sequence(const json& s);
@@ -794,7 +795,7 @@ void Applier::apply(const json& stmt) {
   // Session settings, transactions and data statements do not change the schema.
   static const std::set<std::string, std::less<>> skipped = {
       "VariableSetStmt", "VariableShowStmt", "SelectStmt", "InsertStmt", "UpdateStmt",
-      "DeleteStmt", "MergeStmt", "TransactionStmt", "CopyStmt", "ExplainStmt", "LockStmt",
+      "DeleteStmt", "MergeStmt", "TruncateStmt", "TransactionStmt", "CopyStmt", "ExplainStmt", "LockStmt",
       "CheckPointStmt", "DiscardStmt", "ListenStmt", "NotifyStmt", "UnlistenStmt", "VacuumStmt",
       "ClusterStmt", "ReindexStmt", "RefreshMatViewStmt", "PrepareStmt", "ExecuteStmt",
       "DeallocateStmt", "DeclareCursorStmt", "FetchStmt", "ClosePortalStmt", "CallStmt",
@@ -822,7 +823,7 @@ void Applier::apply(const json& stmt) {
     const QName q = range_var(field(s, "typevar"));
     return add_raw("type", schema::qualified(q.schema, q.name));
   }
-  if (t == "CreateRangeStmt") return add_raw("type", model_name(field(s, "typeName")));
+  if (t == "CreateRangeStmt") return create_range(s);
   if (t == "DefineStmt") {
     return add_raw(object_kind(str(s, "kind")), model_name(field(s, "defnames")));
   }
@@ -1240,6 +1241,22 @@ void Applier::drop_column_refs(schema::Table& t, const std::string& col) {
 
 void Applier::rename_column_refs(schema::Table& t, const std::string& from, const std::string& to) {
   auto ren = [&](std::vector<std::string>& v) { std::replace(v.begin(), v.end(), from, to); };
+  auto has_from = [&](const std::vector<std::string>& v) { return std::find(v.begin(), v.end(), from) != v.end(); };
+  // PostgreSQL named the unnamed constraints after their columns when it created them, and a
+  // rename keeps that name: the fold keeps it too (a later constraint then gets PostgreSQL's
+  // next name, as on the server).
+  for (auto& u : t.uniques)
+    if (u.name.empty() && has_from(u.columns)) u.name = make_object_name(t.name, util::join(u.columns, "_"), "key");
+  for (auto& f : t.foreign_keys)
+    if (f.name.empty() && has_from(f.columns)) f.name = make_object_name(t.name, util::join(f.columns, "_"), "fkey");
+  // Expressions (checks, generated columns, index expressions and predicates) follow the column,
+  // as the server's stored expression trees do.
+  const std::string quoted = schema::quote_ident(to, Dialect::postgresql);
+  auto ren_expr = [&](std::string& e) {
+    if (!e.empty()) e = sql::replace_identifier(e, from, quoted, Dialect::postgresql);
+  };
+  for (auto& c : t.checks) ren_expr(c.expr);
+  for (auto& c : t.columns) ren_expr(c.generated_expr);
   for (auto& sq : m_.sequences) {
     auto o = schema::sequence_owner(sq);
     if (o.table == t.name && o.schema == t.schema && o.column == from) {
@@ -1252,9 +1269,12 @@ void Applier::rename_column_refs(schema::Table& t, const std::string& from, cons
   for (auto& f : t.foreign_keys) ren(f.columns);
   for (auto& ix : m_.indexes) {
     if (ix.table != t.name || ix.schema != t.schema) continue;
-    for (auto& p : ix.parts)
+    for (auto& p : ix.parts) {
       if (p.column == from) p.column = to;
+      ren_expr(p.expr);
+    }
     ren(ix.include);
+    ren_expr(ix.where);
   }
   for (auto& other : m_.tables)
     for (auto& f : other.foreign_keys)
@@ -1332,7 +1352,10 @@ void Applier::alter_table(const json& s) {
   }
   // Commands the model cannot express (ATTACH PARTITION, ENABLE ROW LEVEL SECURITY, SET
   // STORAGE...) keep the statement verbatim; modelled commands in it are applied as well.
-  if (!all_modelled) add_raw("alter table", range_var(rel).name);
+  if (!all_modelled) {
+    const QName q = range_var(rel);
+    add_raw("alter table", schema::qualified(q.schema, q.name));
+  }
   if (!any_modelled) return;
 
   schema::Table* t = find_table_or_report(rel, flag(s, "missing_ok"));
@@ -1625,13 +1648,19 @@ void Applier::drop(const json& s) {
         return t.name == q.name && t.schema == q.schema;
       });
       if (it == m_.tables.end()) {
-        unknown("table", qn, table_names());
+        // CREATE TABLE ... AS / SELECT ... INTO: a table kept as its statement.
+        const auto n = m_.raw.size();
+        std::erase_if(m_.raw, [&](const schema::RawStatement& r) { return r.kind == "table" && r.name == qn; });
+        if (n == m_.raw.size()) unknown("table", qn, table_names());
         continue;
       }
       std::erase_if(m_.indexes, [&](const schema::Index& ix) { return ix.table == q.name && ix.schema == q.schema; });
-      // Triggers, policies and rules live and die with their table.
+      // Triggers, policies and rules live and die with their table, and so do the statements
+      // kept verbatim that act on it (ALTER TABLE clauses the model does not hold:
+      // ENABLE ROW LEVEL SECURITY ...): the folded schema holds only what exists at the end.
       std::erase_if(m_.raw, [&](const schema::RawStatement& r) {
-        return (r.kind == "trigger" || r.kind == "policy" || r.kind == "rule") && r.name.ends_with(" ON " + qn);
+        if (r.kind == "trigger" || r.kind == "policy" || r.kind == "rule") return r.name.ends_with(" ON " + qn);
+        return r.kind == "alter table" && r.name == qn;
       });
       m_.tables.erase(it);
       // Sequences owned by its columns are dropped with it.
@@ -1669,11 +1698,12 @@ void Applier::drop(const json& s) {
       std::erase_if(m_.indexes, [&](const schema::Index& ix) { return ix.table == q.name && ix.schema == q.schema; });
       m_.views.erase(it);
     } else if (what == "OBJECT_TYPE" || what == "OBJECT_DOMAIN") {
-      const auto before = m_.enums.size() + m_.domains.size();
+      const auto before = m_.enums.size() + m_.domains.size() + m_.ranges.size();
       std::erase_if(m_.enums, [&](const schema::EnumType& e) { return e.name == q.name && e.schema == q.schema; });
       std::erase_if(m_.domains, [&](const schema::Domain& d) { return d.name == q.name && d.schema == q.schema; });
-      if (before == m_.enums.size() + m_.domains.size()) {
-        // Composite and range types are raw statements.
+      std::erase_if(m_.ranges, [&](const schema::RangeType& r) { return r.name == q.name && r.schema == q.schema; });
+      if (before == m_.enums.size() + m_.domains.size() + m_.ranges.size()) {
+        // Composite types are raw statements.
         const auto n = m_.raw.size();
         std::erase_if(m_.raw, [&](const schema::RawStatement& r) { return r.kind == "type" && (r.name == q.name || r.name == qn); });
         if (n == m_.raw.size()) {
@@ -1725,7 +1755,10 @@ void Applier::drop(const json& s) {
                (r.kind == kind || (kind == "function" && r.kind == "procedure") ||
                 (kind == "procedure" && r.kind == "function"));
       });
-      if (n == m_.raw.size()) keep_raw = true;
+      // Not created here: without IF EXISTS the DROP is kept (it removes something the schema
+      // does not create, an extension's object say); with IF EXISTS it is a no-op on the schema
+      // folded so far, and kept it would run after — and remove — a later CREATE of that name.
+      if (n == m_.raw.size() && !missing_ok) keep_raw = true;
     }
   }
   if (keep_raw) add_raw("drop", "");
@@ -1943,6 +1976,44 @@ void Applier::alter_enum(const json& s) {
     return;
   }
   vals.insert(flag(s, "newValIsAfter") ? n + 1 : n, new_val);
+}
+
+// CREATE TYPE name AS RANGE (SUBTYPE = t [, SUBTYPE_OPCLASS = c] [, COLLATION = c]
+// [, CANONICAL = f] [, SUBTYPE_DIFF = f] [, MULTIRANGE_TYPE_NAME = m]).
+void Applier::create_range(const json& s) {
+  schema::RangeType r;
+  const QName q = qname(strings(field(s, "typeName")));
+  r.schema = q.schema;
+  r.name = q.name;
+  r.loc = loc(stmt_start());
+  const json& params = field(s, "params");
+  if (params.is_array())
+    for (const auto& p : params) {
+      const json& de = node_body(p);
+      const std::string opt = util::to_lower(str(de, "defname"));
+      const json& arg = field(de, "arg");
+      const QName a = qname(list_strings(arg));
+      const std::string sql = schema::quote_qualified(a.schema, a.name, Dialect::postgresql);
+      if (opt == "subtype") r.subtype = type_ref(node_type(arg) == "TypeName" ? node_body(arg) : arg);
+      else if (opt == "subtype_opclass") r.subtype_opclass = sql;
+      else if (opt == "collation") r.collation = join_dot(list_strings(arg));
+      else if (opt == "canonical") r.canonical = sql;
+      else if (opt == "subtype_diff") r.subtype_diff = sql;
+      else if (opt == "multirange_type_name") r.multirange = a.name == schema::default_multirange_name(r.name) ? "" : a.name;
+    }
+  auto taken = [&](const std::string& schema_name, const std::string& name) {
+    return m_.find_enum(name, schema_name) ||
+           std::any_of(m_.domains.begin(), m_.domains.end(),
+                       [&](const schema::Domain& d) { return d.name == name && d.schema == schema_name; }) ||
+           std::any_of(m_.ranges.begin(), m_.ranges.end(), [&](const schema::RangeType& x) {
+             return x.schema == schema_name && (x.name == name || x.multirange_name() == name);
+           });
+  };
+  if (taken(r.schema, r.name)) {
+    report("sql.duplicate", "type `" + schema::qualified(r.schema, r.name) + "` already exists", stmt_start(), 1);
+    return;
+  }
+  m_.ranges.push_back(std::move(r));
 }
 
 void Applier::create_domain(const json& s) {

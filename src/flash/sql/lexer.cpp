@@ -511,4 +511,19 @@ std::string normalize_expr(std::string_view expr, Dialect d) {
   return out;
 }
 
+std::string replace_identifier(std::string_view text, std::string_view from, std::string_view to, Dialect d) {
+  diag::Diagnostics ignored;
+  const SourceFile src{"", std::string(text)};  // tokens' offsets are into this copy, the same bytes
+  std::string out;
+  std::size_t pos = 0;
+  for (const auto& t : lex(src, d, ignored)) {
+    if ((t.kind != TokenKind::identifier && t.kind != TokenKind::quoted_ident) || !util::iequals(t.text, from)) continue;
+    out.append(text.substr(pos, t.offset - pos));
+    out.append(to);
+    pos = t.offset + t.raw.size();
+  }
+  out.append(text.substr(pos));
+  return out;
+}
+
 }  // namespace flash::sql

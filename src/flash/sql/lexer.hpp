@@ -86,4 +86,10 @@ bool is_keyword(std::string_view word);
 // "now() AT TIME ZONE 'utc'", "coalesce(a, b)", "(a >= 1) AND (b < 2)", "x::text".
 std::string normalize_expr(std::string_view expr, schema::Dialect d);
 
+// `text` (SQL) with every whole-identifier occurrence of `from` (case-insensitive, bare or quoted)
+// replaced by `to` (already quoted if needed), strings and comments left alone: a renamed column
+// inside an expression.
+std::string replace_identifier(std::string_view text, std::string_view from, std::string_view to,
+                               schema::Dialect d);
+
 }  // namespace flash::sql

@@ -234,6 +234,10 @@ class Validator {
     if (m_.dialect != Dialect::postgresql) return;
     for (const auto& e : m_.enums) user_types_.insert(schema::qualified(e.schema, e.name));
     for (const auto& d : m_.domains) user_types_.insert(schema::qualified(d.schema, d.name));
+    for (const auto& r : m_.ranges) {
+      user_types_.insert(schema::qualified(r.schema, r.name));
+      user_types_.insert(schema::qualified(r.schema, r.multirange_name()));
+    }
     // Every table and view is also a composite type.
     for (const auto& t : m_.tables) user_types_.insert(schema::qualified(t.schema, t.name));
     for (const auto& v : m_.views) user_types_.insert(schema::qualified(v.schema, v.name));

@@ -300,6 +300,25 @@ TEST(PostgresDiff, EnumCreatedBeforeAndDroppedAfterItsTable) {
   EXPECT_EQ(downs(q), (Lines{"CREATE TYPE e AS ENUM ('a')", "CREATE TABLE t (\n  x e\n)"}));
 }
 
+TEST(PostgresDiff, RangeTypeCreatedBeforeAndDroppedAfterItsTable) {
+  const std::string r = "CREATE TYPE uuidrange AS RANGE (SUBTYPE = uuid); CREATE TABLE t (x uuidrange, m uuidmultirange);";
+  const auto p = d("", r);
+  EXPECT_EQ(ups(p), (Lines{"CREATE TYPE uuidrange AS RANGE (SUBTYPE = uuid)",
+                           "CREATE TABLE t (\n  x uuidrange,\n  m uuidmultirange\n)"}));
+  EXPECT_EQ(p.operations.at(0).kind, OpKind::create_range);
+  const auto q = d(r, "");
+  EXPECT_EQ(ups(q), (Lines{"DROP TABLE t", "DROP TYPE uuidrange"}));
+  EXPECT_EQ(downs(q), (Lines{"CREATE TYPE uuidrange AS RANGE (SUBTYPE = uuid)",
+                             "CREATE TABLE t (\n  x uuidrange,\n  m uuidmultirange\n)"}));
+  // The same type written with its defaults spelled out is no change.
+  EXPECT_TRUE(d(r, "CREATE TYPE uuidrange AS RANGE (subtype = UUID, multirange_type_name = uuidmultirange); "
+                   "CREATE TABLE t (x uuidrange, m uuidmultirange);")
+                  .operations.empty());
+  const auto c = d("CREATE TYPE fr AS RANGE (SUBTYPE = float8);",
+                   "CREATE TYPE fr AS RANGE (SUBTYPE = float8, SUBTYPE_DIFF = float8mi);");
+  EXPECT_EQ(ups(c), (Lines{"DROP TYPE fr", "CREATE TYPE fr AS RANGE (SUBTYPE = double precision, SUBTYPE_DIFF = float8mi)"}));
+}
+
 TEST(PostgresDiff, ViewsAreRecreatedAroundColumnTypeChanges) {
   const auto p = d("CREATE TABLE t (a integer); CREATE VIEW v AS SELECT a FROM t;",
                    "CREATE TABLE t (a bigint); CREATE VIEW v AS SELECT a FROM t;");

@@ -1,6 +1,7 @@
 // PostgreSQL pull against the live server (skipped without FLASH_TEST_PG_URL).
 #include <algorithm>
 #include <iostream>
+#include <stdexcept>
 
 #include "pull_test_util.hpp"
 
@@ -145,6 +146,76 @@ CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();
   // Reloading what pull wrote gives the same pull.
   PG_DB(db2);
   db2->load(schema::print_schema(pulled));
+  EXPECT_TRUE(inspect(*db2->conn) == pulled);
+}
+
+// Range types (hatchet's uuidrange): pulled from pg_range into the model, without the constructor
+// functions PostgreSQL made for them (pulled as ordinary functions they clashed with the type's
+// own), and rebuilt by the printed schema: the second server's pg_range says the same.
+TEST(PostgresPull, RangeTypesArePulledWithoutTheirConstructors) {
+  PG_DB(db);
+  const char* sql = R"sql(
+CREATE SCHEMA app;
+CREATE FUNCTION float_diff(a double precision, b double precision) RETURNS double precision
+  LANGUAGE sql IMMUTABLE AS 'SELECT a - b';
+CREATE TYPE uuidrange AS RANGE (SUBTYPE = uuid);
+CREATE TYPE app.floatrange AS RANGE (SUBTYPE = float8, SUBTYPE_DIFF = float_diff, MULTIRANGE_TYPE_NAME = app.floats);
+CREATE TYPE textspan AS RANGE (SUBTYPE = text, COLLATION = "C");
+CREATE TABLE blocks (
+  id integer PRIMARY KEY,
+  ids uuidrange NOT NULL DEFAULT uuidrange(NULL, NULL),
+  spans app.floats,
+  names textspan
+);
+)sql";
+  db->load(sql);
+  const auto pulled = inspect(*db->conn);
+  ASSERT_EQ(pulled.ranges.size(), 3u);
+  auto range = [&](const std::string& name) -> const schema::RangeType& {
+    for (const auto& r : pulled.ranges)
+      if (r.name == name) return r;
+    throw std::runtime_error("no range type " + name);
+  };
+  EXPECT_EQ(range("uuidrange").subtype.name, "uuid");
+  EXPECT_EQ(range("uuidrange").multirange, "");  // the default name, uuidmultirange
+  EXPECT_EQ(range("floatrange").schema, "app");
+  EXPECT_EQ(range("floatrange").multirange, "floats");
+  EXPECT_EQ(range("floatrange").subtype_diff, "float_diff");
+  EXPECT_EQ(range("textspan").collation, "C");
+  ASSERT_EQ(pulled.raw.size(), 1u);  // float_diff only: no uuidrange(), floatrange(), floats() ...
+  EXPECT_EQ(pulled.raw[0].name, "float_diff");
+  // The files' model of the same types is the pulled one (options spelled differently, defaults).
+  auto files = parse(sql, Dialect::postgresql).ranges;
+  for (const auto& r : files) EXPECT_TRUE(r == range(r.name)) << r.name;
+  const std::string printed = schema::print_schema(pulled);
+  EXPECT_TRUE(parse(printed, Dialect::postgresql) == pulled) << printed;
+
+  // The printed schema (range types before the tables using them) loads, and the server's own
+  // catalog of the copy matches the original's.
+  PG_DB(db2);
+  db2->load(printed);
+  const std::string ranges =
+      "SELECT t.typname, format_type(r.rngsubtype, NULL), r.rngsubdiff::text, r.rngcollation::regcollation::text, "
+      "mt.typname FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid JOIN pg_type mt ON mt.oid = r.rngmultitypid "
+      "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname IN ('public', 'app') ORDER BY 1";
+  EXPECT_EQ(db->conn->query(ranges).rows, db2->conn->query(ranges).rows);
+  EXPECT_TRUE(inspect(*db2->conn) == pulled);
+}
+
+// Table storage parameters (hatchet's autovacuum settings) come back as ALTER TABLE ... SET, and
+// the rebuilt table's pg_class.reloptions are the original's.
+TEST(PostgresPull, TableStorageParametersArePulled) {
+  PG_DB(db);
+  db->load("CREATE TABLE q (id integer PRIMARY KEY) WITH (fillfactor = 70);\n"
+           "ALTER TABLE q SET (autovacuum_vacuum_scale_factor = '0.1', autovacuum_enabled = false);\n");
+  const auto pulled = inspect(*db->conn);
+  ASSERT_EQ(pulled.raw.size(), 1u);
+  EXPECT_EQ(pulled.raw[0].kind, "alter table");
+  PG_DB(db2);
+  db2->load(schema::print_schema(pulled));
+  const std::string opts = "SELECT reloptions::text FROM pg_class WHERE relname = 'q'";
+  EXPECT_EQ(cell(db->conn->query(opts).rows.at(0).at(0)), "{fillfactor=70,autovacuum_vacuum_scale_factor=0.1,autovacuum_enabled=false}");
+  EXPECT_EQ(db->conn->query(opts).rows, db2->conn->query(opts).rows);
   EXPECT_TRUE(inspect(*db2->conn) == pulled);
 }
 

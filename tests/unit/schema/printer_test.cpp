@@ -497,6 +497,38 @@ TEST(PrintSchema, ViewsWaitForTheFunctionsAndViewsTheyUse) {
             "CREATE TRIGGER film_list ...;\n");
 }
 
+// A range type comes after its subtype (here a composite type, kept verbatim and printed last
+// otherwise) and before the tables whose columns use it or its multirange type, or whose defaults
+// call its constructor function (named like it).
+TEST(PrintSchema, RangeTypesInDependencyOrder) {
+  Schema s;
+  Table t;
+  t.name = "blocks";
+  t.columns = {C("ids", T("uuidmultirange")), C("span", T("int4"))};
+  t.columns[1].default_expr = "pairrange(NULL, NULL)";
+  s.tables = {t};
+  RangeType u;
+  u.name = "uuidrange";
+  u.subtype = T("uuid");
+  RangeType m;
+  m.name = "pairrange";
+  m.subtype = T("pair");
+  m.collation = "C";
+  m.subtype_diff = "app.diff";
+  m.multirange = "pairs";
+  s.ranges = {u, m};
+  s.raw.push_back({"type", "pair", "CREATE TYPE pair AS (a int, b int)", {}});
+  EXPECT_EQ(print_schema(s),
+            "CREATE TYPE uuidrange AS RANGE (SUBTYPE = uuid);\n"
+            "\n"
+            "CREATE TYPE pair AS (a int, b int);\n"
+            "\n"
+            "CREATE TYPE pairrange AS RANGE (SUBTYPE = pair, COLLATION = \"C\", SUBTYPE_DIFF = app.diff, "
+            "MULTIRANGE_TYPE_NAME = pairs);\n"
+            "\n"
+            "CREATE TABLE blocks (\n  ids uuidmultirange,\n  span int4 DEFAULT pairrange(NULL, NULL)\n);\n");
+}
+
 TEST(PrintSchema, IfNotExistsOption) {
   Schema s = blog(Dialect::sqlite);
   PrintOptions o;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "flash/schema/model.hpp"
 #include "flash/sql/ddl.hpp"
@@ -504,6 +505,89 @@ TEST(PostgresDdl, DropStatements) {
   ASSERT_EQ(p.model.raw.size(), 1u);
   EXPECT_EQ(p.model.raw[0].kind, "function");
   EXPECT_EQ(p.model.raw[0].name, "app.g");
+}
+
+// A migration directory folded into one schema holds only what exists at the end (concourse's
+// 149 migrations: a TRUNCATE of a table dropped later, DROP TRIGGER IF EXISTS before CREATE
+// TRIGGER, ALTER TABLE clauses kept verbatim for a table dropped later).
+TEST(PostgresDdl, FoldedMigrationsKeepOnlyWhatExistsAtTheEnd) {
+  auto p = parse(R"sql(
+    CREATE TABLE gone (id int);
+    CREATE TABLE kept (id int);
+    CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+    TRUNCATE TABLE gone;
+    ALTER TABLE gone ENABLE ROW LEVEL SECURITY;
+    ALTER TABLE kept ENABLE ROW LEVEL SECURITY;
+    DROP TRIGGER IF EXISTS tr ON kept;
+    CREATE TRIGGER tr AFTER INSERT ON kept FOR EACH ROW EXECUTE FUNCTION f();
+    DROP FUNCTION IF EXISTS never_created;
+    DROP TABLE gone;
+    CREATE TABLE AS_copy AS SELECT 1 AS x;
+    DROP TABLE as_copy;
+    DROP FUNCTION not_created_here();
+  )sql");
+  EXPECT_CLEAN(p);
+  std::vector<std::string> kinds;
+  for (const auto& r : p.model.raw) kinds.push_back(r.kind + " " + r.name);
+  // The DROP of an object not created here is kept only without IF EXISTS.
+  EXPECT_EQ(kinds, (std::vector<std::string>{"function f", "alter table kept", "trigger tr ON kept", "drop "}));
+  ASSERT_EQ(p.model.tables.size(), 1u);
+  EXPECT_EQ(p.model.tables[0].name, "kept");
+}
+
+TEST(PostgresDdl, RangeTypes) {
+  auto p = parse(R"sql(
+    CREATE TYPE uuidrange AS RANGE (SUBTYPE = UUID);
+    CREATE TYPE app.span AS RANGE (subtype = float8, subtype_diff = public.float_diff, subtype_opclass = app.my_ops,
+                                   collation = "C", multirange_type_name = app.spans);
+    CREATE TYPE daterange2 AS RANGE (SUBTYPE = date, MULTIRANGE_TYPE_NAME = datemultirange2);
+    CREATE TABLE t (r uuidrange, m uuidmultirange, s app.span);
+    CREATE TYPE gone AS RANGE (SUBTYPE = int4);
+    DROP TYPE gone;
+    CREATE TYPE uuidrange AS RANGE (SUBTYPE = uuid);
+  )sql");
+  ASSERT_EQ(p.diags.size(), 1u) << dump(p.diags);
+  EXPECT_EQ(p.diags[0].code, "sql.duplicate");
+  EXPECT_TRUE(p.model.raw.empty());  // in the model, not kept verbatim
+  ASSERT_EQ(p.model.ranges.size(), 3u);
+  const auto& u = p.model.ranges[0];
+  EXPECT_EQ(u.name, "uuidrange");
+  EXPECT_EQ(u.subtype.name, "uuid");
+  EXPECT_EQ(u.multirange_name(), "uuidmultirange");
+  const auto& s = p.model.ranges[1];
+  EXPECT_EQ(s.schema, "app");
+  EXPECT_EQ(s.subtype.name, "double precision");
+  EXPECT_EQ(s.subtype_diff, "float_diff");  // public is the default schema
+  EXPECT_EQ(s.subtype_opclass, "app.my_ops");
+  EXPECT_EQ(s.collation, "C");
+  EXPECT_EQ(s.multirange, "spans");
+  EXPECT_EQ(p.model.ranges[2].multirange, "");  // PostgreSQL's own name for it, written out
+  EXPECT_EQ(schema::default_multirange_name("period"), "period_multirange");
+}
+
+// concourse renames builds.rerun_of to rerun_of_old: the server keeps the constraint names it
+// generated from the old column name and rewrites the expressions that read the column.
+TEST(PostgresDdl, RenameColumnKeepsGeneratedNamesAndRewritesExpressions) {
+  auto p = parse(R"sql(
+    CREATE TABLE builds (id bigint PRIMARY KEY, rerun_of integer REFERENCES builds (id), code text UNIQUE,
+                         CHECK (rerun_of <> id));
+    CREATE INDEX b_order ON builds ((coalesce(rerun_of, id)) DESC) WHERE rerun_of IS NOT NULL;
+    ALTER TABLE builds RENAME COLUMN rerun_of TO rerun_of_old;
+    ALTER TABLE builds RENAME COLUMN code TO "Code";
+    ALTER TABLE builds ADD COLUMN rerun_of bigint REFERENCES builds (id);
+  )sql");
+  EXPECT_CLEAN(p);
+  const auto& t = p.model.tables.at(0);
+  ASSERT_EQ(t.foreign_keys.size(), 2u);
+  EXPECT_EQ(t.foreign_keys[0].name, "builds_rerun_of_fkey");
+  EXPECT_EQ(t.foreign_keys[0].columns, std::vector<std::string>{"rerun_of_old"});
+  EXPECT_EQ(t.foreign_keys[1].name, "");  // the server names it builds_rerun_of_fkey1
+  ASSERT_EQ(t.uniques.size(), 1u);
+  EXPECT_EQ(t.uniques[0].name, "builds_code_key");
+  EXPECT_EQ(t.checks.at(0).expr, "rerun_of_old <> id");
+  const auto& ix = p.model.indexes.at(0);
+  EXPECT_EQ(ix.parts.at(0).expr, "coalesce(rerun_of_old, id)");
+  EXPECT_EQ(ix.where, "rerun_of_old IS NOT NULL");
 }
 
 TEST(PostgresDdl, ViewsKeepQueryVerbatim) {

@@ -20,7 +20,8 @@
 //    existing schema files;
 //  * "public" is the default schema ("").
 //  * INHERITS children list their parents and only the columns they declare themselves;
-//  * rules (other than a view's) are kept as raw statements (pg_get_ruledef).
+//  * rules (other than a view's) are kept as raw statements (pg_get_ruledef);
+//  * range types come from pg_range, without the constructor functions PostgreSQL made for them.
 // Not kept exactly: view text (the server stores views parsed; pg_get_viewdef prints its own
 // formatting), function and trigger text (pg_get_functiondef/pg_get_triggerdef spelling),
 // comments on objects other than tables, columns, schemas, types, domains and views, sequence
@@ -219,6 +220,27 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
     add(st);
   }
 
+  // Range types (pg_range), options equal to PostgreSQL's defaults left out: the subtype's default
+  // operator class and collation. Their constructor functions come with them (see functions).
+  for (const auto& r : c.query(
+           "SELECT n.nspname, t.typname, format_type(r.rngsubtype, NULL), CASE WHEN NOT opc.opcdefault THEN "
+           "CASE WHEN opcn.nspname IN ('pg_catalog', 'public') THEN '' ELSE quote_ident(opcn.nspname) || '.' END || "
+           "quote_ident(opc.opcname) END, CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN "
+           "co.collname END, NULLIF(r.rngcanonical, 0)::regproc::text, NULLIF(r.rngsubdiff, 0)::regproc::text, "
+           "mt.typname FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid JOIN pg_namespace n ON n.oid = "
+           "t.typnamespace JOIN pg_type st ON st.oid = r.rngsubtype JOIN pg_opclass opc ON opc.oid = r.rngsubopc "
+           "JOIN pg_namespace opcn ON opcn.oid = opc.opcnamespace LEFT JOIN pg_collation co ON co.oid = "
+           "r.rngcollation LEFT JOIN pg_type mt ON mt.oid = r.rngmultitypid WHERE " + ns + " AND " +
+           not_extension_member("pg_type", "t.oid") + " ORDER BY t.oid").rows) {
+    std::string st = "CREATE TYPE " + qname(cell(r[0]), cell(r[1])) + " AS RANGE (SUBTYPE = " + cell(r[2]);
+    if (!cell(r[3]).empty()) st += ", SUBTYPE_OPCLASS = " + cell(r[3]);
+    if (!cell(r[4]).empty()) st += ", COLLATION = " + schema::quote_ident(cell(r[4]), kPg);
+    if (!cell(r[5]).empty()) st += ", CANONICAL = " + cell(r[5]);
+    if (!cell(r[6]).empty()) st += ", SUBTYPE_DIFF = " + cell(r[6]);
+    if (!cell(r[7]).empty()) st += ", MULTIRANGE_TYPE_NAME = " + schema::quote_ident(cell(r[7]), kPg);
+    add(st + ")");
+  }
+
   // Sequences other than identity columns': the ones a serial column stands for are left out once
   // the columns are read; the others are created here, and their OWNED BY set after the tables.
   std::vector<SeqInfo> seqs;
@@ -354,6 +376,14 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
                              .rows)
       cons.push_back({cell(r[0]), cell(r[1]), cell(r[2]), cell(r[3])});
 
+    // Storage parameters (autovacuum_*, fillfactor ...), set as ALTER TABLE ... SET (...) after the
+    // table, as schema files write them (kept verbatim: the model does not hold them).
+    std::map<std::string, std::vector<std::string>> reloptions;
+    for (const auto& r : c.query("SELECT c.oid, o.option_name, o.option_value FROM pg_class c, "
+                                 "pg_options_to_table(c.reloptions) o WHERE c.oid IN " + in + " ORDER BY c.oid")
+                             .rows)
+      reloptions[cell(r[0])].push_back(schema::quote_ident(cell(r[1]), kPg) + " = " + schema::quote_string(cell(r[2])));
+
     std::vector<std::string> fks;
     for (const auto& t : tables) {
       const std::string tq = qname(t.nsp, t.name);
@@ -388,6 +418,8 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
         if (!t.partkey.empty()) st += " PARTITION BY " + t.partkey;
       }
       add(st);
+      if (auto it = reloptions.find(t.oid); it != reloptions.end())
+        add("ALTER TABLE " + tq + " SET (" + util::join(it->second, ", ") + ")");
       if (t.comment != "\x01") add("COMMENT ON TABLE " + tq + " IS " + schema::quote_string(t.comment));
       for (const auto& col : cols[t.oid])
         if (col.has_comment)
@@ -415,10 +447,13 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
       "('p', 'u', 'x')) AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid) AND "
       "c.relname NOT LIKE '\\_flash\\_%' ORDER BY i.indexrelid";
 
-  // Functions and procedures (kept as raw statements), then views, then triggers.
+  // Functions and procedures (kept as raw statements), then views, then triggers. Functions
+  // another object owns (pg_depend 'i': a range type's constructors) come with that object.
   for (const auto& r : c.query("SELECT pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = "
                                "p.pronamespace WHERE p.prokind IN ('f', 'p') AND " + ns + " AND " +
-                               not_extension_member("pg_proc", "p.oid") + " ORDER BY p.oid")
+                               not_extension_member("pg_proc", "p.oid") +
+                               " AND NOT EXISTS (SELECT 1 FROM pg_depend i WHERE i.classid = 'pg_proc'::regclass "
+                               "AND i.objid = p.oid AND i.deptype = 'i') ORDER BY p.oid")
                            .rows)
     add(strip_semicolon(cell(r[0])));
 
