@@ -34,6 +34,17 @@ void order_by_name(schema::Schema& s) {
   by_name(s.sequences);
   by_name(s.tables);
   by_name(s.views);
+  by_name(s.ranges);
+  if (s.dialect == schema::Dialect::postgresql) {
+    // A table's named constraints: the catalog lists them by oid, which a rebuilt database
+    // assigns in another order (hatchet's foreign keys); PostgreSQL does not observe their order.
+    auto named = [](const auto& a, const auto& b) { return a.name < b.name; };
+    for (auto& t : s.tables) {
+      std::stable_sort(t.foreign_keys.begin(), t.foreign_keys.end(), named);
+      std::stable_sort(t.checks.begin(), t.checks.end(), named);
+      std::stable_sort(t.uniques.begin(), t.uniques.end(), named);
+    }
+  }
   if (s.dialect != schema::Dialect::mysql)
     std::stable_sort(s.indexes.begin(), s.indexes.end(), [](const schema::Index& a, const schema::Index& b) {
       return std::tie(a.schema, a.table, a.name) < std::tie(b.schema, b.table, b.name);

@@ -1246,9 +1246,9 @@ void Applier::rename_column_refs(schema::Table& t, const std::string& from, cons
   // rename keeps that name: the fold keeps it too (a later constraint then gets PostgreSQL's
   // next name, as on the server).
   for (auto& u : t.uniques)
-    if (u.name.empty() && has_from(u.columns)) u.name = make_object_name(t.name, util::join(u.columns, "_"), "key");
+    if (u.name.empty() && has_from(u.columns)) u.name = schema::pg_object_name(t.name, util::join(u.columns, "_"), "key");
   for (auto& f : t.foreign_keys)
-    if (f.name.empty() && has_from(f.columns)) f.name = make_object_name(t.name, util::join(f.columns, "_"), "fkey");
+    if (f.name.empty() && has_from(f.columns)) f.name = schema::pg_object_name(t.name, util::join(f.columns, "_"), "fkey");
   // Expressions (checks, generated columns, index expressions and predicates) follow the column,
   // as the server's stored expression trees do.
   const std::string quoted = schema::quote_ident(to, Dialect::postgresql);

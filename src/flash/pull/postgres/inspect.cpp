@@ -385,6 +385,9 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
       reloptions[cell(r[0])].push_back(schema::quote_ident(cell(r[1]), kPg) + " = " + schema::quote_string(cell(r[2])));
 
     std::vector<std::string> fks;
+    // Storage-parameter statements in table-name order (a rebuilt database lists its tables in
+    // another oid order, and the second pull must write the same file).
+    std::vector<std::pair<std::pair<std::string, std::string>, std::string>> storage;
     for (const auto& t : tables) {
       const std::string tq = qname(t.nsp, t.name);
       std::string st = std::string("CREATE ") + (t.unlogged ? "UNLOGGED " : "") + "TABLE " + tq;
@@ -419,7 +422,7 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
       }
       add(st);
       if (auto it = reloptions.find(t.oid); it != reloptions.end())
-        add("ALTER TABLE " + tq + " SET (" + util::join(it->second, ", ") + ")");
+        storage.emplace_back(std::make_pair(t.nsp, t.name), "ALTER TABLE " + tq + " SET (" + util::join(it->second, ", ") + ")");
       if (t.comment != "\x01") add("COMMENT ON TABLE " + tq + " IS " + schema::quote_string(t.comment));
       for (const auto& col : cols[t.oid])
         if (col.has_comment)
@@ -427,6 +430,8 @@ schema::Schema inspect_postgres(driver::SqlConnection& c) {
               schema::quote_string(col.comment));
     }
     for (const auto& fk : fks) add(fk);
+    std::stable_sort(storage.begin(), storage.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [table, st] : storage) add(st);
   }
   {
     std::string created;
