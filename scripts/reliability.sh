@@ -80,13 +80,13 @@ if [ "$run_ctest" = 1 ]; then
   set -e
   # ctest -V prefixes a test's output with "<test number>: ".
   sed -n 's/^\([0-9]*: \)\{0,1\}\(RELIABILITY .*\)$/\2/p' "$work/ctest.log" >>"$lines"
-  ctest_summary=$(grep -E 'tests passed|tests failed' "$work/ctest.log" | sed 's/^[0-9]*% //' | paste -sd ';' -)
+  ctest_summary=$(grep -E '^[0-9]+% tests passed' "$work/ctest.log" | paste -sd ';' -)
   ctest_summary=${ctest_summary:-"no summary (see ctest output)"}
 fi
 
 python3 scripts/reliability_render.py "$lines" "$out" --load "$load_at_start" \
   --commit "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src tests || echo '+local changes')" \
   --fuzz-mode "${fuzz_mode[0]} ${fuzz_mode[1]}" --fuzz-run "$run_fuzz" --ctest-summary "$ctest_summary" \
-  --fuzz-long "$fuzz_long_file"
+  --fuzz-long "$fuzz_long_file" --runs-mode "$([ "$long_runs" = 1 ] && echo "long counts (FLASH_RELIABILITY_LONG=1: 50 kill runs per command and engine, 20 concurrency runs, 20 server kills)" || echo "CI counts (--ci-runs: 10 kill runs per command and engine, 3 concurrency runs, 5 server kills)")"
 echo "reliability: wrote $out ($(wc -l <"$lines") figures)" >&2
 exit "$status"

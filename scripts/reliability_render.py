@@ -100,6 +100,7 @@ def main():
     ap.add_argument("--fuzz-run", default="1")
     ap.add_argument("--ctest-summary", default="not run")
     ap.add_argument("--load", default="?")
+    ap.add_argument("--runs-mode", default="")
     ap.add_argument("--fuzz-long", default="",
                     help="the committed lines of the last long fuzz run (header: '# <date> <commit> <machine>')")
     a = ap.parse_args()
@@ -112,8 +113,9 @@ def main():
         "runs). Last run: %s, commit %s, %s, %d cores, load average at start %s (executions per second "
         "depend on it)." % (now, a.commit, platform.machine(), os.cpu_count() or 0, a.load),
         "",
-        "Fuzz mode: %s. ctest over the labels badinput, migrate, export, reliability and the gen kill tests: %s."
-        % (a.fuzz_mode if a.fuzz_run == "1" else "not run", a.ctest_summary),
+        "Fuzz mode: %s. Crash and concurrency tests: %s. ctest over the labels badinput, migrate, export, "
+        "reliability and the gen kill tests: %s."
+        % (a.fuzz_mode if a.fuzz_run == "1" else "not run", a.runs_mode or "?", a.ctest_summary),
         "",
     ]
     for area, title, intro in SECTIONS:
@@ -143,8 +145,8 @@ def main():
         "",
         "`scripts/reliability.sh` builds flash and the fuzz tree, runs each fuzz target (tests/fuzz/run.sh), "
         "starts throwaway servers (scripts/db.sh) and runs `ctest -V -L 'badinput|migrate|export|reliability'` "
-        "and the gen kill tests (`-R GenCrash`) with FLASH_RELIABILITY_LONG=1 (50 kill runs per command and "
-        "engine, 20 concurrency runs, 20 server kills), then "
+        "and the gen kill tests (`-R GenCrash`), by default with FLASH_RELIABILITY_LONG=1 (50 kill runs per "
+        "command and engine, 20 concurrency runs, 20 server kills; `--ci-runs` keeps CI's counts), then "
         "collects every output line of the form",
         "",
         "    RELIABILITY <area> <what> <engine> key=value ...",
