@@ -22,28 +22,26 @@ std::string type_text(const query::ResolvedType& t, bool nullable) {
   return s + (nullable ? " NULL" : " NOT NULL");
 }
 
-// What changes in the generated code between the two analyses of one query ("" when nothing).
+// What changes in the generated code between two lists of typed items (result columns or
+// parameters) of one query.
+template <class Item>
+void item_changes(const std::vector<Item>& b, const std::vector<Item>& a, const std::string& what,
+                  const std::string& plural, std::vector<std::string>& out) {
+  if (b.size() != a.size())
+    out.push_back("has " + std::to_string(a.size()) + " " + plural + " instead of " + std::to_string(b.size()));
+  for (std::size_t i = 0; i < std::min(b.size(), a.size()); ++i) {
+    if (b[i].name != a[i].name)
+      out.push_back(what + " " + std::to_string(i + 1) + " is `" + a[i].name + "`, was `" + b[i].name + "`");
+    else if (!(b[i].type == a[i].type) || b[i].nullable != a[i].nullable)
+      out.push_back(what + " `" + a[i].name + "` is " + type_text(a[i].type, a[i].nullable) + ", was " +
+                    type_text(b[i].type, b[i].nullable));
+  }
+}
+
 std::vector<std::string> type_changes(const query::Query& b, const query::Query& a) {
   std::vector<std::string> out;
-  if (b.columns.size() != a.columns.size())
-    out.push_back("returns " + std::to_string(a.columns.size()) + " columns instead of " +
-                  std::to_string(b.columns.size()));
-  for (std::size_t i = 0; i < std::min(b.columns.size(), a.columns.size()); ++i) {
-    const auto &cb = b.columns[i], &ca = a.columns[i];
-    if (cb.name != ca.name) out.push_back("result column " + std::to_string(i + 1) + " is `" + ca.name + "`, was `" + cb.name + "`");
-    else if (!(cb.type == ca.type) || cb.nullable != ca.nullable)
-      out.push_back("result column `" + ca.name + "` is " + type_text(ca.type, ca.nullable) + ", was " +
-                    type_text(cb.type, cb.nullable));
-  }
-  if (b.params.size() != a.params.size())
-    out.push_back("takes " + std::to_string(a.params.size()) + " parameters instead of " + std::to_string(b.params.size()));
-  for (std::size_t i = 0; i < std::min(b.params.size(), a.params.size()); ++i) {
-    const auto &pb = b.params[i], &pa = a.params[i];
-    if (pb.name != pa.name) out.push_back("parameter " + std::to_string(i + 1) + " is `" + pa.name + "`, was `" + pb.name + "`");
-    else if (!(pb.type == pa.type) || pb.nullable != pa.nullable)
-      out.push_back("parameter `" + pa.name + "` is " + type_text(pa.type, pa.nullable) + ", was " +
-                    type_text(pb.type, pb.nullable));
-  }
+  item_changes(b.columns, a.columns, "result column", "result columns", out);
+  item_changes(b.params, a.params, "parameter", "parameters", out);
   return out;
 }
 

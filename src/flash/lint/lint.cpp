@@ -25,8 +25,7 @@ bool applies(const Rule& r, Dialect d) {
   return e == "all" || e == schema::to_string(d);
 }
 
-// The rule codes a `-- flash:lint-ignore CODE reason` comment block right above `line` names.
-std::set<std::string> suppressed(const std::string& content, int line) {
+std::vector<std::string> lines_of(const std::string& content) {
   std::vector<std::string> lines;
   std::size_t pos = 0;
   while (pos <= content.size()) {
@@ -35,6 +34,11 @@ std::set<std::string> suppressed(const std::string& content, int line) {
     lines.push_back(content.substr(pos, nl - pos));
     pos = nl + 1;
   }
+  return lines;
+}
+
+// The rule codes a `-- flash:lint-ignore CODE reason` comment block right above `line` names.
+std::set<std::string> suppressed(const std::vector<std::string>& lines, int line) {
   std::set<std::string> out;
   for (int i = line - 2; i >= 0 && i < static_cast<int>(lines.size()); --i) {
     std::string l = lines[static_cast<std::size_t>(i)];
@@ -73,11 +77,12 @@ struct FileLinter {
   std::set<std::string> created;   // tables created earlier in this migration
   bool lock_timeout_set = false, lock_timeout_reported = false;
   int ddl_statements = 0;
+  std::vector<std::string> lines = lines_of(file.content);  // split once, for the suppression comments
 
   void emit(const migrate::MigrationStatement& st, const std::string& code, const std::string& message) {
     const Rule* r = find_rule(code);
     if (!r || !applies(*r, d) || settings.ignore.count(code)) return;
-    if (suppressed(file.content, st.line).count(code)) return;
+    if (suppressed(lines, st.line).count(code)) return;
     for (const auto& f : out)
       if (f.migration == file.id && f.diag.code == code && f.diag.location.line == st.line &&
           f.diag.message == message)
