@@ -11,25 +11,31 @@ namespace flash::diag {
 namespace {
 
 // Optimal-string-alignment distance: Levenshtein plus adjacent transpositions ("emial" → "email"
-// is one edit), case-insensitive.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
+// is one edit), case-insensitive, bounded: once every path costs more than `limit` the answer is
+// `limit + 1`. Three rows of the table, so a name of any length costs O(len · limit) time at most
+// for the candidates of similar length and nothing for the others.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
   const auto eq = [](char x, char y) {
     return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
   };
   const std::size_t n = a.size(), m = b.size();
-  std::vector<std::size_t> d((n + 1) * (m + 1));
-  const auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * (m + 1) + j]; };
-  for (std::size_t i = 0; i <= n; ++i) at(i, 0) = i;
-  for (std::size_t j = 0; j <= m; ++j) at(0, j) = j;
+  if ((n > m ? n - m : m - n) > limit) return limit + 1;
+  std::vector<std::size_t> before(m + 1), prev(m + 1), cur(m + 1);
+  for (std::size_t j = 0; j <= m; ++j) prev[j] = j;
   for (std::size_t i = 1; i <= n; ++i) {
+    cur[0] = i;
+    std::size_t row_min = cur[0];
     for (std::size_t j = 1; j <= m; ++j) {
-      at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1,
-                           at(i - 1, j - 1) + (eq(a[i - 1], b[j - 1]) ? 0 : 1)});
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (eq(a[i - 1], b[j - 1]) ? 0 : 1)});
       if (i > 1 && j > 1 && eq(a[i - 1], b[j - 2]) && eq(a[i - 2], b[j - 1]))
-        at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
+        cur[j] = std::min(cur[j], before[j - 2] + 1);
+      row_min = std::min(row_min, cur[j]);
     }
+    if (row_min > limit) return limit + 1;
+    std::swap(before, prev);
+    std::swap(prev, cur);
   }
-  return at(n, m);
+  return std::min(prev[m], limit + 1);
 }
 
 }  // namespace
@@ -69,18 +75,19 @@ Diagnostic at_offset(std::string code, std::string message, std::string_view fil
 
 std::optional<std::string> did_you_mean(std::string_view name,
                                         const std::vector<std::string>& candidates) {
-  const std::string* best = nullptr;
-  std::size_t best_distance = 0;
-  for (const auto& c : candidates) {
-    const auto dist = edit_distance(name, c);
-    if (!best || dist < best_distance) {
-      best = &c;
-      best_distance = dist;
-    }
-  }
   // Close enough: at most a third of the name's length (at least 1, at most 3 edits).
   const std::size_t limit = std::clamp<std::size_t>((name.size() + 2) / 3, 1, 3);
-  if (best && best_distance <= limit && best_distance > 0) return "did you mean `" + *best + "`?";
+  const std::string* best = nullptr;
+  std::size_t best_distance = limit + 1;
+  for (const auto& c : candidates) {
+    const auto dist = edit_distance(name, c, limit);
+    if (dist < best_distance) {
+      best = &c;
+      best_distance = dist;
+      if (dist == 0) break;  // the name exists: nothing to suggest
+    }
+  }
+  if (best && best_distance > 0) return "did you mean `" + *best + "`?";
   return std::nullopt;
 }
 

@@ -386,6 +386,7 @@ constexpr std::string_view kKeywords[] = {
     "REFERENCES", "REGEXP", "RETURNING", "RIGHT", "RLIKE", "SELECT", "SESSION_USER", "SET",
     "SIMILAR", "SOME", "TABLE", "THEN", "TIME", "TO", "TRAILING", "TRUE", "UNION", "UNIQUE",
     "UPDATE", "USING", "VALUES", "WHEN", "WHERE", "WITH", "XOR", "ZONE"};
+static_assert(std::is_sorted(std::begin(kKeywords), std::end(kKeywords)), "kKeywords is binary-searched");
 
 // PostgreSQL prints a name bare when it is lower-case; MySQL and SQLite when it is plain ASCII.
 bool needs_no_quotes(std::string_view s, Dialect d) {
@@ -411,7 +412,7 @@ static bool is_call_keyword(std::string_view w) {
 
 bool is_keyword(std::string_view word) {
   const std::string up = util::to_upper(word);
-  return std::find(std::begin(kKeywords), std::end(kKeywords), up) != std::end(kKeywords);
+  return std::binary_search(std::begin(kKeywords), std::end(kKeywords), std::string_view(up));
 }
 
 namespace {
