@@ -7,12 +7,17 @@ if(FLASH_FUZZ)
   endif()
   # Flags as OSS-Fuzz builds: -O1 and line tables only (fast to build, fast enough to run), and
   # assertions kept (no NDEBUG): a failed assert is a finding.
+  set(FLASH_FUZZ_OPT "-O1" CACHE STRING "Optimisation level of the fuzz build")
+  option(FLASH_FUZZ_TRACE_CMP "Instrument comparisons (libFuzzer -use_cmp, value profile)" ON)
   foreach(lang C CXX)
     foreach(cfg RELWITHDEBINFO RELEASE DEBUG)
-      set(CMAKE_${lang}_FLAGS_${cfg} "-O1 -gline-tables-only")
+      set(CMAKE_${lang}_FLAGS_${cfg} "${FLASH_FUZZ_OPT} -gline-tables-only")
     endforeach()
   endforeach()
   add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
                       -fno-omit-frame-pointer)
+  if(NOT FLASH_FUZZ_TRACE_CMP)
+    add_compile_options(-fno-sanitize-coverage=trace-cmp)
+  endif()
   add_link_options(-fsanitize=address,undefined)
 endif()

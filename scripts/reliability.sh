@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates docs/RELIABILITY.md with measured figures — one command for the whole document:
 #   scripts/reliability.sh            short fuzz runs (FLASH_FUZZ_SECONDS per target, default 20)
-#   scripts/reliability.sh --long     >= 10 million executions per fuzz target (hours on 2 cores);
-#                                     its fuzz lines are kept in docs/reliability-fuzz-long.txt, which
-#                                     every later run shows beside its own short fuzz figures
+#   scripts/reliability.sh --long     the long fuzz campaign first (tests/fuzz/long.sh: >= 10 million
+#                                     executions per target, resumable slices recorded in the ledger
+#                                     docs/reliability-fuzz-long.txt, which every run shows beside its
+#                                     own short fuzz figures), then the rest; --fuzz-hours H bounds it
 #   options: --fuzz-seconds N | --fuzz-runs N | --no-fuzz | --no-ctest | --ci-runs | --out FILE
 # The crash and concurrency tests run with FLASH_RELIABILITY_LONG=1 (50 kill runs per command and
 # engine, 20 concurrency runs, 20 server kills); --ci-runs keeps CI's smaller counts.
@@ -21,18 +22,19 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 fuzz_mode=(seconds "${FLASH_FUZZ_SECONDS:-20}")
-run_fuzz=1 run_ctest=1 out=docs/RELIABILITY.md long_fuzz=0 long_runs=1
+run_fuzz=1 run_ctest=1 out=docs/RELIABILITY.md long_fuzz=0 long_runs=1 fuzz_hours=0
 fuzz_long_file=docs/reliability-fuzz-long.txt
 while [ $# -gt 0 ]; do
   case "$1" in
-    --long) fuzz_mode=(runs 10000000); long_fuzz=1 ;;
+    --long) long_fuzz=1; fuzz_mode=("long campaign" "(tests/fuzz/long.sh)") ;;
+    --fuzz-hours) fuzz_hours=$2; shift ;;
     --ci-runs) long_runs=0 ;;
     --fuzz-seconds) fuzz_mode=(seconds "$2"); shift ;;
     --fuzz-runs) fuzz_mode=(runs "$2"); shift ;;
     --no-fuzz) run_fuzz=0 ;;
     --no-ctest) run_ctest=0 ;;
     --out) out=$2; shift ;;
-    *) echo "usage: scripts/reliability.sh [--long | --fuzz-seconds N | --fuzz-runs N] [--no-fuzz] [--no-ctest] [--ci-runs] [--out FILE]" >&2; exit 2 ;;
+    *) echo "usage: scripts/reliability.sh [--long [--fuzz-hours H] | --fuzz-seconds N | --fuzz-runs N] [--no-fuzz] [--no-ctest] [--ci-runs] [--out FILE]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -48,7 +50,10 @@ status=0
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 fuzz_targets=(lexer splitter ddl_postgres ddl_mysql ddl_sqlite query_parse query_analyze config_toml config_env migration_file)
 
-if [ "$run_fuzz" = 1 ]; then
+if [ "$run_fuzz" = 1 ] && [ "$long_fuzz" = 1 ]; then
+  echo "reliability: long fuzz campaign (tests/fuzz/long.sh --hours $fuzz_hours)" >&2
+  nice bash tests/fuzz/long.sh --hours "$fuzz_hours" || status=1
+elif [ "$run_fuzz" = 1 ]; then
   bash tests/fuzz/build.sh
   for t in "${fuzz_targets[@]}"; do
     if [ "${fuzz_mode[0]}" = runs ]; then args=(--runs "${fuzz_mode[1]}"); else args=("${fuzz_mode[1]}"); fi
@@ -56,11 +61,6 @@ if [ "$run_fuzz" = 1 ]; then
     nice bash tests/fuzz/run.sh "$t" "${args[@]}" >"$work/fuzz_$t.out" 2>"$work/fuzz_$t.err" || status=1
     grep '^RELIABILITY ' "$work/fuzz_$t.out" >>"$lines" || echo "RELIABILITY fuzz $t - execs=0 crashes=1 hangs=0 error=no-result" >>"$lines"
   done
-  if [ "$long_fuzz" = 1 ]; then
-    { echo "# $(date -u '+%Y-%m-%d') commit $(git rev-parse --short HEAD), $(nproc) cores"
-      grep '^RELIABILITY fuzz ' "$lines"; } >"$fuzz_long_file"
-    sed -i '/^RELIABILITY fuzz /d' "$lines"  # shown once, as the long run
-  fi
 fi
 
 ctest_summary="not run"

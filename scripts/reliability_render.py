@@ -84,6 +84,40 @@ def fuzz_table(sel):
                 sum(num(kv.get("hangs")) for _, kv in sel), len(sel)), ""]
 
 
+def long_fuzz_section(path):
+    """The long campaign's ledger (tests/fuzz/long.sh): one line per slice, summed per target."""
+    per = {}
+    for raw in open(path, encoding="utf-8", errors="replace"):
+        parts = raw.split()
+        if len(parts) < 4 or parts[:2] != ["RELIABILITY", "fuzz-slice"]:
+            continue
+        kv = dict(p.partition("=")[::2] for p in parts[4:])
+        t = per.setdefault(parts[2], {"execs": 0, "crashes": 0, "hangs": 0, "seconds": 0, "slices": 0,
+                                      "commits": [], "dates": []})
+        for k in ("execs", "crashes", "hangs", "seconds"):
+            t[k] += num(kv.get(k))
+        t["slices"] += 1
+        for k, dest in (("commit", "commits"), ("date", "dates")):
+            if kv.get(k) and kv[k] not in t[dest]:
+                t[dest].append(kv[k])
+    out = ["### Long campaign (`tests/fuzz/long.sh`, resumable slices summed per target; ledger %s)" % path, ""]
+    if not per:
+        return out + ["_No slice recorded yet._", ""]
+    out += ["| target | covers | execs | crashes | hangs | seconds | slices | commits | dates | goal (10 M) |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for name, t in sorted(per.items()):
+        span = lambda xs: xs[0] if len(xs) == 1 else "%s … %s (%d)" % (xs[0], xs[-1], len(xs))
+        out.append("| %s | %s | %d | %d | %d | %d | %d | %s | %s | %s |" % (
+            name, FUZZ_WHAT.get(name, ""), t["execs"], t["crashes"], t["hangs"], t["seconds"], t["slices"],
+            span(t["commits"]), span(t["dates"]),
+            "reached" if t["execs"] >= 10_000_000 else "%.1f %%" % (100.0 * t["execs"] / 10_000_000)))
+    out += ["", "Total: %d executions, %d crashes, %d hangs over %d targets; %d of them at the goal." % (
+        sum(t["execs"] for t in per.values()), sum(t["crashes"] for t in per.values()),
+        sum(t["hangs"] for t in per.values()), len(per),
+        sum(1 for t in per.values() if t["execs"] >= 10_000_000)), ""]
+    return out
+
+
 def num(v):
     try:
         return int(v)
@@ -123,10 +157,7 @@ def main():
         sel = [((w, e), kv) for (ar, w, e), kv in sorted(rows.items()) if ar == area]
         if area == "fuzz":
             if a.fuzz_long and os.path.exists(a.fuzz_long):
-                head = open(a.fuzz_long, encoding="utf-8").readline().lstrip("# ").strip()
-                long_rows = [((w, e), kv) for (ar, w, e), kv in sorted(parse(a.fuzz_long).items()) if ar == "fuzz"]
-                md += ["### Long run (%s; `scripts/reliability.sh --long`, kept in %s)" % (head, a.fuzz_long), ""]
-                md += fuzz_table(long_rows)
+                md += long_fuzz_section(a.fuzz_long)
             md += ["### This run (%s)" % (a.fuzz_mode if a.fuzz_run == "1" else "not run"), ""]
             md += fuzz_table(sel) if sel else ["_No short fuzz run this time (a `--long` run shows its figures above)._", ""]
             continue

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz/README.md) with clang into build-fuzz/ (override with
 # FLASH_FUZZ_BUILD_DIR): configures once, then an incremental build of TARGET (default fuzz_all).
-# Safe to call from several ctest processes at once (one build at a time, under a lock).
+# FLASH_FUZZ_CMAKE_ARGS adds configure options to a new tree (tests/fuzz/long.sh: -O2, no comparison
+# tracing). Safe to call from several ctest processes at once (one build at a time, under a lock).
 # Fails (exit 1) when clang or its libFuzzer runtime is missing: scripts/install-deps.sh installs them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,6 +17,6 @@ exec 9>"$dir/.build.lock"
 flock 9
 if [ ! -f "$dir/build.ninja" ]; then
   CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DFLASH_FUZZ=ON -DFLASH_BUILD_TESTS=OFF >/dev/null
+    -DFLASH_FUZZ=ON -DFLASH_BUILD_TESTS=OFF ${FLASH_FUZZ_CMAKE_ARGS:-} >/dev/null
 fi
 cmake --build "$dir" --target "$target" -j "${FLASH_JOBS:-$(nproc)}"

@@ -26,6 +26,9 @@ bin="$dir/bin/fuzz_$target"
 timeout_s=${FLASH_FUZZ_TIMEOUT:-10}
 max_len=${FLASH_FUZZ_MAX_LEN:-16384}
 common=(-timeout="$timeout_s" -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1)
+# Extra libFuzzer flags (tests/fuzz/long.sh passes -entropic=0 for throughput).
+read -r -a extra <<<"${FLASH_FUZZ_EXTRA:-}"
+common+=("${extra[@]}")
 
 # 1. Committed reproducers of earlier findings: each must run cleanly now.
 replayed=0
