@@ -1,14 +1,16 @@
 // flash apply [--dry-run] [--accept-edit ID]... [--allow-out-of-order] [--accept-data-loss]
 //             [--no-backup] [--lock-timeout SECONDS] [--to ID] [--skip-conflict-check]
-//             [--resume-at ID:N] [--no-check]
+//             [--resume-at ID:N] [--no-check] [--no-lint]
 // Applies pending migrations under the migration lock after checking the history (checksums,
-// order), the queries (flash check: a pending migration that breaks one stops the run; --no-check)
-// and the live data (conflicts). --dry-run prints exactly the statements the run executes.
+// order), the queries (flash check: a pending migration that breaks one stops the run; --no-check),
+// the lint of the pending migrations graded by live table sizes (an error stops the run; warnings
+// are shown; --no-lint) and the live data (conflicts). --dry-run prints exactly the statements the run executes.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/commands/check_common.hpp"
 #include "cli/commands/commands.hpp"
+#include "cli/commands/lint_common.hpp"
 #include "flash/migrate/tracking.hpp"
 #include "cli/commands/migrate_common.hpp"
 
@@ -20,6 +22,7 @@ struct ApplyArgs {
   double lock_timeout = 30;
   std::string to;
   bool no_check = false;
+  bool no_lint = false;
 };
 
 void run_apply(ApplyArgs& a, Context& ctx) {
@@ -27,8 +30,7 @@ void run_apply(ApplyArgs& a, Context& ctx) {
   a.o.lock_timeout = std::chrono::milliseconds(static_cast<long long>(a.lock_timeout * 1000));
   if (!a.to.empty()) a.o.target = a.to;
   auto conn = migrate_connect(ctx);
-  if (!a.no_check) {
-    // flash check first: a pending migration that breaks a query stops here, before anything runs.
+  if (!a.no_check || !a.no_lint) {
     diag::Diagnostics diags;
     auto files = migrate::load_migrations(project.migrations_dir, project.dialect, diags);
     if (!diag::has_errors(diags)) {  // otherwise apply itself reports them
@@ -36,7 +38,17 @@ void run_apply(ApplyArgs& a, Context& ctx) {
       if (migrate::tracking_table_exists(*conn))
         for (const auto& row : migrate::read_tracking(*conn))
           if (row.finished() && !row.rolled_back_at) applied.insert(row.id);
-      enforce_query_check(ctx, files, applied, "pass --no-check to apply anyway", a.to);
+      // flash check first: a pending migration that breaks a query stops here, before anything runs.
+      if (!a.no_check) enforce_query_check(ctx, files, applied, "pass --no-check to apply anyway", a.to);
+      // Then the lint of the pending migrations, graded by the live tables' sizes.
+      if (!a.no_lint) {
+        std::vector<std::size_t> pending;
+        for (std::size_t i = 0; i < files.size(); ++i) {
+          if (!applied.count(files[i].id)) pending.push_back(i);
+          if (files[i].id == a.to) break;
+        }
+        enforce_lint(ctx, files, pending, *conn, "pass --no-lint to apply anyway");
+      }
     }
   }
   auto res = migrate::apply(*conn, project, a.o, migrate_output(ctx));
@@ -76,6 +88,9 @@ void setup_apply(CLI::App& sub, Context& ctx) {
                "do not replay); checks that do run still stop on conflicts");
   sub.add_flag("--no-check", a->no_check,
                "Apply even when a pending migration breaks a query of `queries` (see flash check)");
+  sub.add_flag("--no-lint", a->no_lint,
+               "Apply even when the lint of the pending migrations finds an error (a rule set to error in "
+               "[lint], or a locking change on a table of [lint] large_rows rows or more)");
   sub.add_option("--resume-at", a->o.resume_at,
                  "MySQL, after an interrupted run: continue migration ID with statement N (the one that was "
                  "running if it did not take effect, the next one if it did)")

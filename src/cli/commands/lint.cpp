@@ -2,11 +2,14 @@
 // the lint rule table (flash/lint; README "Lint rules"). Without MIGRATION, every migration file
 // (--all says so explicitly); a MIGRATION is an id, a unique id prefix or a file path. Exit 3 when
 // a finding has severity error (the rule's default, or `[lint] error = [...]` in flash.toml).
-// `--format sarif` prints SARIF 2.1.0 for code review tools (--json: the findings as JSON).
+// `--format sarif` prints SARIF 2.1.0 for code review tools (--json: the findings as JSON). With the
+// database reachable (unless --offline), each finding about an existing table carries its live size
+// and is graded by it (flash/lint/stats.hpp).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/commands/commands.hpp"
+#include "cli/commands/lint_common.hpp"
 #include "cli/commands/migrate_common.hpp"
 #include "flash/lint/lint.hpp"
 
@@ -18,33 +21,33 @@ struct LintArgs {
   bool all = false;
   std::string format = "text";
   bool list_rules = false;
+  bool offline = false;
 };
 
-lint::Settings settings_from(const config::Config& cfg) {
-  lint::Settings s;
-  for (const auto& [key, codes, into] : {std::tuple{"lint.error", &cfg.lint_error, &s.error},
-                                         std::tuple{"lint.ignore", &cfg.lint_ignore, &s.ignore}}) {
-    for (const auto& c : *codes) {
-      if (!lint::find_rule(c)) {
-        std::vector<std::string> names;
-        for (const auto& r : lint::rules()) names.emplace_back(r.code);
-        auto d = config::value_diagnostic(cfg, key, "config.lint-rule", "unknown lint rule `" + c + "`");
-        d.hint = diag::did_you_mean(c, names);
-        if (!d.hint) d.hint = "the rules are listed by `flash lint --rules` and in the README";
-        throw diag::Error(d);
-      }
-      into->insert(c);
-    }
+// The database for live statistics, unless --offline: none configured or unreachable is said, and
+// the findings are then graded by their rules alone.
+std::unique_ptr<driver::SqlConnection> stats_connection(const LintArgs& a, Context& ctx) {
+  if (a.offline) return nullptr;
+  try {
+    return migrate_connect(ctx);
+  } catch (const std::exception& e) {
+    ctx.warn(std::string("no live table statistics (") + e.what() +
+             "): findings are graded by their rules alone; --offline does not try");
+    return nullptr;
   }
-  return s;
 }
 
 void print_rules(Context& ctx) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& r : lint::rules()) {
     const std::string sev = r.severity == diag::Severity::error ? "error" : "warning";
-    arr.push_back({{"code", r.code}, {"engines", r.engines}, {"severity", sev}, {"catches", r.catches}, {"fix", r.fix}});
-    ctx.say(std::string(r.code) + "  [" + r.engines + ", " + sev + "]  " + r.catches + " — " + r.fix);
+    const std::string grade = r.grade == lint::Rule::Grade::sized     ? "sized"
+                              : r.grade == lint::Rule::Grade::locking ? "locking"
+                                                                      : "none";
+    arr.push_back({{"code", r.code}, {"engines", r.engines}, {"severity", sev}, {"size", grade},
+                   {"catches", r.catches}, {"fix", r.fix}});
+    ctx.say(std::string(r.code) + "  [" + r.engines + ", " + sev + ", size: " + grade + "]  " + r.catches + " — " +
+            r.fix);
   }
   ctx.result()["rules"] = arr;
 }
@@ -52,7 +55,9 @@ void print_rules(Context& ctx) {
 void run_lint(const LintArgs& a, Context& ctx) {
   if (a.list_rules) return print_rules(ctx);
   auto project = migrate_project(ctx);
-  const auto settings = settings_from(ctx.config());
+  auto live = stats_connection(a, ctx);
+  const auto settings = lint_settings(ctx.config(), live.get());
+  ctx.result()["live_statistics"] = live != nullptr;
   diag::Diagnostics diags;
   auto files = migrate::load_migrations(project.migrations_dir, project.dialect, diags);
   if (diag::has_errors(diags)) throw diag::Errors(diags);
@@ -80,7 +85,7 @@ void run_lint(const LintArgs& a, Context& ctx) {
   if (errors) ctx.exit_code = static_cast<int>(diag::ExitCode::check_failed);
   auto& j = ctx.result();
   j["migrations"] = which.size();
-  j["findings"] = lint::to_json(findings);
+  j["findings"] = lint::to_json(findings);  // (`lint` in apply/migrate)
   if (a.format == "sarif") {
     std::cout << lint::to_sarif(findings).dump(2) << "\n";
     return;
@@ -100,6 +105,8 @@ void setup_lint(CLI::App& sub, Context& ctx) {
   sub.add_option("migration", a->migrations, "Migrations to lint (id, id prefix or file); default: all")
       ->type_name("MIGRATION");
   sub.add_flag("--all", a->all, "Lint every migration file");
+  sub.add_flag("--offline", a->offline,
+               "Do not connect to the database: no live table statistics (findings graded by their rules alone)");
   sub.add_flag("--rules", a->list_rules, "List the rules (code, engines, default severity, what, fix)");
   sub.add_option("--format", a->format, "text (default), json or sarif")
       ->check(CLI::IsMember({"text", "json", "sarif"}));

@@ -15,6 +15,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/commands/check_common.hpp"
+#include "cli/commands/lint_common.hpp"
 #include "cli/commands/migrate_common.hpp"
 #include "flash/diff/plan.hpp"
 #include "flash/migrate/baseline.hpp"
@@ -49,6 +50,7 @@ struct MigrateArgs {
   bool accept_data_loss = false;
   bool baseline = false;
   bool check = false;
+  bool online = false;
 };
 
 std::string shown(const std::filesystem::path& p) {
@@ -144,6 +146,7 @@ void run_migrate(const MigrateArgs& a, Context& ctx) {
   go.empty = a.empty;
   go.dry_run = a.dry_run;
   go.accept_data_loss = a.accept_data_loss;
+  go.online = a.online;
   for (const auto& r : a.renames) go.renames.push_back(migrate::parse_rename_flag(r));
   // With --force a rename question must not be answered "yes" silently: only a terminal decides.
   migrate::Output out = migrate_output(ctx);
@@ -168,6 +171,7 @@ void run_migrate(const MigrateArgs& a, Context& ctx) {
       throw;
     }
   }
+  if (!res.no_changes && res.path) lint_new_migration(ctx, project.migrations_dir, project.dialect, *res.path, res.content, res.written);
   auto& j = ctx.result();
   j["no_changes"] = res.no_changes;
   j["written"] = res.written;
@@ -176,6 +180,7 @@ void run_migrate(const MigrateArgs& a, Context& ctx) {
   nlohmann::json warns = nlohmann::json::array();
   for (const auto& w : res.plan.warnings) warns.push_back({{"code", w.code}, {"message", w.message}});
   j["warnings"] = warns;
+  if (a.online) j["online"] = res.online;
   if (a.dry_run && !res.no_changes && !ctx.options.json) {
     std::cout << "-- " << res.path->string() << " (dry run, not written)\n" << res.content;
     if (!res.content.empty() && res.content.back() != '\n') std::cout << '\n';
@@ -196,6 +201,10 @@ void setup_migrate(CLI::App& sub, Context& ctx) {
   sub.add_flag("--baseline", a->baseline,
                "Adopt an existing database: write its schema as the first migration and record it as applied "
                "without running it");
+  sub.add_flag("--online", a->online,
+               "Write the online form: PostgreSQL CONCURRENTLY indexes, NOT VALID + VALIDATE constraints, SET NOT "
+               "NULL via a validated CHECK, lock_timeout with retries, outside a transaction; MySQL ALGORITHM=INSTANT / "
+               "INPLACE, LOCK=NONE asserted (README \"Online plans\")");
   sub.add_flag("--check", a->check,
                "Run flash check on the new migration: if it breaks a query, exit 3 and keep no file");
   sub.callback([a, &ctx] { run_migrate(*a, ctx); });

@@ -209,11 +209,18 @@ class Loader {
 
   // [lint] error = [codes], ignore = [codes]: strings here; the lint stage knows the codes and
   // reports an unknown one at its line (Config::value_locations "lint.error" / "lint.ignore").
+  // large_rows = N: the row count from which a locking finding is an error (default 1,000,000).
   void lint(const toml::table& t, Config& cfg) {
     for (auto&& [k, v] : t) {
       const std::string key(k.str());
+      if (key == "large_rows") {
+        const auto* n = v.as_integer();
+        if (!n || n->get() < 1) wrong_type("lint.large_rows", v, "a positive integer (rows)");
+        else cfg.lint_large_rows = n->get();
+        continue;
+      }
       if (key != "error" && key != "ignore") {
-        unknown_key(k, {"error", "ignore"}, "[lint]");
+        unknown_key(k, {"error", "ignore", "large_rows"}, "[lint]");
         continue;
       }
       remember(cfg.value_locations, "lint." + key, located("", "", v.source(), value_length(v)));

@@ -64,6 +64,7 @@ struct Config {
   std::string selected_database;  // name of the [[databases]] entry in effect, "" if none
   // [lint] error = [...] / ignore = [...]: rule codes raised to errors / not reported.
   std::vector<std::string> lint_error, lint_ignore;
+  std::int64_t lint_large_rows = 1'000'000;  // [lint] large_rows: a locking finding on a table this big is an error
   // Where the value of each path key in effect was written ("schema_dir", "queries",
   // "migrations_path", "export_path", "env_path"), so that a problem found later with the value
   // (a missing directory) is reported at its line.

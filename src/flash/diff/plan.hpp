@@ -82,6 +82,10 @@ struct Plan {
   // `-- +migrate Up notransaction` (sql-migrate's spelling) and the executor must run it without
   // BEGIN/COMMIT. Indexes on tables created by the same plan are never built concurrently.
   bool up_transactional = true;
+  bool down_transactional = true;  // `-- +migrate Down notransaction` (online plans: online.hpp)
+  // Statements written first in the Up / Down section, before the operations (online plans:
+  // SET lock_timeout).
+  std::vector<std::string> up_prelude, down_prelude;
   bool empty() const { return operations.empty(); }
 };
 

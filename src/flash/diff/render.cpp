@@ -65,9 +65,11 @@ std::string render_migration(const Plan& plan) {
   for (const auto& r : plan.applied_renames)
     out += "-- flash: rename " + (r.table.empty() ? r.from : r.table + "." + r.from) + " -> " + r.to +
            " (confirmed)\n";
+  for (const auto& s : plan.up_prelude) out += s + ";\n";
   for (const auto& op : plan.operations)
     for (const auto& s : op.up) out += s + ";\n";
-  out += "-- +migrate Down\n";
+  out += plan.down_transactional ? "-- +migrate Down\n" : "-- +migrate Down notransaction\n";
+  for (const auto& s : plan.down_prelude) out += s + ";\n";
   for (auto it = plan.operations.rbegin(); it != plan.operations.rend(); ++it)
     for (const auto& s : it->down) {
       if (it->lossy_down) out += "-- flash:lossy\n";

@@ -1,6 +1,7 @@
 #include "flash/lint/lint.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "flash/diff/plan.hpp"
 #include "flash/sql/ddl.hpp"
@@ -68,6 +69,28 @@ const schema::Column* column_of(const schema::Schema& s, const diff::Operation& 
   return nullptr;
 }
 
+std::string thousands(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+
+std::string describe_stats(const TableStats& s) {
+  std::string out = s.count == TableStats::Count::at_least ? "over " + thousands(s.rows - 1) + " rows"
+                    : (s.count == TableStats::Count::estimate ? "~" : "") + thousands(s.rows) +
+                          (s.rows == 1 ? " row" : " rows");
+  if (s.bytes) {
+    const double mb = static_cast<double>(*s.bytes) / (1024.0 * 1024.0);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, mb >= 10 ? "%.0f MB" : "%.1f MB", mb);
+    out += ", " + std::string(buf);
+  }
+  return "live: " + out;
+}
+
 struct FileLinter {
   const migrate::MigrationFile& file;
   Dialect d;
@@ -79,24 +102,45 @@ struct FileLinter {
   int ddl_statements = 0;
   std::vector<std::string> lines = lines_of(file.content);  // split once, for the suppression comments
 
-  void emit(const migrate::MigrationStatement& st, const std::string& code, const std::string& message) {
+  void emit(const migrate::MigrationStatement& st, const std::string& code, const std::string& message,
+            const std::string& schema = "", const std::string& table = "") {
     const Rule* r = find_rule(code);
     if (!r || !applies(*r, d) || settings.ignore.count(code)) return;
     if (suppressed(lines, st.line).count(code)) return;
     for (const auto& f : out)
       if (f.migration == file.id && f.diag.code == code && f.diag.location.line == st.line &&
-          f.diag.message == message)
+          f.diag.message.rfind(message, 0) == 0)
         return;
-    diag::Diagnostic g;
+    Finding f{file.id, {}, schema, table, std::nullopt};
+    diag::Diagnostic& g = f.diag;
     g.code = code;
     g.message = message;
-    g.severity = settings.error.count(code) ? diag::Severity::error : r->severity;
+    g.severity = r->severity;
+    g.hint = r->fix;
+    if (!table.empty() && settings.stats && r->grade != Rule::Grade::none) grade(*r, f);
+    if (settings.error.count(code)) g.severity = diag::Severity::error;
     g.location.file = file.path.string();
     g.location.line = st.line;
     g.location.column = 1;
-    g.hint = r->fix;
     g.exit_code = diag::ExitCode::check_failed;
-    out.push_back({file.id, std::move(g)});
+    out.push_back(std::move(f));
+  }
+
+  // The table's live size in the message, and the severity it implies: an empty table has nothing
+  // to lock or lose (a note); a large one makes a locking rule an error.
+  void grade(const Rule& r, Finding& f) const {
+    f.stats = settings.stats(f.schema, f.table);
+    if (!f.stats) return;
+    const TableStats& s = *f.stats;
+    f.diag.message += " (" + describe_stats(s) + ")";
+    if (s.rows == 0 && s.count == TableStats::Count::exact) {
+      f.diag.severity = diag::Severity::note;
+      f.diag.hint = "the table is empty now, so this costs nothing today; " + f.diag.hint.value_or("");
+    } else if (r.grade == Rule::Grade::locking && s.rows >= settings.large_rows) {
+      f.diag.severity = diag::Severity::error;
+      f.diag.hint = *f.diag.hint + " (at this size the lock or copy lasts long; a `-- flash:lint-ignore " +
+                    r.code + " reason` comment accepts it knowingly)";
+    }
   }
 
   bool old_table(const diff::Operation& op) const {
@@ -142,25 +186,29 @@ struct FileLinter {
     using K = diff::OpKind;
     const bool old = old_table(op);
     const std::string tname = op.table;
+    // A finding about the operation's table (graded by its live size when statistics are at hand).
+    const auto at = [&](const std::string& code, const std::string& message) {
+      emit(st, code, message, op.schema, op.table);
+    };
     if (old && d == Dialect::postgresql && !lock_timeout_set && !lock_timeout_reported && op.kind != K::drop_table) {
       lock_timeout_reported = true;
-      emit(st, "pg.lock-timeout", "locks existing table " + tname + " without SET lock_timeout earlier in the migration");
+      at("pg.lock-timeout", "locks existing table " + tname + " without SET lock_timeout earlier in the migration");
     }
     switch (op.kind) {
-      case K::drop_table: emit(st, "destructive.drop-table", "drops table " + tname); break;
-      case K::drop_column: emit(st, "destructive.drop-column", "drops column " + tname + "." + op.object); break;
-      case K::drop_enum_value: emit(st, "data.enum-value-removed", "removes value " + op.object + " from enum " + tname); break;
+      case K::drop_table: at("destructive.drop-table", "drops table " + tname); break;
+      case K::drop_column: at("destructive.drop-column", "drops column " + tname + "." + op.object); break;
+      case K::drop_enum_value: at("data.enum-value-removed", "removes value " + op.object + " from enum " + tname); break;
       case K::rebuild_table:
-        if (old) emit(st, "sqlite.rebuild", "rebuilds table " + tname + " (copy, drop, rename)");
+        if (old) at("sqlite.rebuild", "rebuilds table " + tname + " (copy, drop, rename)");
         break;
       case K::add_column: {
         const schema::Column* c = column_of(after, op);
         if (!c) break;
         if (old && !c->nullable && !c->default_expr && c->identity == schema::Identity::none && !c->auto_increment &&
             c->generated == schema::GeneratedKind::none)
-          emit(st, "data.not-null-no-default", "adds NOT NULL column " + tname + "." + c->name + " without a default");
+          at("data.not-null-no-default", "adds NOT NULL column " + tname + "." + c->name + " without a default");
         if (old && c->default_expr && volatile_default(*c->default_expr))
-          emit(st, "pg.volatile-default", "adds " + tname + "." + c->name + " with volatile default " + *c->default_expr);
+          at("pg.volatile-default", "adds " + tname + "." + c->name + " with volatile default " + *c->default_expr);
         column_rules(st, *c, tname);
         break;
       }
@@ -171,43 +219,43 @@ struct FileLinter {
         if (t->primary_key && t->primary_key->columns.size() == 1)
           for (const auto& c : t->columns)
             if (c.name == t->primary_key->columns[0] && (c.type.name == "integer" || c.type.name == "smallint"))
-              emit(st, "pg.int-key", "primary key " + tname + "." + c.name + " is " + c.type.name);
+              at("pg.int-key", "primary key " + tname + "." + c.name + " is " + c.type.name);
         break;
       }
       case K::set_not_null:
         if (old) {
-          emit(st, "data.not-null-no-default", "sets NOT NULL on " + tname + "." + op.object + " of an existing table");
-          emit(st, "pg.set-not-null", "SET NOT NULL on " + tname + "." + op.object + " scans the table under lock");
+          at("data.not-null-no-default", "sets NOT NULL on " + tname + "." + op.object + " of an existing table");
+          at("pg.set-not-null", "SET NOT NULL on " + tname + "." + op.object + " scans the table under lock");
         }
         break;
       case K::alter_column_type:
         if (!old) break;
-        if (narrowing) emit(st, "data.narrowing", "changes the type of " + tname + "." + op.object + " to a narrower one");
+        if (narrowing) at("data.narrowing", "changes the type of " + tname + "." + op.object + " to a narrower one");
         if (!(op.old_type && op.new_type && widening_varchar(*op.old_type, *op.new_type)))
-          emit(st, "pg.type-rewrite", "changes the type of " + tname + "." + op.object + ": the table is rewritten");
-        emit(st, "mysql.table-copy", "changes the type of " + tname + "." + op.object + ": MySQL copies the table");
+          at("pg.type-rewrite", "changes the type of " + tname + "." + op.object + ": the table is rewritten");
+        at("mysql.table-copy", "changes the type of " + tname + "." + op.object + ": MySQL copies the table");
         break;
       case K::add_primary_key:
       case K::drop_primary_key:
-        if (old) emit(st, "mysql.table-copy", "changes the primary key of " + tname + ": MySQL copies the table");
+        if (old) at("mysql.table-copy", "changes the primary key of " + tname + ": MySQL copies the table");
         break;
       case K::add_unique:
-        if (old) emit(st, "data.unique-existing", "UNIQUE on existing data of " + tname);
+        if (old) at("data.unique-existing", "UNIQUE on existing data of " + tname);
         break;
       case K::create_index: {
         if (!old) break;
         bool unique = false;
         for (const auto& i : after.indexes)
           if (i.name == op.object && i.table == op.table) unique = i.unique;
-        if (unique) emit(st, "data.unique-existing", "unique index " + op.object + " on existing data of " + tname);
+        if (unique) at("data.unique-existing", "unique index " + op.object + " on existing data of " + tname);
         if (!has("CONCURRENTLY"))
-          emit(st, "pg.index-not-concurrent", "CREATE INDEX " + op.object + " on existing table " + tname + " blocks writes");
+          at("pg.index-not-concurrent", "CREATE INDEX " + op.object + " on existing table " + tname + " blocks writes");
         break;
       }
       case K::add_foreign_key:
       case K::add_check:
         if (old && !(has("NOT") && has("VALID")))
-          emit(st, "pg.constraint-not-valid",
+          at("pg.constraint-not-valid",
                std::string(op.kind == K::add_check ? "CHECK" : "FOREIGN KEY") + " on existing table " + tname +
                    " without NOT VALID");
         break;
@@ -258,6 +306,11 @@ nlohmann::json to_json(const std::vector<Finding>& f) {
   for (const auto& x : f) {
     nlohmann::json e = nlohmann::json::parse(diag::render_json(x.diag));
     e["migration"] = x.migration;
+    if (!x.table.empty()) e["table"] = x.schema.empty() ? x.table : x.schema + "." + x.table;
+    if (x.stats)
+      e["stats"] = {{"rows", x.stats->rows},
+                    {"rows_count", to_string(x.stats->count)},
+                    {"bytes", x.stats->bytes ? nlohmann::json(*x.stats->bytes) : nlohmann::json(nullptr)}};
     arr.push_back(std::move(e));
   }
   return arr;
@@ -274,7 +327,9 @@ nlohmann::json to_sarif(const std::vector<Finding>& f) {
   for (const auto& x : f) {
     results.push_back(
         {{"ruleId", x.diag.code},
-         {"level", x.diag.severity == diag::Severity::error ? "error" : "warning"},
+         {"level", x.diag.severity == diag::Severity::error     ? "error"
+                   : x.diag.severity == diag::Severity::warning ? "warning"
+                                                                : "note"},
          {"message", {{"text", x.diag.message}}},
          {"locations",
           {{{"physicalLocation",

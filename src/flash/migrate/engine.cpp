@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <thread>
 
+#include "flash/diff/online.hpp"
 #include "flash/migrate/live.hpp"
 #include "flash/migrate/lock.hpp"
 #include "flash/schema/json.hpp"
@@ -273,7 +275,8 @@ struct Runner {
             continue;
           }
           default:
-            c.execute(s.sql);
+            if (s.kind == Step::Kind::statement && d == Dialect::postgresql && !in_tx) online_statement(s);
+            else c.execute(s.sql);
             executed.push_back(s.sql);
             if (s.sql.starts_with("PRAGMA foreign_keys = OFF")) fk_off = true;
             if (s.sql.starts_with("PRAGMA foreign_keys = ON")) fk_off = false;
@@ -294,6 +297,67 @@ struct Runner {
       }
     }
     return true;
+  }
+
+  // A PostgreSQL statement outside a transaction (a `notransaction` section, as online plans
+  // write): an index that an interrupted CREATE INDEX CONCURRENTLY left INVALID is dropped first so
+  // the statement rebuilds it; a statement that gives up on its lock (lock_timeout, SQLSTATE 55P03)
+  // is retried a bounded number of times, waiting longer each time.
+  void online_statement(const Step& s) {
+    drop_invalid_index(s.sql);
+    constexpr int kAttempts = 5;
+    for (int attempt = 1;; ++attempt) {
+      try {
+        c.execute(s.sql);
+        return;
+      } catch (const driver::DbError& e) {
+        if (e.sqlstate() != "55P03" || attempt == kAttempts || !e.connection_usable()) throw;
+        const int wait_ms = 500 << (attempt - 1);
+        if (out.warn)
+          out.warn("statement " + std::to_string(s.index + 1) + " of " + s.migration + " gave up waiting for its lock (" +
+                   e.what() + "); retry " + std::to_string(attempt) + " of " + std::to_string(kAttempts - 1) +
+                   " in " + std::to_string(wait_ms) + " ms");
+        std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+      }
+    }
+  }
+
+  void drop_invalid_index(const std::string& sql) {
+    diag::Diagnostics ignored;
+    const sql::SourceFile src{"", sql};  // the tokens point into it
+    const auto toks = sql::lex(src, Dialect::postgresql, ignored);
+    std::vector<const sql::Token*> w;
+    for (const auto& t : toks)
+      if (t.kind != sql::TokenKind::end) w.push_back(&t);
+    std::size_t i = 0;
+    const auto word = [&](const char* k) { return i < w.size() && w[i]->is(k) ? (++i, true) : false; };
+    if (!word("CREATE")) return;
+    word("UNIQUE");
+    if (!word("INDEX") || !word("CONCURRENTLY")) return;
+    if (word("IF") && !(word("NOT") && word("EXISTS"))) return;
+    const auto is_name = [&](std::size_t k) {
+      return k < w.size() && (w[k]->kind == sql::TokenKind::quoted_ident ||
+                              (w[k]->kind == sql::TokenKind::identifier && !w[k]->is("ON")));
+    };
+    if (!is_name(i)) return;
+    const std::string name = w[i]->text;
+    ++i;
+    if (!word("ON")) return;
+    word("ONLY");
+    std::string schema;  // the table's schema, where the index lives
+    if (is_name(i) && i + 2 < w.size() && w[i + 1]->raw == ".") schema = w[i]->text;
+    auto rs = c.query(
+        "SELECT n.nspname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c ON c.oid = x.indexrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relname = $1 AND n.nspname = COALESCE(NULLIF($2, ''), current_schema()) AND NOT x.indisvalid",
+        std::vector<driver::Value>{name, schema});
+    if (rs.rows.empty()) return;
+    const std::string q = schema::quote_ident_always(value_text(rs.rows[0][0]).value_or(""), Dialect::postgresql) + "." +
+                          schema::quote_ident_always(name, Dialect::postgresql);
+    if (out.warn)
+      out.warn("index " + name + " is INVALID (an earlier CREATE INDEX CONCURRENTLY was interrupted): dropped and rebuilt");
+    c.execute("DROP INDEX CONCURRENTLY IF EXISTS " + q);
+    executed.push_back("DROP INDEX CONCURRENTLY IF EXISTS " + q);
   }
 
   std::string where_of(const StepGroup& g, const Step& s) const {
@@ -1103,6 +1167,10 @@ GenerateResult generate(const Project& p, const GenerateOptions& o, const Output
       res.no_changes = true;
       say(out, "No changes: the schema matches the migrations; nothing written");
       return res;
+    }
+    if (o.online) {
+      res.online = diff::make_online(res.plan, baseline, desired);
+      for (const auto& n : res.online) say(out, "online: " + n);
     }
     res.content = diff::render_migration(res.plan);
   } else {

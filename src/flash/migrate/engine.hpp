@@ -197,6 +197,7 @@ struct GenerateOptions {
   bool dry_run = false;
   std::vector<diff::Rename> renames;
   bool accept_data_loss = false;
+  bool online = false;  // --online: the plan's online form (diff/online.hpp)
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 };
 struct GenerateResult {
@@ -205,6 +206,7 @@ struct GenerateResult {
   bool written = false;
   bool no_changes = false;
   diff::Plan plan;
+  std::vector<std::string> online;  // with --online: what was rewritten
 };
 GenerateResult generate(const Project& p, const GenerateOptions& o, const Output& out);
 

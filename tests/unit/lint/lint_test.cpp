@@ -154,8 +154,14 @@ TEST(Lint, SqliteRules) {
 
 TEST(Lint, TheReadmeDocumentsEveryRule) {
   const std::string readme = flash::test::slurp(std::string(FLASH_SOURCE_DIR) + "/README.md");
-  for (const auto& r : flash::lint::rules())
-    EXPECT_NE(readme.find(std::string("| `") + r.code + "` |"), std::string::npos) << r.code;
+  using G = flash::lint::Rule::Grade;
+  for (const auto& r : flash::lint::rules()) {
+    const std::string row = std::string("| `") + r.code + "` | " + r.engines + " | " +
+                            (r.severity == flash::diag::Severity::error ? "error" : "warning") + " | " +
+                            (r.grade == G::sized ? "sized" : r.grade == G::locking ? "locking" : "—") + " | " +
+                            r.catches + " | " + r.fix + " |";
+    EXPECT_NE(readme.find(row), std::string::npos) << row;
+  }
 }
 
 TEST(LintCli, ExitCodesFormatsAndConfig) {
