@@ -22,5 +22,6 @@ void setup_check(CLI::App& sub, Context& ctx);    // check.cpp
 void setup_lint(CLI::App& sub, Context& ctx);     // lint.cpp
 void setup_plugin(CLI::App& sub, Context& ctx);   // plugin.cpp
 void setup_plugins(CLI::App& sub, Context& ctx);  // plugin.cpp
+void setup_completion(CLI::App& sub, Context& ctx);  // completion.cpp
 
 }  // namespace flash::cli

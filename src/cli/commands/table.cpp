@@ -31,6 +31,8 @@ const std::vector<CommandSpec>& command_table() {
       {"export", "Export table data to JSON, CSV or a SQLite file", setup_export},
       {"import", "Load an export (JSON, CSV or SQLite) into the database", setup_import},
       {"seed", "Insert fake rows that respect types, uniques, enums and foreign keys", setup_seed},
+      {"completion", "Print a shell completion script (bash, zsh, fish) generated from this command table",
+       setup_completion},
   };
   return table;
 }

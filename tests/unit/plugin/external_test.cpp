@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "support/flash_run.hpp"
@@ -200,6 +201,33 @@ TEST(PluginCommand, KitRequestRunJson) {
   r = flash_in(t.path(), {"plugin", "test", "builtin:rust"});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("plugin.not-found"), std::string::npos) << r.err;
+}
+
+}  // namespace
+
+namespace {
+
+TEST(PluginsCommand, ListsBuiltinsConfiguredAndPathPlugins) {
+  TempDir t("flash-plugin"), bin("flash-bin");
+  project(t, kGood);
+  bin.write("flash-gen-elsewhere", "#!/bin/sh\n[ \"$1\" = --flash-contract ] && echo '{\"contract_versions\":[1]}'\n");
+  ::chmod((bin.path() / "flash-gen-elsewhere").c_str(), 0755);
+  auto r = flash::test::run_flash(FLASH_BINARY, {"plugins", "--json"}, t.path(),
+                                  "NO_COLOR=1 PATH=" + flash::test::shell_quote(bin.path().string()) + ":/usr/bin:/bin");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& p : j["plugins"]) by_name[p["name"]] = p;
+  for (const char* b : {"builtin:go", "builtin:js", "builtin:python"}) {
+    ASSERT_TRUE(by_name.count(b)) << r.out;
+    EXPECT_EQ(by_name[b]["contract_versions"], nlohmann::json::array({1}));
+  }
+  ASSERT_TRUE(by_name.count("plugin")) << r.out;  // tools/plugin of [gen.doc]
+  EXPECT_EQ(by_name["plugin"]["source"], "[gen.doc] of flash.toml");
+  EXPECT_EQ(by_name["plugin"]["contract_versions"], nlohmann::json::array({1}));
+  ASSERT_TRUE(by_name.count("flash-gen-elsewhere")) << r.out;
+  EXPECT_EQ(by_name["flash-gen-elsewhere"]["source"], "PATH");
+  EXPECT_GT(by_name["flash-gen-elsewhere"]["size"].get<int>(), 0);
 }
 
 }  // namespace
