@@ -19,7 +19,7 @@ APT_PACKAGES=(
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libcpp-httplib-dev libssl-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   postgresql-15 postgresql-client-15 mariadb-server mariadb-client sqlite3
-  curl ca-certificates unzip python3 python3-venv python3-pip python3-yaml
+  curl ca-certificates unzip python3 python3-venv python3-pip python3-yaml python3-jsonschema
   clang libclang-rt-14-dev
 )
 # Node.js from Debian only when no node is installed (a newer one from elsewhere is kept).

@@ -20,5 +20,8 @@ void setup_seed(CLI::App& sub, Context& ctx);     // seed.cpp
 void setup_pull(CLI::App& sub, Context& ctx);     // pull.cpp
 void setup_check(CLI::App& sub, Context& ctx);    // check.cpp
 void setup_lint(CLI::App& sub, Context& ctx);     // lint.cpp
+void setup_plugin(CLI::App& sub, Context& ctx);   // plugin.cpp
+void setup_plugins(CLI::App& sub, Context& ctx);  // plugin.cpp
+void setup_completion(CLI::App& sub, Context& ctx);  // completion.cpp
 
 }  // namespace flash::cli

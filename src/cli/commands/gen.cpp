@@ -1,5 +1,7 @@
 // flash gen [--lang X] [--out DIR] [--check] [--force]: typed client code from the schema files
 // and the annotated queries, for every enabled [gen.X] target of flash.toml (or just --lang X).
+// Every target's generator — built-in, or an external `plugin = "..."` — gets the same contract
+// request (codegen::make_request) through plugin::generate (plugin/plugin.hpp).
 //
 // Order of work: read every input; for each target, skip it when its cache says the same inputs
 // produced the files on disk (codegen/output.hpp); otherwise parse the schema and analyse the
@@ -23,6 +25,7 @@
 #include "cli/commands/commands.hpp"
 #include "flash/codegen/generator.hpp"
 #include "flash/codegen/output.hpp"
+#include "flash/plugin/plugin.hpp"
 #include "flash/config/sql_files.hpp"
 #include "flash/query/analyze.hpp"
 #include "flash/sql/ddl.hpp"
@@ -39,13 +42,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The generators' identity for the cache key: the version plus the executable's size and mtime,
-// so a rebuilt `flash` (same version string, different generator code) regenerates.
-std::string generator_identity() {
-  std::string id = FLASH_VERSION;
+fs::path exe_path() {
   std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
+  fs::path p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path() : p;
+}
+
+// The generator's identity for the cache key: the version plus the size and mtime of the program
+// that generates (flash itself, or an external plugin), so a rebuilt generator with the same
+// version string regenerates.
+std::string generator_identity(const fs::path& exe) {
+  std::string id = exe == exe_path() ? FLASH_VERSION : exe.string();
+  std::error_code ec;
+  if (!exe.empty()) {
     const auto size = fs::file_size(exe, ec);
     const auto mtime = fs::last_write_time(exe, ec);
     if (!ec) id += "+" + std::to_string(size) + "@" + std::to_string(mtime.time_since_epoch().count());
@@ -80,16 +89,6 @@ Inputs read_inputs(const config::Config& cfg) {
   return in;
 }
 
-std::string package_for(const config::GenTarget& t) {
-  auto it = t.settings.find("package");
-  if (it != t.settings.end())
-    if (const auto* s = std::get_if<std::string>(&it->second)) return *s;
-  fs::path p = fs::path(t.out).lexically_normal();
-  std::string name = p.filename().string();
-  if (name.empty() || name == ".") name = p.parent_path().filename().string();
-  return name;
-}
-
 void print_warnings(Context& ctx, const diag::Diagnostics& diags) {
   for (const auto& d : diags) {
     if (d.severity == diag::Severity::error) continue;
@@ -114,7 +113,7 @@ verify::Result run_verify(Context& ctx, const schema::Schema& model, const query
 
 struct Job {
   config::GenTarget target;
-  const codegen::GeneratorSpec* spec = nullptr;
+  plugin::Generator generator;
   fs::path out_dir;
   std::string hash;
   bool cached = false;
@@ -153,10 +152,7 @@ void run_gen(const GenOptions& go, Context& ctx) {
     jobs[0].target.out = *go.out;
   }
   for (auto& j : jobs) {
-    j.spec = codegen::find_generator(j.target.language);
-    if (!j.spec)
-      throw diag::Error("gen.no-generator", "no generator for [gen." + j.target.language + "] in this build",
-                        diag::ExitCode::error, "set enabled = false for it, or pick another target with --lang");
+    j.generator = plugin::resolve(j.target, cfg.root);
     if (j.target.out.empty())
       throw diag::Error("gen.no-out", "[gen." + j.target.language + "] has no `out` directory", diag::ExitCode::error,
                         "add out = \"db/gen/" + j.target.language + "\"");
@@ -169,7 +165,9 @@ void run_gen(const GenOptions& go, Context& ctx) {
   const Inputs in = read_inputs(cfg);
   bool need_generate = false;
   for (auto& j : jobs) {
-    j.hash = codegen::inputs_hash(in.schema_key, in.queries_key, j.target, cfg.provider, generator_identity());
+    j.hash = codegen::inputs_hash(in.schema_key, in.queries_key, j.target, cfg.provider,
+                                  generator_identity(exe_path()) +
+                                      (j.generator.external() ? "|" + generator_identity(j.generator.program) : ""));
     j.cached = !ctx.options.force && codegen::cache_fresh(j.out_dir, j.target.language, j.hash);
     need_generate = need_generate || !j.cached;
   }
@@ -178,10 +176,12 @@ void run_gen(const GenOptions& go, Context& ctx) {
   // ---- parse, analyse, generate (all before any write)
   if (need_generate || go.verify) {
     diag::Diagnostics diags;
-    schema::Schema model = sql::parse_schema(in.schema, cfg.provider, diags);
+    auto model_ptr = std::make_shared<const schema::Schema>(sql::parse_schema(in.schema, cfg.provider, diags));
     if (diag::has_errors(diags)) throw diag::Errors(diags);
-    query::AnalyzedQueries analyzed = query::analyze_queries(model, in.queries, diags);
+    auto analyzed_ptr = std::make_shared<const query::AnalyzedQueries>(query::analyze_queries(*model_ptr, in.queries, diags));
     if (diag::has_errors(diags)) throw diag::Errors(diags);
+    const schema::Schema& model = *model_ptr;
+    const query::AnalyzedQueries& analyzed = *analyzed_ptr;
     print_warnings(ctx, diags);
     diag::Diagnostics gen_errors;
     // The targets are generated concurrently (each generator only reads the schema and the
@@ -191,13 +191,7 @@ void run_gen(const GenOptions& go, Context& ctx) {
     auto generate = [&](std::size_t i) {
       Job& j = jobs[i];
       try {
-        codegen::Request req;
-        req.schema = &model;
-        req.queries = &analyzed;
-        req.settings = j.target;
-        req.package_name = package_for(j.target);
-        req.flash_version = FLASH_VERSION;
-        j.response = j.spec->generate(req);
+        j.response = plugin::generate(j.generator, codegen::make_request(model_ptr, analyzed_ptr, j.target, FLASH_VERSION));
       } catch (...) {
         failures[i] = std::current_exception();
       }

@@ -24,9 +24,15 @@ const std::vector<CommandSpec>& command_table() {
       {"raw", "Run SQL statements and print the results", setup_raw},
       {"pull", "Read the live database's schema and write it as schema files", setup_pull},
       {"gen", "Generate typed client code (Go, TypeScript, Python) from the queries", setup_gen},
+      {"plugin", "Generator plugins: the conformance kit (test), golden requests (request), one run (run)",
+       setup_plugin},
+      {"plugins", "List the generators: built-in, external ([gen.*] plugin, flash-gen-* on PATH), contract versions",
+       setup_plugins},
       {"export", "Export table data to JSON, CSV or a SQLite file", setup_export},
       {"import", "Load an export (JSON, CSV or SQLite) into the database", setup_import},
       {"seed", "Insert fake rows that respect types, uniques, enums and foreign keys", setup_seed},
+      {"completion", "Print a shell completion script (bash, zsh, fish) generated from this command table",
+       setup_completion},
   };
   return table;
 }

@@ -1,36 +1,15 @@
 #pragma once
-// The generator contract, modelled on sqlc's plugin protocol: a request (schema + analysed
-// queries + settings) in, a list of files out. Generators are pure functions — no file system,
-// no database, no clock — so output is deterministic and a future out-of-process plugin can
-// receive the same request as JSON. Writing files, the cache and `gen --check` live in
+// The built-in generators: pure functions from the contract's Request (codegen/contract.hpp) to a
+// Response — no file system, no database, no clock — so output is deterministic and an external
+// plugin receives the same request as JSON. Writing files, the cache and `gen --check` live in
 // codegen/output.cpp, not in the generators.
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "flash/config/config.hpp"
-#include "flash/diag/diagnostic.hpp"
-#include "flash/query/analyzed.hpp"
-#include "flash/schema/model.hpp"
+#include "flash/codegen/contract.hpp"
 
 namespace flash::codegen {
-
-struct Request {
-  const schema::Schema* schema = nullptr;
-  const query::AnalyzedQueries* queries = nullptr;
-  config::GenTarget settings;  // [gen.<language>] from flash.toml
-  std::string package_name;    // derived from settings.out's last path element unless set
-  std::string flash_version;
-};
-
-struct File {
-  std::string path;  // relative to settings.out
-  std::string content;
-};
-
-struct Response {
-  std::vector<File> files;
-  diag::Diagnostics diagnostics;  // e.g. unsupported driver for the dialect
-};
 
 using GenerateFn = Response (*)(const Request&);
 

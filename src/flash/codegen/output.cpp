@@ -61,6 +61,21 @@ fs::path checked(const fs::path& out_dir, const std::string& rel) {
   if (!ok) {
     throw diag::Error("gen.path", "generator produced the path `" + rel + "`, which is outside the output directory");
   }
+  // A symbolic link on the way (a directory or the file itself) must not lead out of out_dir: a
+  // generator naming "docs/x.md" where docs -> /etc would otherwise write through it.
+  std::error_code ec;
+  fs::path walk = out_dir;
+  const fs::path root = fs::weakly_canonical(out_dir, ec);
+  for (const auto& part : p) {
+    walk /= part;
+    if (!fs::is_symlink(fs::symlink_status(walk, ec))) continue;
+    const fs::path target = fs::weakly_canonical(walk, ec);
+    const auto inside = target.lexically_relative(root);
+    if (ec || inside.empty() || *inside.begin() == "..")
+      throw diag::Error("gen.path", "the generated file `" + rel + "` would be written through the symbolic link " +
+                                        walk.string() + ", which leads outside the output directory",
+                        diag::ExitCode::error, "remove the link or point `out` elsewhere");
+  }
   return out_dir / p;
 }
 
@@ -84,6 +99,7 @@ std::string inputs_hash(const std::vector<sql::SourceFile>& schema_files,
   field(s, "out", target.out);
   field(s, "driver", target.driver);
   field(s, "async", target.async ? "true" : "false");
+  if (!target.plugin.empty()) field(s, "plugin", target.plugin);
   for (const auto& [k, v] : target.settings) {  // std::map: sorted, so deterministic
     std::string value;
     if (const auto* b = std::get_if<bool>(&v)) value = *b ? "b:true" : "b:false";

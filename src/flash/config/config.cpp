@@ -252,6 +252,10 @@ class Loader {
   void gen(const toml::table& t, Config& cfg) {
     for (auto&& [k, v] : t) {
       const std::string lang(k.str());
+      if (const auto* tbl = v.as_table(); tbl && tbl->contains("plugin")) {
+        plugin_gen(lang, k, *tbl, cfg);
+        continue;
+      }
       const GenLanguage* spec = nullptr;
       for (const auto& g : kGenLanguages)
         if (g.name == lang) spec = &g;
@@ -261,7 +265,7 @@ class Loader {
         auto d = located("config.unknown-key", "unknown generator `gen." + lang + "`", k.source(),
                          static_cast<int>(lang.size()));
         d.hint = diag::did_you_mean(lang, names);
-        if (!d.hint) d.hint = "generators: gen.go, gen.js, gen.python";
+        if (!d.hint) d.hint = "generators: gen.go, gen.js, gen.python, or an external one with plugin = \"flash-gen-" + lang + "\"";
         diags.push_back(std::move(d));
         continue;
       }
@@ -272,9 +276,56 @@ class Loader {
       }
       GenTarget g;
       g.language = lang;
+      g.location = located("", "", k.source()).location;
       for (auto&& [gk, gv] : *tbl) gen_key(*spec, g, gk, gv);
       cfg.gen.push_back(std::move(g));
     }
+  }
+
+  // [gen.NAME] with `plugin = "..."`: an external generator (docs/plugins.md). Flash reads
+  // enabled, out, plugin and timeout; every other key is the plugin's, passed on in the request
+  // as a string, integer or boolean.
+  void plugin_gen(const std::string& lang, const toml::key& k, const toml::table& tbl, Config& cfg) {
+    GenTarget g;
+    g.language = lang;
+    g.location = located("", "", k.source()).location;
+    for (auto&& [gk, gv] : tbl) {
+      const std::string key(gk.str());
+      const std::string what = "gen." + lang + "." + key;
+      if (key == "enabled") {
+        if (auto b = bool_value(what, gv)) g.enabled = *b;
+      } else if (key == "async") {
+        if (auto b = bool_value(what, gv)) g.async = *b;
+      } else if (key == "out" || key == "driver" || key == "plugin") {
+        auto s = string_value(what, gv);
+        if (!s) continue;
+        if (key == "plugin" && s->empty()) {
+          diags.push_back(located("config.value", "`" + what + "` is empty", gv.source(), value_length(gv)));
+          continue;
+        }
+        (key == "out" ? g.out : key == "driver" ? g.driver : g.plugin) = *s;
+        if (key == "plugin") g.plugin_location = located("", "", gv.source(), value_length(gv)).location;
+      } else if (key == "timeout") {
+        const auto* i = gv.as_integer();
+        if (!i || i->get() < 1 || i->get() > 86400) {
+          auto d = located("config.value", "`" + what + "` must be a whole number of seconds from 1 to 86400",
+                           gv.source(), value_length(gv));
+          d.hint = "timeout = 30";
+          diags.push_back(std::move(d));
+          continue;
+        }
+        g.timeout_seconds = static_cast<int>(i->get());
+      } else if (const auto* b = gv.as_boolean()) {
+        g.settings[key] = b->get();
+      } else if (const auto* i = gv.as_integer()) {
+        g.settings[key] = i->get();
+      } else if (const auto* s = gv.as_string()) {
+        g.settings[key] = s->get();
+      } else {
+        wrong_type(what, gv, "a string, an integer or a boolean");
+      }
+    }
+    cfg.gen.push_back(std::move(g));
   }
 
   // One key of a [gen.X] table: known to that generator, of the right type, one of its values.

@@ -3,6 +3,7 @@
 //   version, schema_dir (legacy schema_path), queries, migrations_path, export_path, env_path,
 //   [database] provider, url_env (default DATABASE_URL),
 //   [gen.go|js|python] enabled, out, driver (+ the generator's own keys, see kGenKeys in config.cpp),
+//   [gen.NAME] plugin = "flash-gen-NAME", timeout = 30, enabled, out (+ any key for the plugin),
 //   [[databases]] name, provider, url_env, default = true, and per-database overrides of the
 //   top-level paths.
 // Unknown keys (in every table), wrong types and invalid values are located diagnostics
@@ -30,6 +31,12 @@ struct GenTarget {
   std::string driver;    // e.g. "pgx/v5", "database/sql", "pg", "mysql2", "better-sqlite3", "asyncpg"
   bool async = false;
   std::map<std::string, SettingValue> settings;  // every other key of the [gen.X] table
+  // External generator (docs/plugins.md): `plugin = "flash-gen-NAME"` (a command on PATH or a path
+  // relative to the project) and `timeout` in seconds; empty plugin = the built-in generator.
+  std::string plugin;
+  int timeout_seconds = 30;
+  diag::Location location;  // the [gen.X] header in flash.toml; generators locate setting errors here
+  diag::Location plugin_location;  // the `plugin` value
 };
 
 struct DatabaseEntry {

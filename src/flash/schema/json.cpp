@@ -124,6 +124,8 @@ diag::Location get_loc(const json& j) {
   return l;
 }
 
+}  // namespace
+
 json type_to_json(const TypeRef& t) {
   json j = {{"name", t.name}};
   if (!t.schema.empty()) j["schema"] = t.schema;
@@ -148,6 +150,8 @@ TypeRef type_from_json(const json& j) {
   t.charset = get_str(j, "charset");
   return t;
 }
+
+namespace {
 
 json check_to_json(const CheckConstraint& c) {
   json j = {{"name", c.name}, {"expr", c.expr}};

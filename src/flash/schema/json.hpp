@@ -8,4 +8,7 @@
 namespace flash::schema {
 nlohmann::json to_json(const Schema& s);
 Schema schema_from_json(const nlohmann::json& j);
+// One TYPE object of the format above (also used by the generator contract, codegen/contract.hpp).
+nlohmann::json type_to_json(const TypeRef& t);
+TypeRef type_from_json(const nlohmann::json& j);
 }  // namespace flash::schema

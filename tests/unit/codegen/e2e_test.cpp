@@ -3,6 +3,7 @@
 // target with a generator must produce exactly the files in expected/<X>/.
 // FLASH_UPDATE_GOLDEN=1 rewrites expected/ instead of comparing (review the diff afterwards).
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -50,8 +51,10 @@ void run_case(const fs::path& dir) {
   lo.config_file = dir / "flash.toml";
   const config::Config cfg = config::load_config(lo);
   diag::Diagnostics diags;
-  const schema::Schema model = sql::parse_schema(sql_files(cfg.resolve(cfg.schema_dir)), cfg.provider, diags);
-  const query::AnalyzedQueries analyzed = query::analyze_queries(model, sql_files(cfg.resolve(cfg.queries)), diags);
+  const auto model =
+      std::make_shared<const schema::Schema>(sql::parse_schema(sql_files(cfg.resolve(cfg.schema_dir)), cfg.provider, diags));
+  const auto analyzed = std::make_shared<const query::AnalyzedQueries>(
+      query::analyze_queries(*model, sql_files(cfg.resolve(cfg.queries)), diags));
   for (const auto& d : diags)
     ASSERT_NE(d.severity, diag::Severity::error) << d.location.file << ":" << d.location.line << ": " << d.message;
   int targets = 0;
@@ -61,12 +64,12 @@ void run_case(const fs::path& dir) {
     if (!spec) continue;
     ++targets;
     SCOPED_TRACE(dir.filename().string() + " [gen." + t.language + "]");
-    codegen::Request req;
-    req.schema = &model;
-    req.queries = &analyzed;
-    req.settings = t;
-    req.flash_version = "golden";
+    const codegen::Request req = codegen::make_request(model, analyzed, t, "golden");
     const auto resp = spec->generate(req);
+    // The same request through its JSON (what an external plugin receives) generates the same
+    // files: the contract carries everything a generator uses.
+    const auto via_json = spec->generate(codegen::request_from_json(codegen::request_to_json(req)));
+    EXPECT_EQ(via_json.files, resp.files) << "the request lost something on its way through JSON";
     for (const auto& d : resp.diagnostics) ADD_FAILURE() << d.code << ": " << d.message;
     const fs::path expected = dir / "expected" / t.language;
     std::set<std::string> produced;

@@ -33,8 +33,8 @@ Generated gen(schema::Dialect d, const std::string& ddl, const std::string& quer
   t.language = "go";
   if (t.out.empty()) t.out = "internal/store";
   codegen::Request req;
-  req.schema = &g.schema;
-  req.queries = &g.queries;
+  req.schema = std::make_shared<const schema::Schema>(g.schema);
+  req.queries = std::make_shared<const query::AnalyzedQueries>(g.queries);
   req.settings = t;
   const auto* spec = codegen::find_generator("go");
   EXPECT_NE(spec, nullptr);

@@ -132,8 +132,8 @@ Fixture pg_fixture() {
 
 Response run(const Fixture& f, const std::string& driver, bool async = false) {
   Request req;
-  req.schema = &f.schema;
-  req.queries = &f.queries;
+  req.schema = std::make_shared<const schema::Schema>(f.schema);
+  req.queries = std::make_shared<const query::AnalyzedQueries>(f.queries);
   req.settings.language = "python";
   req.settings.out = "gen/py/db";
   req.settings.driver = driver;

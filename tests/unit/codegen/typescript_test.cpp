@@ -95,8 +95,8 @@ struct Fixture {
 
   Response run() const {
     Request req;
-    req.schema = &schema;
-    req.queries = &queries;
+    req.schema = std::make_shared<const schema::Schema>(schema);
+    req.queries = std::make_shared<const query::AnalyzedQueries>(queries);
     req.settings = settings;
     req.flash_version = "0.0.0-test";
     return typescript::generate(req);

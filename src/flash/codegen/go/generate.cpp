@@ -308,7 +308,7 @@ class Generator {
   std::string column_type(const schema::Table& table, const schema::Column& col, Imports& im) {
     schema::TypeRef elem = col.type;
     elem.array_dims = 0;
-    TypeCategory c = schema::category(elem, o_.dialect, req_.schema);
+    TypeCategory c = schema::category(elem, o_.dialect, req_.schema.get());
     std::string en;
     if (c == TypeCategory::enum_) {
       if (!col.type.values.empty()) {
@@ -712,7 +712,7 @@ bool Generator::gen_query(const query::Query& q, std::string& out, Imports& im) 
   }
   std::optional<CopyTarget> copy;
   if (q.kind == Kind::copyfrom) {
-    copy = copy_target(q, o_.dialect, req_.schema, resp_.diagnostics);
+    copy = copy_target(q, o_.dialect, req_.schema.get(), resp_.diagnostics);
     if (!copy) return false;
   }
   if (is_batch(q.kind) && q.params.empty()) {
@@ -1140,6 +1140,7 @@ Response generate(const Request& req) {
     d.code = std::move(code);
     d.message = std::move(message);
     d.hint = std::move(hint);
+    d.location = req.settings.location;  // the [gen.go] table in flash.toml
     bad.diagnostics.push_back(std::move(d));
     return bad;
   };

@@ -492,7 +492,7 @@ class ModuleWriter {
     }
     std::optional<CopyTarget> copy;
     if (copyfrom) {
-      copy = copy_target(q, ctx_.dialect, req_.schema, *ctx_.diags);
+      copy = copy_target(q, ctx_.dialect, req_.schema.get(), *ctx_.diags);
       if (!copy) return false;
     }
     const bool rows = q.kind == query::Kind::one || q.kind == query::Kind::many || q.kind == query::Kind::batchone ||
@@ -935,8 +935,10 @@ class ModuleWriter {
   std::map<std::string, std::string> fn_by_body_;
 };
 
-diag::Diagnostic setting_error(std::string msg, std::string hint) {
+// Located at the [gen.X] table of flash.toml (the request's settings_location).
+diag::Diagnostic setting_error(const Request& req, std::string msg, std::string hint) {
   diag::Diagnostic d;
+  d.location = req.settings.location;
   d.code = "codegen.setting";
   d.message = std::move(msg);
   d.hint = std::move(hint);
@@ -948,7 +950,7 @@ diag::Diagnostic setting_error(std::string msg, std::string hint) {
 Response generate(const Request& req) {
   Response resp;
   if (!req.schema || !req.queries) {
-    resp.diagnostics.push_back(setting_error("the Python generator needs a schema and analysed queries", ""));
+    resp.diagnostics.push_back(setting_error(req, "the Python generator needs a schema and analysed queries", ""));
     return resp;
   }
   Ctx ctx;
@@ -960,11 +962,11 @@ Response generate(const Request& req) {
     const auto drv = driver_from_string(req.settings.driver);
     if (!drv) {
       resp.diagnostics.push_back(
-          setting_error("unknown Python driver `" + req.settings.driver + "` in [gen.python]", "drivers: " + valid));
+          setting_error(req, "unknown Python driver `" + req.settings.driver + "` in [gen.python]", "drivers: " + valid));
       return resp;
     }
     if (!driver_fits(*drv, ctx.dialect)) {
-      resp.diagnostics.push_back(setting_error("the Python driver `" + req.settings.driver + "` does not work with " +
+      resp.diagnostics.push_back(setting_error(req, "the Python driver `" + req.settings.driver + "` does not work with " +
                                                    std::string(schema::to_string(ctx.dialect)),
                                                "drivers: " + valid));
       return resp;
@@ -972,7 +974,7 @@ Response generate(const Request& req) {
     ctx.driver = *drv;
   } else {
     if (ctx.dialect == schema::Dialect::mongodb) {
-      resp.diagnostics.push_back(setting_error("the Python generator does not support MongoDB", ""));
+      resp.diagnostics.push_back(setting_error(req, "the Python generator does not support MongoDB", ""));
       return resp;
     }
     ctx.driver = default_driver(ctx.dialect, req.settings.async);

@@ -87,8 +87,10 @@ struct Options {
   bool emit_js = true;
 };
 
-diag::Diagnostic setting_error(std::string message, std::string hint) {
+// Located at the [gen.X] table of flash.toml (the request's settings_location).
+diag::Diagnostic setting_error(const Request& req, std::string message, std::string hint) {
   diag::Diagnostic d;
+  d.location = req.settings.location;
   d.code = "codegen.setting";
   d.message = std::move(message);
   d.hint = std::move(hint);
@@ -118,10 +120,10 @@ Options read_options(const Request& req, diag::Diagnostics& diags) {
       {"better-sqlite3", {Driver::sqlite, Dialect::sqlite}},
   };
   if (auto it = drivers.find(driver); it == drivers.end()) {
-    diags.push_back(setting_error("unknown driver `" + driver + "` for gen.js",
+    diags.push_back(setting_error(req, "unknown driver `" + driver + "` for gen.js",
                                   "valid drivers: pg (PostgreSQL), mysql2 (MySQL/MariaDB), better-sqlite3 (SQLite)"));
   } else if (it->second.second != o.dialect) {
-    diags.push_back(setting_error("driver `" + driver + "` does not fit the " +
+    diags.push_back(setting_error(req, "driver `" + driver + "` does not fit the " +
                                       std::string(schema::to_string(o.dialect)) + " dialect",
                                   "use pg for PostgreSQL, mysql2 for MySQL/MariaDB, better-sqlite3 for SQLite"));
   } else {
@@ -130,19 +132,19 @@ Options read_options(const Request& req, diag::Diagnostics& diags) {
   if (auto m = string_setting(req.settings, "module")) {
     if (*m == "esm" || *m == "es" || *m == "module") o.esm = true;
     else if (*m == "commonjs" || *m == "cjs") o.esm = false;
-    else diags.push_back(setting_error("unknown module `" + *m + "` for gen.js", "valid values: esm, commonjs"));
+    else diags.push_back(setting_error(req, "unknown module `" + *m + "` for gen.js", "valid values: esm, commonjs"));
   }
   if (auto b = string_setting(req.settings, "bigint")) {
     if (*b == "string") o.int64 = Int64Mode::string;
     else if (*b == "bigint") o.int64 = Int64Mode::bigint;
     else if (*b == "number") o.int64 = Int64Mode::number;
-    else diags.push_back(setting_error("unknown bigint `" + *b + "` for gen.js", "valid values: string, bigint, number"));
+    else diags.push_back(setting_error(req, "unknown bigint `" + *b + "` for gen.js", "valid values: string, bigint, number"));
   }
   if (auto e = string_setting(req.settings, "emit")) {
     if (*e == "both") o.emit_ts = o.emit_js = true;
     else if (*e == "ts") o.emit_ts = true, o.emit_js = false;
     else if (*e == "js") o.emit_ts = false, o.emit_js = true;
-    else diags.push_back(setting_error("unknown emit `" + *e + "` for gen.js", "valid values: both, ts, js"));
+    else diags.push_back(setting_error(req, "unknown emit `" + *e + "` for gen.js", "valid values: both, ts, js"));
   }
   return o;
 }
@@ -353,7 +355,7 @@ class Generator {
   ResolvedType column_type(const schema::Table& t, const schema::Column& c) const {
     ResolvedType rt;
     rt.sql = c.type;
-    rt.category = schema::category(c.type, o_.dialect, req_.schema);
+    rt.category = schema::category(c.type, o_.dialect, req_.schema.get());
     rt.array_dims = c.type.array_dims;
     if (rt.category == TypeCategory::enum_) {
       if (!c.type.values.empty()) {  // MySQL inline ENUM
@@ -610,7 +612,7 @@ class Generator {
           return;
         }
         if (q.kind == Kind::copyfrom) {
-          p.copy = copy_target(q, o_.dialect, req_.schema, diags);
+          p.copy = copy_target(q, o_.dialect, req_.schema.get(), diags);
           if (!p.copy) return;
         } else {
           p.batch = true;
