@@ -11,6 +11,8 @@ For every real schema case of ../shared/corpus on each engine it ships for (test
   pull_equal     N and P have the same catalog
   pull_stable    `flash pull` of P writes byte for byte the files the pull of N wrote
   migrate_clean  `flash migrate check --dry-run` right after apply reports no changes (both projects)
+  migrate_down   the migration `flash migrate` wrote (and proved in a scratch database) rolls back on the real
+                 database to the catalog of an empty one, and applies again to the same catalog (both projects)
 
 Every difference has a stable key. A difference listed in allow.toml (case, engine, step, key, kind,
 reason) is tolerated; any other fails the run, and so does an allow-list entry whose difference no
@@ -44,7 +46,7 @@ from flashrun import Flash, FlashError, make_project  # noqa: E402
 
 SKIP = 77
 STEPS = ["native_load", "files_parse", "files_apply", "files_equal", "pull_apply", "pull_equal", "pull_stable",
-         "migrate_clean"]
+         "migrate_clean", "migrate_down"]
 KINDS = ("server-limitation", "flash-gap")
 
 
@@ -127,7 +129,7 @@ class Runner:
         work = os.path.join(self.args.work, unit.slug)
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(work)
-        dbs = {role: f"fid{os.getpid()}_{idx}_{role}" for role in ("n", "f", "p")}
+        dbs = {role: f"fid{os.getpid()}_{idx}_{role}" for role in ("n", "f", "p", "e")}
         scrub = {v: f"<db_{k}>" for k, v in dbs.items()}
         scrub[work] = "<work>"
         try:
@@ -243,6 +245,34 @@ class Runner:
                                       f"{len(stmts)} lines, first: {_short(stmts[0] if stmts else '')}"))
                 return diffs
             self._timed(out, "migrate_clean", migrate_clean)
+
+            def migrate_down():
+                # `flash migrate init` proved the Down in a scratch database before writing it; here it
+                # runs for real: down to nothing (the catalog of an empty database), then up again.
+                diffs = []
+                eng.create(dbs["e"])
+                if eng.name == "sqlite":  # an empty file is an empty database
+                    open(eng.path(dbs["e"]), "wb").close()
+                empty = eng.snapshot(dbs["e"])
+                for label, proj, url in projects:
+                    db = dbs["f"] if proj == fproj else dbs["p"]
+                    before = eng.snapshot(db)
+                    try:
+                        fl.ok(proj, ["down", "--accept-data-loss", "--no-backup"], url, scrub, "down")
+                    except FlashError as e:
+                        diffs.append((f"{label} project: {e.key}", e.detail))
+                        continue
+                    diffs += [(f"{label} project: after down: {k}", v)
+                              for k, v in diff_snapshots(empty, eng.snapshot(db), "down")]
+                    try:
+                        fl.ok(proj, ["apply"], url, scrub, "apply")
+                    except FlashError as e:
+                        diffs.append((f"{label} project: up again: {e.key}", e.detail))
+                        continue
+                    diffs += [(f"{label} project: up again: {k}", v)
+                              for k, v in diff_snapshots(before, eng.snapshot(db), "again")]
+                return diffs
+            self._timed(out, "migrate_down", migrate_down)
 
 
 def _write_json(path: str, value) -> None:

@@ -47,6 +47,9 @@ def make_project(root: str, engine: str, files: list[tuple[str, str]]) -> None:
 def scrub(text: str, replace: dict[str, str]) -> str:
     for k, v in replace.items():
         text = text.replace(k, v)
+    # The proof's scratch database (`flash_prove_<pid>_<n>_<random>`) and the engine's version.
+    text = re.sub(r"\b(PostgreSQL|MySQL|SQLite) \S.*?(, scratch database flash_prove_\d+_\d+_\d+| in memory)",
+                  r"\1 <scratch>", text)
     text = re.sub(r"\b\d{14}(_\w+)?", "<id>", text)  # migration ids / file names
     text = re.sub(r"0x[0-9a-f]{6,}", "<addr>", text)
     return re.sub(r"\s+", " ", text).strip()

@@ -1,6 +1,7 @@
-// flash migrate NAME [--empty] [--dry-run] [--rename t.old:new]... [--accept-data-loss]
+// flash migrate NAME [--empty] [--dry-run] [--rename t.old:new]... [--accept-data-loss] [--no-prove]
 // Diffs the schema files against the schema the existing migrations produce (their Up sections
-// replayed in order) and writes db/migrations/<UTC timestamp>_<name>.sql. Also holds the glue the
+// replayed in order) and writes db/migrations/<UTC timestamp>_<name>.sql, after proving in a
+// scratch database that its Down undoes its Up (flash/prove; --no-prove skips it). Also holds the glue the
 // other migration commands share (migrate_common.hpp).
 //
 // flash migrate NAME --baseline [--dry-run] [--force]: adopts an existing database. The live
@@ -19,6 +20,7 @@
 #include "cli/commands/migrate_common.hpp"
 #include "flash/diff/plan.hpp"
 #include "flash/migrate/baseline.hpp"
+#include "flash/prove/prove.hpp"
 #include "flash/pull/inspect.hpp"
 #include "flash/sql/ddl.hpp"
 #include "flash/util/text.hpp"
@@ -51,6 +53,7 @@ struct MigrateArgs {
   bool baseline = false;
   bool check = false;
   bool online = false;
+  bool no_prove = false;
 };
 
 std::string shown(const std::filesystem::path& p) {
@@ -148,6 +151,24 @@ void run_migrate(const MigrateArgs& a, Context& ctx) {
   go.accept_data_loss = a.accept_data_loss;
   go.online = a.online;
   for (const auto& r : a.renames) go.renames.push_back(migrate::parse_rename_flag(r));
+  // The proof of the Down, before anything is written (fails closed: see flash/prove/prove.hpp).
+  nlohmann::json proof = a.no_prove ? nlohmann::json("skipped (--no-prove)") : nlohmann::json(nullptr);
+  if (!a.no_prove)
+    go.before_write = [&](const std::vector<migrate::MigrationFile>& existing, const migrate::MigrationFile& cand) {
+      std::optional<config::DatabaseUrl> server;
+      if (project.dialect != schema::Dialect::sqlite) {
+        try {
+          server = ctx.database_url();
+        } catch (const diag::Error& e) {
+          throw prove::unavailable(e.diagnostic().message, diag::ExitCode::connection);
+        }
+      }
+      const auto r = prove::prove_down(project, existing, cand, server);
+      ctx.say("Proved the Down on " + r.where + ": Up, Down (schema restored), Up again" +
+              (r.replayed ? " after the " + std::to_string(r.replayed) + " existing migration(s)" : std::string()));
+      proof = {{"where", r.where}, {"replayed", r.replayed}, {"up_statements", r.up_statements},
+               {"down_statements", r.down_statements}};
+    };
   // With --force a rename question must not be answered "yes" silently: only a terminal decides.
   migrate::Output out = migrate_output(ctx);
   if (!ctx.stdin_is_tty()) out.confirm = nullptr;
@@ -181,6 +202,7 @@ void run_migrate(const MigrateArgs& a, Context& ctx) {
   for (const auto& w : res.plan.warnings) warns.push_back({{"code", w.code}, {"message", w.message}});
   j["warnings"] = warns;
   if (a.online) j["online"] = res.online;
+  j["proof"] = proof;
   if (a.dry_run && !res.no_changes && !ctx.options.json) {
     std::cout << "-- " << res.path->string() << " (dry run, not written)\n" << res.content;
     if (!res.content.empty() && res.content.back() != '\n') std::cout << '\n';
@@ -205,6 +227,8 @@ void setup_migrate(CLI::App& sub, Context& ctx) {
                "Write the online form: PostgreSQL CONCURRENTLY indexes, NOT VALID + VALIDATE constraints, SET NOT "
                "NULL via a validated CHECK, lock_timeout with retries, outside a transaction; MySQL ALGORITHM=INSTANT / "
                "INPLACE, LOCK=NONE asserted (README \"Online plans\")");
+  sub.add_flag("--no-prove", a->no_prove,
+               "Write the migration without proving in a scratch database that its Down undoes its Up");
   sub.add_flag("--check", a->check,
                "Run flash check on the new migration: if it breaks a query, exit 3 and keep no file");
   sub.callback([a, &ctx] { run_migrate(*a, ctx); });

@@ -647,8 +647,100 @@ class Differ {
         full.ref_columns = ref->primary_key->columns;
     o.up = {h_.add_foreign_key(t, full)};
     o.down = {h_.drop_foreign_key(t, fk)};
+    // The index the server made for the key when none served it outlives DROP FOREIGN KEY: the
+    // Down drops it too. (Indexes the plan creates are gone again when this Down runs: theirs run
+    // first.)
+    if (h_.implicit_foreign_key_indexes() && !created_tables_.count(key(t)) &&
+        !fk_served(t, fk.columns, kept_indexes(t), ""))
+      o.down.push_back(h_.drop_index(implicit_fk_index(t, fk)));
     o.deps = deps_.foreign_key(t, fk);
     push(bucket, std::move(o));
+  }
+
+  // ---- MySQL's implicit foreign-key indexes (DialectHooks::implicit_foreign_key_indexes) ------
+
+  // Whether an index among `indexes` (or the table's primary key or a unique key) has `cols` as
+  // its leading plain columns, `except` (an index name) left out.
+  static bool fk_served(const Table& t, const std::vector<std::string>& cols, const std::vector<const Index*>& indexes,
+                        const std::string& except) {
+    auto leads = [&](const std::vector<std::string>& key_cols) {
+      return key_cols.size() >= cols.size() && std::equal(cols.begin(), cols.end(), key_cols.begin());
+    };
+    if (t.primary_key && leads(t.primary_key->columns)) return true;
+    for (const auto& u : t.uniques)
+      if (leads(u.columns)) return true;
+    for (const auto* i : indexes) {
+      if (i->name == except || !i->method.empty()) continue;
+      std::vector<std::string> key_cols;
+      for (const auto& p : i->parts) {
+        if (p.column.empty() || p.length) break;
+        key_cols.push_back(p.column);
+      }
+      if (leads(key_cols)) return true;
+    }
+    return false;
+  }
+  // The table's indexes in the target schema that the plan neither creates nor drops.
+  std::vector<const Index*> kept_indexes(const Table& t) const {
+    std::vector<const Index*> out;
+    for (const auto& i : to_.indexes) {
+      if (i.table != t.name || i.schema != t.schema) continue;
+      const auto* m = find_by(base_.indexes, diff::index_key(i, true), [](const Index& x) { return diff::index_key(x, true); });
+      if (m && *m == i) out.push_back(&i);
+    }
+    return out;
+  }
+  std::vector<const Index*> target_indexes(const Table& t) const {
+    std::vector<const Index*> out;
+    for (const auto& i : to_.indexes)
+      if (i.table == t.name && i.schema == t.schema) out.push_back(&i);
+    return out;
+  }
+  // The index InnoDB makes for `fk` of `t` (target schema): named after the constraint, or after
+  // its first column (`_2`, `_3` ... when an index or key of the table has that name).
+  Index implicit_fk_index(const Table& t, const ForeignKey& fk) const {
+    Index i;
+    i.schema = t.schema;
+    i.table = t.name;
+    for (const auto& c : fk.columns) i.parts.push_back(schema::IndexPart{.column = c});
+    if (!fk.name.empty()) {
+      i.name = fk.name;
+      return i;
+    }
+    std::set<std::string> taken;
+    for (const auto* x : target_indexes(t)) taken.insert(util::to_lower(x->name));
+    for (const auto& u : t.uniques) taken.insert(util::to_lower(u.name.empty() ? h_.default_unique_name(t, u) : u.name));
+    const std::string stem = fk.columns.empty() ? t.name : fk.columns.front();
+    i.name = stem;
+    for (int n = 2; taken.count(util::to_lower(i.name)); ++n) i.name = stem + "_" + std::to_string(n);
+    return i;
+  }
+  // The Down of a created index `i` that a foreign key of the target table needs (no other index
+  // serves it): InnoDB refuses the plain DROP INDEX, so the implicit index the server dropped when
+  // `i` was created comes back first; on a table the plan creates, DROP TABLE removes both.
+  void keep_fk_index_on_drop(const Index& i, Operation& o) const {
+    if (!h_.implicit_foreign_key_indexes()) return;
+    const Table* t1 = to_.find_table(i.table, i.schema);
+    if (!t1) return;
+    // What still serves a key when this Down runs: the indexes the plan keeps, and the ones it
+    // creates before `i` (their Downs run after this one).
+    std::vector<const Index*> others = kept_indexes(*t1);
+    for (const auto& x : to_.indexes) {
+      if (&x == &i) break;
+      if (x.table == t1->name && x.schema == t1->schema) others.push_back(&x);
+    }
+    for (const auto& fk : t1->foreign_keys) {
+      const std::vector<const Index*> only_i{&i};
+      if (!fk_served(Table{}, fk.columns, only_i, "")) continue;
+      // A table the plan creates is dropped by the Down, its indexes with it.
+      if (created_tables_.count(key(*t1))) {
+        o.down.clear();
+        return;
+      }
+      if (fk_served(*t1, fk.columns, others, i.name)) continue;
+      o.down = {h_.create_index(implicit_fk_index(*t1, fk)), h_.drop_index(i)};
+      return;
+    }
   }
   void drop_fk_op(const Table& t, const ForeignKey& fk) {
     Operation o = op(OpKind::drop_foreign_key, t.schema, t.name, fk.name,
@@ -922,6 +1014,7 @@ class Differ {
       if (built.concurrently) plan_.up_transactional = false;
       o.up = {h_.create_index(built)};
       o.down = {h_.drop_index(i)};
+      keep_fk_index_on_drop(i, o);
       if (existing_table && d_ == Dialect::postgresql && !i.concurrently)
         plan_.warnings.push_back({"lint.index-not-concurrent",
                                   "CREATE INDEX " + i.name + " on existing table " + i.table +

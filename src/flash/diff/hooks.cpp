@@ -28,11 +28,18 @@ const DialectHooks& hooks_for(Dialect d) {
 // ---- helpers ----------------------------------------------------------------------------------
 
 std::string DialectHooks::q(std::string_view ident) const { return schema::quote_ident(ident, dialect()); }
+// PostgreSQL resolves an unqualified name in pg_catalog before the search path: `DROP VIEW
+// pg_available_extensions` would drop the system view, not the public one the schema files made
+// (hatchet's pg-stubs; found by the proof of the Down). Such names are written `public.`-qualified.
+static std::string_view statement_schema(std::string_view s, std::string_view n, schema::Dialect d) {
+  if (s.empty() && d == schema::Dialect::postgresql && util::starts_with_ci(n, "pg_")) return "public";
+  return s;
+}
 std::string DialectHooks::qt(const schema::Table& t) const {
-  return schema::quote_qualified(t.schema, t.name, dialect());
+  return schema::quote_qualified(statement_schema(t.schema, t.name, dialect()), t.name, dialect());
 }
 std::string DialectHooks::qn(std::string_view s, std::string_view n) const {
-  return schema::quote_qualified(s, n, dialect());
+  return schema::quote_qualified(statement_schema(s, n, dialect()), n, dialect());
 }
 std::string DialectHooks::column_list(const std::vector<std::string>& cols) const {
   std::string out;
@@ -265,6 +272,8 @@ std::optional<std::string> DialectHooks::raw_down(const schema::RawStatement& r)
   if (kind == "function" || kind == "procedure" || kind == "trigger" || kind == "sequence" ||
       kind == "domain" || kind == "type" || kind == "view" || kind == "index")
     return "DROP " + util::to_upper(kind) + " IF EXISTS " + q(r.name);
+  // SQLite: DROP TABLE drops a virtual table and its shadow tables.
+  if (kind == "virtual table") return "DROP TABLE IF EXISTS " + q(r.name);
   return std::nullopt;
 }
 

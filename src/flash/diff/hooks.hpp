@@ -52,6 +52,12 @@ class DialectHooks {
   // Index names are unique per table (MySQL) rather than per schema (PostgreSQL, SQLite): an
   // index is then identified by (table, name).
   virtual bool index_names_per_table() const { return false; }
+  // InnoDB (MySQL, MariaDB) keeps an index for every foreign key: it makes one when no index
+  // serves the key (named after the constraint, or after its first column, `_2`, `_3` ... when
+  // that name is taken), silently drops that implicit one when an explicit index is created that
+  // can serve instead, and refuses to drop the last index a foreign key needs ("needed in a
+  // foreign key constraint"). The differ writes Downs that keep such an index where one is needed.
+  virtual bool implicit_foreign_key_indexes() const { return false; }
 
   // ---- schemas and extensions ---------------------------------------------------------------
   virtual std::vector<std::string> create_schema(const std::string& name) const;

@@ -24,6 +24,7 @@ class MysqlHooks final : public DialectHooks {
   bool views_block_column_changes() const override { return false; }
   bool supports_comments() const override { return true; }
   bool index_names_per_table() const override { return true; }
+  bool implicit_foreign_key_indexes() const override { return true; }
 
   std::vector<std::string> create_extension(const schema::Extension&) const override { return {}; }
   std::vector<std::string> drop_extension(const schema::Extension&) const override { return {}; }

@@ -133,6 +133,17 @@ class PostgresHooks final : public DialectHooks {
       return "DROP " + util::to_upper(kind) + " IF EXISTS " + q(name) + " ON " + on;
     }
     if (kind == "materialized view" && !r.name.empty()) return "DROP MATERIALIZED VIEW IF EXISTS " + q(r.name);
+    // An aggregate is dropped by its signature, the argument list CREATE AGGREGATE names it with
+    // (found by the proof of the Down: pagila's group_concat kept its function from being dropped).
+    if (kind == "aggregate" && !r.name.empty()) {
+      const auto open = r.sql.find('(');
+      int depth = 0;
+      for (std::size_t i = open; open != std::string::npos && i < r.sql.size(); ++i) {
+        if (r.sql[i] == '(') ++depth;
+        else if (r.sql[i] == ')' && --depth == 0)
+          return "DROP AGGREGATE IF EXISTS " + q(r.name) + r.sql.substr(open, i - open + 1);
+      }
+    }
     return DialectHooks::raw_down(r);
   }
 

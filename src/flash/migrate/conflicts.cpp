@@ -4,6 +4,8 @@
 #include <set>
 
 #include "flash/migrate/live.hpp"
+#include "flash/sql/ddl.hpp"
+#include "flash/sql/lexer.hpp"
 #include "flash/migrate/tracking.hpp"
 #include "flash/schema/printer.hpp"
 #include "flash/schema/types.hpp"
@@ -513,6 +515,60 @@ ConflictReport detect_conflicts(driver::SqlConnection& c, const MigrationFile& m
   }
   report.conflicts = std::move(ctx.out);
   return report;
+}
+
+std::vector<bool> lossy_by_data(driver::SqlConnection& c, const MigrationFile& m, const schema::Schema& after,
+                                bool data_written_before) {
+  std::vector<bool> lossy(m.down.size(), false);
+  schema::Schema model = after;
+  bool replays = true;
+  bool data_written = data_written_before;
+  for (std::size_t i = 0; i < m.down.size(); ++i) {
+    const MigrationStatement& st = m.down[i];
+    schema::Schema next = model;
+    diag::Diagnostics rd;
+    if (replays) sql::apply_ddl(next, sql::SourceFile{m.path.string(), st.sql}, rd);
+    replays = replays && !diag::has_errors(rd);
+    const bool was_data_written = data_written;
+    data_written = data_written || sql::is_dml(st.sql, c.dialect());
+    if (!st.lossy) {
+      model = std::move(next);
+      continue;
+    }
+    lossy[i] = true;
+    if (!replays || was_data_written) continue;
+    const diff::Plan plan = diff::diff_schemas(model, next, diff::DiffOptions{.renames = {}, .accept_drops = true});
+    const bool only_drops = !plan.operations.empty() &&
+                            std::all_of(plan.operations.begin(), plan.operations.end(), [](const diff::Operation& op) {
+                              switch (op.kind) {
+                                case OpKind::drop_table: case OpKind::drop_column: case OpKind::drop_index:
+                                case OpKind::drop_foreign_key: case OpKind::drop_unique: case OpKind::drop_check:
+                                case OpKind::drop_primary_key: case OpKind::drop_view:
+                                  return true;
+                                default:
+                                  return false;
+                              }
+                            });
+    if (only_drops) {
+      bool present = true;
+      try {
+        for (const auto& op : plan.operations)
+          if ((op.kind == OpKind::drop_table || op.kind == OpKind::drop_column) &&
+              !live_table_exists(c, op.table, op.schema))
+            present = false;
+        if (present) {
+          MigrationFile one = m;
+          one.up = {st};
+          const ConflictReport r = detect_conflicts(c, one, model, next, plan);
+          lossy[i] = !r.conflicts.empty() || !r.failures.empty();
+        }
+      } catch (const driver::DbError& e) {
+        if (!e.connection_usable()) throw;
+      }
+    }
+    model = std::move(next);
+  }
+  return lossy;
 }
 
 std::vector<std::string> destructive_tables(const diff::Plan& plan) {

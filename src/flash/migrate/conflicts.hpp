@@ -66,6 +66,18 @@ ConflictReport detect_conflicts(driver::SqlConnection& c, const MigrationFile& m
                                 const schema::Schema& after, const diff::Plan& plan,
                                 std::int64_t done_statements = 0);
 
+// Which of the Down statements of `m` marked `-- flash:lossy` lose data, decided with the live
+// data: rolling back from `after` (the schema with `m` applied, the state its Down starts from),
+// each statement is replayed on the model and the change it makes is recovered with the differ. A
+// statement that only drops tables without rows, columns holding only NULLs (and the indexes,
+// keys and views that go with them) loses nothing. Every other marked statement stays lossy, and
+// so does one whose probe cannot run or cannot be trusted (row-level security), whose target is
+// not in the database, that does not replay, or that follows a data statement (INSERT, UPDATE ...)
+// of the same rollback — or of a newer migration rolled back before it (`data_written_before`).
+// Returns one flag per statement of m.down (false for unmarked ones).
+std::vector<bool> lossy_by_data(driver::SqlConnection& c, const MigrationFile& m, const schema::Schema& after,
+                                bool data_written_before = false);
+
 // Tables whose rows a plan may delete (destructive operations), for the pre-run export.
 std::vector<std::string> destructive_tables(const diff::Plan& plan);
 

@@ -40,6 +40,11 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 }
 
 std::vector<MigrationFile> load_or_throw(const Project& p, const Output& out) {
+  if (p.files) {
+    auto files = *p.files;
+    std::sort(files.begin(), files.end(), [](const MigrationFile& a, const MigrationFile& b) { return a.id < b.id; });
+    return files;
+  }
   diag::Diagnostics diags;
   auto files = load_migrations(p.migrations_dir, p.dialect, diags);
   if (diag::has_errors(diags)) throw diag::Errors(diags);
@@ -360,6 +365,15 @@ struct Runner {
     executed.push_back("DROP INDEX CONCURRENTLY IF EXISTS " + q);
   }
 
+  // The failing statement's file:line (column 1), when the step is one of the file's statements.
+  static diag::Error located(diag::Error e, const StepGroup& g, const Step& s) {
+    if (g.file && s.kind == Step::Kind::statement && s.line > 0) {
+      e.diagnostic().location = diag::Location{g.file->path.string(), s.line, 1, 1};
+      e.diagnostic().source_line = first_line(s.sql);
+    }
+    return e;
+  }
+
   std::string where_of(const StepGroup& g, const Step& s) const {
     return g.file ? g.file->path.string() + (s.line ? ":" + std::to_string(s.line) : "") : "";
   }
@@ -442,10 +456,11 @@ struct Runner {
         hint = "nothing of this migration was kept (its transaction was rolled back); `flash status` shows it as "
                "pending because the failure could not be recorded; fix it and run flash " +
                std::string(g.down ? "down" : "apply") + " again";
-      throw diag::Error("migrate.failed", message, record_lost ? diag::ExitCode::connection : diag::ExitCode::error,
-                        hint);
+      throw located(diag::Error("migrate.failed", message,
+                                record_lost ? diag::ExitCode::connection : diag::ExitCode::error, hint),
+                    g, s);
     }
-    throw diag::Error("migrate.failed", message, diag::ExitCode::error, hint);
+    throw located(diag::Error("migrate.failed", message, diag::ExitCode::error, hint), g, s);
   }
 };
 
@@ -854,6 +869,7 @@ DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o
   std::vector<std::string> problems, lossy, undecided;
   std::vector<StepGroup> groups;
   std::vector<std::string> to_export;
+  bool data_written = false;  // a Down rolled back before this one writes rows
   for (auto* r : targets) {
     auto it = std::find_if(files.begin(), files.end(), [&](const MigrationFile& f) { return f.id == r->id; });
     if (it == files.end()) {
@@ -864,8 +880,21 @@ DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o
       problems.push_back(r->id + ": the file was edited after it was applied");
     if (it->down.empty() && it->has_markers == false)
       problems.push_back(r->id + ": has no -- +migrate Down section");
-    for (const auto& st : it->down)
-      if (st.lossy) lossy.push_back(r->id + ":" + std::to_string(st.line) + ": " + first_line(st.sql));
+    // A marked statement that the live data shows to lose nothing (a table without rows, a column
+    // of NULLs) needs no --accept-data-loss.
+    if (std::any_of(it->down.begin(), it->down.end(), [](const MigrationStatement& st) { return st.lossy; })) {
+      diag::Diagnostics rd;
+      const auto after = replay(files, static_cast<std::size_t>(it - files.begin()) + 1, p.dialect, rd);
+      std::vector<bool> loses(it->down.size(), true);
+      if (!diag::has_errors(rd)) loses = lossy_by_data(c, *it, after, data_written);
+      for (std::size_t k = 0; k < it->down.size(); ++k) {
+        const auto& st = it->down[k];
+        if (st.lossy && loses[k]) lossy.push_back(r->id + ":" + std::to_string(st.line) + ": " + first_line(st.sql));
+        else if (st.lossy) say(out, r->id + ":" + std::to_string(st.line) + ": marked lossy, but loses no data here: " +
+                                        first_line(st.sql));
+      }
+    }
+    for (const auto& st : it->down) data_written = data_written || sql::is_dml(st.sql, d);
     if (o.accept_data_loss && !o.no_backup) {
       std::size_t idx = static_cast<std::size_t>(it - files.begin());
       diag::Diagnostics rd;
@@ -1177,6 +1206,12 @@ GenerateResult generate(const Project& p, const GenerateOptions& o, const Output
     res.content = "-- +migrate Up\n\n-- +migrate Down\n";
   }
   if (o.dry_run) return res;
+  if (!o.empty && o.before_write) {
+    diag::Diagnostics pd;
+    MigrationFile candidate = parse_migration(path, res.content, p.dialect, pd);
+    if (diag::has_errors(pd)) throw diag::Errors(pd);
+    o.before_write(files, candidate);
+  }
   // Everything that can fail is done before the first write: the snapshot text is rendered first
   // (names and comments may hold any bytes; invalid UTF-8 is replaced, never thrown).
   const std::string snapshot =

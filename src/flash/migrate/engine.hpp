@@ -48,6 +48,9 @@ struct Project {
   std::filesystem::path schema_dir;
   std::filesystem::path export_dir;
   schema::Dialect dialect = schema::Dialect::sqlite;
+  // When set, these migrations (any order) instead of the files in migrations_dir: the proof of
+  // `flash migrate` runs the existing ones and the new one, not written yet, in a scratch database.
+  std::optional<std::vector<MigrationFile>> files;
 };
 Project project_from_config(const config::Config& cfg);
 
@@ -199,6 +202,10 @@ struct GenerateOptions {
   bool accept_data_loss = false;
   bool online = false;  // --online: the plan's online form (diff/online.hpp)
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+  // Called with the existing migrations and the new one (parsed, not written yet) after the file's
+  // text is final and before anything is written; a throw writes nothing. Not called for
+  // --dry-run, --empty or when there are no changes. The CLI proves the Down here (flash/prove).
+  std::function<void(const std::vector<MigrationFile>& existing, const MigrationFile& candidate)> before_write;
 };
 struct GenerateResult {
   std::optional<std::filesystem::path> path;  // the file written (or that would be)

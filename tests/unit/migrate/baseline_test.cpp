@@ -375,7 +375,9 @@ TEST(BaselineContent, ReplaysToTheModelItWasMadeFrom) {
     EXPECT_FALSE(plan.empty());
     const auto f = parse_migration("20240101000000_base.sql", text, d, ds);
     EXPECT_EQ(f.up.size(), 3u) << text;
-    EXPECT_EQ(f.down.size(), 3u) << text;  // the index, then the tables
+    // The index, then the tables. On MySQL the index serves b's foreign key, and InnoDB refuses to
+    // drop it while the key exists: DROP TABLE b removes both.
+    EXPECT_EQ(f.down.size(), d == Dialect::mysql ? 2u : 3u) << text;
     const auto replayed = replay({f}, 1, d, ds);
     ASSERT_FALSE(diag::has_errors(ds));
     EXPECT_TRUE(diff::diff_schemas(replayed, model).empty()) << text;
