@@ -375,8 +375,23 @@ struct Ctx {
       bool had = std::any_of(bt.foreign_keys.begin(), bt.foreign_keys.end(), [&](const schema::ForeignKey& x) {
         return x.columns == fk.columns && x.ref_table == fk.ref_table && x.ref_columns == fk.ref_columns;
       });
-      if (!had) check_fk(at.schema, bt.name, fk.columns, fk.ref_schema, fk.ref_table, fk.ref_columns, op);
+      if (!had && !over_new_null_column(bt, &at, fk.columns))
+        check_fk(at.schema, bt.name, fk.columns, fk.ref_schema, fk.ref_table, fk.ref_columns, op);
     }
+  }
+
+  // A foreign key over a column the same migration adds, nullable and without a default: every
+  // existing row holds NULL there, which no key rejects (MATCH SIMPLE: one NULL column exempts the
+  // row), and the column is not in the database yet for a probe to read. A new column with a
+  // default (or NOT NULL) is still probed — and the probe, unable to read it, stops apply.
+  static bool over_new_null_column(const schema::Table& bt, const schema::Table* at, const std::vector<std::string>& cols) {
+    if (!at) return false;
+    for (const auto& name : cols) {
+      if (bt.find_column(name)) continue;
+      const schema::Column* col = at->find_column(name);
+      if (col && col->nullable && !col->default_expr && col->generated == schema::GeneratedKind::none) return true;
+    }
+    return false;
   }
 
   // SQLite takes a double-quoted name it cannot resolve for a string literal, so a probe of a
@@ -451,7 +466,8 @@ struct Ctx {
         break;
       }
       case OpKind::add_foreign_key:
-        if (bt) check_fk(op.schema, op.table, op.columns, "", op.ref_table, op.ref_columns, &op);
+        if (bt && !over_new_null_column(*bt, at, op.columns))
+          check_fk(op.schema, op.table, op.columns, "", op.ref_table, op.ref_columns, &op);
         break;
       case OpKind::alter_column_type:
         if (bt && op.old_type && op.new_type) check_type(*bt, op.object, *op.old_type, *op.new_type, &op);

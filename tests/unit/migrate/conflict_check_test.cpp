@@ -215,6 +215,29 @@ TEST_P(ConflictCheck, ProbesOfLaterPendingMigrationsRunWhenTheirObjectsExist) {
   EXPECT_EQ(live_table_map(*admin)["items"].count("kept"), 1u);
 }
 
+// A foreign key over a column the same migration adds (nullable, no default): every existing row
+// holds NULL there, so nothing can violate it and there is nothing to probe — apply runs. Before,
+// the probe read the column that did not exist yet and stopped apply (exit 5). With a default the
+// rows get a value and the probe must run: it cannot, so apply still stops.
+// (PostgreSQL and MySQL: SQLite adds a foreign key by rebuilding the table, probed as a rebuild.)
+TEST_P(ConflictCheckServer, AForeignKeyOverANewNullColumnNeedsNoProbe) {
+  proj->write_migration("20240101000001_base", kBase);
+  apply(*admin, proj->project, {}, {});
+  admin->execute("INSERT INTO items (id, note) VALUES (1, 'a'), (2, 'b')");
+  admin->execute("INSERT INTO old_items (id, label) VALUES (1, 'x')");
+  proj->write_migration("20240101000002_link",
+                        "-- +migrate Up\nALTER TABLE items ADD COLUMN old_id INTEGER;\n"
+                        "ALTER TABLE items ADD CONSTRAINT items_old FOREIGN KEY (old_id) REFERENCES old_items (id);\n");
+  std::string msg;
+  EXPECT_EQ(exit_code_of([&] { apply(*admin, proj->project, {}, {}); }, &msg), 0) << msg;
+  EXPECT_TRUE(column_exists("items", "old_id"));
+  proj->write_migration("20240101000003_link_default",
+                        "-- +migrate Up\nALTER TABLE items ADD COLUMN other_id INTEGER DEFAULT 7;\n"
+                        "ALTER TABLE items ADD CONSTRAINT items_other FOREIGN KEY (other_id) REFERENCES old_items (id);\n");
+  EXPECT_EQ(exit_code_of([&] { apply(*admin, proj->project, {}, {}); }, &msg), 5) << msg;
+  EXPECT_FALSE(column_exists("items", "other_id"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Db, ConflictCheck, ::testing::ValuesIn(all_dialects()), param_name);
 INSTANTIATE_TEST_SUITE_P(Db, ConflictCheckServer, ::testing::Values(Dialect::postgresql, Dialect::mysql), param_name);
 // Row-level security is PostgreSQL's.
