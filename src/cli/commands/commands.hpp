@@ -20,5 +20,7 @@ void setup_seed(CLI::App& sub, Context& ctx);     // seed.cpp
 void setup_pull(CLI::App& sub, Context& ctx);     // pull.cpp
 void setup_check(CLI::App& sub, Context& ctx);    // check.cpp
 void setup_lint(CLI::App& sub, Context& ctx);     // lint.cpp
+void setup_branch(CLI::App& sub, Context& ctx);   // branch.cpp
+void setup_checkout(CLI::App& sub, Context& ctx); // branch.cpp
 
 }  // namespace flash::cli

@@ -27,6 +27,8 @@ const std::vector<CommandSpec>& command_table() {
       {"export", "Export table data to JSON, CSV or a SQLite file", setup_export},
       {"import", "Load an export (JSON, CSV or SQLite) into the database", setup_import},
       {"seed", "Insert fake rows that respect types, uniques, enums and foreign keys", setup_seed},
+      {"branch", "Database branches: list, create, delete (-d), rename (-m), reset, diff, merge", setup_branch},
+      {"checkout", "Switch the current database branch (-b creates it)", setup_checkout},
   };
   return table;
 }
