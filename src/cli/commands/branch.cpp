@@ -194,7 +194,31 @@ void setup_branch(CLI::App& sub, Context& ctx) {
   sub.footer("Branch names: 1-40 characters of a-z 0-9 _ -, starting with a letter or digit; reset, diff, merge, "
              "hook are reserved. The list lives in <migrations>/.flash/branches.json (commit it); the current "
              "branch in .flash/HEAD (local; FLASH_BRANCH overrides it).");
-  sub.callback([a, &ctx] { run_branch(ctx, *a); });
+  // reset / diff / merge are subcommands of `branch` (so that `branch reset` is not the top-level
+  // `reset`); their names land in the same argument list.
+  struct Verb {
+    CLI::App* app;
+    std::shared_ptr<std::vector<std::string>> names;
+  };
+  auto verbs = std::make_shared<std::vector<Verb>>();
+  for (const auto& [verb, help] : std::vector<std::pair<std::string, std::string>>{
+           {"reset", "reset NAME: re-create the branch from its parent (--force without a terminal)"},
+           {"diff", "diff A B: the migration that turns A's schema into B's, and row-count differences"},
+           {"merge", "merge NAME [--into T] [--dry-run]: apply the branch's migrations to T (default: current)"}}) {
+    auto names = std::make_shared<std::vector<std::string>>();
+    CLI::App* v = sub.add_subcommand(verb, help);
+    v->fallthrough();
+    v->add_option("names", *names, "Branch names");
+    verbs->push_back({v, names});
+  }
+  sub.callback([a, verbs, &ctx] {
+    for (const auto& v : *verbs)
+      if (v.app->parsed()) {
+        a->args = {v.app->get_name()};
+        a->args.insert(a->args.end(), v.names->begin(), v.names->end());
+      }
+    run_branch(ctx, *a);
+  });
 }
 
 void setup_checkout(CLI::App& sub, Context& ctx) {
