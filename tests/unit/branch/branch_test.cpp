@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -104,7 +105,7 @@ class Branches : public ::testing::TestWithParam<Dialect> {
   }
   void TearDown() override {
     if (db && GetParam() != Dialect::sqlite) {
-      for (const char* n : {"feature", "other", "renamed", "empty"}) {
+      for (const char* n : {"feature", "other", "renamed", "one"}) {
         config::DatabaseUrl u = config::parse_database_url(db->url);
         u.original.clear();
         u.database = db->name + "__" + n;
@@ -362,6 +363,25 @@ TEST_P(Branches, ResetRenameAndDeleteRefusals) {
   EXPECT_EQ(bad.code, 2);
   EXPECT_EQ(bad.json()["error"]["code"], "branch.name");
   EXPECT_EQ(flash({"branch", "merge", "--json"}).code, 2);
+}
+
+TEST_P(Branches, TwoProcessesInTwoBranchesAtOnce) {
+  ASSERT_EQ(flash({"branch", "one"}).code, 0);
+  ASSERT_EQ(flash({"branch", "other"}).code, 0);
+  const std::string key = GetParam() == Dialect::mysql ? "int" : "integer";
+  migration("20260102000000_y", "CREATE TABLE y (id " + key + " PRIMARY KEY);");
+  const std::string env = "NO_COLOR=1 DATABASE_URL=" + test::shell_quote(db->url);
+  test::FlashRun a, b;
+  std::thread ta([&] { a = test::run_flash(FLASH_BINARY, {"apply"}, root, "FLASH_BRANCH=one " + env); });
+  std::thread tb([&] { b = test::run_flash(FLASH_BINARY, {"apply"}, root, "FLASH_BRANCH=other " + env); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(a.code, 0) << a.out << a.err;
+  EXPECT_EQ(b.code, 0) << b.out << b.err;
+  for (const char* n : {"one", "other"})
+    EXPECT_EQ(scalar(*branch_conn(n), "SELECT COUNT(*) FROM _flash_migrations"), 2) << n;
+  EXPECT_EQ(scalar(*db->connect(), "SELECT COUNT(*) FROM _flash_migrations"), 1);
+  for (const char* n : {"one", "other"}) EXPECT_EQ(flash({"branch", "-d", n, "--force"}).code, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Branches,
