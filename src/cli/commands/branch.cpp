@@ -21,7 +21,7 @@ struct BranchArgs {
   std::vector<std::string> args;
   std::optional<std::string> del, from, into;
   std::vector<std::string> move;
-  bool schema_only = false, dry_run = false;
+  bool schema_only = false, dry_run = false, mask = false;
 };
 
 branch::Env make_env(Context& ctx) {
@@ -49,7 +49,8 @@ std::string human_size(std::optional<std::int64_t> n) {
 
 nlohmann::json branch_json(const branch::Branch& b) {
   return {{"name", b.name},         {"parent", b.parent},           {"database", b.database},
-          {"created_at", b.created_at}, {"schema_only", b.schema_only}, {"fork_migrations", b.fork_migrations}};
+          {"created_at", b.created_at}, {"schema_only", b.schema_only}, {"masked", b.masked},
+          {"fork_migrations", b.fork_migrations}};
 }
 
 void run_list(Context& ctx, const branch::Env& e) {
@@ -95,6 +96,7 @@ void run_merge(Context& ctx, const branch::Env& e, const BranchArgs& a) {
   j["changes"] = r.changes;
   j["target_since_fork"] = r.target_since;
   j["commute_checked"] = r.commute_checked;
+  j["lint_warnings"] = r.lint_warnings;
   auto ren = nlohmann::json::array();
   for (const auto& [from, to] : r.renumbered) ren.push_back({{"from", from}, {"to", to}});
   j["renumbered"] = ren;
@@ -174,6 +176,7 @@ void run_branch(Context& ctx, const BranchArgs& a) {
   o.name = verb;
   o.from = a.from;
   o.schema_only = a.schema_only;
+  o.mask = a.mask;
   const auto b = branch::create(e, o);
   ctx.result()["created"] = branch_json(b);
   ctx.say("Created branch " + b.name + " from " + b.parent + (b.schema_only ? " (schema only)" : "") + " (database " +
@@ -189,6 +192,7 @@ void setup_branch(CLI::App& sub, Context& ctx) {
   sub.add_option("-m,--move", a->move, "Rename: -m OLD NEW")->expected(2)->type_name("OLD NEW");
   sub.add_option("--from", a->from, "Create from this branch (default: the current one)")->type_name("BRANCH");
   sub.add_flag("--schema-only", a->schema_only, "Copy the schema and migration history, not the rows");
+  sub.add_flag("--mask", a->mask, "Rewrite the [branches.mask] columns of the new branch with fake values");
   sub.add_option("--into", a->into, "merge: the target branch (default: the current one)")->type_name("BRANCH");
   sub.add_flag("--dry-run", a->dry_run, "merge: print what would run, change nothing");
   sub.footer("Branch names: 1-40 characters of a-z 0-9 _ -, starting with a letter or digit; reset, diff, merge, "
@@ -226,10 +230,12 @@ void setup_checkout(CLI::App& sub, Context& ctx) {
   auto create = std::make_shared<bool>(false);
   auto from = std::make_shared<std::optional<std::string>>();
   auto schema_only = std::make_shared<bool>(false);
+  auto mask = std::make_shared<bool>(false);
   sub.add_option("name", *name, "The branch")->required();
   sub.add_flag("-b", *create, "Create the branch first (from the current one, or --from)");
   sub.add_option("--from", *from, "With -b: create from this branch")->type_name("BRANCH");
   sub.add_flag("--schema-only", *schema_only, "With -b: copy the schema and migration history, not the rows");
+  sub.add_flag("--mask", *mask, "With -b: rewrite the [branches.mask] columns with fake values");
   sub.callback([=, &ctx] {
     const branch::Env e = make_env(ctx);
     if (*create) {
@@ -237,6 +243,7 @@ void setup_checkout(CLI::App& sub, Context& ctx) {
       o.name = *name;
       o.from = *from;
       o.schema_only = *schema_only;
+      o.mask = *mask;
       o.checkout = true;
       const auto b = branch::create(e, o);
       ctx.result()["created"] = branch_json(b);

@@ -102,6 +102,7 @@ Store load_store(const config::Config& cfg, const config::DatabaseUrl& main_url)
       if (b.database.empty()) b.database = text("schema");  // the Go tool's field
       b.created_at = text("created_at");
       b.schema_only = e.value("schema_only", false);
+      b.masked = e.value("masked", false);
       if (e.contains("fork_migrations") && e["fork_migrations"].is_array())
         for (const auto& m : e["fork_migrations"])
           if (m.is_string()) b.fork_migrations.push_back(m.get<std::string>());
@@ -130,6 +131,7 @@ void save_store(const Store& s) {
     e["database"] = b.database;
     e["created_at"] = b.created_at;
     if (b.schema_only) e["schema_only"] = true;
+    if (b.masked) e["masked"] = true;
     e["fork_migrations"] = b.fork_migrations;
     list.push_back(std::move(e));
   }

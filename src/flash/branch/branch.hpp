@@ -40,6 +40,7 @@ struct Branch {
   std::string database;    // database name, or the SQLite file name (relative to main's directory)
   std::string created_at;  // UTC, "YYYY-MM-DDTHH:MM:SSZ"
   bool schema_only = false;
+  bool masked = false;  // [branches.mask] applied (again on reset)
   // Migration ids applied (finished) in the parent when the branch was created: the fork point.
   std::vector<std::string> fork_migrations;
 };
@@ -93,6 +94,11 @@ std::optional<std::int64_t> database_size(const config::DatabaseUrl& url);
 // Renames a branch's database (PostgreSQL ALTER DATABASE RENAME, MySQL copy of every object then
 // drop, SQLite file rename).
 void rename_database(const config::DatabaseUrl& from, const config::DatabaseUrl& to);
+
+// ---- masking (mask.cpp) --------------------------------------------------------------------------
+// Rewrites the [branches.mask] columns in the database of `url` in one transaction. Throws a
+// diag::Error located at the rule for an unknown table/column, a key column or a non-text column.
+void apply_mask(const config::DatabaseUrl& url, const std::vector<config::MaskRule>& rules);
 
 // Migration ids finished in the database (empty without a tracking table).
 std::vector<std::string> applied_migrations(driver::SqlConnection& c);

@@ -18,6 +18,7 @@
 #include "flash/branch/ops.hpp"
 #include "flash/diag/diagnostic.hpp"
 #include "flash/diff/plan.hpp"
+#include "flash/lint/lint.hpp"
 #include "flash/migrate/tracking.hpp"
 #include "flash/pull/inspect.hpp"
 #include "flash/schema/printer.hpp"
@@ -237,7 +238,33 @@ MergeResult merge(const Env& e, const MergeOptions& o) {
                       diag::ExitCode::check_failed, "apply or remove them on '" + r.target + "' first");
   }
 
-  // 4. The normal apply path on the target: checksums, lock, conflict checks, backups.
+  // 4. Lint the source's migrations (flash lint's rules and [lint] settings): an error stops the merge.
+  {
+    diag::Diagnostics ds3;
+    const auto all = migrate::load_migrations(dir, e.project.dialect, ds3);
+    std::vector<std::size_t> which;
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (mine.count(all[i].id)) which.push_back(i);
+    lint::Settings ls;
+    ls.error.insert(e.cfg->lint_error.begin(), e.cfg->lint_error.end());
+    ls.ignore.insert(e.cfg->lint_ignore.begin(), e.cfg->lint_ignore.end());
+    diag::Diagnostics errors;
+    for (auto& f : lint::lint_migrations(all, which, e.project.dialect, ls)) {
+      if (f.diag.severity == diag::Severity::error) {
+        f.diag.exit_code = diag::ExitCode::check_failed;
+        errors.push_back(f.diag);
+      } else {
+        r.lint_warnings.push_back(f.migration + ": " + f.diag.code + ": " + f.diag.message);
+        if (e.out.warn) e.out.warn(r.lint_warnings.back());
+      }
+    }
+    if (!errors.empty()) {
+      if (temp_dir) fs::remove_all(*temp_dir);
+      throw diag::Errors(errors);
+    }
+  }
+
+  // 5. The normal apply path on the target: checksums, lock, conflict checks, backups.
   migrate::Project p = e.project;
   p.migrations_dir = dir;
   migrate::ApplyOptions ao;

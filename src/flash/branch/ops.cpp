@@ -45,6 +45,21 @@ int minus(const std::vector<std::string>& a, const std::vector<std::string>& b) 
   return static_cast<int>(std::count_if(a.begin(), a.end(), [&](const std::string& x) { return !sb.count(x); }));
 }
 
+// The copy, masked when the branch is: a failed mask drops the copy (no unmasked data stays behind).
+void copy_and_mask(const Env& e, const config::DatabaseUrl& src, const config::DatabaseUrl& dst, const Branch& b) {
+  copy_database(src, dst, CopyOptions{b.schema_only});
+  if (!b.masked) return;
+  try {
+    apply_mask(dst, e.cfg->branch_mask);
+  } catch (...) {
+    try {
+      drop_database(dst);
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
 }  // namespace
 
 std::vector<ListItem> list(const Env& e) {
@@ -84,6 +99,10 @@ Branch create(const Env& e, const CreateOptions& o) {
   b.database = database_for(e.main_url, o.name);
   b.created_at = now_utc();
   b.schema_only = o.schema_only;
+  b.masked = o.mask;
+  if (o.mask && e.cfg->branch_mask.empty())
+    throw diag::Error("branch.mask-none", "--mask needs [branches.mask] rules in " + e.cfg->file.filename().string(),
+                      diag::ExitCode::usage, "[branches.mask]\nusers.email = \"email\"");
   const auto src = url_for(e.main_url, parent);
   if (!database_exists(src))
     throw diag::Error("branch.missing-database",
@@ -95,7 +114,7 @@ Branch create(const Env& e, const CreateOptions& o) {
     auto c = driver::connect_sql(src);  // closed before the copy: a template copy needs no session on it
     b.fork_migrations = applied_migrations(*c);
   }
-  copy_database(src, url_for(e.main_url, b), CopyOptions{o.schema_only});
+  copy_and_mask(e, src, url_for(e.main_url, b), b);
   s.branches.push_back(b);
   save_store(s);
   if (o.checkout) set_current(*e.cfg, b.name);
@@ -168,7 +187,7 @@ Branch reset(const Env& e, const std::string& name) {
   }
   const auto url = url_for(e.main_url, b);
   drop_database(url);
-  copy_database(src, url, CopyOptions{b.schema_only});
+  copy_and_mask(e, src, url, b);
   b.created_at = now_utc();
   b.parent = parent->name;
   const Branch result = b;

@@ -36,6 +36,7 @@ struct CreateOptions {
   std::optional<std::string> from;  // default: the current branch
   bool schema_only = false;
   bool checkout = false;            // checkout -b
+  bool mask = false;                // apply [branches.mask]
 };
 Branch create(const Env& e, const CreateOptions& o);
 
@@ -69,6 +70,7 @@ struct MergeResult {
   std::vector<std::string> target_since;  // the target's own migrations since the fork
   std::vector<std::pair<std::string, std::string>> renumbered;  // old id → new id
   bool commute_checked = false;
+  std::vector<std::string> lint_warnings;  // "<id>: <code>: <message>"
   migrate::ApplyResult apply;
 };
 MergeResult merge(const Env& e, const MergeOptions& o);

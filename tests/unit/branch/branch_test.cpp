@@ -384,6 +384,81 @@ TEST_P(Branches, TwoProcessesInTwoBranchesAtOnce) {
   for (const char* n : {"one", "other"}) EXPECT_EQ(flash({"branch", "-d", n, "--force"}).code, 0);
 }
 
+TEST_P(Branches, MergeIsLintedFirst) {
+  ASSERT_EQ(flash({"branch", "feature"}).code, 0);
+  migration("20260102000000_rename_audit", "ALTER TABLE audit RENAME TO audit_log;");
+  const std::string env = "NO_COLOR=1 DATABASE_URL=" + test::shell_quote(db->url);
+  ASSERT_EQ(test::run_flash(FLASH_BINARY, {"apply"}, root, "FLASH_BRANCH=feature " + env).code, 0);
+  std::ofstream(root / "flash.toml", std::ios::app) << "[lint]\nerror = [\"compat.rename\"]\n";
+  const auto r = flash({"branch", "merge", "feature", "--json"});
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_EQ(r.json()["error"]["code"], "compat.rename");
+  EXPECT_EQ(scalar(*db->connect(), "SELECT COUNT(*) FROM audit"), 3);  // nothing ran
+  // As a warning (the default) it is reported and the merge goes on.
+  std::ofstream(root / "flash.toml", std::ios::trunc)
+      << "version = \"2\"\nschema_dir = \"db/schema\"\n[database]\nprovider = \"" << provider(GetParam()) << "\"\n";
+  const auto ok = flash({"branch", "merge", "feature", "--json"});
+  ASSERT_EQ(ok.code, 0) << ok.out << ok.err;
+  ASSERT_EQ(ok.json()["lint_warnings"].size(), 1u) << ok.out;
+  EXPECT_NE(ok.json()["lint_warnings"][0].get<std::string>().find("compat.rename"), std::string::npos);
+}
+
+TEST_P(Branches, MaskLeavesNoOriginalValueAndKeepsUniquesAndForeignKeys) {
+  const bool my = GetParam() == Dialect::mysql;
+  const std::string i = my ? "int" : "integer";
+  migration("20260102000000_people",
+            "CREATE TABLE people (id " + i + " PRIMARY KEY, email varchar(100) NOT NULL UNIQUE, full_name varchar(100), "
+            "phone varchar(30), age " + i + ");\n"
+            "CREATE TABLE orders (id " + i + " PRIMARY KEY, person_id " + i + " NOT NULL REFERENCES people (id));");
+  ASSERT_EQ(flash({"apply"}).code, 0);
+  auto m = db->connect();
+  for (int k = 1; k <= 5; ++k) {
+    const std::string n = std::to_string(k);
+    m->execute("INSERT INTO people (id, email, full_name, phone, age) VALUES (" + n + ", 'real" + n +
+               "@corp.com', 'Real Person " + n + "', '+33 6 00 00 0" + n + "', " + n + ")");
+    m->execute("INSERT INTO orders (id, person_id) VALUES (" + n + ", " + n + ")");
+  }
+  m->execute("UPDATE people SET full_name = NULL WHERE id = 5");
+  m.reset();  // PostgreSQL copies a database only while nobody else is connected to it
+  std::ofstream(root / "flash.toml", std::ios::app)
+      << "[branches.mask]\npeople.email = \"email\"\npeople.full_name = \"name\"\npeople.phone = \"null\"\n";
+  const auto r = flash({"branch", "feature", "--mask", "--json"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(r.json()["created"]["masked"].get<bool>());
+  auto b = branch_conn("feature");
+  EXPECT_EQ(scalar(*b, "SELECT COUNT(*) FROM people"), 5);
+  EXPECT_EQ(scalar(*b, "SELECT COUNT(*) FROM people WHERE email LIKE 'real%' OR full_name LIKE 'Real%'"), 0);
+  EXPECT_EQ(scalar(*b, "SELECT COUNT(DISTINCT email) FROM people"), 5);
+  EXPECT_EQ(scalar(*b, "SELECT COUNT(*) FROM people WHERE phone IS NOT NULL"), 0);
+  EXPECT_EQ(scalar(*b, "SELECT COUNT(*) FROM people WHERE full_name IS NULL"), 1);  // NULL stays NULL
+  EXPECT_EQ(scalar(*b, "SELECT SUM(age) FROM people"), 15);                          // unlisted columns kept
+  EXPECT_EQ(scalar(*b, "SELECT COUNT(*) FROM orders o JOIN people p ON p.id = o.person_id"), 5);
+  if (GetParam() == Dialect::sqlite) {
+    EXPECT_EQ(b->query("PRAGMA foreign_key_check").rows.size(), 0u);
+  }
+  // main keeps the real values.
+  m = db->connect();
+  EXPECT_EQ(scalar(*m, "SELECT COUNT(*) FROM people WHERE email LIKE 'real%'"), 5);
+  b.reset();
+  m.reset();
+
+  // A key column cannot be masked: refused at its line, and no unmasked copy stays behind.
+  std::ofstream(root / "flash.toml", std::ios::app) << "people.id = \"text\"\n";
+  const auto bad = flash({"branch", "other", "--mask", "--json"});
+  EXPECT_EQ(bad.code, 1) << bad.out;
+  EXPECT_EQ(bad.json()["error"]["code"], "branch.mask-key");
+  EXPECT_GT(bad.json()["error"]["line"].get<int>(), 0) << bad.out;
+  EXPECT_FALSE(database_exists(branch_url("other")));
+  EXPECT_EQ(flash({"branch", "--json"}).json()["branches"].size(), 2u);
+  // An unknown kind is a located configuration error.
+  std::ofstream(root / "flash.toml", std::ios::trunc) << "version = \"2\"\n[database]\nprovider = \"" << provider(GetParam())
+                                                      << "\"\n[branches.mask]\npeople.email = \"mail\"\n";
+  const auto kind = flash({"branch", "other", "--mask", "--json"});
+  EXPECT_NE(kind.code, 0);
+  EXPECT_EQ(kind.json()["error"]["code"], "config.mask") << kind.out;
+  EXPECT_EQ(kind.json()["error"]["line"], 5) << kind.out;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Branches,
                          ::testing::Values(Dialect::sqlite, Dialect::postgresql, Dialect::mysql),
                          [](const auto& info) { return provider(info.param); });
