@@ -11,6 +11,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "flash/branch/branch.hpp"
 #include "flash/config/config.hpp"
 #include "flash/driver/connection.hpp"
 #include "flash/util/text.hpp"
@@ -49,7 +50,9 @@ const config::Config& Context::config() {
   return *config_;
 }
 
-config::DatabaseUrl Context::database_url() {
+config::DatabaseUrl Context::database_url() { return branch::resolve(config(), main_database_url()); }
+
+config::DatabaseUrl Context::main_database_url() {
   const auto& cfg = config();
   const char* value = std::getenv(cfg.url_env.c_str());
   if (!value || !*value) {

@@ -33,9 +33,12 @@ class Context {
   // Loaded on first use (commands like init and --help never touch the config). Throws
   // diag::Errors with located diagnostics.
   const config::Config& config();
-  // The selected database's URL (env var named by url_env, after .env loading). Throws
-  // diag::Error with a hint naming the variable when unset.
+  // The URL every command uses: the current database branch's (flash::branch::resolve; main's
+  // when no branch is checked out). Throws diag::Error with a hint naming the variable when unset.
   config::DatabaseUrl database_url();
+  // The selected database's URL as configured (env var named by url_env, after .env loading):
+  // the main branch's database.
+  config::DatabaseUrl main_database_url();
 
   bool stdin_is_tty() const;
   bool stdout_is_tty() const;

@@ -23,5 +23,7 @@ void setup_lint(CLI::App& sub, Context& ctx);     // lint.cpp
 void setup_plugin(CLI::App& sub, Context& ctx);   // plugin.cpp
 void setup_plugins(CLI::App& sub, Context& ctx);  // plugin.cpp
 void setup_completion(CLI::App& sub, Context& ctx);  // completion.cpp
+void setup_branch(CLI::App& sub, Context& ctx);   // branch.cpp
+void setup_checkout(CLI::App& sub, Context& ctx); // branch.cpp
 
 }  // namespace flash::cli

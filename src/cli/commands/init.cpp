@@ -180,6 +180,17 @@ void run_init(const InitOptions& io, Context& ctx) {
     kept.push_back(".env");
   }
 
+  // The current database branch (.flash/HEAD) is one checkout's local state, like git's HEAD.
+  {
+    const fs::path gi = dir / ".gitignore";
+    std::string text = fs::exists(gi, ec) ? util::read_file(gi) : "";
+    if (text.find("/.flash/") == std::string::npos) {
+      if (!text.empty() && text.back() != '\n') text += '\n';
+      util::write_file_atomic(gi, text + "/.flash/\n");
+      written.push_back(".gitignore");
+    }
+  }
+
   const std::string provider(schema::to_string(d));
   auto& r = ctx.result();
   r["dir"] = fs::absolute(dir).lexically_normal().string();

@@ -13,6 +13,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/commands/migrate_common.hpp"
+#include "flash/branch/branch.hpp"
 #include "flash/diff/plan.hpp"
 #include "flash/pull/inspect.hpp"
 
@@ -44,8 +45,11 @@ void run_status(Context& ctx) {
   compute_drift(*conn, r);
   const nlohmann::json report = migrate::to_json(r);  // named: items() must not outlive it
   for (const auto& [k, v] : report.items()) ctx.result()[k] = v;
+  const std::string br = branch::current(ctx.config());
+  ctx.result()["branch"] = br;
   if (!r.clean()) ctx.exit_code = static_cast<int>(diag::ExitCode::check_failed);
   if (ctx.options.json) return;
+  ctx.say("On branch " + ctx.bold(br));
   if (r.migrations.empty()) ctx.say("No migrations in " + project.migrations_dir.string());
   std::size_t w = 0;
   for (const auto& m : r.migrations) w = std::max(w, m.id.size());

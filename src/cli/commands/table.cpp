@@ -33,6 +33,8 @@ const std::vector<CommandSpec>& command_table() {
       {"seed", "Insert fake rows that respect types, uniques, enums and foreign keys", setup_seed},
       {"completion", "Print a shell completion script (bash, zsh, fish) generated from this command table",
        setup_completion},
+      {"branch", "Database branches: list, create, delete (-d), rename (-m), reset, diff, merge", setup_branch},
+      {"checkout", "Switch the current database branch (-b creates it)", setup_checkout},
   };
   return table;
 }

@@ -37,7 +37,7 @@ std::string_view type_name(toml::node_type t) {
 const std::vector<std::string> kTopKeys = {"version",     "schema_dir",      "schema_path",
                                            "queries",     "migrations_path", "export_path",
                                            "env_path",    "database",        "gen",
-                                           "databases",   "lint"};
+                                           "databases",   "lint",            "branches"};
 const std::vector<std::string> kDatabaseKeys = {"provider", "url_env"};
 // The keys of each [gen.X] table and, where the set is closed, their values (lower case; a driver
 // lists the databases it works with, none = all). Keep in step with the generators' readers
@@ -195,6 +195,9 @@ class Loader {
       } else if (key == "lint") {
         if (const auto* tbl = v.as_table()) lint(*tbl, cfg);
         else wrong_type(key, v, "a table ([lint])");
+      } else if (key == "branches") {
+        if (const auto* tbl = v.as_table()) branches(*tbl, cfg);
+        else wrong_type(key, v, "a table ([branches])");
       } else if (key == "databases") {
         if (const auto* arr = v.as_array()) databases(*arr, cfg);
         else wrong_type(key, v, "an array of tables ([[databases]])");
@@ -232,6 +235,42 @@ class Loader {
       for (const auto& el : *arr) {
         if (const auto* str = el.as_string()) (key == "error" ? cfg.lint_error : cfg.lint_ignore).push_back(str->get());
         else wrong_type("lint." + key, el, "a string (a rule code)");
+      }
+    }
+  }
+
+  // [branches.mask] table.column = "email" | "name" | "phone" | "text" | "null".
+  void branches(const toml::table& t, Config& cfg) {
+    static const std::vector<std::string> kinds = {"email", "name", "phone", "text", "null"};
+    for (auto&& [k, v] : t) {
+      if (k.str() != "mask") {
+        unknown_key(k, {"mask"}, "[branches]");
+        continue;
+      }
+      const auto* mask = v.as_table();
+      if (!mask) {
+        wrong_type("branches.mask", v, "a table ([branches.mask] with table.column = \"kind\")");
+        continue;
+      }
+      for (auto&& [table, cols] : *mask) {
+        const auto* ct = cols.as_table();
+        if (!ct) {
+          wrong_type("branches.mask." + std::string(table.str()), cols, "a table of column = \"kind\" (users.email = \"email\")");
+          continue;
+        }
+        for (auto&& [col, kind] : *ct) {
+          const std::string what = "branches.mask." + std::string(table.str()) + "." + std::string(col.str());
+          auto s = string_value(what, kind);
+          if (!s) continue;
+          auto loc = located("config.mask", "", kind.source(), value_length(kind));
+          if (std::find(kinds.begin(), kinds.end(), *s) == kinds.end()) {
+            loc.message = "unknown mask kind `" + *s + "` for " + std::string(table.str()) + "." + std::string(col.str());
+            loc.hint = "one of: " + util::join(kinds, ", ");
+            diags.push_back(std::move(loc));
+            continue;
+          }
+          cfg.branch_mask.push_back(MaskRule{std::string(table.str()), std::string(col.str()), *s, loc.location});
+        }
       }
     }
   }

@@ -55,6 +55,15 @@ struct EnvOrigin {
   std::string source_line;
 };
 
+// One [branches.mask] rule: `users.email = "email"` — the column's values in a branch created with
+// `flash branch NAME --mask` are replaced (kinds: email, name, phone, text, null).
+struct MaskRule {
+  std::string table;
+  std::string column;
+  std::string kind;
+  diag::Location location;  // of the value in flash.toml
+};
+
 struct Config {
   std::filesystem::path file;  // the flash.toml that was read
   std::filesystem::path root;  // its directory; relative paths below resolve against it
@@ -72,6 +81,8 @@ struct Config {
   // [lint] error = [...] / ignore = [...]: rule codes raised to errors / not reported.
   std::vector<std::string> lint_error, lint_ignore;
   std::int64_t lint_large_rows = 1'000'000;  // [lint] large_rows: a locking finding on a table this big is an error
+  // [branches.mask] table.column = "kind"
+  std::vector<MaskRule> branch_mask;
   // Where the value of each path key in effect was written ("schema_dir", "queries",
   // "migrations_path", "export_path", "env_path"), so that a problem found later with the value
   // (a missing directory) is reported at its line.
