@@ -34,6 +34,22 @@ std::string constraint_name(const DialectHooks& h, const schema::Table& t, const
   return "";
 }
 
+// SET NOT NULL without a scan under lock: after `before`, CHECK (col IS NOT NULL) NOT VALID,
+// VALIDATE it (no write block), the `set` statements (PostgreSQL 12+ proves NOT NULL from the
+// validated check), and the helper check dropped.
+std::vector<std::string> set_not_null_online(const std::string& qt, const std::string& table, const std::string& column,
+                                             std::vector<std::string> before, const std::vector<std::string>& set) {
+  std::string helper = "flash_nn_" + table + "_" + column;
+  if (helper.size() > 63) helper = helper.substr(0, 63);
+  const std::string qh = schema::quote_ident(helper, Dialect::postgresql);
+  before.push_back("ALTER TABLE " + qt + " ADD CONSTRAINT " + qh + " CHECK (" +
+                   schema::quote_ident(column, Dialect::postgresql) + " IS NOT NULL) NOT VALID");
+  before.push_back("ALTER TABLE " + qt + " VALIDATE CONSTRAINT " + qh);
+  before.insert(before.end(), set.begin(), set.end());
+  before.push_back("ALTER TABLE " + qt + " DROP CONSTRAINT " + qh);
+  return before;
+}
+
 bool postgres(Plan& plan, const schema::Schema& from, const schema::Schema& to, std::vector<std::string>& notes) {
   const DialectHooks& h = hooks_for(Dialect::postgresql);
   bool touched = false;
@@ -76,20 +92,35 @@ bool postgres(Plan& plan, const schema::Schema& from, const schema::Schema& to, 
         touched = true;
         break;
       }
-      case OpKind::set_not_null: {
-        // CHECK (col IS NOT NULL) NOT VALID, VALIDATE it (no write block), SET NOT NULL (PostgreSQL
-        // 12+ proves it from the validated check without a scan), drop the helper check.
-        std::string helper = "flash_nn_" + op.table + "_" + op.object;
-        if (helper.size() > 63) helper = helper.substr(0, 63);
-        const std::string qh = schema::quote_ident(helper, Dialect::postgresql);
-        std::vector<std::string> up{"ALTER TABLE " + qt + " ADD CONSTRAINT " + qh + " CHECK (" +
-                                        schema::quote_ident(op.object, Dialect::postgresql) + " IS NOT NULL) NOT VALID",
-                                    "ALTER TABLE " + qt + " VALIDATE CONSTRAINT " + qh};
-        up.insert(up.end(), op.up.begin(), op.up.end());
-        up.push_back("ALTER TABLE " + qt + " DROP CONSTRAINT " + qh);
-        op.up = std::move(up);
+      case OpKind::set_not_null:
+        op.up = set_not_null_online(qt, op.table, op.object, {}, op.up);
         notes.push_back("set not null on " + op.table + "." + op.object + " through a validated CHECK (no scan under lock)");
         touched = true;
+        break;
+      case OpKind::add_column: {
+        const schema::Column* c = after ? after->find_column(op.object) : nullptr;
+        touched = true;
+        if (!c || !c->default_expr || !volatile_expression(*c->default_expr) ||
+            c->generated != schema::GeneratedKind::none || c->identity != schema::Identity::none)
+          break;
+        // Nullable without the default (no rewrite), the default for new rows, existing rows in
+        // batches, then NOT NULL through a validated CHECK.
+        schema::Column bare = *c;
+        bare.default_expr.reset();
+        bare.nullable = true;
+        const std::string qc = schema::quote_ident(c->name, Dialect::postgresql);
+        const std::string batch = std::to_string(kBackfillBatch);
+        std::vector<std::string> up = h.add_column(*after, bare);
+        up.push_back("ALTER TABLE " + qt + " ALTER COLUMN " + qc + " SET DEFAULT " + *c->default_expr);
+        up.push_back("UPDATE /* flash:batch " + batch + " */ " + qt + " SET " + qc + " = " + *c->default_expr +
+                     " WHERE ctid IN (SELECT ctid FROM " + qt + " WHERE " + qc + " IS NULL LIMIT " + batch + ")");
+        if (!c->nullable)
+          up = set_not_null_online(qt, op.table, c->name, std::move(up),
+                                   {"ALTER TABLE " + qt + " ALTER COLUMN " + qc + " SET NOT NULL"});
+        op.up = std::move(up);
+        notes.push_back("add column " + op.table + "." + c->name + " with volatile default " + *c->default_expr +
+                        ": added without it, default set, existing rows backfilled in batches of " + batch +
+                        (c->nullable ? "" : ", then NOT NULL through a validated CHECK"));
         break;
       }
       default:
@@ -156,6 +187,13 @@ void mysql(Plan& plan, const schema::Schema& from, const schema::Schema& to, std
 }
 
 }  // namespace
+
+bool volatile_expression(const std::string& expr) {
+  const std::string e = util::to_lower(expr);
+  for (const char* f : {"random(", "clock_timestamp(", "gen_random_uuid(", "uuid_generate_v", "timeofday(", "nextval("})
+    if (e.find(f) != std::string::npos) return true;
+  return false;
+}
 
 std::vector<std::string> make_online(Plan& plan, const schema::Schema& from, const schema::Schema& to) {
   std::vector<std::string> notes;

@@ -40,7 +40,8 @@ ScratchDatabase::ScratchDatabase(const config::DatabaseUrl& server, std::string_
   created_ = true;
   url_.database = tag;
   url_.original.clear();  // held the server's database name; connections use the fields
-  conn_ = connect_sql(url_);
+  // No session is kept open on a server database until connection() asks for one: an idle session
+  // would block what needs the database to itself (CREATE DATABASE … TEMPLATE of a branch).
 }
 
 ScratchDatabase::~ScratchDatabase() {

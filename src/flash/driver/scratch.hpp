@@ -34,7 +34,8 @@ class ScratchDatabase {
   const config::DatabaseUrl& url() const { return url_; }
   // The database's name (PostgreSQL/MySQL) or file path / ":memory:" (SQLite).
   const std::string& name() const { return url_.database; }
-  // The connection the scratch database was opened with (the only one for in-memory SQLite).
+  // The scratch database's own connection, opened on first use for PostgreSQL/MySQL (the only one
+  // for in-memory SQLite, opened with it).
   SqlConnection& connection();
   // A further connection (not for in-memory SQLite).
   std::unique_ptr<SqlConnection> connect() const { return connect_sql(url_); }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "flash/diff/online.hpp"
 #include "flash/diff/plan.hpp"
 #include "flash/sql/ddl.hpp"
 #include "flash/sql/lexer.hpp"
@@ -54,12 +55,6 @@ std::set<std::string> suppressed(const std::vector<std::string>& lines, int line
   return out;
 }
 
-bool volatile_default(const std::string& expr) {
-  const std::string e = util::to_lower(expr);
-  for (const char* f : {"random(", "clock_timestamp(", "gen_random_uuid(", "uuid_generate_v", "timeofday(", "nextval("})
-    if (e.find(f) != std::string::npos) return true;
-  return false;
-}
 
 const schema::Column* column_of(const schema::Schema& s, const diff::Operation& op) {
   const schema::Table* t = s.find_table(op.table, op.schema);
@@ -207,7 +202,7 @@ struct FileLinter {
         if (old && !c->nullable && !c->default_expr && c->identity == schema::Identity::none && !c->auto_increment &&
             c->generated == schema::GeneratedKind::none)
           at("data.not-null-no-default", "adds NOT NULL column " + tname + "." + c->name + " without a default");
-        if (old && c->default_expr && volatile_default(*c->default_expr))
+        if (old && c->default_expr && diff::volatile_expression(*c->default_expr))
           at("pg.volatile-default", "adds " + tname + "." + c->name + " with volatile default " + *c->default_expr);
         column_rules(st, *c, tname);
         break;

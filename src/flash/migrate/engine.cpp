@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <cstdlib>
+#include <optional>
 #include <thread>
 
 #include "flash/diff/online.hpp"
@@ -226,6 +228,16 @@ diag::Error probe_failed_error(const std::vector<ProbeFailure>& failures, const 
 
 // ---- the runner --------------------------------------------------------------------------------
 
+// The N of an online plan's backfill statement, `UPDATE /* flash:batch N */ ...` (diff/online.hpp):
+// the runner repeats it, each batch its own transaction, so it is never wrapped in one with its step
+// count (it is idempotent: it only touches rows still NULL).
+std::optional<std::int64_t> batch_size(const std::string& sql) {
+  const auto at = sql.find("/* flash:batch ");
+  if (at == std::string::npos || at > 16) return std::nullopt;
+  const std::int64_t n = std::atoll(sql.c_str() + at + 15);
+  return n > 0 ? std::optional<std::int64_t>(n) : std::nullopt;
+}
+
 struct Runner {
   driver::SqlConnection& c;
   Dialect d;
@@ -310,10 +322,33 @@ struct Runner {
   // is retried a bounded number of times, waiting longer each time.
   void online_statement(const Step& s) {
     drop_invalid_index(s.sql);
+    if (const auto batch = batch_size(s.sql)) return run_batches(s, *batch);
+    retrying_lock(s, [&] { c.execute(s.sql); });
+  }
+
+  // `UPDATE /* flash:batch N */ ...` (online plans' backfills, batch_size below): run again, each
+  // batch its own transaction (autocommit), until a batch updates fewer than N rows.
+  void run_batches(const Step& s, std::int64_t n) {
+    std::int64_t total = 0, done = n;
+    // A cap far above any table (10^6 batches) so that an expression that yields NULL for more
+    // than a batch of rows (they stay selected) fails instead of looping for ever.
+    for (int k = 0; done == n; ++k) {
+      if (k == 1'000'000)
+        throw driver::DbError("backfill did not finish after 1,000,000 batches: does the expression yield NULL?", "",
+                              0, s.sql, true);
+      retrying_lock(s, [&] { done = c.query(s.sql).affected_rows; });
+      total += std::max<std::int64_t>(done, 0);
+      if (out.say && k % 10 == 9) out.say("  backfill: " + std::to_string(total) + " rows so far");
+    }
+    if (out.say) out.say("  backfill: " + std::to_string(total) + " rows in batches of " + std::to_string(n));
+  }
+
+  template <class F>
+  void retrying_lock(const Step& s, F&& run) {
     constexpr int kAttempts = 5;
     for (int attempt = 1;; ++attempt) {
       try {
-        c.execute(s.sql);
+        run();
         return;
       } catch (const driver::DbError& e) {
         if (e.sqlstate() != "55P03" || attempt == kAttempts || !e.connection_usable()) throw;
@@ -483,7 +518,7 @@ void add_statement_steps(StepGroup& g, const std::vector<MigrationStatement>& st
     }
     // A data statement and its step count commit together (InnoDB DML is transactional), so a
     // crash can never run it twice.
-    if (sql::is_dml(st.sql, d)) {
+    if (sql::is_dml(st.sql, d) && !batch_size(st.sql)) {
       g.steps.push_back(Step{Step::Kind::tx_begin, "START TRANSACTION", g.migration});
       g.steps.push_back(s);
       g.steps.push_back(Step{Step::Kind::exec, sql_update_steps(d, g.migration, i + 1), g.migration});
