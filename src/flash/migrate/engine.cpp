@@ -1061,6 +1061,7 @@ StatusReport status(driver::SqlConnection& c, const Project& p) {
     return r;
   }
   r.applied_schema = std::move(model);
+  r.applied_files = std::move(applied_files);
   return r;
 }
 

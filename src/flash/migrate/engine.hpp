@@ -169,6 +169,7 @@ struct StatusReport {
   // replay (drift_note says why). Drift itself needs the live schema (flash::pull, a later stage):
   // the `status` command compares the two and fills `drift`.
   std::optional<schema::Schema> applied_schema;
+  std::vector<MigrationFile> applied_files;  // what applied_schema was replayed from, in order
   bool drift_checked = false;
   std::string drift_note;        // why drift was not computed
   std::vector<DriftItem> drift;  // migrations → database

@@ -76,7 +76,45 @@ void step(const migrate::MigrationFile& f, const std::string& what, const std::s
   }
 }
 
+// How migrations run in a scratch database: its tables are empty, so there is nothing to back up
+// and nothing to conflict with.
+migrate::ApplyOptions scratch_apply_options() {
+  migrate::ApplyOptions ao;
+  ao.no_backup = true;
+  ao.accept_data_loss = true;
+  ao.skip_conflict_check = true;
+  return ao;
+}
+
 }  // namespace
+
+schema::Schema engine_schema(const migrate::Project& project, const std::vector<migrate::MigrationFile>& files,
+                             const config::DatabaseUrl& server) {
+  auto fail = [](const std::string& why, diag::ExitCode exit = diag::ExitCode::error) {
+    return diag::Error("migrate.replay-unavailable", "cannot replay the migrations on a scratch database: " + why,
+                       exit,
+                       "the replay needs CREATE DATABASE on the project's server (PostgreSQL/MySQL) and migrations "
+                       "that apply to an empty database");
+  };
+  config::DatabaseUrl at = server;
+  if (project.dialect == Dialect::sqlite) at = config::DatabaseUrl{.dialect = Dialect::sqlite};
+  std::unique_ptr<driver::ScratchDatabase> db;
+  try {
+    db = std::make_unique<driver::ScratchDatabase>(at, "flash_replay");
+    migrate::Project p = project;
+    p.files = files;
+    migrate::apply(db->connection(), p, scratch_apply_options(), migrate::Output{});
+    return pull::inspect(db->connection());
+  } catch (const driver::ConnectError& e) {
+    throw fail(std::string("the server cannot be reached: ") + e.what(), diag::ExitCode::connection);
+  } catch (const driver::DbError& e) {
+    throw fail(e.what());
+  } catch (const diag::Error& e) {
+    throw fail(e.diagnostic().message, e.diagnostic().exit_code == diag::ExitCode::connection
+                                           ? diag::ExitCode::connection
+                                           : diag::ExitCode::error);
+  }
+}
 
 diag::Error unavailable(const std::string& why, diag::ExitCode exit) {
   return diag::Error("migrate.prove-unavailable", "cannot prove the Down of the new migration: " + why, exit,
@@ -129,10 +167,7 @@ Result prove_down(const migrate::Project& project, const std::vector<migrate::Mi
   p.files = existing;
   p.files->push_back(candidate);
   const migrate::Output silent;
-  migrate::ApplyOptions ao;
-  ao.no_backup = true;
-  ao.accept_data_loss = true;
-  ao.skip_conflict_check = true;  // the scratch tables are empty: nothing to conflict with
+  const migrate::ApplyOptions ao = scratch_apply_options();
   migrate::DownOptions dn;
   dn.no_backup = true;
   dn.accept_data_loss = true;

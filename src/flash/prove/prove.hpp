@@ -43,6 +43,14 @@ inline constexpr const char* kSkipFlag = "--no-prove";
 Result prove_down(const migrate::Project& project, const std::vector<migrate::MigrationFile>& existing,
                   const migrate::MigrationFile& candidate, const std::optional<config::DatabaseUrl>& server);
 
+// The schema the engine itself makes of `files`: applied in order, with the executor of `flash
+// apply`, to an empty scratch database beside `server` (SQLite: in memory) and pulled. Where the
+// server stores text parsed and prints it back its own way (MySQL views and routines), comparing
+// this with a pulled live database compares like with like. Throws diag::Error
+// (migrate.replay-unavailable) when the scratch database cannot be made or the files do not apply.
+schema::Schema engine_schema(const migrate::Project& project, const std::vector<migrate::MigrationFile>& files,
+                             const config::DatabaseUrl& server);
+
 // The error for a proof that cannot run (no URL, unreachable server, ...): `why` says what is missing.
 diag::Error unavailable(const std::string& why, diag::ExitCode exit = diag::ExitCode::error);
 
