@@ -690,15 +690,17 @@ class Differ {
     }
     return out;
   }
-  std::vector<const Index*> target_indexes(const Table& t) const {
+  static std::vector<const Index*> indexes_in(const Schema& s, const Table& t) {
     std::vector<const Index*> out;
-    for (const auto& i : to_.indexes)
+    for (const auto& i : s.indexes)
       if (i.table == t.name && i.schema == t.schema) out.push_back(&i);
     return out;
   }
-  // The index InnoDB makes for `fk` of `t` (target schema): named after the constraint, or after
-  // its first column (`_2`, `_3` ... when an index or key of the table has that name).
-  Index implicit_fk_index(const Table& t, const ForeignKey& fk) const {
+  // The index InnoDB makes for `fk` of `t` (of schema `s`, the target by default): named after the
+  // constraint, or after its first column (`_2`, `_3` ... when an index or key of the table has
+  // that name).
+  Index implicit_fk_index(const Table& t, const ForeignKey& fk) const { return implicit_fk_index(t, fk, to_); }
+  Index implicit_fk_index(const Table& t, const ForeignKey& fk, const Schema& s) const {
     Index i;
     i.schema = t.schema;
     i.table = t.name;
@@ -708,7 +710,7 @@ class Differ {
       return i;
     }
     std::set<std::string> taken;
-    for (const auto* x : target_indexes(t)) taken.insert(util::to_lower(x->name));
+    for (const auto* x : indexes_in(s, t)) taken.insert(util::to_lower(x->name));
     for (const auto& u : t.uniques) taken.insert(util::to_lower(u.name.empty() ? h_.default_unique_name(t, u) : u.name));
     const std::string stem = fk.columns.empty() ? t.name : fk.columns.front();
     i.name = stem;
@@ -742,7 +744,10 @@ class Differ {
       return;
     }
   }
-  void drop_fk_op(const Table& t, const ForeignKey& fk) {
+  // `kept`: the table itself stays. Then the index the server made for the key when no declared
+  // index served it outlives DROP FOREIGN KEY; the Up drops it too (the Down's ADD FOREIGN KEY
+  // makes it again), unless another key of the table is served by it.
+  void drop_fk_op(const Table& t, const ForeignKey& fk, const Table* kept = nullptr) {
     Operation o = op(OpKind::drop_foreign_key, t.schema, t.name, fk.name,
                      "drop foreign key " + t.name + "(" + util::join(fk.columns, ", ") + ") -> " + fk.ref_table);
     o.columns = fk.columns;
@@ -754,6 +759,19 @@ class Differ {
         full.ref_columns = ref->primary_key->columns;
     o.up = {h_.drop_foreign_key(t, fk)};
     o.down = {h_.add_foreign_key(t, full)};
+    if (kept && h_.implicit_foreign_key_indexes() && !fk_served(t, fk.columns, indexes_in(base_, t), "")) {
+      const Index implicit = implicit_fk_index(t, fk, base_);
+      const std::vector<const Index*> only{&implicit};
+      // Not when another key of the table is served by the index (it may be the one the index is
+      // named after, and if it stays it still needs it), nor when this key comes back changed.
+      const bool needed =
+          std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(),
+                      [&](const ForeignKey& g) { return fk_key(g) != fk_key(fk) && fk_served(Table{}, g.columns, only, ""); }) ||
+          std::any_of(kept->foreign_keys.begin(), kept->foreign_keys.end(),
+                      [&](const ForeignKey& g) { return fk_key(g) == fk_key(fk); });
+      // One statement: the model knows the index only as the key's (the parser accepts this form).
+      if (!needed) o.up.front() += ", DROP INDEX " + h_.q(implicit.name);
+    }
     push(drop_fks_, std::move(o));
   }
 
@@ -899,7 +917,7 @@ class Differ {
     }
     for (const auto& fk : t0.foreign_keys) {
       const auto* m = find_by(t1.foreign_keys, fk_key(fk), fk_key);
-      if (!(m && schema::same_foreign_key(*m, fk, d_))) drop_fk_op(t0, fk);
+      if (!(m && schema::same_foreign_key(*m, fk, d_))) drop_fk_op(t0, fk, &t1);
     }
     for (const auto& fk : t1.foreign_keys) {
       const auto* m = find_by(t0.foreign_keys, fk_key(fk), fk_key);

@@ -754,8 +754,29 @@ class StatementParser {
     if (k <= 0) return false;
     auto it = nth_unnamed(t.foreign_keys, k, [](const schema::ForeignKey& f) { return !f.name.empty(); });
     if (it == t.foreign_keys.end()) return false;
+    dropped_fks_.push_back(*it);
     t.foreign_keys.erase(it);
     return true;
+  }
+  // MySQL/InnoDB: the index the server made for a foreign key no declared index served is not in
+  // the model; `ALTER TABLE t DROP FOREIGN KEY k, DROP INDEX k` (what the differ writes to drop a
+  // key with it) drops it in the same statement. It is named after the constraint or, unnamed,
+  // after its first column (`_2`, `_3` ... when taken).
+  bool drop_dropped_fk_index(const Table& t, const std::vector<schema::Index>& indexes, const std::string& n) const {
+    if (d_ != Dialect::mysql) return false;
+    for (const auto& fk : dropped_fks_) {
+      if (fk.columns.empty()) continue;
+      if (ieq(fk.name, n)) return true;
+      const std::string& stem = fk.columns.front();
+      if (!util::starts_with_ci(n, stem)) continue;
+      const std::string rest = n.substr(stem.size());
+      if (rest.empty() || (rest.size() > 1 && rest[0] == '_' &&
+                           std::all_of(rest.begin() + 1, rest.end(), [](char c) { return c >= '0' && c <= '9'; })))
+        return std::none_of(indexes.begin(), indexes.end(), [&](const auto& ix) {
+          return ieq(ix.name, n) && ieq(ix.table, t.name);
+        });
+    }
+    return false;
   }
   bool drop_implicit_check(Table& t, const std::string& n) {
     if (d_ != Dialect::mysql) return false;
@@ -1213,6 +1234,7 @@ class StatementParser {
     Table work = *t;
     std::vector<schema::Index> indexes = m_.indexes;
     std::optional<std::string> new_name;
+    dropped_fks_.clear();
     do {
       alter_clause(work, indexes, new_name);
     } while (accept(","));
@@ -1351,7 +1373,7 @@ class StatementParser {
           // A MySQL UNIQUE constraint is an index too.
           const auto ub = t.uniques.size();
           std::erase_if(t.uniques, [&](const auto& u) { return ieq(u.name, n); });
-          if (t.uniques.size() == ub && !drop_implicit_unique(t, indexes, n))
+          if (t.uniques.size() == ub && !drop_implicit_unique(t, indexes, n) && !drop_dropped_fk_index(t, indexes, n))
             fail(toks_[tok], "unknown index `" + n + "` on table `" + t.name + "`", "sql.unknown-table");
         }
         return;
@@ -1360,6 +1382,8 @@ class StatementParser {
         const std::size_t tok = i_;
         const std::string n = name();
         const auto before = t.foreign_keys.size();
+        for (const auto& fk : t.foreign_keys)
+          if (ieq(fk.name, n)) dropped_fks_.push_back(fk);
         std::erase_if(t.foreign_keys, [&](const auto& fk) { return ieq(fk.name, n); });
         if (t.foreign_keys.size() == before && !drop_implicit_fk(t, n))
           fail(toks_[tok], "unknown foreign key `" + n + "` on table `" + t.name + "`", "sql.unknown-column");
@@ -1594,6 +1618,7 @@ class StatementParser {
   std::size_t i_ = 0;
   bool lex_failed_ = false;
   bool in_create_ = false;  // CREATE TABLE: columns may be declared after the keys naming them
+  std::vector<schema::ForeignKey> dropped_fks_;  // by the clauses of this ALTER TABLE so far
   std::vector<std::pair<std::string, std::string>> pending_index_renames_;
 };
 

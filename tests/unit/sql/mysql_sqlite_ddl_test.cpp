@@ -301,6 +301,25 @@ DROP SCHEMA foo;
   EXPECT_TRUE(m.raw.empty());
 }
 
+// The index InnoDB made for a foreign key is not in the model; dropping it in the ALTER TABLE that
+// drops the key (named: after the constraint; unnamed: after its first column) replays. Any other
+// unknown index is still an error.
+TEST(MysqlDdl, DropForeignKeyWithItsServerMadeIndex) {
+  diag::Diagnostics diags;
+  auto m = parse(
+      "CREATE TABLE p (id INT PRIMARY KEY);\n"
+      "CREATE TABLE c (id INT PRIMARY KEY, a INT, b INT, CONSTRAINT fk_a FOREIGN KEY (a) REFERENCES p (id),\n"
+      "  FOREIGN KEY (b) REFERENCES p (id));\n"
+      "ALTER TABLE c DROP FOREIGN KEY fk_a, DROP INDEX fk_a;\n"
+      "ALTER TABLE c DROP FOREIGN KEY c_ibfk_1, DROP INDEX b;\n"
+      "ALTER TABLE c DROP INDEX a;\n",
+      Dialect::mysql, &diags);
+  ASSERT_EQ(diags.size(), 1u) << diags[0].message;
+  EXPECT_EQ(diags[0].code, "sql.unknown-table");
+  EXPECT_EQ(diags[0].location.line, 6);
+  EXPECT_TRUE(m.find_table("c")->foreign_keys.empty());
+}
+
 TEST(MysqlDdl, Diagnostics) {
   diag::Diagnostics diags;
   auto m = parse(
