@@ -39,6 +39,8 @@ CONTENDERS = {
                 "hand-written asyncpg"),
     "libpq": ([os.path.join(WORK, "bin", "bench-libpq"), "prepared"], "C++ libpq, prepared statements"),
     "libpq-pipeline": ([os.path.join(WORK, "bin", "bench-libpq"), "pipeline"], "C++ libpq, prepared + pipeline mode"),
+    "flash-cpp": ([os.path.join(WORK, "bin", "bench-flash-cpp"), "prepared"], "Flash generated C++ (libpq)"),
+    "flash-cpp-pipeline": ([os.path.join(WORK, "bin", "bench-flash-cpp"), "pipeline"], "Flash generated C++, Pipeline API"),
 }
 
 
