@@ -268,6 +268,16 @@ class QueryWriter {
   explicit QueryWriter(Ctx& ctx) : ctx_(ctx) {}
 
   void add(const query::Query& q);
+
+ private:
+  struct ListFn {
+    std::string pascal, fn, conn, k, row;
+    std::vector<ParamInfo> params;
+    std::optional<CopyTarget> target;
+  };
+  void add_list(const query::Query& q, const ListFn& f);
+
+ public:
   std::string finish(const std::string& file_name) const {
     std::string s = header_comment(*ctx_.req) + "// Queries of " + file_name + ".\n#pragma once\n\n#include \"models.hpp\"\n\nnamespace " +
                     ctx_.ns + " {\n" + body_ + "\n}  // namespace " + ctx_.ns + "\n";
@@ -421,66 +431,7 @@ void QueryWriter::add(const query::Query& q) {
 
   // :copyfrom and :batch* take a list: of <Name>Params (or of the one parameter's type).
   if (copy || batch) {
-    std::string elem, pre = "item.";
-    if (copy || params.size() > 1) {
-      elem = unique(pascal + "Params", ctx_.types);
-      std::vector<Field> fields;
-      for (const auto& pi : params) fields.push_back({pi.name, pi.type});
-      body_ += "\n" + struct_text("The parameters of one " + q.name + " element.", elem, fields);
-    } else {
-      elem = params[0].type;
-      pre = "";
-    }
-    std::vector<ParamInfo> item_params = params;
-    if (pre.empty()) item_params[0].name = "item";
-    if (copy) {
-      body_ += "\ninline std::int64_t " + fn + "(" + conn + ", const std::vector<" + elem + ">& rows) {\n";
-      std::string adds;
-      for (std::size_t idx : target->column_param) {
-        for (const auto& pi : params)
-          if (pi.p == &q.params[idx]) adds += "    w.add(item." + pi.name + ");\n";
-      }
-      if (pg) {
-        body_ += "  return db.copy_in(" + k + ", rows, [](" + ctx_.rt + "::CopyRow& w, const " + elem + "& item) {\n" +
-                 adds + "  });\n}\n";
-      } else {
-        std::string group = "(";
-        for (std::size_t i = 0; i < target->columns.size(); ++i) group += i ? ", ?" : "?";
-        group += ")";
-        body_ += "  return db.copy_rows(" + k + ", " + cpp_string(group) + ", " +
-                 std::to_string(copy_chunk_rows(*target, ctx_.dialect)) + ", rows, [](" + ctx_.rt + "::Params& w, const " +
-                 elem + "& item) {\n" + adds + "  });\n}\n";
-      }
-      return;
-    }
-    const std::string result = q.kind == Kind::batchexec  ? "void"
-                               : q.kind == Kind::batchone ? "std::vector<std::optional<" + row + ">>"
-                                                          : "std::vector<std::vector<" + row + ">>";
-    body_ += "\n// Runs " + q.name + " once per element of items, in order" +
-             (pg ? " (one libpq pipeline: a single round trip)" : "") + ".\n";
-    body_ += "inline " + result + " " + fn + "(" + conn + ", const std::vector<" + elem + ">& items) {\n";
-    const std::string call = q.kind == Kind::batchexec ? "exec" : q.kind == Kind::batchone ? "one<" + row + ">" : "many<" + row + ">";
-    if (pg) {
-      body_ += "  " + ctx_.rt + "::Pipeline pl(db);\n";
-      const std::string pending_t = q.kind == Kind::batchexec  ? "void"
-                                    : q.kind == Kind::batchone ? "std::optional<" + row + ">"
-                                                               : "std::vector<" + row + ">";
-      body_ += "  std::vector<" + ctx_.rt + "::Pending<" + pending_t + ">> pending;\n  pending.reserve(items.size());\n";
-      body_ += "  for (const auto& item : items) {\n    " + ctx_.rt + "::Params p(" + std::to_string(params.size()) + ");\n";
-      body_ += bind_lines(q, item_params, pre, "    ");
-      body_ += "    pending.push_back(pl." + call + "(" + k + ", p));\n  }\n  pl.sync();\n";
-      if (q.kind == Kind::batchexec) {
-        body_ += "}\n";
-      } else {
-        body_ += "  " + result + " out;\n  out.reserve(pending.size());\n  for (const auto& x : pending) out.push_back(x.get());\n  return out;\n}\n";
-      }
-    } else {
-      if (q.kind != Kind::batchexec) body_ += "  " + result + " out;\n  out.reserve(items.size());\n";
-      body_ += "  for (const auto& item : items) {\n    " + ctx_.rt + "::Params p(" + std::to_string(params.size()) + ");\n";
-      body_ += bind_lines(q, item_params, pre, "    ");
-      if (q.kind == Kind::batchexec) body_ += "    db.exec(" + k + ", p);\n  }\n}\n";
-      else body_ += "    out.push_back(db." + call + "(" + k + ", p));\n  }\n  return out;\n}\n";
-    }
+    add_list(q, {pascal, fn, conn, k, row, params, target});
     return;
   }
 
@@ -516,6 +467,75 @@ void QueryWriter::add(const query::Query& q) {
     const std::string pending = result == "void" ? "void" : result;
     body_ += "inline " + ctx_.rt + "::Pending<" + pending + "> " + fn + "(" + ctx_.rt + "::Pipeline& pl" + args + ") {\n" +
              build + "  return pl." + call + "(" + k + ", p);\n}\n";
+  }
+}
+
+// The function of a :copyfrom or :batch* query: over a list of <Name>Params (or of the one
+// parameter's type when there is only one).
+void QueryWriter::add_list(const query::Query& q, const ListFn& f) {
+  using query::Kind;
+  const bool pg = ctx_.be == Backend::pg;
+  const bool copy = q.kind == Kind::copyfrom;
+  const auto& [pascal, fn, conn, k, row, params, target] = f;
+  std::string elem, pre = "item.";
+  if (copy || params.size() > 1) {
+    elem = unique(pascal + "Params", ctx_.types);
+    std::vector<Field> fields;
+    for (const auto& pi : params) fields.push_back({pi.name, pi.type});
+    body_ += "\n" + struct_text("The parameters of one " + q.name + " element.", elem, fields);
+  } else {
+    elem = params[0].type;
+    pre = "";
+  }
+  std::vector<ParamInfo> item_params = params;
+  if (pre.empty()) item_params[0].name = "item";
+  if (copy) {
+    body_ += "\ninline std::int64_t " + fn + "(" + conn + ", const std::vector<" + elem + ">& rows) {\n";
+    std::string adds;
+    for (std::size_t idx : target->column_param) {
+      for (const auto& pi : params)
+        if (pi.p == &q.params[idx]) adds += "    w.add(item." + pi.name + ");\n";
+    }
+    if (pg) {
+      body_ += "  return db.copy_in(" + k + ", rows, [](" + ctx_.rt + "::CopyRow& w, const " + elem + "& item) {\n" +
+               adds + "  });\n}\n";
+    } else {
+      std::string group = "(";
+      for (std::size_t i = 0; i < target->columns.size(); ++i) group += i ? ", ?" : "?";
+      group += ")";
+      body_ += "  return db.copy_rows(" + k + ", " + cpp_string(group) + ", " +
+               std::to_string(copy_chunk_rows(*target, ctx_.dialect)) + ", rows, [](" + ctx_.rt + "::Params& w, const " +
+               elem + "& item) {\n" + adds + "  });\n}\n";
+    }
+    return;
+  }
+  const std::string result = q.kind == Kind::batchexec  ? "void"
+                             : q.kind == Kind::batchone ? "std::vector<std::optional<" + row + ">>"
+                                                        : "std::vector<std::vector<" + row + ">>";
+  body_ += "\n// Runs " + q.name + " once per element of items, in order" +
+           (pg ? " (one libpq pipeline: a single round trip)" : "") + ".\n";
+  body_ += "inline " + result + " " + fn + "(" + conn + ", const std::vector<" + elem + ">& items) {\n";
+  const std::string call = q.kind == Kind::batchexec ? "exec" : q.kind == Kind::batchone ? "one<" + row + ">" : "many<" + row + ">";
+  if (pg) {
+    body_ += "  " + ctx_.rt + "::Pipeline pl(db);\n";
+    const std::string pending_t = q.kind == Kind::batchexec  ? "void"
+                                  : q.kind == Kind::batchone ? "std::optional<" + row + ">"
+                                                             : "std::vector<" + row + ">";
+    body_ += "  std::vector<" + ctx_.rt + "::Pending<" + pending_t + ">> pending;\n  pending.reserve(items.size());\n";
+    body_ += "  for (const auto& item : items) {\n    " + ctx_.rt + "::Params p(" + std::to_string(params.size()) + ");\n";
+    body_ += bind_lines(q, item_params, pre, "    ");
+    body_ += "    pending.push_back(pl." + call + "(" + k + ", p));\n  }\n  pl.sync();\n";
+    if (q.kind == Kind::batchexec) {
+      body_ += "}\n";
+    } else {
+      body_ += "  " + result + " out;\n  out.reserve(pending.size());\n  for (const auto& x : pending) out.push_back(x.get());\n  return out;\n}\n";
+    }
+  } else {
+    if (q.kind != Kind::batchexec) body_ += "  " + result + " out;\n  out.reserve(items.size());\n";
+    body_ += "  for (const auto& item : items) {\n    " + ctx_.rt + "::Params p(" + std::to_string(params.size()) + ");\n";
+    body_ += bind_lines(q, item_params, pre, "    ");
+    if (q.kind == Kind::batchexec) body_ += "    db.exec(" + k + ", p);\n  }\n}\n";
+    else body_ += "    out.push_back(db." + call + "(" + k + ", p));\n  }\n  return out;\n}\n";
   }
 }
 
