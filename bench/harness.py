@@ -39,6 +39,8 @@ CONTENDERS = {
                 "hand-written asyncpg"),
     "libpq": ([os.path.join(WORK, "bin", "bench-libpq"), "prepared"], "C++ libpq, prepared statements"),
     "libpq-pipeline": ([os.path.join(WORK, "bin", "bench-libpq"), "pipeline"], "C++ libpq, prepared + pipeline mode"),
+    "flash-cpp": ([os.path.join(WORK, "bin", "bench-flash-cpp"), "prepared"], "Flash generated C++ (libpq)"),
+    "flash-cpp-pipeline": ([os.path.join(WORK, "bin", "bench-flash-cpp"), "pipeline"], "Flash generated C++, Pipeline API"),
 }
 
 
@@ -217,7 +219,8 @@ def table(results, meta):
         total = sum(med([x[ph] for x in r["runs"]]) for ph in PHASES)
         lines.append(f"| {n} | {fmt(total)} | {fmt(med(r['cpu_ms']), 0)} | {fmt(med(r['rss_mb']))} | {CONTENDERS[n][1]} |")
     pairs = [("drizzle", "flash-ts", "target ≥ 1.5"), ("flash-ts", "node-pg", "target ≤ 1.0"),
-             ("flash-go", "pgx", "target ≤ 1.05"), ("flash-py", "asyncpg", "")]
+             ("flash-go", "pgx", "target ≤ 1.05"), ("flash-py", "asyncpg", ""),
+             ("flash-cpp", "libpq", "target ≤ 1.1"), ("flash-cpp-pipeline", "libpq-pipeline", "target ≤ 1.2")]
     pairs = [p for p in pairs if ok.get(p[0]) and ok.get(p[1]) and len(ok[p[0]]["runs"]) == len(ok[p[1]]["runs"])]
     if pairs:
         lines += ["", "### Paired ratios (per round, median over rounds; runs of one round are adjacent in time)", "",

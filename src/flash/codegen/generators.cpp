@@ -6,6 +6,7 @@
 #include "flash/codegen/go/go.hpp"
 #include "flash/codegen/typescript/typescript.hpp"
 #include "flash/codegen/python/python.hpp"
+#include "flash/codegen/cpp/cpp.hpp"
 
 namespace flash::codegen {
 
@@ -14,6 +15,7 @@ const std::vector<GeneratorSpec>& generator_table() {
       {"go", "Go: database/sql or pgx/v5, sqlc-compatible", go::generate},
       {"js", "TypeScript/JavaScript: pg, mysql2 or better-sqlite3", typescript::generate},
       {"python", "Python: asyncpg, psycopg, aiomysql, PyMySQL, aiosqlite or sqlite3", python::generate},
+      {"cpp", "C++20: libpq (with pipeline mode), MariaDB Connector/C or SQLite", cpp::generate},
   };
   return table;
 }

@@ -81,6 +81,12 @@ const std::vector<GenLanguage> kGenLanguages = {
                          {"psycopg3", {Dialect::postgresql}}, {"aiomysql", {Dialect::mysql}},
                          {"pymysql", {Dialect::mysql}}, {"aiosqlite", {Dialect::sqlite}},
                          {"sqlite3", {Dialect::sqlite}}}}}},
+    {"cpp",
+     {{"enabled", true, {}},
+      {"out", false, {}},
+      {"package", false, {}},
+      {"driver", false, {{"libpq", {Dialect::postgresql}}, {"mariadb", {Dialect::mysql}}, {"libmariadb", {Dialect::mysql}},
+                         {"mysql", {Dialect::mysql}}, {"sqlite3", {Dialect::sqlite}}, {"sqlite", {Dialect::sqlite}}}}}},
 };
 const std::vector<std::string> kDatabasesKeys = {"name",       "provider",    "url_env",
                                                  "default",    "schema_dir",  "schema_path",
@@ -304,7 +310,7 @@ class Loader {
         auto d = located("config.unknown-key", "unknown generator `gen." + lang + "`", k.source(),
                          static_cast<int>(lang.size()));
         d.hint = diag::did_you_mean(lang, names);
-        if (!d.hint) d.hint = "generators: gen.go, gen.js, gen.python, or an external one with plugin = \"flash-gen-" + lang + "\"";
+        if (!d.hint) d.hint = "generators: gen.go, gen.js, gen.python, gen.cpp, or an external one with plugin = \"flash-gen-" + lang + "\"";
         diags.push_back(std::move(d));
         continue;
       }

@@ -1,0 +1,591 @@
+// The runtime header of the libpq backend (flash_pg.hpp in the generated client).
+#include "flash/codegen/cpp/cpp.hpp"
+
+namespace flash::codegen::cpp {
+
+std::string_view runtime_pg() {
+  return R"CPP(
+// ---- flash::pg: libpq ------------------------------------------------------------------------
+#ifndef FLASH_CPP_PG_V1
+#define FLASH_CPP_PG_V1
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <cerrno>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <unordered_set>
+
+namespace flash::pg {
+
+// A generated query: its prepared-statement name, its SQL ($n placeholders) and parameter count.
+// A Connection prepares it on first use and keeps it prepared.
+struct Statement {
+  const char* name;
+  const char* sql;
+  int nparams;
+};
+
+namespace detail {
+
+inline std::string message(PGconn* c, const PGresult* r) {
+  std::string m = r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r) : c ? PQerrorMessage(c) : "";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
+
+[[noreturn]] inline void fail(PGconn* c, const PGresult* r, std::string_view what) {
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  throw Error(state ? state : "", 0, std::string(what) + ": " + message(c, r));
+}
+
+inline Error error_of(PGconn* c, const PGresult* r, std::string_view what) {
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  return Error(state ? state : "", 0, std::string(what) + ": " + message(c, r));
+}
+
+// bytea in hex format ("\x0102").
+inline void decode_bytea(std::string_view s, Bytes& out) {
+  if (s.size() < 2 || s[0] != '\\' || s[1] != 'x' || s.size() % 2) flash::detail::bad_value("bytea (hex)", s);
+  out.resize((s.size() - 2) / 2);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = flash::detail::hex_digit(s[2 + 2 * i]), lo = flash::detail::hex_digit(s[3 + 2 * i]);
+    if (hi < 0 || lo < 0) flash::detail::bad_value("bytea (hex)", s);
+    out[i] = static_cast<std::byte>(hi * 16 + lo);
+  }
+}
+
+template <class T> void decode(std::string_view s, T& out);
+
+// A one-dimensional array literal: {a,"b c",NULL}.
+template <class T>
+void decode_array(std::string_view s, std::vector<T>& out) {
+  out.clear();
+  if (s.size() < 2 || s.front() != '{' || s.back() != '}') flash::detail::bad_value("an array", s);
+  std::size_t i = 1;
+  if (s[i] == '}') return;
+  std::string item;
+  while (i < s.size()) {
+    item.clear();
+    bool quoted = false;
+    if (s[i] == '{') flash::detail::bad_value("a one-dimensional array", s);
+    if (s[i] == '"') {
+      quoted = true;
+      for (++i; i < s.size() && s[i] != '"'; ++i) {
+        if (s[i] == '\\') ++i;
+        if (i < s.size()) item += s[i];
+      }
+      ++i;
+    } else {
+      for (; i < s.size() && s[i] != ',' && s[i] != '}'; ++i) item += s[i];
+    }
+    T v{};
+    if (!quoted && item == "NULL") {
+      if constexpr (is_optional<T>::value) v.reset();
+      else flash::detail::bad_value("an array without NULL elements", s);
+    } else if constexpr (is_optional<T>::value) {
+      typename T::value_type x{};
+      decode(item, x);
+      v = std::move(x);
+    } else {
+      decode(item, v);
+    }
+    out.push_back(std::move(v));
+    if (i >= s.size() || s[i] == '}') break;
+    ++i;  // ','
+  }
+}
+
+template <class T>
+void decode(std::string_view s, T& out) {
+  if constexpr (std::is_same_v<T, Bytes>) decode_bytea(s, out);
+  else if constexpr (is_list<T>::value) decode_array(s, out);
+  else flash::detail::from_text(s, out);
+}
+
+template <class T>
+void encode_element(std::string& out, const T& v) {
+  if constexpr (is_optional<T>::value) {
+    if (!v) {
+      out += "NULL";
+      return;
+    }
+    encode_element(out, *v);
+  } else {
+    std::string text;
+    if constexpr (std::is_same_v<T, Bytes>) {
+      text = "\\x";
+      flash::detail::to_hex(text, v);
+    } else {
+      flash::detail::to_text(text, v);
+    }
+    out += '"';
+    for (char c : text) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+}
+
+}  // namespace detail
+
+// A result (owns the PGresult).
+class Result {
+ public:
+  explicit Result(PGresult* r = nullptr) noexcept : r_(r) {}
+  Result(Result&& o) noexcept : r_(std::exchange(o.r_, nullptr)) {}
+  Result& operator=(Result&& o) noexcept {
+    std::swap(r_, o.r_);
+    return *this;
+  }
+  ~Result() {
+    if (r_) PQclear(r_);
+  }
+  PGresult* get() const noexcept { return r_; }
+  int rows() const noexcept { return PQntuples(r_); }
+  std::int64_t affected() const {
+    const char* s = PQcmdTuples(r_);
+    return *s ? flash::detail::parse_int<std::int64_t>(s) : 0;
+  }
+
+ private:
+  PGresult* r_;
+};
+
+// One row of a result: what generated decoders (flash_decode) read from.
+class Row {
+ public:
+  Row(const PGresult* r, int i) noexcept : r_(r), i_(i) {}
+  template <class T>
+  void get(int col, T& out) const {
+    if constexpr (is_optional<T>::value) {
+      if (PQgetisnull(r_, i_, col)) {
+        out.reset();
+        return;
+      }
+      typename T::value_type v{};
+      get(col, v);
+      out = std::move(v);
+    } else {
+      if (PQgetisnull(r_, i_, col))
+        throw Error("22004", 0, std::string("flash: unexpected NULL in column ") + PQfname(r_, col));
+      detail::decode(std::string_view(PQgetvalue(r_, i_, col), static_cast<std::size_t>(PQgetlength(r_, i_, col))), out);
+    }
+  }
+
+ private:
+  const PGresult* r_;
+  int i_;
+};
+
+// Bound parameters: text format, bytea in binary format. Strings and bytes are not copied (the
+// arguments outlive the call).
+class Params {
+ public:
+  explicit Params(int n = 0) {
+    values_.reserve(static_cast<std::size_t>(n));
+    lengths_.reserve(static_cast<std::size_t>(n));
+    formats_.reserve(static_cast<std::size_t>(n));
+  }
+  template <class T>
+  void add(const T& v) {
+    if constexpr (is_optional<T>::value) {
+      if (!v) push(nullptr, 0, 0);
+      else add(*v);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      push(v.c_str(), static_cast<int>(v.size()), 0);
+    } else if constexpr (std::is_same_v<T, Bytes>) {
+      // An empty vector's data() may be null, which libpq would send as NULL.
+      push(v.empty() ? "" : reinterpret_cast<const char*>(v.data()), static_cast<int>(v.size()), 1);
+    } else if constexpr (is_list<T>::value) {
+      std::string& s = owned_.emplace_back("{");
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) s += ',';
+        detail::encode_element(s, v[i]);
+      }
+      s += '}';
+      push(s.c_str(), static_cast<int>(s.size()), 0);
+    } else {
+      std::string& s = owned_.emplace_back();
+      flash::detail::to_text(s, v);
+      push(s.c_str(), static_cast<int>(s.size()), 0);
+    }
+  }
+  int size() const noexcept { return static_cast<int>(values_.size()); }
+  const char* const* values() const noexcept { return values_.data(); }
+  const int* lengths() const noexcept { return lengths_.data(); }
+  const int* formats() const noexcept { return formats_.data(); }
+
+ private:
+  void push(const char* p, int len, int fmt) {
+    values_.push_back(p);
+    lengths_.push_back(len);
+    formats_.push_back(fmt);
+  }
+  std::vector<const char*> values_;
+  std::vector<int> lengths_, formats_;
+  std::deque<std::string> owned_;
+};
+
+// One row of COPY ... FROM STDIN (text format): what generated :copyfrom encoders write to.
+class CopyRow {
+ public:
+  explicit CopyRow(std::string& buf) noexcept : buf_(buf) {}
+  template <class T>
+  void add(const T& v) {
+    if (!first_) buf_ += '\t';
+    first_ = false;
+    if constexpr (is_optional<T>::value) {
+      if (!v) {
+        buf_ += "\\N";
+        return;
+      }
+      put(*v);
+    } else {
+      put(v);
+    }
+  }
+
+ private:
+  template <class T>
+  void put(const T& v) {
+    text_.clear();
+    if constexpr (std::is_same_v<T, Bytes>) {
+      text_ = "\\x";
+      flash::detail::to_hex(text_, v);
+    } else if constexpr (is_list<T>::value) {
+      text_ = "{";
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) text_ += ',';
+        detail::encode_element(text_, v[i]);
+      }
+      text_ += '}';
+    } else {
+      flash::detail::to_text(text_, v);
+    }
+    for (char c : text_) {
+      switch (c) {
+        case '\\': buf_ += "\\\\"; break;
+        case '\t': buf_ += "\\t"; break;
+        case '\n': buf_ += "\\n"; break;
+        case '\r': buf_ += "\\r"; break;
+        default: buf_ += c;
+      }
+    }
+  }
+  std::string& buf_;
+  std::string text_;
+  bool first_ = true;
+};
+
+class Pipeline;
+
+// A connection (owns the PGconn unless it was given one). Not thread-safe: one per thread.
+class Connection {
+ public:
+  // conninfo: "postgres://user:pass@host:port/db" or "host=... dbname=...". Sets DateStyle ISO.
+  explicit Connection(const std::string& conninfo) : c_(PQconnectdb(conninfo.c_str())), own_(true) {
+    if (PQstatus(c_) != CONNECTION_OK) {
+      const std::string m = detail::message(c_, nullptr);
+      PQfinish(c_);
+      throw Error("08001", 0, "connect: " + m);
+    }
+    execute("SET DateStyle TO ISO, YMD");
+  }
+  // Uses a connection the caller owns (its DateStyle must be ISO, the default).
+  explicit Connection(PGconn* borrowed) noexcept : c_(borrowed), own_(false) {}
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection() {
+    if (own_ && c_) PQfinish(c_);
+  }
+  PGconn* native() const noexcept { return c_; }
+
+  // A statement without parameters or results (BEGIN, SET, DDL).
+  void execute(const char* sql) {
+    Result r(PQexec(c_, sql));
+    const auto st = PQresultStatus(r.get());
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) detail::fail(c_, r.get(), "execute");
+  }
+
+  Result run(const Statement& st, const Params& p) {
+    prepare(st);
+    Result r(PQexecPrepared(c_, st.name, p.size(), p.values(), p.lengths(), p.formats(), 0));
+    const auto s = PQresultStatus(r.get());
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) detail::fail(c_, r.get(), st.name);
+    return r;
+  }
+  template <class R>
+  std::optional<R> one(const Statement& st, const Params& p) {
+    const Result r = run(st, p);
+    if (r.rows() == 0) return std::nullopt;
+    R out{};
+    flash_decode(Row(r.get(), 0), 0, out);
+    return out;
+  }
+  template <class R>
+  std::vector<R> many(const Statement& st, const Params& p) {
+    const Result r = run(st, p);
+    std::vector<R> out(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) flash_decode(Row(r.get(), i), 0, out[static_cast<std::size_t>(i)]);
+    return out;
+  }
+  void exec(const Statement& st, const Params& p) { run(st, p); }
+  std::int64_t exec_rows(const Statement& st, const Params& p) { return run(st, p).affected(); }
+  ExecResult exec_result(const Statement& st, const Params& p) { return {run(st, p).affected(), 0}; }
+  // :execlastid on PostgreSQL: the first column of the first row RETURNING gives.
+  std::int64_t exec_lastid(const Statement& st, const Params& p) {
+    const Result r = run(st, p);
+    if (r.rows() == 0) throw Error("02000", 0, std::string(st.name) + ": no row returned");
+    std::int64_t id = 0;
+    Row(r.get(), 0).get(0, id);
+    return id;
+  }
+
+  // COPY <copy_sql> FROM STDIN, one row per element; returns the number of rows copied.
+  template <class T, class Encode>
+  std::int64_t copy_in(const char* copy_sql, const std::vector<T>& rows, Encode encode) {
+    {
+      Result r(PQexec(c_, copy_sql));
+      if (PQresultStatus(r.get()) != PGRES_COPY_IN) detail::fail(c_, r.get(), "COPY");
+    }
+    std::string buf;
+    bool sent = true;
+    for (const T& row : rows) {
+      CopyRow w(buf);
+      encode(w, row);
+      buf += '\n';
+      if (buf.size() >= (1u << 16)) {
+        sent = PQputCopyData(c_, buf.data(), static_cast<int>(buf.size())) == 1;
+        buf.clear();
+        if (!sent) break;
+      }
+    }
+    if (sent && !buf.empty()) sent = PQputCopyData(c_, buf.data(), static_cast<int>(buf.size())) == 1;
+    PQputCopyEnd(c_, sent ? nullptr : "flash: sending COPY data failed");
+    Result end(PQgetResult(c_));
+    while (PGresult* extra = PQgetResult(c_)) PQclear(extra);
+    if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) detail::fail(c_, end.get(), "COPY");
+    return end.affected();
+  }
+
+ private:
+  friend class Pipeline;
+  void prepare(const Statement& st) {
+    if (prepared_.count(st.name)) return;
+    Result r(PQprepare(c_, st.name, st.sql, 0, nullptr));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) detail::fail(c_, r.get(), std::string("prepare ") + st.name);
+    prepared_.insert(st.name);
+  }
+  PGconn* c_;
+  bool own_;
+  std::unordered_set<const char*> prepared_;  // Statement::name of each generated query is unique
+};
+
+// An explicit transaction: BEGIN in the constructor, commit() to keep the work; the destructor
+// rolls back whatever was not committed (also when an exception unwinds).
+class Transaction {
+ public:
+  explicit Transaction(Connection& c) : c_(&c) { c.execute("BEGIN"); }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction() {
+    if (c_) PQclear(PQexec(c_->native(), "ROLLBACK"));
+  }
+  void commit() {
+    c_->execute("COMMIT");
+    c_ = nullptr;
+  }
+  void rollback() {
+    c_->execute("ROLLBACK");
+    c_ = nullptr;
+  }
+
+ private:
+  Connection* c_;
+};
+
+// The value of a statement queued in a Pipeline, available after Pipeline::sync(). get() throws
+// the statement's error.
+template <class T>
+class Pending {
+ public:
+  struct State {
+    std::optional<T> value;
+    std::exception_ptr error;
+  };
+  Pending() : s_(std::make_shared<State>()) {}
+  const T& get() const {
+    if (s_->error) std::rethrow_exception(s_->error);
+    if (!s_->value) throw Error("", 0, "flash: Pending::get() before Pipeline::sync()");
+    return *s_->value;
+  }
+  std::shared_ptr<State> state() const { return s_; }
+
+ private:
+  std::shared_ptr<State> s_;
+};
+template <>
+class Pending<void> {
+ public:
+  struct State {
+    bool done = false;
+    std::exception_ptr error;
+  };
+  Pending() : s_(std::make_shared<State>()) {}
+  void get() const {
+    if (s_->error) std::rethrow_exception(s_->error);
+    if (!s_->done) throw Error("", 0, "flash: Pending::get() before Pipeline::sync()");
+  }
+  std::shared_ptr<State> state() const { return s_; }
+
+ private:
+  std::shared_ptr<State> s_;
+};
+
+// libpq pipeline mode: generated functions taking a Pipeline& queue their statement and return a
+// Pending; sync() sends everything, reads every result in order and then throws the first error
+// (a failed statement aborts the rest of the pipeline: those Pendings hold a 25P02-like error).
+// The connection is in pipeline mode for the Pipeline's lifetime; the destructor syncs what is
+// still queued (ignoring errors) and leaves pipeline mode.
+class Pipeline {
+ public:
+  explicit Pipeline(Connection& c) : c_(c) {
+    if (PQenterPipelineMode(c_.c_) != 1) detail::fail(c_.c_, nullptr, "pipeline mode");
+    if (PQsetnonblocking(c_.c_, 1) != 0) detail::fail(c_.c_, nullptr, "non-blocking mode");
+  }
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+  ~Pipeline() {
+    try {
+      if (!items_.empty()) sync();
+    } catch (...) {
+    }
+    PQexitPipelineMode(c_.c_);
+    PQsetnonblocking(c_.c_, 0);
+  }
+
+  template <class R>
+  Pending<std::optional<R>> one(const Statement& st, const Params& p) {
+    return queue<std::optional<R>>(st, p, [](const Result& r) {
+      std::optional<R> out;
+      if (r.rows() > 0) {
+        out.emplace();
+        flash_decode(Row(r.get(), 0), 0, *out);
+      }
+      return out;
+    });
+  }
+  template <class R>
+  Pending<std::vector<R>> many(const Statement& st, const Params& p) {
+    return queue<std::vector<R>>(st, p, [](const Result& r) {
+      std::vector<R> out(static_cast<std::size_t>(r.rows()));
+      for (int i = 0; i < r.rows(); ++i) flash_decode(Row(r.get(), i), 0, out[static_cast<std::size_t>(i)]);
+      return out;
+    });
+  }
+  Pending<void> exec(const Statement& st, const Params& p) {
+    Pending<void> out;
+    auto s = out.state();
+    send(st, p, [s](const Result&) { s->done = true; }, [s](std::exception_ptr e) { s->error = e; });
+    return out;
+  }
+  Pending<std::int64_t> exec_rows(const Statement& st, const Params& p) {
+    return queue<std::int64_t>(st, p, [](const Result& r) { return r.affected(); });
+  }
+  Pending<ExecResult> exec_result(const Statement& st, const Params& p) {
+    return queue<ExecResult>(st, p, [](const Result& r) { return ExecResult{r.affected(), 0}; });
+  }
+  Pending<std::int64_t> exec_lastid(const Statement& st, const Params& p) {
+    return queue<std::int64_t>(st, p, [name = st.name](const Result& r) {
+      if (r.rows() == 0) throw Error("02000", 0, std::string(name) + ": no row returned");
+      std::int64_t id = 0;
+      Row(r.get(), 0).get(0, id);
+      return id;
+    });
+  }
+
+  // Sends a sync, waits for and dispatches every queued result. Throws the first error.
+  void sync() {
+    PGconn* c = c_.c_;
+    if (PQpipelineSync(c) != 1) detail::fail(c, nullptr, "pipeline sync");
+    std::size_t next = 0;
+    std::exception_ptr first;
+    for (;;) {
+      while (PQisBusy(c)) {
+        const int f = PQflush(c);
+        if (f < 0) detail::fail(c, nullptr, "pipeline flush");
+        pollfd pfd{PQsocket(c), static_cast<short>(POLLIN | (f == 1 ? POLLOUT : 0)), 0};
+        if (poll(&pfd, 1, -1) < 0 && errno != EINTR) throw Error("", errno, "flash: poll failed");
+        if ((pfd.revents & (POLLIN | POLLERR | POLLHUP)) && PQconsumeInput(c) != 1) detail::fail(c, nullptr, "pipeline read");
+      }
+      PGresult* raw = PQgetResult(c);
+      if (!raw) {  // the end of one statement's results
+        ++next;
+        continue;
+      }
+      Result r(raw);
+      const auto st = PQresultStatus(raw);
+      if (st == PGRES_PIPELINE_SYNC) break;
+      if (next >= items_.size()) continue;
+      Item& it = items_[next];
+      std::exception_ptr err;
+      if (st == PGRES_FATAL_ERROR) {
+        err = std::make_exception_ptr(detail::error_of(c, raw, it.what));
+      } else if (st == PGRES_PIPELINE_ABORTED) {
+        err = std::make_exception_ptr(Error("25P02", 0, std::string(it.what) + ": not run, an earlier statement of the pipeline failed"));
+      } else if (it.take) {
+        try {
+          it.take(r);
+        } catch (...) {
+          err = std::current_exception();
+        }
+      }
+      if (err) {
+        if (it.fail) it.fail(err);
+        if (!first) first = err;
+      }
+    }
+    items_.clear();
+    if (first) std::rethrow_exception(first);
+  }
+  std::size_t queued() const noexcept { return items_.size(); }
+
+ private:
+  struct Item {
+    const char* what;
+    std::function<void(const Result&)> take;
+    std::function<void(std::exception_ptr)> fail;
+  };
+  template <class T, class F>
+  Pending<T> queue(const Statement& st, const Params& p, F decode) {
+    Pending<T> out;
+    auto s = out.state();
+    send(st, p, [s, decode](const Result& r) { s->value = decode(r); }, [s](std::exception_ptr e) { s->error = e; });
+    return out;
+  }
+  void send(const Statement& st, const Params& p, std::function<void(const Result&)> take,
+            std::function<void(std::exception_ptr)> fail) {
+    PGconn* c = c_.c_;
+    if (!c_.prepared_.count(st.name)) {
+      if (PQsendPrepare(c, st.name, st.sql, 0, nullptr) != 1) detail::fail(c, nullptr, std::string("prepare ") + st.name);
+      items_.push_back({st.name, nullptr, [this, name = st.name](std::exception_ptr) { c_.prepared_.erase(name); }});
+      c_.prepared_.insert(st.name);
+    }
+    if (PQsendQueryPrepared(c, st.name, p.size(), p.values(), p.lengths(), p.formats(), 0) != 1)
+      detail::fail(c, nullptr, st.name);
+    items_.push_back({st.name, std::move(take), std::move(fail)});
+  }
+  Connection& c_;
+  std::vector<Item> items_;
+};
+
+}  // namespace flash::pg
+#endif  // FLASH_CPP_PG_V1
+)CPP";
+}
+
+}  // namespace flash::codegen::cpp
