@@ -31,7 +31,7 @@ if [ -n "$SIZE_MB" ]; then ENGINES=${BRANCH_ENGINES:-postgresql sqlite}; else EN
 rows_for() {
   if [ -z "$SIZE_MB" ]; then echo "$ROWS"; return; fi
   local per
-  case $1 in postgresql) per=395 ;; mysql) per=420 ;; *) per=345 ;; esac
+  case $1 in postgresql) per=396 ;; mysql) per=420 ;; *) per=334 ;; esac
   echo $(( SIZE_MB * 1048576 / per ))
 }
 PAD_PG= PAD_MY= PAD_LITE= PAD_COL_PG= PAD_COL_MY= PAD_COL_LITE=

@@ -120,6 +120,7 @@ TEST_P(DataMerge, AConflictingCellRefusesTheWholeMerge) {
     auto b = branch_conn("feature");
     b->execute("UPDATE plans SET price = 15 WHERE id = 1");
     b->execute("INSERT INTO plans (id, name, price) VALUES (4, 'enterprise', 40)");
+    b->execute("DELETE FROM plan_features WHERE plan_id = 2");
     b->execute("DELETE FROM plans WHERE id = 2");
   }
   {
