@@ -5,7 +5,8 @@
 //   flash branch -m OLD NEW                   rename
 //   flash branch reset NAME [--force]         re-create from its parent (asks; --force without a terminal)
 //   flash branch diff A B                     migration SQL turning A into B + row-count differences
-//   flash branch merge NAME [--into T] [--dry-run]
+//   flash branch merge NAME [--into T] [--dry-run]   migrations, then [branches] merge_data rows
+//                                             (a conflicting cell: exit 5, data_conflicts, nothing applied)
 //   flash checkout NAME | flash checkout -b NAME [--from B] [--schema-only]
 #include <CLI/CLI.hpp>
 
@@ -82,6 +83,96 @@ void need_args(const BranchArgs& a, std::size_t n, const std::string& usage) {
     throw diag::Error("cli.usage", "usage: " + usage, diag::ExitCode::usage, "run `flash branch --help`");
 }
 
+nlohmann::json value_json(const std::optional<driver::Value>& v) {
+  if (!v || driver::is_null(*v)) return nullptr;
+  if (const auto* b = std::get_if<bool>(&*v)) return *b;
+  if (const auto* i = std::get_if<std::int64_t>(&*v)) return *i;
+  if (const auto* d = std::get_if<double>(&*v)) return *d;
+  if (const auto* s = std::get_if<std::string>(&*v)) return *s;
+  return driver::to_display(*v);
+}
+
+std::string value_text(const std::optional<driver::Value>& v) {
+  if (!v) return "(no row)";
+  if (driver::is_null(*v)) return "NULL";
+  return driver::to_display(*v);
+}
+
+nlohmann::json key_json(const std::vector<branch::KeyValue>& key) {
+  auto j = nlohmann::json::object();
+  for (const auto& k : key) j[k.column] = value_json(k.value);
+  return j;
+}
+
+// [branches] merge_data: the planned (or applied) row changes and the conflicting cells.
+void report_data(Context& ctx, const branch::MergeResult& r, bool dry_run) {
+  auto& j = ctx.result();
+  j["data_tables"] = r.data_tables;
+  if (r.data_tables.empty()) return;
+  auto changes = nlohmann::json::array();
+  std::vector<std::string> lines;
+  for (const auto& t : r.data.tables)
+    for (const auto& ch : t.changes) {
+      const char* action = ch.kind == branch::RowChange::Kind::insert   ? "insert"
+                           : ch.kind == branch::RowChange::Kind::update ? "update"
+                                                                        : "delete";
+      nlohmann::json c = {{"table", t.table}, {"action", action}, {"key", key_json(ch.key)}};
+      std::string line = std::string(action) + " " + t.table + " " + branch::describe_key(ch.key);
+      if (ch.kind == branch::RowChange::Kind::update) {
+        auto cols = nlohmann::json::object();
+        std::vector<std::string> parts;
+        for (std::size_t i = 0; i < ch.columns.size(); ++i) {
+          cols[ch.columns[i]] = {{"from", value_json(ch.before[i])}, {"to", value_json(ch.values[i])}};
+          parts.push_back(ch.columns[i] + ": " + value_text(ch.before[i]) + " → " + value_text(ch.values[i]));
+        }
+        c["columns"] = cols;
+        line += " (" + util::join(parts, ", ") + ")";
+      } else if (ch.kind == branch::RowChange::Kind::insert) {
+        auto vals = nlohmann::json::object();
+        for (std::size_t i = 0; i < ch.columns.size(); ++i) vals[ch.columns[i]] = value_json(ch.values[i]);
+        c["values"] = vals;
+      }
+      changes.push_back(std::move(c));
+      lines.push_back(std::move(line));
+    }
+  auto conflicts = nlohmann::json::array();
+  for (const auto& c : r.data.conflicts)
+    conflicts.push_back({{"table", c.table},
+                         {"key", key_json(c.key)},
+                         {"column", c.column},
+                         {"kind", c.kind},
+                         {"base", value_json(c.base)},
+                         {"ours", value_json(c.ours)},
+                         {"theirs", value_json(c.theirs)},
+                         {"base_row", c.base.has_value()},
+                         {"ours_row", c.ours.has_value()},
+                         {"theirs_row", c.theirs.has_value()}});
+  j["data_changes"] = changes;
+  j["data_conflicts"] = conflicts;
+  j["data_applied"] = r.data_applied;
+  if (!r.data.conflicts.empty()) {
+    ctx.exit_code = static_cast<int>(diag::ExitCode::conflict);
+    const std::string msg =
+        std::to_string(r.data.conflicts.size()) + " cell(s) of [branches] merge_data changed differently in '" +
+        r.target + "' (ours) and '" + r.source + "' (theirs) since the fork; " +
+        (r.data_refused_after_schema ? "the migrations were applied, the rows were not merged"
+                                     : "nothing was applied (neither migrations nor rows)");
+    j["error"] = {{"code", "branch.merge-data-conflict"}, {"message", msg}, {"exit_code", ctx.exit_code}};
+    ctx.say(ctx.red("Refused: ") + msg);
+    for (const auto& c : r.data.conflicts)
+      ctx.say("  " + c.table + " " + branch::describe_key(c.key) + " column " + c.column + " (" + c.kind +
+              "): base " + value_text(c.base) + ", ours " + value_text(c.ours) + ", theirs " + value_text(c.theirs));
+    return;
+  }
+  if (lines.empty()) {
+    ctx.say("Rows of " + util::join(r.data_tables, ", ") + ": nothing to merge");
+    return;
+  }
+  ctx.say(std::string(dry_run ? "Would merge" : "Merged") + " " + std::to_string(lines.size()) + " row change(s) of " +
+          util::join(r.data_tables, ", ") + ":");
+  for (const auto& l : lines) ctx.say("  " + l);
+}
+
 void run_merge(Context& ctx, const branch::Env& e, const BranchArgs& a) {
   need_args(a, 2, "flash branch merge NAME [--into TARGET] [--dry-run]");
   branch::MergeOptions o;
@@ -104,9 +195,11 @@ void run_merge(Context& ctx, const branch::Env& e, const BranchArgs& a) {
   j["applied"] = r.apply.applied;
   if (a.dry_run) j["sql"] = r.apply.dry_run_sql;
   if (r.changes.empty()) {
-    ctx.say("Nothing to merge: '" + r.source + "' has no migrations that '" + r.target + "' lacks");
+    ctx.say("No migrations to merge: '" + r.source + "' has none that '" + r.target + "' lacks");
+    report_data(ctx, r, a.dry_run);
     return;
   }
+  if (!r.data.conflicts.empty() && !r.data_refused_after_schema) return report_data(ctx, r, a.dry_run);
   if (r.commute_checked)
     ctx.say("Checked: the " + std::to_string(r.changes.size()) + " migration(s) of '" + r.source + "' commute with the " +
             std::to_string(r.target_since.size()) + " '" + r.target + "' gained since the fork");
@@ -115,9 +208,10 @@ void run_merge(Context& ctx, const branch::Env& e, const BranchArgs& a) {
   if (a.dry_run) {
     ctx.say("Would apply to '" + r.target + "':");
     ctx.say(r.apply.dry_run_sql);
-    return;
+  } else {
+    for (const auto& id : r.apply.applied) ctx.say(ctx.green("applied") + " " + id + " to " + r.target);
   }
-  for (const auto& id : r.apply.applied) ctx.say(ctx.green("applied") + " " + id + " to " + r.target);
+  report_data(ctx, r, a.dry_run);
 }
 
 void run_branch(Context& ctx, const BranchArgs& a) {

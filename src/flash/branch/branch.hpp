@@ -103,4 +103,72 @@ void apply_mask(const config::DatabaseUrl& url, const std::vector<config::MaskRu
 // Migration ids finished in the database (empty without a tracking table).
 std::vector<std::string> applied_migrations(driver::SqlConnection& c);
 
+// The table a [branches] setting names: "name" (any schema) or "schema.name"; nullptr if none.
+const schema::Table* find_listed_table(const schema::Schema& s, std::string_view listed);
+
+// ---- data merge (data.cpp) ------------------------------------------------------------------------
+// [branches] merge_data = ["plans", ...]: `flash branch merge` carries the listed tables' row changes
+// over, three-way, keyed by primary key, relative to the fork point.
+//
+// The fork point's rows. When a branch is created (and when it is reset), after the copy and the
+// masking, the listed tables of the branch's database are copied by the engine itself (CREATE
+// TABLE ... AS SELECT *, so every value keeps its type) into Flash-owned tables of the same
+// database: _flash_fork (listed name, copy name, whether the table existed) and _flash_fork_1,
+// _flash_fork_2 ... Flash's inspector skips _flash_ tables, so status, diff, pull and export never
+// see them; they live and die with the branch's database. Taking it again drops any older copy (a
+// branch of a branch inherits its parent's); after a merge the source's copy is taken again (its
+// merged state is the new common ancestor, as a merge commit is in git).
+void take_fork_snapshot(const config::DatabaseUrl& url, const std::vector<config::MergeDataTable>& tables);
+
+struct KeyValue {
+  std::string column;
+  driver::Value value;
+};
+std::string describe_key(const std::vector<KeyValue>& key);  // "id=3", "a=1, b=x"
+
+// One cell both sides changed differently. `kind` is "<target>/<branch>": update/update,
+// update/delete (the target changed the row, the branch deleted it), delete/update, insert/insert.
+struct DataConflict {
+  std::string table;  // as listed
+  std::vector<KeyValue> key;
+  std::string column;
+  std::string kind;
+  std::optional<driver::Value> base, ours, theirs;  // nullopt: no such row on that side
+};
+
+struct RowChange {
+  enum class Kind { insert, update, remove };
+  Kind kind = Kind::insert;
+  std::vector<KeyValue> key;
+  std::vector<std::string> columns;    // insert: every column carried; update: the changed ones
+  std::vector<driver::Value> values;   // the branch's values of `columns`
+  std::vector<driver::Value> before;   // update: the target's values of `columns`
+};
+
+struct TableDataPlan {
+  std::string table;               // as listed
+  std::string schema, name;        // the table itself
+  std::vector<std::string> key;    // primary-key columns
+  bool in_target = true;           // false: a migration of the branch creates it in the target
+  bool overriding = false;         // PostgreSQL: an identity ALWAYS column is inserted
+  std::vector<std::string> serial_columns;  // PostgreSQL: sequences moved past inserted values
+  std::vector<RowChange> changes;
+};
+
+struct DataPlan {
+  std::vector<TableDataPlan> tables;  // referenced tables before the tables that reference them
+  std::vector<DataConflict> conflicts;
+  std::size_t change_count() const;
+};
+
+// Compares the fork-point copy in `source` (the branch), `source` and `target` row by row. Throws a
+// diag::Error located at the merge_data entry for a table the branch lacks, a table without a
+// primary key, or a branch without a fork-point copy of the table.
+DataPlan plan_data_merge(driver::SqlConnection& source, driver::SqlConnection& target,
+                         const std::vector<config::MergeDataTable>& tables, const std::string& source_name);
+// Runs the plan's statements on `target` (deletes children first, then updates and inserts parents
+// first; values bound) inside the caller's transaction. `skip_missing`: tables not in the target yet
+// are left out (the trial run before the branch's migrations are applied).
+void run_data_plan(driver::SqlConnection& target, const DataPlan& p, bool skip_missing = false);
+
 }  // namespace flash::branch

@@ -1,17 +1,22 @@
 // `flash branch NAME --mask`: the [branches.mask] columns of the new branch rewritten with fake
-// values derived from each row's primary key ("user42@example.com", "Name 42", "+1-555-0142" ...),
-// so a value is unique wherever the key is, no original value survives (NULLs stay NULL), and the
-// value has the column's type (text columns only). A masked column may not take part in a foreign
-// key or the primary key (rewriting it would break the reference): such a rule is an error, and
-// the branch is then dropped, so no unmasked copy is left behind.
+// values from the seed generators (exporter::fake_text: "cedar42@example.com", "Cedar Maple 42",
+// "+1-555-0000042", "cedar maple 42"), cut to the column's length. Each row's value ends in its
+// own number (1, 2, ... in primary-key order), so values are distinct wherever the originals had
+// to be; a number whose value equals any original value of the column is skipped, so no original
+// value survives and no update ever collides with a row not rewritten yet. NULLs stay NULL; the
+// values are bound, one UPDATE per row by primary key, all in one transaction. A masked column may
+// not take part in a foreign key or the primary key (rewriting it would break the reference): such
+// a rule is an error, and the branch is then dropped, so no unmasked copy is left behind.
 #include <algorithm>
+#include <functional>
+#include <set>
 
 #include "flash/branch/branch.hpp"
 #include "flash/diag/diagnostic.hpp"
+#include "flash/export/seed.hpp"
 #include "flash/pull/inspect.hpp"
 #include "flash/schema/printer.hpp"
 #include "flash/schema/types.hpp"
-#include "flash/util/text.hpp"
 
 namespace flash::branch {
 using schema::Dialect;
@@ -30,25 +35,13 @@ diag::Error rule_error(const config::MaskRule& r, const std::string& code, const
 
 bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
-// The SQL text of the row's key ('7', or '7_3' for a composite key).
-std::string key_text(const std::vector<std::string>& pk, Dialect d) {
-  std::vector<std::string> parts;
-  for (const auto& c : pk) parts.push_back("CAST(" + schema::quote_ident_always(c, d) + " AS " +
-                                           (d == Dialect::mysql ? "CHAR" : "TEXT") + ")");
-  if (d == Dialect::mysql) return parts.size() == 1 ? parts[0] : "CONCAT_WS('_', " + util::join(parts, ", ") + ")";
-  return util::join(parts, " || '_' || ");
-}
+std::string placeholder(std::size_t i, Dialect d) { return d == Dialect::postgresql ? "$" + std::to_string(i) : "?"; }
 
-std::string concat(const std::vector<std::string>& parts, Dialect d) {
-  return d == Dialect::mysql ? "CONCAT(" + util::join(parts, ", ") + ")" : "(" + util::join(parts, " || ") + ")";
-}
-
-std::string fake(const std::string& kind, const std::string& key, Dialect d) {
-  if (kind == "email") return concat({"'user'", key, "'@example.com'"}, d);
-  if (kind == "name") return concat({"'Name '", key}, d);
-  if (kind == "phone") return concat({"'+1-555-'", key}, d);
-  return concat({"'masked '", key}, d);  // text
-}
+// One masking pass over a column: the UPDATEs with their bound values.
+struct Update {
+  std::string sql;
+  std::vector<std::vector<driver::Value>> params;  // one set per row; empty with a single statement
+};
 
 }  // namespace
 
@@ -56,12 +49,10 @@ void apply_mask(const config::DatabaseUrl& url, const std::vector<config::MaskRu
   auto c = driver::connect_sql(url);
   const schema::Schema s = pull::inspect(*c);
   const Dialect d = url.dialect;
-  std::vector<std::string> updates;
+  std::vector<Update> updates;
   for (const auto& r : rules) {
-    const auto t = std::find_if(s.tables.begin(), s.tables.end(), [&](const schema::Table& x) {
-      return x.name == r.table || (!x.schema.empty() && x.schema + "." + x.name == r.table);
-    });
-    if (t == s.tables.end())
+    const schema::Table* t = find_listed_table(s, r.table);
+    if (!t)
       throw rule_error(r, "branch.mask-unknown", "[branches.mask]: no table " + r.table + " in the database",
                        "mask only tables the branch has");
     const auto col = std::find_if(t->columns.begin(), t->columns.end(),
@@ -71,7 +62,7 @@ void apply_mask(const config::DatabaseUrl& url, const std::vector<config::MaskRu
                        "mask only columns the branch has");
     if (!t->primary_key || t->primary_key->columns.empty())
       throw rule_error(r, "branch.mask-no-key", "[branches.mask]: table " + r.table + " has no primary key",
-                       "masked values are derived from the primary key, which keeps them unique");
+                       "each masked row is rewritten by its primary key");
     const auto& pk = t->primary_key->columns;
     bool in_fk = has(pk, r.column);
     for (const auto& fk : t->foreign_keys) in_fk = in_fk || has(fk.columns, r.column);
@@ -87,17 +78,51 @@ void apply_mask(const config::DatabaseUrl& url, const std::vector<config::MaskRu
       throw rule_error(r, "branch.mask-type",
                        "[branches.mask]: " + r.table + "." + r.column + " is not a text column (mask kind " + r.kind + ")",
                        "use \"null\" for columns of other types");
-    const std::string table = t->schema.empty() ? schema::quote_ident_always(t->name, d)
-                                                : schema::quote_ident_always(t->schema, d) + "." +
-                                                      schema::quote_ident_always(t->name, d);
+    const std::string table = schema::quote_qualified(t->schema, t->name, d);
     const std::string column = schema::quote_ident_always(r.column, d);
-    updates.push_back("UPDATE " + table + " SET " + column + " = " +
-                      (r.kind == "null" ? "NULL" : fake(r.kind, key_text(pk, d), d)) + " WHERE " + column +
-                      " IS NOT NULL");
+    Update u;
+    if (r.kind == "null") {
+      u.sql = "UPDATE " + table + " SET " + column + " = NULL WHERE " + column + " IS NOT NULL";
+      updates.push_back(std::move(u));
+      continue;
+    }
+    std::string sel = "SELECT " + column;
+    std::string where;
+    for (std::size_t i = 0; i < pk.size(); ++i) {
+      sel += ", " + schema::quote_ident_always(pk[i], d);
+      where += (i ? " AND " : "") + schema::quote_ident_always(pk[i], d) + " = " + placeholder(i + 2, d);
+    }
+    std::string order;
+    for (std::size_t i = 0; i < pk.size(); ++i) order += (i ? ", " : "") + schema::quote_ident_always(pk[i], d);
+    const auto rows = c->query(sel + " FROM " + table + " WHERE " + column + " IS NOT NULL ORDER BY " + order).rows;
+    std::set<std::string> originals;
+    for (const auto& row : rows) originals.insert(driver::to_display(row[0]));
+    u.sql = "UPDATE " + table + " SET " + column + " = " + placeholder(1, d) + " WHERE " + where;
+    const std::uint64_t seed = std::hash<std::string>{}(r.table + "." + r.column);
+    std::int64_t seq = 0;
+    for (const auto& row : rows) {
+      std::string v;
+      for (int tries = 0;; ++tries) {
+        v = exporter::fake_text(*col, r.kind, ++seq, seed);
+        if (!originals.count(v)) break;
+        if (tries == 1000)
+          throw rule_error(r, "branch.mask-exhausted",
+                           "[branches.mask]: no fake value for " + r.table + "." + r.column +
+                               " that fits its type and differs from every original value",
+                           "use \"null\", or widen the column");
+      }
+      std::vector<driver::Value> p{v};
+      p.insert(p.end(), row.begin() + 1, row.end());
+      u.params.push_back(std::move(p));
+    }
+    updates.push_back(std::move(u));
   }
   c->begin();
   try {
-    for (const auto& u : updates) c->query(u);
+    for (const auto& u : updates) {
+      if (u.params.empty()) c->query(u.sql);
+      for (const auto& p : u.params) c->query(u.sql, p);
+    }
     c->commit();
   } catch (...) {
     c->rollback();

@@ -9,6 +9,11 @@
 // compared with the differ: equal → the merge proceeds (the source's files are renamed after the
 // target's newest when they would otherwise be out of order, as a rebase does, and the source's
 // history rows follow); different → refused (exit 5) naming the objects both sides changed.
+// Then the foreign-pending and lint checks, on a copy of the folder with the renumbered names, and
+// the [branches] merge_data rows (data.cpp): planned three-way, refused on any conflicting cell,
+// and tried on the target inside a transaction that is rolled back. Only when every check passed
+// are files renamed, the migrations applied through the normal apply path, and the rows merged in
+// one transaction on the target.
 #include <unistd.h>
 
 #include <algorithm>
@@ -101,6 +106,140 @@ std::set<std::string> touched(const schema::Schema& before, const std::vector<co
 
 }  // namespace
 
+namespace {
+
+// 1. Do the two change sets commute? Throws branch.merge-conflict (exit 5) when they do not.
+void check_commute(const Env& e, const MergeResult& r, const std::vector<migrate::MigrationFile>& files,
+                   const std::vector<const migrate::MigrationFile*>& fork_files,
+                   const std::vector<const migrate::MigrationFile*>& change_files,
+                   const std::vector<const migrate::MigrationFile*>& since_files) {
+  auto ts = fork_files;
+  ts.insert(ts.end(), since_files.begin(), since_files.end());
+  ts.insert(ts.end(), change_files.begin(), change_files.end());
+  auto st = fork_files;
+  st.insert(st.end(), change_files.begin(), change_files.end());
+  st.insert(st.end(), since_files.begin(), since_files.end());
+  const Built a = build_on_scratch(e.main_url, ts, 1);
+  const Built b = build_on_scratch(e.main_url, st, 2);
+  std::vector<std::string> differences;
+  if (!a.error.empty()) differences.push_back("in the order " + r.target + " then " + r.source + ": " + a.error);
+  if (!b.error.empty()) differences.push_back("in the order " + r.source + " then " + r.target + ": " + b.error);
+  if (a.schema && b.schema) {
+    diff::DiffOptions opt;
+    opt.accept_drops = true;
+    for (const auto& op : diff::diff_schemas(*a.schema, *b.schema, opt).operations) differences.push_back(op.comment);
+  }
+  if (differences.empty()) return;
+  diag::Diagnostics ds;
+  const schema::Schema base = migrate::replay(files, 0, e.project.dialect, ds);
+  schema::Schema fork_model = base;
+  for (const auto* f : fork_files) migrate::replay_one(fork_model, *f, ds);
+  const auto mine = touched(fork_model, change_files);
+  const auto theirs = touched(fork_model, since_files);
+  std::vector<std::string> both;
+  std::set_intersection(mine.begin(), mine.end(), theirs.begin(), theirs.end(), std::back_inserter(both));
+  throw diag::Error("branch.merge-conflict",
+                    "the migrations of '" + r.source + "' (" + util::join(r.changes, ", ") + ") and those '" + r.target +
+                        "' gained since the fork (" + util::join(r.target_since, ", ") + ") do not commute" +
+                        (both.empty() ? "" : "; both change: " + util::join(both, ", ")) +
+                        "; the two orders differ by: " + util::join(differences, "; "),
+                    diag::ExitCode::conflict,
+                    "bring the target's migrations into the branch and rewrite the branch's migration on top of them "
+                    "(flash branch reset " + r.source + ", then migrate again)");
+}
+
+// A temporary copy of the migrations folder (with renamed files), removed with the object.
+struct TempDir {
+  std::optional<fs::path> path;
+  ~TempDir() {
+    std::error_code ec;
+    if (path) fs::remove_all(*path, ec);
+  }
+};
+
+// 3. Only the source's migrations may be pending in the target up to the last of them; 4. lint them
+// (flash lint's rules and [lint] settings): an error stops the merge, warnings are listed.
+void check_pending_and_lint(const Env& e, MergeResult& r, const fs::path& dir, const std::set<std::string>& set_t) {
+  const std::string last = r.changes.back();
+  const std::set<std::string> mine(r.changes.begin(), r.changes.end());
+  diag::Diagnostics ds;
+  const auto all = migrate::load_migrations(dir, e.project.dialect, ds);
+  std::vector<std::string> foreign;
+  for (const auto& f : all)
+    if (f.id <= last && !set_t.count(f.id) && !mine.count(f.id)) foreign.push_back(f.id);
+  if (!foreign.empty())
+    throw diag::Error("branch.merge-foreign",
+                      "the target '" + r.target + "' has pending migrations that are not part of '" + r.source +
+                          "': " + util::join(foreign, ", "),
+                      diag::ExitCode::check_failed, "apply or remove them on '" + r.target + "' first");
+  std::vector<std::size_t> which;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (mine.count(all[i].id)) which.push_back(i);
+  lint::Settings ls;
+  ls.error.insert(e.cfg->lint_error.begin(), e.cfg->lint_error.end());
+  ls.ignore.insert(e.cfg->lint_ignore.begin(), e.cfg->lint_ignore.end());
+  diag::Diagnostics errors;
+  for (auto& f : lint::lint_migrations(all, which, e.project.dialect, ls)) {
+    if (f.diag.severity == diag::Severity::error) {
+      f.diag.exit_code = diag::ExitCode::check_failed;
+      errors.push_back(f.diag);
+    } else {
+      r.lint_warnings.push_back(f.migration + ": " + f.diag.code + ": " + f.diag.message);
+      if (e.out.warn) e.out.warn(r.lint_warnings.back());
+    }
+  }
+  if (!errors.empty()) throw diag::Errors(errors);
+}
+
+// The data changes tried on the target and rolled back: a constraint they would break (a row of
+// another table still referencing a deleted one, a unique value taken) stops the merge before
+// anything is applied.
+void try_data_plan(const config::DatabaseUrl& tu, const MergeResult& r) {
+  auto c = driver::connect_sql(tu);
+  c->begin();
+  try {
+    run_data_plan(*c, r.data, /*skip_missing=*/true);
+  } catch (const driver::DbError& err) {
+    if (err.connection_usable()) c->rollback();
+    throw diag::Error("branch.merge-data-failed",
+                      "the row changes of [branches] merge_data cannot be applied to '" + r.target + "': " + err.what(),
+                      diag::ExitCode::conflict,
+                      "nothing was applied; make the target accept them (or change the branch's rows) and merge again");
+  }
+  c->rollback();
+}
+
+// The rows, after the migrations: planned again against the target inside the transaction that
+// applies them, so what runs is what the target holds now.
+void merge_rows(const Env& e, MergeResult& r, const config::DatabaseUrl& su, const config::DatabaseUrl& tu) {
+  {
+    auto src = driver::connect_sql(su);
+    auto c = driver::connect_sql(tu);
+    c->begin();
+    try {
+      r.data = plan_data_merge(*src, *c, e.cfg->branch_merge_data, r.source);
+      if (!r.data.conflicts.empty()) {
+        c->rollback();
+        r.data_refused_after_schema = !r.apply.applied.empty();
+        return;
+      }
+      run_data_plan(*c, r.data);
+      c->commit();
+    } catch (...) {
+      try {
+        c->rollback();
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+  r.data_applied = true;
+  // The merged state is the new common ancestor of the two branches.
+  take_fork_snapshot(su, e.cfg->branch_merge_data);
+}
+
+}  // namespace
+
 MergeResult merge(const Env& e, const MergeOptions& o) {
   const Store s = load_store(*e.cfg, e.main_url);
   MergeResult r;
@@ -129,155 +268,95 @@ MergeResult merge(const Env& e, const MergeOptions& o) {
   for (const auto& id : applied_s) (set_t.count(id) ? r.fork : r.changes).push_back(id);
   for (const auto& id : applied_t)
     if (!set_s.count(id)) r.target_since.push_back(id);
-  if (r.changes.empty()) return r;
+  for (const auto& t : e.cfg->branch_merge_data) r.data_tables.push_back(t.table);
+  if (r.changes.empty() && r.data_tables.empty()) return r;
 
-  diag::Diagnostics ds;
-  const auto files = migrate::load_migrations(e.project.migrations_dir, e.project.dialect, ds);
-  if (!ds.empty()) throw diag::Errors(ds);
-  Files by_id;
-  for (const auto& f : files) by_id[f.id] = &f;
-  const auto fork_files = pick(by_id, r.fork, "both branches");
-  const auto change_files = pick(by_id, r.changes, "branch '" + r.source + "'");
-  const auto since_files = pick(by_id, r.target_since, "branch '" + r.target + "'");
-
-  // 1. Do the two change sets commute?
-  if (!since_files.empty()) {
-    auto ts = fork_files;
-    ts.insert(ts.end(), since_files.begin(), since_files.end());
-    ts.insert(ts.end(), change_files.begin(), change_files.end());
-    auto st = fork_files;
-    st.insert(st.end(), change_files.begin(), change_files.end());
-    st.insert(st.end(), since_files.begin(), since_files.end());
-    const Built a = build_on_scratch(e.main_url, ts, 1);
-    const Built b = build_on_scratch(e.main_url, st, 2);
-    r.commute_checked = true;
-    std::vector<std::string> differences;
-    if (!a.error.empty()) differences.push_back("in the order " + r.target + " then " + r.source + ": " + a.error);
-    if (!b.error.empty()) differences.push_back("in the order " + r.source + " then " + r.target + ": " + b.error);
-    if (a.schema && b.schema) {
-      diff::DiffOptions opt;
-      opt.accept_drops = true;
-      for (const auto& op : diff::diff_schemas(*a.schema, *b.schema, opt).operations) differences.push_back(op.comment);
+  // The schema checks: commutation, renumbering planned on a copy of the folder, pending, lint.
+  TempDir temp;
+  fs::path dir = e.project.migrations_dir;
+  std::string newest_t;
+  if (!r.changes.empty()) {
+    diag::Diagnostics ds;
+    const auto files = migrate::load_migrations(e.project.migrations_dir, e.project.dialect, ds);
+    if (!ds.empty()) throw diag::Errors(ds);
+    Files by_id;
+    for (const auto& f : files) by_id[f.id] = &f;
+    const auto fork_files = pick(by_id, r.fork, "both branches");
+    const auto change_files = pick(by_id, r.changes, "branch '" + r.source + "'");
+    const auto since_files = pick(by_id, r.target_since, "branch '" + r.target + "'");
+    if (!since_files.empty()) {
+      check_commute(e, r, files, fork_files, change_files, since_files);
+      r.commute_checked = true;
     }
-    if (!differences.empty()) {
-      const schema::Schema base = migrate::replay(files, 0, e.project.dialect, ds);
-      schema::Schema fork_model = base;
-      for (const auto* f : fork_files) migrate::replay_one(fork_model, *f, ds);
-      const auto mine = touched(fork_model, change_files);
-      const auto theirs = touched(fork_model, since_files);
-      std::vector<std::string> both;
-      std::set_intersection(mine.begin(), mine.end(), theirs.begin(), theirs.end(), std::back_inserter(both));
-      throw diag::Error(
-          "branch.merge-conflict",
-          "the migrations of '" + r.source + "' (" + util::join(r.changes, ", ") + ") and those '" + r.target +
-              "' gained since the fork (" + util::join(r.target_since, ", ") + ") do not commute" +
-              (both.empty() ? "" : "; both change: " + util::join(both, ", ")) + "; the two orders differ by: " +
-              util::join(differences, "; "),
-          diag::ExitCode::conflict,
-          "bring the target's migrations into the branch and rewrite the branch's migration on top of them "
-          "(flash branch reset " + r.source + ", then migrate again)");
+    // 2. The source's files renamed after the target's newest when they would be out of order.
+    newest_t = applied_t.empty() ? "" : *std::max_element(applied_t.begin(), applied_t.end());
+    if (r.changes.front() < newest_t) {
+      std::vector<migrate::MigrationFile> existing = files;
+      for (const auto* f : change_files) {
+        const std::string id = migrate::next_migration_id(std::chrono::system_clock::now(), f->name, existing);
+        r.renumbered.emplace_back(f->id, id);
+        migrate::MigrationFile nf = *f;
+        nf.id = id;
+        existing.push_back(nf);
+      }
+      temp.path = fs::temp_directory_path() / ("flash-merge-" + std::to_string(::getpid()));
+      fs::remove_all(*temp.path);
+      fs::create_directories(*temp.path);
+      for (const auto& f : files) fs::copy_file(f.path, *temp.path / f.path.filename());
+      for (const auto& [from, to] : r.renumbered) fs::rename(*temp.path / (from + ".sql"), *temp.path / (to + ".sql"));
+      dir = *temp.path;
+      for (auto& id : r.changes)
+        for (const auto& [from, to] : r.renumbered)
+          if (id == from) id = to;
     }
+    check_pending_and_lint(e, r, dir, set_t);
   }
 
-  // 2. Renumber the source's files after the target's newest, when they would be out of order.
-  const std::string newest_t = applied_t.empty() ? "" : *std::max_element(applied_t.begin(), applied_t.end());
-  fs::path dir = e.project.migrations_dir;
-  std::optional<fs::path> temp_dir;
-  if (!r.changes.empty() && r.changes.front() < newest_t) {
-    std::vector<migrate::MigrationFile> existing = files;
-    for (const auto* f : change_files) {
-      const std::string id = migrate::next_migration_id(std::chrono::system_clock::now(), f->name, existing);
-      r.renumbered.emplace_back(f->id, id);
-      migrate::MigrationFile nf = *f;
-      nf.id = id;
-      existing.push_back(nf);
+  // The rows: any conflicting cell refuses the whole merge before anything changed.
+  if (!r.data_tables.empty()) {
+    {
+      auto src = driver::connect_sql(su);
+      auto tgt = driver::connect_sql(tu);
+      r.data = plan_data_merge(*src, *tgt, e.cfg->branch_merge_data, r.source);
     }
-    if (o.dry_run) {
-      // The dry run plans on a copy of the folder with the new names, so the SQL it prints is exact.
-      temp_dir = fs::temp_directory_path() / ("flash-merge-" + std::to_string(::getpid()));
-      fs::remove_all(*temp_dir);
-      fs::create_directories(*temp_dir);
-      for (const auto& f : files) fs::copy_file(f.path, *temp_dir / f.path.filename());
-      dir = *temp_dir;
+    if (!r.data.conflicts.empty()) return r;
+    if (r.data.change_count() > 0) try_data_plan(tu, r);
+  }
+
+  migrate::Project p = e.project;
+  migrate::ApplyOptions ao;
+  ao.dry_run = o.dry_run;
+  if (!r.changes.empty()) ao.target = r.changes.back();
+  if (o.dry_run) {
+    if (!r.changes.empty()) {
+      p.migrations_dir = dir;
+      auto c = driver::connect_sql(tu);
+      r.apply = migrate::apply(*c, p, ao, e.out);
     }
-    for (const auto& [from, to] : r.renumbered) fs::rename(dir / (from + ".sql"), dir / (to + ".sql"));
-    if (!o.dry_run) {
-      auto c = driver::connect_sql(su);
-      const Dialect d = su.dialect;
-      const std::string ph1 = d == Dialect::postgresql ? "$1" : "?", ph2 = d == Dialect::postgresql ? "$2" : "?";
-      for (const auto& [from, to] : r.renumbered) {
-        const std::vector<driver::Value> p{to, from};
-        c->query("UPDATE " + migrate::sql_table("", migrate::kTrackingTable, d) + " SET " +
-                     schema::quote_ident_always("id", d) + " = " + ph1 + " WHERE " +
-                     schema::quote_ident_always("id", d) + " = " + ph2,
-                 p);
-      }
+    return r;
+  }
+  if (!r.renumbered.empty()) {
+    for (const auto& [from, to] : r.renumbered)
+      fs::rename(e.project.migrations_dir / (from + ".sql"), e.project.migrations_dir / (to + ".sql"));
+    auto c = driver::connect_sql(su);
+    const Dialect d = su.dialect;
+    const std::string ph1 = d == Dialect::postgresql ? "$1" : "?", ph2 = d == Dialect::postgresql ? "$2" : "?";
+    for (const auto& [from, to] : r.renumbered) {
+      const std::vector<driver::Value> params{to, from};
+      c->query("UPDATE " + migrate::sql_table("", migrate::kTrackingTable, d) + " SET " +
+                   schema::quote_ident_always("id", d) + " = " + ph1 + " WHERE " +
+                   schema::quote_ident_always("id", d) + " = " + ph2,
+               params);
     }
-    for (auto& id : r.changes)
-      for (const auto& [from, to] : r.renumbered)
-        if (id == from) id = to;
-    if (!o.dry_run && e.out.say)
+    if (e.out.say)
       e.out.say("Renumbered " + std::to_string(r.renumbered.size()) + " migration(s) of '" + r.source + "' after " +
                 newest_t);
   }
-
-  // 3. Only the source's migrations may be pending in the target up to the last of them.
-  const std::string last = r.changes.back();
-  const std::set<std::string> mine(r.changes.begin(), r.changes.end());
-  std::vector<std::string> foreign;
-  {
-    diag::Diagnostics ds2;
-    for (const auto& f : migrate::load_migrations(dir, e.project.dialect, ds2))
-      if (f.id <= last && !set_t.count(f.id) && !mine.count(f.id)) foreign.push_back(f.id);
-  }
-  if (!foreign.empty()) {
-    if (temp_dir) fs::remove_all(*temp_dir);
-    throw diag::Error("branch.merge-foreign",
-                      "the target '" + r.target + "' has pending migrations that are not part of '" + r.source +
-                          "': " + util::join(foreign, ", "),
-                      diag::ExitCode::check_failed, "apply or remove them on '" + r.target + "' first");
-  }
-
-  // 4. Lint the source's migrations (flash lint's rules and [lint] settings): an error stops the merge.
-  {
-    diag::Diagnostics ds3;
-    const auto all = migrate::load_migrations(dir, e.project.dialect, ds3);
-    std::vector<std::size_t> which;
-    for (std::size_t i = 0; i < all.size(); ++i)
-      if (mine.count(all[i].id)) which.push_back(i);
-    lint::Settings ls;
-    ls.error.insert(e.cfg->lint_error.begin(), e.cfg->lint_error.end());
-    ls.ignore.insert(e.cfg->lint_ignore.begin(), e.cfg->lint_ignore.end());
-    diag::Diagnostics errors;
-    for (auto& f : lint::lint_migrations(all, which, e.project.dialect, ls)) {
-      if (f.diag.severity == diag::Severity::error) {
-        f.diag.exit_code = diag::ExitCode::check_failed;
-        errors.push_back(f.diag);
-      } else {
-        r.lint_warnings.push_back(f.migration + ": " + f.diag.code + ": " + f.diag.message);
-        if (e.out.warn) e.out.warn(r.lint_warnings.back());
-      }
-    }
-    if (!errors.empty()) {
-      if (temp_dir) fs::remove_all(*temp_dir);
-      throw diag::Errors(errors);
-    }
-  }
-
-  // 5. The normal apply path on the target: checksums, lock, conflict checks, backups.
-  migrate::Project p = e.project;
-  p.migrations_dir = dir;
-  migrate::ApplyOptions ao;
-  ao.dry_run = o.dry_run;
-  ao.target = last;
-  try {
+  if (!r.changes.empty()) {
     auto c = driver::connect_sql(tu);
     r.apply = migrate::apply(*c, p, ao, e.out);
-  } catch (...) {
-    if (temp_dir) fs::remove_all(*temp_dir);
-    throw;
   }
-  if (temp_dir) fs::remove_all(*temp_dir);
+  if (!r.data_tables.empty()) merge_rows(e, r, su, tu);
   return r;
 }
 

@@ -45,12 +45,13 @@ int minus(const std::vector<std::string>& a, const std::vector<std::string>& b) 
   return static_cast<int>(std::count_if(a.begin(), a.end(), [&](const std::string& x) { return !sb.count(x); }));
 }
 
-// The copy, masked when the branch is: a failed mask drops the copy (no unmasked data stays behind).
+// The copy, masked when the branch is, with the fork-point copy of the [branches] merge_data
+// tables: a failure drops the copy (no unmasked data stays behind).
 void copy_and_mask(const Env& e, const config::DatabaseUrl& src, const config::DatabaseUrl& dst, const Branch& b) {
   copy_database(src, dst, CopyOptions{b.schema_only});
-  if (!b.masked) return;
   try {
-    apply_mask(dst, e.cfg->branch_mask);
+    if (b.masked) apply_mask(dst, e.cfg->branch_mask);
+    take_fork_snapshot(dst, e.cfg->branch_merge_data);
   } catch (...) {
     try {
       drop_database(dst);

@@ -72,6 +72,14 @@ struct MergeResult {
   bool commute_checked = false;
   std::vector<std::string> lint_warnings;  // "<id>: <code>: <message>"
   migrate::ApplyResult apply;
+  // [branches] merge_data: the row changes (planned, or applied) and the conflicting cells. With a
+  // conflict nothing is applied (neither migrations nor rows) and the result says so.
+  std::vector<std::string> data_tables;
+  DataPlan data;
+  bool data_applied = false;
+  // The target changed between the check and the data step (after the migrations were applied):
+  // the migrations stand, the rows were not merged; `data.conflicts` says why.
+  bool data_refused_after_schema = false;
 };
 MergeResult merge(const Env& e, const MergeOptions& o);
 

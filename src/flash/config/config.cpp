@@ -245,12 +245,27 @@ class Loader {
     }
   }
 
-  // [branches.mask] table.column = "email" | "name" | "phone" | "text" | "null".
+  // [branches] merge_data = ["table", ...]; [branches.mask] table.column = "email" | "name" |
+  // "phone" | "text" | "null".
   void branches(const toml::table& t, Config& cfg) {
     static const std::vector<std::string> kinds = {"email", "name", "phone", "text", "null"};
     for (auto&& [k, v] : t) {
+      if (k.str() == "merge_data") {
+        const auto* arr = v.as_array();
+        if (!arr) {
+          wrong_type("branches.merge_data", v, "an array of table names ([\"plans\", \"countries\"])");
+          continue;
+        }
+        for (const auto& el : *arr) {
+          auto s = string_value("branches.merge_data", el);
+          if (!s) continue;
+          cfg.branch_merge_data.push_back(
+              MergeDataTable{*s, located("", "", el.source(), value_length(el)).location});
+        }
+        continue;
+      }
       if (k.str() != "mask") {
-        unknown_key(k, {"mask"}, "[branches]");
+        unknown_key(k, {"mask", "merge_data"}, "[branches]");
         continue;
       }
       const auto* mask = v.as_table();

@@ -64,6 +64,12 @@ struct MaskRule {
   diag::Location location;  // of the value in flash.toml
 };
 
+// One [branches] merge_data entry: a table whose rows `flash branch merge` merges three-way.
+struct MergeDataTable {
+  std::string table;        // "plans", or "schema.plans"
+  diag::Location location;  // of the entry in flash.toml
+};
+
 struct Config {
   std::filesystem::path file;  // the flash.toml that was read
   std::filesystem::path root;  // its directory; relative paths below resolve against it
@@ -83,6 +89,8 @@ struct Config {
   std::int64_t lint_large_rows = 1'000'000;  // [lint] large_rows: a locking finding on a table this big is an error
   // [branches.mask] table.column = "kind"
   std::vector<MaskRule> branch_mask;
+  // [branches] merge_data = ["plans", ...]: reference tables whose rows a merge carries over
+  std::vector<MergeDataTable> branch_merge_data;
   // Where the value of each path key in effect was written ("schema_dir", "queries",
   // "migrations_path", "export_path", "env_path"), so that a problem found later with the value
   // (a missing directory) is reported at its line.

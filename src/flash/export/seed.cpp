@@ -2,6 +2,7 @@
 #include "flash/export/seed.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -226,6 +227,35 @@ class Generator {
     } else {
       s = std::string(kWords[range(0, 19)]) + " " + kWords[range(0, 19)];
     }
+    return fit(std::move(s), p, seq);
+  }
+
+ public:
+  // A unique value of a masking kind (fake_text in seed.hpp): the seed's email values, and names,
+  // phone numbers and words in the same style, all ending in `seq`.
+  std::string masked(const ColumnPlan& p, std::string_view kind, std::int64_t seq) {
+    const auto word = [&] {
+      std::string w = kWords[range(0, 19)];
+      w[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(w[0])));
+      return w;
+    };
+    if (kind == "email") return text(p, "email", seq);
+    std::string s;
+    if (kind == "name") {
+      s = word() + " " + word() + " " + std::to_string(seq);
+    } else if (kind == "phone") {
+      std::string n = std::to_string(seq);
+      if (n.size() < 7) n.insert(0, 7 - n.size(), '0');
+      s = "+1-555-" + n;
+    } else {
+      s = util::to_lower(word()) + " " + util::to_lower(word()) + " " + std::to_string(seq);
+    }
+    return fit(std::move(s), p, seq);
+  }
+
+ private:
+  // Cut to the column's length; a unique value keeps its distinct suffix.
+  static std::string fit(std::string s, const ColumnPlan& p, std::int64_t seq) {
     if (p.length > 0 && static_cast<int>(s.size()) > p.length) {
       if (p.unique) {
         s = std::to_string(seq);  // the suffix alone keeps values distinct
@@ -246,6 +276,16 @@ std::string select_list(const std::vector<std::string>& cols, Dialect d) {
 }
 
 }  // namespace
+
+std::string fake_text(const schema::Column& c, std::string_view kind, std::int64_t seq, std::uint64_t seed) {
+  ColumnPlan p{};
+  p.col = &c;
+  p.cat = TypeCategory::text;
+  p.unique = true;
+  p.length = type_length(c.type);
+  Generator g(seed ^ (static_cast<std::uint64_t>(seq) * 0x9E3779B97F4A7C15ULL));
+  return g.masked(p, kind, seq);
+}
 
 std::vector<TableCount> seed_data(driver::SqlConnection& conn, const schema::Schema& model, const SeedOptions& opts) {
   const Dialect d = conn.dialect();

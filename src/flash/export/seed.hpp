@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "flash/driver/connection.hpp"
@@ -27,6 +28,12 @@ struct SeedOptions {
 };
 
 std::vector<TableCount> seed_data(driver::SqlConnection& conn, const schema::Schema& model, const SeedOptions& opts);
+
+// A fake text value of a masking kind ("email", "name", "phone", "text") for column `c`, for
+// `flash branch --mask`: the generator above (email as seed writes it; "Cedar Maple 42",
+// "+1-555-0000042", "cedar maple 42"), ending in `seq`, so distinct seqs give distinct values, and
+// cut to the column's varchar/char length keeping that suffix. Deterministic in (seq, seed).
+std::string fake_text(const schema::Column& c, std::string_view kind, std::int64_t seq, std::uint64_t seed);
 
 // A value as an SQL literal in the dialect (dry-run output).
 std::string sql_literal(const driver::Value& v, schema::Dialect d);
