@@ -67,7 +67,7 @@ echo "ok: init + migrate + apply + gen + status from the installed .debs"
 tgz_root="$work/tgz"
 mkdir -p "$tgz_root"
 tar -xzf "$work/out/flash-$version-Linux.tar.gz" -C "$tgz_root"
-export HOME="$work/home2" PATH="$tgz_root/flash-$version-Linux/bin:/usr/bin:/bin"
+export HOME="$work/home2" PATH="$tgz_root/bin:/usr/bin:/bin"
 mkdir -p "$HOME"
 set +e
 flash migrate x >/dev/null 2>"$work/missing.err"; rc=$?
