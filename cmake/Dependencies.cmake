@@ -14,6 +14,7 @@ set_target_properties(pg_query::pg_query PROPERTIES IMPORTED_LOCATION ${PG_QUERY
   INTERFACE_INCLUDE_DIRECTORIES ${PG_QUERY_INCLUDE})
 find_package(Threads REQUIRED)
 find_package(OpenSSL REQUIRED)                  # SHA-256 migration checksums
+find_package(LibArchive REQUIRED)               # flash plugins add: reading a part's .tar.gz / .zip
 if(FLASH_BUILD_TESTS)
   find_package(GTest REQUIRED)                  # unit and integration tests
 endif()

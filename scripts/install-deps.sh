@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libpq-dev libmariadb-dev libsqlite3-dev libmongoc-dev libbson-dev libpg-query-dev
-  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libcpp-httplib-dev libssl-dev
+  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libcpp-httplib-dev libssl-dev libarchive-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   postgresql-15 postgresql-client-15 mariadb-server mariadb-client sqlite3
   curl ca-certificates unzip python3 python3-venv python3-pip python3-yaml python3-jsonschema

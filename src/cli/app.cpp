@@ -7,14 +7,15 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
 #include <iostream>
 #include <string_view>
 
-#include "flash/branch/branch.hpp"
 #include "flash/config/config.hpp"
 #include "flash/driver/connection.hpp"
 #include "flash/util/text.hpp"
+#include "cli/parts.hpp"
 
 #ifndef FLASH_VERSION
 #define FLASH_VERSION "0.0.0"
@@ -50,59 +51,8 @@ const config::Config& Context::config() {
   return *config_;
 }
 
-config::DatabaseUrl Context::database_url() { return branch::resolve(config(), main_database_url()); }
-
-config::DatabaseUrl Context::main_database_url() {
-  const auto& cfg = config();
-  const char* value = std::getenv(cfg.url_env.c_str());
-  if (!value || !*value) {
-    std::string where = cfg.env_path.empty() ? ".env" : cfg.env_path;
-    throw diag::Error("config.env-unset",
-                      "environment variable " + cfg.url_env + " is not set",
-                      diag::ExitCode::error,
-                      "set it in the shell or in " + where + ", e.g. " + cfg.url_env + "=" +
-                          (cfg.provider == schema::Dialect::postgresql
-                               ? "postgres://user:password@localhost:5432/app"
-                           : cfg.provider == schema::Dialect::mysql
-                               ? "mysql://user:password@localhost:3306/app"
-                           : cfg.provider == schema::Dialect::mongodb
-                               ? "mongodb://localhost:27017/app"
-                               : "sqlite://db/dev.db"));
-  }
-  // A URL from a .env file: problems with it are located at its value there.
-  const auto origin = cfg.env_origins.find(cfg.url_env);
-  const auto locate = [&](diag::Diagnostic& d) {
-    if (origin == cfg.env_origins.end()) return;
-    d.location = origin->second.location;
-    d.source_line = origin->second.source_line;
-  };
-  config::DatabaseUrl url;
-  try {
-    url = config::parse_database_url(value);
-  } catch (diag::Error& e) {
-    locate(e.diagnostic());
-    throw;
-  }
-  if (url.dialect != cfg.provider) {
-    diag::Error e("config.provider-mismatch",
-                      cfg.url_env + " is a " + std::string(schema::to_string(url.dialect)) +
-                          " URL but the configured provider is " +
-                          std::string(schema::to_string(cfg.provider)),
-                      diag::ExitCode::error,
-                      "change [database] provider in " + cfg.file.filename().string() +
-                          " or point " + cfg.url_env + " at a " +
-                          std::string(schema::to_string(cfg.provider)) + " database");
-    locate(e.diagnostic());
-    throw e;
-  }
-  // SQLite paths in URLs are relative to the project (the directory of flash.toml), not to
-  // wherever the command happens to run.
-  if (url.dialect == schema::Dialect::sqlite && !url.is_memory()) {
-    fs::path p(url.database);
-    if (p.is_relative()) url.database = (cfg.root / p).lexically_normal().string();
-  }
-  return url;
-}
+// database_url() and main_database_url() are in context_db.cpp: they need the branch stage, which
+// only the parts with database commands link.
 
 bool Context::stdin_is_tty() const { return ::isatty(STDIN_FILENO) == 1; }
 bool Context::stdout_is_tty() const { return ::isatty(STDOUT_FILENO) == 1; }
@@ -198,10 +148,55 @@ diag::Diagnostic simple(std::string code, std::string message, diag::ExitCode ex
   return d;
 }
 
+// `flash COMMAND ...` for a command whose part this executable was built without: exec the part
+// (argv, environment, stdio and exit code pass through); only failures to do so come back here.
+int dispatch(const CommandSpec& spec, int argc, char** argv, const char* exe_part, const Context& ctx) {
+  const PartSpec* part = find_part(spec.part);
+  const std::string_view exe(exe_part);
+  if (!part || exe == "all" || exe == spec.part)
+    return report_one(simple("internal", std::string("this executable was built without the command `") + spec.name +
+                                             "` of the part `" + spec.part + "`",
+                             diag::ExitCode::error, "this is a bug in the build of flash; please report it"),
+                      ctx);
+  const auto program = locate_part(*part);
+  if (!program) {
+    const std::string exe_name = part_executable(*part);
+    diag::Diagnostic d = simple(
+        "cli.part-missing",
+        std::string("`flash ") + spec.name + "` is provided by the part " + exe_name + ", which is not installed",
+        static_cast<diag::ExitCode>(kExitPartMissing),
+        std::string("install the package ") + part->package + " (.deb or .tar.gz, or flash-all), or put " + exe_name +
+            " next to " + self_path().string() + ", in ~/.flash/plugins (`flash plugins add`) or on PATH");
+    return report_one(std::move(d), ctx);
+  }
+  std::error_code ec;
+  if (fs::equivalent(*program, self_path(), ec))
+    return report_one(simple("internal", program->string() + " does not provide `" + spec.name + "`",
+                             diag::ExitCode::error, "reinstall the package " + std::string(part->package)),
+                      ctx);
+  exec_part(*program, argc, argv);
+  return report_one(simple("cli.part-exec", "could not run " + program->string() + ": " + std::strerror(errno),
+                           diag::ExitCode::error, "check that the file is an executable for this machine"),
+                    ctx);
+}
+
+// The summary `flash --help` shows for a command of another part: which part, and whether it is installed.
+std::string dispatched_summary(const CommandSpec& spec) {
+  const PartSpec* part = find_part(spec.part);
+  if (!part) return spec.summary;
+  return std::string(spec.summary) + " [" + part->package + (locate_part(*part) ? "" : ", not installed") + "]";
+}
+
 }  // namespace
 
-int run(int argc, char** argv) {
+int run(int argc, char** argv, const char* exe_part) {
+  if (argc == 2 && std::string_view(argv[1]) == kPartProbe) {
+    std::cout << self_description(exe_part).dump() << std::endl;
+    return 0;
+  }
   Context ctx;
+  ctx.argc = argc;
+  ctx.argv = argv;
   CLI::App app{"Flash ORM: SQL schema files, safe migrations and typed query code for "
                "PostgreSQL, MySQL/MariaDB and SQLite.",
                "flash"};
@@ -211,7 +206,7 @@ int run(int argc, char** argv) {
   app.fallthrough();
   app.footer(
       "Exit codes: 0 ok, 1 error, 2 usage, 3 check failed, 4 lock timeout, 5 conflict, "
-      "6 connection.");
+      "6 connection, 127 the part providing the command is not installed.");
 
   auto& o = ctx.options;
   app.add_option("-c,--config", o.config_file, "Config file (default flash.toml)")->type_name("FILE");
@@ -222,9 +217,26 @@ int run(int argc, char** argv) {
   app.add_flag("--no-color", o.no_color, "Never colour the output (also NO_COLOR=1)");
 
   for (const auto& spec : command_table()) {
+    if (!linked(spec)) {  // listed in --help; run by its part (dispatch below)
+      app.add_subcommand(spec.name, dispatched_summary(spec))->allow_extras();
+      continue;
+    }
     CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
     sub->fallthrough();
     spec.setup(*sub, ctx);
+  }
+  {
+    std::vector<std::string> valued;  // the global options that take a value
+    for (const CLI::Option* o : app.get_options()) {
+      if (o->get_positional() || o->get_expected_max() == 0) continue;
+      for (const auto& l : o->get_lnames()) valued.push_back("--" + l);
+      for (const auto& s : o->get_snames()) valued.push_back("-" + s);
+    }
+    if (const auto word = command_word(argc, argv, valued))
+      if (const CommandSpec* spec = find_command(*word); spec && !linked(*spec)) {
+        ctx.options.json = argv_has(argc, argv, "--json");
+        return dispatch(*spec, argc, argv, exe_part, ctx);
+      }
   }
 
   if (argc <= 1) {

@@ -58,6 +58,9 @@ class Context {
   nlohmann::json& result() { return result_; }
 
   int exit_code = 0;  // a command may set 3 (check failed) etc. without throwing
+  // The command line as given to run(), for a command that hands itself over to a part.
+  int argc = 0;
+  char** argv = nullptr;
 
  private:
   std::optional<config::Config> config_;
@@ -65,15 +68,21 @@ class Context {
 };
 
 // One entry of the command table. `setup` adds the subcommand's options to `sub` and sets its
-// callback, which runs the command with `ctx`.
+// callback, which runs the command with `ctx`. `part` names the part that provides the command
+// (a line of part_table() in cli/parts.hpp): an executable built without that part has
+// setup == nullptr (the setups are weak symbols) and dispatches the command to `flash-<part>`.
 struct CommandSpec {
   const char* name;
   const char* summary;
   void (*setup)(CLI::App& sub, Context& ctx);
+  const char* part = "core";
 };
 const std::vector<CommandSpec>& command_table();
 
 // Parses argv, runs the command, renders diagnostics (human or JSON) and returns the exit code.
-int run(int argc, char** argv);
+// A command whose part is not linked into this executable is dispatched to that part's executable
+// (exec: argv, environment, stdio and exit code pass through). `exe_part` names this executable's
+// part ("base", "core", ..., or "all" for the all-in-one build); see cli/parts.hpp.
+int run(int argc, char** argv, const char* exe_part = "all");
 
 }  // namespace flash::cli

@@ -3,7 +3,7 @@
 //                               on PATH): exit 3 when a check fails
 //   flash plugin request        a golden request (--engine postgresql|mysql|sqlite, --target NAME)
 //   flash plugin run CMD        CMD's response to a golden request or to --request FILE ("-": stdin)
-// flash plugins              the generators this flash can run, with their contract versions
+// generator_listing()       the generators part of `flash plugins` (commands/plugins.cpp)
 // None of them needs a flash.toml. request and run print the contract's JSON as is; with --json it
 // is the "request" / "response" member of the result object.
 #include <unistd.h>
@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands/commands.hpp"
+#include "cli/parts.hpp"
 #include "flash/plugin/kit.hpp"
 #include "flash/util/text.hpp"
 
@@ -115,10 +116,12 @@ void run_run(const PluginOptions& o, Context& ctx) {
   print_raw(ctx, "response", codegen::response_to_json(r));
 }
 
+}  // namespace
+
 // flash plugins: the generators this flash can run — the built-ins, the external plugins of
 // flash.toml's [gen.*] tables (when there is a flash.toml) and the flash-gen-* programs on PATH —
 // with the contract versions each speaks (an external one is asked with --flash-contract).
-void run_plugins(Context& ctx) {
+nlohmann::json generator_listing(Context& ctx) {
   nlohmann::json list = nlohmann::json::array();
   auto versions_json = [](const std::optional<std::vector<int>>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
@@ -178,14 +181,7 @@ void run_plugins(Context& ctx) {
       std::sort(found.begin(), found.end());
       for (const auto& p : found) external(p, "PATH");
     }
-  ctx.result()["contract_version"] = codegen::kContractVersion;
-  ctx.result()["plugins"] = std::move(list);
-}
-
-}  // namespace
-
-void setup_plugins(CLI::App& sub, Context& ctx) {
-  sub.callback([&ctx] { run_plugins(ctx); });
+  return list;
 }
 
 void setup_plugin(CLI::App& sub, Context& ctx) {
