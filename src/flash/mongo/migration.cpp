@@ -183,8 +183,10 @@ Migration parse_migration(const fs::path& path, std::string content, diag::Diagn
       }
       const std::string op = cmd.begin().key();
       if (std::find(kCommands.begin(), kCommands.end(), op) == kCommands.end()) {
-        error(child_pointer(cp, op), "mongo.command", "unknown migration command `" + op + "`",
-              diag::did_you_mean(op, kCommands).value_or("commands: " + util::join(kCommands, ", ")));
+        diag::Diagnostic d = m.json.at(child_pointer(cp, op), "mongo.command",
+                                       "unknown migration command `" + op + "`", /*at_key=*/true);
+        d.hint = diag::did_you_mean(op, kCommands).value_or("commands: " + util::join(kCommands, ", "));
+        diags.push_back(std::move(d));
         continue;
       }
       out.push_back({cmd, m.json.at(cp, "", "").location.line});
