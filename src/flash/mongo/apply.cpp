@@ -7,6 +7,8 @@
 #include <thread>
 #include <unistd.h>
 
+#include "flash/diag/position.hpp"
+
 namespace flash::mongo {
 namespace {
 
@@ -46,14 +48,25 @@ void run_commands(driver::DocumentConnection& c, Lock& lock, const Migration& m,
     try {
       c.command(cmds[i].body);
     } catch (const driver::DbError& e) {
-      if (e.connection_usable()) {
-        try {
-          set_fields(c, m.id, Json{{"logs", std::string(e.what()) + " (" + m.path.filename().string() + ":" +
-                                                std::to_string(cmds[i].line) + ")"}});
-        } catch (...) {
-        }
+      if (!e.connection_usable()) throw;  // exit 6: the next run resumes at this command
+      const std::string where = m.json.file + ":" + std::to_string(cmds[i].line);
+      try {
+        set_fields(c, m.id, Json{{"logs", std::string(e.what()) + " [" + e.sqlstate() + "] (" + where + ")"}});
+      } catch (...) {
       }
-      throw;
+      // Located at the command in its file; the run stops after the commands already recorded.
+      diag::Diagnostic d;
+      d.code = "mongo.command-failed";
+      d.message = "the server refused `" + cmds[i].body.begin().key() + "` of migration " + m.id + ": " +
+                  e.what() + " [" + e.sqlstate() + "]";
+      d.location = diag::Location{m.json.file, cmds[i].line, 1, 1};
+      d.source_line = std::string(diag::line_at(m.json.text, cmds[i].line));
+      d.hint = e.sqlstate() == "NotImplemented"
+                   ? "the server does not implement this command (FerretDB v1 lacks validators, collMod and "
+                     "partial/TTL/text/2dsphere/hashed indexes: README \"FerretDB gaps\"); fix the file, "
+                     "then apply again: the run resumes at this command"
+                   : "fix the cause, then apply again: the run resumes at this command";
+      throw diag::Error(std::move(d));
     }
     ++count;
     set_fields(c, m.id, Json{{"applied_steps_count", static_cast<std::int64_t>(i + 1)}});
@@ -134,7 +147,7 @@ ApplyResult apply(driver::DocumentConnection& c, const std::vector<Migration>& f
       throw diag::Error(diag::Diagnostic{
           diag::Severity::error, "migrate.checksum",
           "applied migration " + f.id + " was edited after it was applied (checksum differs)",
-          diag::Location{f.path.lexically_normal().string(), 1, 1}, std::string("restore the file as it was applied"),
+          diag::Location{f.json.file, 1, 1}, std::string("restore the file as it was applied"),
           "", diag::ExitCode::check_failed});
   }
   ApplyResult res;

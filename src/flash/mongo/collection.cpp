@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "flash/config/sql_files.hpp"
 #include "flash/util/text.hpp"
 
 namespace flash::mongo {
@@ -416,7 +417,7 @@ Collections parse_collections_dir(const fs::path& dir, diag::Diagnostics& diags)
       if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   std::vector<Collection> cols;
-  for (const auto& f : files) parse_collections_file(f.lexically_normal().string(), util::read_file(f), cols, diags);
+  for (const auto& f : files) parse_collections_file(config::display_path(f), util::read_file(f), cols, diags);
   return normalise(std::move(cols), diags);
 }
 

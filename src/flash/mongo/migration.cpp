@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "flash/config/sql_files.hpp"
 #include "flash/util/text.hpp"
 
 namespace flash::mongo {
@@ -146,7 +147,7 @@ Migration parse_migration(const fs::path& path, std::string content, diag::Diagn
   m.checksum = util::sha256_hex(content);
   m.content = content;
   try {
-    m.json = parse_located_json(path.lexically_normal().string(), std::move(content));
+    m.json = parse_located_json(config::display_path(path), std::move(content));
   } catch (const diag::Error& e) {
     diags.push_back(e.diagnostic());
     return m;

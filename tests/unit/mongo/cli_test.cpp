@@ -217,6 +217,54 @@ TEST_F(MongoCli, ExpiredLockIsTakenOverHeldLockTimesOut) {
   EXPECT_EQ(collections(), (std::vector<std::string>{"events", "users"}));
 }
 
+TEST_F(MongoCli, FailedCommandStopsLocatedAndTheNextRunResumesThere) {
+  // Command 2 of 3 is a text index, which FerretDB refuses (NotImplemented): apply stops there,
+  // located at the command's line, with command 1 recorded.
+  dir_.write("db/migrations/20240101000000_one.json", R"({
+  "flash": "mongodb-migration",
+  "up": [
+    {"create": "notes"},
+    {"createIndexes": "notes", "indexes": [{"key": {"body": "text"}, "name": "body_text"}]},
+    {"createIndexes": "notes", "indexes": [{"key": {"at": 1}, "name": "at_1"}]}
+  ],
+  "down": [{"drop": "notes"}]
+}
+)");
+  auto r = flash({"apply"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("20240101000000_one.json:5:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("mongo.command-failed"), std::string::npos) << r.err;
+  auto t = tracking();
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0]["applied_steps_count"], 1);
+  EXPECT_TRUE(t[0]["finished_at"].is_null());
+  EXPECT_NE(t[0]["logs"].get<std::string>().find("20240101000000_one.json:5"), std::string::npos) << t[0].dump();
+  r = flash({"status", "--json"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["migrations"][0]["state"], "partial");
+  // The file fixed (an ascending index instead): the run resumes at command 2 — running
+  // command 1 again would fail (the collection exists).
+  dir_.write("db/migrations/20240101000000_one.json", R"({
+  "flash": "mongodb-migration",
+  "up": [
+    {"create": "notes"},
+    {"createIndexes": "notes", "indexes": [{"key": {"body": 1}, "name": "body_1"}]},
+    {"createIndexes": "notes", "indexes": [{"key": {"at": 1}, "name": "at_1"}]}
+  ],
+  "down": [{"drop": "notes"}]
+}
+)");
+  r = flash({"apply", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto out = nlohmann::json::parse(r.out);
+  EXPECT_EQ(out["resumed"].size(), 1u);
+  EXPECT_EQ(out["commands"], 2);
+  EXPECT_EQ(indexes("notes"), (std::vector<std::string>{"_id_", "at_1", "body_1"}));
+  t = tracking();
+  EXPECT_FALSE(t[0]["finished_at"].is_null());
+  EXPECT_TRUE(t[0]["logs"].is_null());
+}
+
 TEST(MongoCliOffline, UnreachableServerExits6) {
   test::TempDir dir("flash-mongo");
   dir.write("flash.toml", kToml);
