@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include "flash/config/sql_files.hpp"
 #include "flash/driver/document.hpp"
@@ -103,9 +104,27 @@ void run_mongo_migrate(const std::string& name, bool empty, bool dry_run, Contex
   ctx.say("wrote " + config::display_path(path) + " (" + std::to_string(plan.up.size()) + " commands)");
 }
 
-void run_mongo_apply(double lock_timeout, const std::string& to, Context& ctx) {
+void run_mongo_apply(double lock_timeout, const std::string& to, bool dry_run, Context& ctx) {
   const auto files = migrations(ctx);
   auto conn = connect(ctx);
+  if (dry_run) {
+    std::map<std::string, mongo::TrackingDoc> rows;
+    for (auto& t : mongo::read_tracking(*conn)) rows[t.id] = t;
+    nlohmann::json cmds = nlohmann::json::array();
+    for (const auto& f : files) {
+      if (!to.empty() && f.id > to) break;
+      auto it = rows.find(f.id);
+      if (it != rows.end() && it->second.finished) continue;
+      const std::size_t from = it == rows.end() ? 0 : static_cast<std::size_t>(it->second.applied_steps_count);
+      for (std::size_t i = from; i < f.up.size(); ++i) {
+        cmds.push_back({{"migration", f.id}, {"command", nlohmann::json::parse(f.up[i].body.dump())}});
+        if (!ctx.options.json) std::cout << "// " << f.id << "\n" << f.up[i].body.dump() << "\n";
+      }
+    }
+    ctx.result()["dry_run"] = true;
+    ctx.result()["commands"] = cmds;
+    return;
+  }
   mongo::ApplyOptions o;
   o.lock_timeout = seconds(lock_timeout);
   if (!to.empty()) o.to = to;
@@ -118,10 +137,28 @@ void run_mongo_apply(double lock_timeout, const std::string& to, Context& ctx) {
   ctx.result()["commands"] = r.commands;
 }
 
-void run_mongo_down(int steps, double lock_timeout, Context& ctx) {
+void run_mongo_down(int steps, const std::string& id, bool dry_run, double lock_timeout, Context& ctx) {
   if (steps < 1) throw diag::Error("cli.usage", "--steps must be at least 1", diag::ExitCode::usage);
+  if (!id.empty())
+    throw diag::Error("cli.usage", "rolling back to an id is not supported for MongoDB projects yet",
+                      diag::ExitCode::usage, std::string("use --steps N"));
   const auto files = migrations(ctx);
   auto conn = connect(ctx);
+  if (dry_run) {
+    auto rows = mongo::read_tracking(*conn);
+    nlohmann::json cmds = nlohmann::json::array();
+    int n = 0;
+    for (auto it = rows.rbegin(); it != rows.rend() && n < steps; ++it, ++n)
+      for (const auto& f : files)
+        if (f.id == it->id)
+          for (const auto& c : f.down) {
+            cmds.push_back({{"migration", f.id}, {"command", nlohmann::json::parse(c.body.dump())}});
+            if (!ctx.options.json) std::cout << "// " << f.id << "\n" << c.body.dump() << "\n";
+          }
+    ctx.result()["dry_run"] = true;
+    ctx.result()["commands"] = cmds;
+    return;
+  }
   mongo::ApplyOptions o;
   o.lock_timeout = seconds(lock_timeout);
   const auto done = mongo::down(*conn, files, steps, o);

@@ -115,6 +115,10 @@ TEST_F(MongoCli, MigrateApplyChangeApplyDownStatus) {
   EXPECT_EQ(r.code, 3) << r.out;  // pending
   EXPECT_EQ(nlohmann::json::parse(r.out)["migrations"][0]["state"], "pending");
 
+  r = flash({"apply", "--dry-run", "--json"});  // shows, changes nothing
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["commands"].size(), 3u);
+  EXPECT_TRUE(collections().empty());
   r = flash({"apply"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(collections(), (std::vector<std::string>{"events", "users"}));
@@ -152,6 +156,10 @@ TEST_F(MongoCli, MigrateApplyChangeApplyDownStatus) {
   const auto status_out = nlohmann::json::parse(r.out);
   for (const auto& m : status_out["migrations"]) EXPECT_EQ(m["state"], "applied");
 
+  r = flash({"down", "--dry-run", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(nlohmann::json::parse(r.out)["commands"].empty());
+  EXPECT_EQ(collections(), (std::vector<std::string>{"audit", "users"}));
   r = flash({"down"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(collections(), (std::vector<std::string>{"events", "users"}));
@@ -263,6 +271,24 @@ TEST_F(MongoCli, FailedCommandStopsLocatedAndTheNextRunResumesThere) {
   t = tracking();
   EXPECT_FALSE(t[0]["finished_at"].is_null());
   EXPECT_TRUE(t[0]["logs"].is_null());
+}
+
+// The starting point: `flash init --mongodb` wrote a project no later command accepted.
+// Now schema and migrate (which need no server) take it as it is.
+TEST(MongoCliOffline, InitProjectIsAcceptedByLaterCommands) {
+  test::TempDir dir("flash-mongo");
+  ASSERT_EQ(test::run_flash(FLASH_BINARY, {"init", "--mongodb"}, dir.path()).code, 0);
+  auto r = test::run_flash(FLASH_BINARY, {"schema", "--json"}, dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["schema"]["collections"][0]["name"], "users");
+  EXPECT_EQ(j["schema"]["collections"][0]["indexes"][0]["name"], "email_1");
+  r = test::run_flash(FLASH_BINARY, {"migrate", "init", "--json"}, dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto m = nlohmann::json::parse(r.out);
+  EXPECT_EQ(m["commands"], 2);
+  ASSERT_TRUE(m["written"].is_string());
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / m["written"].get<std::string>()));
 }
 
 TEST(MongoCliOffline, UnreachableServerExits6) {
