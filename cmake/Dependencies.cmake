@@ -7,6 +7,7 @@ pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)   # flash.toml
 find_package(SQLite3 REQUIRED)                  # SQLite driver, in-memory verification
 find_package(PostgreSQL REQUIRED)               # libpq: PostgreSQL driver
 pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)    # MariaDB Connector/C: MySQL driver
+pkg_check_modules(MONGOC REQUIRED IMPORTED_TARGET libmongoc-1.0)  # libmongoc/libbson: MongoDB driver
 find_library(PG_QUERY_LIB pg_query REQUIRED)    # libpg_query: PostgreSQL's own parser
 find_path(PG_QUERY_INCLUDE pg_query.h REQUIRED)
 add_library(pg_query::pg_query STATIC IMPORTED)

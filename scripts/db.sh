@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Throwaway PostgreSQL and MariaDB servers for the tests. Nothing system-wide is touched: both run
-# from a private data dir on loopback with non-default ports and sockets inside that dir.
+# Throwaway PostgreSQL, MariaDB and MongoDB-protocol (FerretDB) servers for the tests. Nothing
+# system-wide is touched: all run from a private data dir on loopback with non-default ports and
+# sockets inside that dir.
 #
 #   scripts/db.sh start    start both (idempotent), wait until they accept connections, create the
 #                          user flash/flash (may create and drop databases) and database flash_test,
@@ -11,7 +12,11 @@
 #
 # Settings (environment): FLASH_DB_DIR (default ${TMPDIR:-/tmp}/flash-db-$UID), FLASH_PG_PORT
 # (54329), FLASH_MYSQL_PORT (33069), FLASH_PG_BINDIR (default: the PostgreSQL 15 binaries, else the
-# newest installed), FLASH_DB_ONLY=pg|mysql to handle just one server, FLASH_DB_DURABLE=1 for a
+# newest installed), FLASH_MONGO_PORT (27037), FLASH_FERRETDB (the FerretDB binary built by
+# scripts/install-deps.sh, default ~/.local/flash-ferretdb/bin/ferretdb; when it is missing the
+# MongoDB server is left out with a warning and no FLASH_TEST_MONGO_URL is printed, so the mongo
+# tests report themselves skipped), FLASH_DB_ONLY=pg|mysql|mongo to handle just one server
+# (mongo: a missing binary is an error), FLASH_DB_DURABLE=1 for a
 # server whose commits survive the server process being killed (SIGKILL; not an OS crash): every
 # commit reaches the OS before it returns (tests that kill the server itself need it).
 # Only the export lines go to stdout; progress and errors go to stderr.
@@ -20,6 +25,8 @@ set -euo pipefail
 DB_DIR="${FLASH_DB_DIR:-${TMPDIR:-/tmp}/flash-db-$(id -u)}"
 PG_PORT="${FLASH_PG_PORT:-54329}"
 MY_PORT="${FLASH_MYSQL_PORT:-33069}"
+MONGO_PORT="${FLASH_MONGO_PORT:-27037}"
+FERRETDB="${FLASH_FERRETDB:-$HOME/.local/flash-ferretdb/bin/ferretdb}"
 ONLY="${FLASH_DB_ONLY:-}"
 DURABLE="${FLASH_DB_DURABLE:-}"
 TEST_USER=flash
@@ -32,6 +39,8 @@ MY_DIR="$DB_DIR/mysql"
 MY_DATA="$MY_DIR/data"
 MY_SOCK="$MY_DIR/mysqld.sock"
 MY_PID="$MY_DIR/mysqld.pid"
+MONGO_DIR="$DB_DIR/mongo"
+MONGO_PID="$MONGO_DIR/ferretdb.pid"
 
 log() { echo "db.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -88,6 +97,10 @@ print_env() {
   fi
   if want mysql; then
     echo "export FLASH_TEST_MYSQL_URL=mysql://$TEST_USER:$TEST_PASS@127.0.0.1:$MY_PORT/$TEST_DB"
+  fi
+  # FerretDB's SQLite backend has no users: the URL carries none.
+  if want mongo && { [ -x "$FERRETDB" ] || [ "$ONLY" = mongo ]; }; then
+    echo "export FLASH_TEST_MONGO_URL=mongodb://127.0.0.1:$MONGO_PORT/$TEST_DB"
   fi
 }
 
@@ -252,10 +265,60 @@ my_status() {
   log "mariadb not running"; return 1
 }
 
+# ---------------------------------------------------------------- FerretDB (MongoDB wire protocol)
+
+# FerretDB v1 with its SQLite backend: one SQLite file per database under $MONGO_DIR/data. Flags of
+# FerretDB v1.24 (docs.ferretdb.io/v1.24/configuration/flags): no debug HTTP listener (its default
+# 127.0.0.1:8088 would clash between instances), no telemetry, state (instance UUID) in our dir.
+mongo_start() {
+  if [ ! -x "$FERRETDB" ]; then
+    [ "$ONLY" = mongo ] && die "FerretDB not found at $FERRETDB; run scripts/install-deps.sh (or set FLASH_FERRETDB)"
+    log "warning: FerretDB not found at $FERRETDB (scripts/install-deps.sh builds it); MongoDB tests will be skipped"
+    return
+  fi
+  if live_pid "$MONGO_PID" ferretdb >/dev/null; then
+    log "ferretdb already running on port $MONGO_PORT"
+    return
+  fi
+  mkdir -p "$MONGO_DIR/data" "$MONGO_DIR/state"
+  chmod 700 "$MONGO_DIR"
+  log "starting ferretdb on 127.0.0.1:$MONGO_PORT"
+  setsid "$FERRETDB" --handler=sqlite --sqlite-url="file:$MONGO_DIR/data/" \
+    --listen-addr="127.0.0.1:$MONGO_PORT" --debug-addr=- --state-dir="$MONGO_DIR/state" \
+    --telemetry=disable --log-level=warn --log-format=text \
+    </dev/null >"$MONGO_DIR/ferretdb.log" 2>&1 9>&- &
+  echo $! >"$MONGO_PID"
+  local i ok=0
+  for i in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$MONGO_PORT") 2>/dev/null; then ok=1; break; fi
+    live_pid "$MONGO_PID" ferretdb >/dev/null || break
+    sleep 0.1
+  done
+  [ "$ok" = 1 ] || { tail -n 30 "$MONGO_DIR/ferretdb.log" >&2 || true; die "ferretdb did not start (port $MONGO_PORT in use?)"; }
+  log "ferretdb ready"
+}
+
+mongo_stop() {
+  local pid
+  if pid=$(live_pid "$MONGO_PID" ferretdb); then
+    log "stopping ferretdb (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    wait_gone "$pid" ferretdb
+  fi
+}
+
+mongo_status() {
+  local pid
+  if pid=$(live_pid "$MONGO_PID" ferretdb); then
+    log "ferretdb running (pid $pid, port $MONGO_PORT)"; return 0
+  fi
+  log "ferretdb not running"; return 1
+}
+
 wait_gone() {
   local pid=$1 name=$2 i
   for i in $(seq 1 300); do
-    pid_is "$pid" postgres mariadbd mysqld || return 0
+    pid_is "$pid" postgres mariadbd mysqld ferretdb || return 0
     sleep 0.1
   done
   log "$name (pid $pid) did not stop in 30 s; sending SIGKILL"
@@ -279,12 +342,14 @@ case "$cmd" in
     make_base_dir
     want pg && pg_start
     want mysql && my_start
+    want mongo && mongo_start
     print_env
     ;;
   stop)
     with_lock
     want pg && pg_stop
     want mysql && my_stop
+    want mongo && mongo_stop
     if [ -z "$ONLY" ]; then
       rm -rf "$DB_DIR"
       log "removed $DB_DIR"
@@ -297,6 +362,7 @@ case "$cmd" in
     rc=0
     if want pg; then pg_status || rc=1; fi
     if want mysql; then my_status || rc=1; fi
+    if want mongo && { [ -x "$FERRETDB" ] || [ "$ONLY" = mongo ]; }; then mongo_status || rc=1; fi
     exit $rc
     ;;
   *)

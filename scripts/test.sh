@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The full test run, from a bare machine: installs every dependency (or fails saying which is
-# missing), builds (and the libFuzzer tree build-fuzz/ with clang), starts throwaway PostgreSQL and
-# MariaDB servers on loopback, runs every test (a short fuzz run of each target included: label
+# missing), builds (and the libFuzzer tree build-fuzz/ with clang), starts throwaway PostgreSQL,
+# MariaDB and FerretDB (MongoDB protocol) servers on loopback, runs every test (a short fuzz run of each target included: label
 # fuzz), stops the servers.
 # Usage: scripts/test.sh [ctest args...]     (e.g. scripts/test.sh -L migrate)
 set -euo pipefail
@@ -19,6 +19,10 @@ db_env=$(bash scripts/db.sh start) || { echo "test.sh: could not start the datab
 eval "$db_env"
 trap 'bash "$root/scripts/db.sh" stop >/dev/null 2>&1 || true' EXIT
 export FLASH_TEST_PG_URL FLASH_TEST_MYSQL_URL
+# The MongoDB tests run against FerretDB (install-deps.sh builds it): a full run without it would
+# skip them, so it stops here instead.
+[ -n "${FLASH_TEST_MONGO_URL:-}" ] || { echo "test.sh: FerretDB did not start (scripts/install-deps.sh builds it)" >&2; exit 1; }
+export FLASH_TEST_MONGO_URL
 
 cd "${FLASH_BUILD_DIR:-build}"
 ctest --output-on-failure -j "${FLASH_TEST_JOBS:-2}" "$@"

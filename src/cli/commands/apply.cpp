@@ -10,6 +10,7 @@
 
 #include "cli/commands/check_common.hpp"
 #include "cli/commands/commands.hpp"
+#include "cli/commands/mongo.hpp"
 #include "cli/commands/lint_common.hpp"
 #include "flash/migrate/tracking.hpp"
 #include "cli/commands/migrate_common.hpp"
@@ -26,6 +27,7 @@ struct ApplyArgs {
 };
 
 void run_apply(ApplyArgs& a, Context& ctx) {
+  if (is_mongo_project(ctx)) return run_mongo_apply(a.lock_timeout, a.to, a.o.dry_run, ctx);
   auto project = migrate_project(ctx);
   a.o.lock_timeout = std::chrono::milliseconds(static_cast<long long>(a.lock_timeout * 1000));
   if (!a.to.empty()) a.o.target = a.to;

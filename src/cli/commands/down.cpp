@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/commands/commands.hpp"
+#include "cli/commands/mongo.hpp"
 #include "cli/commands/migrate_common.hpp"
 
 namespace flash::cli {
@@ -18,6 +19,7 @@ struct DownArgs {
 };
 
 void run_down(DownArgs& a, Context& ctx) {
+  if (is_mongo_project(ctx)) return run_mongo_down(a.o.steps, a.id, a.o.dry_run, a.lock_timeout, ctx);
   auto project = migrate_project(ctx);
   if (!a.id.empty()) a.o.target = a.id;
   if (a.o.steps < 1) throw diag::Error("cli.usage", "--steps must be at least 1", diag::ExitCode::usage);

@@ -144,10 +144,27 @@ void run_init(const InitOptions& io, Context& ctx) {
     std::string content;
   };
   std::vector<File> files = {{"flash.toml", flash_toml(d, lang)}};
-  // MongoDB has no SQL schema or queries; its project gets the config and .env only.
+  // MongoDB has no SQL: its schema is collections declared as JSON (README "MongoDB").
   if (d != Dialect::mongodb) {
     files.push_back({"db/schema/schema.sql", schema_sql(d)});
     files.push_back({"db/queries/users.sql", queries_sql(d)});
+  } else {
+    files.push_back({"db/schema/users.json", R"({
+  "name": "users",
+  "validator": {"$jsonSchema": {
+    "bsonType": "object",
+    "required": ["email", "created_at"],
+    "properties": {
+      "email": {"bsonType": "string"},
+      "name": {"bsonType": "string"},
+      "created_at": {"bsonType": "date"}
+    }
+  }},
+  "indexes": [
+    {"key": {"email": 1}, "unique": true}
+  ]
+}
+)"});
   }
   files.push_back({"db/migrations/.gitkeep", ""});
 
@@ -203,7 +220,8 @@ void run_init(const InitOptions& io, Context& ctx) {
   for (const auto& f : kept) ctx.say(ctx.yellow("kept") + "    " + f + " (already exists)");
   ctx.say("");
   ctx.say("Initialised a " + ctx.bold(provider) + " project (generator: " + language_name(lang) + ").");
-  ctx.say("Next: edit db/schema/schema.sql, then run `flash schema` to check it.");
+  ctx.say(std::string("Next: edit ") + (d == Dialect::mongodb ? "db/schema/users.json" : "db/schema/schema.sql") +
+          ", then run `flash schema` to check it.");
 }
 
 }  // namespace

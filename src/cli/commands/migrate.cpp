@@ -15,6 +15,7 @@
 #include <iostream>
 
 #include "cli/commands/commands.hpp"
+#include "cli/commands/mongo.hpp"
 #include "cli/commands/check_common.hpp"
 #include "cli/commands/lint_common.hpp"
 #include "cli/commands/migrate_common.hpp"
@@ -142,6 +143,7 @@ void run_baseline(const MigrateArgs& a, Context& ctx) {
 }
 
 void run_migrate(const MigrateArgs& a, Context& ctx) {
+  if (is_mongo_project(ctx)) return run_mongo_migrate(a.name, a.empty, a.dry_run, ctx);
   if (a.baseline) return run_baseline(a, ctx);
   auto project = migrate_project(ctx);
   migrate::GenerateOptions go;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands/commands.hpp"
+#include "cli/commands/mongo.hpp"
 #include "flash/config/sql_files.hpp"
 #include "flash/schema/json.hpp"
 #include "flash/schema/printer.hpp"
@@ -43,10 +44,7 @@ void run_schema(const SchemaOptions& so, Context& ctx) {
     }
     dialect = *d;
   }
-  if (dialect == schema::Dialect::mongodb) {
-    throw diag::Error("schema.unsupported", "MongoDB projects have no SQL schema files",
-                      diag::ExitCode::error, "pass --dialect postgresql|mysql|sqlite to parse SQL");
-  }
+  if (dialect == schema::Dialect::mongodb) return run_mongo_schema(ctx);  // collections as JSON
 
   const auto files = read_schema_files(cfg);
   if (files.empty())

@@ -15,6 +15,7 @@
 #include <iostream>
 
 #include "cli/commands/commands.hpp"
+#include "cli/commands/mongo.hpp"
 #include "cli/commands/migrate_common.hpp"
 #include "flash/branch/branch.hpp"
 #include "flash/diff/plan.hpp"
@@ -69,6 +70,7 @@ void compute_drift(Context& ctx, const migrate::Project& project, driver::SqlCon
 }
 
 void run_status(Context& ctx) {
+  if (is_mongo_project(ctx)) return run_mongo_status(ctx);
   auto project = migrate_project(ctx);
   auto conn = migrate_connect(ctx);
   auto r = migrate::status(*conn, project);
