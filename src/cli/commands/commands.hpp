@@ -25,5 +25,6 @@ void setup_plugins(CLI::App& sub, Context& ctx);  // plugin.cpp
 void setup_completion(CLI::App& sub, Context& ctx);  // completion.cpp
 void setup_branch(CLI::App& sub, Context& ctx);   // branch.cpp
 void setup_checkout(CLI::App& sub, Context& ctx); // branch.cpp
+void setup_studio(CLI::App& sub, Context& ctx);   // studio.cpp
 
 }  // namespace flash::cli
