@@ -85,13 +85,17 @@ const check = (ok, what) => {
 };
 const shot = (page, name) => page.screenshot({ path: path.join(work, "screenshots", `${dialect}-${name}.png`), fullPage: true });
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", `--user-data-dir=${path.join(work, "chromium-profile")}`],
-});
+// A fresh profile directory (playwright passes it as --user-data-dir).
+let context;
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  context = await chromium.launchPersistentContext(path.join(work, "chromium-profile"), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync"],
+  });
+  const page = await context.newPage();
   const external = [];
   page.on("request", (r) => { if (!r.url().startsWith(new URL(studioUrl).origin)) external.push(r.url()); });
   const t0 = Date.now();
@@ -155,7 +159,7 @@ try {
   failures.push(String(e));
   console.error(e);
 } finally {
-  await browser.close();
+  await context?.close();
   studio.kill("SIGTERM");
   await new Promise((r) => studio.once("exit", r));
   check(studio.exitCode === 0, `flash studio stopped cleanly on SIGTERM (exit ${studio.exitCode})`);

@@ -1,10 +1,11 @@
 // Flash Studio's shell: the table list (with search and row counts) and the three pages.
-import { useCallback, useEffect, useState } from "react";
+import { Suspense, lazy, useCallback, useEffect, useState } from "react";
 import * as api from "./api";
 import type { Session, TableInfo } from "./api";
 import { DataBrowser, type Target } from "./DataBrowser";
-import { SqlRunner } from "./SqlRunner";
-import { Diagram } from "./Diagram";
+// The SQL editor (CodeMirror) and the diagram (React Flow, elkjs: most of the bundle) load when opened.
+const SqlRunner = lazy(() => import("./SqlRunner").then((m) => ({ default: m.SqlRunner })));
+const Diagram = lazy(() => import("./Diagram").then((m) => ({ default: m.Diagram })));
 
 type PageName = "data" | "sql" | "diagram";
 
@@ -12,6 +13,7 @@ export function App() {
   const [session, setSession] = useState<Session | null>(null);
   const [tables, setTables] = useState<TableInfo[]>([]);
   const [target, setTarget] = useState<Target | null>(null);
+  const [opened, setOpened] = useState(0);  // a new DataBrowser per opened target
   const [page, setPage] = useState<PageName>("data");
   const [search, setSearch] = useState("");
   const [error, setError] = useState("");
@@ -37,6 +39,7 @@ export function App() {
 
   const open = (t: Target) => {
     setTarget(t);
+    setOpened((n) => n + 1);
     setPage("data");
   };
   if (error && !session) return <div className="error">{error}</div>;
@@ -67,9 +70,11 @@ export function App() {
         </ul>
       </aside>
       <main>
-        {page === "data" && target && <DataBrowser target={target} tables={tables} open={open} readOnly={!!session?.read_only} />}
-        {page === "sql" && session && <SqlRunner tables={tables} dialect={session.dialect} readOnly={session.read_only} changed={reload} />}
-        {page === "diagram" && <Diagram tables={tables} open={(t) => open({ table: t, filters: [] })} />}
+        {page === "data" && target && <DataBrowser key={opened} target={target} tables={tables} open={open} readOnly={!!session?.read_only} />}
+        <Suspense fallback={<div className="note">loading…</div>}>
+          {page === "sql" && session && <SqlRunner tables={tables} dialect={session.dialect} readOnly={session.read_only} changed={reload} />}
+          {page === "diagram" && <Diagram tables={tables} open={(t) => open({ table: t, filters: [] })} />}
+        </Suspense>
       </main>
     </div>
   );

@@ -1,6 +1,6 @@
-// One table's page: keyset paging, sort by a column header, typed filters, edit a cell (carrying
+// One table's page (the shell gives each opened target a fresh instance, so state starts clean): keyset paging, sort by a column header, typed filters, edit a cell (carrying
 // its old value), insert and delete rows, foreign keys followed both ways, CSV/JSON export of the view.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import * as api from "./api";
 import type { Cell, Column, Filter, Page, TableInfo } from "./api";
 
@@ -45,19 +45,13 @@ export function DataBrowser(props: { target: Target; tables: TableInfo[]; open: 
   const [draft, setDraft] = useState<Record<string, string> | null>(null);
   const [nf, setNf] = useState<{ column: string; op: string; value: string }>({ column: table.columns[0]?.name ?? "", op: "=", value: "" });
 
-  useEffect(() => {
-    setFilters(props.target.filters);
-    setCursor({});
-    setSort({ col: null, dir: "asc" });
-    setSelected(new Set());
-    setNf({ column: table.columns[0]?.name ?? "", op: "=", value: "" });
-  }, [props.target]);
-
+  const seq = useRef(0);  // only the newest request's answer is shown
   const load = useCallback(async () => {
+    const mine = ++seq.current;
     try {
       setError("");
       const p = await api.rows({ schema: table.schema, table: table.name, limit: 50, sort: sort.col, dir: sort.dir, filters, ...cursor });
-      setPage(p);
+      if (mine === seq.current) setPage(p);
     } catch (e) {
       setError((e as Error).message);
     }
