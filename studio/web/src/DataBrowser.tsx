@@ -169,7 +169,7 @@ export function DataBrowser(props: { target: Target; tables: TableInfo[]; open: 
               {editable && <th />}
               {page.columns.map((c) => (
                 <th key={c.name} onClick={() => { setSort({ col: c.name, dir: sort.col === c.name && sort.dir === "asc" ? "desc" : "asc" }); setCursor({}); }}>
-                  {c.pk ? "🔑 " : ""}{c.name}
+                  {c.pk ? "◆ " : ""}{c.name}
                   <span className="type">{c.type}</span>
                   {sort.col === c.name ? (sort.dir === "asc" ? " ▲" : " ▼") : ""}
                 </th>

@@ -17,7 +17,7 @@ function TableBox({ data }: NodeProps<TableNode>) {
       <div className="node-title" onClick={() => data.open(t)}>{t.name}</div>
       {t.columns.map((c) => (
         <div className="node-col" key={c.name}>
-          <span>{c.pk ? "🔑 " : ""}{c.name}</span>
+          <span>{c.pk ? "◆ " : ""}{c.name}</span>
           <span className="type">{c.type}</span>
         </div>
       ))}

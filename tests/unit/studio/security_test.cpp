@@ -68,3 +68,25 @@ TEST(StudioGuard, StateChangesNeedOriginAndCsrf) {
 
 }  // namespace
 }  // namespace flash::studio
+
+// The command line: a non-loopback --host needs --allow-remote (exit 2, nothing served).
+#include "support/flash_run.hpp"
+
+namespace flash::studio {
+namespace {
+
+TEST(StudioCommand, NonLoopbackHostNeedsAllowRemote) {
+  flash::test::TempDir dir("flash-studio-cli");
+  dir.write("flash.toml", "version = \"2\"\nschema_dir = \"db/schema\"\n\n[database]\nprovider = \"sqlite\"\n"
+                          "url_env = \"DATABASE_URL\"\n");
+  const std::string env = "DATABASE_URL=" + flash::test::shell_quote("sqlite://" + (dir.path() / "dev.db").string());
+  for (const char* host : {"0.0.0.0", "192.168.1.10", "127.0.0.1.evil.example"}) {
+    auto r = flash::test::run_flash(FLASH_BINARY, {"studio", "--host", host, "--no-browser", "--port", "0"}, dir.path(), env);
+    EXPECT_EQ(r.code, 2) << host << r.err;
+    EXPECT_NE(r.err.find("--allow-remote"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("token="), std::string::npos) << r.out;
+  }
+}
+
+}  // namespace
+}  // namespace flash::studio
