@@ -14,8 +14,9 @@ add_library(pg_query::pg_query STATIC IMPORTED)
 set_target_properties(pg_query::pg_query PROPERTIES IMPORTED_LOCATION ${PG_QUERY_LIB}
   INTERFACE_INCLUDE_DIRECTORIES ${PG_QUERY_INCLUDE})
 find_package(Threads REQUIRED)
-find_package(OpenSSL REQUIRED)                  # SHA-256 migration checksums
+find_package(OpenSSL REQUIRED)                  # SHA-256 migration checksums, Flash Studio's secrets
 find_package(LibArchive REQUIRED)               # flash plugins add: reading a part's .tar.gz / .zip
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # Flash Studio's HTTP server
 if(FLASH_BUILD_TESTS)
   find_package(GTest REQUIRED)                  # unit and integration tests
 endif()

@@ -12,6 +12,9 @@
 #   clang + compiler-rt: the libFuzzer targets (tests/fuzz, ctest -L fuzz).
 #   libmongoc-dev/libbson-dev: the MongoDB driver (src/flash/driver/mongodb).
 #   FerretDB: the MongoDB-protocol test server (scripts/db.sh), built from its Go module (see below).
+#   chromium: Flash Studio's browser tests (playwright-core drives Debian's chromium; ctest -L studio).
+#   studio/web: Flash Studio's web app (React, Vite, CodeMirror, React Flow, elkjs) from the npm
+#     registry with `npm ci` (package-lock.json pins them); the build embeds its `vite build`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +26,7 @@ APT_PACKAGES=(
   postgresql-15 postgresql-client-15 mariadb-server mariadb-client sqlite3
   curl ca-certificates unzip python3 python3-venv python3-pip python3-yaml python3-jsonschema
   clang libclang-rt-14-dev
+  chromium
 )
 # Node.js from Debian only when no node is installed (a newer one from elsewhere is kept).
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm libnode-dev)
@@ -44,6 +48,19 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "install-deps: system packages ok"
+
+# Flash Studio's web app: needed by the build itself (cmake/EmbedStudio.cmake runs `vite build`).
+# Skipped when node_modules was installed from the current lock file (stamp).
+command -v npm >/dev/null 2>&1 || { echo "install-deps: npm not found after installing nodejs/npm" >&2; exit 1; }
+web_dir=studio/web
+web_sum="$(sha256sum "$web_dir/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$web_dir/node_modules/.flash-lock-sha256" 2>/dev/null)" = "$web_sum" ] && [ -x "$web_dir/node_modules/.bin/vite" ]; then
+  echo "install-deps: studio web packages up to date"
+else
+  (cd "$web_dir" && npm ci --no-audit --no-fund)
+  echo "$web_sum" >"$web_dir/node_modules/.flash-lock-sha256"
+  echo "install-deps: studio web packages ok"
+fi
 # `--build-only`: only what building and running flash needs (the demo); skips the client tests'
 # Go, npm and PyPI packages.
 [ "${1:-}" = "--build-only" ] && exit 0

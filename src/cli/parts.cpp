@@ -24,6 +24,7 @@ const std::vector<PartSpec>& part_table() {
   static const std::vector<PartSpec> table = {
       {"base", "flash", "The base: init, plugins, completion, help, version, config handling and dispatch"},
       {"core", "flash-core", "Migrations, apply/down/status, lint/check, pull, gen, plugin kit, export/import/seed, branches"},
+      {"studio", "flash-studio", "Flash Studio: the local web UI (data browser, SQL runner, diagram) with its web bundle"},
   };
   return table;
 }

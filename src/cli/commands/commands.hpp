@@ -29,5 +29,6 @@ FLASH_COMMAND void setup_plugins(CLI::App& sub, Context& ctx);  // plugin.cpp
 FLASH_COMMAND void setup_completion(CLI::App& sub, Context& ctx);  // completion.cpp
 FLASH_COMMAND void setup_branch(CLI::App& sub, Context& ctx);   // branch.cpp
 FLASH_COMMAND void setup_checkout(CLI::App& sub, Context& ctx); // branch.cpp
+FLASH_COMMAND void setup_studio(CLI::App& sub, Context& ctx);   // studio.cpp
 
 }  // namespace flash::cli

@@ -37,6 +37,7 @@ const std::vector<CommandSpec>& command_table() {
        setup_completion, "base"},
       {"branch", "Database branches: list, create, delete (-d), rename (-m), reset, diff, merge", setup_branch},
       {"checkout", "Switch the current database branch (-b creates it)", setup_checkout},
+      {"studio", "Flash Studio: a local web UI for data and SQL (secure: loopback, one-time token, CSRF)", setup_studio, "studio"},
   };
   return table;
 }

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Flash Studio page timings (issue 12, "Speed"): a table of N rows (default 1,000,000) on a fresh
+database, `flash studio` on it, then the first, a middle and the last page of 50 rows sorted by the key,
+each fetched 5 times; prints the server time the API reports (server_ms: the query) and the request's
+wall time. Standard library only; the database is filled with the engine's own client.
+  bench/studio_pages.py FLASH_BINARY sqlite|postgresql|mysql [--rows N]
+PostgreSQL/MySQL take FLASH_TEST_PG_URL / FLASH_TEST_MYSQL_URL (scripts/db.sh)."""
+import argparse, http.cookiejar, json, os, subprocess, sys, tempfile, time, urllib.parse, urllib.request
+
+ap = argparse.ArgumentParser()
+ap.add_argument("flash"); ap.add_argument("engine"); ap.add_argument("--rows", type=int, default=1_000_000)
+a = ap.parse_args()
+work = tempfile.mkdtemp(prefix="flash-studio-bench-")
+n = a.rows
+fill = (f"CREATE TABLE big (id BIGINT PRIMARY KEY, name VARCHAR(40), v INTEGER);\n")
+if a.engine == "sqlite":
+    db = os.path.join(work, "b.db"); url = "sqlite://" + db
+    subprocess.run(["sqlite3", db], input=fill + f"WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM s WHERE i<{n}) "
+                   "INSERT INTO big SELECT i, 'name ' || i, i % 1000 FROM s;", text=True, check=True)
+    drop = lambda: None
+else:
+    base = urllib.parse.urlparse(os.environ["FLASH_TEST_PG_URL" if a.engine == "postgresql" else "FLASH_TEST_MYSQL_URL"])
+    name = f"flash_studio_bench_{os.getpid()}"
+    if a.engine == "postgresql":
+        env = {**os.environ, "PGPASSWORD": base.password}
+        psql = lambda d, sql: subprocess.run(["psql", "-h", base.hostname, "-p", str(base.port), "-U", base.username, "-d", d, "-qAtX",
+                                               "-v", "ON_ERROR_STOP=1"], input=sql, text=True, env=env, check=True)
+        psql(base.path[1:], f"CREATE DATABASE {name}")
+        psql(name, fill + f"INSERT INTO big SELECT i, 'name ' || i, i % 1000 FROM generate_series(1, {n}) i; ANALYZE big;")
+        drop = lambda: psql(base.path[1:], f"DROP DATABASE {name} WITH (FORCE)")
+    else:
+        my = lambda d, sql: subprocess.run(["mariadb", "-h", base.hostname, "-P", str(base.port), "-u", base.username,
+                                            f"-p{base.password}", *([d] if d else [])], input=sql, text=True, check=True)
+        my("", f"CREATE DATABASE {name}")
+        my(name, fill + f"INSERT INTO big SELECT seq, CONCAT('name ', seq), seq % 1000 FROM seq_1_to_{n}; ANALYZE TABLE big;")
+        drop = lambda: my("", f"DROP DATABASE {name}")
+    url = f"{base.scheme}://{base.username}:{base.password}@{base.hostname}:{base.port}/{name}"
+with open(os.path.join(work, "flash.toml"), "w") as f:
+    f.write(f'version = "2"\nschema_dir = "db/schema"\n\n[database]\nprovider = "{a.engine}"\nurl_env = "DATABASE_URL"\n')
+p = subprocess.Popen([os.path.abspath(a.flash), "studio", "--port", "0", "--no-browser", "--json"], cwd=work, stdout=subprocess.PIPE, text=True,
+                     env={**os.environ, "DATABASE_URL": url, "DISPLAY": ""})
+try:
+    studio = json.loads(p.stdout.readline())["url"]
+    origin = studio.split("/?")[0]
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(studio).read()
+    def page(q):
+        t = time.perf_counter()
+        body = json.loads(opener.open(origin + "/api/rows?q=" + urllib.parse.quote(json.dumps(q))).read())
+        return body, (time.perf_counter() - t) * 1000
+    t = time.perf_counter(); tables = json.loads(opener.open(origin + "/api/tables").read()); tt = (time.perf_counter() - t) * 1000
+    print(f"{a.engine}: {n:,} rows; /api/tables {tt:.1f} ms (count: {tables['tables'][0]['count']} {tables['tables'][0]['rows']:,})")
+    for label, q in [("first", {"table": "big"}), ("middle", {"table": "big", "after": [n // 2]}), ("last", {"table": "big", "last": True})]:
+        runs = [page({**q, "limit": 50}) for _ in range(5)]
+        srv = sorted(r[0]["server_ms"] for r in runs); wall = sorted(r[1] for r in runs)
+        assert len(runs[0][0]["rows"]) == 50
+        print(f"  {label:6} page: server {srv[2]:.2f} ms median (max {srv[-1]:.2f}), request {wall[2]:.2f} ms median")
+finally:
+    p.terminate(); p.wait(); drop()

@@ -1,0 +1,95 @@
+// flash studio [--port 5555] [--host 127.0.0.1] [--allow-remote] [--no-browser] [--read-only]:
+// serves Flash Studio (src/flash/studio) for the selected database until Ctrl-C. Prints the URL with
+// its one-time token always (with --json as one line {"event": "listening", "url": ...} as soon as
+// it listens); opens the browser when there is a display and --no-browser is not given.
+#include <CLI/CLI.hpp>
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "cli/commands/commands.hpp"
+#include "cli/commands/migrate_common.hpp"
+#include "flash/studio/server.hpp"
+#include "flash/util/process.hpp"
+
+namespace flash::cli {
+namespace {
+
+struct StudioArgs {
+  int port = 5555;
+  std::string host = "127.0.0.1";
+  bool allow_remote = false;
+  bool no_browser = false;
+  bool read_only = false;
+};
+
+bool has_display() {
+  for (const char* v : {"DISPLAY", "WAYLAND_DISPLAY"})
+    if (const char* s = std::getenv(v); s && *s) return true;
+  return false;
+}
+
+void run_studio(const StudioArgs& a, Context& ctx) {
+  if (!studio::is_loopback(a.host) && !a.allow_remote)
+    throw diag::Error("studio.host", "--host " + a.host + " would let other machines reach the studio",
+                      diag::ExitCode::usage,
+                      "the studio edits your database: add --allow-remote to serve on a non-loopback address knowingly");
+  const auto url = ctx.database_url();
+  auto conn = migrate_connect(ctx);
+  studio::ServeOptions o;
+  o.host = a.host;
+  o.port = a.port;
+  o.read_only = a.read_only;
+  o.database_label = url.database;
+  studio::Server server(*conn, o);
+  const int port = server.bind();
+  const std::string link = server.guard().url();
+  if (!studio::is_loopback(a.host))
+    ctx.warn("Flash Studio listens on " + a.host + ":" + std::to_string(port) +
+             ": anyone who can reach this address and learns the URL's token can read and change the database");
+  if (ctx.options.json) {
+    std::cout << nlohmann::json{{"event", "listening"}, {"url", link}, {"port", port}, {"host", a.host},
+                                {"read_only", a.read_only}}.dump()
+              << std::endl;
+  } else {
+    std::cout << "Flash Studio" << (a.read_only ? " (read-only)" : "") << " on " << url.database << "\n  "
+              << link << "\n(the link signs in once; Ctrl-C stops the studio)" << std::endl;
+  }
+  if (!a.no_browser && has_display())
+    std::thread([link] { util::run_process({"xdg-open", link}); }).detach();
+
+  // Ctrl-C / SIGTERM stop the server from a thread waiting for them (no work in a signal handler).
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::thread waiter([&server, set] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    server.stop();
+  });
+  server.run();
+  pthread_kill(waiter.native_handle(), SIGTERM);  // wakes the waiter if the server stopped by itself
+  waiter.join();
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  ctx.result()["url"] = link;
+  ctx.result()["stopped"] = true;
+}
+
+}  // namespace
+
+void setup_studio(CLI::App& sub, Context& ctx) {
+  auto a = std::make_shared<StudioArgs>();
+  sub.add_option("--port", a->port, "Port to listen on (default 5555; 0: any free port)")->check(CLI::Range(0, 65535));
+  sub.add_option("--host", a->host, "Address to bind (default 127.0.0.1; others need --allow-remote)");
+  sub.add_flag("--allow-remote", a->allow_remote, "Allow a non-loopback --host (prints a warning)");
+  sub.add_flag("--no-browser", a->no_browser, "Do not open a browser; only print the URL");
+  sub.add_flag("--read-only", a->read_only, "Disable every write and the SQL runner");
+  sub.callback([a, &ctx] { run_studio(*a, ctx); });
+}
+
+}  // namespace flash::cli

@@ -1,0 +1,177 @@
+#include "flash/studio/server.hpp"
+
+#include <httplib.h>
+
+#include <mutex>
+
+#include "flash/diag/diagnostic.hpp"
+#include "flash/studio/assets.hpp"
+
+namespace flash::studio {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kCsp =
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
+    "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
+                const json& detail = nullptr) {
+  json e = {{"code", code}, {"message", message}};
+  if (!detail.is_null()) e["detail"] = detail;
+  res.status = status;
+  res.set_content(json{{"error", e}}.dump(), "application/json");
+}
+
+void send_json(httplib::Response& res, const json& j) {
+  res.status = 200;
+  res.set_content(j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+}
+
+}  // namespace
+
+struct Server::Impl {
+  driver::SqlConnection& conn;
+  ServeOptions o;
+  Api api;
+  std::mutex db_mu;  // one request at a time on the connection
+  httplib::Server http;
+  std::unique_ptr<Guard> guard;
+
+  Impl(driver::SqlConnection& c, ServeOptions opts)
+      : conn(c), o(std::move(opts)), api(c, ApiOptions{.read_only = o.read_only}) {}
+
+  // Runs `f` on the API under the connection lock, mapping every failure to a safe error body.
+  template <class F>
+  void call(httplib::Response& res, F&& f) {
+    try {
+      std::lock_guard lock(db_mu);
+      send_json(res, f());
+    } catch (const ApiError& e) {
+      send_error(res, e.status(), e.code(), e.what(), e.detail());
+    } catch (const json::exception&) {
+      send_error(res, 400, "studio.json", "the request body is not the JSON this endpoint takes");
+    } catch (const driver::DbError& e) {
+      // The database's own message (which names no credentials); the connection stays usable or
+      // the next request says it is not.
+      send_error(res, 400, "studio.database", e.what(), json{{"sqlstate", e.sqlstate()}});
+    } catch (const diag::Error& e) {
+      send_error(res, 400, e.diagnostic().code, e.diagnostic().message);
+    }
+  }
+
+  static json body_json(const httplib::Request& req) {
+    if (req.body.empty()) return json::object();
+    return json::parse(req.body);  // json::exception → 400 through call()
+  }
+
+  void routes() {
+    http.set_payload_max_length(o.max_body);
+    http.set_read_timeout(o.timeout_seconds, 0);
+    http.set_write_timeout(o.timeout_seconds, 0);
+    http.set_keep_alive_timeout(5);
+    http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
+                              {"Referrer-Policy", "no-referrer"},
+                              {"X-Frame-Options", "DENY"},
+                              {"Content-Security-Policy", kCsp},
+                              {"Cache-Control", "no-store"}});
+    http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+      send_error(res, 500, "studio.internal", "internal error");  // never what() or a trace
+    });
+    http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      const int s = res.status;
+      send_error(res, s, s == 413 ? "studio.too_large" : s == 404 ? "studio.not_found" : "studio.http",
+                 s == 413 ? "request body too large" : s == 404 ? "not found" : "request refused");
+    });
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (auto r = guard->check_host(req.get_header_value("Host"))) {
+        send_error(res, r->status, r->code, r->message);
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (req.method == "GET" && req.path == "/" && req.has_param("token")) {
+        if (auto session = guard->exchange_token(req.get_param_value("token"))) {
+          res.status = 303;
+          res.set_header("Location", "/");
+          res.set_header("Set-Cookie", Guard::session_cookie(*session));
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        send_error(res, 401, "studio.token", "this studio URL was already used or is wrong: start flash studio again");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (!guard->authenticated(req.get_header_value("Cookie"))) {
+        send_error(res, 401, "studio.auth", "not signed in: open the URL flash studio printed");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (auto r = guard->check_state_change(req.method, req.get_header_value("Origin"),
+                                             req.get_header_value(std::string(kCsrfHeader).c_str()))) {
+        send_error(res, r->status, r->code, r->message);
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+
+    http.Get("/api/session", [this](const httplib::Request&, httplib::Response& res) {
+      send_json(res, {{"csrf", guard->csrf()},
+                      {"read_only", o.read_only},
+                      {"dialect", std::string(schema::to_string(conn.dialect()))},
+                      {"database", o.database_label}});
+    });
+    http.Get("/api/tables", [this](const httplib::Request&, httplib::Response& res) {
+      call(res, [&] { return api.tables(); });
+    });
+    http.Get("/api/rows", [this](const httplib::Request& req, httplib::Response& res) {
+      call(res, [&] { return api.rows(json::parse(req.get_param_value("q"))); });
+    });
+    http.Post("/api/rows/update", [this](const httplib::Request& req, httplib::Response& res) {
+      call(res, [&] { return api.update(body_json(req)); });
+    });
+    http.Post("/api/rows/insert", [this](const httplib::Request& req, httplib::Response& res) {
+      call(res, [&] { return api.insert(body_json(req)); });
+    });
+    http.Post("/api/rows/delete", [this](const httplib::Request& req, httplib::Response& res) {
+      call(res, [&] { return api.remove(body_json(req)); });
+    });
+    http.Post("/api/sql", [this](const httplib::Request& req, httplib::Response& res) {
+      call(res, [&] { return api.run_sql(body_json(req)); });
+    });
+    // Static files: exact paths of the embedded bundle only.
+    http.Get(R"(/.*)", [](const httplib::Request& req, httplib::Response& res) {
+      const Asset* a = find_asset(req.path == "/" ? "/index.html" : req.path);
+      if (!a) return send_error(res, 404, "studio.not_found", "not found");
+      res.status = 200;
+      res.set_content(std::string(a->bytes), std::string(a->content_type).c_str());
+    });
+  }
+};
+
+Server::Server(driver::SqlConnection& c, ServeOptions o) : impl_(std::make_unique<Impl>(c, std::move(o))) {}
+Server::~Server() { stop(); }
+
+int Server::bind() {
+  auto& i = *impl_;
+  int port = i.o.port;
+  bool ok = false;
+  if (port == 0) {
+    port = i.http.bind_to_any_port(i.o.host);
+    ok = port > 0;
+  } else {
+    ok = i.http.bind_to_port(i.o.host, port);
+  }
+  if (!ok)
+    throw diag::Error("studio.bind", "cannot listen on " + i.o.host + ":" + std::to_string(i.o.port),
+                      diag::ExitCode::error, "is the port in use? choose another with --port");
+  i.guard = std::make_unique<Guard>(i.o.host, port);
+  i.routes();
+  return port;
+}
+
+const Guard& Server::guard() const { return *impl_->guard; }
+void Server::run() { impl_->http.listen_after_bind(); }
+void Server::stop() {
+  if (impl_ && impl_->http.is_running()) impl_->http.stop();
+}
+
+}  // namespace flash::studio

@@ -1,0 +1,52 @@
+#pragma once
+// Flash Studio's HTTP server (cpp-httplib): the embedded web app, the JSON API (api.hpp) under
+// /api/, and the request guard (security.hpp) in front of both. One database connection, used by
+// one request at a time.
+//
+// Routes (all behind the Host check and the session cookie, except the token exchange):
+//   GET  /?token=T            exchanges the URL's one-time token for the session cookie → 303 /
+//   GET  / and /assets/...    the embedded bundle; anything else 404
+//   GET  /api/session         {csrf, read_only, dialect, database}
+//   GET  /api/tables          GET /api/rows?q={json}
+//   POST /api/rows/update|insert|delete, POST /api/sql   (Origin + X-CSRF-Token; refused with --read-only)
+// Every error is {"error": {"code", "message"}} with no stack trace, statement or connection URL.
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "flash/driver/connection.hpp"
+#include "flash/studio/api.hpp"
+#include "flash/studio/security.hpp"
+
+namespace flash::studio {
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  int port = 5555;  // 0: any free port
+  bool read_only = false;
+  std::string database_label;  // shown in the UI: the database's name, never its URL
+  std::size_t max_body = 1 << 20;  // bytes; larger requests get 413
+  int timeout_seconds = 30;        // socket read/write timeouts
+};
+
+class Server {
+ public:
+  Server(driver::SqlConnection& c, ServeOptions o);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the socket (throws diag::Error "studio.bind" when it cannot) and creates the guard with
+  // the bound port. Returns the port.
+  int bind();
+  const Guard& guard() const;
+  // Serves until stop(); call after bind().
+  void run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace flash::studio

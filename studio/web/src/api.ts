@@ -1,0 +1,129 @@
+// The studio's JSON API (src/flash/studio/api.hpp). The session cookie rides along by itself
+// (same origin); every POST carries the CSRF token from /api/session.
+
+export type Cell = null | boolean | number | string | { $hex: string };
+
+export interface Column {
+  name: string;
+  type: string;
+  kind: string;
+  nullable: boolean;
+  pk: boolean;
+  generated: boolean;
+  enum?: string[];
+}
+
+export interface ForeignKey {
+  columns: string[];
+  ref_schema: string;
+  ref_table: string;
+  ref_columns: string[];
+}
+
+export interface Reference {
+  schema: string;
+  table: string;
+  columns: string[];
+  ref_columns: string[];
+}
+
+export interface TableInfo {
+  schema: string;
+  name: string;
+  kind: "table" | "view";
+  rows: number | null;
+  count?: string;
+  primary_key: string[];
+  editable: boolean;
+  columns: Column[];
+  foreign_keys: ForeignKey[];
+  referenced_by: Reference[];
+  note?: string;
+}
+
+export interface Filter {
+  column: string;
+  op: string;
+  value?: Cell | Cell[];
+}
+
+export interface Page {
+  columns: Column[];
+  rows: Cell[][];
+  next: Cell[] | { offset: number } | null;
+  prev: Cell[] | { offset: number } | null;
+  paging: "keyset" | "offset";
+  editable: boolean;
+  key?: string[];
+  server_ms?: number;
+}
+
+export interface SqlResult {
+  statement: string;
+  line: number;
+  ms?: number;
+  columns?: { name: string; type: string }[];
+  rows?: Cell[][];
+  row_count?: number;
+  truncated?: boolean;
+  affected_rows?: number;
+  error?: { message: string; line: number; column: number };
+}
+
+export interface Session {
+  csrf: string;
+  read_only: boolean;
+  dialect: string;
+  database: string;
+}
+
+export class ApiError extends Error {
+  constructor(public status: number, public code: string, message: string) {
+    super(message);
+  }
+}
+
+let csrf = "";
+
+async function parse<T>(r: Response): Promise<T> {
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) {
+    const e = body.error ?? {};
+    throw new ApiError(r.status, e.code ?? "http", e.message ?? `HTTP ${r.status}`);
+  }
+  return body as T;
+}
+
+export async function session(): Promise<Session> {
+  const s = await parse<Session>(await fetch("/api/session"));
+  csrf = s.csrf;
+  return s;
+}
+
+export async function tables(): Promise<TableInfo[]> {
+  return (await parse<{ tables: TableInfo[] }>(await fetch("/api/tables"))).tables;
+}
+
+export async function rows(q: object): Promise<Page> {
+  return parse<Page>(await fetch("/api/rows?q=" + encodeURIComponent(JSON.stringify(q))));
+}
+
+async function post<T>(path: string, body: object): Promise<T> {
+  const r = await fetch(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    body: JSON.stringify(body),
+  });
+  return parse<T>(r);
+}
+
+export const update = (b: object) => post<{ updated: number }>("/api/rows/update", b);
+export const insert = (b: object) => post<{ inserted: number }>("/api/rows/insert", b);
+export const remove = (b: object) => post<{ deleted: number }>("/api/rows/delete", b);
+export const runSql = (sql: string) => post<{ ok: boolean; results: SqlResult[] }>("/api/sql", { sql });
+
+export function show(c: Cell): string {
+  if (c === null) return "NULL";
+  if (typeof c === "object") return "\\x" + c.$hex;
+  return String(c);
+}

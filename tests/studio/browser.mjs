@@ -1,0 +1,169 @@
+// Flash Studio in a real browser: playwright-core drives Debian's chromium (headless) against
+// `flash studio` on a fresh database: open the printed URL, browse a table, page, filter, follow a
+// foreign key, edit a cell (the value is then read with the engine's own client: sqlite3, psql,
+// mariadb), run SQL and see a result and an error at its line, open the diagram. Screenshots of
+// each page go to <work>/screenshots.
+//   node tests/studio/browser.mjs FLASH_BINARY WORK_DIR sqlite|postgresql|mysql
+// Exit 0 pass, 1 fail, 77 skipped (no FLASH_TEST_PG_URL / FLASH_TEST_MYSQL_URL for that engine).
+import { createRequire } from "node:module";
+import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, "../../studio/web/package.json"));
+const { chromium } = require("playwright-core");
+
+const [flash, work, dialect] = process.argv.slice(2);
+const SKIP = 77;
+const CHROMIUM = process.env.FLASH_CHROMIUM ?? "/usr/bin/chromium";
+if (!fs.existsSync(CHROMIUM)) {
+  console.error(`browser test: ${CHROMIUM} is missing (scripts/install-deps.sh installs Debian's chromium)`);
+  process.exit(1);
+}
+
+// ---- the database, through the engine's own client ------------------------------------------
+const dbName = `flash_studio_ui_${process.pid}`;
+let url, sqlClient, dropDb;
+fs.rmSync(work, { recursive: true, force: true });
+fs.mkdirSync(path.join(work, "screenshots"), { recursive: true });
+if (dialect === "sqlite") {
+  const file = path.join(work, "studio.db");
+  url = "sqlite://" + file;
+  sqlClient = (sql) => execFileSync("sqlite3", ["-batch", "-noheader", file], { input: sql }).toString().trim();
+  dropDb = () => {};
+} else {
+  const base = process.env[dialect === "postgresql" ? "FLASH_TEST_PG_URL" : "FLASH_TEST_MYSQL_URL"];
+  if (!base) {
+    console.log(`skipped: FLASH_TEST_${dialect === "postgresql" ? "PG" : "MYSQL"}_URL is not set`);
+    process.exit(SKIP);
+  }
+  const u = new URL(base);
+  const conn = { host: u.hostname, port: u.port, user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+  if (dialect === "postgresql") {
+    const env = { ...process.env, PGPASSWORD: conn.password };
+    const psql = (db, sql) => execFileSync("psql", ["-h", conn.host, "-p", conn.port, "-U", conn.user, "-d", db, "-qAtX", "-v", "ON_ERROR_STOP=1"], { input: sql, env }).toString().trim();
+    psql(u.pathname.slice(1), `CREATE DATABASE ${dbName}`);
+    sqlClient = (sql) => psql(dbName, sql);
+    dropDb = () => psql(u.pathname.slice(1), `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  } else {
+    const my = (db, sql) => execFileSync("mariadb", ["-h", conn.host, "-P", conn.port, "-u", conn.user, `-p${conn.password}`, "-N", "-B", ...(db ? [db] : [])], { input: sql }).toString().trim();
+    my("", `CREATE DATABASE ${dbName}`);
+    sqlClient = (sql) => my(dbName, sql);
+    dropDb = () => my("", `DROP DATABASE IF EXISTS ${dbName}`);
+  }
+  url = `${u.protocol}//${u.username}:${u.password}@${u.host}/${dbName}${u.search}`;
+}
+let rows = [];
+for (let i = 1; i <= 120; i++) rows.push(`(${i}, 'author ${String(i).padStart(3, "0")}')`);
+sqlClient(`CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL);
+CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors(id), title VARCHAR(100));
+INSERT INTO authors (id, name) VALUES ${rows.join(", ")};
+INSERT INTO books (id, author_id, title) VALUES (1, 42, 'The Answer'), (2, 7, 'Seven');`);
+
+// ---- the studio --------------------------------------------------------------------------------
+const project = path.join(work, "project");
+fs.mkdirSync(project, { recursive: true });
+fs.writeFileSync(path.join(project, "flash.toml"),
+  `version = "2"\nschema_dir = "db/schema"\n\n[database]\nprovider = "${dialect}"\nurl_env = "DATABASE_URL"\n`);
+const studio = spawn(flash, ["studio", "--port", "0", "--no-browser", "--json"], {
+  cwd: project, env: { ...process.env, DATABASE_URL: url, DISPLAY: "" }, stdio: ["ignore", "pipe", "inherit"],
+});
+const first = await new Promise((resolve, reject) => {
+  const rl = readline.createInterface({ input: studio.stdout });
+  rl.once("line", resolve);
+  studio.once("exit", (code) => reject(new Error(`flash studio exited with ${code}`)));
+});
+const { url: studioUrl } = JSON.parse(first);
+
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures.push(what);
+};
+const shot = (page, name) => page.screenshot({ path: path.join(work, "screenshots", `${dialect}-${name}.png`), fullPage: true });
+
+// A fresh profile directory (playwright passes it as --user-data-dir).
+let context;
+try {
+  context = await chromium.launchPersistentContext(path.join(work, "chromium-profile"), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync"],
+  });
+  const page = await context.newPage();
+  const external = [];
+  page.on("request", (r) => { if (!r.url().startsWith(new URL(studioUrl).origin)) external.push(r.url()); });
+  const t0 = Date.now();
+  await page.goto(studioUrl);
+  await page.getByTestId("table-authors").click();
+  await page.locator("[data-testid=grid] tbody tr").first().waitFor();
+  console.log(`first page load ${Date.now() - t0} ms`);
+  check(new URL(page.url()).search === "", "the token left the address bar");
+  const ids = async () => page.locator("[data-testid=grid] tbody tr td[data-col=id]").allInnerTexts();
+  let got = await ids();
+  check(got.length === 50 && got[0] === "1" && got[49] === "50", `first page 1..50 (got ${got.length}: ${got[0]}..${got.at(-1)})`);
+  await shot(page, "data");
+
+  await page.getByTestId("next").click();
+  await page.waitForFunction(() => document.querySelector("[data-testid=grid] tbody tr td[data-col=id]")?.textContent === "51");
+  got = await ids();
+  check(got[0] === "51" && got.length === 50, "next page starts at 51");
+
+  await page.getByTestId("filter-column").selectOption("id");
+  await page.getByTestId("filter-op").selectOption(">");
+  await page.getByTestId("filter-value").fill("100");
+  await page.getByTestId("filter-add").click();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=grid] tbody tr").length === 20);
+  got = await ids();
+  check(got.length === 20 && got[0] === "101", "filter id > 100: 20 rows");
+  await shot(page, "filtered");
+
+  // Edit a cell; the database has the value.
+  await page.locator("[data-testid=grid] tbody tr").first().locator("td[data-col=name]").dblclick();
+  await page.getByTestId("cell-input").fill("edited in the browser");
+  await page.getByTestId("cell-input").press("Enter");
+  await page.getByText("edited in the browser").waitFor();
+  check(sqlClient("SELECT name FROM authors WHERE id = 101") === "edited in the browser", "edited cell is in the database");
+
+  // Follow a foreign key from books to authors.
+  await page.getByTestId("table-books").click();
+  await page.locator("td[data-col=author_id] a").first().waitFor();
+  await page.locator("td[data-col=author_id] a", { hasText: "42" }).click();
+  await page.waitForFunction(() => document.querySelector("[data-testid=table-title]")?.textContent === "authors");
+  got = await ids();
+  check(got.length === 1 && got[0] === "42", "foreign key followed to author 42");
+
+  // SQL runner: a result and an error located at its line.
+  await page.getByTestId("nav-sql").click();
+  await page.locator(".cm-content").click();
+  await page.keyboard.type("SELECT COUNT(*) AS n FROM authors;\nSELECT nope FROM authors;");
+  await page.getByTestId("sql-run").click();
+  await page.getByTestId("sql-error").waitFor();
+  const results = await page.getByTestId("sql-result").allInnerTexts();
+  check(results.length === 2 && results[0].includes("120"), "SQL result shows 120");
+  check((await page.getByTestId("sql-error").innerText()).startsWith("line 2"), "SQL error at line 2");
+  await shot(page, "sql");
+
+  await page.getByTestId("nav-diagram").click();
+  await page.locator(".react-flow__node").nth(1).waitFor();
+  check((await page.locator(".react-flow__node").count()) === 2, "diagram shows both tables");
+  check((await page.locator(".react-flow__edge").count()) === 1, "diagram shows the foreign key");
+  await shot(page, "diagram");
+  check(external.length === 0, `no request left the studio (${external.join(", ")})`);
+} catch (e) {
+  failures.push(String(e));
+  console.error(e);
+} finally {
+  await context?.close();
+  studio.kill("SIGTERM");
+  await new Promise((r) => studio.once("exit", r));
+  check(studio.exitCode === 0, `flash studio stopped cleanly on SIGTERM (exit ${studio.exitCode})`);
+  dropDb();
+}
+console.log(failures.length ? `${failures.length} failed` : "all passed");
+process.exit(failures.length ? 1 : 0);
