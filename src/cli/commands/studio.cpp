@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "cli/commands/commands.hpp"
-#include "cli/commands/migrate_common.hpp"
+#include "flash/driver/connection.hpp"
 #include "flash/studio/server.hpp"
 #include "flash/util/process.hpp"
 
@@ -38,7 +38,7 @@ void run_studio(const StudioArgs& a, Context& ctx) {
                       diag::ExitCode::usage,
                       "the studio edits your database: add --allow-remote to serve on a non-loopback address knowingly");
   const auto url = ctx.database_url();
-  auto conn = migrate_connect(ctx);
+  auto conn = driver::connect_sql(url);
   studio::ServeOptions o;
   o.host = a.host;
   o.port = a.port;

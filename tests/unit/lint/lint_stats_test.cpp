@@ -94,7 +94,7 @@ TEST_P(LintStats, FindingsAreGradedByTheLiveTableSize) {
 
   std::map<std::pair<std::string, std::string>, const flash::lint::Finding*> by;  // (code, table)
   for (const auto& f : findings) by[{f.diag.code, f.table}] = &f;
-  for (const std::string code : {locking, std::string("destructive.drop-column")}) {
+  for (const std::string& code : {locking, std::string("destructive.drop-column")}) {
     for (const std::string t : {"big", "small", "empty_t"}) {
       const auto key = std::pair{code, t};
       ASSERT_TRUE(by.count(key)) << code << " on " << t;
@@ -107,7 +107,9 @@ TEST_P(LintStats, FindingsAreGradedByTheLiveTableSize) {
         // At the threshold: counted exactly (1,000,000 rows, the bound is one more) or the catalog's
         // estimate when it says 1,000,000 or more.
         EXPECT_GE(f.stats->rows, 1'000'000) << f.diag.message;
-        if (f.stats->count == flash::lint::TableStats::Count::exact) EXPECT_EQ(f.stats->rows, engine_count(*conn, t));
+        if (f.stats->count == flash::lint::TableStats::Count::exact) {
+          EXPECT_EQ(f.stats->rows, engine_count(*conn, t));
+        }
       }
       if (d != Dialect::sqlite || t == "big") {
         ASSERT_TRUE(f.stats->bytes.has_value()) << t;
