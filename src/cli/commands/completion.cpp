@@ -150,7 +150,9 @@ void merge_parts(std::vector<Node>& nodes) {
       if (const auto program = part ? locate_part(*part) : std::nullopt) {
         util::ProcessOptions o;
         o.timeout = std::chrono::seconds(10);
-        const auto r = util::run_process({program->string(), "completion", "bash", "--json"}, o);
+        // --own-commands: the part answers with its own tree only and asks no part in turn (parts
+        // link the base's completion too: without it two parts would ask each other forever).
+        const auto r = util::run_process({program->string(), "completion", "bash", "--json", "--own-commands"}, o);
         const auto j = nlohmann::json::parse(r.out, nullptr, false);
         if (r.exit_code == 0 && j.is_object() && j.contains("commands")) tree = from_json(j["commands"]);
       }
@@ -224,10 +226,10 @@ std::string man(const std::vector<Node>& nodes, const CLI::App& root) {
   return s;
 }
 
-void run_completion(const std::string& shell, const CLI::App& root, Context& ctx) {
+void run_completion(const std::string& shell, bool own_commands, const CLI::App& root, Context& ctx) {
   std::vector<Node> nodes;
   walk(root, {}, nodes);
-  merge_parts(nodes);
+  if (!own_commands) merge_parts(nodes);
   const std::vector<Opt> globals = nodes.front().options;
   std::string script;
   if (shell == "bash") script = bash(nodes, globals);
@@ -259,14 +261,17 @@ void run_completion(const std::string& shell, const CLI::App& root, Context& ctx
 
 void setup_completion(CLI::App& sub, Context& ctx) {
   auto shell = std::make_shared<std::string>();
+  auto own = std::make_shared<bool>(false);
   sub.add_option("SHELL", *shell, "bash, zsh or fish; man prints the man page (roff)")->required();
+  // Hidden (no group): what the base asks a part for — its own commands, no other part asked.
+  sub.add_flag("--own-commands", *own, "only this executable's own commands")->group("");
   sub.footer("bash: source <(flash completion bash)   zsh: source <(flash completion zsh)   "
              "fish: flash completion fish > ~/.config/fish/completions/flash.fish");
   CLI::App* self = &sub;
-  sub.callback([shell, self, &ctx] {
+  sub.callback([shell, own, self, &ctx] {
     const CLI::App* root = self;
     while (root->get_parent()) root = root->get_parent();
-    run_completion(*shell, *root, ctx);
+    run_completion(*shell, *own, *root, ctx);
   });
 }
 

@@ -95,4 +95,27 @@ TEST(Completion, ZshFishJsonAndUnknownShell) {
   EXPECT_NE(bad.err.find("no completion for the shell `tcsh`"), std::string::npos) << bad.err;
 }
 
+// Every part links the base's `completion` and asks the parts it lacks for their trees. Before,
+// flash-core asked flash-studio and flash-studio asked flash-core in turn, without end (a process
+// storm at build time, when the man page is generated). A part asked by another answers with its
+// own commands only (--own-commands); asked directly, it still merges the others'.
+TEST(Completion, PartsAskEachOtherOnlyOnce) {
+  const std::filesystem::path bin = std::filesystem::path(FLASH_BINARY).parent_path();
+  if (!std::filesystem::exists(bin / "flash-core") || !std::filesystem::exists(bin / "flash-studio"))
+    GTEST_SKIP() << "the all-in-one build has no parts";
+  TempDir t("flash-completion-parts");
+  for (const char* part : {"flash-core", "flash-studio"}) {
+    auto r = flash::test::run_flash("/usr/bin/timeout", {"-s", "KILL", "60", (bin / part).string(), "completion",
+                                                         "bash", "--json"},
+                                    t.path(), "NO_COLOR=1");
+    ASSERT_EQ(r.code, 0) << part << ": " << r.err;
+    std::set<std::string> commands;
+    const auto parsed = nlohmann::json::parse(r.out);
+    for (const auto& c : parsed["commands"]) commands.insert(c["command"].get<std::string>());
+    // Its own commands and the other part's, with their options.
+    EXPECT_TRUE(commands.count("studio")) << part;
+    EXPECT_TRUE(commands.count("apply")) << part;
+  }
+}
+
 }  // namespace
