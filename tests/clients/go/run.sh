@@ -47,7 +47,9 @@ for v in "${variants[@]}"; do
     fi
     sed -e "s|^schema_dir = \"\(.*\)\"|schema_dir = \"$PROJECTS/$project/\1\"|" \
         -e "s|^queries = \"\(.*\)\"|${qline:-queries = \"$PROJECTS/$project/\1\"}|" \
-        -e '/^driver = /d' "$cfg" > "$tmp/$name/flash.toml"
+        -e '/^driver = /d' "$cfg" |
+      # Only the Go target's section stays, last: the variant's settings are appended to it.
+      awk '/^\[/ { skip = ($0 ~ /^\[gen\./ && $0 != "[gen.go]") } !skip' > "$tmp/$name/flash.toml"
     driver_line=$(grep '^driver = ' "$cfg" | head -n1)
     case "$extra" in *driver*) ;; *) extra="$driver_line\n$extra" ;; esac
     printf "$extra\n" >> "$tmp/$name/flash.toml"
