@@ -174,6 +174,11 @@ int dispatch(const CommandSpec& spec, int argc, char** argv, const char* exe_par
     return report_one(simple("internal", program->string() + " does not provide `" + spec.name + "`",
                              diag::ExitCode::error, "reinstall the package " + std::string(part->package)),
                       ctx);
+  // libmongoc (linked into flash-core) initialises itself as the part loads and keeps a
+  // /dev/shm/mongoc-<pid> counters file that a killed process leaves behind; a later process with
+  // that pid then prints "Falling back to malloc for counters" into the command's output. Flash
+  // reads no counters: the part starts with them off (set only when the user has not set it).
+  ::setenv("MONGOC_DISABLE_SHM", "1", 0);
   exec_part(*program, argc, argv);
   return report_one(simple("cli.part-exec", "could not run " + program->string() + ": " + std::strerror(errno),
                            diag::ExitCode::error, "check that the file is an executable for this machine"),
