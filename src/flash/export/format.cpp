@@ -287,16 +287,6 @@ std::string plain_timestamp(std::string s) {
   return strip_fraction_zeros(s);
 }
 
-std::string hex(std::string_view bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -794,7 +784,7 @@ std::string normalized_text(const driver::Value& v, TypeCategory c) {
       if (s == "-0") s = "0";
       return s;
     }
-    case TypeCategory::bytes: return hex(value_text(v));
+    case TypeCategory::bytes: return util::to_hex(value_text(v));
     case TypeCategory::json: {
       auto j = to_exchange(v, c);
       return j.dump();

@@ -11,16 +11,8 @@ namespace flash::prove {
 namespace {
 
 using schema::Dialect;
+using schema::engine_name;
 
-std::string engine_name(Dialect d) {
-  switch (d) {
-    case Dialect::postgresql: return "PostgreSQL";
-    case Dialect::mysql: return "MySQL";
-    case Dialect::sqlite: return "SQLite";
-    case Dialect::mongodb: return "MongoDB";
-  }
-  return "the database";
-}
 
 int marker_line(const std::string& content, std::string_view section) {
   int line = 1;

@@ -20,6 +20,16 @@ std::string_view to_string(Dialect d) {
   return "unknown";
 }
 
+std::string engine_name(Dialect d) {
+  switch (d) {
+    case Dialect::postgresql: return "PostgreSQL";
+    case Dialect::mysql: return "MySQL";
+    case Dialect::sqlite: return "SQLite";
+    case Dialect::mongodb: return "MongoDB";
+  }
+  return "the database";
+}
+
 std::optional<Dialect> dialect_from_string(std::string_view s) {
   const std::string v = util::to_lower(s);
   if (v == "postgresql" || v == "postgres" || v == "pg") return Dialect::postgresql;

@@ -31,6 +31,8 @@ namespace flash::schema {
 
 enum class Dialect { postgresql, mysql, sqlite, mongodb };
 std::string_view to_string(Dialect d);
+// The engine's name for messages: "PostgreSQL", "MySQL", "SQLite", "MongoDB".
+std::string engine_name(Dialect d);
 // "postgresql"/"postgres"/"pg", "mysql"/"mariadb", "sqlite"/"sqlite3", "mongodb"/"mongo".
 std::optional<Dialect> dialect_from_string(std::string_view s);
 

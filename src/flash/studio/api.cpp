@@ -1,3 +1,4 @@
+#include "flash/util/text.hpp"
 #include "flash/studio/api.hpp"
 
 #include <algorithm>
@@ -82,16 +83,6 @@ Kind kind_of(const schema::TypeRef& t, const schema::Schema& m, std::vector<std:
   }
 }
 
-std::string hex_of(const std::string& bytes) {
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    out += hex[b >> 4];
-    out += hex[b & 15];
-  }
-  return out;
-}
 
 std::optional<std::string> bytes_of_hex(std::string_view h) {
   if (h.size() % 2) return std::nullopt;
@@ -185,7 +176,7 @@ json to_json(const driver::Value& v) {
     return *d;
   }
   if (auto* s = std::get_if<std::string>(&v)) return *s;
-  return json{{"$hex", hex_of(std::get<driver::Blob>(v).bytes)}};
+  return json{{"$hex", util::to_hex(std::get<driver::Blob>(v).bytes)}};
 }
 
 struct Api::Impl {

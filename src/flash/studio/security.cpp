@@ -1,3 +1,4 @@
+#include "flash/util/text.hpp"
 #include "flash/studio/security.hpp"
 
 #include <openssl/crypto.h>
@@ -11,13 +12,7 @@ namespace flash::studio {
 std::string random_secret() {
   unsigned char buf[32];
   if (RAND_bytes(buf, sizeof buf) != 1) throw std::runtime_error("the system's random number generator failed");
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : buf) {
-    out += hex[b >> 4];
-    out += hex[b & 15];
-  }
-  return out;
+  return util::to_hex(std::string_view(reinterpret_cast<const char*>(buf), sizeof buf));
 }
 
 bool same_secret(std::string_view a, std::string_view b) {

@@ -21,6 +21,8 @@ std::string read_file(const std::filesystem::path& p);
 // Writes to a temporary file beside `p` and renames it over `p`, so readers never see half a file.
 void write_file_atomic(const std::filesystem::path& p, std::string_view content);
 
+// Lower-case hex of the bytes (two digits each).
+std::string to_hex(std::string_view bytes);
 // Lower-case hex SHA-256 of the bytes.
 std::string sha256_hex(std::string_view data);
 

@@ -15,6 +15,7 @@ namespace flash::verify {
 namespace {
 
 using schema::Dialect;
+using schema::engine_name;
 using schema::TypeCategory;
 
 std::string lower(std::string_view s) {
@@ -23,15 +24,6 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string engine_name(Dialect d) {
-  switch (d) {
-    case Dialect::postgresql: return "PostgreSQL";
-    case Dialect::mysql: return "MySQL";
-    case Dialect::sqlite: return "SQLite";
-    case Dialect::mongodb: return "MongoDB";
-  }
-  return "the database";
-}
 
 std::string random_suffix() {
   std::random_device rd;
