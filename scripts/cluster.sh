@@ -12,7 +12,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 verb="${1:-}"; setup="${2:-}"
 case "$verb" in start|stop|env) ;; *) echo "usage: scripts/cluster.sh start|stop|env <setup>" >&2; exit 2 ;; esac
 if [[ ! "$setup" =~ ^[a-z0-9_-]+$ || ! -f "$here/cluster/$setup.sh" ]]; then
-  known="$(cd "$here/cluster" 2>/dev/null && ls -- *.sh 2>/dev/null | sed 's/\.sh$//' | tr '\n' ' ')"
+  known="$(cd "$here/cluster" 2>/dev/null && ls -- *.sh 2>/dev/null | sed 's/\.sh$//' | tr '\n' ' ')" || true
   echo "scripts/cluster.sh: unknown setup '${setup}' (known: ${known:-none})" >&2
   exit 2
 fi
