@@ -1,0 +1,4 @@
+CREATE TABLE items (
+  id BIGINT PRIMARY KEY,
+  name TEXT NOT NULL
+);
