@@ -13,8 +13,8 @@
 #   libmongoc-dev/libbson-dev: the MongoDB driver (src/flash/driver/mongodb).
 #   FerretDB: the MongoDB-protocol test server (scripts/db.sh), built from its Go module (see below).
 #   chromium: Flash Studio's browser tests (playwright-core drives Debian's chromium; ctest -L studio).
-#   patroni + etcd-server: the Patroni failover cluster of the cluster tests (scripts/cluster/patroni.sh,
-#     ctest -L cluster).
+#   patroni + etcd-server + haproxy: the Patroni failover cluster of the cluster tests (scripts/cluster/patroni.sh,
+#     ctest -L cluster; HAProxy gives node-postgres one address that follows the primary).
 #   studio/web: Flash Studio's web app (React, Vite, CodeMirror, React Flow, elkjs) from the npm
 #     registry with `npm ci` (package-lock.json pins them); the build embeds its `vite build`.
 set -euo pipefail
@@ -29,7 +29,7 @@ APT_PACKAGES=(
   curl ca-certificates unzip python3 python3-venv python3-pip python3-yaml python3-jsonschema
   clang libclang-rt-14-dev
   chromium
-  patroni etcd-server
+  patroni etcd-server haproxy
 )
 # Node.js from Debian only when no node is installed (a newer one from elsewhere is kept).
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm libnode-dev)

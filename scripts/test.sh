@@ -30,7 +30,7 @@ export FLASH_TEST_PG_URL FLASH_TEST_MYSQL_URL
 export FLASH_TEST_MONGO_URL
 wait "$patroni_pid" || { cat "$patroni_out.log" >&2; echo "test.sh: the Patroni cluster did not start" >&2; exit 1; }
 eval "$(cat "$patroni_out")"
-export FLASH_TEST_PATRONI_URL FLASH_PATRONI_API FLASH_PATRONI_DIR
+export FLASH_TEST_PATRONI_URL FLASH_TEST_PATRONI_PROXY_URL FLASH_PATRONI_API FLASH_PATRONI_DIR
 rm -f "$patroni_out" "$patroni_out.log"
 
 cd "${FLASH_BUILD_DIR:-build}"

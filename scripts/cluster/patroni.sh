@@ -5,7 +5,9 @@
 # replica (synchronous_mode: a commit the primary acknowledged is on the replica too, so a failover
 # loses nothing a client was told had committed). Timings are cut for tests: loop_wait 1 s, ttl 5 s,
 # retry_timeout 2 s, primary_start_timeout 0 (a crashed primary is failed over at once instead of
-# being restarted in place), so a killed primary is replaced within seconds.
+# being restarted in place), so a killed primary is replaced within seconds. HAProxy (Debian's `haproxy`)
+# in front of both, with Patroni's REST check (GET /primary answers 200 only on the leader), gives one
+# address that follows the primary, for clients without multi-host URLs (node-postgres).
 #
 #   start   start etcd and both nodes, wait until there is a primary and a streaming synchronous
 #           replica, create the user flash/flash and database flash_test, print the export lines
@@ -14,11 +16,12 @@
 #
 # Export lines:
 #   FLASH_TEST_PATRONI_URL  postgresql://flash:flash@127.0.0.1:P1,127.0.0.1:P2/flash_test?target_session_attrs=read-write
+#   FLASH_TEST_PATRONI_PROXY_URL  the same database through HAProxy: postgresql://flash:flash@127.0.0.1:P3/flash_test
 #   FLASH_PATRONI_API       the Patroni REST API of each node, comma-separated (GET /cluster names the leader)
 #   FLASH_PATRONI_DIR       the setup's folder: <dir>/<node>/data is a node's data directory
 #
 # Settings (environment): FLASH_CLUSTER_DIR (the dispatcher sets it; data under $FLASH_CLUSTER_DIR/patroni),
-# FLASH_PATRONI_PG_PORT (54380: node1, +1 node2), FLASH_PATRONI_API_PORT (18008: node1, +1 node2),
+# FLASH_PATRONI_PG_PORT (54380: node1, +1 node2, +2 HAProxy), FLASH_PATRONI_API_PORT (18008: node1, +1 node2),
 # FLASH_PATRONI_ETCD_PORT (23780: client, +1 peer), FLASH_PG_BINDIR (default: PostgreSQL 15's).
 # Only the export lines go to stdout. Exit 1 when a start fails (the log tails go to stderr).
 set -euo pipefail
@@ -47,6 +50,7 @@ node_api_port() { echo $((API_PORT + $1)); }
 print_env() {
   local hosts="127.0.0.1:$(node_pg_port 0),127.0.0.1:$(node_pg_port 1)"
   echo "export FLASH_TEST_PATRONI_URL='postgresql://$TEST_USER:$TEST_PASS@$hosts/$TEST_DB?target_session_attrs=read-write'"
+  echo "export FLASH_TEST_PATRONI_PROXY_URL='postgresql://$TEST_USER:$TEST_PASS@127.0.0.1:$(node_pg_port 2)/$TEST_DB'"
   echo "export FLASH_PATRONI_API='http://127.0.0.1:$(node_api_port 0),http://127.0.0.1:$(node_api_port 1)'"
   echo "export FLASH_PATRONI_DIR='$DIR'"
 }
@@ -153,7 +157,7 @@ else: sys.exit(1)'
 
 tails() {
   local f
-  for f in "$DIR"/etcd.log "$DIR"/node*/patroni.log; do
+  for f in "$DIR"/etcd.log "$DIR"/haproxy.log "$DIR"/node*/patroni.log; do
     [ -f "$f" ] && { echo "--- $f" >&2; tail -n 15 "$f" >&2; }
   done
 }
@@ -161,6 +165,7 @@ tails() {
 start() {
   command -v patroni >/dev/null || die "patroni not found; install Debian's patroni (scripts/install-deps.sh)"
   command -v etcd >/dev/null || die "etcd not found; install Debian's etcd-server (scripts/install-deps.sh)"
+  command -v haproxy >/dev/null || die "haproxy not found; install Debian's haproxy (scripts/install-deps.sh)"
   local bin
   bin=$(pg_bindir)
   [ -x "$bin/postgres" ] || die "PostgreSQL server binaries not found (looked in $bin); install postgresql-15"
@@ -212,6 +217,29 @@ CREATE ROLE $TEST_USER LOGIN CREATEDB CREATEROLE PASSWORD '$TEST_PASS';
 CREATE DATABASE $TEST_DB OWNER $TEST_USER;
 SQL
     { tails; die "could not create the test user/database on $leader"; }
+  cat >"$DIR/haproxy.cfg" <<CFG
+global
+  maxconn 200
+defaults
+  mode tcp
+  timeout connect 1s
+  timeout client 30m
+  timeout server 30m
+  timeout check 1s
+listen primary
+  bind 127.0.0.1:$(node_pg_port 2)
+  option httpchk GET /primary
+  http-check expect status 200
+  default-server inter 300ms fall 1 rise 1 on-marked-down shutdown-sessions
+  server node1 127.0.0.1:$(node_pg_port 0) check port $(node_api_port 0)
+  server node2 127.0.0.1:$(node_pg_port 1) check port $(node_api_port 1)
+CFG
+  spawn "$DIR/haproxy.pid" "$DIR/haproxy.log" self haproxy -db -f "$DIR/haproxy.cfg"
+  for i in $(seq 1 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$(node_pg_port 2)") 2>/dev/null && break
+    alive "$DIR/haproxy.pid" || { tails; die "haproxy exited (port $(node_pg_port 2) in use?)"; }
+    sleep 0.1
+  done
   log "ready: primary $leader"
   print_env
 }
@@ -241,6 +269,12 @@ stop() {
       kill -KILL "$pid" 2>/dev/null || true
     fi
   done
+  if alive "$DIR/haproxy.pid"; then
+    pid=$(cat "$DIR/haproxy.pid")
+    log "stopping haproxy (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do alive "$DIR/haproxy.pid" || break; sleep 0.1; done
+  fi
   if alive "$DIR/etcd.pid"; then
     pid=$(cat "$DIR/etcd.pid")
     log "stopping etcd (pid $pid)"

@@ -24,7 +24,7 @@ SKIP = 77
 
 
 def skip_unless_installed() -> None:
-    missing = [t for t in ("patroni", "etcd", "psql", "curl") if shutil.which(t) is None]
+    missing = [t for t in ("patroni", "etcd", "haproxy", "psql", "curl") if shutil.which(t) is None]
     if missing:
         print(f"SKIP: not installed: {', '.join(missing)} (scripts/install-deps.sh installs Debian's patroni, "
               f"etcd-server, postgresql-client)", flush=True)
@@ -40,8 +40,9 @@ def stats(xs: list[float]) -> str:
 
 
 class Cluster:
-    def __init__(self, url: str, apis: list[str], folder: str, own_env: dict[str, str] | None):
+    def __init__(self, url: str, proxy_url: str, apis: list[str], folder: str, own_env: dict[str, str] | None):
         self.url = url
+        self.proxy_url = proxy_url
         self.apis = apis
         self.folder = folder
         self._own_env = own_env  # set when this process started the cluster (and must stop it)
@@ -49,10 +50,10 @@ class Cluster:
     @staticmethod
     def open() -> "Cluster":
         skip_unless_installed()
-        url, api, folder = (os.environ.get(k, "") for k in
-                            ("FLASH_TEST_PATRONI_URL", "FLASH_PATRONI_API", "FLASH_PATRONI_DIR"))
-        if url and api and folder:
-            return Cluster(url, api.split(","), folder, None)
+        url, proxy, api, folder = (os.environ.get(k, "") for k in ("FLASH_TEST_PATRONI_URL", "FLASH_TEST_PATRONI_PROXY_URL",
+                                                                   "FLASH_PATRONI_API", "FLASH_PATRONI_DIR"))
+        if url and proxy and api and folder:
+            return Cluster(url, proxy, api.split(","), folder, None)
         # A cluster of our own, on ports of our own (the defaults of scripts/cluster/patroni.sh + 40).
         env = dict(os.environ, FLASH_CLUSTER_DIR=os.environ.get("FLASH_CLUSTER_DIR", "/tmp/flash-cluster-test-%d" % os.getpid()),
                    FLASH_PATRONI_PG_PORT=os.environ.get("FLASH_PATRONI_PG_PORT", "54420"),
@@ -63,16 +64,18 @@ class Cluster:
         if r.returncode != 0:
             raise RuntimeError(f"scripts/cluster.sh start patroni failed:\n{r.stderr[-3000:]}")
         vals = dict(re.findall(r"export (\w+)='([^']*)'", r.stdout))
-        return Cluster(vals["FLASH_TEST_PATRONI_URL"], vals["FLASH_PATRONI_API"].split(","),
-                       vals["FLASH_PATRONI_DIR"], env)
+        return Cluster(vals["FLASH_TEST_PATRONI_URL"], vals["FLASH_TEST_PATRONI_PROXY_URL"],
+                       vals["FLASH_PATRONI_API"].split(","), vals["FLASH_PATRONI_DIR"], env)
 
     def close(self) -> None:
         if self._own_env is not None:
             subprocess.run(["bash", os.path.join(ROOT, "scripts", "cluster.sh"), "stop", "patroni"],
                            env=self._own_env, capture_output=True, text=True, timeout=120)
 
-    def db_url(self, db: str) -> str:
-        """The multi-host URL with another database name."""
+    def db_url(self, db: str, proxy: bool = False) -> str:
+        """The multi-host URL (or, with proxy, the HAProxy address) with another database name."""
+        if proxy:
+            return self.proxy_url.rsplit("/", 1)[0] + "/" + db
         return re.sub(r"/[^/?]+\?", f"/{db}?", self.url, count=1)
 
     def members(self) -> list[dict]:

@@ -2,17 +2,20 @@
 """Generated clients through a Patroni failover (issue: PgBouncer, Galera, Patroni).
 
 The project in tests/cluster/clients (a table, two reads, two writes) is generated with
-`read_retry = true` for Go (pgx/v5) and Python (asyncpg); the generated code is checked first: the
-SELECTs (:one GetItem, :many ListItems) run through the retry, the writes (:exec RenameItem, the
-:one INSERT … RETURNING AddItem) do not. Then, round after round, both read workloads
-(workload.go on a pgxpool, workload.py on an asyncpg pool, each through the multi-host URL with
-target_session_attrs=read-write) run at once while the primary's postmaster is killed (SIGKILL):
+`read_retry = true` for Go (pgx/v5), Python (asyncpg) and TypeScript (pg); the generated code is
+checked first (go vet, mypy --strict, tsc --strict) and so is the retry's reach: the SELECTs (:one
+GetItem, :many ListItems) run through it, the writes (:exec RenameItem, the :one INSERT … RETURNING
+AddItem) do not. Then, round after round, the three read workloads (workload.go on a pgxpool and
+workload.py on an asyncpg pool, both through the multi-host URL with target_session_attrs=read-write;
+workload.mjs on a pg.Pool through the cluster's HAProxy address, node-postgres having no multi-host
+URLs) run at once while the primary's postmaster is killed (SIGKILL):
 each must go on after the failover with no error reaching the caller (the bounded retry covers it)
 and keep reading afterwards. The outage a client saw is the longest gap between two successful reads.
 
 Prints `CLUSTER patroni clients <lang> rounds=N reads=… errors=0 outage_s=min/median/max` per client;
-exit 0 only when every round held, 77 (skipped) when patroni, etcd, psql, go or the Python client
-venv is missing. --rounds (default 2).
+exit 0 only when every round held, 77 (skipped) when patroni, etcd, psql, go, node or the client
+test dependencies (tests/clients/python/.venv, tests/clients/ts/node_modules) are missing. --rounds
+(default 2).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from patroni import SKIP, Cluster, stats  # noqa: E402
 CLIENTS = os.path.join(HERE, "clients")
 GO_MODULE = os.path.join(ROOT, "tests", "clients", "go")  # its go.mod pins pgx/v5
 VENV_PY = os.path.join(ROOT, "tests", "clients", "python", ".venv", "bin", "python")
+TS_MODULES = os.path.join(ROOT, "tests", "clients", "ts", "node_modules")  # pg, @types/pg, typescript
 RUN_SECONDS = 16  # per round: ~2 s before the kill, the failover, then reads on the new primary
 
 TOML = """version = "2"
@@ -58,6 +62,12 @@ enabled = true
 out = "{work}/py/failoverdb"
 driver = "asyncpg"
 read_retry = true
+
+[gen.js]
+enabled = true
+out = "{work}/ts/gen"
+driver = "pg"
+read_retry = true
 """
 
 
@@ -74,6 +84,11 @@ def check_generated(work: str) -> list[str]:
         body = py.split(f"def {fn}(", 1)[1].split("\n    async def ", 1)[0]
         if ("_rt.retry_read(" in body) != retried:
             bad.append(f"Python {fn}: retried={not retried}, want {retried}")
+    ts = open(os.path.join(work, "ts", "gen", "queries.ts"), encoding="utf-8").read()
+    for fn, retried in (("getItem", True), ("listItems", True), ("renameItem", False), ("addItem", False)):
+        body = ts.split(f"  async {fn}(", 1)[1].split("\n  }\n", 1)[0]
+        if ("retryRead(" in body) != retried:
+            bad.append(f"TypeScript {fn}: retried={not retried}, want {retried}")
     return bad
 
 
@@ -98,18 +113,34 @@ def mypy_python(work: str) -> None:
         raise RuntimeError(f"mypy --strict on the generated package failed:\n{r.stdout}{r.stderr}")
 
 
+def check_ts(work: str) -> None:
+    """tsc --strict on the generated .ts, and the JS module ready for node (ESM, pg from the client tests)."""
+    ts = os.path.join(work, "ts")
+    os.symlink(TS_MODULES, os.path.join(ts, "node_modules"))
+    with open(os.path.join(ts, "package.json"), "w", encoding="utf-8") as f:
+        f.write('{"type": "module"}\n')
+    shutil.copy(os.path.join(CLIENTS, "workload.mjs"), ts)
+    r = subprocess.run([os.path.join(TS_MODULES, ".bin", "tsc"), "--strict", "--noEmit", "--skipLibCheck",
+                        "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022",
+                        os.path.join("gen", "queries.ts")], cwd=ts, capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError(f"tsc --strict on the generated queries.ts failed:\n{r.stdout}{r.stderr}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--flash", required=True)
     ap.add_argument("--rounds", type=int, default=2)
     a = ap.parse_args()
-    if shutil.which("go") is None or not os.access(VENV_PY, os.X_OK):
-        print("SKIP: go or tests/clients/python/.venv missing (scripts/install-deps.sh)", flush=True)
+    if shutil.which("go") is None or shutil.which("node") is None or not os.access(VENV_PY, os.X_OK) or \
+            not os.path.isdir(os.path.join(TS_MODULES, "pg")):
+        print("SKIP: go, node, tests/clients/python/.venv or tests/clients/ts/node_modules missing "
+              "(scripts/install-deps.sh)", flush=True)
         return SKIP
     work = tempfile.mkdtemp(prefix="flash-patroni-clients-")
     cl = Cluster.open()
     failures: list[str] = []
-    results: dict[str, list[dict]] = {"go": [], "python": []}
+    results: dict[str, list[dict]] = {"go": [], "python": [], "typescript": []}
     try:
         with open(os.path.join(work, "flash.toml"), "w", encoding="utf-8") as f:
             f.write(TOML.format(clients=CLIENTS, work=work))
@@ -119,6 +150,7 @@ def main() -> int:
         failures += check_generated(work)
         go_bin = build_go(work)
         mypy_python(work)
+        check_ts(work)
         cl.wait_healthy()
         cl.query("postgres", "DROP DATABASE IF EXISTS flash_clients")
         cl.query("postgres", "CREATE DATABASE flash_clients")
@@ -132,6 +164,9 @@ def main() -> int:
                 "go": subprocess.Popen([go_bin], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
                 "python": subprocess.Popen([VENV_PY, os.path.join(CLIENTS, "workload.py"), os.path.join(work, "py")],
                                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+                "typescript": subprocess.Popen(["node", "workload.mjs"], cwd=os.path.join(work, "ts"),
+                                               env=dict(env, URL=cl.db_url("flash_clients", proxy=True)),
+                                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
             }
             for name, p in procs.items():  # each has read once before the kill
                 line = p.stdout.readline().strip()

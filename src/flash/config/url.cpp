@@ -139,6 +139,53 @@ void parse_sqlite(DatabaseUrl& u, std::string_view rest, bool file_scheme) {
   u.database = percent_decode(path, "file path", Dialect::sqlite);
 }
 
+// A PostgreSQL host list `h1:p1,[::1]:p2,h3` (libpq's multi-host URL): `host` becomes libpq's host
+// list and the `port` parameter its port list (an empty entry: the default port), as libpq itself
+// spells them (host=h1,h2 port=p1,p2), so that libpq tries each in turn and target_session_attrs
+// picks the one that fits.
+void parse_pg_host_list(DatabaseUrl& u, std::string_view hostport) {
+  const Dialect d = u.dialect;
+  std::string hosts, ports;
+  bool any_port = false;
+  std::size_t start = 0;
+  while (start <= hostport.size()) {
+    std::size_t comma = hostport.find(',', start);
+    if (comma == std::string_view::npos) comma = hostport.size();
+    std::string_view one = hostport.substr(start, comma - start);
+    if (one.empty()) fail("empty host in the host list", d);
+    std::string_view host = one, port;
+    if (one.starts_with("[")) {
+      const std::size_t close = one.find(']');
+      if (close == std::string_view::npos || close == 1) fail("invalid IPv6 address in the host list", d);
+      host = one.substr(1, close - 1);
+      const std::string_view after = one.substr(close + 1);
+      if (!after.empty() && after.front() != ':') fail("unexpected text after an IPv6 address in the host list", d);
+      if (!after.empty()) port = after.substr(1);
+    } else if (const std::size_t c = one.rfind(':'); c != std::string_view::npos) {
+      host = one.substr(0, c);
+      port = one.substr(c + 1);
+      if (port.empty()) fail("missing port number after `:` in the host list", d);
+    }
+    const std::string h = percent_decode(host, "host name", d);
+    if (h.empty()) fail("empty host in the host list", d);
+    for (char c : h)
+      if (std::isspace(static_cast<unsigned char>(c)) || c == '@' || c == '/' || c == ',')
+        fail("invalid host name `" + h + "` in the host list", d);
+    if (!port.empty()) {
+      ports += std::to_string(parse_port(port, d));
+      any_port = true;
+    }
+    hosts += h;
+    if (comma < hostport.size()) {
+      hosts += ',';
+      ports += ',';
+    }
+    start = comma + 1;
+  }
+  u.host = hosts;
+  if (any_port) u.params["port"] = ports;
+}
+
 void parse_server(DatabaseUrl& u, std::string_view rest) {
   const Dialect d = u.dialect;
   if (!rest.starts_with("//")) fail("expected `//` after `" + u.scheme + ":`", d);
@@ -177,6 +224,11 @@ void parse_server(DatabaseUrl& u, std::string_view rest) {
       start = comma + 1;
     }
     u.host = std::string(hostport);
+    return;
+  }
+
+  if (d == Dialect::postgresql && hostport.find(',') != std::string_view::npos) {
+    parse_pg_host_list(u, hostport);
     return;
   }
 

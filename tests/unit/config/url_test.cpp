@@ -207,3 +207,34 @@ TEST(Url, TrimsSurroundingWhitespace) {
   EXPECT_EQ(u.host, "h");
   EXPECT_EQ(u.database, "d");
 }
+
+// libpq's multi-host URL (failover: Patroni and the like): the host list and the port list go to
+// libpq as they are, each entry checked.
+TEST(Url, PostgresHostList) {
+  auto u = parse_database_url(
+      "postgresql://flash:pw@10.0.0.1:5432,db2.example.com:6543/app?target_session_attrs=read-write");
+  EXPECT_EQ(u.host, "10.0.0.1,db2.example.com");
+  EXPECT_EQ(u.params.at("port"), "5432,6543");  // libpq's port list
+  EXPECT_FALSE(u.port);
+  EXPECT_EQ(u.user, "flash");
+  EXPECT_EQ(u.password, "pw");
+  EXPECT_EQ(u.database, "app");
+  EXPECT_EQ(u.params.at("target_session_attrs"), "read-write");
+  EXPECT_EQ(u.redacted(),
+            "postgresql://flash:****@10.0.0.1:5432,db2.example.com:6543/app?target_session_attrs=read-write");
+
+  auto v = parse_database_url("postgres://[::1]:5432,h2,[fe80::1]/app");
+  EXPECT_EQ(v.host, "::1,h2,fe80::1");
+  EXPECT_EQ(v.params.at("port"), "5432,,");  // an empty entry: libpq's default port
+  auto w = parse_database_url("postgres://h1,h2/app");
+  EXPECT_EQ(w.host, "h1,h2");
+  EXPECT_EQ(w.params.count("port"), 0u);
+}
+
+TEST(Url, PostgresHostListErrors) {
+  EXPECT_EQ(url_error("postgres://h1,,h2/app").code, "config.url");
+  EXPECT_NE(url_error("postgres://h1:5432,h2:99999/app").message.find("out of range"), std::string::npos);
+  EXPECT_NE(url_error("postgres://h1:,h2/app").message.find("missing port"), std::string::npos);
+  EXPECT_NE(url_error("postgres://h1,[::1/app").message.find("IPv6"), std::string::npos);
+  EXPECT_NE(url_error("postgres://h1:x,h2/app").message.find("invalid port"), std::string::npos);
+}

@@ -448,5 +448,35 @@ TYPED_TEST(SqlConnectionTest, ConnectErrorNeverShowsThePassword) {
   }
 }
 
+// libpq's multi-host URL (how clients reach a Patroni cluster): the hosts are tried in turn and
+// target_session_attrs chooses among them; both travel to libpq from the URL.
+TEST(PostgresUrl, HostListAndTargetSessionAttrs) {
+  auto raw = env("FLASH_TEST_PG_URL");
+  if (!raw) GTEST_SKIP() << Postgres::skip;
+  const auto u = config::parse_database_url(*raw);
+  ASSERT_TRUE(u.port);
+  const std::string auth = u.user + ":" + u.password + "@";
+  const std::string port = std::to_string(*u.port);
+  // Nothing listens on port 1: libpq moves on to the second host.
+  auto c = connect_sql(config::parse_database_url("postgresql://" + auth + "127.0.0.1:1," + u.host + ":" + port +
+                                                  "/" + u.database + "?target_session_attrs=read-write"));
+  auto rows = c->query("SELECT inet_server_port()::text, pg_is_in_recovery()::text");
+  ASSERT_EQ(rows.rows.size(), 1u);
+  EXPECT_EQ(to_display(rows.rows[0][0]), port);
+  EXPECT_EQ(to_display(rows.rows[0][1]), "false");
+  // The test server is a primary: no host of the list can serve target_session_attrs=standby.
+  try {
+    connect_sql(config::parse_database_url("postgresql://" + auth + "127.0.0.1:1," + u.host + ":" + port + "/" +
+                                           u.database + "?target_session_attrs=standby"));
+    ADD_FAILURE() << "expected ConnectError: the only reachable server is not a standby";
+  } catch (const ConnectError& e) {
+    EXPECT_NE(std::string(e.what()).find("standby"), std::string::npos) << e.what();  // libpq's own reason
+  }
+  // host and port in the query string count when the authority leaves them out (libpq's rule).
+  auto q = connect_sql(config::parse_database_url("postgresql://" + auth + "/" + u.database + "?host=" + u.host +
+                                                  "&port=" + port));
+  EXPECT_EQ(to_display(q->query("SELECT inet_server_port()::text").rows.at(0).at(0)), port);
+}
+
 }  // namespace
 }  // namespace flash::driver

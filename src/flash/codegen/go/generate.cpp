@@ -21,6 +21,12 @@
 //   json_tags   true (default): struct fields carry `json:"snake_case"` tags; false: none.
 //   prepare     database/sql only: emit Prepare(ctx, db), which prepares every static query once.
 //               pgx/v5 caches prepared statements itself, so the setting is ignored there.
+//   read_retry  pgx/v5 only, default false: a read (a :one or :many query whose statement is a
+//               SELECT) that fails because the connection was lost or could not be made (a
+//               failover) is run again, bounded by ReadRetry (db.go: 8 attempts, 100 ms doubling
+//               to 2 s, about 7.5 s; New sets DefaultReadRetry, WithReadRetry another, WithTx
+//               none). Writes are never retried. Needs a pool (pgxpool) that reconnects, through
+//               a multi-host URL with target_session_attrs=read-write.
 //
 // Type mapping (TypeCategory → Go type; not null / nullable with null_style "pointer"):
 //   category     pgx/v5               database/sql         null_style "sql" (pgx / database/sql)
@@ -85,6 +91,7 @@ struct Options {
   NullStyle null_style = NullStyle::pointer;
   bool json_tags = true;
   bool prepare = false;
+  bool read_retry = false;  // pgx/v5: reads retried after a lost connection (ReadRetry in db.go)
   std::string package;
 };
 
@@ -447,6 +454,52 @@ class FieldNames {
 // ---------------------------------------------------------------------------------------------
 // db.go
 
+// `read_retry`: Queries gains a retry policy for reads, and db.go the loop and the rule for what a
+// lost connection is. `b` is db.go's pgx body without it.
+std::string read_retry_db(std::string b, Imports& im) {
+  for (const char* pkg : {"errors", "io", "net", "strings", "time"}) im.add(pkg);
+  const auto swap = [&b](const std::string& from, const std::string& to) {
+    const std::size_t at = b.find(from);
+    if (at != std::string::npos) b.replace(at, from.size(), to);
+  };
+  swap("return &Queries{db: db}", "return &Queries{db: db, retry: DefaultReadRetry}");
+  swap("type Queries struct {\n\tdb DBTX\n}", "type Queries struct {\n\tdb    DBTX\n\tretry ReadRetry\n}");
+  swap("// WithTx returns the queries bound to the transaction tx.\n",
+       "// WithTx returns the queries bound to the transaction tx. Reads are not retried there: the\n"
+       "// transaction ends with its connection.\n");
+  return b +
+         "\n// ReadRetry bounds how a read (a :one or :many SELECT) is run again when the connection was lost\n"
+         "// or could not be made, as during a failover: Attempts runs in all, waiting Backoff after the\n"
+         "// first failure, doubled after each one up to MaxBackoff. Writes are never retried. The zero value\n"
+         "// runs each read once.\n"
+         "type ReadRetry struct {\n\tAttempts   int\n\tBackoff    time.Duration\n\tMaxBackoff time.Duration\n}\n\n"
+         "// DefaultReadRetry is the policy New sets: 8 attempts, 100 ms doubling to 2 s (about 7.5 s of waiting).\n"
+         "var DefaultReadRetry = ReadRetry{Attempts: 8, Backoff: 100 * time.Millisecond, MaxBackoff: 2 * time.Second}\n\n"
+         "// WithReadRetry returns the queries with another retry policy for reads (ReadRetry{}: none).\n"
+         "func (q *Queries) WithReadRetry(r ReadRetry) *Queries {\n\treturn &Queries{db: q.db, retry: r}\n}\n\n"
+         "// connectionLost tells a lost or refused connection (worth another attempt on a fresh connection)\n"
+         "// from an error of the query itself.\n"
+         "func connectionLost(ctx context.Context, err error) bool {\n"
+         "\tif err == nil || ctx.Err() != nil {\n\t\treturn false\n\t}\n"
+         "\tvar pgErr *pgconn.PgError\n"
+         "\tif errors.As(err, &pgErr) {\n"
+         "\t\t// Class 08: connection exception; 57P01-57P03: the server is shutting down or starting.\n"
+         "\t\treturn strings.HasPrefix(pgErr.Code, \"08\") || pgErr.Code == \"57P01\" || pgErr.Code == \"57P02\" ||\n"
+         "\t\t\tpgErr.Code == \"57P03\"\n\t}\n"
+         "\tvar connectErr *pgconn.ConnectError\n\tvar netErr net.Error\n"
+         "\treturn errors.As(err, &connectErr) || errors.As(err, &netErr) || errors.Is(err, io.EOF) ||\n"
+         "\t\terrors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, pgconn.ErrConnClosed) || pgconn.SafeToRetry(err)\n}\n\n"
+         "// retryRead runs read under the policy r.\n"
+         "func retryRead[T any](ctx context.Context, r ReadRetry, read func() (T, error)) (T, error) {\n"
+         "\twait := r.Backoff\n"
+         "\tfor attempt := 1; ; attempt++ {\n"
+         "\t\tv, err := read()\n"
+         "\t\tif attempt >= r.Attempts || !connectionLost(ctx, err) {\n\t\t\treturn v, err\n\t\t}\n"
+         "\t\tselect {\n\t\tcase <-ctx.Done():\n\t\t\treturn v, err\n\t\tcase <-time.After(wait):\n\t\t}\n"
+         "\t\tif wait *= 2; wait > r.MaxBackoff {\n\t\t\twait = r.MaxBackoff\n\t\t}\n"
+         "\t}\n}\n";
+}
+
 std::string Generator::gen_db() {
   Imports im;
   im.add("context");
@@ -474,6 +527,7 @@ std::string Generator::gen_db() {
          "type Queries struct {\n\tdb DBTX\n}\n\n"
          "// WithTx returns the queries bound to the transaction tx.\n"
          "func (q *Queries) WithTx(tx pgx.Tx) *Queries {\n\treturn &Queries{db: tx}\n}\n";
+    if (o_.read_retry) b = read_retry_db(b, im);
   } else {
     im.add("database/sql");
     b += "// DBTX is what the queries run on: *sql.DB, *sql.Conn or *sql.Tx.\n"
@@ -1035,6 +1089,7 @@ bool Generator::gen_query(const query::Query& q, std::string& out, Imports& im) 
     default: break;
   }
   s += "func (q *Queries) " + fn + "(ctx context.Context" + sig + ") " + result_sig + " {\n";
+  const std::size_t body_at = s.size();
   s += prelude;
   switch (q.kind) {
     case Kind::one:
@@ -1068,6 +1123,16 @@ bool Generator::gen_query(const query::Query& q, std::string& out, Imports& im) 
       s += "\treturn result.LastInsertId()\n";
       break;
     default: break;
+  }
+  // read_retry: a SELECT's body runs inside retryRead (writes, RETURNING included, never do).
+  if (o_.read_retry && pgx && (q.kind == Kind::one || q.kind == Kind::many) &&
+      sql::leading_keyword(q.sql, Dialect::postgresql) == "SELECT") {
+    std::string inner;
+    for (const auto& line : util::split(s.substr(body_at), '\n'))
+      if (!line.empty()) inner += "\t" + line + "\n";
+    s.erase(body_at);
+    s += "\treturn retryRead(ctx, q.retry, func() (" + std::string(q.kind == Kind::one ? ret : "[]" + ret) +
+         ", error) {\n" + inner + "\t})\n";
   }
   s += "}\n";
   out = s;
@@ -1182,6 +1247,14 @@ Response generate(const Request& req) {
     const auto* b = std::get_if<bool>(v);
     if (!b) return fail("gen.setting", "gen.go.prepare must be true or false");
     o.prepare = *b && o.driver == Driver::stdlib;
+  }
+  if (const auto* v = setting("read_retry")) {
+    const auto* b = std::get_if<bool>(v);
+    if (!b) return fail("gen.setting", "gen.go.read_retry must be true or false");
+    if (*b && o.driver != Driver::pgx)
+      return fail("gen.setting", "gen.go.read_retry needs driver = \"pgx/v5\"",
+                  "the retry of reads after a failover is generated for pgx/v5 (PostgreSQL)");
+    o.read_retry = *b;
   }
   std::string pkg = req.package_name;
   if (const auto* v = setting("package")) {

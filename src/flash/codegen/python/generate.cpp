@@ -5,6 +5,11 @@
 //   driver  asyncpg | psycopg (PostgreSQL), aiomysql | pymysql (MySQL/MariaDB), aiosqlite | sqlite3
 //           (SQLite). Default by dialect: asyncpg/aiomysql/aiosqlite with `async = true`,
 //           psycopg/pymysql/sqlite3 otherwise. The driver decides sync vs async.
+//   read_retry  asyncpg only, default false: a read (:one / :many SELECT) that fails because the
+//           connection was lost or could not be made (a failover) runs again under
+//           `Queries(conn, read_retry=_runtime.ReadRetry(...))` (default 8 attempts, 0.1 s doubling
+//           to 2 s); writes never, nor reads inside a transaction. Pass an asyncpg.Pool built from
+//           a multi-host DSN with target_session_attrs=read-write.
 //
 // Output package (Python >= 3.10, passes `mypy --strict`):
 //   __init__.py   imports the modules; re-exports Connection, ExecResult and transaction
@@ -66,6 +71,7 @@
 #include "flash/codegen/copyfrom.hpp"
 #include "flash/codegen/python/python.hpp"
 #include "flash/schema/types.hpp"
+#include "flash/sql/lexer.hpp"
 #include "flash/util/text.hpp"
 
 namespace flash::codegen::python {
@@ -195,6 +201,7 @@ struct Ctx {
   std::map<std::string, std::string> enum_classes;  // enum name → class name
   std::map<std::string, std::string> table_models;  // table name → class name
   diag::Diagnostics* diags = nullptr;
+  bool read_retry = false;  // asyncpg: SELECTs of :one/:many run through _rt.retry_read
 };
 
 TypeInfo map_type(const query::ResolvedType& t, const Ctx& ctx, Imports& im, bool in_models) {
@@ -653,15 +660,23 @@ class ModuleWriter {
     }
     im_.runtime = true;
     const std::string aw = async ? "await " : "";
-    const std::string call_args = "(self._conn, " + sql_var + ", " + args_expr + ")";
+    std::string call_args = "(self._conn, " + sql_var + ", " + args_expr + ")";
+    std::string fetch_one = "_rt.fetch_one", fetch_all = "_rt.fetch_all";
+    if (ctx_.read_retry && (q.kind == query::Kind::one || q.kind == query::Kind::many) &&
+        sql::leading_keyword(q.sql, schema::Dialect::postgresql) == "SELECT") {
+      // A read: run again after a lost connection, under the Queries object's policy.
+      call_args = "(self._retry, " + std::string(q.kind == query::Kind::one ? fetch_one : fetch_all) + ", " +
+                  call_args.substr(1);
+      fetch_one = fetch_all = "_rt.retry_read";
+    }
     switch (q.kind) {
       case query::Kind::one:
-        body += "        _row = " + aw + "_rt.fetch_one" + call_args + "\n";
+        body += "        _row = " + aw + fetch_one + call_args + "\n";
         body += "        if _row is None:\n            return None\n";
         body += "        return " + row_fn + "(_row)\n";
         break;
       case query::Kind::many:
-        body += "        _rows = " + aw + "_rt.fetch_all" + call_args + "\n";
+        body += "        _rows = " + aw + fetch_all + call_args + "\n";
         body += "        return [" + row_fn + "(_r) for _r in _rows]\n";
         break;
       case query::Kind::exec: body += "        " + aw + "_rt.execute" + call_args + "\n"; break;
@@ -810,7 +825,11 @@ class ModuleWriter {
                       " connection."},
                      "    ") +
            "\n";
-    out += "    def __init__(self, conn: _rt.Connection) -> None:\n        self._conn = conn\n\n";
+    if (ctx_.read_retry)
+      out += "    def __init__(self, conn: _rt.Connection, *, read_retry: _rt.ReadRetry = _rt.DEFAULT_READ_RETRY) -> None:\n"
+             "        self._conn = conn\n        self._retry = read_retry\n\n";
+    else
+      out += "    def __init__(self, conn: _rt.Connection) -> None:\n        self._conn = conn\n\n";
     out += "    @property\n    def conn(self) -> _rt.Connection:\n        return self._conn\n";
     out += methods_text_;
     return out;
@@ -980,6 +999,16 @@ Response generate(const Request& req) {
     ctx.driver = default_driver(ctx.dialect, req.settings.async);
   }
 
+  if (auto it = req.settings.settings.find("read_retry"); it != req.settings.settings.end()) {
+    const auto* b = std::get_if<bool>(&it->second);
+    if (!b || (*b && ctx.driver != Driver::asyncpg)) {
+      resp.diagnostics.push_back(setting_error(req, "gen.python.read_retry must be true or false and needs driver = \"asyncpg\"",
+                                               "the retry of reads after a failover is generated for asyncpg"));
+      return resp;
+    }
+    ctx.read_retry = *b;
+  }
+
   // Enums: the schema's, MySQL inline ones (<table>_<column>), then any only queries mention.
   const schema::Schema& s = *req.schema;
   std::vector<EnumDef> enums;
@@ -1052,7 +1081,7 @@ Response generate(const Request& req) {
   init += "__all__ = [" + util::join(all, ", ") + "]\n";
 
   resp.files.push_back({"__init__.py", init});
-  resp.files.push_back({"_runtime.py", header(req) + runtime_module(ctx.driver)});
+  resp.files.push_back({"_runtime.py", header(req) + runtime_module(ctx.driver, ctx.read_retry)});
   resp.files.push_back({"models.py", models_module(req, ctx, enums)});
   for (const auto& [m, content] : module_files) resp.files.push_back({m + ".py", content});
   resp.files.push_back({"py.typed", ""});

@@ -46,6 +46,6 @@ DriverSql rewrite_sql(std::string_view sql, schema::Dialect dialect, Driver drv)
 std::string py_string(std::string_view s, bool multiline);
 
 // The runtime module (_runtime.py) for a driver.
-std::string runtime_module(Driver d);
+std::string runtime_module(Driver d, bool read_retry = false);  // read_retry: asyncpg only
 
 }  // namespace flash::codegen::python

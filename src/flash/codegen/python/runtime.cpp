@@ -774,15 +774,90 @@ async def insert_rows(conn: Connection, sql: str, records: Sequence[Sequence[Any
     return count
 )PY";
 
+// asyncpg with `read_retry = true`: reads (:one / :many SELECTs) run again after a lost connection.
+constexpr const char* kAsyncpgReadRetry = R"PY(
+
+# ---- read retry (read_retry = true) ---------------------------------------------------------
+
+import asyncio
+
+import asyncpg  # type: ignore[import-untyped, unused-ignore]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ReadRetry:
+    """How a read (a :one or :many SELECT) runs again when the connection was lost or could not be
+    made, as during a failover: `attempts` runs in all, waiting `backoff` seconds after the first
+    failure, doubled after each one up to `max_backoff`. Writes are never retried, nor reads inside
+    a transaction. It helps on a pool (asyncpg.Pool replaces a dead connection; with a multi-host
+    DSN and target_session_attrs=read-write the new one reaches the new primary)."""
+
+    attempts: int = 8
+    backoff: float = 0.1
+    max_backoff: float = 2.0
+
+
+DEFAULT_READ_RETRY = ReadRetry()
+NO_READ_RETRY = ReadRetry(attempts=1)
+
+_RETRYABLE_PG = (
+    asyncpg.PostgresConnectionError,  # class 08
+    asyncpg.exceptions.AdminShutdownError,  # 57P01
+    asyncpg.exceptions.CrashShutdownError,  # 57P02
+    asyncpg.exceptions.CannotConnectNowError,  # 57P03
+)
+
+
+def connection_lost(e: BaseException) -> bool:
+    """A lost or refused connection (worth another attempt on a fresh connection), not an error of
+    the query itself."""
+    if isinstance(e, _RETRYABLE_PG):
+        return True
+    if isinstance(e, asyncpg.PostgresError):
+        return False
+    if isinstance(e, asyncpg.exceptions.TargetServerAttributeNotMatched):
+        return True  # no host is read-write yet: the failover is not over
+    if isinstance(e, asyncpg.InterfaceError):
+        return "connection" in str(e) and "closed" in str(e)
+    return isinstance(e, (OSError, asyncio.TimeoutError))
+
+
+_R = TypeVar("_R")
+
+
+async def retry_read(
+    policy: ReadRetry,
+    read: Callable[[Connection, str, Sequence[Any]], Awaitable[_R]],
+    conn: Connection,
+    sql: str,
+    args: Sequence[Any],
+) -> _R:
+    wait = policy.backoff
+    attempt = 1
+    while True:
+        try:
+            return await read(conn, sql, args)
+        except Exception as e:
+            in_tx = getattr(conn, "is_in_transaction", None)
+            if attempt >= policy.attempts or not connection_lost(e) or (in_tx is not None and in_tx()):
+                raise
+        await asyncio.sleep(wait)
+        wait = min(wait * 2, policy.max_backoff)
+        attempt += 1
+)PY";
+
 }  // namespace
 
-std::string runtime_module(Driver d) {
+std::string runtime_module(Driver d, bool read_retry) {
   std::string out = "\"\"\"Runtime support of the generated query modules (driver: ";
   out += to_string(d);
   out += "): value conversions, the driver calls and\nthe transaction helper.\"\"\"\n\n";
   out += kCommon;
   switch (d) {
-    case Driver::asyncpg: out += kAsyncpg; break;
+    case Driver::asyncpg:
+      out += kAsyncpg;
+      if (read_retry) out += kAsyncpgReadRetry;
+      break;
     case Driver::psycopg: out += kPsycopg; break;
     case Driver::pymysql: out += kPymysql; break;
     case Driver::aiomysql: out += kAiomysql; break;

@@ -6,6 +6,12 @@
 //   module  "esm" (default) or "commonjs": the shape of the emitted .js
 //   bigint  "string" (default), "bigint" or "number": how 64-bit integers come back
 //   emit    "both" (default: queries.ts + queries.js + queries.d.ts), "ts" or "js" (.js + .d.ts)
+//   read_retry  pg only, default false: a read (a :one or :many SELECT) that fails because the
+//           connection was lost or refused (a failover) runs again, bounded by the ReadRetry
+//           given to `new Queries(db, readRetry)` (default 8 attempts, 100 ms doubling to 2 s);
+//           writes never, nor reads inside withTransaction. node-postgres has no multi-host URLs:
+//           `db` is a pg.Pool on one address that follows the primary (HAProxy + Patroni's REST
+//           check, a virtual IP), README "Failover".
 // The .js and .d.ts are written by Flash itself (no TypeScript compiler needed by users); the .ts
 // is the same module as source for TypeScript projects.
 //
@@ -85,6 +91,7 @@ struct Options {
   Int64Mode int64 = Int64Mode::string;
   bool emit_ts = true;
   bool emit_js = true;
+  bool read_retry = false;  // pg: SELECTs of :one/:many run through retryRead
 };
 
 // Located at the [gen.X] table of flash.toml (the request's settings_location).
@@ -139,6 +146,14 @@ Options read_options(const Request& req, diag::Diagnostics& diags) {
     else if (*b == "bigint") o.int64 = Int64Mode::bigint;
     else if (*b == "number") o.int64 = Int64Mode::number;
     else diags.push_back(setting_error(req, "unknown bigint `" + *b + "` for gen.js", "valid values: string, bigint, number"));
+  }
+  if (auto it = req.settings.settings.find("read_retry"); it != req.settings.settings.end()) {
+    const auto* b = std::get_if<bool>(&it->second);
+    if (!b || (*b && o.driver != Driver::pg))
+      diags.push_back(setting_error(req, "gen.js.read_retry must be true or false and needs driver = \"pg\"",
+                                    "the retry of reads after a failover is generated for node-postgres"));
+    else
+      o.read_retry = *b;
   }
   if (auto e = string_setting(req.settings, "emit")) {
     if (*e == "both") o.emit_ts = o.emit_js = true;
@@ -928,6 +943,7 @@ class Generator {
       out += render_class_dts();
     } else {
       out += body;
+      if (o_.read_retry && !plans_.empty()) cjs_exports.push_back("defaultReadRetry");
       cjs_exports.push_back("Queries");
     }
     if (cjs_js) {
@@ -1022,12 +1038,17 @@ class Generator {
 
     cls += "export class Queries {\n";
     cls += ts ? "  readonly db: Executor;\n" : "";
+    if (o_.read_retry && ts) cls += "  readonly readRetry: ReadRetry;\n";
     if (o_.driver == Driver::sqlite) {
       for (const auto& p : plans_)
         if (!p.has_slice && ts) cls += "  private " + stmt_field(p) + ": Database.Statement | undefined;\n";
       if (ts) cls += "  private readonly dynamic = new Map<string, Database.Statement>();\n";
     }
-    cls += std::string("\n  constructor(db") + a(": Executor") + ") {\n    this.db = db;\n";
+    if (o_.read_retry)
+      cls += std::string("\n  constructor(db") + a(": Executor") + ", readRetry" + a(": ReadRetry") +
+             " = defaultReadRetry) {\n    this.db = db;\n    this.readRetry = readRetry;\n";
+    else
+      cls += std::string("\n  constructor(db") + a(": Executor") + ") {\n    this.db = db;\n";
     if (o_.driver == Driver::sqlite) {
       for (const auto& p : plans_)
         if (!p.has_slice) cls += "    this." + stmt_field(p) + " = undefined;\n";
@@ -1079,6 +1100,14 @@ class Generator {
       }
       if (pooled) out += "    });\n";
       return out + "  }\n";
+    }
+    if (o_.read_retry && (p.kind == Kind::one || p.kind == Kind::many) &&
+        sql::leading_keyword(q.sql, Dialect::postgresql) == "SELECT") {
+      // A read: run again after a lost connection, under this.readRetry.
+      std::string inner;
+      for (const auto& line : util::split(render_single(p, mode), '\n'))
+        if (!line.empty()) inner += "  " + line + "\n";
+      return out + "    return retryRead(this.readRetry, async () => {\n" + inner + "    });\n  }\n";
     }
     return out + render_single(p, mode) + "  }\n";
   }
@@ -1267,7 +1296,8 @@ class Generator {
         s += "    const client = pooled ? await (this.db" + a(" as Pool") + ").connect() : (this.db" +
              a(" as PoolClient | Client") + ");\n";
         s += "    let broken = false;\n";
-        s += "    try {\n      await client.query(\"BEGIN\");\n      const result = await fn(new Queries(client));\n"
+        s += "    try {\n      await client.query(\"BEGIN\");\n      const result = await fn(new Queries(client" +
+             std::string(o_.read_retry ? ", { attempts: 1, backoffMs: 0, maxBackoffMs: 0 }" : "") + "));\n"
              "      await client.query(\"COMMIT\");\n      return result;\n    } catch (err) {\n"
              "      try {\n        await client.query(\"ROLLBACK\");\n      } catch {\n        broken = true;\n      }\n"
              "      throw err;\n    } finally {\n      if (pooled) (client" + a(" as PoolClient") + ").release(broken);\n    }\n";
@@ -1316,6 +1346,7 @@ class Generator {
                "  if (typeof (db" + a(" as Pool") + ").totalCount !== \"number\") return fn(db);\n"
                "  const client = await (db" + a(" as Pool") + ").connect();\n"
                "  try {\n    return await fn(client);\n  } finally {\n    client.release();\n  }\n}\n";
+        if (o_.read_retry) s += read_retry_helpers(mode);
         if (!need_run_query_) break;
         s += "\nfunction runQuery(db" + a(": Executor") + ", name" + a(": string") + ", text" + a(": string") + ", values" +
              a(": unknown[]") + ")" + a(": Promise<QueryArrayResult<any[]>>") + " {\n";
@@ -1362,14 +1393,53 @@ class Generator {
     return s;
   }
 
+  // read_retry (pg): the policy type, its default, what a lost connection is, and the loop.
+  std::string read_retry_helpers(Mode mode) const {
+    const bool ts = mode == Mode::ts;
+    const auto a = [&](const std::string& x) { return ts ? x : std::string(); };
+    const std::string exp = mode == Mode::js && !o_.esm ? "" : "export ";
+    std::string s;
+    if (ts)
+      s += "\n/** How a read (a :one or :many SELECT) runs again when the connection was lost or refused, as in a\n"
+           " * failover: `attempts` runs in all, waiting `backoffMs` after the first failure, doubled up to\n"
+           " * `maxBackoffMs`. Writes never run again. */\n"
+           "export interface ReadRetry {\n  attempts: number;\n  backoffMs: number;\n  maxBackoffMs: number;\n}\n";
+    s += "\n/** 8 attempts, 100 ms doubling to 2 s (about 7 s of waiting); { attempts: 1, … } turns it off. */\n";
+    s += exp + "const defaultReadRetry" + a(": ReadRetry") +
+         " = Object.freeze({ attempts: 8, backoffMs: 100, maxBackoffMs: 2000 });\n\n";
+    s += "// A lost or refused connection (worth another attempt on a fresh one), not an error of the query.\n"
+         "function connectionLost(e" + a(": any") + ")" + a(": boolean") + " {\n"
+         "  const code = typeof e?.code === \"string\" ? e.code : \"\";\n"
+         "  if (code.startsWith(\"08\") || code === \"57P01\" || code === \"57P02\" || code === \"57P03\") return true;\n"
+         "  if ([\"ECONNREFUSED\", \"ECONNRESET\", \"EPIPE\", \"ETIMEDOUT\", \"EHOSTUNREACH\"].includes(code)) return true;\n"
+         "  const msg = String(e?.message ?? \"\");\n"
+         "  return /Connection terminated|connection (is )?closed|Client has encountered a connection error/i.test(msg);\n"
+         "}\n\n";
+    s += "async function retryRead" + a("<T>") + "(policy" + a(": ReadRetry") + ", read" + a(": () => Promise<T>") + ")" +
+         a(": Promise<T>") + " {\n"
+         "  let wait = policy.backoffMs;\n"
+         "  for (let attempt = 1; ; attempt++) {\n"
+         "    try {\n      return await read();\n    } catch (e) {\n"
+         "      if (attempt >= policy.attempts || !connectionLost(e)) throw e;\n    }\n"
+         "    await new Promise((resolve) => setTimeout(resolve, wait));\n"
+         "    wait = Math.min(wait * 2, policy.maxBackoffMs);\n  }\n}\n";
+    return s;
+  }
+
   std::string render_class_dts() const {
-    std::string s = "export declare class Queries {\n  readonly db: Executor;\n";
+    std::string s;
+    if (o_.read_retry)
+      s += "/** How a read (a :one or :many SELECT) runs again when the connection was lost or refused. */\n"
+           "export interface ReadRetry {\n  attempts: number;\n  backoffMs: number;\n  maxBackoffMs: number;\n}\n"
+           "export declare const defaultReadRetry: ReadRetry;\n\n";
+    s += "export declare class Queries {\n  readonly db: Executor;\n";
+    if (o_.read_retry) s += "  readonly readRetry: ReadRetry;\n";
     if (o_.driver == Driver::sqlite) {
       for (const auto& p : plans_)
         if (!p.has_slice) s += "  private " + stmt_field(p) + ";\n";
       s += "  private readonly dynamic;\n";
     }
-    s += "  constructor(db: Executor);\n";
+    s += o_.read_retry ? "  constructor(db: Executor, readRetry?: ReadRetry);\n" : "  constructor(db: Executor);\n";
     for (const auto& p : plans_) {
       doc(s, p.q->comments, "  ");
       s += "  " + p.method + "(" + method_arg(p, true) + "): Promise<" + return_type(p) + ">;\n";

@@ -743,22 +743,23 @@ const config::DatabaseUrl& url) {
   if (!url.password.empty()) kv.emplace_back("password", url.password);
   if (!url.database.empty()) kv.emplace_back("dbname", url.database);
 
-  // Query parameters that libpq knows (sslmode, connect_timeout, options ...) pass through;
-  // others belong to Flash and are ignored here.
+  // Query parameters that libpq knows (sslmode, connect_timeout, target_session_attrs, options ...)
+  // pass through; others belong to Flash and are ignored here. host, port, user, password and dbname
+  // given in the query string count where the URL's authority or path leaves them out (as in libpq:
+  // postgres:///db?host=/run/postgresql).
   std::set<std::string> known;
   if (PQconninfoOption* defs = PQconndefaults()) {
     for (PQconninfoOption* o = defs; o->keyword; ++o) known.insert(o->keyword);
     PQconninfoFree(defs);
-  }
-  static const std::set<std::string> from_url{"host", "port", "user", "password", "dbname"};
-  for (const auto& [k, v] : url.params) {
-    if (known.count(k) && !from_url.count(k)) kv.emplace_back(k, v);
   }
   auto has = [&](std::string_view key) {
     for (const auto& p : kv)
       if (p.first == key) return true;
     return false;
   };
+  for (const auto& [k, v] : url.params) {
+    if (known.count(k) && !has(k)) kv.emplace_back(k, v);
+  }
   if (!has("connect_timeout")) kv.emplace_back("connect_timeout", "10");
   if (!has("application_name")) kv.emplace_back("application_name", "flash");
   if (!has("client_encoding")) kv.emplace_back("client_encoding", "UTF8");
