@@ -144,7 +144,7 @@ def main() -> int:
     try:
         with open(os.path.join(work, "flash.toml"), "w", encoding="utf-8") as f:
             f.write(TOML.format(clients=CLIENTS, work=work))
-        r = run_flash(a.flash, ["gen"], cwd=work, env={"DATABASE_URL": cl.url})
+        r = run_flash(os.path.abspath(a.flash), ["gen"], cwd=work, env={"DATABASE_URL": cl.url})
         if r.returncode != 0:
             raise RuntimeError(f"flash gen failed: {r.stdout}{r.stderr}")
         failures += check_generated(work)
