@@ -133,7 +133,10 @@ class Cluster:
         return [ln.split("\t") for ln in r.stdout.splitlines() if ln]
 
     def wait_primary(self, db: str, timeout: float = 60) -> float:
-        """Polls until the multi-host URL reaches a read-write server; returns time.monotonic() then."""
+        """Polls until the multi-host URL reaches a read-write server; returns time.monotonic() then.
+        Also after CREATE DATABASE: libpq tries the hosts in order and stops at a server that refuses the
+        session (FATAL: database does not exist on a replica that has not replayed it yet) instead of going
+        on to the next host, so a new database is usable through the URL only once every earlier host has it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.psql(db, "SELECT 1").returncode == 0:

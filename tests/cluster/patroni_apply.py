@@ -103,6 +103,7 @@ def main() -> int:
             db = f"flash_fo_{run + 1}"
             cl.query("postgres", f"DROP DATABASE IF EXISTS {db}")
             cl.query("postgres", f"CREATE DATABASE {db}")
+            cl.wait_primary(db)  # see Cluster.wait_primary
             url = cl.db_url(db)
             project = os.path.join(work, f"p{run + 1}")
             make_project(project, "postgresql", [])

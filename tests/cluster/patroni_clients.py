@@ -10,7 +10,8 @@ workload.py on an asyncpg pool, both through the multi-host URL with target_sess
 workload.mjs on a pg.Pool through the cluster's HAProxy address, node-postgres having no multi-host
 URLs) run at once while the primary's postmaster is killed (SIGKILL):
 each must go on after the failover with no error reaching the caller (the bounded retry covers it)
-and keep reading afterwards. The outage a client saw is the longest gap between two successful reads.
+and keep reading afterwards. A control (the Go workload with ReadRetry{}, no retry) runs beside them
+and must see errors: without the retry the failover reaches the caller. The outage a client saw is the longest gap between two successful reads.
 
 Prints `CLUSTER patroni clients <lang> rounds=N reads=… errors=0 outage_s=min/median/max` per client;
 exit 0 only when every round held, 77 (skipped) when patroni, etcd, psql, go, node or the client
@@ -141,6 +142,7 @@ def main() -> int:
     cl = Cluster.open()
     failures: list[str] = []
     results: dict[str, list[dict]] = {"go": [], "python": [], "typescript": []}
+    control_errors = 0
     try:
         with open(os.path.join(work, "flash.toml"), "w", encoding="utf-8") as f:
             f.write(TOML.format(clients=CLIENTS, work=work))
@@ -154,6 +156,7 @@ def main() -> int:
         cl.wait_healthy()
         cl.query("postgres", "DROP DATABASE IF EXISTS flash_clients")
         cl.query("postgres", "CREATE DATABASE flash_clients")
+        cl.wait_primary("flash_clients")  # see Cluster.wait_primary
         cl.query("flash_clients", open(os.path.join(CLIENTS, "schema.sql"), encoding="utf-8").read() +
                  "INSERT INTO items VALUES (1, 'one'), (2, 'two');")
         url = cl.db_url("flash_clients")
@@ -162,6 +165,8 @@ def main() -> int:
             env = dict(os.environ, URL=url, SECONDS_TO_RUN=str(RUN_SECONDS))
             procs = {
                 "go": subprocess.Popen([go_bin], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+                "control": subprocess.Popen([go_bin], env=dict(env, NO_RETRY="1"), stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE, text=True),
                 "python": subprocess.Popen([VENV_PY, os.path.join(CLIENTS, "workload.py"), os.path.join(work, "py")],
                                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
                 "typescript": subprocess.Popen(["node", "workload.mjs"], cwd=os.path.join(work, "ts"),
@@ -181,6 +186,10 @@ def main() -> int:
                     failures.append(f"round {rnd} {name}: exit {p.returncode}: {out[-400:]} {err[-800:]}")
                     continue
                 res = json.loads(m.group(0))
+                if name == "control":
+                    control_errors += res["errors"]
+                    print(f"round {rnd}: control (Go, no retry): {res['errors']} errors reached the caller", flush=True)
+                    continue
                 results[name].append(res)
                 if res["errors"]:
                     failures.append(f"round {rnd} {name}: {res['errors']} read(s) failed through the retry: "
@@ -198,6 +207,9 @@ def main() -> int:
     for name, rs in results.items():
         print(f"CLUSTER patroni clients {name} rounds={len(rs)} reads={sum(r['reads'] for r in rs)} "
               f"errors={sum(r['errors'] for r in rs)} outage_s={stats([r['max_gap_s'] for r in rs])}", flush=True)
+    print(f"CLUSTER patroni clients control-without-retry errors={control_errors}", flush=True)
+    if control_errors == 0:
+        failures.append("the control without the retry saw no error: the kill did not reach the clients")
     for f in failures:
         print(f"  FAIL: {f}", flush=True)
     return 0 if not failures and all(len(rs) == a.rounds for rs in results.values()) else 1

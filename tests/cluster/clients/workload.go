@@ -1,6 +1,6 @@
 // A read workload on the Go client generated with read_retry = true (tests/cluster/patroni_clients.py):
 // GetItem and ListItems in a loop on a pgxpool through the multi-host URL in $URL, for the duration
-// in $SECONDS_TO_RUN. Prints "ready" after the first successful read, then one JSON line:
+// in $SECONDS_TO_RUN ($NO_RETRY set: without the retry, the control). Prints "ready" after the first successful read, then one JSON line:
 // reads, errors (the ones that reached the caller), max_gap_s (the longest time between two
 // successful reads: the outage this client saw), first_errors.
 package main
@@ -28,6 +28,9 @@ func main() {
 	}
 	defer pool.Close()
 	q := db.New(pool)
+	if os.Getenv("NO_RETRY") != "" { // the control: the same reads without the retry
+		q = q.WithReadRetry(db.ReadRetry{})
+	}
 	deadline := time.Now().Add(time.Duration(secs * float64(time.Second)))
 	reads, errs := 0, 0
 	var firstErrors []string
