@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The full test run, from a bare machine: installs every dependency (or fails saying which is
 # missing), builds (and the libFuzzer tree build-fuzz/ with clang), starts throwaway PostgreSQL,
-# MariaDB and FerretDB (MongoDB protocol) servers and a Patroni cluster on loopback, runs every test (a short fuzz run of each target included: label
-# fuzz), stops the servers.
+# MariaDB and FerretDB (MongoDB protocol) servers and a Patroni cluster (ctest -L cluster) on
+# loopback, runs every test (a short fuzz run of each target included: label fuzz), stops the servers.
 # Usage: scripts/test.sh [ctest args...]     (e.g. scripts/test.sh -L migrate)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -271,7 +271,7 @@ int run(int argc, char** argv, const char* exe_part) {
   } catch (const driver::ConnectError& e) {
     return report_one(simple("db.connect", e.what(), diag::ExitCode::connection,
                              "check that the server is running and that the URL in the "
-                             "environment is right"),
+                             "environment is right, then run the command again"),
                       ctx);
   } catch (const driver::DbError& e) {
     std::string msg = e.what();

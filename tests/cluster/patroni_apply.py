@@ -132,7 +132,8 @@ def main() -> int:
                     st["exit6"] += 1
                 else:
                     st["bad_exit"] += 1
-                    failures.append(f"run {run}: flash exited {ec} (want 6 with the hint to rerun): {out[-400:]}")
+                    failures.append(f"run {run}: flash exited {ec} (want 6 with the hint to rerun); it had applied "
+                                    f"{sorted(said_applied)}: {out[-600:]}")
             # The state the new primary holds before anything is rerun.
             cl.wait_primary(db)
             hist = dict(history(cl, db))
