@@ -185,6 +185,12 @@ def main() -> int:
                 failures.append(f"run {run}: the rerun did not complete: history {rows}, tables {sorted(tabs)}")
             print(f"run {run}: killed {killed} (exit {ec}), primary now {new}, outage {t_done - t_kill:.2f} s",
                   flush=True)
+            if run == 0:  # what a user sees, once
+                after_error = False
+                for ln in out.splitlines():
+                    if ln.startswith("error[") or ln.startswith("Applied") or (after_error and "hint:" in ln):
+                        print(f"  flash: {ln.strip()[:300]}", flush=True)
+                    after_error = after_error or ln.startswith("error[")
     finally:
         try:
             cl.close()
