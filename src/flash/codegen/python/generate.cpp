@@ -660,23 +660,24 @@ class ModuleWriter {
     }
     im_.runtime = true;
     const std::string aw = async ? "await " : "";
-    std::string call_args = "(self._conn, " + sql_var + ", " + args_expr + ")";
+    const std::string call_args = "(self._conn, " + sql_var + ", " + args_expr + ")";
+    std::string read_args = call_args;  // of fetch_one / fetch_all (the iterator keeps call_args)
     std::string fetch_one = "_rt.fetch_one", fetch_all = "_rt.fetch_all";
     if (ctx_.read_retry && (q.kind == query::Kind::one || q.kind == query::Kind::many) &&
         sql::leading_keyword(q.sql, schema::Dialect::postgresql) == "SELECT") {
       // A read: run again after a lost connection, under the Queries object's policy.
-      call_args = "(self._retry, " + std::string(q.kind == query::Kind::one ? fetch_one : fetch_all) + ", " +
+      read_args = "(self._retry, " + std::string(q.kind == query::Kind::one ? fetch_one : fetch_all) + ", " +
                   call_args.substr(1);
       fetch_one = fetch_all = "_rt.retry_read";
     }
     switch (q.kind) {
       case query::Kind::one:
-        body += "        _row = " + aw + fetch_one + call_args + "\n";
+        body += "        _row = " + aw + fetch_one + read_args + "\n";
         body += "        if _row is None:\n            return None\n";
         body += "        return " + row_fn + "(_row)\n";
         break;
       case query::Kind::many:
-        body += "        _rows = " + aw + fetch_all + call_args + "\n";
+        body += "        _rows = " + aw + fetch_all + read_args + "\n";
         body += "        return [" + row_fn + "(_r) for _r in _rows]\n";
         break;
       case query::Kind::exec: body += "        " + aw + "_rt.execute" + call_args + "\n"; break;
