@@ -12,6 +12,7 @@
 #   clang + compiler-rt: the libFuzzer targets (tests/fuzz, ctest -L fuzz).
 #   libmongoc-dev/libbson-dev: the MongoDB driver (src/flash/driver/mongodb).
 #   FerretDB: the MongoDB-protocol test server (scripts/db.sh), built from its Go module (see below).
+#   pgbouncer, galera-4: the cluster setups (scripts/cluster.sh pgbouncer|galera; ctest -L cluster).
 #   chromium: Flash Studio's browser tests (playwright-core drives Debian's chromium; ctest -L studio).
 #   studio/web: Flash Studio's web app (React, Vite, CodeMirror, React Flow, elkjs) from the npm
 #     registry with `npm ci` (package-lock.json pins them); the build embeds its `vite build`.
@@ -27,6 +28,7 @@ APT_PACKAGES=(
   curl ca-certificates unzip python3 python3-venv python3-pip python3-yaml python3-jsonschema
   clang libclang-rt-14-dev
   chromium
+  pgbouncer galera-4
 )
 # Node.js from Debian only when no node is installed (a newer one from elsewhere is kept).
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm libnode-dev)
