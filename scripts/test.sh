@@ -23,6 +23,12 @@ export FLASH_TEST_PG_URL FLASH_TEST_MYSQL_URL
 # skip them, so it stops here instead.
 [ -n "${FLASH_TEST_MONGO_URL:-}" ] || { echo "test.sh: FerretDB did not start (scripts/install-deps.sh builds it)" >&2; exit 1; }
 export FLASH_TEST_MONGO_URL
+# The cluster setups of `ctest -L cluster` (scripts/cluster.sh; ~10 s each to start), stopped on exit.
+for setup in pgbouncer galera; do
+  cluster_env=$(bash scripts/cluster.sh start "$setup") || { echo "test.sh: could not start the $setup setup" >&2; exit 1; }
+  eval "$cluster_env"
+  trap 'for s in pgbouncer galera; do bash "$root/scripts/cluster.sh" stop "$s" >/dev/null 2>&1 || true; done; bash "$root/scripts/db.sh" stop >/dev/null 2>&1 || true' EXIT
+done
 
 cd "${FLASH_BUILD_DIR:-build}"
 ctest --output-on-failure -j "${FLASH_TEST_JOBS:-2}" "$@"
