@@ -51,7 +51,10 @@ MigrationLock::MigrationLock(driver::SqlConnection& c, std::chrono::milliseconds
                              bool pooled)
     : conn_(c), timeout_(timeout), kind_(lock_kind_for(c, cluster, pooled)) {
   if (kind_ == LockKind::transaction) return;  // taken in each migration's transaction
-  if (kind_ == LockKind::row) return take_row();
+  if (kind_ == LockKind::row) {
+    take_row();
+    return;
+  }
   switch (c.dialect()) {
     case Dialect::postgresql: {
       // Polling instead of a blocking pg_advisory_lock: a blocked call could not honour the timeout
