@@ -141,6 +141,32 @@ def check_galera(urls: list[str], ids: list[str]) -> None:
             fail(f"node {n}: wsrep_cluster_size {size}")
 
 
+def check_galera_lint(flash: str) -> None:
+    """The galera.* lint rules: on with cluster = "galera", off without (same migration)."""
+    import json
+    want = {"galera.no-primary-key", "galera.non-innodb", "galera.lock-tables", "galera.large-transaction"}
+    for cluster, expect in (('cluster = "galera"\n', want), ("", set())):
+        with tempfile.TemporaryDirectory(prefix="flash-galera-lint-") as tmp:
+            root = Path(tmp)
+            for d in ("migrations", "schema", "queries"):
+                (root / "db" / d).mkdir(parents=True)
+            (root / "flash.toml").write_text('[database]\nprovider = "mysql"\n' + cluster)
+            (root / "db" / "migrations" / "20260101000001_a.sql").write_text(
+                "-- +migrate Up\nCREATE TABLE t1 (id BIGINT PRIMARY KEY, v VARCHAR(20));\n"
+                "CREATE TABLE nopk (a INT) ENGINE=MyISAM;\n\n-- +migrate Down\nDROP TABLE nopk;\nDROP TABLE t1;\n")
+            (root / "db" / "migrations" / "20260101000002_b.sql").write_text(
+                "-- +migrate Up\nLOCK TABLES t1 WRITE;\nUPDATE t1 SET v = 'x';\nUNLOCK TABLES;\n\n-- +migrate Down\n")
+            r = subprocess.run([flash, "--json", "lint", "--offline"], cwd=root, capture_output=True, text=True,
+                               env=dict(os.environ, NO_COLOR="1"), stdin=subprocess.DEVNULL, timeout=120)
+            try:
+                found = {f["code"] for f in json.loads(r.stdout)["findings"]} & (want | {"x"})
+            except (ValueError, KeyError) as e:
+                fail(f"flash lint --json: {e}: {r.stdout}{r.stderr}")
+            if found != expect:
+                fail(f"lint with {cluster.strip() or 'no cluster'}: galera findings {sorted(found)}, want {sorted(expect)}")
+    print("galera lint: the 4 galera.* rules fire with cluster = \"galera\" and stay off without it")
+
+
 def reset_pg(url: str) -> None:
     pg_sql(url, "DROP SCHEMA public CASCADE; CREATE SCHEMA public")
 
@@ -174,6 +200,7 @@ def main() -> None:
         if not all(urls):
             fail("FLASH_TEST_GALERA_URL1..3 are not set: eval \"$(scripts/cluster.sh start galera)\" first")
         admin = urls[0]
+        check_galera_lint(a.flash)
 
     with tempfile.TemporaryDirectory(prefix=f"flash-{a.setup}-") as tmp:
         root = Path(tmp)

@@ -608,7 +608,8 @@ std::filesystem::path export_file_for(const Project& p, const std::string& what)
 }
 
 // Pooler mode, a section without a transaction: on the direct connection under the session lock
-// (which excludes the pooled runs' transaction-scoped lock: one key), after re-reading its row.
+// (which excludes the pooled runs' transaction-scoped lock: one key; apply already holds it there,
+// advisory locks nest), after re-reading its row.
 bool run_direct(driver::SqlConnection& direct, Dialect d, const Output& out, const StepGroup& g,
                 std::vector<std::string>& executed, std::chrono::milliseconds timeout) {
   MigrationLock session(direct, timeout);
@@ -798,6 +799,15 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
   const bool pooled = p.pooled && d == Dialect::postgresql;
   if (!o.dry_run) lock.emplace(c, o.lock_timeout, p.cluster, pooled);
   else if (d == Dialect::sqlite) c.execute("PRAGMA busy_timeout = " + std::to_string(o.lock_timeout.count()));
+  // Pooler mode with a direct URL: the session lock there, for the whole run, before anything is
+  // read (a `notransaction` migration's row is visible while it runs, and only a lock holder may
+  // judge it); the transactional migrations still take the transaction-scoped lock (same key).
+  std::unique_ptr<driver::SqlConnection> direct;
+  std::optional<MigrationLock> direct_lock;
+  if (pooled && o.direct_connect && !o.dry_run) {
+    direct = o.direct_connect();
+    direct_lock.emplace(*direct, o.lock_timeout);
+  }
 
   bool table_exists = tracking_table_exists(c);
   auto rows = table_exists ? read_tracking(c) : std::vector<TrackingRow>{};
@@ -871,7 +881,6 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
   if (!undecided.empty()) throw undecided_error(undecided, "apply");
 
   // Through a pooler only transactions are safe: a section without one needs the direct URL.
-  std::unique_ptr<driver::SqlConnection> direct;
   if (pooled) {
     std::vector<std::string> untx;
     for (const auto& pm : pending)
@@ -886,7 +895,6 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
                         "pooler (as Prisma's directUrl" +
                             (p.direct_url_env.empty() ? std::string() : "; " + p.direct_url_env + " is not set") +
                             "); flash runs those sections there");
-    if (!untx.empty() && !o.dry_run) direct = o.direct_connect();
   }
 
   ApplyResult res;
