@@ -20,7 +20,7 @@ export PGPASSWORD=flash
 direct_port=${FLASH_TEST_PGBOUNCER_DIRECT_URL##*:}; direct_port=${direct_port%%/*}
 pooled_port=${FLASH_TEST_PGBOUNCER_URL##*:}; pooled_port=${pooled_port%%/*}
 "$pgbench" -i -q -s 1 -h 127.0.0.1 -p "$direct_port" -U flash flash_test >/dev/null 2>&1
-echo "| mode | path | clients | tps | mean latency (ms) | failed |"
+echo "| mode | path | clients | tps | mean latency (ms) | clients aborted |"
 echo "|---|---|---|---|---|---|"
 for mode in simple extended prepared; do
   for path in direct pgbouncer; do
@@ -28,7 +28,7 @@ for mode in simple extended prepared; do
     out=$("$pgbench" -n -S -M "$mode" -c "$clients" -j 2 -T "$secs" -h 127.0.0.1 -p "$port" -U flash flash_test 2>&1) || true
     tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out" | head -n1)
     lat=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$out" | head -n1)
-    failed=$(grep -c "ERROR\|error" <<<"$out" || true)
+    failed=$(grep -c "aborted in command" <<<"$out" || true)
     echo "| $mode | $path | $clients | ${tps:-—} | ${lat:-—} | $failed |"
   done
 done
