@@ -6,8 +6,9 @@
 
 Each round starts from an empty database and launches --runs `flash apply` processes at once:
   pgbouncer  all through PgBouncer in transaction pooling (FLASH_TEST_PGBOUNCER_URL) with
-             [database] pooler = "pgbouncer"; the last migration is `notransaction` (CREATE INDEX
-             CONCURRENTLY) and runs on direct_url_env (FLASH_TEST_PGBOUNCER_DIRECT_URL)
+             [database] pooler = "pgbouncer": first the transactional migrations alone (only the
+             transaction-scoped lock), then with a `notransaction` migration (CREATE INDEX
+             CONCURRENTLY) that runs on direct_url_env (FLASH_TEST_PGBOUNCER_DIRECT_URL)
   galera     spread over the three nodes (FLASH_TEST_GALERA_URL1..3) with cluster = "galera"
 Every migration inserts one row into `apply_count` (a table without a unique key on the
 migration) and creates its table with IF NOT EXISTS, so a second execution would not fail: it
@@ -80,12 +81,14 @@ def write_project(root: Path, setup: str) -> None:
         up.append(f"INSERT INTO apply_count (migration) VALUES ('m{k}')")
         body = "-- +migrate Up\n" + "".join(s + ";\n" for s in up) + f"\n-- +migrate Down\nDROP TABLE t{k};\n"
         (root / "db" / "migrations" / f"{mid}.sql").write_text(body)
-    if setup == "pgbouncer":
-        # A section without a transaction: through the pooler only on the direct URL.
-        (root / "db" / "migrations" / "20260101000009_concurrently.sql").write_text(
-            "-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t1_v ON t1 (v);\n"
-            "INSERT INTO apply_count (migration) VALUES ('concurrently');\n"
-            "\n-- +migrate Down notransaction\nDROP INDEX CONCURRENTLY t1_v;\n")
+
+
+def add_concurrently(root: Path) -> None:
+    """A section without a transaction: through the pooler only on the direct URL."""
+    (root / "db" / "migrations" / "20260101000009_concurrently.sql").write_text(
+        "-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t1_v ON t1 (v);\n"
+        "INSERT INTO apply_count (migration) VALUES ('concurrently');\n"
+        "\n-- +migrate Down notransaction\nDROP INDEX CONCURRENTLY t1_v;\n")
 
 
 def run_many(flash: str, root: Path, urls: list[str], extra_env: dict[str, str], runs: int) -> list[tuple[int, str]]:
@@ -104,7 +107,8 @@ def run_many(flash: str, root: Path, urls: list[str], extra_env: dict[str, str],
 
 def check_pg(url: str, ids: list[str]) -> None:
     counts = pg_sql(url, "SELECT migration || '=' || count(*) FROM apply_count GROUP BY migration ORDER BY 1")
-    want = sorted([f"m{k}=1" for k in range(1, MIGRATIONS + 1)] + ["concurrently=1"])
+    concurrently = any(i.endswith("_concurrently") for i in ids)
+    want = sorted([f"m{k}=1" for k in range(1, MIGRATIONS + 1)] + (["concurrently=1"] if concurrently else []))
     if sorted(counts.split()) != want:
         fail(f"apply_count: {counts.split()} (want {want})")
     rows = pg_sql(url, "SELECT id || '=' || count(*) FILTER (WHERE finished_at IS NOT NULL) || '/' || count(*) "
@@ -118,7 +122,7 @@ def check_pg(url: str, ids: list[str]) -> None:
         fail(f"pg_class tables: {tables}")
     valid = pg_sql(url, "SELECT x.indisvalid FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c "
                         "ON c.oid = x.indexrelid WHERE c.relname = 't1_v'")
-    if valid != "t":
+    if concurrently and valid != "t":
         fail(f"index t1_v valid: {valid!r}")
 
 
@@ -205,45 +209,46 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix=f"flash-{a.setup}-") as tmp:
         root = Path(tmp)
         write_project(root, a.setup)
-        ids = sorted(p.stem for p in (root / "db" / "migrations").glob("*.sql"))
-        extra = {}
+        reset = reset_pg if a.setup == "pgbouncer" else reset_galera
+        check = (lambda ids: check_pg(admin, ids)) if a.setup == "pgbouncer" else (lambda ids: check_galera(urls, ids))
+        phases = [("transactional migrations" if a.setup == "pgbouncer" else "migrations", {})]
         if a.setup == "pgbouncer":
-            reset_pg(admin)
-            # Without direct_url_env the notransaction migration is refused before anything runs.
-            r = subprocess.run([a.flash, "apply", "--no-check", "--no-lint", "--json"], cwd=root,
-                               env=dict(os.environ, NO_COLOR="1", DATABASE_URL=url), capture_output=True,
-                               text=True, stdin=subprocess.DEVNULL, timeout=120)
-            if r.returncode != 3 or "migrate.pooler-notransaction" not in r.stdout + r.stderr:
-                fail(f"without direct_url_env: exit {r.returncode}, {r.stdout}{r.stderr}")
-            if pg_sql(admin, "SELECT count(*) FROM pg_catalog.pg_class WHERE relname = 'apply_count'") != "0":
-                fail("the refused run executed something")
-            extra = {"DIRECT_DATABASE_URL": direct}
-        total_runs = 0
-        applied_total = 0
-        for rnd in range(1, a.rounds + 1):
-            (reset_pg if a.setup == "pgbouncer" else reset_galera)(admin)
-            t0 = time.monotonic()
-            results = run_many(a.flash, root, urls, extra, a.runs)
-            secs = time.monotonic() - t0
-            bad = [(rc, out) for rc, out in results if rc != 0]
-            if bad:
-                fail(f"round {rnd}: {len(bad)} of {a.runs} runs failed; first: exit {bad[0][0]}\n{bad[0][1]}")
-            applied = sum(out.count("Applied 2026") for _, out in results)
-            skipped = sum(out.count("Skipped ") for _, out in results)
-            if applied != len(ids):
-                fail(f"round {rnd}: the runs say they applied {applied} migrations, want {len(ids)}")
-            if a.setup == "pgbouncer":
-                check_pg(admin, ids)
-            else:
-                time.sleep(0.2)
-                check_galera(urls, ids)
-            total_runs += a.runs
-            applied_total += applied
-            print(f"round {rnd}: {a.runs} concurrent runs in {secs:.1f}s: {applied} applications of {len(ids)} "
-                  f"migrations, {skipped} skipped as done by another run")
-        print(f"CLUSTER {a.setup} exactly-once: {total_runs} concurrent runs in {a.rounds} round(s), "
-              f"{applied_total} applications of {len(ids)} x {a.rounds} migrations, each exactly once "
-              f"(apply_count, _flash_migrations, catalog{' on all 3 nodes' if a.setup == 'galera' else ''})")
+            phases.append(("with a notransaction migration on direct_url_env", {"DIRECT_DATABASE_URL": direct}))
+        total_runs = applied_total = 0
+        for phase, extra in phases:
+            if extra:
+                add_concurrently(root)
+                # Without direct_url_env the notransaction migration is refused before anything runs.
+                r = subprocess.run([a.flash, "apply", "--no-check", "--no-lint", "--json"], cwd=root,
+                                   env=dict(os.environ, NO_COLOR="1", DATABASE_URL=url), capture_output=True,
+                                   text=True, stdin=subprocess.DEVNULL, timeout=120)
+                if r.returncode != 3 or "migrate.pooler-notransaction" not in r.stdout + r.stderr:
+                    fail(f"without direct_url_env: exit {r.returncode}, {r.stdout}{r.stderr}")
+                if pg_sql(admin, "SELECT count(*) FROM pg_catalog.pg_class WHERE relname = 't1_v'") != "0":
+                    fail("the refused run executed something")
+            ids = sorted(p.stem for p in (root / "db" / "migrations").glob("*.sql"))
+            for rnd in range(1, a.rounds + 1):
+                reset(admin)
+                t0 = time.monotonic()
+                results = run_many(a.flash, root, urls, extra, a.runs)
+                secs = time.monotonic() - t0
+                bad = [(rc, out) for rc, out in results if rc != 0]
+                if bad:
+                    fail(f"{phase}, round {rnd}: {len(bad)} of {a.runs} runs failed; first: exit {bad[0][0]}\n{bad[0][1]}")
+                applied = sum(out.count("Applied 2026") for _, out in results)
+                skipped = sum(out.count("Skipped ") for _, out in results)
+                if applied != len(ids):
+                    fail(f"{phase}, round {rnd}: the runs say they applied {applied} migrations, want {len(ids)}")
+                if a.setup == "galera":
+                    time.sleep(0.2)
+                check(ids)
+                total_runs += a.runs
+                applied_total += applied
+                print(f"{phase}, round {rnd}: {a.runs} concurrent runs in {secs:.1f}s: {applied} applications of "
+                      f"{len(ids)} migrations, {skipped} skipped in-transaction as done by another run")
+        print(f"CLUSTER {a.setup} exactly-once: {total_runs} concurrent runs ({len(phases)} phase(s) x {a.rounds} "
+              f"round(s)), {applied_total} applications, each migration exactly once (apply_count, "
+              f"_flash_migrations, catalog{' on all 3 nodes' if a.setup == 'galera' else ''}); 0 failed runs")
 
 
 if __name__ == "__main__":
