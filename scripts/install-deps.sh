@@ -12,6 +12,7 @@
 #   clang + compiler-rt: the libFuzzer targets (tests/fuzz, ctest -L fuzz).
 #   libmongoc-dev/libbson-dev: the MongoDB driver (src/flash/driver/mongodb).
 #   FerretDB: the MongoDB-protocol test server (scripts/db.sh), built from its Go module (see below).
+#   pgbouncer, galera-4: the cluster setups (scripts/cluster.sh pgbouncer|galera; ctest -L cluster).
 #   chromium: Flash Studio's browser tests (playwright-core drives Debian's chromium; ctest -L studio).
 #   patroni + etcd-server + haproxy: the Patroni failover cluster of the cluster tests (scripts/cluster/patroni.sh,
 #     ctest -L cluster; HAProxy gives node-postgres one address that follows the primary).
@@ -30,6 +31,7 @@ APT_PACKAGES=(
   clang libclang-rt-14-dev
   chromium
   patroni etcd-server haproxy
+  pgbouncer galera-4
 )
 # Node.js from Debian only when no node is installed (a newer one from elsewhere is kept).
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm libnode-dev)

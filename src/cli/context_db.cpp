@@ -59,6 +59,8 @@ config::DatabaseUrl Context::main_database_url() {
     fs::path p(url.database);
     if (p.is_relative()) url.database = (cfg.root / p).lexically_normal().string();
   }
+  // [database] pooler = "pgbouncer" reaches the driver as the URL parameter (as pgbouncer=true).
+  if (cfg.pooler == "pgbouncer" && url.dialect == schema::Dialect::postgresql) url.params["pgbouncer"] = "true";
   return url;
 }
 

@@ -6,6 +6,7 @@
 // the lint of the pending migrations graded by live table sizes (an error stops the run; warnings
 // are shown; --no-lint) and the live data (conflicts). --dry-run prints exactly the statements the run executes.
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands/check_common.hpp"
@@ -32,6 +33,15 @@ void run_apply(ApplyArgs& a, Context& ctx) {
   a.o.lock_timeout = std::chrono::milliseconds(static_cast<long long>(a.lock_timeout * 1000));
   if (!a.to.empty()) a.o.target = a.to;
   auto conn = migrate_connect(ctx);
+  set_pooled_from_url(ctx, project);
+  // [database] direct_url_env: where sections without a transaction run in pooler mode.
+  const auto& cfg = ctx.config();
+  if (const char* direct = cfg.direct_url_env.empty() ? nullptr : std::getenv(cfg.direct_url_env.c_str());
+      direct && *direct) {
+    auto url = config::parse_database_url(direct);
+    url.params.erase("pgbouncer");
+    a.o.direct_connect = [url] { return driver::connect_sql(url); };
+  }
   if (!a.no_check || !a.no_lint) {
     diag::Diagnostics diags;
     auto files = migrate::load_migrations(project.migrations_dir, project.dialect, diags);

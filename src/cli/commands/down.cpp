@@ -25,6 +25,7 @@ void run_down(DownArgs& a, Context& ctx) {
   if (a.o.steps < 1) throw diag::Error("cli.usage", "--steps must be at least 1", diag::ExitCode::usage);
   a.o.lock_timeout = std::chrono::milliseconds(static_cast<long long>(a.lock_timeout * 1000));
   auto conn = migrate_connect(ctx);
+  set_pooled_from_url(ctx, project);
   auto res = migrate::down(*conn, project, a.o, migrate_output(ctx));
   auto& j = ctx.result();
   j["rolled_back"] = res.rolled_back;

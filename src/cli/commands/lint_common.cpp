@@ -6,6 +6,7 @@ namespace flash::cli {
 
 lint::Settings lint_settings(const config::Config& cfg, driver::SqlConnection* live) {
   lint::Settings s;
+  s.cluster = cfg.cluster;
   for (const auto& [key, codes, into] : {std::tuple{"lint.error", &cfg.lint_error, &s.error},
                                          std::tuple{"lint.ignore", &cfg.lint_ignore, &s.ignore}}) {
     for (const auto& c : *codes) {

@@ -43,6 +43,13 @@ std::unique_ptr<driver::SqlConnection> migrate_connect(Context& ctx) {
   return driver::connect_sql(ctx.database_url());
 }
 
+void set_pooled_from_url(Context& ctx, migrate::Project& p) {
+  const auto url = ctx.database_url();
+  const auto it = url.params.find("pgbouncer");
+  if (url.dialect == schema::Dialect::postgresql && it != url.params.end() && (it->second == "true" || it->second == "1"))
+    p.pooled = true;
+}
+
 namespace {
 
 struct MigrateArgs {

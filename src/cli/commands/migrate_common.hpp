@@ -15,5 +15,8 @@ migrate::Project migrate_project(Context& ctx);
 // `always_confirm`, always — Context::confirm then fails naming the flag without a terminal).
 migrate::Output migrate_output(Context& ctx, bool always_confirm = false);
 std::unique_ptr<driver::SqlConnection> migrate_connect(Context& ctx);
+// Project::pooled from the database URL: pgbouncer=true (Prisma's parameter, or set by
+// [database] pooler = "pgbouncer") on a PostgreSQL URL.
+void set_pooled_from_url(Context& ctx, migrate::Project& p);
 
 }  // namespace flash::cli

@@ -38,7 +38,7 @@ const std::vector<std::string> kTopKeys = {"version",     "schema_dir",      "sc
                                            "queries",     "migrations_path", "export_path",
                                            "env_path",    "database",        "gen",
                                            "databases",   "lint",            "branches"};
-const std::vector<std::string> kDatabaseKeys = {"provider", "url_env"};
+const std::vector<std::string> kDatabaseKeys = {"provider", "url_env", "pooler", "cluster", "direct_url_env"};
 // The keys of each [gen.X] table and, where the set is closed, their values (lower case; a driver
 // lists the databases it works with, none = all). Keep in step with the generators' readers
 // (codegen/go, typescript, python) and README "Generator settings".
@@ -74,7 +74,8 @@ const std::vector<GenLanguage> kGenLanguages = {
       {"module", false, {{"esm", {}}, {"es", {}}, {"module", {}}, {"commonjs", {}}, {"cjs", {}}}},
       {"bigint", false, {{"string", {}}, {"bigint", {}}, {"number", {}}}},
       {"emit", false, {{"both", {}}, {"ts", {}}, {"js", {}}}},
-      {"read_retry", true, {}}}},
+      {"read_retry", true, {}},
+      {"prepared", true, {}}}},
     {"python",
      {{"enabled", true, {}},
       {"out", false, {}},
@@ -161,6 +162,19 @@ class Loader {
     else d.hint = "valid providers: postgresql, mysql, sqlite, mongodb";
     diags.push_back(std::move(d));
     return std::nullopt;
+  }
+
+  // A string that must be one of `valid`; anything else is a located config.value error ("" then).
+  std::string choice_value(const std::string& what, const toml::node& v, const std::vector<std::string>& valid) {
+    auto s = string_value(what, v);
+    if (!s) return "";
+    if (std::find(valid.begin(), valid.end(), *s) != valid.end()) return *s;
+    auto d = located("config.value", "invalid `" + what + "` value `" + *s + "`", v.source(), value_length(v));
+    d.hint = diag::did_you_mean(util::to_lower(*s), valid);
+    if (d.hint) *d.hint += " (valid: " + util::join(valid, ", ") + ")";
+    else d.hint = "valid values: " + util::join(valid, ", ");
+    diags.push_back(std::move(d));
+    return "";
   }
 
   // Remembers where a path value was written (Config::value_locations).
@@ -306,6 +320,14 @@ class Loader {
         if (auto d = provider_value("database.provider", v)) cfg.provider = *d;
       } else if (key == "url_env") {
         if (auto s = string_value("database.url_env", v)) cfg.url_env = *s;
+      } else if (key == "pooler") {
+        cfg.pooler = choice_value("database.pooler", v, {"none", "pgbouncer"});
+        if (cfg.pooler == "none") cfg.pooler.clear();
+      } else if (key == "cluster") {
+        cfg.cluster = choice_value("database.cluster", v, {"none", "galera"});
+        if (cfg.cluster == "none") cfg.cluster.clear();
+      } else if (key == "direct_url_env") {
+        if (auto s = string_value("database.direct_url_env", v)) cfg.direct_url_env = *s;
       } else {
         unknown_key(k, kDatabaseKeys, "[database]");
       }
@@ -635,6 +657,11 @@ Config load_config(const LoadOptions& opts) {
 
   loader.top(table, cfg);
   loader.inherit(cfg);
+  // Through a transaction-pooling PgBouncer the TypeScript pg client uses unnamed statements
+  // unless [gen.js] says `prepared` itself.
+  if (cfg.pooler == "pgbouncer")
+    for (auto& g : cfg.gen)
+      if (g.language == "js" && !g.settings.count("prepared")) g.settings["prepared"] = false;
   if (diag::has_errors(loader.diags)) {
     // toml++ tables iterate in key order; report in document order instead.
     std::stable_sort(loader.diags.begin(), loader.diags.end(),

@@ -1,7 +1,8 @@
 #pragma once
 // flash.toml and .env loading, compatible with the original Go tool's keys:
 //   version, schema_dir (legacy schema_path), queries, migrations_path, export_path, env_path,
-//   [database] provider, url_env (default DATABASE_URL),
+//   [database] provider, url_env (default DATABASE_URL), pooler ("pgbouncer"), cluster ("galera"),
+//   direct_url_env,
 //   [gen.go|js|python] enabled, out, driver (+ the generator's own keys, see kGenKeys in config.cpp),
 //   [gen.NAME] plugin = "flash-gen-NAME", timeout = 30, enabled, out (+ any key for the plugin),
 //   [[databases]] name, provider, url_env, default = true, and per-database overrides of the
@@ -81,6 +82,16 @@ struct Config {
   std::string env_path;  // when set, this .env file replaces the default search
   schema::Dialect provider = schema::Dialect::sqlite;
   std::string url_env = "DATABASE_URL";
+  // [database] pooler = "pgbouncer": the URL goes through a transaction-pooling PgBouncer, so
+  // nothing may rely on session state (docs in README "Poolers and clusters"); "" = none. The URL
+  // parameter pgbouncer=true says the same.
+  std::string pooler;
+  // [database] cluster = "galera": a MariaDB Galera cluster (cluster-wide apply lock, Galera lint
+  // rules); "" = none (Galera is also detected by wsrep_on at apply time).
+  std::string cluster;
+  // [database] direct_url_env: the variable holding a URL that bypasses the pooler (Prisma's
+  // directUrl); non-transactional migrations run there.
+  std::string direct_url_env;
   std::vector<GenTarget> gen;
   std::vector<DatabaseEntry> databases;
   std::string selected_database;  // name of the [[databases]] entry in effect, "" if none

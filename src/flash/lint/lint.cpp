@@ -22,8 +22,9 @@ std::set<std::string> tables_of(const schema::Schema& s) {
   return out;
 }
 
-bool applies(const Rule& r, Dialect d) {
+bool applies(const Rule& r, Dialect d, const Settings& s) {
   const std::string e = r.engines;
+  if (e == "galera") return d == Dialect::mysql && s.cluster == "galera";
   return e == "all" || e == schema::to_string(d);
 }
 
@@ -100,7 +101,7 @@ struct FileLinter {
   void emit(const migrate::MigrationStatement& st, const std::string& code, const std::string& message,
             const std::string& schema = "", const std::string& table = "") {
     const Rule* r = find_rule(code);
-    if (!r || !applies(*r, d) || settings.ignore.count(code)) return;
+    if (!r || !applies(*r, d, settings) || settings.ignore.count(code)) return;
     if (suppressed(lines, st.line).count(code)) return;
     for (const auto& f : out)
       if (f.migration == file.id && f.diag.code == code && f.diag.location.line == st.line &&
@@ -162,6 +163,7 @@ struct FileLinter {
     if (has("CONVERT") && has("CHARACTER")) emit(st, "mysql.table-copy", "converting the table's character set copies it");
     const bool rename = (first == "ALTER" || first == "RENAME") && has("RENAME") && !has("CONSTRAINT") && !has("INDEX");
     if (rename) emit(st, "compat.rename", "renames a table or column that running clients may still use");
+    galera(st, words, first, has);
 
     schema::Schema before = model;
     // The statement alone, at its own line, so the parser's locations stay true.
@@ -173,6 +175,20 @@ struct FileLinter {
     for (const auto& op : plan.operations) ops(st, op, model, has, narrowing);
     for (const auto& op : plan.operations)
       if (op.kind == diff::OpKind::create_table) created.insert(key(op.schema, op.table));
+  }
+
+  // The "galera" rules that the statement's words show (the primary key one is in ops()).
+  template <class Has>
+  void galera(const migrate::MigrationStatement& st, const std::vector<std::string>& words, const std::string& first,
+              Has has) {
+    for (std::size_t i = 0; i + 1 < words.size(); ++i)
+      if (words[i] == "ENGINE" && words[i + 1] != "INNODB")
+        emit(st, "galera.non-innodb", "ENGINE=" + words[i + 1] + " is not replicated by Galera (InnoDB only)");
+    if (((first == "LOCK" || first == "UNLOCK") && (has("TABLES") || has("TABLE"))) || has("GET_LOCK"))
+      emit(st, "galera.lock-tables", "LOCK TABLES / GET_LOCK does not lock across a Galera cluster");
+    const bool dml = first == "INSERT" || first == "UPDATE" || first == "DELETE" || first == "REPLACE";
+    if (dml && st.sql.find("/* flash:batch ") == std::string::npos)
+      emit(st, "galera.large-transaction", first + " runs as one Galera writeset: keep it small or batch it");
   }
 
   template <class Has>
@@ -211,6 +227,7 @@ struct FileLinter {
         const schema::Table* t = after.find_table(op.table, op.schema);
         if (!t) break;
         for (const auto& c : t->columns) column_rules(st, c, tname);
+        if (!t->primary_key) at("galera.no-primary-key", "table " + tname + " has no primary key");
         if (t->primary_key && t->primary_key->columns.size() == 1)
           for (const auto& c : t->columns)
             if (c.name == t->primary_key->columns[0] && (c.type.name == "integer" || c.type.name == "smallint"))

@@ -26,7 +26,8 @@ namespace flash::lint {
 
 struct Rule {
   const char* code;      // "pg.index-not-concurrent"
-  const char* engines;   // "postgresql", "mysql", "sqlite" or "all"
+  const char* engines;   // "postgresql", "mysql", "sqlite", "all", or "galera" (MySQL with
+                         // [database] cluster = "galera")
   diag::Severity severity;
   const char* catches;   // one line
   const char* fix;       // one line
@@ -42,6 +43,7 @@ struct Settings {
   std::set<std::string> ignore;  // not reported
   StatsFn stats;                 // live statistics (a database at hand), or empty: graded by rule only
   std::int64_t large_rows = 1'000'000;
+  std::string cluster;  // [database] cluster: "galera" turns the rules of engine "galera" on (MySQL)
 };
 
 struct Finding {

@@ -25,6 +25,9 @@ Project project_from_config(const config::Config& cfg) {
   p.schema_dir = cfg.resolve(cfg.schema_dir);
   p.export_dir = cfg.resolve(cfg.export_path);
   p.dialect = cfg.provider;
+  p.cluster = cfg.cluster;
+  p.direct_url_env = cfg.direct_url_env;
+  p.pooled = cfg.pooler == "pgbouncer" && cfg.provider == Dialect::postgresql;
   return p;
 }
 
@@ -243,6 +246,9 @@ struct Runner {
   Dialect d;
   const Output& out;
   std::vector<std::string>& executed;
+  // The run's lock: taken inside each migration's transaction (pooler mode), renewed after every
+  // step outside a transaction (Galera's lock row). See lock.hpp.
+  MigrationLock* lock = nullptr;
 
   static std::string failure_text(const Step& s, const std::string& err) {
     if (s.kind == Step::Kind::statement)
@@ -261,6 +267,7 @@ struct Runner {
             c.execute(s.sql);
             in_tx = true;
             executed.push_back(s.sql);
+            if (lock) lock->in_transaction();
             if (!g.migration.empty()) {
               // Under SQLite the transaction is the lock: another run may have finished this
               // migration between our planning and now.
@@ -298,6 +305,7 @@ struct Runner {
             if (s.sql.starts_with("PRAGMA foreign_keys = OFF")) fk_off = true;
             if (s.sql.starts_with("PRAGMA foreign_keys = ON")) fk_off = false;
             if (s.sql == "COMMIT") in_tx = false;
+            if (lock && !in_tx) lock->renew();
         }
       } catch (const driver::DbError& e) {
         if (!e.connection_usable()) lost(g, s, e.what());
@@ -599,14 +607,32 @@ std::filesystem::path export_file_for(const Project& p, const std::string& what)
   return p.export_dir / (timestamp_id(std::chrono::system_clock::now()) + "_" + what + ".json");
 }
 
+// Pooler mode, a section without a transaction: on the direct connection under the session lock
+// (which excludes the pooled runs' transaction-scoped lock: one key; apply already holds it there,
+// advisory locks nest), after re-reading its row.
+bool run_direct(driver::SqlConnection& direct, Dialect d, const Output& out, const StepGroup& g,
+                std::vector<std::string>& executed, std::chrono::milliseconds timeout) {
+  MigrationLock session(direct, timeout);
+  if (!g.migration.empty()) {
+    auto row = read_tracking_row(direct, g.migration);
+    const bool done = g.down ? !(row && row->finished()) : (row && row->finished());
+    const bool moved = row.has_value() != g.had_row || (row && !g.down && row->applied_steps_count != g.resume_from);
+    if (done || moved) return false;
+  }
+  Runner r{direct, d, out, executed};
+  return r.run(g);
+}
+
 std::vector<std::string> run_groups(driver::SqlConnection& c, Dialect d, const Output& out,
                                     const std::vector<StepGroup>& groups, std::vector<std::string>& done_ids,
-                                    const std::function<void(const StepGroup&)>& before_group = {}) {
+                                    const std::function<void(const StepGroup&)>& before_group = {},
+                                    MigrationLock* lock = nullptr, driver::SqlConnection* direct = nullptr,
+                                    std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) {
   std::vector<std::string> executed;
-  Runner r{c, d, out, executed};
+  Runner r{c, d, out, executed, lock};
   for (const auto& g : groups) {
     if (before_group && !g.migration.empty()) before_group(g);
-    bool ran = r.run(g);
+    bool ran = direct && g.tracked ? run_direct(*direct, d, out, g, executed, timeout) : r.run(g);
     if (g.migration.empty()) continue;
     if (ran) {
       done_ids.push_back(g.migration);
@@ -770,8 +796,18 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
   auto files = load_or_throw(p, out);
   auto resume_at = parse_resume_at(o.resume_at);
   std::optional<MigrationLock> lock;
-  if (!o.dry_run) lock.emplace(c, o.lock_timeout);
+  const bool pooled = p.pooled && d == Dialect::postgresql;
+  if (!o.dry_run) lock.emplace(c, o.lock_timeout, p.cluster, pooled);
   else if (d == Dialect::sqlite) c.execute("PRAGMA busy_timeout = " + std::to_string(o.lock_timeout.count()));
+  // Pooler mode with a direct URL: the session lock there, for the whole run, before anything is
+  // read (a `notransaction` migration's row is visible while it runs, and only a lock holder may
+  // judge it); the transactional migrations still take the transaction-scoped lock (same key).
+  std::unique_ptr<driver::SqlConnection> direct;
+  std::optional<MigrationLock> direct_lock;
+  if (pooled && o.direct_connect && !o.dry_run) {
+    direct = o.direct_connect();
+    direct_lock.emplace(*direct, o.lock_timeout);
+  }
 
   bool table_exists = tracking_table_exists(c);
   auto rows = table_exists ? read_tracking(c) : std::vector<TrackingRow>{};
@@ -844,12 +880,36 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
   }
   if (!undecided.empty()) throw undecided_error(undecided, "apply");
 
+  // Through a pooler only transactions are safe: a section without one needs the direct URL.
+  if (pooled) {
+    std::vector<std::string> untx;
+    for (const auto& pm : pending)
+      if (statement_tracked(d, *pm.f, false)) untx.push_back(pm.f->id);
+    if (!untx.empty() && !o.direct_connect)
+      throw diag::Error("migrate.pooler-notransaction",
+                        "these migrations run without a transaction (notransaction: CREATE INDEX CONCURRENTLY and "
+                        "the like), which is not safe through a transaction-pooling PgBouncer (no lock survives "
+                        "between its statements): " + util::join(untx, ", "),
+                        diag::ExitCode::check_failed,
+                        "set [database] direct_url_env in flash.toml to a variable holding a URL that bypasses the "
+                        "pooler (as Prisma's directUrl" +
+                            (p.direct_url_env.empty() ? std::string() : "; " + p.direct_url_env + " is not set") +
+                            "); flash runs those sections there");
+  }
+
   ApplyResult res;
   ConflictGate gate{c, p, o, out, res};
   gate.check_all(files, pending);
 
   std::vector<StepGroup> groups;
-  if (!prelude.steps.empty()) groups.push_back(std::move(prelude));
+  if (!prelude.steps.empty()) {
+    // Pooler mode: the history table's creation and accepted edits in a transaction under the lock.
+    if (pooled) {
+      prelude.steps.insert(prelude.steps.begin(), Step{Step::Kind::begin, "BEGIN", ""});
+      prelude.steps.push_back(Step{Step::Kind::exec, "COMMIT", ""});
+    }
+    groups.push_back(std::move(prelude));
+  }
   for (const auto& pm : pending) groups.push_back(plan_up(*pm.f, pm.row, d, pm.resume));
 
   for (const auto& g : groups) {
@@ -866,7 +926,8 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
   }
   gate.export_now(pending.empty() ? "apply" : pending.front().f->id);
   res.applied.clear();
-  res.statements = run_groups(c, d, out, groups, res.applied, [&](const StepGroup& g) { gate.recheck(g); });
+  res.statements = run_groups(c, d, out, groups, res.applied, [&](const StepGroup& g) { gate.recheck(g); },
+                              lock ? &*lock : nullptr, direct.get(), o.lock_timeout);
   return res;
 }
 
@@ -877,7 +938,7 @@ DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o
   auto files = load_or_throw(p, out);
   auto resume_at = parse_resume_at(o.resume_at);
   std::optional<MigrationLock> lock;
-  if (!o.dry_run) lock.emplace(c, o.lock_timeout);
+  if (!o.dry_run) lock.emplace(c, o.lock_timeout, p.cluster, p.pooled && d == Dialect::postgresql);
   auto rows = read_tracking(c);
   std::vector<const TrackingRow*> applied;
   for (const auto& r : rows)
@@ -957,6 +1018,12 @@ DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o
     groups.push_back(plan_down(*it, d, resume));
   }
   check_resume_at_used(resume_at, "down");
+  if (p.pooled && d == Dialect::postgresql)
+    for (const auto& g : groups)
+      if (g.tracked)
+        problems.push_back(g.migration + ": its Down section runs without a transaction, which is not safe through a "
+                                         "transaction-pooling PgBouncer; run flash down with DATABASE_URL set to "
+                                         "the direct URL");
   if (!problems.empty())
     throw check_failed("cannot roll back:\n  " + util::join(problems, "\n  "),
                        "restore the file, or accept an edited file with --accept-edit ID");
@@ -986,7 +1053,7 @@ DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o
       say(out, "Exported " + std::to_string(n) + " row(s) of " + util::join(existing, ", ") + " to " + file.string());
     }
   }
-  res.statements = run_groups(c, d, out, groups, res.rolled_back);
+  res.statements = run_groups(c, d, out, groups, res.rolled_back, {}, lock ? &*lock : nullptr);
   return res;
 }
 

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,14 @@ struct Project {
   // When set, these migrations (any order) instead of the files in migrations_dir: the proof of
   // `flash migrate` runs the existing ones and the new one, not written yet, in a scratch database.
   std::optional<std::vector<MigrationFile>> files;
+  // [database] cluster ("galera": the cluster-wide lock row, lock.hpp) and direct_url_env (named
+  // in the refusal of a non-transactional migration through a pooler).
+  std::string cluster;
+  std::string direct_url_env;
+  // Through a transaction-pooling PgBouncer ([database] pooler = "pgbouncer" or the URL parameter
+  // pgbouncer=true): every migration takes the transaction-scoped lock, nothing relies on session
+  // state, sections without a transaction need `direct_connect` (lock.hpp).
+  bool pooled = false;
 };
 Project project_from_config(const config::Config& cfg);
 
@@ -109,6 +118,11 @@ struct ApplyOptions {
   // MySQL: "ID:N" — a statement was running when the previous run died; continue with statement N
   // (the running one: it did not take effect; the next one: it did).
   std::vector<std::string> resume_at;
+  // Through a transaction-pooling PgBouncer (Project::pooled): connects to the database
+  // directly ([database] direct_url_env), where sections that run without a transaction
+  // (`notransaction`, CREATE INDEX CONCURRENTLY) are executed under the session lock. Empty: such
+  // sections are refused before anything runs (migrate.pooler-notransaction, exit 3).
+  std::function<std::unique_ptr<driver::SqlConnection>()> direct_connect;
 };
 
 struct ApplyResult {

@@ -30,7 +30,8 @@
 // `q.withTransaction(async (tx) => ...)` runs the callback in BEGIN/COMMIT (ROLLBACK on throw) on
 // one connection (taken from and returned to a pool when `db` is a pool). Not nestable.
 //
-// Driver specifics: pg uses named prepared statements (`name: "GetUser"`) with rowMode "array" and
+// Driver specifics: pg uses named prepared statements (`name: "GetUser"`; `prepared = false`, the
+// default with [database] pooler = "pgbouncer": unnamed ones) with rowMode "array" and
 // a generated decoder per query (monomorphic object literals — faster than pg's object rows), and
 // its own type-parser table so global pg.types overrides cannot change the declared types
 // (int8, numeric and interval arrive as text). mysql2 uses execute() (server-side prepared,
@@ -92,6 +93,9 @@ struct Options {
   bool emit_ts = true;
   bool emit_js = true;
   bool read_retry = false;  // pg: SELECTs of :one/:many run through retryRead
+  // pg: named prepared statements (`prepared = false`: unnamed ones, which a transaction-pooling
+  // PgBouncer allows; flash.toml's [database] pooler = "pgbouncer" makes false the default).
+  bool prepared = true;
 };
 
 // Located at the [gen.X] table of flash.toml (the request's settings_location).
@@ -155,6 +159,7 @@ Options read_options(const Request& req, diag::Diagnostics& diags) {
     else
       o.read_retry = *b;
   }
+  if (auto p = string_setting(req.settings, "prepared")) o.prepared = *p != "false";
   if (auto e = string_setting(req.settings, "emit")) {
     if (*e == "both") o.emit_ts = o.emit_js = true;
     else if (*e == "ts") o.emit_ts = true, o.emit_js = false;
@@ -1205,8 +1210,8 @@ class Generator {
             out += in + "return " + std::string(o_.int64 == Int64Mode::bigint ? "BigInt" : "Number") + "(res.rows[0][0]);\n";
             break;
           case Kind::execresult:
-            out += in + "return (this.db" + (ts ? " as ClientBase" : "") + ").query({ name: " + js_string(q.name) +
-                   ", text: " + sql + ", values: " + values + ", types: typeParsers });\n";
+            out += in + "return (this.db" + (ts ? " as ClientBase" : "") + ").query({ " + (o_.prepared ? "name: " + js_string(q.name) + ", " : std::string()) +
+                   "text: " + sql + ", values: " + values + ", types: typeParsers });\n";
             break;
           default:
             out += in + "await " + call + ";\n";
@@ -1350,7 +1355,8 @@ class Generator {
         if (!need_run_query_) break;
         s += "\nfunction runQuery(db" + a(": Executor") + ", name" + a(": string") + ", text" + a(": string") + ", values" +
              a(": unknown[]") + ")" + a(": Promise<QueryArrayResult<any[]>>") + " {\n";
-        s += "  return (db" + a(" as ClientBase") + ").query({ name, text, values, rowMode: \"array\", types: typeParsers });\n}\n\n";
+        s += "  return (db" + a(" as ClientBase") + ").query({ " + std::string(o_.prepared ? "name, " : "") +
+             "text, values, rowMode: \"array\", types: typeParsers });\n}\n\n";
         break;
       case Driver::mysql2: {
         const std::string big = o_.int64 == Int64Mode::number ? "" : ", supportBigNumbers: true, bigNumberStrings: true";

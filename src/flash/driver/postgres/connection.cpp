@@ -262,6 +262,12 @@ class PgCursorBase : public RowCursor {
       : owner_(owner), conn_(conn), columns_(std::move(columns)), types_(std::move(types)),
         sql_(std::move(sql)) {}
   const std::vector<ColumnInfo>& columns() const override { return columns_; }
+  // Through a transaction-pooling PgBouncer the statement runs in a transaction of its own (see
+  // PgConnection::stream), which ends with the cursor (after the derived class drained it).
+  ~PgCursorBase() override {
+    if (own_tx_) PQclear(PQexec(conn_, "COMMIT"));
+  }
+  bool own_tx_ = false;
 
  protected:
   PgConnection& owner_;
@@ -308,7 +314,7 @@ class PgCopyCursor final : public PgCursorBase {
 
 class PgConnection final : public SqlConnection, public StatementDescriber {
  public:
-  explicit PgConnection(PGconn* conn) : conn_(conn) {
+  PgConnection(PGconn* conn, bool pooled) : conn_(conn), pooled_(pooled) {
     // Notices (e.g. "table does not exist, skipping") are not errors; keep them off stderr.
     PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
   }
@@ -355,7 +361,25 @@ class PgConnection final : public SqlConnection, public StatementDescriber {
     return rs;
   }
 
+  // Through a transaction-pooling PgBouncer (pooled_), consecutive protocol messages outside a
+  // transaction may reach different server connections, so the unnamed statement prepared by one
+  // would be missing in the next: stream() and describe() run in a transaction of their own then.
+  bool needs_own_tx() const { return pooled_ && PQtransactionStatus(conn_) == PQTRANS_IDLE; }
+
   std::unique_ptr<RowCursor> stream(std::string_view sql, std::span<const Value> params) override {
+    if (!needs_own_tx()) return stream_now(sql, params);
+    execute("BEGIN");
+    try {
+      auto cursor = stream_now(sql, params);
+      static_cast<PgCursorBase&>(*cursor).own_tx_ = true;
+      return cursor;
+    } catch (...) {
+      PQclear(PQexec(conn_, "ROLLBACK"));
+      throw;
+    }
+  }
+
+  std::unique_ptr<RowCursor> stream_now(std::string_view sql, std::span<const Value> params) {
     const std::string text(sql);
     Params p(params);
     // Prepare and describe first: the column types are then known (and unknown OIDs resolved)
@@ -502,6 +526,7 @@ conn_, "", p.count(), p.values.data(), p.lengths.data(),
   }
 
   PGconn* conn_;
+  bool pooled_ = false;
   std::unordered_map<Oid, std::string> type_names_;
 };
 
@@ -509,6 +534,17 @@ conn_, "", p.count(), p.values.data(), p.lengths.data(),
 // it does for the generated clients; then reads names for the OIDs (domains resolved to their
 // base, arrays to their element) and NOT NULL of source table columns from the catalog.
 StatementDescription PgConnection::describe(std::string_view sql) {
+  if (needs_own_tx()) {  // see stream()
+    execute("BEGIN");
+    try {
+      auto d = describe(sql);
+      execute("ROLLBACK");
+      return d;
+    } catch (...) {
+      PQclear(PQexec(conn_, "ROLLBACK"));
+      throw;
+    }
+  }
   const std::string text(sql);
   ResultPtr prep(PQprepare(conn_, "", text.c_str(), 0, nullptr), &PQclear);
   check(prep.get(), text);
@@ -779,7 +815,10 @@ const config::DatabaseUrl& url) {
     PQfinish(conn);
     throw ConnectError("cannot connect to " + where(url) + ": " + scrub(msg, url.password));
   }
-  return std::make_unique<PgConnection>(conn);
+  // pgbouncer=true (Prisma's parameter; [database] pooler = "pgbouncer" sets it): transaction pooling.
+  const auto pb = url.params.find("pgbouncer");
+  const bool pooled = pb != url.params.end() && (pb->second == "true" || pb->second == "1");
+  return std::make_unique<PgConnection>(conn, pooled);
 }
 
 }  // namespace flash::driver::postgres
