@@ -239,6 +239,53 @@ void run_mongo_down(int steps, const std::string& id, bool dry_run, double lock_
   ctx.result()["rolled_back"] = done;
 }
 
+void run_mongo_lint(const std::vector<std::string>& names, bool offline, Context& ctx) {
+  const auto files = migrations(ctx);
+  std::vector<std::size_t> which;
+  for (std::size_t i = 0; i < files.size(); ++i)
+    if (names.empty() || std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+          return files[i].id == n || files[i].id.rfind(n, 0) == 0 || files[i].path.filename() == n;
+        }))
+      which.push_back(i);
+  if (!names.empty() && which.empty())
+    throw diag::Error("lint.no-migration", "no migration matches " + util::join(names, ", "), diag::ExitCode::usage,
+                      std::string("give a migration id, a unique id prefix or the file"));
+  std::unique_ptr<driver::DocumentConnection> live;
+  if (!offline) {
+    try {
+      live = connect(ctx);
+    } catch (const std::exception& e) {
+      ctx.warn(std::string("no live collection statistics (") + e.what() + "); --offline does not try");
+    }
+  }
+  ctx.result()["live_statistics"] = live != nullptr;
+  std::set<std::string> existing;
+  if (live)
+    for (const auto& c : mongo::user_collections(*live)) existing.insert(c);
+  nlohmann::json list = nlohmann::json::array();
+  for (std::size_t i : which) {
+    diag::Diagnostics diags;
+    const auto found = mongo::lint_migration(files, i, diags);
+    if (diag::has_errors(diags)) throw diag::Errors(std::move(diags));
+    for (const auto& f : found) {
+      nlohmann::json j = {{"file", f.file}, {"line", f.line}, {"code", f.finding.code},
+                          {"message", f.finding.message}, {"collection", f.finding.collection}, {"severity", "warning"}};
+      if (live) {
+        const std::int64_t n = existing.contains(f.finding.collection)
+                                   ? live->command(nlohmann::ordered_json{{"count", f.finding.collection}}).value("n", std::int64_t{0})
+                                   : 0;
+        j["documents"] = n;
+        if (n == 0) j["severity"] = "note";  // nothing to lose or reject today
+      }
+      ctx.say(f.file + ":" + std::to_string(f.line) + ": " + j["severity"].get<std::string>() + "[" + f.finding.code +
+              "]: " + f.finding.message + (j.contains("documents") ? " (" + std::to_string(j["documents"].get<std::int64_t>()) + " documents)" : ""));
+      list.push_back(std::move(j));
+    }
+  }
+  ctx.result()["findings"] = list;
+  ctx.result()["migrations"] = which.size();
+}
+
 void run_mongo_status(Context& ctx) {
   const auto files = migrations(ctx);
   auto conn = connect(ctx);

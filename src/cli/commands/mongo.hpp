@@ -24,6 +24,9 @@ void run_mongo_apply(double lock_timeout, const std::string& to, bool dry_run, b
 void run_mongo_down(int steps, const std::string& id, bool dry_run, double lock_timeout, bool accept_data_loss,
                     Context& ctx);
 void run_mongo_status(Context& ctx);
+// flash lint on MongoDB migration files (all, or those named): the differ's findings per file, each
+// with the documents of its collection when the database is reachable (an empty one: a note).
+void run_mongo_lint(const std::vector<std::string>& migrations, bool offline, Context& ctx);
 // Drops the collections of the migrations and schema files and Flash's own, after a confirmation
 // (--force without a TTY), exporting them first (canonical Extended JSON) unless --no-backup.
 void run_mongo_reset(bool no_backup, bool dry_run, Context& ctx);

@@ -371,6 +371,33 @@ Plan diff(const Collections& from_in, const Collections& to, diag::Diagnostics& 
   return p;
 }
 
+std::vector<FileFinding> lint_migration(const std::vector<Migration>& files, std::size_t index, diag::Diagnostics& diags) {
+  const Migration& m = files.at(index);
+  const Collections before = replay(files, index, diags);
+  const Collections after = replay(files, index + 1, diags);
+  DiffOptions o;
+  o.accept_drops = true;
+  o.stage_validators = false;
+  for (const auto& c : m.up)
+    if (c.body.begin().key() == "renameCollection" && c.body.begin().value().is_string() && c.body.contains("to") &&
+        c.body["to"].is_string())
+      o.renames.push_back({c.body.begin().value().get<std::string>(), c.body["to"].get<std::string>()});
+  std::vector<FileFinding> out;
+  if (diag::has_errors(diags)) return out;
+  const Plan p = diff(before, after, diags, o);
+  for (const auto& f : p.findings) {
+    int line = m.up.empty() ? 1 : m.up.front().line;
+    for (const auto& c : m.up)
+      if ((c.body.begin().value().is_string() && c.body.begin().value().get<std::string>() == f.collection) ||
+          c.body.value("to", "") == f.collection) {
+        line = c.line;
+        break;
+      }
+    out.push_back({f, m.json.file, line});
+  }
+  return out;
+}
+
 std::string migration_text(const Plan& p) {
   std::string s = "{\n  \"flash\": \"mongodb-migration\",\n";
   for (const char* section : {"up", "down"}) {

@@ -77,6 +77,16 @@ Plan diff(const Collections& from, const Collections& to, diag::Diagnostics& dia
 // validationAction "error" and validationLevel other than "off" (collMod or create).
 bool enforces_validator(const Json& cmd);
 
+// `flash lint` on MongoDB migration files: the differ's findings for each file — between the
+// collections replayed before it and after it, its renameCollection commands taken as renames —
+// each with the line of the file's first command on that collection.
+struct FileFinding {
+  Finding finding;
+  std::string file;
+  int line = 0;
+};
+std::vector<FileFinding> lint_migration(const std::vector<Migration>& files, std::size_t index, diag::Diagnostics& diags);
+
 // The file text of a plan: the JSON above, one command per line.
 std::string migration_text(const Plan& p);
 

@@ -174,6 +174,34 @@ TEST_F(MongoLifecycle, EnforcingValidatorChecksExistingDocumentsFirst) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["error"]["code"], "mongo.command-failed") << r.out;
 }
 
+TEST_F(MongoLifecycle, LintGradesFindingsByTheDocumentsThere) {
+  migration("20240101000001_base", {R"({"create": "a"})", R"({"create": "b"})", R"({"create": "c"})"},
+            {R"({"drop": "c"})", R"({"drop": "b"})", R"({"drop": "a"})"});
+  migration("20240101000002_change",
+            {R"({"renameCollection": "a", "to": "a2"})", R"({"drop": "b"})",
+             R"({"createIndexes": "c", "indexes": [{"key": {"u": 1}, "name": "u_1", "unique": true}]})",
+             R"({"collMod": "c", "validator": {"$jsonSchema": {"bsonType": "object", "required": ["u"]}}, "validationLevel": "strict", "validationAction": "error"})"},
+            {R"({"collMod": "c", "validator": {}, "validationLevel": "strict", "validationAction": "error"})",
+             R"({"dropIndexes": "c", "index": "u_1"})", R"({"create": "b"})", R"({"renameCollection": "a2", "to": "a"})"});
+  ASSERT_EQ(flash({"apply", "--to", "20240101000001_base"}).code, 0);
+  db_->conn().insert("b", std::vector<Document>{Document{{"x", 1}}, Document{{"x", 2}}});
+  auto r = flash({"lint", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["live_statistics"], true);
+  std::map<std::string, std::string> got;
+  for (const auto& f : j["findings"])
+    got[f["code"].get<std::string>()] = f["severity"].get<std::string>() + " " + std::to_string(f["line"].get<int>()) +
+                                        " " + std::to_string(f["documents"].get<int>());
+  EXPECT_EQ(got, (std::map<std::string, std::string>{{"mongo.rename", "note 4 0"},
+                                                     {"mongo.drop-collection", "warning 5 2"},
+                                                     {"mongo.unique-index", "note 6 0"},
+                                                     {"mongo.validator-tightened", "note 6 0"}}));
+  r = flash({"lint", "--offline", "--json", "20240101000001"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["findings"].empty());
+}
+
 TEST_F(MongoLifecycle, KillNineMidApplyThenResume) {
   // One migration of 80 commands; apply killed after some are recorded, at a different point in
   // each run; the next apply finishes it (a create that ran but was not recorded is recognised).
