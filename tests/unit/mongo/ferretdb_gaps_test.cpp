@@ -46,6 +46,8 @@ TEST(FerretDbGaps, ExactlyTheListedCommandsAreMissing) {
   auto& c = db.conn();
   const auto info = c.command(driver::Document{{"buildInfo", 1}});
   if (!info.contains("ferretdbVersion")) GTEST_SKIP() << "not FerretDB: " << info.value("version", "");
+  // A document to match: on an empty collection FerretDB answers a query without reading its filter.
+  c.insert("plain", std::vector<driver::Document>{driver::Document{{"_id", 1}}});
   for (const Case& k : kCases) {
     SCOPED_TRACE(k.command);
     bool ok = true;

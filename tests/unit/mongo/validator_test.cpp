@@ -197,8 +197,8 @@ TEST(MongoInfer, MixedTypesNestedAndArrays) {
   for (const auto& d : docs) EXPECT_EQ(violations(Json{{"$jsonSchema", inf.json_schema}}, d), std::vector<std::string>{});
   std::vector<std::string> paths;
   for (const auto& f : inf.fields) paths.push_back(f.path + (f.required ? "!" : "?"));
-  EXPECT_EQ(paths, (std::vector<std::string>{"_id!", "addr!", "addr.city!", "addr.zip?", "age!", "name!", "tags.[]!",
-                                             "tags?", "vip?"}));
+  EXPECT_EQ(paths, (std::vector<std::string>{"_id!", "addr!", "addr.city!", "addr.zip?", "age!", "name!", "tags?",
+                                             "tags.[]!", "vip?"}));
 }
 
 }  // namespace
