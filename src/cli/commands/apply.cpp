@@ -28,7 +28,7 @@ struct ApplyArgs {
 };
 
 void run_apply(ApplyArgs& a, Context& ctx) {
-  if (is_mongo_project(ctx)) return run_mongo_apply(a.lock_timeout, a.to, a.o.dry_run, ctx);
+  if (is_mongo_project(ctx)) return run_mongo_apply(a.lock_timeout, a.to, a.o.dry_run, a.o.accept_data_loss, ctx);
   auto project = migrate_project(ctx);
   a.o.lock_timeout = std::chrono::milliseconds(static_cast<long long>(a.lock_timeout * 1000));
   if (!a.to.empty()) a.o.target = a.to;

@@ -19,7 +19,7 @@ struct DownArgs {
 };
 
 void run_down(DownArgs& a, Context& ctx) {
-  if (is_mongo_project(ctx)) return run_mongo_down(a.o.steps, a.id, a.o.dry_run, a.lock_timeout, ctx);
+  if (is_mongo_project(ctx)) return run_mongo_down(a.o.steps, a.id, a.o.dry_run, a.lock_timeout, a.o.accept_data_loss, ctx);
   auto project = migrate_project(ctx);
   if (!a.id.empty()) a.o.target = a.id;
   if (a.o.steps < 1) throw diag::Error("cli.usage", "--steps must be at least 1", diag::ExitCode::usage);

@@ -14,6 +14,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/commands/migrate_common.hpp"
+#include "cli/commands/mongo.hpp"
 #include "flash/export/export.hpp"
 #include "flash/export/format.hpp"
 #include "flash/util/text.hpp"
@@ -94,6 +95,7 @@ struct ExportArgs {
 };
 
 void run_export(const ExportArgs& a, Context& ctx) {
+  if (is_mongo_project(ctx)) return run_mongo_export(a.format, a.tables, a.where, a.output, ctx);
   const auto& cfg = ctx.config();
   exporter::ExportOptions o;
   o.format = exporter::format_from_string(a.format);

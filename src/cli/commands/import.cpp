@@ -7,6 +7,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/commands/migrate_common.hpp"
+#include "cli/commands/mongo.hpp"
 #include "flash/export/export.hpp"
 
 namespace flash::cli {
@@ -16,6 +17,7 @@ exporter::Progress terminal_progress(Context& ctx, const char* verb);  // export
 namespace {
 
 void run_import(const std::string& path, Context& ctx) {
+  if (is_mongo_project(ctx)) return run_mongo_import(path, ctx);
   exporter::ImportOptions o;
   o.path = path;
   o.progress = terminal_progress(ctx, "importing");

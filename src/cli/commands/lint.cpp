@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/commands/commands.hpp"
+#include "cli/commands/mongo.hpp"
 #include "cli/commands/lint_common.hpp"
 #include "cli/commands/migrate_common.hpp"
 #include "flash/lint/lint.hpp"
@@ -54,6 +55,7 @@ void print_rules(Context& ctx) {
 
 void run_lint(const LintArgs& a, Context& ctx) {
   if (a.list_rules) return print_rules(ctx);
+  if (is_mongo_project(ctx)) return run_mongo_lint(a.migrations, a.offline, ctx);
   auto project = migrate_project(ctx);
   auto live = stats_connection(a, ctx);
   const auto settings = lint_settings(ctx.config(), live.get());

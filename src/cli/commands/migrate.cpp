@@ -150,7 +150,7 @@ void run_baseline(const MigrateArgs& a, Context& ctx) {
 }
 
 void run_migrate(const MigrateArgs& a, Context& ctx) {
-  if (is_mongo_project(ctx)) return run_mongo_migrate(a.name, a.empty, a.dry_run, ctx);
+  if (is_mongo_project(ctx)) return run_mongo_migrate(a.name, a.empty, a.dry_run, a.renames, a.accept_data_loss, ctx);
   if (a.baseline) return run_baseline(a, ctx);
   auto project = migrate_project(ctx);
   migrate::GenerateOptions go;

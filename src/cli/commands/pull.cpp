@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands/commands.hpp"
+#include "cli/commands/mongo.hpp"
 #include "flash/diff/plan.hpp"
 #include "flash/driver/connection.hpp"
 #include "flash/pull/inspect.hpp"
@@ -24,6 +25,7 @@ namespace {
 struct PullOptions {
   std::optional<std::string> out;
   bool backup = false;
+  std::size_t sample = 1000;
 };
 
 std::string shown(const fs::path& p) {
@@ -33,6 +35,7 @@ std::string shown(const fs::path& p) {
 }
 
 void run_pull(const PullOptions& po, Context& ctx) {
+  if (is_mongo_project(ctx)) return run_mongo_pull(po.out.value_or(""), po.backup, po.sample, ctx);
   const auto& cfg = ctx.config();
   const fs::path target = (po.out ? fs::path(*po.out) : cfg.resolve(cfg.schema_dir)).lexically_normal();
   auto conn = driver::connect_sql(ctx.database_url());
@@ -105,6 +108,8 @@ void setup_pull(CLI::App& sub, Context& ctx) {
   auto po = std::make_shared<PullOptions>();
   sub.add_option("-o,--out", po->out, "Directory (or .sql file) to write; default: schema_dir")->type_name("DIR");
   sub.add_flag("--backup", po->backup, "Copy the existing schema files to <dir>.backup-<UTC timestamp> first");
+  sub.add_option("--sample", po->sample, "MongoDB: documents sampled per collection to infer its validator (default 1000)")
+      ->type_name("N");
   sub.callback([po, &ctx] { run_pull(*po, ctx); });
 }
 

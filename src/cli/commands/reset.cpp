@@ -6,6 +6,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/commands/migrate_common.hpp"
+#include "cli/commands/mongo.hpp"
 
 namespace flash::cli {
 namespace {
@@ -15,6 +16,7 @@ struct ResetArgs {
 };
 
 void run_reset(ResetArgs& a, Context& ctx) {
+  if (is_mongo_project(ctx)) return run_mongo_reset(a.o.no_backup, a.o.dry_run, ctx);
   auto project = migrate_project(ctx);
   a.o.force = ctx.options.force;
   auto conn = migrate_connect(ctx);

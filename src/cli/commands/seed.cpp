@@ -10,6 +10,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/commands/migrate_common.hpp"
+#include "cli/commands/mongo.hpp"
 #include "flash/export/format.hpp"
 #include "flash/export/export.hpp"
 #include "flash/export/seed.hpp"
@@ -52,6 +53,7 @@ void run_seed(const SeedArgs& a, Context& ctx) {
     if (ctx.options.json) statements.push_back(sql);
     else std::cout << sql << "\n";
   };
+  if (is_mongo_project(ctx)) return run_mongo_seed(o.tables, o.count, a.truncate, a.no_backup, a.dry_run, o.seed, ctx);
   const auto model = exporter::load_project_schema(ctx.config());
   auto conn = migrate_connect(ctx);
   if (a.truncate && !a.dry_run) {

@@ -7,6 +7,7 @@
 // exact round trips. Errors: ConnectError when the server cannot be reached (exit 6), DbError for
 // a failed command (sqlstate = the server's codeName, native_code = its numeric code).
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -46,6 +47,8 @@ class DocumentConnection : public Connection {
   // Runs one command in the database (its first key is the command name) and returns the reply.
   // A reply with ok: 0 throws DbError.
   virtual Document command(const Document& cmd) = 0;
+  // Runs one command in the admin database (renameCollection takes full "db.collection" names).
+  virtual Document admin_command(const Document& cmd) = 0;
   // listCollections: one entry per collection ({name, type, options: {validator, ...}, ...}),
   // sorted by name; views are included (type "view").
   virtual std::vector<Document> list_collections() = 0;
@@ -55,6 +58,13 @@ class DocumentConnection : public Connection {
   virtual void insert(std::string_view collection, std::span<const Document> docs) = 0;
   virtual std::vector<Document> find(std::string_view collection, const Document& filter,
                                      const FindOptions& opts = {}) = 0;
+  // Streams the matching documents to `each` (memory bounded by one batch) until it returns false;
+  // returns how many were passed.
+  virtual std::int64_t find_each(std::string_view collection, const Document& filter, const FindOptions& opts,
+                                 const std::function<bool(const Document&)>& each) = 0;
+  // Runs an aggregation pipeline (a JSON array of stages) and returns its documents.
+  virtual std::vector<Document> aggregate(std::string_view collection, const Document& pipeline,
+                                          JsonMode mode = JsonMode::relaxed) = 0;
   // `update` is an update document ({"$set": ...}) or a replacement when `replace`.
   virtual WriteResult update(std::string_view collection, const Document& filter,
                              const Document& update, bool many = false, bool upsert = false) = 0;

@@ -589,11 +589,12 @@ void sync_path(const fs::path& p) {
 
 }  // namespace
 
-std::vector<TableCount> export_data(driver::SqlConnection& conn, const schema::Schema& model,
-                                    const ExportOptions& opts) {
-  schema::Schema s = subset(model, opts.tables);
-  strip_locations(s);
-  if (!opts.where.empty()) check_filter(opts.where, conn.dialect());
+namespace {
+
+// The writing half of an export: checks the target, writes every table of `s` (rows from `feed`)
+// under a temporary name and renames it into place. `around` wraps the writing (a read snapshot).
+std::vector<TableCount> write_export(const schema::Schema& s, const RowFeed& feed, const ExportOptions& opts,
+                                     const std::function<void(const std::function<void()>&)>& around) {
   if (fs::exists(opts.path) && (opts.format == Format::csv) != fs::is_directory(opts.path))
     throw diag::Error("export.exists", "`" + opts.path.string() + "` exists and is " +
                                            (fs::is_directory(opts.path) ? "a directory" : "not a directory"),
@@ -614,39 +615,29 @@ std::vector<TableCount> export_data(driver::SqlConnection& conn, const schema::S
       if (!p.empty()) fs::remove_all(p, ec);
     }
   } guard{tmp};
-  prepare_session(conn);
   std::vector<TableCount> counts;
-  {
-    ReadOnlySnapshot snapshot(conn);
+  around([&] {
     std::unique_ptr<Writer> w;
     switch (opts.format) {
       case Format::json: w = std::make_unique<JsonWriter>(tmp, s); break;
       case Format::csv: w = std::make_unique<CsvWriter>(tmp, s); break;
       case Format::sqlite: w = std::make_unique<SqliteWriter>(tmp, s); break;
     }
-    const Dialect d = conn.dialect();
-    std::vector<driver::Value> row;
     for (const schema::Table* t : fk_order(s)) {
       const auto cols = column_names(*t);
       const auto cats = categories(*t, s, cols);
-      std::string sql = "SELECT ";
-      for (std::size_t i = 0; i < cols.size(); ++i) sql += (i ? ", " : "") + schema::quote_ident(cols[i], d);
-      sql += " FROM " + schema::quote_qualified(t->schema, t->name, d);
-      if (!opts.where.empty()) sql += " WHERE (" + opts.where + "\n)";
-      if (opts.table_start) opts.table_start(t->name, expected_rows(conn, *t, opts.where));
       w->begin_table(*t, cols, cats);
-      auto cursor = conn.stream(sql);
       std::int64_t n = 0;
-      while (cursor->next(row)) {
+      feed(*t, [&](const std::vector<driver::Value>& row) {
         w->row(row);
         if (++n % kProgressEvery == 0 && opts.progress) opts.progress(t->name, n, false);
-      }
+      });
       w->end_table(n);
       if (opts.progress) opts.progress(t->name, n, true);
       counts.push_back({t->name, n, false});
     }
     w->finish();
-  }
+  });
   if (opts.format == Format::csv) {
     for (const auto& e : fs::directory_iterator(tmp)) sync_path(e.path());
   }
@@ -658,6 +649,38 @@ std::vector<TableCount> export_data(driver::SqlConnection& conn, const schema::S
   guard.p.clear();
   sync_path(opts.path.has_parent_path() ? opts.path.parent_path() : fs::path("."));
   return counts;
+}
+
+}  // namespace
+
+std::vector<TableCount> export_data(driver::SqlConnection& conn, const schema::Schema& model,
+                                    const ExportOptions& opts) {
+  schema::Schema s = subset(model, opts.tables);
+  strip_locations(s);
+  if (!opts.where.empty()) check_filter(opts.where, conn.dialect());
+  const Dialect d = conn.dialect();
+  auto feed = [&](const schema::Table& t, const RowEmit& emit) {
+    const auto cols = column_names(t);
+    std::string sql = "SELECT ";
+    for (std::size_t i = 0; i < cols.size(); ++i) sql += (i ? ", " : "") + schema::quote_ident(cols[i], d);
+    sql += " FROM " + schema::quote_qualified(t.schema, t.name, d);
+    if (!opts.where.empty()) sql += " WHERE (" + opts.where + "\n)";
+    if (opts.table_start) opts.table_start(t.name, expected_rows(conn, t, opts.where));
+    auto cursor = conn.stream(sql);
+    std::vector<driver::Value> row;
+    while (cursor->next(row)) emit(row);
+  };
+  return write_export(s, feed, opts, [&](const std::function<void()>& body) {
+    prepare_session(conn);
+    ReadOnlySnapshot snapshot(conn);
+    body();
+  });
+}
+
+std::vector<TableCount> export_rows(const schema::Schema& model, const RowFeed& feed, const ExportOptions& opts) {
+  schema::Schema s = subset(model, opts.tables);
+  strip_locations(s);
+  return write_export(s, feed, opts, [](const std::function<void()>& body) { body(); });
 }
 
 // ---- import ------------------------------------------------------------------------------------
@@ -1181,6 +1204,27 @@ std::vector<std::string> create_missing(driver::SqlConnection& conn, const schem
 }
 
 }  // namespace
+
+void read_export(const fs::path& path, const ExportTableStart& table, const ExportRow& row) {
+  if (!fs::exists(path)) throw diag::Error("import.read", "`" + path.string() + "` does not exist", diag::ExitCode::usage);
+  std::unique_ptr<Reader> r = open_reader(path);
+  const schema::Schema& src = r->model();
+  std::vector<json> values;
+  for (std::size_t i = 0; i < r->tables().size(); ++i) {
+    const auto& [name, cols] = r->tables()[i];
+    const auto* t = table_by_key(src, name);
+    if (t == nullptr)
+      throw diag::Error("import.format", "table `" + name + "` has rows but is not in the export's schema",
+                        diag::ExitCode::usage, std::string("the file is damaged or was not written by `flash export`"));
+    try {
+      r->open(i);
+    } catch (const json::exception& e) {
+      throw diag::Error("import.format", "`" + path.string() + "`: table `" + name + "`: " + json_message(e));
+    }
+    table(src, *t, cols);
+    while (r->next(values)) row(values);
+  }
+}
 
 std::vector<TableCount> import_data(driver::SqlConnection& conn, const ImportOptions& opts) {
   if (!fs::exists(opts.path))

@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "flash/driver/connection.hpp"
 #include "flash/schema/model.hpp"
 
@@ -57,6 +59,21 @@ struct ExportOptions {
 // unknown table name or an existing non-empty CSV directory, driver::DbError from the database.
 std::vector<TableCount> export_data(driver::SqlConnection& conn, const schema::Schema& model,
                                     const ExportOptions& opts);
+
+// Exports rows that do not come from an SQL connection (a document database's collections seen
+// as tables): the same writers, temporary name and atomic rename as export_data. For each table of
+// `model` (fk order), `feed(table, emit)` calls emit once per row with one value per data column.
+using RowEmit = std::function<void(const std::vector<driver::Value>& row)>;
+using RowFeed = std::function<void(const schema::Table& table, const RowEmit& emit)>;
+std::vector<TableCount> export_rows(const schema::Schema& model, const RowFeed& feed, const ExportOptions& opts);
+
+// Reads an export (any format, or any SQLite database) without a database: `table` is called
+// before each table's rows with the file's model, the table and its column names, then `row` with
+// each row's exchange values (format.hpp). Malformed files throw diag::Error "import.format".
+using ExportTableStart = std::function<void(const schema::Schema& model, const schema::Table& table,
+                                            const std::vector<std::string>& columns)>;
+using ExportRow = std::function<void(const std::vector<nlohmann::json>& row)>;
+void read_export(const std::filesystem::path& path, const ExportTableStart& table, const ExportRow& row);
 
 struct ImportOptions {
   std::filesystem::path path;

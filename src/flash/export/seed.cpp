@@ -277,6 +277,28 @@ std::string select_list(const std::vector<std::string>& cols, Dialect d) {
 
 }  // namespace
 
+struct FakeValues::Impl {
+  Generator g;
+};
+
+FakeValues::FakeValues(std::uint64_t seed) : impl_(std::make_unique<Impl>(Impl{Generator(seed)})) {}
+FakeValues::~FakeValues() = default;
+
+json FakeValues::value(const schema::Column& column, TypeCategory c, std::int64_t seq, bool unique,
+                       std::optional<double> lo, std::optional<double> hi, const std::vector<std::string>& enum_values) {
+  ColumnPlan p{};
+  p.col = &column;
+  p.cat = c;
+  p.unique = unique;
+  p.bounds.lo = lo;
+  p.bounds.hi = hi;
+  p.enum_values = enum_values;
+  p.length = type_length(column.type);
+  return impl_->g.value(p, seq);
+}
+
+std::int64_t FakeValues::range(std::int64_t lo, std::int64_t hi) { return impl_->g.range(lo, hi); }
+
 std::string fake_text(const schema::Column& c, std::string_view kind, std::int64_t seq, std::uint64_t seed) {
   ColumnPlan p{};
   p.col = &c;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "flash/diag/position.hpp"
+#include "flash/mongo/validate.hpp"
 
 namespace flash::mongo {
 namespace {
@@ -41,12 +42,92 @@ std::map<std::string, const Migration*> by_id(const std::vector<Migration>& file
   return m;
 }
 
+diag::Diagnostic at_command(const Migration& m, const Command& cmd, std::string code, std::string message) {
+  diag::Diagnostic d;
+  d.code = std::move(code);
+  d.message = std::move(message);
+  d.location = diag::Location{m.json.file, cmd.line, 1, 1};
+  d.source_line = std::string(diag::line_at(m.json.text, cmd.line));
+  return d;
+}
+
+// The staged rollout's guard: a collMod that sets a validator is preceded by a check of the
+// existing documents; one that enforces it (validationAction "error") over violating documents, or
+// over documents nobody could check, stops unless --accept-data-loss.
+void guard_validator(driver::DocumentConnection& c, const Migration& m, const Command& cmd, const ApplyOptions& o) {
+  const Json& body = cmd.body;
+  if (body.begin().key() != "collMod" || !body.contains("validator") || !body["validator"].is_object() ||
+      body["validator"].empty() || body.value("validationLevel", "strict") == "off")
+    return;
+  ValidatorReport r = check_validator(c, body.begin().value().get<std::string>(), body["validator"]);
+  r.enforced = enforces_validator(body);
+  if (o.on_validator_report) o.on_validator_report(r);
+  if (!r.enforced || o.accept_data_loss) return;
+  if (r.method.empty()) {
+    diag::Diagnostic d = at_command(m, cmd, "mongo.validator-unchecked",
+                                    "cannot check the documents of `" + r.collection +
+                                        "` against the validator this command enforces: " + r.why);
+    d.exit_code = diag::ExitCode::conflict;
+    d.hint = std::string("write it with validationAction \"warn\" first, or pass --accept-data-loss to enforce it "
+                         "unchecked");
+    throw diag::Error(std::move(d));
+  }
+  if (r.violating == 0) return;
+  std::string list;
+  for (const auto& s : r.samples) list += "\n  " + s;
+  diag::Diagnostic d = at_command(m, cmd, "mongo.validator-violations",
+                                  std::to_string(r.violating) + " document(s) of `" + r.collection +
+                                      "` violate the validator this command enforces (checked by the " + r.method +
+                                      "):" + list);
+  d.exit_code = diag::ExitCode::conflict;
+  d.hint = std::string("fix the documents (the validator stays at validationAction \"warn\" until then), or pass "
+                       "--accept-data-loss to enforce it anyway: those documents then cannot be updated");
+  throw diag::Error(std::move(d));
+}
+
+bool has_collection(driver::DocumentConnection& c, const std::string& name) {
+  for (const auto& e : c.list_collections())
+    if (e.value("name", "") == name) return true;
+  return false;
+}
+
+// Whether the effect of `cmd` is already in the database: a run killed after the server carried
+// out a command but before it was recorded left it done. Only the first command of a resumed run
+// can be in that state (every earlier one was recorded).
+bool effect_present(driver::DocumentConnection& c, const Json& cmd) {
+  const std::string op = cmd.begin().key();
+  const std::string coll = cmd.begin().value().is_string() ? cmd.begin().value().get<std::string>() : "";
+  auto index_named = [&](const std::string& name) {
+    for (const auto& ix : c.list_indexes(coll))
+      if (ix.value("name", "") == name) return true;
+    return false;
+  };
+  if (op == "create") return has_collection(c, coll);
+  if (op == "drop") return !has_collection(c, coll);
+  if (op == "renameCollection") return !has_collection(c, coll) && has_collection(c, cmd.value("to", ""));
+  if (op == "dropIndexes") return cmd.contains("index") && cmd["index"].is_string() && !index_named(cmd["index"]);
+  if (op == "createIndexes" && cmd.contains("indexes") && cmd["indexes"].is_array()) {
+    for (const auto& ix : cmd["indexes"])
+      if (!index_named(ix.value("name", ""))) return false;
+    return true;
+  }
+  return false;  // collMod: running it again changes nothing
+}
+
 void run_commands(driver::DocumentConnection& c, Lock& lock, const Migration& m, const std::vector<Command>& cmds,
-                  std::int64_t from, const ApplyOptions& o, std::size_t& count) {
+                  std::int64_t from, bool resumed, const ApplyOptions& o, std::size_t& count) {
   for (std::size_t i = static_cast<std::size_t>(from); i < cmds.size(); ++i) {
     if (o.on_command) o.on_command(m.id, i, cmds[i].body);
+    if (resumed && i == static_cast<std::size_t>(from) && effect_present(c, cmds[i].body)) {
+      set_fields(c, m.id, Json{{"applied_steps_count", static_cast<std::int64_t>(i + 1)}});
+      lock.renew();
+      continue;
+    }
+    guard_validator(c, m, cmds[i], o);
     try {
-      c.command(cmds[i].body);
+      Json sent;
+      if (server_command(c, cmds[i].body, sent)) c.admin_command(sent);
+      else c.command(sent);
     } catch (const driver::DbError& e) {
       if (!e.connection_usable()) throw;  // exit 6: the next run resumes at this command
       const std::string where = m.json.file + ":" + std::to_string(cmds[i].line);
@@ -55,12 +136,9 @@ void run_commands(driver::DocumentConnection& c, Lock& lock, const Migration& m,
       } catch (...) {
       }
       // Located at the command in its file; the run stops after the commands already recorded.
-      diag::Diagnostic d;
-      d.code = "mongo.command-failed";
-      d.message = "the server refused `" + cmds[i].body.begin().key() + "` of migration " + m.id + ": " +
-                  e.what() + " [" + e.sqlstate() + "]";
-      d.location = diag::Location{m.json.file, cmds[i].line, 1, 1};
-      d.source_line = std::string(diag::line_at(m.json.text, cmds[i].line));
+      diag::Diagnostic d = at_command(m, cmds[i], "mongo.command-failed",
+                                      "the server refused `" + cmds[i].body.begin().key() + "` of migration " + m.id +
+                                          ": " + e.what() + " [" + e.sqlstate() + "]");
       d.hint = e.sqlstate() == "NotImplemented"
                    ? "the server does not implement this command (FerretDB v1 lacks validators, collMod and "
                      "partial/TTL/text/2dsphere/hashed indexes: README \"FerretDB gaps\"); fix the file, "
@@ -75,6 +153,57 @@ void run_commands(driver::DocumentConnection& c, Lock& lock, const Migration& m,
 }
 
 }  // namespace
+
+bool server_command(const driver::DocumentConnection& c, const Json& cmd, Json& out) {
+  out = cmd;
+  if (cmd.begin().key() != "renameCollection") return false;
+  const std::string ns = c.database() + ".";
+  out = Json::object();
+  out["renameCollection"] = ns + cmd.begin().value().get<std::string>();
+  out["to"] = ns + cmd.value("to", "");
+  out["dropTarget"] = false;
+  return true;
+}
+
+ValidatorReport check_validator(driver::DocumentConnection& c, const std::string& collection, const Json& validator,
+                                std::size_t max_samples) {
+  ValidatorReport r;
+  r.collection = collection;
+  const Json violating = Json{{"$nor", Json::array({validator})}};
+  // The server first: MongoDB evaluates $jsonSchema (and any query-operator validator) itself.
+  std::string server_error;
+  try {
+    const Json reply = c.command(Json{{"count", collection}, {"query", violating}});
+    const Json all = c.command(Json{{"count", collection}});
+    r.violating = reply.value("n", std::int64_t{0});
+    r.checked = all.value("n", std::int64_t{0});
+    for (const auto& d : c.find(collection, violating,
+                                {.projection = Json{{"_id", 1}}, .limit = static_cast<std::int64_t>(max_samples),
+                                 .mode = driver::JsonMode::canonical}))
+      r.samples.push_back("_id " + (d.contains("_id") ? d["_id"].dump() : std::string("(none)")));
+    r.method = "server";
+    return r;
+  } catch (const driver::DbError& e) {
+    if (!e.connection_usable()) throw;
+    server_error = std::string(e.what()) + " [" + e.sqlstate() + "]";
+  }
+  // Client-side: every document through Flash's $jsonSchema validator.
+  if (std::string why = unsupported_validator(validator); !why.empty()) {
+    r.why = "the server cannot (" + server_error + ") and Flash cannot either (" + why + ")";
+    return r;
+  }
+  r.method = "client";
+  c.find_each(collection, Json::object(), {.mode = driver::JsonMode::canonical}, [&](const Json& doc) {
+    ++r.checked;
+    const auto v = violations(validator, doc);
+    if (v.empty()) return true;
+    ++r.violating;
+    if (r.samples.size() < max_samples)
+      r.samples.push_back("_id " + (doc.contains("_id") ? doc["_id"].dump() : std::string("(none)")) + ": " + v.front());
+    return true;
+  });
+  return r;
+}
 
 std::vector<TrackingDoc> read_tracking(driver::DocumentConnection& c) {
   std::vector<TrackingDoc> out;
@@ -177,7 +306,7 @@ ApplyResult apply(driver::DocumentConnection& c, const std::vector<Migration>& f
       row["applied_steps_count"] = 0;
       c.insert(kTrackingCollection, std::vector<Document>{row});
     }
-    run_commands(c, lock, f, f.up, from, o, res.commands);
+    run_commands(c, lock, f, f.up, from, it != rows.end(), o, res.commands);
     set_fields(c, f.id, Json{{"finished_at", date(Clock::now())}, {"logs", nullptr}});
     res.applied.push_back(f.id);
   }
@@ -202,7 +331,7 @@ std::vector<std::string> down(driver::DocumentConnection& c, const std::vector<M
     std::int64_t from = 0;
     if (it->rolled_back) from = it->applied_steps_count;  // an interrupted rollback resumes
     else set_fields(c, it->id, Json{{"rolled_back_at", date(Clock::now())}, {"applied_steps_count", 0}, {"logs", nullptr}});
-    run_commands(c, lock, *f->second, f->second->down, from, o, count);
+    run_commands(c, lock, *f->second, f->second->down, from, it->rolled_back, o, count);
     c.remove(kTrackingCollection, id_filter(it->id));
     done.push_back(it->id);
   }

@@ -53,8 +53,27 @@ class Lock {
   std::chrono::milliseconds ttl_;
 };
 
+// The existing documents of a collection checked against a validator before a command enforces it
+// (the staged rollout): by the server (`count` of {"$nor": [validator]}) where it can, else by
+// Flash (validate.hpp) over every document.
+struct ValidatorReport {
+  std::string collection;
+  std::string method;        // "server", "client", or "" when neither could check (`why`)
+  std::string why;           // why the check could not run
+  std::int64_t checked = 0;  // documents read (client), or the collection's count (server)
+  std::int64_t violating = 0;
+  std::vector<std::string> samples;  // the first few violating documents: _id and (client) the reason
+  bool enforced = false;     // the command rejects violating documents (validationAction "error")
+};
+ValidatorReport check_validator(driver::DocumentConnection& c, const std::string& collection, const Json& validator,
+                                std::size_t max_samples = 5);
+
 struct ApplyOptions {
   std::chrono::milliseconds lock_timeout = std::chrono::seconds(30);
+  // A command that enforces a validator over violating documents (or over documents nobody could
+  // check) stops the run (mongo.validator-violations, exit 5) unless this is set.
+  bool accept_data_loss = false;
+  std::function<void(const ValidatorReport&)> on_validator_report;
   std::optional<std::string> to;  // apply up to and including this id
   // Called before each command (migration id, step index, the command).
   std::function<void(const std::string&, std::size_t, const Json&)> on_command;
@@ -70,6 +89,10 @@ struct ApplyResult {
 // stops the run before anything executes (diag::Error "migrate.checksum", exit 3); a failed command
 // records its error in `logs` and throws (the next run resumes there).
 ApplyResult apply(driver::DocumentConnection& c, const std::vector<Migration>& files, const ApplyOptions& o);
+
+// The command as sent to the server: renameCollection goes to admin with "db.name" namespaces.
+// Returns true when it is an admin command.
+bool server_command(const driver::DocumentConnection& c, const Json& cmd, Json& out);
 
 // Rolls back the last `steps` applied migrations (their Down commands). Returns the ids.
 std::vector<std::string> down(driver::DocumentConnection& c, const std::vector<Migration>& files, int steps,

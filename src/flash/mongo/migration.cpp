@@ -12,7 +12,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kCommands = {"create", "collMod", "createIndexes", "dropIndexes", "drop"};
+const std::vector<std::string> kCommands = {"create", "collMod", "createIndexes", "dropIndexes", "renameCollection",
+                                           "drop"};
 
 Json create_command(const Collection& c) {
   Json j = Json::object();
@@ -102,6 +103,15 @@ void replay_command(std::vector<Collection>& cs, const Migration& m, std::size_t
     return;
   }
   if (c == nullptr) return fail("collection `" + name + "` does not exist at this point of the migrations");
+  if (op == "renameCollection") {
+    if (!cmd.contains("to") || !cmd["to"].is_string())
+      return fail("renameCollection needs `to`, the new name", "{\"renameCollection\": \"old\", \"to\": \"new\"}");
+    const std::string to = cmd["to"].get<std::string>();
+    if (auto why = collection_name_problem(to); !why.empty()) return fail("`" + to + "`: " + why);
+    if (find_mut(cs, to) != nullptr) return fail("collection `" + to + "` already exists at this point of the migrations");
+    c->name = to;
+    return;
+  }
   if (op == "drop") {
     cs.erase(std::remove_if(cs.begin(), cs.end(), [&](const Collection& x) { return x.name == name; }), cs.end());
   } else if (op == "collMod") {
@@ -216,8 +226,59 @@ Collections replay(const std::vector<Migration>& files, std::size_t count, diag:
   return normalise(std::move(cs), ignored);
 }
 
-Plan diff(const Collections& from, const Collections& to, diag::Diagnostics& diags) {
+bool enforces_validator(const Json& cmd) {
+  if (!cmd.is_object() || cmd.empty()) return false;
+  const std::string op = cmd.begin().key();
+  if (op != "collMod" && op != "create") return false;
+  return cmd.contains("validator") && cmd["validator"].is_object() && !cmd["validator"].empty() &&
+         cmd.value("validationAction", "error") == "error" && cmd.value("validationLevel", "strict") != "off";
+}
+
+namespace {
+
+// Same shape apart from the name: a rename candidate.
+bool same_shape(const Collection& a, const Collection& b) {
+  Collection x = a;
+  x.name = b.name;
+  x.location = b.location;
+  return x == b;
+}
+
+}  // namespace
+
+Plan diff(const Collections& from_in, const Collections& to, diag::Diagnostics& diags, const DiffOptions& o) {
   Plan p;
+  // Renames first: the old collection takes its new name (renameCollection), then the rest of the
+  // diff sees it as an existing collection under that name.
+  Collections from = from_in;
+  std::vector<Rename> renames;
+  for (const auto& r : o.renames) {
+    const Collection* old = from.find(r.from);
+    auto problem = [&](std::string msg) {
+      diag::Diagnostic d;
+      d.code = "migrate.rename-flag";
+      d.message = std::move(msg);
+      d.exit_code = diag::ExitCode::usage;
+      diags.push_back(std::move(d));
+    };
+    if (old == nullptr) problem("--rename " + r.from + ":" + r.to + ": no collection `" + r.from + "` in the migrations");
+    else if (to.find(r.to) == nullptr) problem("--rename " + r.from + ":" + r.to + ": no collection `" + r.to + "` is declared");
+    else if (from.find(r.to) != nullptr) problem("--rename " + r.from + ":" + r.to + ": `" + r.to + "` already exists");
+    else if (to.find(r.from) != nullptr) problem("--rename " + r.from + ":" + r.to + ": `" + r.from + "` is still declared");
+    else renames.push_back(r);
+  }
+  if (diag::has_errors(diags)) return p;
+  for (const auto& r : renames)
+    for (auto& c : from.collections)
+      if (c.name == r.from) c.name = r.to;
+  if (!o.accept_drops) {
+    for (const auto& old : from.collections) {
+      if (to.find(old.name) != nullptr) continue;
+      for (const auto& c : to.collections)
+        if (from.find(c.name) == nullptr && same_shape(old, c)) p.unresolved_renames.push_back({old.name, c.name});
+    }
+    if (!p.unresolved_renames.empty()) return p;
+  }
   // Each step: its Up commands and the Down commands undoing them; the Down section is the steps'
   // Downs in reverse order.
   std::vector<std::vector<Json>> downs;
@@ -225,6 +286,13 @@ Plan diff(const Collections& from, const Collections& to, diag::Diagnostics& dia
     for (auto& u : up) p.up.push_back(std::move(u));
     downs.push_back(std::move(down));
   };
+  for (const auto& r : renames) {
+    step({Json{{"renameCollection", r.from}, {"to", r.to}}}, {Json{{"renameCollection", r.to}, {"to", r.from}}});
+    p.findings.push_back({"mongo.rename",
+                          "renames collection `" + r.from + "` to `" + r.to +
+                              "`: running clients still use the old name",
+                          r.to});
+  }
   for (const auto& c : to.collections) {
     const Collection* old = from.find(c.name);
     if (old == nullptr) {
@@ -245,14 +313,30 @@ Plan diff(const Collections& from, const Collections& to, diag::Diagnostics& dia
     }
     if (old->validator != c.validator || old->validation_level != c.validation_level ||
         old->validation_action != c.validation_action) {
-      step({coll_mod_validator(c)}, {coll_mod_validator(*old)});
-      if (!c.validator.is_null() && c.validation_action == "error" && c.validation_level != "off" &&
-          (old->validator != c.validator || old->validation_action != "error" || old->validation_level == "off"))
-        p.findings.push_back({"mongo.validator-tightened",
+      const bool tightens = !c.validator.is_null() && c.validation_action == "error" && c.validation_level != "off" &&
+                            (old->validator != c.validator || old->validation_action != "error" ||
+                             old->validation_level == "off");
+      if (tightens && o.stage_validators && old->validator != c.validator) {
+        // Stage 1 of the rollout: the new validator only warns; existing documents are reported
+        // by `flash apply`, and the next `flash migrate` writes stage 2 (validationAction error).
+        Collection warn = c;
+        warn.validation_action = "warn";
+        step({coll_mod_validator(warn)}, {coll_mod_validator(*old)});
+        p.findings.push_back({"mongo.validator-staged",
                               "the validator of `" + c.name +
-                                  "` now rejects documents it did not: existing documents that violate it "
-                                  "cannot be updated until fixed; consider validationAction \"warn\" first",
+                                  "` tightens: written with validationAction \"warn\" (stage 1 of 2); once `flash "
+                                  "apply` reports no violating documents, run `flash migrate` again for stage 2 "
+                                  "(\"error\")",
                               c.name});
+      } else {
+        step({coll_mod_validator(c)}, {coll_mod_validator(*old)});
+        if (tightens)
+          p.findings.push_back({"mongo.validator-tightened",
+                                "the validator of `" + c.name +
+                                    "` now rejects documents it did not: `flash apply` first checks the existing "
+                                    "documents and refuses over violating ones (--accept-data-loss enforces anyway)",
+                                c.name});
+      }
     }
     // Indexes by name: dropped, changed (drop + create), added.
     for (const auto& oi : old->indexes) {
@@ -285,6 +369,33 @@ Plan diff(const Collections& from, const Collections& to, diag::Diagnostics& dia
   for (auto it = downs.rbegin(); it != downs.rend(); ++it)
     for (auto& d : *it) p.down.push_back(std::move(d));
   return p;
+}
+
+std::vector<FileFinding> lint_migration(const std::vector<Migration>& files, std::size_t index, diag::Diagnostics& diags) {
+  const Migration& m = files.at(index);
+  const Collections before = replay(files, index, diags);
+  const Collections after = replay(files, index + 1, diags);
+  DiffOptions o;
+  o.accept_drops = true;
+  o.stage_validators = false;
+  for (const auto& c : m.up)
+    if (c.body.begin().key() == "renameCollection" && c.body.begin().value().is_string() && c.body.contains("to") &&
+        c.body["to"].is_string())
+      o.renames.push_back({c.body.begin().value().get<std::string>(), c.body["to"].get<std::string>()});
+  std::vector<FileFinding> out;
+  if (diag::has_errors(diags)) return out;
+  const Plan p = diff(before, after, diags, o);
+  for (const auto& f : p.findings) {
+    int line = m.up.empty() ? 1 : m.up.front().line;
+    for (const auto& c : m.up)
+      if ((c.body.begin().value().is_string() && c.body.begin().value().get<std::string>() == f.collection) ||
+          c.body.value("to", "") == f.collection) {
+        line = c.line;
+        break;
+      }
+    out.push_back({f, m.json.file, line});
+  }
+  return out;
 }
 
 std::string migration_text(const Plan& p) {

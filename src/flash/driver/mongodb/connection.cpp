@@ -112,6 +112,15 @@ std::string code_name_of(const bson_t* reply) {
 
 std::string where(const config::DatabaseUrl& url) { return url.redacted(); }
 
+Document find_options(const FindOptions& opts) {
+  Document o = Document::object();
+  if (!opts.sort.is_null()) o["sort"] = opts.sort;
+  if (!opts.projection.is_null()) o["projection"] = opts.projection;
+  if (opts.limit) o["limit"] = *opts.limit;
+  if (opts.skip) o["skip"] = *opts.skip;
+  return o;
+}
+
 class MongoConnection final : public DocumentConnection {
  public:
   MongoConnection(ClientPtr client, std::string database)
@@ -146,6 +155,51 @@ class MongoConnection final : public DocumentConnection {
     bson_destroy(&reply);  // libmongoc initialises the reply in every case
     if (!ok) throw_error(err, code_name, cmd.dump());
     return out;
+  }
+
+  Document admin_command(const Document& cmd) override {
+    BsonPtr c = to_bson_ptr(cmd, "a command");
+    bson_t reply;
+    bson_error_t err;
+    const bool ok = mongoc_client_command_simple(client_.get(), "admin", c.get(), nullptr, &reply, &err);
+    std::string code_name;
+    Document out;
+    try {
+      if (ok) out = from_bson_t(&reply, JsonMode::relaxed);
+      else code_name = code_name_of(&reply);
+    } catch (...) {
+      bson_destroy(&reply);
+      throw;
+    }
+    bson_destroy(&reply);
+    if (!ok) throw_error(err, code_name, cmd.dump());
+    return out;
+  }
+
+  std::int64_t find_each(std::string_view collection, const Document& filter, const FindOptions& opts,
+                         const std::function<bool(const Document&)>& each) override {
+    CollectionPtr coll = get(collection);
+    BsonPtr f = to_bson_ptr(filter.is_null() ? Document::object() : filter, "a filter");
+    BsonPtr ob = to_bson_ptr(find_options(opts), "find options");
+    CursorPtr cur(mongoc_collection_find_with_opts(coll.get(), f.get(), ob.get(), nullptr));
+    const bson_t* doc = nullptr;
+    std::int64_t n = 0;
+    while (mongoc_cursor_next(cur.get(), &doc)) {
+      ++n;
+      if (!each(from_bson_t(doc, opts.mode))) return n;
+    }
+    bson_error_t err;
+    const bson_t* reply = nullptr;
+    if (mongoc_cursor_error_document(cur.get(), &err, &reply))
+      throw_error(err, code_name_of(reply), "find in " + std::string(collection));
+    return n;
+  }
+
+  std::vector<Document> aggregate(std::string_view collection, const Document& pipeline, JsonMode mode) override {
+    CollectionPtr coll = get(collection);
+    BsonPtr p = to_bson_ptr(Document{{"pipeline", pipeline}}, "a pipeline");
+    CursorPtr cur(mongoc_collection_aggregate(coll.get(), MONGOC_QUERY_NONE, p.get(), nullptr, nullptr));
+    return drain(cur.get(), mode, "aggregate on " + std::string(collection));
   }
 
   std::vector<Document> list_collections() override {
@@ -193,12 +247,7 @@ class MongoConnection final : public DocumentConnection {
                              const FindOptions& opts) override {
     CollectionPtr coll = get(collection);
     BsonPtr f = to_bson_ptr(filter.is_null() ? Document::object() : filter, "a filter");
-    Document o = Document::object();
-    if (!opts.sort.is_null()) o["sort"] = opts.sort;
-    if (!opts.projection.is_null()) o["projection"] = opts.projection;
-    if (opts.limit) o["limit"] = *opts.limit;
-    if (opts.skip) o["skip"] = *opts.skip;
-    BsonPtr ob = to_bson_ptr(o, "find options");
+    BsonPtr ob = to_bson_ptr(find_options(opts), "find options");
     CursorPtr cur(mongoc_collection_find_with_opts(coll.get(), f.get(), ob.get(), nullptr));
     return drain(cur.get(), opts.mode, "find in " + std::string(collection));
   }
