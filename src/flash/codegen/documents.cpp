@@ -126,6 +126,7 @@ class Builder {
       return any;
     }
     std::vector<Bson> kinds;
+    bool reported = false;
     const char* keyword = s.contains("bsonType") ? "bsonType" : s.contains("type") ? "type" : nullptr;
     if (keyword) {
       const OJson& v = s[keyword];
@@ -140,6 +141,7 @@ class Builder {
         if (!b || *b == Bson::document || *b == Bson::any) {
           report(diag::Severity::error, "gen.mongo-schema", path + "/" + keyword, "`" + n + "` is not a " +
                  (std::string(keyword) == "bsonType" ? "BSON type alias" : "JSON Schema type"));
+          reported = true;
           continue;
         }
         if (*b == Bson::null) nullable = true;
@@ -156,7 +158,7 @@ class Builder {
         std::string list;
         for (Bson b : kinds) list += (list.empty() ? "" : ", ") + std::string(bson_name(b));
         report(diag::Severity::note, "gen.mongo-untyped", path, "accepts several BSON types (" + list + "): typed as any");
-      } else if (!nullable) {
+      } else if (!nullable && !reported) {
         report(diag::Severity::note, "gen.mongo-untyped", path, "has no bsonType: typed as any",
                "give it a bsonType to get a typed field");
       }

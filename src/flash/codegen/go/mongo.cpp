@@ -311,7 +311,7 @@ class Gen {
     if (use == Use::object) fields.push_back({"Field[" + t.name + "]", "", ""});
     if (use == Use::elements) fields.push_back({"ArrayField[" + t.name + "]", "", ""});
     std::string init;
-    const std::string lead = use == Use::root ? "" : "p + \".\" + ";
+    auto path = [&](const std::string& key) { return use == Use::root ? go_string(key) : "p + " + go_string("." + key); };
     if (use == Use::object || use == Use::elements) init += "\tf.Path = p\n";
     for (std::size_t i = 0; i < t.fields.size(); ++i) {
       const DocField& f = t.fields[i];
@@ -319,15 +319,15 @@ class Gen {
       std::string type;
       if (ft.kind == Bson::object) {
         type = ft.name + "Fields";
-        init += "\tf." + names[i] + " = new" + ft.name + "Fields(" + lead + go_string(f.name) + ")\n";
+        init += "\tf." + names[i] + " = new" + ft.name + "Fields(" + path(f.name) + ")\n";
       } else if (ft.kind == Bson::array && ft.items && ft.items->kind == Bson::object) {
         type = ft.items->name + "Fields";
-        init += "\tf." + names[i] + " = new" + ft.items->name + "Fields(" + lead + go_string(f.name) + ")\n";
+        init += "\tf." + names[i] + " = new" + ft.items->name + "Fields(" + path(f.name) + ")\n";
       } else {
         type = ft.kind == Bson::array ? "ArrayField[" + scalar(*ft.items, im) + "]"
                : is_numeric(ft.kind)  ? "NumField[" + scalar(ft, im) + "]"
                                       : "Field[" + scalar(ft, im) + "]";
-        init += "\tf." + names[i] + ".Path = " + lead + go_string(f.name) + "\n";
+        init += "\tf." + names[i] + ".Path = " + path(f.name) + "\n";
       }
       fields.push_back({names[i], type, ""});
     }

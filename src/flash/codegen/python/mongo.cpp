@@ -350,12 +350,12 @@ class Gen {
     s += ":\n    \"\"\"The paths of " + t.name + "'s fields, for typed filters and updates.\"\"\"\n\n";
     s += use == Use::root ? "    def __init__(self) -> None:\n" : "    def __init__(self, path: str) -> None:\n";
     if (use != Use::root) s += "        super().__init__(path" + (enc.empty() ? "" : ", " + enc) + ")\n";
-    const std::string lead = use == Use::root ? "" : "path + \".\" + ";
+
     const auto names = attr_names(t);
     for (std::size_t i = 0; i < t.fields.size(); ++i) {
       const DocField& f = t.fields[i];
       const DocType& ft = *f.type;
-      const std::string p = lead + quote(f.name);
+      const std::string p = use == Use::root ? quote(f.name) : "path + " + quote("." + f.name);
       std::string type, init;
       if (ft.kind == Bson::object) {
         type = ft.name + "Fields";

@@ -97,7 +97,10 @@ class Gen {
   }
 
   std::string interface(const DocType& t) {
-    std::string s = "/** " + t.name + (t.description.empty() ? "" : ": " + t.description) + " */\nexport interface " + t.name + " {\n";
+    std::string what = "A nested document.";
+    for (const auto& c : docs_.collections)
+      if (c.document.get() == &t) what = "A document of the collection `" + c.name + "`.";
+    std::string s = "/** " + what + (t.description.empty() ? "" : " " + t.description) + " */\nexport interface " + t.name + " {\n";
     for (const auto& f : t.fields) {
       std::string type = ts(*f.type);
       if (f.nullable && type != "unknown") type += " | null";
