@@ -14,6 +14,9 @@
 #include "flash/codegen/generator.hpp"
 #include "flash/mongo/collection.hpp"
 #include "flash/util/text.hpp"
+#include "support/flash_run.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
 using namespace flash;
@@ -171,4 +174,70 @@ TEST(MongoGen, NestedNamesStayUnique) {
   std::set<std::string> names;
   for (const auto& t : s.types) EXPECT_TRUE(names.insert(t->name).second) << t->name;
   EXPECT_EQ(names, (std::set<std::string>{"UserAddress", "UserAddress2", "User"}));
+}
+
+// ---- flash gen through the real binary (a MongoDB project, no server needed) ----------------
+
+
+namespace {
+
+void write_project(const test::TempDir& dir, const std::string& collection_json) {
+  dir.write("flash.toml",
+            "version = \"2\"\nschema_dir = \"db/schema\"\n[database]\nprovider = \"mongodb\"\n"
+            "[gen.go]\nenabled = true\nout = \"gen/go/app\"\n[gen.js]\nenabled = true\nout = \"gen/ts\"\n"
+            "[gen.python]\nenabled = true\nout = \"gen/py/app\"\nasync = true\n");
+  dir.write("db/schema/users.json", collection_json);
+}
+
+const char* kUsers = R"({"name": "users", "validator": {"$jsonSchema": {"bsonType": "object", "required": ["email"],
+  "properties": {"email": {"bsonType": "string"}, "age": {"bsonType": "int"}}}}})";
+
+}  // namespace
+
+TEST(MongoGenCli, WritesEveryTargetThenHitsTheCache) {
+  test::TempDir dir("flash-mongo-gen");
+  write_project(dir, kUsers);
+  auto r = test::run_flash(FLASH_BINARY, {"gen", "--json"}, dir.path());
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  for (const char* f : {"gen/go/app/models.go", "gen/go/app/collections.go", "gen/go/app/flash_mongo.go", "gen/ts/mongo.ts",
+                        "gen/py/app/__init__.py", "gen/py/app/py.typed"})
+    EXPECT_TRUE(dir.exists(f)) << f;
+  EXPECT_NE(dir.read("gen/go/app/models.go").find("Age   *int32        `bson:\"age,omitempty\"`"), std::string::npos)
+      << dir.read("gen/go/app/models.go");
+  EXPECT_NE(dir.read("gen/py/app/__init__.py").find("AsyncCollection"), std::string::npos);  // async = true
+  r = test::run_flash(FLASH_BINARY, {"gen", "--json"}, dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const auto& t : j["targets"]) EXPECT_TRUE(t["cached"].get<bool>()) << t.dump();
+  // A changed collection file is a changed input: --check reports the stale files, exit 3.
+  write_project(dir, std::string(kUsers).replace(std::string(kUsers).find("\"int\""), 5, "\"long\""));
+  r = test::run_flash(FLASH_BINARY, {"gen", "--check"}, dir.path());
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("stale"), std::string::npos) << r.out;
+}
+
+TEST(MongoGenCli, ABadValidatorWritesNothing) {
+  test::TempDir dir("flash-mongo-gen");
+  write_project(dir, R"({"name": "users", "validator": {"$jsonSchema": {"required": ["email"],
+  "properties": {"name": {"bsonType": "string"}}}}})");
+  const auto r = test::run_flash(FLASH_BINARY, {"gen"}, dir.path());
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("users.json:1:10"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("`email` is required but not among the properties"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("gen.mongo-schema"), std::string::npos) << r.err;
+  EXPECT_FALSE(dir.exists("gen"));
+}
+
+TEST(MongoGenCli, VerifyAndCppAreRefusedNamingWhy) {
+  test::TempDir dir("flash-mongo-gen");
+  write_project(dir, kUsers);
+  auto r = test::run_flash(FLASH_BINARY, {"gen", "--verify"}, dir.path());
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("--verify"), std::string::npos) << r.err;
+  dir.write("flash.toml", "version = \"2\"\nschema_dir = \"db/schema\"\n[database]\nprovider = \"mongodb\"\n"
+                          "[gen.cpp]\nenabled = true\nout = \"gen/cpp\"\n");
+  r = test::run_flash(FLASH_BINARY, {"gen"}, dir.path());
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("gen.unsupported"), std::string::npos) << r.err;
+  EXPECT_FALSE(dir.exists("gen"));
 }
