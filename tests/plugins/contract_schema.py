@@ -82,8 +82,8 @@ def main():
     req = mongo_request(flash)
     for e in req_v.iter_errors(req):
         failures.append(f"request mongodb: {e.json_path}: {e.message}")
-    if req.get("dialect") != "mongodb" or len(req.get("documents", {}).get("collections", [])) != 4:
-        failures.append("request mongodb: no documents with the project's 4 collections")
+    if req.get("dialect") != "mongodb" or len(req.get("documents", {}).get("collections", [])) != 5:
+        failures.append("request mongodb: no documents with the project's 5 collections")
     checked += 1
     broken = json.loads(json.dumps(req))
     broken["documents"]["types"][0]["fields"][0]["type"] = {"bson": "integer"}

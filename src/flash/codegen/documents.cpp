@@ -222,7 +222,13 @@ const char* bson_name(Bson b) {
 
 DocumentSchema document_schema(const std::vector<DeclaredCollection>& collections, diag::Diagnostics& diags) {
   DocumentSchema out;
-  std::set<std::string> taken;
+  // The names the generated runtimes and the drivers' types use: a collection `filters` gets the
+  // type Filter2, not a clash.
+  std::set<std::string> taken = {"Any", "And", "ArrayField", "BSONRegExp", "Binary", "Code", "Collection",
+                                 "CollectionOptions", "Cond", "Db", "Decimal128", "Document", "Double", "E", "Field",
+                                 "Filter", "Int64", "Literal", "MaxKey", "MinKey", "NumField", "ObjectId", "Or",
+                                 "Regex", "T", "Timestamp", "TypedDict", "Update", "UpdateOp", "UpdateResult",
+                                 "Updates", "Where"};
   std::vector<const DeclaredCollection*> sorted;
   for (const auto& c : collections) sorted.push_back(&c);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->name < b->name; });

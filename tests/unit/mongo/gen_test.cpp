@@ -66,7 +66,7 @@ TEST(MongoGen, GoldenFiles) {
   diag::Diagnostics diags;
   const auto docs = project_model(diags);
   for (const auto& d : diags) ASSERT_NE(d.severity, diag::Severity::error) << d.message;
-  ASSERT_EQ(docs->collections.size(), 4u);  // audit_log (no validator), events, ledger, products
+  ASSERT_EQ(docs->collections.size(), 5u);  // audit_log (no validator), events, filters, ledger, products
   struct Target {
     std::string lang, dir;
     bool async;
@@ -104,7 +104,7 @@ TEST(MongoGen, GoldenFiles) {
 TEST(MongoGen, ModelTypesEveryField) {
   diag::Diagnostics diags;
   const auto docs = project_model(diags);
-  const auto& products = *docs->collections[3].document;
+  const auto& products = *docs->collections[4].document;
   ASSERT_EQ(products.name, "Product");
   std::map<std::string, const codegen::DocField*> by;
   for (const auto& f : products.fields) by[f.name] = &f;

@@ -80,6 +80,7 @@ std::vector<std::string> field_names(const DocType& t) {
     std::string n = go_name(f.name);
     if (n.empty() || !(std::isalpha(static_cast<unsigned char>(n[0])) || n[0] == '_')) n = "F" + n;
     if (n[0] == '_') n = "X" + n;
+    if (n == "Field" || n == "ArrayField") n += "_";  // the embedded path of a nested type
     std::string u = n;
     for (int i = 2; !seen.insert(u).second; ++i) u = n + std::to_string(i);
     out.push_back(u);
@@ -312,7 +313,8 @@ class Gen {
     if (use == Use::elements) fields.push_back({"ArrayField[" + t.name + "]", "", ""});
     std::string init;
     auto path = [&](const std::string& key) { return use == Use::root ? go_string(key) : "p + " + go_string("." + key); };
-    if (use == Use::object || use == Use::elements) init += "\tf.Path = p\n";
+    if (use == Use::object) init += "\tf.Field.Path = p\n";  // explicit: a field named Path may shadow it
+    if (use == Use::elements) init += "\tf.ArrayField.Path = p\n";
     for (std::size_t i = 0; i < t.fields.size(); ++i) {
       const DocField& f = t.fields[i];
       const DocType& ft = *f.type;

@@ -188,6 +188,102 @@ func (c EventsCollection) DeleteMany(ctx context.Context, filter Filter) (int64,
 	return res.DeletedCount, nil
 }
 
+// FiltersCollection reads and writes the collection `filters` as Filter2 documents.
+type FiltersCollection struct{ Coll *mongo.Collection }
+
+// NewFiltersCollection is the collection `filters` of db.
+func NewFiltersCollection(db *mongo.Database) FiltersCollection {
+	return FiltersCollection{Coll: db.Collection("filters", CollectionOptions())}
+}
+
+// InsertOne inserts doc; an _id the driver generated is set on doc.
+func (c FiltersCollection) InsertOne(ctx context.Context, doc *Filter2) error {
+	res, err := c.Coll.InsertOne(ctx, doc)
+	if err != nil {
+		return err
+	}
+	if id, ok := res.InsertedID.(bson.ObjectID); ok {
+		doc.ID = id
+	}
+	return nil
+}
+
+// InsertMany inserts docs in one command; the _ids the driver generated are set on them.
+func (c FiltersCollection) InsertMany(ctx context.Context, docs []Filter2) error {
+	all := make([]any, len(docs))
+	for i := range docs {
+		all[i] = &docs[i]
+	}
+	res, err := c.Coll.InsertMany(ctx, all)
+	if err != nil {
+		return err
+	}
+	for i, v := range res.InsertedIDs {
+		if id, ok := v.(bson.ObjectID); ok && i < len(docs) {
+			docs[i].ID = id
+		}
+	}
+	return nil
+}
+
+// FindOne is the first document matching filter; mongo.ErrNoDocuments when there is none.
+func (c FiltersCollection) FindOne(ctx context.Context, filter Filter, opts ...options.Lister[options.FindOneOptions]) (Filter2, error) {
+	var doc Filter2
+	err := c.Coll.FindOne(ctx, filter.Doc(), opts...).Decode(&doc)
+	return doc, err
+}
+
+// Find is every document matching filter (sort, limit, skip, projection through opts).
+func (c FiltersCollection) Find(ctx context.Context, filter Filter, opts ...options.Lister[options.FindOptions]) ([]Filter2, error) {
+	cur, err := c.Coll.Find(ctx, filter.Doc(), opts...)
+	if err != nil {
+		return nil, err
+	}
+	docs := []Filter2{}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	return docs, nil
+}
+
+// Count is the number of documents matching filter.
+func (c FiltersCollection) Count(ctx context.Context, filter Filter) (int64, error) {
+	return c.Coll.CountDocuments(ctx, filter.Doc())
+}
+
+// UpdateOne applies update to the first document matching filter.
+func (c FiltersCollection) UpdateOne(ctx context.Context, filter Filter, update Update, opts ...options.Lister[options.UpdateOneOptions]) (*mongo.UpdateResult, error) {
+	return c.Coll.UpdateOne(ctx, filter.Doc(), update.Doc(), opts...)
+}
+
+// UpdateMany applies update to every document matching filter.
+func (c FiltersCollection) UpdateMany(ctx context.Context, filter Filter, update Update, opts ...options.Lister[options.UpdateManyOptions]) (*mongo.UpdateResult, error) {
+	return c.Coll.UpdateMany(ctx, filter.Doc(), update.Doc(), opts...)
+}
+
+// ReplaceOne replaces the first document matching filter by doc.
+func (c FiltersCollection) ReplaceOne(ctx context.Context, filter Filter, doc *Filter2, opts ...options.Lister[options.ReplaceOptions]) (*mongo.UpdateResult, error) {
+	return c.Coll.ReplaceOne(ctx, filter.Doc(), doc, opts...)
+}
+
+// DeleteOne deletes the first document matching filter and returns how many it deleted.
+func (c FiltersCollection) DeleteOne(ctx context.Context, filter Filter) (int64, error) {
+	res, err := c.Coll.DeleteOne(ctx, filter.Doc())
+	if err != nil {
+		return 0, err
+	}
+	return res.DeletedCount, nil
+}
+
+// DeleteMany deletes every document matching filter and returns how many it deleted.
+func (c FiltersCollection) DeleteMany(ctx context.Context, filter Filter) (int64, error) {
+	res, err := c.Coll.DeleteMany(ctx, filter.Doc())
+	if err != nil {
+		return 0, err
+	}
+	return res.DeletedCount, nil
+}
+
 // LedgerCollection reads and writes the collection `ledger` as Ledger documents.
 type LedgerCollection struct{ Coll *mongo.Collection }
 

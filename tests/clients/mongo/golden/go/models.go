@@ -77,8 +77,87 @@ type EventPayloadFields struct {
 
 func newEventPayloadFields(p string) EventPayloadFields {
 	var f EventPayloadFields
-	f.Path = p
+	f.Field.Path = p
 	f.Note.Path = p + ".note"
+	return f
+}
+
+// Filter2 is a document of the collection `filters`.
+type Filter2 struct {
+	ID    bson.ObjectID `bson:"_id,omitempty"`
+	Meta  *Filter2Meta  `bson:"meta,omitempty"`
+	Items []Filter2Item `bson:"items,omitempty"`
+}
+
+// Filter2Fields are the paths of Filter2's fields, for typed filters and updates.
+type Filter2Fields struct {
+	ID    Field[bson.ObjectID]
+	Meta  Filter2MetaFields
+	Items Filter2ItemFields
+}
+
+func newFilter2Fields() Filter2Fields {
+	var f Filter2Fields
+	f.ID.Path = "_id"
+	f.Meta = newFilter2MetaFields("meta")
+	f.Items = newFilter2ItemFields("items")
+	return f
+}
+
+// Filter2Field names the fields of `filters`: Where(Filter2Field.X.Eq(v)).
+var Filter2Field = newFilter2Fields()
+
+// Filter2Meta is a nested document.
+type Filter2Meta struct {
+	Path      *string `bson:"path,omitempty"`
+	Field_    *string `bson:"field,omitempty"`
+	Eq        *int32  `bson:"eq,omitempty"`
+	Set       *int64  `bson:"set,omitempty"`
+	Class     *string `bson:"class,omitempty"`
+	FirstName *string `bson:"first-name,omitempty"`
+}
+
+// Filter2MetaFields are the paths of Filter2Meta's fields, for typed filters and updates.
+type Filter2MetaFields struct {
+	Field[Filter2Meta]
+	Path      Field[string]
+	Field_    Field[string]
+	Eq        NumField[int32]
+	Set       NumField[int64]
+	Class     Field[string]
+	FirstName Field[string]
+}
+
+func newFilter2MetaFields(p string) Filter2MetaFields {
+	var f Filter2MetaFields
+	f.Field.Path = p
+	f.Path.Path = p + ".path"
+	f.Field_.Path = p + ".field"
+	f.Eq.Path = p + ".eq"
+	f.Set.Path = p + ".set"
+	f.Class.Path = p + ".class"
+	f.FirstName.Path = p + ".first-name"
+	return f
+}
+
+// Filter2Item is a nested document.
+type Filter2Item struct {
+	Path *float64 `bson:"path,omitempty"`
+	Size *int32   `bson:"size,omitempty"`
+}
+
+// Filter2ItemFields are the paths of Filter2Item's fields, for typed filters and updates.
+type Filter2ItemFields struct {
+	ArrayField[Filter2Item]
+	Path NumField[float64]
+	Size NumField[int32]
+}
+
+func newFilter2ItemFields(p string) Filter2ItemFields {
+	var f Filter2ItemFields
+	f.ArrayField.Path = p
+	f.Path.Path = p + ".path"
+	f.Size.Path = p + ".size"
 	return f
 }
 
@@ -200,7 +279,7 @@ type ProductDimensionsFields struct {
 
 func newProductDimensionsFields(p string) ProductDimensionsFields {
 	var f ProductDimensionsFields
-	f.Path = p
+	f.Field.Path = p
 	f.Width.Path = p + ".width"
 	f.Height.Path = p + ".height"
 	f.Unit.Path = p + ".unit"
@@ -224,7 +303,7 @@ type ProductVariantFields struct {
 
 func newProductVariantFields(p string) ProductVariantFields {
 	var f ProductVariantFields
-	f.Path = p
+	f.ArrayField.Path = p
 	f.Code.Path = p + ".code"
 	f.Qty.Path = p + ".qty"
 	f.SupplierID.Path = p + ".supplier_id"

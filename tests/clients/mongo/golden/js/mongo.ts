@@ -23,6 +23,29 @@ export interface EventPayload {
   note?: string;
 }
 
+/** A document of the collection `filters`. */
+export interface Filter2 {
+  _id?: ObjectId;
+  meta?: Filter2Meta;
+  items?: Filter2Item[];
+}
+
+/** A nested document. */
+export interface Filter2Meta {
+  path?: string;
+  field?: string;
+  eq?: number;
+  set?: bigint;
+  class?: string;
+  "first-name"?: string;
+}
+
+/** A nested document. */
+export interface Filter2Item {
+  path?: number;
+  size?: number;
+}
+
 /** A document of the collection `ledger`. */
 export interface Ledger {
   _id?: ObjectId;
@@ -67,6 +90,18 @@ export interface ProductVariant {
   code: string;
   qty: bigint;
   supplier_id?: ObjectId;
+}
+
+function encodeFilter2(doc: Partial<Filter2>): Document {
+  const out: Document = { ...doc };
+  if (doc.items !== undefined) out.items = doc.items.map((e) => encodeFilter2Item(e));
+  return out;
+}
+
+function encodeFilter2Item(doc: Partial<Filter2Item>): Document {
+  const out: Document = { ...doc };
+  if (doc.path !== undefined) out.path = new Double(doc.path);
+  return out;
 }
 
 function encodeProduct(doc: Partial<Product>): Document {
@@ -235,6 +270,85 @@ export class EventsCollection {
 
   /** Deletes every document matching filter; the number deleted. */
   async deleteMany(filter: Filter<Event>): Promise<number> {
+    return (await this.coll.deleteMany(filter as Filter<Document>)).deletedCount;
+  }
+}
+
+/** A typed update of Filter2: $set (doubles written as Double), $unset, $inc. */
+export interface Filter2Update {
+  set?: Partial<Filter2>;
+  unset?: (keyof Filter2)[];
+}
+
+/** The collection `filters` as Filter2 documents. */
+export class FiltersCollection {
+  readonly coll: Collection<Document>;
+
+  constructor(db: Db) {
+    this.coll = db.collection("filters", { useBigInt64: true });
+  }
+
+  private static updateDoc(u: Filter2Update): Document {
+    const d: Document = {};
+    if (u.set) d.$set = encodeFilter2(u.set);
+    if (u.unset) d.$unset = Object.fromEntries(u.unset.map((k) => [k, ""]));
+    return d;
+  }
+
+  /** Inserts doc and returns its _id (a generated ObjectId is also set on doc). */
+  async insertOne(doc: Filter2): Promise<ObjectId> {
+    const res = await this.coll.insertOne(encodeFilter2(doc));
+    doc._id = res.insertedId;
+    return res.insertedId as unknown as ObjectId;
+  }
+
+  /** Inserts docs in one command and returns their _ids in order. */
+  async insertMany(docs: Filter2[]): Promise<ObjectId[]> {
+    const res = await this.coll.insertMany(docs.map((d) => encodeFilter2(d)));
+    const ids = docs.map((_, i) => res.insertedIds[i] as unknown as ObjectId);
+    docs.forEach((d, i) => {
+      d._id = ids[i];
+    });
+    return ids;
+  }
+
+  /** The first document matching filter, or null. */
+  async findOne(filter: Filter<Filter2>, options?: FindOptions): Promise<Filter2 | null> {
+    return (await this.coll.findOne(filter as Filter<Document>, options)) as unknown as Filter2 | null;
+  }
+
+  /** Every document matching filter (sort, limit, skip, projection through options). */
+  async find(filter: Filter<Filter2>, options?: FindOptions): Promise<Filter2[]> {
+    return (await this.coll.find(filter as Filter<Document>, options).toArray()) as unknown as Filter2[];
+  }
+
+  /** The number of documents matching filter. */
+  async count(filter: Filter<Filter2>): Promise<number> {
+    return this.coll.countDocuments(filter as Filter<Document>);
+  }
+
+  /** Applies update to the first document matching filter. */
+  async updateOne(filter: Filter<Filter2>, update: Filter2Update): Promise<UpdateResult> {
+    return this.coll.updateOne(filter as Filter<Document>, FiltersCollection.updateDoc(update));
+  }
+
+  /** Applies update to every document matching filter. */
+  async updateMany(filter: Filter<Filter2>, update: Filter2Update): Promise<UpdateResult> {
+    return this.coll.updateMany(filter as Filter<Document>, FiltersCollection.updateDoc(update));
+  }
+
+  /** Replaces the first document matching filter by doc. */
+  async replaceOne(filter: Filter<Filter2>, doc: Filter2): Promise<UpdateResult> {
+    return (await this.coll.replaceOne(filter as Filter<Document>, encodeFilter2(doc))) as UpdateResult;
+  }
+
+  /** Deletes the first document matching filter; the number deleted. */
+  async deleteOne(filter: Filter<Filter2>): Promise<number> {
+    return (await this.coll.deleteOne(filter as Filter<Document>)).deletedCount;
+  }
+
+  /** Deletes every document matching filter; the number deleted. */
+  async deleteMany(filter: Filter<Filter2>): Promise<number> {
     return (await this.coll.deleteMany(filter as Filter<Document>)).deletedCount;
   }
 }

@@ -216,6 +216,41 @@ Ledger = TypedDict(
 """A document of the collection `ledger`."""
 
 
+Filter2Item = TypedDict(
+    "Filter2Item",
+    {
+        "path": NotRequired[float],
+        "size": NotRequired[int],
+    },
+)
+"""A nested document."""
+
+
+Filter2Meta = TypedDict(
+    "Filter2Meta",
+    {
+        "path": NotRequired[str],
+        "field": NotRequired[str],
+        "eq": NotRequired[int],
+        "set": NotRequired[int],
+        "class": NotRequired[str],
+        "first-name": NotRequired[str],
+    },
+)
+"""A nested document."""
+
+
+Filter2 = TypedDict(
+    "Filter2",
+    {
+        "_id": NotRequired[ObjectId],
+        "meta": NotRequired[Filter2Meta],
+        "items": NotRequired[list[Filter2Item]],
+    },
+)
+"""A document of the collection `filters`."""
+
+
 EventPayload = TypedDict(
     "EventPayload",
     {
@@ -262,6 +297,20 @@ def _encode_Product(doc: Any) -> dict[str, Any]:
         out["views"] = Int64(out["views"])
     if out.get("variants") is not None:
         out["variants"] = (lambda vs: [_encode_ProductVariant(v) for v in vs])(out["variants"])
+    return out
+
+
+def _encode_Filter2Meta(doc: Any) -> dict[str, Any]:
+    out = dict(doc)
+    if out.get("set") is not None:
+        out["set"] = Int64(out["set"])
+    return out
+
+
+def _encode_Filter2(doc: Any) -> dict[str, Any]:
+    out = dict(doc)
+    if out.get("meta") is not None:
+        out["meta"] = _encode_Filter2Meta(out["meta"])
     return out
 
 
@@ -333,6 +382,41 @@ class LedgerFields:
 
 LedgerField = LedgerFields()
 """The paths of `ledger`: where(LedgerField.x.eq(v))."""
+
+
+class Filter2ItemFields(ArrayField[Filter2Item]):
+    """The paths of Filter2Item's fields, for typed filters and updates."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path_: NumField[float] = NumField(path + ".path")
+        self.size_: NumField[int] = NumField(path + ".size")
+
+
+class Filter2MetaFields(Field[Filter2Meta]):
+    """The paths of Filter2Meta's fields, for typed filters and updates."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, _encode_Filter2Meta)
+        self.path_: Field[str] = Field(path + ".path")
+        self.field: Field[str] = Field(path + ".field")
+        self.eq_: NumField[int] = NumField(path + ".eq")
+        self.set_: NumField[int] = NumField(path + ".set", Int64)
+        self.class_: Field[str] = Field(path + ".class")
+        self.first_name: Field[str] = Field(path + ".first-name")
+
+
+class Filter2Fields:
+    """The paths of Filter2's fields, for typed filters and updates."""
+
+    def __init__(self) -> None:
+        self.id: Field[ObjectId] = Field("_id")
+        self.meta: Filter2MetaFields = Filter2MetaFields("meta")
+        self.items: Filter2ItemFields = Filter2ItemFields("items")
+
+
+Filter2Field = Filter2Fields()
+"""The paths of `filters`: where(Filter2Field.x.eq(v))."""
 
 
 class EventPayloadFields(Field[EventPayload]):
@@ -478,6 +562,66 @@ class EventsCollection:
     async def replace_one(self, filter: Filter, doc: Event) -> UpdateResult:
         """Replaces the first document matching filter by doc."""
         return await self.coll.replace_one(filter.doc, _encode_Event(doc))
+
+    async def delete_one(self, filter: Filter) -> int:
+        """Deletes the first document matching filter; the number deleted."""
+        return (await self.coll.delete_one(filter.doc)).deleted_count
+
+    async def delete_many(self, filter: Filter) -> int:
+        """Deletes every document matching filter; the number deleted."""
+        return (await self.coll.delete_many(filter.doc)).deleted_count
+
+
+class FiltersCollection:
+    """The collection `filters` as Filter2 documents."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self.coll: AsyncCollection[dict[str, Any]] = db.get_collection("filters")
+
+    async def insert_one(self, doc: Filter2) -> ObjectId:
+        """Inserts doc and returns its _id (a generated one is also set on doc)."""
+        res = await self.coll.insert_one(_encode_Filter2(doc))
+        doc["_id"] = res.inserted_id
+        return cast("ObjectId", res.inserted_id)
+
+    async def insert_many(self, docs: Sequence[Filter2]) -> list[ObjectId]:
+        """Inserts docs in one command and returns their _ids in order."""
+        res = await self.coll.insert_many([_encode_Filter2(d) for d in docs])
+        for d, i in zip(docs, res.inserted_ids):
+            d["_id"] = i
+        return [cast("ObjectId", i) for i in res.inserted_ids]
+
+    async def find_one(self, filter: Filter) -> Filter2 | None:
+        """The first document matching filter, or None."""
+        return cast("Filter2 | None", await self.coll.find_one(filter.doc))
+
+    async def find(
+        self,
+        filter: Filter,
+        *,
+        sort: Sequence[tuple[str, int]] | None = None,
+        limit: int = 0,
+        skip: int = 0,
+    ) -> list[Filter2]:
+        """Every document matching filter."""
+        cur = self.coll.find(filter.doc, sort=sort, limit=limit, skip=skip)
+        return [cast(Filter2, d) for d in await cur.to_list()]
+
+    async def count(self, filter: Filter) -> int:
+        """The number of documents matching filter."""
+        return await self.coll.count_documents(filter.doc)
+
+    async def update_one(self, filter: Filter, update: Update) -> UpdateResult:
+        """Applies update to the first document matching filter."""
+        return await self.coll.update_one(filter.doc, update.doc)
+
+    async def update_many(self, filter: Filter, update: Update) -> UpdateResult:
+        """Applies update to every document matching filter."""
+        return await self.coll.update_many(filter.doc, update.doc)
+
+    async def replace_one(self, filter: Filter, doc: Filter2) -> UpdateResult:
+        """Replaces the first document matching filter by doc."""
+        return await self.coll.replace_one(filter.doc, _encode_Filter2(doc))
 
     async def delete_one(self, filter: Filter) -> int:
         """Deletes the first document matching filter; the number deleted."""
