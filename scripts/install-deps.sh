@@ -141,6 +141,18 @@ fi
 (cd tests/clients/go && go mod download && go build github.com/mattn/go-sqlite3 github.com/jackc/pgx/v5 github.com/go-sql-driver/mysql)
 echo "install-deps: Go client test modules ok"
 
+# MongoDB clients (tests/clients/mongo): the official Go driver go.mongodb.org/mongo-driver/v2
+# (Go module proxy) and the `mongodb` npm package with typescript (npm ci, package-lock.json pins
+# them); pymongo is in tests/clients/python/requirements.txt (the Python client venv below).
+(cd tests/clients/mongo/go && go mod download)
+mongo_ts=tests/clients/mongo/ts
+mongo_lock_sum="$(sha256sum "$mongo_ts/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$mongo_ts/node_modules/.flash-lock-sha256" 2>/dev/null)" != "$mongo_lock_sum" ]; then
+  (cd "$mongo_ts" && npm ci --no-audit --no-fund)
+  echo "$mongo_lock_sum" >"$mongo_ts/node_modules/.flash-lock-sha256"
+fi
+echo "install-deps: MongoDB client test modules ok"
+
 # JS client: tests/clients/ts (pg, mysql2, better-sqlite3, typescript, @types/*) from the npm
 # registry with `npm ci` (package-lock.json pins them). better-sqlite3 compiles its addon from
 # source against the system Node headers (npm_config_nodedir=/usr; a few minutes). Skipped when
@@ -165,7 +177,7 @@ python3 -c 'import yaml' || { echo "install-deps: python3 cannot import yaml" >&
 py_dir=tests/clients/python
 req_sum="$(sha256sum "$py_dir/requirements.txt" | cut -d' ' -f1)"
 if [ "$(cat "$py_dir/.venv/.flash-req-sha256" 2>/dev/null)" = "$req_sum" ] &&
-   "$py_dir/.venv/bin/python" -c 'import asyncpg, aiomysql, aiosqlite, psycopg, pymysql, mypy, pytest' >/dev/null 2>&1; then
+   "$py_dir/.venv/bin/python" -c 'import asyncpg, aiomysql, aiosqlite, psycopg, pymysql, pymongo, mypy, pytest' >/dev/null 2>&1; then
   echo "install-deps: Python client test packages up to date"
 else
   python3 -m venv "$py_dir/.venv"

@@ -10,7 +10,9 @@ docs/plugin-response.schema.json. The schemas must also reject what Flash reject
 """
 import json
 import pathlib
+import shutil
 import sys
+import tempfile
 
 import jsonschema
 
@@ -35,6 +37,32 @@ def flash_json(flash, args):
     return json.loads(r.stdout)
 
 
+# An external plugin that keeps the request it receives (through the real `flash gen` of a MongoDB
+# project, which no golden request covers) and answers with no files.
+CAPTURE = """#!/usr/bin/env python3
+import json, pathlib, sys
+if "--flash-contract" in sys.argv:
+    print(json.dumps({"contract_versions": [1]}))
+    sys.exit(0)
+pathlib.Path(__file__).with_name("request.json").write_text(sys.stdin.read())
+print(json.dumps({"contract_version": 1, "files": []}))
+"""
+
+
+def mongo_request(flash):
+    with tempfile.TemporaryDirectory(prefix="flash-contract-mongo") as tmp:
+        d = pathlib.Path(tmp)
+        shutil.copytree(ROOT / "tests/clients/mongo/project/db", d / "db")
+        (d / "flash.toml").write_text('version = "2"\nschema_dir = "db/schema"\n[database]\nprovider = "mongodb"\n'
+                                      '[gen.capture]\nenabled = true\nout = "gen"\nplugin = "./capture.py"\n')
+        (d / "capture.py").write_text(CAPTURE)
+        (d / "capture.py").chmod(0o755)
+        r = run_flash(flash, ["gen"], cwd=str(d), timeout=120)
+        if r.returncode != 0:
+            raise SystemExit(f"flash gen (MongoDB, capturing plugin) exited {r.returncode}: {r.stderr}")
+        return json.loads((d / "request.json").read_text())
+
+
 def main():
     flash = sys.argv[1]
     req_v, resp_v = validator("plugin-request.schema.json"), validator("plugin-response.schema.json")
@@ -51,6 +79,16 @@ def main():
             for e in resp_v.iter_errors(resp):
                 failures.append(f"response {gen} {engine}: {e.json_path}: {e.message}")
             checked += 1
+    req = mongo_request(flash)
+    for e in req_v.iter_errors(req):
+        failures.append(f"request mongodb: {e.json_path}: {e.message}")
+    if req.get("dialect") != "mongodb" or len(req.get("documents", {}).get("collections", [])) != 5:
+        failures.append("request mongodb: no documents with the project's 5 collections")
+    checked += 1
+    broken = json.loads(json.dumps(req))
+    broken["documents"]["types"][0]["fields"][0]["type"] = {"bson": "integer"}
+    if req_v.is_valid(broken):
+        failures.append("the request schema accepts bson type `integer`")
     bad = [{"files": [{"name": "../up.txt", "contents": ""}]},
            {"files": [{"name": "/etc/x", "contents": ""}]},
            {"files": [], "diagnostics": [{"message": "no code"}]},

@@ -27,6 +27,7 @@
 #include "flash/codegen/output.hpp"
 #include "flash/plugin/plugin.hpp"
 #include "flash/config/sql_files.hpp"
+#include "flash/mongo/collection.hpp"
 #include "flash/query/analyze.hpp"
 #include "flash/sql/ddl.hpp"
 #include "flash/util/text.hpp"
@@ -89,6 +90,39 @@ Inputs read_inputs(const config::Config& cfg) {
   return in;
 }
 
+// A MongoDB project's inputs: the collection files (*.json of schema_dir, or the one file it names).
+Inputs read_collection_inputs(const config::Config& cfg) {
+  Inputs in;
+  const fs::path dir = cfg.resolve(cfg.schema_dir);
+  std::vector<fs::path> paths;
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) {
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.path().extension() == ".json" && e.is_regular_file()) paths.push_back(e.path());
+    std::sort(paths.begin(), paths.end());
+  } else if (fs::exists(dir, ec)) {
+    paths.push_back(dir);
+  } else {
+    throw diag::Error(config::value_diagnostic(cfg, "schema_dir", "config.missing-dir",
+                                               "schema_dir `" + cfg.schema_dir + "` does not exist"));
+  }
+  for (const auto& p : paths) {
+    std::string text = util::read_file(p);
+    in.schema.push_back({config::display_path(p), text});
+    in.schema_key.push_back({p.lexically_proximate(cfg.root).generic_string(), std::move(text)});
+  }
+  return in;
+}
+
+// The typed document model of a MongoDB project's declared collections (flash/mongo parses them).
+std::shared_ptr<const codegen::DocumentSchema> document_model(const config::Config& cfg, diag::Diagnostics& diags) {
+  const auto declared = mongo::parse_collections_dir(cfg.resolve(cfg.schema_dir), diags);
+  if (diag::has_errors(diags)) throw diag::Errors(diags);
+  std::vector<codegen::DeclaredCollection> in;
+  for (const auto& c : declared.collections) in.push_back({c.name, c.validator, c.location});
+  return std::make_shared<const codegen::DocumentSchema>(codegen::document_schema(in, diags));
+}
+
 void print_warnings(Context& ctx, const diag::Diagnostics& diags) {
   for (const auto& d : diags) {
     if (d.severity == diag::Severity::error) continue;
@@ -123,9 +157,10 @@ struct Job {
 
 void run_gen(const GenOptions& go, Context& ctx) {
   const auto& cfg = ctx.config();
-  if (cfg.provider == schema::Dialect::mongodb)
-    throw diag::Error("gen.unsupported", "code generation from SQL queries needs a SQL provider",
-                      diag::ExitCode::error, "MongoDB projects have no query files to generate from");
+  const bool mongo = cfg.provider == schema::Dialect::mongodb;
+  if (mongo && go.verify)
+    throw diag::Error("cli.usage", "--verify prepares SQL queries; a MongoDB project has none", diag::ExitCode::usage,
+                      "run flash gen without --verify");
 
   // ---- which targets
   std::vector<Job> jobs;
@@ -162,7 +197,7 @@ void run_gen(const GenOptions& go, Context& ctx) {
   }
 
   // ---- inputs, cache
-  const Inputs in = read_inputs(cfg);
+  const Inputs in = mongo ? read_collection_inputs(cfg) : read_inputs(cfg);
   bool need_generate = false;
   for (auto& j : jobs) {
     j.hash = codegen::inputs_hash(in.schema_key, in.queries_key, j.target, cfg.provider,
@@ -176,9 +211,16 @@ void run_gen(const GenOptions& go, Context& ctx) {
   // ---- parse, analyse, generate (all before any write)
   if (need_generate || go.verify) {
     diag::Diagnostics diags;
-    auto model_ptr = std::make_shared<const schema::Schema>(sql::parse_schema(in.schema, cfg.provider, diags));
+    std::shared_ptr<const codegen::DocumentSchema> documents;
+    if (mongo) documents = document_model(cfg, diags);
+    schema::Schema no_sql;  // a MongoDB project: no SQL schema, no SQL queries
+    no_sql.dialect = cfg.provider;
+    auto model_ptr = std::make_shared<const schema::Schema>(mongo ? no_sql : sql::parse_schema(in.schema, cfg.provider, diags));
     if (diag::has_errors(diags)) throw diag::Errors(diags);
-    auto analyzed_ptr = std::make_shared<const query::AnalyzedQueries>(query::analyze_queries(*model_ptr, in.queries, diags));
+    query::AnalyzedQueries no_queries;
+    no_queries.dialect = cfg.provider;
+    auto analyzed_ptr = std::make_shared<const query::AnalyzedQueries>(
+        mongo ? no_queries : query::analyze_queries(*model_ptr, in.queries, diags));
     if (diag::has_errors(diags)) throw diag::Errors(diags);
     const schema::Schema& model = *model_ptr;
     const query::AnalyzedQueries& analyzed = *analyzed_ptr;
@@ -191,7 +233,9 @@ void run_gen(const GenOptions& go, Context& ctx) {
     auto generate = [&](std::size_t i) {
       Job& j = jobs[i];
       try {
-        j.response = plugin::generate(j.generator, codegen::make_request(model_ptr, analyzed_ptr, j.target, FLASH_VERSION));
+        auto request = codegen::make_request(model_ptr, analyzed_ptr, j.target, FLASH_VERSION);
+        request.documents = documents;
+        j.response = plugin::generate(j.generator, request);
       } catch (...) {
         failures[i] = std::current_exception();
       }

@@ -305,6 +305,7 @@ json request_to_json(const Request& r, int version) {
   j["queries"] = json::array();
   if (r.queries)
     for (const auto& q : r.queries->queries) j["queries"].push_back(query_to_json(q));
+  if (r.documents) j["documents"] = to_json(*r.documents);
   return j;
 }
 
@@ -335,6 +336,8 @@ Request request_from_json(const json& j) {
   const json& qs = r.array(j, "queries", "", true);
   for (std::size_t i = 0; i < qs.size(); ++i) queries->queries.push_back(query_from_json(r, qs[i], index("queries", i)));
   req.queries = std::move(queries);
+  if (const json* docs = r.find(j, "documents"))
+    req.documents = std::make_shared<const DocumentSchema>(document_schema_from_json(*docs));
   return req;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "flash/codegen/documents.hpp"
 #include "flash/config/config.hpp"
 #include "flash/diag/diagnostic.hpp"
 #include "flash/query/analyzed.hpp"
@@ -30,6 +31,9 @@ struct Request {
   std::shared_ptr<const query::AnalyzedQueries> queries;  // carries the dialect
   config::GenTarget settings;  // [gen.NAME]: NAME in settings.language
   std::string package_name;    // `package`, else the last path element of settings.out
+  // MongoDB projects (dialect mongodb): the typed collections from the validators (documents.hpp);
+  // null for SQL projects. In JSON: "documents".
+  std::shared_ptr<const DocumentSchema> documents;
 };
 
 struct File {

@@ -17,7 +17,13 @@ struct GeneratorSpec {
   const char* language;  // the [gen.X] key: "go", "js", "python"
   const char* summary;
   GenerateFn generate;
+  // The MongoDB client of this language (a request with `documents`); null when there is none.
+  GenerateFn generate_documents = nullptr;
 };
+
+// Runs a built-in: `generate_documents` for a MongoDB request, else `generate`. A language without
+// a MongoDB client answers one error diagnostic (gen.unsupported).
+Response run_builtin(const GeneratorSpec& spec, const Request& req);
 
 // The explicit generator table (generators.cpp).
 const std::vector<GeneratorSpec>& generator_table();

@@ -146,7 +146,7 @@ RawRun run_raw(const Generator& g, const codegen::Request& req, int version) {
   if (!g.external()) {
     codegen::Request copy = req;
     copy.contract_version = version;
-    out.response = g.builtin->generate(copy);
+    out.response = codegen::run_builtin(*g.builtin, copy);
     out.bytes = codegen::response_to_json(out.response).dump();
     out.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     return out;

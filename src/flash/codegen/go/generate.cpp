@@ -374,12 +374,12 @@ class Generator {
 // ---------------------------------------------------------------------------------------------
 // Rendering helpers
 
-struct Field {
-  std::string name, type, tag;
-};
+using Field = StructField;
+
+}  // namespace
 
 // A struct with gofmt's column alignment (names, types and tags padded with spaces).
-std::string render_struct(const std::string& name, const std::vector<Field>& fields) {
+std::string render_struct(const std::string& name, const std::vector<StructField>& fields) {
   std::size_t wn = 0, wt = 0;
   bool tags = false;
   for (const auto& f : fields) {
@@ -405,6 +405,8 @@ std::string go_string(const std::string& text) {
   }
   return s + "\"";
 }
+
+namespace {
 
 // A Go string literal for SQL text: a raw string, with backticks spliced in as "`".
 std::string raw_literal(const std::string& text) {

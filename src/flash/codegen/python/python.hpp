@@ -17,6 +17,8 @@ namespace flash::codegen::python {
 // skips (:copyfrom / :batch* without parameters, :execlastid without RETURNING on PostgreSQL),
 // "gen.copyfrom" errors for a :copyfrom that is not a plain one-row INSERT of parameters.
 Response generate(const Request& req);
+// The MongoDB client (mongo.cpp): models and collection accessors from Request::documents.
+Response generate_mongo(const Request& req);
 
 // ---- Pieces exposed for the unit tests ----
 

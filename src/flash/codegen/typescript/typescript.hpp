@@ -12,5 +12,7 @@ namespace flash::codegen::typescript {
 // values, a driver that does not fit the dialect; warnings ("codegen.unsupported") for query
 // kinds the JS client does not implement (:copyfrom, :batch*), which are skipped.
 Response generate(const Request& req);
+// The MongoDB client (mongo.cpp): models and collection accessors from Request::documents.
+Response generate_mongo(const Request& req);
 
 }  // namespace flash::codegen::typescript
