@@ -264,11 +264,12 @@ void check_storable(const Document& d, const char* what) {
       throw bad("document", std::string(what) + ": field name `" + k + "` cannot start with '$' or be empty");
 }
 
-// The index as compared: the fields of a createIndexes entry, without the server's "v"/"ns".
+// The index's options as compared: a createIndexes entry without its key and name (the row shows
+// them) and the server's "v"/"ns".
 Document index_spec(const Document& ix) {
   Document s = Document::object();
   for (const auto& [k, v] : ix.items())
-    if (k != "v" && k != "ns" && k != "key") s[k] = v;
+    if (k != "v" && k != "ns" && k != "key" && k != "name") s[k] = v;
   if (s.contains("unique") && s["unique"] == false) s.erase("unique");
   if (s.contains("sparse") && s["sparse"] == false) s.erase("sparse");
   return s;

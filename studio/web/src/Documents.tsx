@@ -204,10 +204,10 @@ function DocumentsView({ info, readOnly, changed }: { info: CollectionInfo; read
         {filter && <button onClick={() => { setFilterText(""); setFilter(""); setCursor(""); }}>Clear</button>}
       </div>
       <div className="toolbar">
-        <button data-testid="first" disabled={!page?.prev} onClick={() => setCursor("")}>⏮</button>
+        <button data-testid="first" disabled={!page?.prev} onClick={() => setCursor("")}>« First</button>
         <button data-testid="prev" disabled={!page?.prev} onClick={() => setCursor(',"before":' + JSON.stringify(page!.prev))}>◀ Prev</button>
         <button data-testid="next" disabled={!page?.next} onClick={() => setCursor(',"after":' + JSON.stringify(page!.next))}>Next ▶</button>
-        <button data-testid="last" disabled={!page?.next} onClick={() => setCursor(',"last":true')}>⏭</button>
+        <button data-testid="last" disabled={!page?.next} onClick={() => setCursor(',"last":true')}>Last »</button>
         {writable && <button data-testid="doc-insert" onClick={() => setInserting("{\n  \n}")}>+ Insert</button>}
         {!writable && <span className="note">{readOnly ? "read-only" : info.note ?? "read-only"}</span>}
         {page && <span className="timing">{page.documents.length} documents · {page.server_ms.toFixed(2)} ms</span>}

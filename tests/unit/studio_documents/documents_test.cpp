@@ -210,6 +210,10 @@ TEST_F(StudioMongo, FilterPagesAndTypeOperator) {
             R"({"a":{"$exists":true,"$type":"double"}})");
   auto d = s->page({{"collection", "people"}, {"filter", Document::parse(R"({"age": {"$type": "double"}})")}});
   EXPECT_TRUE(d["documents"].empty());
+  auto re = s->page({{"collection", "people"}, {"filter", Document::parse(R"({"name": {"$regex": "^PERSON 11", "$options": "i"}})")}});
+  EXPECT_EQ(ids(re), (std::vector<int>{11, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119}));
+  auto in = s->page({{"collection", "people"}, {"filter", Document::parse(R"({"$or": [{"_id": {"$in": [3, 5]}}, {"age": {"$not": {"$lt": 49}}}]})")}});
+  EXPECT_EQ(ids(in), (std::vector<int>{3, 5, 49, 99}));
 }
 
 TEST_F(StudioMongo, FilterAllowListRefusesJavaScriptAndUnknownOperators) {
