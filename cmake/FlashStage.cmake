@@ -45,4 +45,13 @@ function(flash_test name)
   flash_warnings(${name})
   include(GoogleTest)
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS "${ARG_LABELS}")
+  # Several labels ("studio;mongo"): gtest_discover_tests passes a list-valued property on as
+  # separate words (the second label would be read as a property name), so the labels are set
+  # again on the discovered tests (the list ${name}_TESTS) by an include file run after them.
+  list(LENGTH ARG_LABELS n_labels)
+  if(n_labels GREATER 1)
+    set(labels_file "${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake")
+    file(WRITE "${labels_file}" "set_tests_properties(\${${name}_TESTS} PROPERTIES LABELS \"${ARG_LABELS}\")\n")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${labels_file}")
+  endif()
 endfunction()

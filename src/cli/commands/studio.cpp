@@ -12,6 +12,8 @@
 
 #include "cli/commands/commands.hpp"
 #include "flash/driver/connection.hpp"
+#include "flash/driver/document.hpp"
+#include "flash/mongo/collection.hpp"
 #include "flash/studio/server.hpp"
 #include "flash/util/process.hpp"
 
@@ -32,19 +34,45 @@ bool has_display() {
   return false;
 }
 
+// A MongoDB project's declared collections (normalised), for the indexes page's declared vs live;
+// null with a warning when the schema files have errors (the data pages still work).
+driver::Document declared_collections(Context& ctx) {
+  const auto dir = ctx.config().resolve(ctx.config().schema_dir);
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) return nullptr;
+  diag::Diagnostics diags;
+  auto s = mongo::parse_collections_dir(dir, diags);
+  if (diag::has_errors(diags)) {
+    ctx.warn("the schema files have errors (flash schema shows them): the indexes page shows live indexes only");
+    return nullptr;
+  }
+  return mongo::to_json(s);
+}
+
 void run_studio(const StudioArgs& a, Context& ctx) {
   if (!studio::is_loopback(a.host) && !a.allow_remote)
     throw diag::Error("studio.host", "--host " + a.host + " would let other machines reach the studio",
                       diag::ExitCode::usage,
                       "the studio edits your database: add --allow-remote to serve on a non-loopback address knowingly");
   const auto url = ctx.database_url();
-  auto conn = driver::connect_sql(url);
   studio::ServeOptions o;
   o.host = a.host;
   o.port = a.port;
   o.read_only = a.read_only;
   o.database_label = url.database;
-  studio::Server server(*conn, o);
+  std::unique_ptr<driver::Connection> conn;
+  std::unique_ptr<studio::Server> serving;
+  if (url.dialect == schema::Dialect::mongodb) {  // collections and documents (studio/documents.hpp)
+    auto docs = driver::connect_documents(url);
+    o.declared = declared_collections(ctx);
+    serving = std::make_unique<studio::Server>(*docs, o);
+    conn = std::move(docs);
+  } else {
+    auto sql = driver::connect_sql(url);
+    serving = std::make_unique<studio::Server>(*sql, o);
+    conn = std::move(sql);
+  }
+  studio::Server& server = *serving;
   const int port = server.bind();
   const std::string link = server.guard().url();
   if (!studio::is_loopback(a.host))

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "flash/lint/stats.hpp"
+#include "flash/studio/documents.hpp"
 #include "flash/pull/inspect.hpp"
 #include "flash/schema/printer.hpp"
 #include "flash/schema/types.hpp"
@@ -632,14 +633,21 @@ struct Api::Impl {
 };
 
 Api::Api(driver::SqlConnection& c, ApiOptions o) : impl_(std::make_unique<Impl>(c, o)) { impl_->load(); }
+Api::Api(driver::DocumentConnection& c, ApiOptions o, driver::Document declared)
+    : docs_(std::make_unique<DocumentApi>(c, o, std::move(declared))) {}
 Api::~Api() = default;
-void Api::refresh() { impl_->load(); }
-const schema::Schema& Api::model() const { return impl_->model; }
-json Api::tables() { return impl_->tables(); }
-json Api::rows(const json& q) { return impl_->rows(q); }
-json Api::update(const json& b) { return impl_->update(b); }
-json Api::insert(const json& b) { return impl_->insert(b); }
-json Api::remove(const json& b) { return impl_->remove(b); }
-json Api::run_sql(const json& b) { return impl_->run_sql(b); }
+Api::Impl& Api::sql() const {
+  if (!impl_)
+    throw ApiError(400, "studio.not_sql", "this is a MongoDB project: SQL, tables and schema pages do not apply");
+  return *impl_;
+}
+void Api::refresh() { sql().load(); }
+const schema::Schema& Api::model() const { return sql().model; }
+json Api::tables() { return sql().tables(); }
+json Api::rows(const json& q) { return sql().rows(q); }
+json Api::update(const json& b) { return sql().update(b); }
+json Api::insert(const json& b) { return sql().insert(b); }
+json Api::remove(const json& b) { return sql().remove(b); }
+json Api::run_sql(const json& b) { return sql().run_sql(b); }
 
 }  // namespace flash::studio

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "flash/driver/connection.hpp"
+#include "flash/driver/document.hpp"
 #include "flash/schema/model.hpp"
 
 namespace flash::studio {
@@ -49,10 +50,17 @@ struct ApiOptions {
   int max_result_rows = 1000;        // rows per SQL-runner result set sent back at most
 };
 
+class DocumentApi;  // documents.hpp
+
 class Api {
  public:
   // Reads the schema model from the live database (pull::inspect).
   Api(driver::SqlConnection& c, ApiOptions o);
+  // A document database (MongoDB): the endpoints answer with collections and documents
+  // (documents.hpp); the SQL-only calls refuse with "studio.not_sql". `declared`: the project's
+  // collections (their normalised JSON) or null.
+  Api(driver::DocumentConnection& c, ApiOptions o, driver::Document declared);
+  DocumentApi* documents() const { return docs_.get(); }  // null on a SQL database
   ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
@@ -69,7 +77,9 @@ class Api {
 
  private:
   struct Impl;
+  Impl& sql() const;  // throws "studio.not_sql" on a document database
   std::unique_ptr<Impl> impl_;
+  std::unique_ptr<DocumentApi> docs_;
 };
 
 // A driver value as JSON (see the header) and back for a column of declared type `type`.

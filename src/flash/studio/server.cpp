@@ -2,10 +2,12 @@
 
 #include <httplib.h>
 
+#include <concepts>
 #include <mutex>
 
 #include "flash/diag/diagnostic.hpp"
 #include "flash/studio/assets.hpp"
+#include "flash/studio/documents.hpp"
 
 namespace flash::studio {
 
@@ -29,11 +31,17 @@ void send_json(httplib::Response& res, const json& j) {
   res.status = 200;
   res.set_content(j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
+template <class D>  // key order kept (documents); a template so that {{...}} still means json
+  requires std::same_as<D, driver::Document>
+void send_json(httplib::Response& res, const D& j) {
+  res.status = 200;
+  res.set_content(j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+}
 
 }  // namespace
 
 struct Server::Impl {
-  driver::SqlConnection& conn;
+  driver::Connection& conn;
   ServeOptions o;
   Api api;
   std::mutex db_mu;  // one request at a time on the connection
@@ -42,6 +50,8 @@ struct Server::Impl {
 
   Impl(driver::SqlConnection& c, ServeOptions opts)
       : conn(c), o(std::move(opts)), api(c, ApiOptions{.read_only = o.read_only}) {}
+  Impl(driver::DocumentConnection& c, ServeOptions opts)
+      : conn(c), o(std::move(opts)), api(c, ApiOptions{.read_only = o.read_only}, o.declared) {}
 
   // Runs `f` on the API under the connection lock, mapping every failure to a safe error body.
   template <class F>
@@ -110,13 +120,22 @@ struct Server::Impl {
         send_error(res, r->status, r->code, r->message);
         return httplib::Server::HandlerResponse::Handled;
       }
+      if (api.documents() && req.path.starts_with("/api/") && !is_document_route(req.path)) {
+        send_error(res, 400, "studio.not_sql", "this is a MongoDB project: this page applies to SQL databases");
+        return httplib::Server::HandlerResponse::Handled;
+      }
       return httplib::Server::HandlerResponse::Unhandled;
     });
+    if (api.documents())  // registered first: they take the shared paths
+      document_routes(http, *api.documents(), [this](httplib::Response& res, const std::function<driver::Document()>& f) {
+        call(res, f);
+      });
 
     http.Get("/api/session", [this](const httplib::Request&, httplib::Response& res) {
       send_json(res, {{"csrf", guard->csrf()},
                       {"read_only", o.read_only},
                       {"dialect", std::string(schema::to_string(conn.dialect()))},
+                      {"model", api.documents() ? "document" : "relational"},
                       {"database", o.database_label}});
     });
     http.Get("/api/tables", [this](const httplib::Request&, httplib::Response& res) {
@@ -148,6 +167,7 @@ struct Server::Impl {
 };
 
 Server::Server(driver::SqlConnection& c, ServeOptions o) : impl_(std::make_unique<Impl>(c, std::move(o))) {}
+Server::Server(driver::DocumentConnection& c, ServeOptions o) : impl_(std::make_unique<Impl>(c, std::move(o))) {}
 Server::~Server() { stop(); }
 
 int Server::bind() {

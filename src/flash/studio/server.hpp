@@ -10,6 +10,7 @@
 //   GET  /api/tables          GET /api/rows?q={json}
 //   POST /api/rows/update|insert|delete, POST /api/sql   (Origin + X-CSRF-Token; refused with --read-only)
 // Every error is {"error": {"code", "message"}} with no stack trace, statement or connection URL.
+// On a MongoDB database the same paths answer with collections and documents (documents.hpp).
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -27,11 +28,15 @@ struct ServeOptions {
   std::string database_label;  // shown in the UI: the database's name, never its URL
   std::size_t max_body = 1 << 20;  // bytes; larger requests get 413
   int timeout_seconds = 30;        // socket read/write timeouts
+  driver::Document declared;       // MongoDB: the project's collections (normalised JSON), or null
 };
 
 class Server {
  public:
   Server(driver::SqlConnection& c, ServeOptions o);
+  // A document database (MongoDB): documents.hpp's routes; every other /api/ route is refused
+  // with "studio.not_sql".
+  Server(driver::DocumentConnection& c, ServeOptions o);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -3,6 +3,7 @@ import { Suspense, lazy, useCallback, useEffect, useState } from "react";
 import * as api from "./api";
 import type { Session, TableInfo } from "./api";
 import { DataBrowser, type Target } from "./DataBrowser";
+import { DocumentStudio } from "./Documents";
 // The SQL editor (CodeMirror) and the diagram (React Flow, elkjs: most of the bundle) load when opened.
 const SqlRunner = lazy(() => import("./SqlRunner").then((m) => ({ default: m.SqlRunner })));
 const Diagram = lazy(() => import("./Diagram").then((m) => ({ default: m.Diagram })));
@@ -43,6 +44,7 @@ export function App() {
     setPage("data");
   };
   if (error && !session) return <div className="error">{error}</div>;
+  if (session?.model === "document") return <DocumentStudio session={session} />;  // MongoDB: no SQL pages
   return (
     <div className="app">
       <aside>

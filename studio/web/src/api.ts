@@ -75,6 +75,7 @@ export interface Session {
   read_only: boolean;
   dialect: string;
   database: string;
+  model?: "relational" | "document";  // document: MongoDB (Documents.tsx)
 }
 
 export class ApiError extends Error {
@@ -101,7 +102,7 @@ export async function session(): Promise<Session> {
 }
 
 export async function tables(): Promise<TableInfo[]> {
-  return (await parse<{ tables: TableInfo[] }>(await fetch("/api/tables"))).tables;
+  return (await parse<{ tables?: TableInfo[] }>(await fetch("/api/tables"))).tables ?? [];
 }
 
 export async function rows(q: object): Promise<Page> {
@@ -109,12 +110,21 @@ export async function rows(q: object): Promise<Page> {
 }
 
 async function post<T>(path: string, body: object): Promise<T> {
+  return postText<T>(path, JSON.stringify(body));
+}
+
+// A POST of JSON text as written (MongoDB documents: numbers beyond 2^53 stay exact).
+export async function postText<T>(path: string, body: string): Promise<T> {
   const r = await fetch(path, {
     method: "POST",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-    body: JSON.stringify(body),
+    body,
   });
   return parse<T>(r);
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  return parse<T>(await fetch(path));
 }
 
 export const update = (b: object) => post<{ updated: number }>("/api/rows/update", b);
