@@ -12,6 +12,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "flash/driver/connection.hpp"
+#include "flash/lint/settings.hpp"
 #include "flash/studio/server.hpp"
 #include "flash/util/process.hpp"
 
@@ -44,6 +45,11 @@ void run_studio(const StudioArgs& a, Context& ctx) {
   o.port = a.port;
   o.read_only = a.read_only;
   o.database_label = url.database;
+  // The schema editor and migrations pages: the project's folders, [lint], and the URL for the
+  // proof's and drift's scratch databases (as flash migrate and flash status use them).
+  o.edit.project = migrate::project_from_config(ctx.config());
+  o.edit.server = url;
+  o.edit.lint = lint::settings_from_config(ctx.config());
   studio::Server server(*conn, o);
   const int port = server.bind();
   const std::string link = server.guard().url();

@@ -9,6 +9,7 @@
 //   GET  /api/session         {csrf, read_only, dialect, database}
 //   GET  /api/tables          GET /api/rows?q={json}
 //   POST /api/rows/update|insert|delete, POST /api/sql   (Origin + X-CSRF-Token; refused with --read-only)
+//   /api/schema..., /api/migrations...: the schema editor and migrations pages (schema_edit.hpp)
 // Every error is {"error": {"code", "message"}} with no stack trace, statement or connection URL.
 #include <cstddef>
 #include <memory>
@@ -16,6 +17,7 @@
 
 #include "flash/driver/connection.hpp"
 #include "flash/studio/api.hpp"
+#include "flash/studio/schema_edit.hpp"
 #include "flash/studio/security.hpp"
 
 namespace flash::studio {
@@ -27,6 +29,7 @@ struct ServeOptions {
   std::string database_label;  // shown in the UI: the database's name, never its URL
   std::size_t max_body = 1 << 20;  // bytes; larger requests get 413
   int timeout_seconds = 30;        // socket read/write timeouts
+  EditOptions edit;                // the schema editor and migrations pages (schema_edit.hpp)
 };
 
 class Server {
