@@ -93,6 +93,7 @@ struct Item {
   std::size_t begin = npos, end = 0;
   bool column = true;
   std::size_t constraint_at = npos;  // column items: where inline constraints start (PRIMARY, REFERENCES ...)
+  std::vector<std::pair<std::size_t, std::string>> words;  // top-level words after the first: offset, upper case
 };
 struct Body {
   std::size_t open = 0, close = 0;
@@ -142,9 +143,12 @@ std::optional<Body> table_body(std::string_view text, const Stmt& s, Dialect d) 
         cur.column = !is_word(t, text, {"CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "KEY", "INDEX",
                                         "FULLTEXT", "SPATIAL", "EXCLUDE", "LIKE"});
         first = false;
-      } else if (cur.column && cur.constraint_at == npos &&
-                 is_word(t, text, {"CONSTRAINT", "PRIMARY", "REFERENCES", "UNIQUE", "CHECK"})) {
-        cur.constraint_at = t.begin;
+      } else {
+        if (cur.column && cur.constraint_at == npos &&
+            is_word(t, text, {"CONSTRAINT", "PRIMARY", "REFERENCES", "UNIQUE", "CHECK"}))
+          cur.constraint_at = t.begin;
+        if (t.kind == sql::TokenKind::identifier)
+          cur.words.emplace_back(t.begin, util::to_upper(std::string(text.substr(t.begin, t.end - t.begin))));
       }
     }
   }
@@ -573,23 +577,43 @@ struct Editor {
     remove_constraint_item(l, table);
   }
 
-  // The table-level item whose removal leaves exactly `expected` (tried one by one).
+  // The table-level item whose removal leaves exactly `expected` (tried one by one), else an inline
+  // clause of a column (REFERENCES ..., CHECK (...), UNIQUE, with its CONSTRAINT name) whose removal does.
   void remove_constraint_item(const Located& l, const std::string& table_name) {
     const Body b = body(l, table_name);
-    const std::string original = files[l.file].text;
-    for (std::size_t i = 0; i < b.items.size(); ++i) {
-      if (b.items[i].column) continue;
-      remove_item(files[l.file].text, b, i, d);
+    std::string& text = files[l.file].text;
+    const std::string original = text;
+    auto works = [&] {
       try {
         verify();
         changed.insert(l.file);
-        return;
+        return true;
       } catch (const ApiError&) {
-        files[l.file].text = original;
+        text = original;
+        return false;
+      }
+    };
+    for (std::size_t i = 0; i < b.items.size(); ++i) {
+      if (b.items[i].column) continue;
+      remove_item(text, b, i, d);
+      if (works()) return;
+    }
+    static const std::set<std::string> starts = {"CONSTRAINT", "REFERENCES", "CHECK", "UNIQUE"};
+    for (const auto& it : b.items) {
+      if (!it.column) continue;
+      const auto& w = it.words;
+      for (std::size_t a = 0; a < w.size(); ++a) {
+        if (!starts.count(w[a].second)) continue;
+        for (std::size_t z = a + 1; z <= w.size(); ++z) {
+          std::size_t from = w[a].first, to = z < w.size() ? w[z].first : it.end;
+          while (from > it.begin && (text[from - 1] == ' ' || text[from - 1] == '\t')) --from;
+          if (z < w.size()) to = w[z].first, from = w[a].first;
+          text.erase(from, to - from);
+          if (works()) return;
+        }
       }
     }
-    throw bad("edit", "this constraint is written inline with its column (or not as a table constraint): remove it "
-                      "in the file by hand");
+    throw bad("edit", "cannot find this constraint's text in its table: remove it in the file by hand");
   }
 
   void add_constraint(const json& e, const std::string& op) {
