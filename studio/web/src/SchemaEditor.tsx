@@ -186,7 +186,7 @@ function TableForms(p: { t: STable; state: SchemaState; disabled: boolean; ask: 
         <tbody>
           {t.columns.map((c) => (
             <tr key={c.name}>
-              <td>{t.primary_key.includes(c.name) ? "🔑 " : ""}{c.name}</td><td>{c.type}</td><td>{c.nullable ? "yes" : "no"}</td><td>{c.default ?? ""}</td>
+              <td>{t.primary_key.includes(c.name) ? "◆ " : ""}{c.name}</td><td>{c.type}</td><td>{c.nullable ? "yes" : "no"}</td><td>{c.default ?? ""}</td>
               <td>
                 <button disabled={disabled} onClick={() => setEditing({ from: c.name, col: { ...c } })}>Edit</button>
                 <button disabled={disabled} data-testid={"se-drop-col-" + c.name} onClick={() => ask({ op: "drop_column", ...base, column_name: c.name })}>Drop</button>
