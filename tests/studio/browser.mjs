@@ -189,6 +189,7 @@ try {
   await shot(page, "migrations-preview");
   await page.getByTestId("mig-confirm").click();
   await page.getByTestId("mig-done").waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=mig-state]")].every((e) => e.textContent === "applied"));
   await shot(page, "migrations");
   const hasEmail = dialect === "sqlite"
     ? sqlClient("SELECT COUNT(*) FROM pragma_table_info('authors') WHERE name = 'email';")

@@ -58,6 +58,7 @@ export function Migrations(props: { changed: () => void }) {
       const r = await postJson<{ applied?: string[]; rolled_back?: string[] }>("/api/migrations/run",
         { action: plan.action, accept_data_loss: acceptLoss, confirm: true });
       const ids = r.applied ?? r.rolled_back ?? [];
+      await load();
       setDone((plan.action === "apply" ? "Applied " : "Rolled back ") + (ids.length ? ids.join(", ") : "nothing"));
       setPlan(null);
       props.changed();
