@@ -361,7 +361,7 @@ struct SchemaEdit::Impl {
       if (!real) return j;
       if (j.contains("blocked")) throw ApiError(409, "studio.blocked", j["blocked"]["message"].get<std::string>(), j["blocked"]);
       if (lint_error) throw ApiError(409, "studio.lint", "the lint of the pending migrations found an error", j["lint"]);
-      start_progress();
+      start_progress("Applying", j.value("migrations", json::array()));
       ao.dry_run = false;
       try {
         auto res = engine(409, "", [&] { return migrate::apply(c, p, ao, progress_output()); });
@@ -387,7 +387,7 @@ struct SchemaEdit::Impl {
       }
       if (!real) return j;
       if (j.contains("blocked")) throw ApiError(409, "studio.blocked", j["blocked"]["message"].get<std::string>(), j["blocked"]);
-      start_progress();
+      start_progress("Rolling back", j.value("migrations", json::array()));
       dn.dry_run = false;
       try {
         auto res = engine(409, "", [&] { return migrate::down(c, p, dn, progress_output()); });
@@ -402,10 +402,14 @@ struct SchemaEdit::Impl {
     if (changed) changed();
     return j;
   }
-  void start_progress() {
+  // The run begins: the log names what it is about to do (the engine then says each migration done).
+  void start_progress(const std::string& what, const json& ids) {
     std::lock_guard l(progress_mu);
     running = true;
     progress_log.clear();
+    std::vector<std::string> v;
+    for (const auto& id : ids) v.push_back(id.get<std::string>());
+    progress_log.push_back(what + " " + std::to_string(v.size()) + " migration(s): " + util::join(v, ", ") + "…");
   }
   void end_progress() {
     std::lock_guard l(progress_mu);

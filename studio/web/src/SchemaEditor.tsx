@@ -2,7 +2,7 @@
 // is previewed first — the schema file's change, the migration's Up and Down as `flash migrate`
 // writes it, lint, live-data conflicts, rename questions — and written only when confirmed
 // (src/flash/studio/schema_edit.hpp). Nothing runs on the database here: the migrations page applies.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { getJson, postJson } from "./api";
 
 interface SCol { name: string; type: string; nullable: boolean; default: string | null }
@@ -44,6 +44,8 @@ export function SchemaEditor(props: { changed: () => void }) {
   const [acceptLoss, setAcceptLoss] = useState(false);
   const [error, setError] = useState("");
   const [written, setWritten] = useState("");
+  const previewBox = useRef<HTMLDivElement>(null);
+  useEffect(() => previewBox.current?.scrollIntoView({ block: "start" }), [preview]);
 
   const load = useCallback(async () => {
     try {
@@ -122,7 +124,7 @@ export function SchemaEditor(props: { changed: () => void }) {
       {error && <div className="error" data-testid="se-error">{error}</div>}
       {written && <div className="ok" data-testid="se-written">Wrote {written}</div>}
       {preview && !preview.written && (
-        <div className="se-preview" data-testid="se-preview">
+        <div className="se-preview" data-testid="se-preview" ref={previewBox}>
           <h3>{preview.summary}</h3>
           {preview.renames.length > 0 && (
             <div className="error" data-testid="se-renames">

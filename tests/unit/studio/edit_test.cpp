@@ -222,7 +222,9 @@ TEST_P(StudioEdit, AddColumnKeepsCommentsMatchesMigrateAndApplies) {
   EXPECT_EQ(s->count("SELECT COUNT(*) FROM authors"), 2);
   const json progress = s->get("/api/migrations/progress");
   EXPECT_FALSE(progress["running"].get<bool>());
-  EXPECT_FALSE(progress["log"].empty());
+  ASSERT_FALSE(progress["log"].empty());
+  EXPECT_TRUE(progress["log"][0].get<std::string>().starts_with("Applying 1 migration(s): ")) << progress.dump();
+  EXPECT_EQ(progress["log"].back(), "Applied " + run["applied"][0].get<std::string>());
   m = s->get("/api/migrations");
   EXPECT_EQ(m["migrations"][1]["state"], "applied");
   EXPECT_TRUE(m["drift"]["differences"].empty()) << m.dump();
