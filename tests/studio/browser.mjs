@@ -1,7 +1,9 @@
 // Flash Studio in a real browser: playwright-core drives Debian's chromium (headless) against
 // `flash studio` on a fresh database: open the printed URL, browse a table, page, filter, follow a
 // foreign key, edit a cell (the value is then read with the engine's own client: sqlite3, psql,
-// mariadb), run SQL and see a result and an error at its line, open the diagram. Screenshots of
+// mariadb), run SQL and see a result and an error at its line, open the diagram, add a column in the
+// schema editor (the migration file and its Down on disk) and apply it from the migrations page (the
+// column read from the engine's catalog). Screenshots of
 // each page go to <work>/screenshots.
 //   node tests/studio/browser.mjs FLASH_BINARY WORK_DIR sqlite|postgresql|mysql
 // Exit 0 pass, 1 fail, 77 skipped (no FLASH_TEST_PG_URL / FLASH_TEST_MYSQL_URL for that engine).
@@ -154,6 +156,47 @@ try {
   check((await page.locator(".react-flow__node").count()) === 2, "diagram shows both tables");
   check((await page.locator(".react-flow__edge").count()) === 1, "diagram shows the foreign key");
   await shot(page, "diagram");
+  // The schema editor and the migrations page: the database is adopted as the first migration
+  // (flash migrate --baseline, which also writes the schema file), a column is added in the editor,
+  // the migration file is on disk with its Down, it is applied from the migrations page and the
+  // column is read from the engine's own catalog.
+  execFileSync(flash, ["migrate", "init", "--baseline", "--json"], { cwd: project, env: { ...process.env, DATABASE_URL: url } });
+  await page.getByTestId("nav-schema").click();
+  await page.getByTestId("se-table-authors").click();
+  await page.getByTestId("se-col-name").fill("email");
+  await page.getByTestId("se-col-type").fill("VARCHAR(200)");
+  await page.getByTestId("se-add-column").click();
+  await page.getByTestId("se-preview").waitFor();
+  check((await page.getByTestId("se-up").innerText()).includes("email"), "the preview's Up adds email");
+  check((await page.getByTestId("se-down").innerText()).includes("email"), "the preview's Down removes email");
+  check(await page.getByTestId("se-no-conflicts").isVisible(), "the preview shows the live-data check");
+  await page.getByTestId("se-name").fill("add_email");
+  await shot(page, "schema-preview");
+  await page.getByTestId("se-write").click();
+  await page.getByTestId("se-written").waitFor();
+  const migDir = path.join(project, "db", "migrations");
+  const written = fs.readdirSync(migDir).filter((f) => f.endsWith("_add_email.sql"));
+  check(written.length === 1, `the migration file is on disk (${fs.readdirSync(migDir).join(", ")})`);
+  const text = written.length ? fs.readFileSync(path.join(migDir, written[0]), "utf8") : "";
+  const down = text.slice(text.indexOf("-- +migrate Down"));
+  check(text.includes("-- +migrate Down") && down.includes("email"), "its Down section drops email");
+  const schemaText = fs.readdirSync(path.join(project, "db", "schema")).map((f) => fs.readFileSync(path.join(project, "db", "schema", f), "utf8")).join("");
+  check(schemaText.includes("email"), "the schema file has the column");
+
+  await page.getByTestId("nav-migrations").click();
+  await page.getByTestId("mig-apply").click();
+  await page.getByTestId("mig-plan").waitFor();
+  await shot(page, "migrations-preview");
+  await page.getByTestId("mig-confirm").click();
+  await page.getByTestId("mig-done").waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=mig-state]")].every((e) => e.textContent === "applied"));
+  await shot(page, "migrations");
+  const hasEmail = dialect === "sqlite"
+    ? sqlClient("SELECT COUNT(*) FROM pragma_table_info('authors') WHERE name = 'email';")
+    : sqlClient(`SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'authors' AND column_name = 'email'${dialect === "mysql" ? " AND table_schema = DATABASE()" : ""};`);
+  check(hasEmail === "1", `the database has authors.email (engine catalog: ${hasEmail})`);
+  const states = await page.getByTestId("mig-state").allInnerTexts();
+  check(states.length === 2 && states.every((x) => x === "applied"), `both migrations applied (${states.join(", ")})`);
   check(external.length === 0, `no request left the studio (${external.join(", ")})`);
 } catch (e) {
   failures.push(String(e));

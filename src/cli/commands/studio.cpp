@@ -14,6 +14,7 @@
 #include "flash/driver/connection.hpp"
 #include "flash/driver/document.hpp"
 #include "flash/mongo/collection.hpp"
+#include "flash/lint/settings.hpp"
 #include "flash/studio/server.hpp"
 #include "flash/util/process.hpp"
 
@@ -60,6 +61,13 @@ void run_studio(const StudioArgs& a, Context& ctx) {
   o.port = a.port;
   o.read_only = a.read_only;
   o.database_label = url.database;
+  // The schema editor and migrations pages (SQL databases): the project's folders, [lint], and the
+  // URL for the proof's and drift's scratch databases (as flash migrate and flash status use them).
+  if (url.dialect != schema::Dialect::mongodb) {
+    o.edit.project = migrate::project_from_config(ctx.config());
+    o.edit.server = url;
+    o.edit.lint = lint::settings_from_config(ctx.config());
+  }
   std::unique_ptr<driver::Connection> conn;
   std::unique_ptr<studio::Server> serving;
   if (url.dialect == schema::Dialect::mongodb) {  // collections and documents (studio/documents.hpp)

@@ -12,6 +12,7 @@
 #include "flash/migrate/lock.hpp"
 #include "flash/schema/json.hpp"
 #include "flash/schema/printer.hpp"
+#include "flash/sql/ddl.hpp"
 #include "flash/sql/lexer.hpp"
 #include "flash/util/text.hpp"
 
@@ -1265,7 +1266,8 @@ GenerateResult generate(const Project& p, const GenerateOptions& o, const Output
   if (!o.empty) {
     schema::Schema baseline = replay(files, files.size(), p.dialect, diags);
     if (diag::has_errors(diags)) throw diag::Errors(diags);
-    desired = parse_schema_dir(p.schema_dir, p.dialect, diags);
+    desired = o.schema_files ? sql::parse_schema(*o.schema_files, p.dialect, diags)
+                             : parse_schema_dir(p.schema_dir, p.dialect, diags);
     if (diag::has_errors(diags)) throw diag::Errors(diags);
     desired.dialect = p.dialect;
     diff::DiffOptions dopts;

@@ -41,6 +41,7 @@
 #include "flash/migrate/conflicts.hpp"
 #include "flash/migrate/files.hpp"
 #include "flash/migrate/tracking.hpp"
+#include "flash/sql/source.hpp"
 
 namespace flash::migrate {
 
@@ -221,6 +222,9 @@ struct GenerateOptions {
   // text is final and before anything is written; a throw writes nothing. Not called for
   // --dry-run, --empty or when there are no changes. The CLI proves the Down here (flash/prove).
   std::function<void(const std::vector<MigrationFile>& existing, const MigrationFile& candidate)> before_write;
+  // The desired schema from these texts instead of the files in schema_dir: Flash Studio's schema
+  // editor diffs the schema files as they will be after an edit, before it writes them.
+  std::optional<std::vector<sql::SourceFile>> schema_files;
 };
 struct GenerateResult {
   std::optional<std::filesystem::path> path;  // the file written (or that would be)

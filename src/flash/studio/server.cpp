@@ -44,14 +44,27 @@ struct Server::Impl {
   driver::Connection& conn;
   ServeOptions o;
   Api api;
+  std::unique_ptr<SchemaEdit> edit_;  // SQL databases only
   std::mutex db_mu;  // one request at a time on the connection
   httplib::Server http;
   std::unique_ptr<Guard> guard;
 
   Impl(driver::SqlConnection& c, ServeOptions opts)
-      : conn(c), o(std::move(opts)), api(c, ApiOptions{.read_only = o.read_only}) {}
+      : conn(c), o(std::move(opts)), api(c, ApiOptions{.read_only = o.read_only}),
+        edit_(std::make_unique<SchemaEdit>(c, edit_options(o), [this] { api.refresh(); })) {}
   Impl(driver::DocumentConnection& c, ServeOptions opts)
       : conn(c), o(std::move(opts)), api(c, ApiOptions{.read_only = o.read_only}, o.declared) {}
+
+  static EditOptions edit_options(const ServeOptions& so) {
+    EditOptions e = so.edit;
+    e.read_only = e.read_only || so.read_only;
+    return e;
+  }
+  // The schema editor and migrations pages exist for SQL databases only.
+  SchemaEdit& edit() {
+    if (!edit_) throw ApiError(400, "studio.not_sql", "this is a MongoDB project: this page applies to SQL databases");
+    return *edit_;
+  }
 
   // Runs `f` on the API under the connection lock, mapping every failure to a safe error body.
   template <class F>
@@ -156,12 +169,40 @@ struct Server::Impl {
     http.Post("/api/sql", [this](const httplib::Request& req, httplib::Response& res) {
       call(res, [&] { return api.run_sql(body_json(req)); });
     });
+    edit_routes();
     // Static files: exact paths of the embedded bundle only.
     http.Get(R"(/.*)", [](const httplib::Request& req, httplib::Response& res) {
       const Asset* a = find_asset(req.path == "/" ? "/index.html" : req.path);
       if (!a) return send_error(res, 404, "studio.not_found", "not found");
       res.status = 200;
       res.set_content(std::string(a->bytes), std::string(a->content_type).c_str());
+    });
+  }
+
+  // The schema editor and migrations pages (schema_edit.hpp); the progress of a run is read
+  // without the connection lock, while the run holds it.
+  void edit_routes() {
+    http.Get("/api/schema", [this](const httplib::Request&, httplib::Response& res) {
+      call(res, [&] { return edit().schema(); });
+    });
+    http.Post("/api/schema/preview", [this](const httplib::Request& req, httplib::Response& res) {
+      call(res, [&] { return edit().preview(body_json(req)); });
+    });
+    http.Post("/api/schema/write", [this](const httplib::Request& req, httplib::Response& res) {
+      call(res, [&] { return edit().write(body_json(req)); });
+    });
+    http.Get("/api/migrations", [this](const httplib::Request&, httplib::Response& res) {
+      call(res, [&] { return edit().migrations(); });
+    });
+    http.Post("/api/migrations/preview", [this](const httplib::Request& req, httplib::Response& res) {
+      call(res, [&] { return edit().plan(body_json(req)); });
+    });
+    http.Post("/api/migrations/run", [this](const httplib::Request& req, httplib::Response& res) {
+      call(res, [&] { return edit().run(body_json(req)); });
+    });
+    http.Get("/api/migrations/progress", [this](const httplib::Request&, httplib::Response& res) {
+      if (!edit_) return send_error(res, 400, "studio.not_sql", "this is a MongoDB project: this page applies to SQL databases");
+      send_json(res, edit_->progress());
     });
   }
 };

@@ -9,6 +9,7 @@
 //   GET  /api/session         {csrf, read_only, dialect, database}
 //   GET  /api/tables          GET /api/rows?q={json}
 //   POST /api/rows/update|insert|delete, POST /api/sql   (Origin + X-CSRF-Token; refused with --read-only)
+//   /api/schema..., /api/migrations...: the schema editor and migrations pages (schema_edit.hpp)
 // Every error is {"error": {"code", "message"}} with no stack trace, statement or connection URL.
 // On a MongoDB database the same paths answer with collections and documents (documents.hpp).
 #include <cstddef>
@@ -17,6 +18,7 @@
 
 #include "flash/driver/connection.hpp"
 #include "flash/studio/api.hpp"
+#include "flash/studio/schema_edit.hpp"
 #include "flash/studio/security.hpp"
 
 namespace flash::studio {
@@ -29,6 +31,7 @@ struct ServeOptions {
   std::size_t max_body = 1 << 20;  // bytes; larger requests get 413
   int timeout_seconds = 30;        // socket read/write timeouts
   driver::Document declared;       // MongoDB: the project's collections (normalised JSON), or null
+  EditOptions edit;                // the schema editor and migrations pages (schema_edit.hpp)
 };
 
 class Server {

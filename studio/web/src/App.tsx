@@ -7,8 +7,10 @@ import { DocumentStudio } from "./Documents";
 // The SQL editor (CodeMirror) and the diagram (React Flow, elkjs: most of the bundle) load when opened.
 const SqlRunner = lazy(() => import("./SqlRunner").then((m) => ({ default: m.SqlRunner })));
 const Diagram = lazy(() => import("./Diagram").then((m) => ({ default: m.Diagram })));
+const SchemaEditor = lazy(() => import("./SchemaEditor").then((m) => ({ default: m.SchemaEditor })));
+const Migrations = lazy(() => import("./Migrations").then((m) => ({ default: m.Migrations })));
 
-type PageName = "data" | "sql" | "diagram";
+type PageName = "data" | "sql" | "diagram" | "schema" | "migrations";
 
 export function App() {
   const [session, setSession] = useState<Session | null>(null);
@@ -51,9 +53,9 @@ export function App() {
         <div className="brand">⚡ Flash Studio</div>
         <div className="db">{session?.dialect} · {session?.database}{session?.read_only ? " · read-only" : ""}</div>
         <nav>
-          {(["data", "sql", "diagram"] as PageName[]).map((p) => (
+          {(["data", "sql", "diagram", "schema", "migrations"] as PageName[]).map((p) => (
             <button key={p} data-testid={"nav-" + p} className={page === p ? "active" : ""} onClick={() => setPage(p)}>
-              {p === "data" ? "Data" : p === "sql" ? "SQL" : "Diagram"}
+              {{ data: "Data", sql: "SQL", diagram: "Diagram", schema: "Schema", migrations: "Migrations" }[p]}
             </button>
           ))}
         </nav>
@@ -76,6 +78,8 @@ export function App() {
         <Suspense fallback={<div className="note">loading…</div>}>
           {page === "sql" && session && <SqlRunner tables={tables} dialect={session.dialect} readOnly={session.read_only} changed={reload} />}
           {page === "diagram" && <Diagram tables={tables} open={(t) => open({ table: t, filters: [] })} />}
+          {page === "schema" && <SchemaEditor changed={reload} />}
+          {page === "migrations" && <Migrations changed={reload} />}
         </Suspense>
       </main>
     </div>

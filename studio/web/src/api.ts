@@ -137,3 +137,10 @@ export function show(c: Cell): string {
   if (typeof c === "object") return "\\x" + c.$hex;
   return String(c);
 }
+
+// The schema editor and migrations pages (SchemaEditor.tsx, Migrations.tsx) call their endpoints
+// through these two.
+export const postJson = post;
+export async function getJson<T>(path: string): Promise<T> {
+  return parse<T>(await fetch(path));
+}
