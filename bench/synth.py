@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """synth.py DIR [--tables N] [--queries M]: writes a synthetic Flash project (SQLite provider) with
 N tables (10 schema files) and M annotated queries (M/N per table, 10 query files), with
-[gen.go], [gen.js] and [gen.python] enabled, for timing `flash gen` and `flash migrate --dry-run`."""
+[gen.go], [gen.js] and [gen.python] enabled, for timing `flash gen` and `flash migrate --dry-run`; and a sqlc.yaml over the
+same files (sqlc's Go generator), for timing `sqlc generate` side by side."""
 import argparse, os
 
 ap = argparse.ArgumentParser()
@@ -34,6 +35,17 @@ enabled = true
 out = "gen/python/db"
 """)
 open(os.path.join(d, ".env"), "w").write("DATABASE_URL=sqlite://synth.db\n")
+# The same schema and queries for sqlc (its built-in Go generator; `sqlc generate` in this folder).
+open(os.path.join(d, "sqlc.yaml"), "w").write("""version: "2"
+sql:
+  - engine: "sqlite"
+    schema: "db/schema"
+    queries: "db/queries"
+    gen:
+      go:
+        package: "db"
+        out: "sqlc/go/db"
+""")
 
 files = 10
 per_file = (a.tables + files - 1) // files
