@@ -365,54 +365,59 @@ def sqlc_bin():
     return None
 
 
-def synth(runs_each=5):
+def synth():
+    """flash gen (and flash migrate) on bench/synth.py's projects, next to `sqlc generate` on the same
+    files: the SQLite project (the published one) and the same tables and queries in PostgreSQL's
+    dialect (sqlc parses those with libpg_query, SQLite with its ANTLR grammar). Interleaved runs
+    (BENCH_SYNTH_RUNS, default 3); wall time, client CPU (user+sys) and peak RSS per tool."""
+    runs_each = int(os.environ.get("BENCH_SYNTH_RUNS", "3"))
     flash = os.environ["FLASH_BIN"]
-    proj = os.path.join(WORK, "synth")
-    shutil.rmtree(proj, ignore_errors=True)
-    subprocess.run([sys.executable, os.path.join(HERE, "synth.py"), proj, "--tables", "1000", "--queries", "5000"], check=True)
     sqlc = sqlc_bin()
     sqlc_version = subprocess.run([sqlc, "version"], capture_output=True, text=True).stdout.strip() if sqlc else None
-    tools = [("flash gen --lang go (1,000 tables, 5,000 queries)", [flash, "--force", "gen", "--lang", "go"]),
-             ("flash gen (go + js + python)", [flash, "--force", "gen"]),
-             ("flash migrate init --dry-run (diff of 1,000 tables, sqlite)", [flash, "migrate", "init", "--dry-run"])]
-    if sqlc:
-        tools.insert(1, (f"sqlc generate ({sqlc_version}, Go; same schema and queries)", [sqlc, "generate"]))
+    tools = []  # (label, cmd, project dir, sqlc label to compare with)
+    for provider in ("sqlite", "postgresql"):
+        proj = os.path.join(WORK, f"synth-{provider}")
+        shutil.rmtree(proj, ignore_errors=True)
+        subprocess.run([sys.executable, os.path.join(HERE, "synth.py"), proj, "--tables", "1000", "--queries", "5000",
+                        "--provider", provider], check=True)
+        sq = f"sqlc generate ({sqlc_version}, Go), {provider}"
+        tools.append((f"flash gen --lang go, {provider}", [flash, "--force", "gen", "--lang", "go"], proj, sq if sqlc else None))
+        if sqlc:
+            tools.append((sq, [sqlc, "generate"], proj, None))
+        if provider == "sqlite":
+            tools.append(("flash gen (go + js + python), sqlite", [flash, "--force", "gen"], proj, sq if sqlc else None))
+            tools.append(("flash migrate init --dry-run (diff of 1,000 tables), sqlite", [flash, "migrate", "init", "--dry-run"], proj, None))
     # Interleaved: every tool once per round, so a load spike hits all of them alike.
-    runs = {w: [] for w, _ in tools}
+    runs = {t[0]: [] for t in tools}
     errors = {}
+    load_before = loadavg()
     for _ in range(runs_each):
-        for what, cmd in tools:
+        for what, cmd, proj, _vs in tools:
             if what in errors: continue
             wall, peak, rc, out, err, cpu = timed(cmd, proj)
             if rc != 0:
                 errors[what] = " ".join((err or out).split())[:400]
                 continue
             runs[what].append((wall, peak, cpu))
-    rows = {}
-    for what, _ in tools:
-        if what in errors:
-            rows[what] = None
-        else:
-            rs = runs[what]
-            rows[what] = (statistics.median(r[0] for r in rs), statistics.median(r[2] for r in rs), max(r[1] for r in rs))
-    load = " / ".join(open("/proc/loadavg").read().split()[:3])
-    md = [f"Interleaved, {runs_each} runs each; load average at the end {load} (1/5/15 min), {os.cpu_count()} cores.", "",
-          "| tool run | median wall ms | median CPU ms (user+sys) | peak RSS MB | vs sqlc (wall / CPU) |", "|---|---:|---:|---:|---:|"]
-    sqlc_row = rows.get(tools[1][0]) if sqlc else None
-    for what, _ in tools:
+    rows = {what: None if what in errors else (statistics.median(r[0] for r in runs[what]), statistics.median(r[2] for r in runs[what]),
+                                                max(r[1] for r in runs[what])) for what, *_ in tools}
+    md = [f"1,000 tables, 5,000 queries; {runs_each} interleaved runs each; {machine()}; flash build {flash_build_type()}; "
+          f"load average (1/5/15 min) before {load_before}, after {loadavg()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.", "",
+          "| tool run | median wall ms | median CPU ms (user+sys) | peak RSS MB | sqlc ÷ flash (wall / CPU) |", "|---|---:|---:|---:|---:|"]
+    for what, _cmd, _proj, vs in tools:
         r = rows[what]
         if r is None:
             md.append(f"| {what} | FAILED: {errors[what]} | | | |")
             continue
-        vs = ""
-        if sqlc_row and what.startswith("flash gen"):
-            vs = f"{sqlc_row[0] / r[0]:.1f}× / {sqlc_row[1] / r[1]:.1f}× faster"
-        md.append(f"| {what} | {r[0]:,.0f} | {r[1]:,.0f} | {r[2]:,.1f} | {vs} |")
+        ratio = ""
+        if vs and rows.get(vs):
+            ratio = f"{rows[vs][0] / r[0]:.1f}× / {rows[vs][1] / r[1]:.1f}×"
+        md.append(f"| {what} | {r[0]:,.0f} | {r[1]:,.0f} | {r[2]:,.1f} | {ratio} |")
     if not sqlc:
         md += ["", "sqlc not found (scripts/install-deps.sh builds it into ~/.local/flash-sqlc; or set FLASH_SQLC)."]
     text = "\n".join(md) + "\n"
     open(os.path.join(WORK, "synth.md"), "w").write(text)
-    json.dump({"load": load, "runs": runs, "errors": errors}, open(os.path.join(WORK, "synth.json"), "w"), indent=1)
+    json.dump({"runs": runs, "errors": errors}, open(os.path.join(WORK, "synth.json"), "w"), indent=1)
     print(text)
 
 
