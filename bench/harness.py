@@ -5,6 +5,7 @@
   harness.py bench [--rounds N] [--as-published] [--only a,b] [--budget SEC]
                                      run every contender, print the table, write .work/results.{json,md}
   harness.py table                   re-render the table from .work/results.json
+  harness.py charts [DIR]            re-draw the SVG chart per phase from .work/results.json (default .work/charts)
   harness.py synth                   time `flash gen` / `flash migrate --dry-run` on bench/synth.py's projects
 
 Each contender is a separate process (see CONTENDERS); its client CPU time and peak RSS come from
@@ -122,7 +123,9 @@ def run_child(cmd, env, timeout):
         return None, (stderr.strip() or stdout.strip() or f"exit {p.returncode}")[-1500:], ru
     try:
         line = [l for l in stdout.splitlines() if l.startswith("{")][-1]
-        return json.loads(line)["phases"], None, ru
+        doc = json.loads(line)
+        # "cpu" (optional): client CPU ms per phase, measured inside the child like the phase times.
+        return {"wall": doc["phases"], "cpu": doc.get("cpu")}, None, ru
     except Exception as e:  # noqa: BLE001
         return None, f"bad output ({e}): {stdout[-500:]}", ru
 
@@ -143,10 +146,11 @@ def bench(argv):
     url = create_db(admin)
     env = dict(os.environ, BENCH_URL=url, BENCH_SQL_JSON=os.path.join(HERE, "sql.json"), BENCH_MODE="published" if a.as_published else "fair",
                BENCH_SCALE=str(a.scale))
-    results = {n: {"runs": [], "cpu_ms": [], "rss_mb": [], "error": setup_failed.get(n)} for n in names}
+    results = {n: {"runs": [], "phase_cpu": [], "cpu_ms": [], "rss_mb": [], "error": setup_failed.get(n)} for n in names}
     live = [n for n in names if not results[n]["error"]]
     rounds = 1 if a.as_published else a.rounds
     t_start = time.monotonic()
+    load_before = loadavg()
 
     def one(n, record):
         if a.as_published:
@@ -162,7 +166,8 @@ def bench(argv):
             results[n]["error"] = err
             live.remove(n)
         elif record:
-            results[n]["runs"].append(phases)
+            results[n]["runs"].append(phases["wall"])
+            results[n]["phase_cpu"].append(phases["cpu"])
             results[n]["cpu_ms"].append((ru[0].ru_utime + ru[0].ru_stime) * 1000)
             if ru[1] is not None: results[n]["rss_mb"].append(ru[1])
 
@@ -180,11 +185,90 @@ def bench(argv):
         for n in list(order): one(n, True)
         done = r + 1
     meta = {"scale": a.scale, "rounds": done, "rounds_asked": rounds, "mode": "as-published" if a.as_published else "fair",
-            "seconds": round(time.monotonic() - t_start, 1)}
+            "seconds": round(time.monotonic() - t_start, 1), "machine": machine(), "build": flash_build_type(),
+            "load_before": load_before, "load_after": loadavg(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     json.dump({"meta": meta, "results": results}, open(os.path.join(WORK, "results.json"), "w"), indent=1)
     md = table(results, meta)
     open(os.path.join(WORK, "results.md"), "w").write(md)
+    charts(results, meta)
     print(md)
+
+
+def loadavg():
+    return " / ".join(open("/proc/loadavg").read().split()[:3])
+
+
+def machine():
+    model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
+    mem = next((int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0) / 2**20
+    return f"{model}, {os.cpu_count()} cores, {mem:.0f} GiB"
+
+
+def flash_build_type():
+    """The CMAKE_BUILD_TYPE of the build directory FLASH_BIN comes from (bench/run builds Release)."""
+    flash = os.environ.get("FLASH_BIN", "")
+    d = os.path.dirname(os.path.dirname(flash)) if flash else ""
+    for cache in (os.path.join(d, "CMakeCache.txt"), os.path.join(os.path.dirname(d), "CMakeCache.txt")):
+        if os.path.exists(cache):
+            for l in open(cache):
+                if l.startswith("CMAKE_BUILD_TYPE:"):
+                    return l.split("=", 1)[1].strip() or "unknown"
+    return "unknown"
+
+
+# ---------------------------------------------------------------- SVG charts (plain SVG, no dependencies)
+def esc(t):
+    return str(t).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def chart_svg(results, meta, ph):
+    """One phase: a horizontal bar per contender (median ms, min–max whisker), the libpq-pipeline
+    median as a dashed vertical line (the floor), and a caption naming machine, load, build, rounds."""
+    rows = [(n, [x[ph] for x in r["runs"]]) for n, r in results.items() if r["runs"]]
+    if not rows:
+        return None
+    W, left, right, bar, gap, top = 820, 150, 110, 18, 8, 58
+    H = top + len(rows) * (bar + gap) + 64
+    vmax = max(max(xs) for _, xs in rows) * 1.05
+    sx = lambda v: left + (W - left - right) * v / vmax  # noqa: E731
+    color = lambda n: "#2b6cb0" if n.startswith("flash") else "#a0aec0"  # noqa: E731
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '
+           'font-family="sans-serif" font-size="12">', f'<rect width="{W}" height="{H}" fill="white"/>',
+           f'<text x="10" y="20" font-size="15" font-weight="bold">{esc(PHASE_TITLES[ph])} — median ms (lower is better)</text>',
+           f'<text x="10" y="38" fill="#4a5568">bars: median of {meta["rounds"]} interleaved round(s), whiskers min–max; '
+           'Flash clients in blue; dashed line: libpq-pipeline (the floor)</text>']
+    for i, (n, xs) in enumerate(rows):
+        y = top + i * (bar + gap)
+        m = statistics.median(xs)
+        out.append(f'<text x="{left - 6}" y="{y + bar - 5}" text-anchor="end">{esc(n)}</text>')
+        out.append(f'<rect x="{left}" y="{y}" width="{max(1, sx(m) - left):.1f}" height="{bar}" fill="{color(n)}"/>')
+        if len(xs) > 1:
+            yc = y + bar / 2
+            out.append(f'<line x1="{sx(min(xs)):.1f}" y1="{yc}" x2="{sx(max(xs)):.1f}" y2="{yc}" stroke="#1a202c" stroke-width="1"/>')
+        out.append(f'<text x="{sx(max(xs)) + 4:.1f}" y="{y + bar - 5}" fill="#2d3748">{m:,.0f}</text>')
+    floor = results.get("libpq-pipeline")
+    if floor and floor["runs"]:
+        fx = sx(statistics.median(x[ph] for x in floor["runs"]))
+        y1, y2 = top - 6, top + len(rows) * (bar + gap)
+        out.append(f'<line x1="{fx:.1f}" y1="{y1}" x2="{fx:.1f}" y2="{y2}" stroke="#e53e3e" stroke-width="1.5" stroke-dasharray="5,3"/>')
+        out.append(f'<text x="{fx + 3:.1f}" y="{y1 + 2}" fill="#e53e3e" font-size="11">libpq-pipeline floor</text>')
+    yb = top + len(rows) * (bar + gap) + 18
+    out.append(f'<text x="10" y="{yb}" fill="#4a5568" font-size="11">{esc(meta.get("date", ""))}; {esc(meta.get("machine", ""))}; '
+               f'flash build: {esc(meta.get("build", ""))}; scale {meta["scale"]:g}, {esc(meta["mode"])} mode</text>')
+    out.append(f'<text x="10" y="{yb + 16}" fill="#4a5568" font-size="11">load average (1/5/15 min) before {esc(meta.get("load_before", "?"))}, '
+               f'after {esc(meta.get("load_after", "?"))}; rounds {meta["rounds"]} (asked {meta["rounds_asked"]})</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def charts(results, meta, outdir=None):
+    outdir = outdir or os.path.join(WORK, "charts")
+    os.makedirs(outdir, exist_ok=True)
+    for ph in PHASES:
+        svg = chart_svg(results, meta, ph)
+        if svg:
+            open(os.path.join(outdir, f"{ph}.svg"), "w").write(svg)
+    log(f"harness: charts in {outdir}")
 
 
 def med(xs): return statistics.median(xs) if xs else None
@@ -194,7 +278,9 @@ def table(results, meta):
     def fmt(x, d=1): return "—" if x is None else f"{x:,.{d}f}"
     lines = [f"Mode: {meta['mode']}, workload scale {meta['scale']:g}"
              f"{' (the published workload)' if meta['scale'] == 1 else ' (NOT the published workload: counts scaled)'}, rounds: {meta['rounds']} (asked {meta['rounds_asked']}), "
-             f"medians with min–max, wall {meta['seconds']} s.", ""]
+             f"medians with min–max, wall {meta['seconds']} s.", "",
+             f"Machine: {meta.get('machine', '?')}; flash build: {meta.get('build', '?')}; {meta.get('date', '')}; "
+             f"load average (1/5/15 min) before {meta.get('load_before', '?')}, after {meta.get('load_after', '?')}.", ""]
     ok = {n: r for n, r in results.items() if r["runs"]}
     for ph in PHASES:
         lines += [f"### {PHASE_TITLES[ph]}", "",
@@ -230,6 +316,22 @@ def table(results, meta):
             cells = [fmt(med([x[ph] / y[ph] for x, y in zip(ra["runs"], rb["runs"])]), 2) for ph in PHASES]
             cells.append(fmt(med([x / y for x, y in zip(ra["cpu_ms"], rb["cpu_ms"])]), 2))
             lines.append(f"| {a_} ÷ {b_}{' (' + note + ')' if note else ''} | " + " | ".join(cells) + " |")
+    # Per-phase client CPU (user+sys of the contender process during the phase, measured inside it):
+    # load-robust where wall time is not. Contenders that do not report it are left out.
+    cpu_ok = {n: r for n, r in ok.items() if r.get("phase_cpu") and all(r["phase_cpu"])}
+    if cpu_ok:
+        lines += ["", "### Client CPU per phase (ms, user+sys inside the phase, median over rounds)", "",
+                  "| contender | " + " | ".join(PHASES) + " |", "|---|" + "---:|" * len(PHASES)]
+        for n, r in cpu_ok.items():
+            lines.append(f"| {n} | " + " | ".join(fmt(med([x[ph] for x in r["phase_cpu"]]), 0) for ph in PHASES) + " |")
+        cpairs = [p for p in pairs if p[0] in cpu_ok and p[1] in cpu_ok]
+        if cpairs:
+            lines += ["", "### Paired client-CPU ratios per phase (per round, median over rounds)", "",
+                      "| ratio | " + " | ".join(PHASES) + " |", "|---|" + "---:|" * len(PHASES)]
+            for a_, b_, note in cpairs:
+                cells = [fmt(med([x[ph] / y[ph] for x, y in zip(cpu_ok[a_]["phase_cpu"], cpu_ok[b_]["phase_cpu"]) if y[ph]]), 2)
+                         for ph in PHASES]
+                lines.append(f"| {a_} ÷ {b_}{' (' + note + ')' if note else ''} | " + " | ".join(cells) + " |")
     failed = {n: r["error"] for n, r in results.items() if r["error"]}
     if failed:
         lines += ["", "### Failed contenders", ""]
@@ -250,32 +352,72 @@ def timed(cmd, cwd):
         _, status, ru = os.wait4(p.pid, 0)
         wall = (time.monotonic() - t0) * 1000
     peak = int(open(rss).read().split()[-1]) / 1024 if os.path.exists(rss) else 0
-    return wall, peak, os.waitstatus_to_exitcode(status), open(op).read(), open(ep).read()
+    cpu = (ru.ru_utime + ru.ru_stime) * 1000
+    return wall, peak, os.waitstatus_to_exitcode(status), open(op).read(), open(ep).read(), cpu
+
+
+def sqlc_bin():
+    """sqlc for the side-by-side code generation timing: $FLASH_SQLC, else the binary
+    scripts/install-deps.sh builds from the Go module proxy (~/.local/flash-sqlc/bin/sqlc), else PATH."""
+    for c in (os.environ.get("FLASH_SQLC"), os.path.expanduser("~/.local/flash-sqlc/bin/sqlc"), shutil.which("sqlc")):
+        if c and os.access(c, os.X_OK):
+            return c
+    return None
 
 
 def synth():
+    """flash gen (and flash migrate) on bench/synth.py's projects, next to `sqlc generate` on the same
+    files: the SQLite project (the published one) and the same tables and queries in PostgreSQL's
+    dialect (sqlc parses those with libpg_query, SQLite with its ANTLR grammar). Interleaved runs
+    (BENCH_SYNTH_RUNS, default 3); wall time, client CPU (user+sys) and peak RSS per tool."""
+    runs_each = int(os.environ.get("BENCH_SYNTH_RUNS", "3"))
     flash = os.environ["FLASH_BIN"]
-    proj = os.path.join(WORK, "synth")
-    shutil.rmtree(proj, ignore_errors=True)
-    subprocess.run([sys.executable, os.path.join(HERE, "synth.py"), proj, "--tables", "1000", "--queries", "5000"], check=True)
-    rows = []
-    for what, cmd in [("flash gen (1,000 tables, 5,000 queries; go + js + python)", [flash, "--force", "gen"]),
-                      ("flash migrate init --dry-run (diff of 1,000 tables, sqlite)", [flash, "migrate", "init", "--dry-run"])]:
-        runs = []
-        for _ in range(3):
-            wall, peak, rc, out, err = timed(cmd, proj)
+    sqlc = sqlc_bin()
+    sqlc_version = subprocess.run([sqlc, "version"], capture_output=True, text=True).stdout.strip() if sqlc else None
+    tools = []  # (label, cmd, project dir, sqlc label to compare with)
+    for provider in ("sqlite", "postgresql"):
+        proj = os.path.join(WORK, f"synth-{provider}")
+        shutil.rmtree(proj, ignore_errors=True)
+        subprocess.run([sys.executable, os.path.join(HERE, "synth.py"), proj, "--tables", "1000", "--queries", "5000",
+                        "--provider", provider], check=True)
+        sq = f"sqlc generate ({sqlc_version}, Go), {provider}"
+        tools.append((f"flash gen --lang go, {provider}", [flash, "--force", "gen", "--lang", "go"], proj, sq if sqlc else None))
+        if sqlc:
+            tools.append((sq, [sqlc, "generate"], proj, None))
+        if provider == "sqlite":
+            tools.append(("flash gen (go + js + python), sqlite", [flash, "--force", "gen"], proj, sq if sqlc else None))
+            tools.append(("flash migrate init --dry-run (diff of 1,000 tables), sqlite", [flash, "migrate", "init", "--dry-run"], proj, None))
+    # Interleaved: every tool once per round, so a load spike hits all of them alike.
+    runs = {t[0]: [] for t in tools}
+    errors = {}
+    load_before = loadavg()
+    for _ in range(runs_each):
+        for what, cmd, proj, _vs in tools:
+            if what in errors: continue
+            wall, peak, rc, out, err, cpu = timed(cmd, proj)
             if rc != 0:
-                runs = None
-                rows.append((what, None, None, " ".join((err or out).split())[:400]))
-                break
-            runs.append((wall, peak))
-        if runs:
-            rows.append((what, statistics.median(r[0] for r in runs), max(r[1] for r in runs), None))
-    md = ["| tool run | median wall ms (3 runs) | peak RSS MB |", "|---|---:|---:|"]
-    for what, ms, rss, err in rows:
-        md.append(f"| {what} | FAILED: {err} | |" if err else f"| {what} | {ms:,.0f} | {rss:,.1f} |")
+                errors[what] = " ".join((err or out).split())[:400]
+                continue
+            runs[what].append((wall, peak, cpu))
+    rows = {what: None if what in errors else (statistics.median(r[0] for r in runs[what]), statistics.median(r[2] for r in runs[what]),
+                                                max(r[1] for r in runs[what])) for what, *_ in tools}
+    md = [f"1,000 tables, 5,000 queries; {runs_each} interleaved runs each; {machine()}; flash build {flash_build_type()}; "
+          f"load average (1/5/15 min) before {load_before}, after {loadavg()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.", "",
+          "| tool run | median wall ms | median CPU ms (user+sys) | peak RSS MB | sqlc ÷ flash (wall / CPU) |", "|---|---:|---:|---:|---:|"]
+    for what, _cmd, _proj, vs in tools:
+        r = rows[what]
+        if r is None:
+            md.append(f"| {what} | FAILED: {errors[what]} | | | |")
+            continue
+        ratio = ""
+        if vs and rows.get(vs):
+            ratio = f"{rows[vs][0] / r[0]:.1f}× / {rows[vs][1] / r[1]:.1f}×"
+        md.append(f"| {what} | {r[0]:,.0f} | {r[1]:,.0f} | {r[2]:,.1f} | {ratio} |")
+    if not sqlc:
+        md += ["", "sqlc not found (scripts/install-deps.sh builds it into ~/.local/flash-sqlc; or set FLASH_SQLC)."]
     text = "\n".join(md) + "\n"
     open(os.path.join(WORK, "synth.md"), "w").write(text)
+    json.dump({"runs": runs, "errors": errors}, open(os.path.join(WORK, "synth.json"), "w"), indent=1)
     print(text)
 
 
@@ -283,4 +425,5 @@ if __name__ == "__main__":
     os.makedirs(WORK, exist_ok=True)
     cmd = sys.argv[1] if len(sys.argv) > 1 else "bench"
     {"table": lambda: print(table(**{k: v for k, v in json.load(open(os.path.join(WORK, "results.json"))).items()})),
+     "charts": lambda: charts(**dict(json.load(open(os.path.join(WORK, "results.json"))), outdir=(sys.argv[2] if len(sys.argv) > 2 else None))),
      "sql": lambda: extract_sql(), "bench": lambda: bench(sys.argv[2:]), "synth": lambda: synth()}[cmd]()

@@ -136,6 +136,24 @@ else
   echo "install-deps: FerretDB $FERRETDB_VERSION ok"
 fi
 
+# sqlc (MIT), only for bench/harness.py's side-by-side code-generation timing (`flash gen` vs `sqlc
+# generate` on bench/synth.py's projects), built from the Go module proxy into $FLASH_SQLC (default
+# ~/.local/flash-sqlc/bin/sqlc); skipped when the cached binary reports the pinned version. Its
+# PostgreSQL parser (pg_query_go) is C compiled by cgo: the first build took ~15 min on 2 busy cores.
+# FLASH_SKIP_SQLC=1 skips it (the benchmark then reports sqlc as not found).
+SQLC_VERSION=v1.31.1
+FLASH_SQLC=${FLASH_SQLC:-$HOME/.local/flash-sqlc/bin/sqlc}
+if [ -n "${FLASH_SKIP_SQLC:-}" ]; then
+  echo "install-deps: sqlc skipped (FLASH_SKIP_SQLC)"
+elif [ -x "$FLASH_SQLC" ] && [ "$("$FLASH_SQLC" version 2>/dev/null)" = "$SQLC_VERSION" ]; then
+  echo "install-deps: sqlc $SQLC_VERSION up to date ($FLASH_SQLC)"
+else
+  echo "install-deps: building sqlc $SQLC_VERSION (bench only; several minutes)"
+  mkdir -p "$(dirname "$FLASH_SQLC")"
+  (cd "$(mktemp -d)" && GOFLAGS= GOBIN="$(dirname "$FLASH_SQLC")" go install "github.com/sqlc-dev/sqlc/cmd/sqlc@$SQLC_VERSION")
+  [ "$("$FLASH_SQLC" version)" = "$SQLC_VERSION" ] || { echo "install-deps: sqlc does not report $SQLC_VERSION" >&2; exit 1; }
+fi
+
 # Go modules of tests/clients/go (pgx/v5, go-sql-driver/mysql, mattn/go-sqlite3) from the Go
 # module proxy, and a first build of go-sqlite3 (cgo, a few minutes) so that GOCACHE holds it.
 (cd tests/clients/go && go mod download && go build github.com/mattn/go-sqlite3 github.com/jackc/pgx/v5 github.com/go-sql-driver/mysql)

@@ -7,6 +7,8 @@
 // Same phases, counts, SQL and checks as bench/libpq/bench.cpp. The client API is synchronous, so
 // the concurrent phases run each connection's share of a batch on its own thread (20 threads kept
 // for the whole run, a std::barrier per batch). Prints {"contender", "phases": {...}}. Reads BENCH_URL.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <barrier>
 #include <chrono>
@@ -113,6 +115,14 @@ void run_ops(flash::pg::Connection& c, const std::vector<Op>& ops, std::size_t c
   }
 }
 
+// This process's CPU time (user+sys, all threads, ms): per-phase client CPU, load-robust where
+// wall time is not.
+double cpu_ms() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -156,17 +166,20 @@ int main(int argc, char** argv) {
       }
     };
     auto sequential = [&](const std::vector<Op>& ops) { run_ops(*pool[0], ops, kChunk); };
-    std::map<std::string, double> ph;
+    std::map<std::string, double> ph, cpu;
 
     auto t = std::chrono::steady_clock::now();
+    double c0 = cpu_ms();
     {
       std::vector<Op> ops;
       for (int i = 0; i < kUsers; ++i) ops.push_back(create_user(i));
       sequential(ops);
     }
     ph["insert_users"] = ms_since(t);
+    cpu["insert_users"] = cpu_ms() - c0;
 
     t = std::chrono::steady_clock::now();
+    c0 = cpu_ms();
     {
       std::vector<Op> ops;
       for (int i = 0; i < kCategories; ++i) {
@@ -184,6 +197,7 @@ int main(int argc, char** argv) {
       sequential(ops);
     }
     ph["insert_posts_comments"] = ms_since(t);
+    cpu["insert_posts_comments"] = cpu_ms() - c0;
 
     {  // warm-up of the read paths, untimed
       std::vector<Op> ops;
@@ -198,14 +212,17 @@ int main(int argc, char** argv) {
     }
 
     t = std::chrono::steady_clock::now();
+    c0 = cpu_ms();
     {
       std::vector<Op> ops;
       for (int i = 0; i < kCte; ++i) ops.push_back(cte_full(i == kCte - 1));  // verify the last result
       sequential(ops);
     }
     ph["active_users_cte"] = ms_since(t);
+    cpu["active_users_cte"] = cpu_ms() - c0;
 
     t = std::chrono::steady_clock::now();
+    c0 = cpu_ms();
     batched(kMixed, kMixedBatch, [&](int i) {
       if (i % 4 == 0) return create_comment(kComments + i);
       const int id = i % kUsers + 1;
@@ -216,10 +233,13 @@ int main(int argc, char** argv) {
       }
     });
     ph["mixed_concurrent"] = ms_since(t);
+    cpu["mixed_concurrent"] = cpu_ms() - c0;
 
     t = std::chrono::steady_clock::now();
+    c0 = cpu_ms();
     batched(kLookups, kLookupBatch, [&](int i) { return name(i % kUsers + 1, i % kUsers, true); });
     ph["lookups_concurrent"] = ms_since(t);
+    cpu["lookups_concurrent"] = cpu_ms() - c0;
 
     stop = true;
     sync_point.arrive_and_wait();
@@ -227,6 +247,12 @@ int main(int argc, char** argv) {
     std::printf("{\"contender\": \"%s\", \"phases\": {", pipeline ? "flash-cpp-pipeline" : "flash-cpp");
     bool firstp = true;
     for (const auto& [k, v] : ph) {
+      std::printf("%s\"%s\": %.3f", firstp ? "" : ", ", k.c_str(), v);
+      firstp = false;
+    }
+    std::printf("}, \"cpu\": {");
+    firstp = true;
+    for (const auto& [k, v] : cpu) {
       std::printf("%s\"%s\": %.3f", firstp ? "" : ", ", k.c_str(), v);
       firstp = false;
     }

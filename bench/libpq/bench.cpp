@@ -9,6 +9,8 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -179,6 +181,14 @@ void drive(std::vector<Conn*>& conns, bool pipeline) {
   for (Conn* c : conns) c->queue.clear();
 }
 
+// This process's CPU time (user+sys, all threads, ms): per-phase client CPU, load-robust where
+// wall time is not.
+double cpu_ms() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -224,9 +234,10 @@ int main(int argc, char** argv) {
     auto comment = [](int i) {
       return Op{"CreateComment", {std::to_string(i % kPosts + 1), std::to_string(i % kUsers + 1), "Comment " + std::to_string(i)}};
     };
-    std::map<std::string, double> ph;
+    std::map<std::string, double> ph, cpu;
 
     auto t = std::chrono::steady_clock::now();
+    double c0 = cpu_ms();
     {
       std::vector<Op> ops;
       for (int i = 0; i < kUsers; ++i)
@@ -235,8 +246,10 @@ int main(int argc, char** argv) {
       sequential(std::move(ops));
     }
     ph["insert_users"] = ms_since(t);
+    cpu["insert_users"] = cpu_ms() - c0;
 
     t = std::chrono::steady_clock::now();
+    c0 = cpu_ms();
     {
       std::vector<Op> ops;
       for (int i = 0; i < kCategories; ++i) ops.push_back({"CreateCategory", {"Category " + std::to_string(i)}});
@@ -250,6 +263,7 @@ int main(int argc, char** argv) {
       sequential(std::move(ops));
     }
     ph["insert_posts_comments"] = ms_since(t);
+    cpu["insert_posts_comments"] = cpu_ms() - c0;
 
     {  // warm-up of the read paths, untimed
       std::vector<Op> ops;
@@ -265,14 +279,17 @@ int main(int argc, char** argv) {
     }
 
     t = std::chrono::steady_clock::now();
+    c0 = cpu_ms();
     {
       std::vector<Op> ops(kCte, Op{"GetActiveUsersWithStats", {}, Check::none});
       ops.back().check = Check::cte_full;  // verify one full result (counts 5 and 15)
       sequential(std::move(ops));
     }
     ph["active_users_cte"] = ms_since(t);
+    cpu["active_users_cte"] = cpu_ms() - c0;
 
     t = std::chrono::steady_clock::now();
+    c0 = cpu_ms();
     batched(kMixed, kMixedBatch, [&](int i) {
       if (i % 4 == 0) return comment(kComments + i);
       const std::string id = std::to_string(i % kUsers + 1);
@@ -283,15 +300,24 @@ int main(int argc, char** argv) {
       }
     });
     ph["mixed_concurrent"] = ms_since(t);
+    cpu["mixed_concurrent"] = cpu_ms() - c0;
 
     t = std::chrono::steady_clock::now();
+    c0 = cpu_ms();
     batched(kLookups, kLookupBatch, [&](int i) { return Op{"GetUserName", {std::to_string(i % kUsers + 1)}, Check::name, i % kUsers}; });
     ph["lookups_concurrent"] = ms_since(t);
+    cpu["lookups_concurrent"] = cpu_ms() - c0;
 
     for (Conn& c : pool) PQfinish(c.pg);
     std::printf("{\"contender\": \"%s\", \"phases\": {", pipeline ? "libpq-pipeline" : "libpq");
     bool firstp = true;
     for (const auto& [k, v] : ph) {
+      std::printf("%s\"%s\": %.3f", firstp ? "" : ", ", k.c_str(), v);
+      firstp = false;
+    }
+    std::printf("}, \"cpu\": {");
+    firstp = true;
+    for (const auto& [k, v] : cpu) {
       std::printf("%s\"%s\": %.3f", firstp ? "" : ", ", k.c_str(), v);
       firstp = false;
     }

@@ -117,8 +117,8 @@ const contenders = {
 try {
   if (!contenders[which]) throw new Error(`unknown contender ${which}`);
   const c = await contenders[which]();
-  const phases = await runWorkload(c);
-  process.stdout.write(JSON.stringify({ contender: which, phases }) + "\n");
+  const { phases, cpu } = await runWorkload(c);
+  process.stdout.write(JSON.stringify({ contender: which, phases, cpu }) + "\n");
 } catch (e) {
   process.stderr.write(`${which}: ${e && e.stack ? e.stack : e}\n`);
   process.exit(1);

@@ -24,6 +24,9 @@ export const postValues = (i) => ({ userId: (i % N_USERS) + 1, categoryId: (i % 
 export const commentValues = (i) => ({ postId: (i % N_POSTS) + 1, userId: (i % N_USERS) + 1, content: `Comment ${i}` });
 
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+// Client CPU (user+sys of this process, ms) since `c0` = process.cpuUsage(): the load-robust
+// per-phase cost (on a busy machine wall time also counts waiting for a core).
+const cpuMs = (c0) => { const d = process.cpuUsage(c0); return (d.user + d.system) / 1000; };
 
 async function batched(n, size, op) {
   for (let start = 0; start < n; start += size) {
@@ -36,16 +39,16 @@ async function batched(n, size, op) {
 // c: { createUser, createCategory, createPost, createComment, activeUsers, topUsers,
 //      userEmail, userIsAdmin, userName, counts(row) -> [posts, comments], close }
 export async function runWorkload(c) {
-  const phases = {};
-  let t = process.hrtime.bigint();
+  const phases = {}, cpu = {};
+  let t = process.hrtime.bigint(), c0 = process.cpuUsage();
   for (let i = 0; i < N_USERS; i++) await c.createUser(userValues(i));
-  phases.insert_users = ms(t);
+  phases.insert_users = ms(t); cpu.insert_users = cpuMs(c0);
 
-  t = process.hrtime.bigint();
+  t = process.hrtime.bigint(); c0 = process.cpuUsage();
   for (let i = 0; i < N_CATEGORIES; i++) await c.createCategory(`Category ${i}`);
   for (let i = 0; i < N_POSTS; i++) await c.createPost(postValues(i));
   for (let i = 0; i < N_COMMENTS; i++) await c.createComment(commentValues(i));
-  phases.insert_posts_comments = ms(t);
+  phases.insert_posts_comments = ms(t); cpu.insert_posts_comments = cpuMs(c0);
 
   // Warm-up of the read paths (JIT, prepared statements, plan cache), untimed.
   for (let i = 0; i < WARMUP; i++) {
@@ -57,17 +60,17 @@ export async function runWorkload(c) {
     await batched(POOL_SIZE, POOL_SIZE, op);
   }
 
-  t = process.hrtime.bigint();
+  t = process.hrtime.bigint(); c0 = process.cpuUsage();
   let rows;
   for (let i = 0; i < N_CTE; i++) rows = await c.activeUsers();
-  phases.active_users_cte = ms(t);
+  phases.active_users_cte = ms(t); cpu.active_users_cte = cpuMs(c0);
   if (rows.length !== N_USERS) throw new Error(`CTE returned ${rows.length} rows, want ${N_USERS}`);
   for (const r of rows) {
     const [p, cm] = c.counts(r);
     if (Number(p) !== 5 || Number(cm) !== 15) throw new Error(`CTE counts ${p}/${cm}, want 5/15`);
   }
 
-  t = process.hrtime.bigint();
+  t = process.hrtime.bigint(); c0 = process.cpuUsage();
   await batched(N_MIXED, MIXED_BATCH, (i) => {
     if (i % 4 === 0) return c.createComment(commentValues(N_COMMENTS + i));
     const id = (i % N_USERS) + 1;
@@ -77,16 +80,16 @@ export async function runWorkload(c) {
       default: return c.userIsAdmin(id);
     }
   });
-  phases.mixed_concurrent = ms(t);
+  phases.mixed_concurrent = ms(t); cpu.mixed_concurrent = cpuMs(c0);
 
-  t = process.hrtime.bigint();
+  t = process.hrtime.bigint(); c0 = process.cpuUsage();
   let missing = 0;
   await batched(N_LOOKUPS, LOOKUP_BATCH, async (i) => {
     const name = await c.userName((i % N_USERS) + 1);
     if (name !== `User ${i % N_USERS}`) missing++;
   });
-  phases.lookups_concurrent = ms(t);
+  phases.lookups_concurrent = ms(t); cpu.lookups_concurrent = cpuMs(c0);
   if (missing) throw new Error(`${missing} name lookups returned the wrong name`);
   await c.close();
-  return phases;
+  return { phases, cpu };
 }

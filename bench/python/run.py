@@ -55,25 +55,30 @@ async def main(which):
     import asyncpg
     pool = await asyncpg.create_pool(os.environ["BENCH_URL"], min_size=20, max_size=20)
     c = {"flash-py": FlashPy, "asyncpg": Asyncpg}[which](pool)
-    ph = {}
+    ph, cpu = {}, {}
     ms = lambda t: (time.perf_counter() - t) * 1000  # noqa: E731
-    t = time.perf_counter()
+    # Per-phase client CPU (user+sys of this process, ms): load-robust where wall time is not.
+    cpu_ms = lambda c: (time.process_time() - c) * 1000  # noqa: E731
+    t, c0 = time.perf_counter(), time.process_time()
     for i in range(N_USERS): await c.create_user(user(i))
     ph["insert_users"] = ms(t)
-    t = time.perf_counter()
+    cpu["insert_users"] = cpu_ms(c0)
+    t, c0 = time.perf_counter(), time.process_time()
     for i in range(N_CATEGORIES): await c.create_category(f"Category {i}")
     for i in range(N_POSTS): await c.create_post(post(i))
     for i in range(N_COMMENTS): await c.create_comment(comment(i))
     ph["insert_posts_comments"] = ms(t)
+    cpu["insert_posts_comments"] = cpu_ms(c0)
     for i in range(WARMUP):
         await c.active(); await c.top(); await c.email(i + 1); await c.isadmin(i + 1); await c.name(i + 1)
     # Warm every pooled connection (untimed): POOL concurrent calls of each read path, so the
     # concurrent phases measure queries, not first prepares on fresh connections.
     for op in (lambda i: c.top(), lambda i: c.email(i + 1), lambda i: c.isadmin(i + 1), lambda i: c.name(i + 1)):
         await batched(20, 20, op)
-    t = time.perf_counter()
+    t, c0 = time.perf_counter(), time.process_time()
     for _ in range(N_CTE): rows = await c.active()
     ph["active_users_cte"] = ms(t)
+    cpu["active_users_cte"] = cpu_ms(c0)
     if len(rows) != N_USERS or any(p != 5 or cm != 15 for p, cm in rows):
         raise SystemExit(f"{which}: CTE verification failed ({len(rows)} rows)")
 
@@ -81,17 +86,19 @@ async def main(which):
         if i % 4 == 0: return await c.create_comment(comment(N_COMMENTS + i))
         uid = i % N_USERS + 1
         return await (c.top() if i % 3 == 0 else c.email(uid) if i % 3 == 1 else c.isadmin(uid))
-    t = time.perf_counter()
+    t, c0 = time.perf_counter(), time.process_time()
     await batched(N_MIXED, MIXED_BATCH, mixed)
     ph["mixed_concurrent"] = ms(t)
+    cpu["mixed_concurrent"] = cpu_ms(c0)
 
     async def lookup(i):
         if await c.name(i % N_USERS + 1) != f"User {i % N_USERS}": raise SystemExit(f"{which}: wrong name")
-    t = time.perf_counter()
+    t, c0 = time.perf_counter(), time.process_time()
     await batched(N_LOOKUPS, LOOKUP_BATCH, lookup)
     ph["lookups_concurrent"] = ms(t)
+    cpu["lookups_concurrent"] = cpu_ms(c0)
     await pool.close()
-    print(json.dumps({"contender": which, "phases": ph}))
+    print(json.dumps({"contender": which, "phases": ph, "cpu": cpu}))
 
 
 if __name__ == "__main__":

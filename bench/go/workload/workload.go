@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -97,17 +98,28 @@ func batched(total, size int, op func(i int) error) error {
 
 func ms(t time.Time) float64 { return float64(time.Since(t).Nanoseconds()) / 1e6 }
 
+// cpuNow is this process's CPU time (user+sys, ms): per-phase client CPU, load-robust where wall
+// time is not.
+func cpuNow() float64 {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e6
+}
+
+var cpu = map[string]float64{}
+
 func run(ctx context.Context, c Contender) (map[string]float64, error) {
 	ph := map[string]float64{}
-	t := time.Now()
+	t, c0 := time.Now(), cpuNow()
 	for i := 0; i < NUsers; i++ {
 		if err := c.CreateUser(ctx, UserValues(i)); err != nil {
 			return nil, err
 		}
 	}
 	ph["insert_users"] = ms(t)
+	cpu["insert_users"] = cpuNow() - c0
 
-	t = time.Now()
+	t, c0 = time.Now(), cpuNow()
 	for i := 0; i < NCategories; i++ {
 		if err := c.CreateCategory(ctx, fmt.Sprintf("Category %d", i)); err != nil {
 			return nil, err
@@ -124,6 +136,7 @@ func run(ctx context.Context, c Contender) (map[string]float64, error) {
 		}
 	}
 	ph["insert_posts_comments"] = ms(t)
+	cpu["insert_posts_comments"] = cpuNow() - c0
 
 	for i := 0; i < Warmup; i++ { // untimed warm-up of the read paths
 		id := int32(i + 1)
@@ -158,7 +171,7 @@ func run(ctx context.Context, c Contender) (map[string]float64, error) {
 		}
 	}
 
-	t = time.Now()
+	t, c0 = time.Now(), cpuNow()
 	var rows int
 	var counts []Counts
 	for i := 0; i < NCte; i++ {
@@ -168,6 +181,7 @@ func run(ctx context.Context, c Contender) (map[string]float64, error) {
 		}
 	}
 	ph["active_users_cte"] = ms(t)
+	cpu["active_users_cte"] = cpuNow() - c0
 	if rows != NUsers || len(counts) != NUsers {
 		return nil, fmt.Errorf("CTE returned %d rows, want %d", rows, NUsers)
 	}
@@ -177,7 +191,7 @@ func run(ctx context.Context, c Contender) (map[string]float64, error) {
 		}
 	}
 
-	t = time.Now()
+	t, c0 = time.Now(), cpuNow()
 	err := batched(NMixed, MixedBatch, func(i int) error {
 		if i%4 == 0 {
 			return c.CreateComment(ctx, CommentValues(NComments+i))
@@ -198,8 +212,9 @@ func run(ctx context.Context, c Contender) (map[string]float64, error) {
 		return nil, err
 	}
 	ph["mixed_concurrent"] = ms(t)
+	cpu["mixed_concurrent"] = cpuNow() - c0
 
-	t = time.Now()
+	t, c0 = time.Now(), cpuNow()
 	err = batched(NLookups, LookupBatch, func(i int) error {
 		name, err := c.UserName(ctx, int32(i%NUsers+1))
 		if err == nil && name != fmt.Sprintf("User %d", i%NUsers) {
@@ -211,6 +226,7 @@ func run(ctx context.Context, c Contender) (map[string]float64, error) {
 		return nil, err
 	}
 	ph["lookups_concurrent"] = ms(t)
+	cpu["lookups_concurrent"] = cpuNow() - c0
 	c.Close()
 	return ph, nil
 }
@@ -220,7 +236,7 @@ func Main(name string, c Contender, err error) {
 	if err == nil {
 		var ph map[string]float64
 		if ph, err = run(context.Background(), c); err == nil {
-			out, _ := json.Marshal(map[string]any{"contender": name, "phases": ph})
+			out, _ := json.Marshal(map[string]any{"contender": name, "phases": ph, "cpu": cpu})
 			fmt.Println(string(out))
 			return
 		}

@@ -271,4 +271,36 @@ describe("postgresql (pg) :copyfrom and :batch*", () => {
     );
     assert.deepEqual(await q.batchGetCounters([{ name: "batch-tx" }]), [null]);
   });
+
+  // The generated client reads the server's ISO timestamps digit by digit and hands every other
+  // shape to pg-types: each must give exactly what pg-types gives for the same text.
+  test("timestamptz and timestamp decode exactly as pg-types does, in every shape the server sends", async () => {
+    const client = new pg.Client({ connectionString: withDatabase(adminUrl, testDatabase) });
+    await client.connect();
+    try {
+      const cq = new Queries(client);
+      const id = (await client.query("INSERT INTO users (email) VALUES ('ts@example.com') RETURNING id::text AS id")).rows[0].id as string;
+      const parseTz = pg.types.getTypeParser(1184) as (s: string) => unknown;
+      const parseTs = pg.types.getTypeParser(1114) as (s: string) => unknown;
+      const val = (x: unknown) => (x instanceof Date ? x.getTime() : x);
+      const inputs = ["2024-01-02 03:04:05", "1970-01-01 00:00:00", "2038-01-19 03:14:08.5", "9999-12-31 23:59:59.999999",
+        "0999-12-31 23:59:59.25", "0044-03-15 12:00:00 BC", "infinity", "-infinity", "12345-01-01 00:00:00"];
+      for (let k = 1; k <= 6; k++) inputs.push("2024-02-29 23:59:58." + "987654".slice(0, k), "2001-09-09 01:46:40." + "000001".slice(6 - k));
+      let checked = 0;
+      for (const zone of ["UTC", "Asia/Kolkata", "America/St_Johns"]) {
+        await client.query(`SET TimeZone = '${zone}'`);
+        for (const v of inputs) {
+          await client.query("UPDATE users SET created_at = $1::timestamptz, updated_at = $1::timestamp WHERE id = $2", [v, id]);
+          const text = (await client.query("SELECT created_at::text AS c, updated_at::text AS u FROM users WHERE id = $1", [id])).rows[0];
+          const row = (await cq.getUser({ id }))!;
+          assert.deepEqual(val(row.createdAt), val(parseTz(text.c)), `timestamptz ${text.c} (${zone})`);
+          assert.deepEqual(val(row.updatedAt), val(parseTs(text.u)), `timestamp ${text.u}`);
+          if (typeof val(parseTz(text.c)) === "number" && Number.isFinite(val(parseTz(text.c)))) checked++;
+        }
+      }
+      assert.ok(checked >= 3 * 15, `only ${checked} finite values compared`);
+    } finally {
+      await client.end();
+    }
+  });
 });
