@@ -11,6 +11,7 @@
 //   POST /api/rows/update|insert|delete, POST /api/sql   (Origin + X-CSRF-Token; refused with --read-only)
 // Every error is {"error": {"code", "message"}} with no stack trace, statement or connection URL.
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,9 @@ struct ServeOptions {
   std::string database_label;  // shown in the UI: the database's name, never its URL
   std::size_t max_body = 1 << 20;  // bytes; larger requests get 413
   int timeout_seconds = 30;        // socket read/write timeouts
+  // The project (flash.toml's folder) and its migrations folder; empty without a project (the
+  // diagram's layout is then not saved, the history slider is empty).
+  std::filesystem::path project_root, migrations_dir;
 };
 
 class Server {
