@@ -114,9 +114,18 @@ try {
   page.on("request", (r) => { if (!r.url().replace(/^blob:/, "").startsWith(new URL(studioUrl).origin)) external.push(r.url()); });
   const t0 = Date.now();
   await page.goto(studioUrl);
+  const loaded = Date.now() - t0;
+  await page.locator("[data-testid=grid] tbody tr").first().waitFor();  // the first table opens by itself
+  const firstRows = Date.now() - t0;
+  const nav = await page.evaluate(() => {
+    const n = performance.getEntriesByType("navigation")[0];
+    const r = performance.getEntriesByType("resource").filter((e) => e.name.includes("/assets/"));
+    return { dcl: Math.round(n.domContentLoadedEventEnd), bytes: r.reduce((a, e) => a + e.transferSize, 0), files: r.length };
+  });
+  console.log(`first page load: load event ${loaded} ms, first rows ${firstRows} ms (DOMContentLoaded ${nav.dcl} ms; ` +
+              `${nav.files} initial assets, ${nav.bytes} bytes transferred)`);
   await page.getByTestId("table-authors").click();
   await page.locator("[data-testid=grid] tbody tr").first().waitFor();
-  console.log(`first page load ${Date.now() - t0} ms`);
   check(new URL(page.url()).search === "", "the token left the address bar");
   const ids = async () => page.locator("[data-testid=grid] tbody tr td[data-col=id]").allInnerTexts();
   let got = await ids();

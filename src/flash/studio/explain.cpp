@@ -8,6 +8,7 @@
 namespace flash::studio {
 
 using nlohmann::json;
+using ojson = nlohmann::ordered_json;
 
 namespace {
 
@@ -15,19 +16,19 @@ json node(std::string title) {
   return {{"title", std::move(title)}, {"details", json::array()}, {"children", json::array()}};
 }
 
-std::string scalar_text(const json& v) {
+std::string scalar_text(const ojson& v) {
   if (v.is_string()) return v.get<std::string>();
   return v.dump();
 }
 
-bool is_scalar_list(const json& v) {
+bool is_scalar_list(const ojson& v) {
   if (!v.is_array()) return false;
   for (const auto& x : v)
     if (x.is_object() || x.is_array()) return false;
   return true;
 }
 
-std::string join_scalars(const json& v) {
+std::string join_scalars(const ojson& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : ", ") + scalar_text(x);
   return s;
@@ -38,7 +39,7 @@ void add_detail(json& n, const std::string& k, std::string v) {
   n["details"].push_back(json::array({k, std::move(v)}));
 }
 
-json pg_node(const json& p) {
+json pg_node(const ojson& p) {
   std::string title = p.value("Node Type", "?");
   if (p.contains("Relation Name")) {
     title += " on " + p["Relation Name"].get<std::string>();
@@ -49,6 +50,8 @@ json pg_node(const json& p) {
   for (const auto& [k, v] : p.items()) {
     if (k == "Plans" || k == "Node Type" || k == "Relation Name" || k == "Index Name") continue;
     if (v.is_object()) continue;
+    // Noise in a tree meant to be read: zero block counters, false flags.
+    if ((k.find("Blocks") != std::string::npos && v == 0) || v == false) continue;
     add_detail(n, k, is_scalar_list(v) ? join_scalars(v) : scalar_text(v));
   }
   if (p.contains("Plans") && p["Plans"].is_array())
@@ -56,7 +59,7 @@ json pg_node(const json& p) {
   return n;
 }
 
-json generic_node(const std::string& key, const json& obj) {
+json generic_node(const std::string& key, const ojson& obj) {
   std::string title = key;
   if (obj.contains("select_id")) title += " #" + scalar_text(obj["select_id"]);
   if (obj.contains("table_name")) title += " " + scalar_text(obj["table_name"]);
@@ -81,8 +84,8 @@ json generic_node(const std::string& key, const json& obj) {
 
 }  // namespace
 
-json plan_tree_postgres(const json& j) {
-  const json& top = j.is_array() && !j.empty() ? j[0] : j;
+json plan_tree_postgres(const ojson& j) {
+  const ojson& top = j.is_array() && !j.empty() ? j[0] : j;
   json root = node("Query");
   for (const auto& [k, v] : top.items())
     if (!v.is_object() && !v.is_array()) add_detail(root, k, scalar_text(v));
@@ -90,7 +93,7 @@ json plan_tree_postgres(const json& j) {
   return root;
 }
 
-json plan_tree_mariadb(const json& j) {
+json plan_tree_mariadb(const ojson& j) {
   json root = node("Query");
   for (const auto& [k, v] : j.items()) {
     if (v.is_object()) root["children"].push_back(generic_node(k, v));
@@ -159,8 +162,8 @@ json explain_statement(driver::SqlConnection& c, bool mariadb, const std::string
   };
   if (d == Dialect::postgresql) {
     auto rs = c.query(std::string("EXPLAIN (FORMAT JSON") + (analyze ? ", ANALYZE, BUFFERS" : "") + ") " + st);
-    const json raw = json::parse(first_text(rs));
-    out["raw"] = raw;
+    const ojson raw = ojson::parse(first_text(rs));
+    out["raw"] = json::parse(raw.dump());
     out["tree"] = plan_tree_postgres(raw);
   } else if (d == Dialect::mysql) {
     if (analyze && !mariadb) {
@@ -170,8 +173,8 @@ json explain_statement(driver::SqlConnection& c, bool mariadb, const std::string
       out["tree"] = plan_tree_text(raw);
     } else {
       auto rs = c.query(std::string(analyze ? "ANALYZE" : "EXPLAIN") + " FORMAT=JSON " + st);
-      const json raw = json::parse(first_text(rs));
-      out["raw"] = raw;
+      const ojson raw = ojson::parse(first_text(rs));
+      out["raw"] = json::parse(raw.dump());
       out["tree"] = plan_tree_mariadb(raw);
     }
   } else {

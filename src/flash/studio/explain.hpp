@@ -4,7 +4,7 @@
 //   MariaDB      EXPLAIN FORMAT=JSON / ANALYZE FORMAT=JSON      → query_block, tables, loops
 //   MySQL 8      EXPLAIN FORMAT=JSON / EXPLAIN ANALYZE (text)   → nodes by indentation
 //   SQLite       EXPLAIN QUERY PLAN (id, parent, detail rows)   → nodes by parent
-// A node is {"title": "Seq Scan on authors", "details": {"Total Cost": "12.5", ...}, "children": [...]}
+// A node is {"title": "Seq Scan on authors", "details": [["Total Cost", "12.5"], ...], "children": [...]}
 // (details as text, in the engine's order). ANALYZE runs the statement inside a transaction that
 // is rolled back (its changes are not kept; MySQL DDL cannot be explained at all).
 #include <string>
@@ -18,8 +18,10 @@
 namespace flash::studio {
 
 // The plan trees from each engine's own output (pure functions, tested on captured output).
-nlohmann::json plan_tree_postgres(const nlohmann::json& explain_json);  // [{"Plan": {...}, ...}]
-nlohmann::json plan_tree_mariadb(const nlohmann::json& explain_json);   // {"query_block": {...}}
+// (ordered_json: the details keep the engine's order; PostgreSQL's zero block counters and false
+// flags are left out.)
+nlohmann::json plan_tree_postgres(const nlohmann::ordered_json& explain_json);  // [{"Plan": {...}, ...}]
+nlohmann::json plan_tree_mariadb(const nlohmann::ordered_json& explain_json);   // {"query_block": {...}}
 // SQLite rows (id, parent, detail) in the order EXPLAIN QUERY PLAN returns them.
 struct SqlitePlanRow {
   long long id = 0, parent = 0;

@@ -246,7 +246,7 @@ INSTANTIATE_TEST_SUITE_P(Engines, StudioProjectReadOnlyTest,
 // ---- pure parts --------------------------------------------------------------------------------------
 
 TEST(StudioPlanTree, EachEnginesOutputBecomesNodes) {
-  auto pg = plan_tree_postgres(json::parse(R"([{"Plan": {"Node Type": "Hash Join", "Total Cost": 12.5,
+  auto pg = plan_tree_postgres(nlohmann::ordered_json::parse(R"([{"Plan": {"Node Type": "Hash Join", "Total Cost": 12.5, "Parallel Aware": false, "Shared Hit Blocks": 0,
       "Plans": [{"Node Type": "Seq Scan", "Relation Name": "books", "Alias": "b"},
                 {"Node Type": "Index Scan", "Relation Name": "authors", "Alias": "authors", "Index Name": "authors_pkey"}]},
       "Planning Time": 0.1}])"));
@@ -254,15 +254,17 @@ TEST(StudioPlanTree, EachEnginesOutputBecomesNodes) {
   EXPECT_EQ(pg["children"][0]["children"][0]["title"], "Seq Scan on books b");
   EXPECT_EQ(pg["children"][0]["children"][1]["title"], "Index Scan on authors using authors_pkey");
   EXPECT_EQ(pg["details"][0], json::array({"Planning Time", "0.1"}));
+  EXPECT_EQ(pg["children"][0]["details"][0], json::array({"Total Cost", "12.5"}));
 
-  auto my = plan_tree_mariadb(json::parse(R"({"query_block": {"select_id": 1, "nested_loop": [
+  auto my = plan_tree_mariadb(nlohmann::ordered_json::parse(R"({"query_block": {"select_id": 1, "nested_loop": [
       {"table": {"table_name": "a", "access_type": "ALL", "rows": 120}},
       {"table": {"table_name": "b", "access_type": "eq_ref", "key": "PRIMARY"}}]}})"));
   const auto& qb = my["children"][0];
   EXPECT_EQ(qb["title"], "query_block #1");
   ASSERT_EQ(qb["children"].size(), 2u);
   EXPECT_EQ(qb["children"][0]["title"], "table a (ALL)");
-  EXPECT_EQ(qb["children"][1]["details"][0], json::array({"key", "PRIMARY"}));
+  EXPECT_EQ(qb["children"][1]["details"][0], json::array({"key", "PRIMARY"}));  // the engine's order kept
+  EXPECT_EQ(qb["children"][0]["details"][0], json::array({"rows", "120"}));
 
   auto lite = plan_tree_sqlite({{2, 0, "SCAN a"}, {5, 0, "SEARCH b USING INTEGER PRIMARY KEY (rowid=?)"}, {7, 5, "LIST SUBQUERY 1"}});
   ASSERT_EQ(lite["children"].size(), 2u);
