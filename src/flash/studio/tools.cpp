@@ -237,7 +237,9 @@ json schema_changes(const schema::Schema& before, const schema::Schema& after, c
   return {{"added", added}, {"removed", removed}, {"changed", changed}, {"operations", ops}};
 }
 
-void add_tool_routes(const ToolsHost& h) {
+namespace {
+
+void add_sql_routes(const ToolsHost& h) {
   auto runs = std::make_shared<QueryRuns>(h.conn);
 
   h.http.Post("/api/sql", [h, runs](const httplib::Request& req, httplib::Response& res) {
@@ -287,6 +289,9 @@ void add_tool_routes(const ToolsHost& h) {
     });
   });
 
+}
+
+void add_export_route(const ToolsHost& h) {
   h.http.Get("/api/export", [h](const httplib::Request& req, httplib::Response& res) {
     auto st = std::make_shared<ExportState>();
     h.call(res, [&] {
@@ -359,6 +364,9 @@ void add_tool_routes(const ToolsHost& h) {
     });
   });
 
+}
+
+void add_layout_routes(const ToolsHost& h) {
   h.http.Get("/api/layout", [h](const httplib::Request&, httplib::Response& res) {
     h.call(res, [&] {
       if (h.o.project_root.empty()) return json{{"positions", json::object()}, {"file", nullptr}};
@@ -389,6 +397,9 @@ void add_tool_routes(const ToolsHost& h) {
     });
   });
 
+}
+
+void add_history_routes(const ToolsHost& h) {
   auto load_files = [h](diag::Diagnostics& diags) {
     if (h.o.migrations_dir.empty()) return std::vector<migrate::MigrationFile>{};
     return migrate::load_migrations(h.o.migrations_dir, h.conn.dialect(), diags);
@@ -438,6 +449,15 @@ void add_tool_routes(const ToolsHost& h) {
       return json{{"n", n}, {"migration", mig}, {"tables", tables}, {"changes", changes}, {"problems", problems}};
     });
   });
+}
+
+}  // namespace
+
+void add_tool_routes(const ToolsHost& h) {
+  add_sql_routes(h);
+  add_export_route(h);
+  add_layout_routes(h);
+  add_history_routes(h);
 }
 
 }  // namespace flash::studio

@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include "flash/studio/assets.hpp"
 #include "flash/studio/explain.hpp"
 #include "flash/studio/tools.hpp"
 #include "support.hpp"
@@ -132,6 +133,41 @@ TEST_P(StudioToolsTest, ExportWritesTheWholeViewWithFiltersAndSort) {
   r = studio->get("/api/export?q=" + encode(q.dump()));
   EXPECT_EQ(r->status, 400) << r->body;
   EXPECT_EQ(count("SELECT COUNT(*) FROM authors"), 120);
+}
+
+// The embedded web app: the precompressed copy sent once compressed (a second compression by
+// httplib would not decode to the file), long cache for hashed names, the copies not addressable.
+TEST_P(StudioToolsTest, AssetsArePrecompressedAndCached) {
+  const Asset* js = nullptr;
+  for (const auto& a : bundle())
+    if (a.path.rfind("/assets/index-", 0) == 0 && a.path.size() > 3 && a.path.substr(a.path.size() - 3) == ".js") js = &a;
+  ASSERT_NE(js, nullptr);
+  const std::string path(js->path);
+  const Asset* br = find_asset(path + ".br");
+  ASSERT_NE(br, nullptr) << "vite.config.ts writes .br copies";
+  for (const char* accept : {"br", "gzip, deflate, br", "gzip", ""}) {
+    auto c = studio->client();
+    c.set_decompress(false);
+    httplib::Headers h{{"Cookie", studio->cookie}};
+    if (*accept) h.emplace("Accept-Encoding", accept);
+    auto r = c.Get(path.c_str(), h);
+    ASSERT_EQ(r->status, 200) << accept;
+    const std::string want = std::string(accept).find("br") != std::string::npos ? "br" : *accept ? "gzip" : "";
+    EXPECT_EQ(r->get_header_value("Content-Encoding"), want) << accept;
+    EXPECT_EQ(r->get_header_value("Cache-Control"), "public, max-age=31536000, immutable");
+    EXPECT_EQ(r->get_header_value("Vary"), "Accept-Encoding");
+    EXPECT_EQ(r->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+    if (want == "br") EXPECT_EQ(r->body, br->bytes);
+    if (want.empty()) EXPECT_EQ(r->body, js->bytes);
+    if (want == "gzip") EXPECT_EQ(r->body, find_asset(path + ".gz")->bytes);
+  }
+  auto decoded = studio->client().Get(path.c_str(), {{"Cookie", studio->cookie}, {"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(decoded->body, js->bytes);  // decodes to the file: compressed exactly once
+  auto index = studio->client().Get("/", {{"Cookie", studio->cookie}});
+  EXPECT_EQ(index->get_header_value("Cache-Control"), "no-cache");
+  EXPECT_EQ(studio->get(path + ".br")->status, 404);
+  EXPECT_EQ(studio->get(path + ".gz")->status, 404);
+  EXPECT_EQ(studio->get("/api/tables")->get_header_value("Cache-Control"), "no-store");
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StudioToolsTest, ::testing::Values(Dialect::sqlite, Dialect::postgresql, Dialect::mysql),
