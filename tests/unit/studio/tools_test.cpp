@@ -157,9 +157,8 @@ TEST_P(StudioToolsTest, AssetsArePrecompressedAndCached) {
     EXPECT_EQ(r->get_header_value("Cache-Control"), "public, max-age=31536000, immutable");
     EXPECT_EQ(r->get_header_value("Vary"), "Accept-Encoding");
     EXPECT_EQ(r->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
-    if (want == "br") EXPECT_EQ(r->body, br->bytes);
-    if (want.empty()) EXPECT_EQ(r->body, js->bytes);
-    if (want == "gzip") EXPECT_EQ(r->body, find_asset(path + ".gz")->bytes);
+    const Asset* sent = want == "br" ? br : want == "gzip" ? find_asset(path + ".gz") : js;
+    EXPECT_EQ(r->body, sent->bytes) << accept;
   }
   auto decoded = studio->client().Get(path.c_str(), {{"Cookie", studio->cookie}, {"Accept-Encoding", "gzip"}});
   EXPECT_EQ(decoded->body, js->bytes);  // decodes to the file: compressed exactly once
