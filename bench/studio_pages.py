@@ -2,10 +2,12 @@
 """Flash Studio page timings (issue 12, "Speed"): a table of N rows (default 1,000,000) on a fresh
 database, `flash studio` on it, then the first, a middle and the last page of 50 rows sorted by the key,
 each fetched 5 times; prints the server time the API reports (server_ms: the query) and the request's
-wall time. Standard library only; the database is filled with the engine's own client.
+wall time. Then the first load as a browser makes it: index.html and the files it loads at once (script,
+stylesheet, modulepreload), each asked with Chromium's Accept-Encoding ("gzip, deflate, br"), 5 times;
+prints the median total time and the bytes sent per file. Standard library only; the database is filled with the engine's own client.
   bench/studio_pages.py FLASH_BINARY sqlite|postgresql|mysql [--rows N]
 PostgreSQL/MySQL take FLASH_TEST_PG_URL / FLASH_TEST_MYSQL_URL (scripts/db.sh)."""
-import argparse, http.cookiejar, json, os, subprocess, sys, tempfile, time, urllib.parse, urllib.request
+import argparse, http.cookiejar, json, os, re, subprocess, sys, tempfile, time, urllib.parse, urllib.request
 
 ap = argparse.ArgumentParser()
 ap.add_argument("flash"); ap.add_argument("engine"); ap.add_argument("--rows", type=int, default=1_000_000)
@@ -40,7 +42,17 @@ with open(os.path.join(work, "flash.toml"), "w") as f:
 p = subprocess.Popen([os.path.abspath(a.flash), "studio", "--port", "0", "--no-browser", "--json"], cwd=work, stdout=subprocess.PIPE, text=True,
                      env={**os.environ, "DATABASE_URL": url, "DISPLAY": ""})
 try:
-    studio = json.loads(p.stdout.readline())["url"]
+    text = ""
+    while True:  # --json prints one object, maybe over several lines
+        line = p.stdout.readline()
+        if not line:
+            sys.exit("flash studio ended before it listened")
+        text += line
+        try:
+            studio = json.loads(text)["url"]
+            break
+        except json.JSONDecodeError:
+            continue
     origin = studio.split("/?")[0]
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -56,5 +68,22 @@ try:
         srv = sorted(r[0]["server_ms"] for r in runs); wall = sorted(r[1] for r in runs)
         assert len(runs[0][0]["rows"]) == 50
         print(f"  {label:6} page: server {srv[2]:.2f} ms median (max {srv[-1]:.2f}), request {wall[2]:.2f} ms median")
+    def fetch(path, accept="gzip, deflate, br"):
+        req = urllib.request.Request(origin + path, headers={"Accept-Encoding": accept})
+        with opener.open(req) as r:
+            return r.read(), r.headers.get("Content-Encoding") or "identity"
+    refs = re.findall(r'(?:src|href)="(/assets/[^"]+)"', fetch("/", "identity")[0].decode())
+    loads = []
+    for _ in range(5):
+        t = time.perf_counter()
+        html, enc = fetch("/")
+        sent = [("index.html", len(html), enc)]
+        for ref in refs:
+            body, enc = fetch(ref)
+            sent.append((ref.split("/")[-1], len(body), enc))
+        loads.append((time.perf_counter() - t) * 1000)
+    loads.sort()
+    print(f"  first load (index.html + initial assets): {loads[2]:.1f} ms median (max {loads[-1]:.1f}); "
+          + ", ".join(f"{n} {b:,} B {e}" for n, b, e in sent))
 finally:
     p.terminate(); p.wait(); drop()

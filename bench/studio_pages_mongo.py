@@ -5,6 +5,7 @@ documents in _id order (keyset: "after" = N/2), each fetched 5 times; prints the
 reports (server_ms: the find) and the request's wall time. The collection is filled in batches with
 flash_test_mongo_tool (tests/studio/mongo_tool.cpp, Flash's document driver).
   bench/studio_pages_mongo.py FLASH_BINARY MONGO_TOOL [--docs N]      (FLASH_TEST_MONGO_URL)"""
+import sys
 import argparse, http.cookiejar, json, os, subprocess, tempfile, time, urllib.parse, urllib.request
 
 ap = argparse.ArgumentParser()
@@ -25,7 +26,17 @@ with open(os.path.join(work, "flash.toml"), "w") as f:
 p = subprocess.Popen([os.path.abspath(a.flash), "studio", "--port", "0", "--no-browser", "--json"], cwd=work,
                      stdout=subprocess.PIPE, text=True, env={**os.environ, "DATABASE_URL": url, "DISPLAY": ""})
 try:
-    studio = json.loads(p.stdout.readline())["url"]
+    text = ""
+    while True:  # --json prints one object, maybe over several lines
+        line = p.stdout.readline()
+        if not line:
+            sys.exit("flash studio ended before it listened")
+        text += line
+        try:
+            studio = json.loads(text)["url"]
+            break
+        except json.JSONDecodeError:
+            continue
     origin = studio.split("/?")[0]
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     opener.open(studio).read()

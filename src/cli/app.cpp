@@ -107,6 +107,20 @@ std::string dump_json(const nlohmann::ordered_json& j) {
   return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+}  // namespace
+
+void Context::emit_result() {
+  if (result_emitted_) return;
+  result_emitted_ = true;
+  if (!options.json) return;
+  nlohmann::ordered_json out;
+  out["ok"] = exit_code == 0;
+  for (auto& [k, v] : result_.items()) out[k] = v;
+  std::cout << dump_json(out) << std::endl;
+}
+
+namespace {
+
 // Prints diagnostics and returns the exit code: the first error's, else 1.
 int report(const diag::Diagnostics& diags, const Context& ctx) {
   int code = static_cast<int>(diag::ExitCode::error);
@@ -289,12 +303,7 @@ int run(int argc, char** argv, const char* exe_part) {
                       ctx);
   }
 
-  if (ctx.options.json) {
-    nlohmann::ordered_json out;
-    out["ok"] = ctx.exit_code == 0;
-    for (auto& [k, v] : ctx.result().items()) out[k] = v;
-    std::cout << dump_json(out) << std::endl;
-  }
+  if (ctx.options.json && !ctx.result_emitted()) ctx.emit_result();
   std::cout << std::flush;
   return ctx.exit_code;
 }

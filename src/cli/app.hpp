@@ -56,6 +56,10 @@ class Context {
   std::string red(const std::string& s) const;
   // With --json the command's single result object; printed once by run() at the end.
   nlohmann::json& result() { return result_; }
+  // For a command that keeps running after it has its answer (flash studio): prints the result
+  // object now (with --json), and run() prints nothing more, so the output stays one object.
+  void emit_result();
+  bool result_emitted() const { return result_emitted_; }
 
   int exit_code = 0;  // a command may set 3 (check failed) etc. without throwing
   // The command line as given to run(), for a command that hands itself over to a part.
@@ -65,6 +69,7 @@ class Context {
  private:
   std::optional<config::Config> config_;
   nlohmann::json result_ = nlohmann::json::object();
+  bool result_emitted_ = false;
 };
 
 // One entry of the command table. `setup` adds the subcommand's options to `sub` and sets its

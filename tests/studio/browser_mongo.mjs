@@ -57,12 +57,17 @@ fs.writeFileSync(path.join(project, "db/schema/people.json"), JSON.stringify({
 const studio = spawn(flash, ["studio", "--port", "0", "--no-browser", "--json"], {
   cwd: project, env: { ...process.env, DATABASE_URL: url, DISPLAY: "" }, stdio: ["ignore", "pipe", "inherit"],
 });
+// --json: the command's one JSON object, as soon as it listens (read until it parses).
 const first = await new Promise((resolve, reject) => {
   const rl = readline.createInterface({ input: studio.stdout });
-  rl.once("line", resolve);
+  let text = "";
+  rl.on("line", (line) => {
+    text += line + "\n";
+    try { resolve(JSON.parse(text)); } catch { /* more lines */ }
+  });
   studio.once("exit", (code) => reject(new Error(`flash studio exited with ${code}`)));
 });
-const { url: studioUrl } = JSON.parse(first);
+const { url: studioUrl } = first;
 
 const failures = [];
 const check = (ok, what) => {

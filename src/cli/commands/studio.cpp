@@ -1,7 +1,7 @@
 // flash studio [--port 5555] [--host 127.0.0.1] [--allow-remote] [--no-browser] [--read-only]:
 // serves Flash Studio (src/flash/studio) for the selected database until Ctrl-C. Prints the URL with
-// its one-time token always (with --json as one line {"event": "listening", "url": ...} as soon as
-// it listens); opens the browser when there is a display and --no-browser is not given.
+// its one-time token always (with --json as the command's one JSON object {"ok": true, "event":
+// "listening", "url": ...} as soon as it listens, nothing after it); opens the browser when there is a display and --no-browser is not given.
 #include <CLI/CLI.hpp>
 #include <pthread.h>
 #include <signal.h>
@@ -68,6 +68,9 @@ void run_studio(const StudioArgs& a, Context& ctx) {
     o.edit.server = url;
     o.edit.lint = lint::settings_from_config(ctx.config());
   }
+  const auto& cfg = ctx.config();
+  o.project_root = cfg.root;
+  o.migrations_dir = cfg.resolve(cfg.migrations_path);
   std::unique_ptr<driver::Connection> conn;
   std::unique_ptr<studio::Server> serving;
   if (url.dialect == schema::Dialect::mongodb) {  // collections and documents (studio/documents.hpp)
@@ -87,9 +90,13 @@ void run_studio(const StudioArgs& a, Context& ctx) {
     ctx.warn("Flash Studio listens on " + a.host + ":" + std::to_string(port) +
              ": anyone who can reach this address and learns the URL's token can read and change the database");
   if (ctx.options.json) {
-    std::cout << nlohmann::json{{"event", "listening"}, {"url", link}, {"port", port}, {"host", a.host},
-                                {"read_only", a.read_only}}.dump()
-              << std::endl;
+    // The command's one JSON object, printed as soon as it listens (it runs until stopped).
+    ctx.result()["event"] = "listening";
+    ctx.result()["url"] = link;
+    ctx.result()["port"] = port;
+    ctx.result()["host"] = a.host;
+    ctx.result()["read_only"] = a.read_only;
+    ctx.emit_result();
   } else {
     std::cout << "Flash Studio" << (a.read_only ? " (read-only)" : "") << " on " << url.database << "\n  "
               << link << "\n(the link signs in once; Ctrl-C stops the studio)" << std::endl;
@@ -112,8 +119,6 @@ void run_studio(const StudioArgs& a, Context& ctx) {
   pthread_kill(waiter.native_handle(), SIGTERM);  // wakes the waiter if the server stopped by itself
   waiter.join();
   pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
-  ctx.result()["url"] = link;
-  ctx.result()["stopped"] = true;
 }
 
 }  // namespace

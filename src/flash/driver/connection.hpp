@@ -154,6 +154,19 @@ class StatementDescriber {
 // The connection's describer, or nullptr when it has none (test doubles).
 StatementDescriber* describer(SqlConnection& c);
 
+// Optional interface of the SQL drivers: stop the statement another thread is running on this
+// connection (PostgreSQL PQcancel, MySQL/MariaDB KILL QUERY on a second connection, SQLite
+// sqlite3_interrupt). Thread-safe; a no-op when nothing runs. The interrupted query() throws
+// DbError and the connection stays usable. Reach it with canceller(); false when the request
+// could not be sent (the server unreachable).
+class QueryCanceller {
+ public:
+  virtual ~QueryCanceller() = default;
+  virtual bool cancel_running() = 0;
+};
+// The connection's canceller, or nullptr when it has none.
+QueryCanceller* canceller(SqlConnection& c);
+
 // RAII transaction: commit() is explicit; destruction without commit rolls back. Never throws from
 // the destructor.
 class Transaction {

@@ -390,7 +390,7 @@ struct Api::Impl {
     return asc ? "(" + c0 + " OR " + k + " IS NULL)" : "(" + k + " IS NOT NULL AND " + c0 + ")";
   }
 
-  json rows(const json& rq) {
+  json rows(const json& rq, const Api::PageSink& sink) {
     if (!rq.is_object()) throw bad("request", "the query is a JSON object");
     const Source& s = source(rq);
     const int limit = rq.contains("limit") && rq["limit"].is_number_integer() ? rq["limit"].get<int>() : 50;
@@ -423,6 +423,13 @@ struct Api::Impl {
       }
       sql += order + " LIMIT " + std::to_string(limit + 1) + " OFFSET " + std::to_string(offset);
       auto rs = c.query(sql, params);
+      if (rs.rows.size() > static_cast<std::size_t>(limit) && sink) {
+        auto page = rs;
+        page.rows.resize(static_cast<std::size_t>(limit));
+        sink(page);
+      } else if (sink) {
+        sink(rs);
+      }
       json rows_j = json::array();
       for (std::size_t i = 0; i < rs.rows.size() && i < static_cast<std::size_t>(limit); ++i) {
         json r = json::array();
@@ -466,6 +473,7 @@ struct Api::Impl {
     const bool more = rs.rows.size() > static_cast<std::size_t>(limit);
     if (more) rs.rows.pop_back();
     if (backward) std::reverse(rs.rows.begin(), rs.rows.end());
+    if (sink) sink(rs);
     std::vector<std::size_t> key_idx;
     for (const auto* k : keys)
       key_idx.push_back(static_cast<std::size_t>(k - s.cols.data()));
@@ -577,7 +585,7 @@ struct Api::Impl {
     return {{"deleted", keys.size()}};
   }
 
-  json run_sql(const json& b) {
+  json run_sql(const json& b, const std::function<bool()>& stop) {
     if (o.read_only) throw ApiError(403, "studio.read_only", "the studio runs with --read-only: the SQL runner is disabled");
     const std::string& text = str_field(b, "sql");
     diag::Diagnostics diags;
@@ -591,6 +599,12 @@ struct Api::Impl {
     for (std::size_t i = 0; i < stmts.size(); ++i) {
       const auto& st = stmts[i];
       json r = {{"statement", st.text}, {"line", st.line}};
+      if (stop && stop()) {
+        r["error"] = {{"message", "cancelled before it ran"}, {"cancelled", true}, {"line", st.line}, {"column", st.column}};
+        results.push_back(std::move(r));
+        if (ddl) refresh_quietly();
+        return {{"results", results}, {"ok", false}};
+      }
       const auto t0 = std::chrono::steady_clock::now();
       try {
         auto rs = c.query(st.text);
@@ -613,6 +627,7 @@ struct Api::Impl {
         }
       } catch (const driver::DbError& e) {
         r["error"] = {{"message", e.what()}, {"sqlstate", e.sqlstate()}, {"line", st.line}, {"column", st.column}};
+        if (stop && stop()) r["error"]["cancelled"] = true;
         results.push_back(std::move(r));
         if (ddl) refresh_quietly();
         return {{"results", results}, {"ok", false}};
@@ -644,10 +659,10 @@ Api::Impl& Api::sql() const {
 void Api::refresh() { sql().load(); }
 const schema::Schema& Api::model() const { return sql().model; }
 json Api::tables() { return sql().tables(); }
-json Api::rows(const json& q) { return sql().rows(q); }
+json Api::rows(const json& q, const PageSink& sink) { return sql().rows(q, sink); }
 json Api::update(const json& b) { return sql().update(b); }
 json Api::insert(const json& b) { return sql().insert(b); }
 json Api::remove(const json& b) { return sql().remove(b); }
-json Api::run_sql(const json& b) { return sql().run_sql(b); }
+json Api::run_sql(const json& b, const std::function<bool()>& stop) { return sql().run_sql(b, stop); }
 
 }  // namespace flash::studio

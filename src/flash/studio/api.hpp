@@ -16,6 +16,7 @@
 // Shape: {"model": "relational", "tables": [...]}. A document database (MongoDB) joins with
 // "model": "document" and "collections" of documents under the same endpoints.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -69,11 +70,14 @@ class Api {
   const schema::Schema& model() const;
 
   nlohmann::json tables();                        // GET /api/tables
-  nlohmann::json rows(const nlohmann::json& q);   // GET /api/rows?q=…
+  // `sink`, when given, also receives the page's rows as the driver read them (the export).
+  using PageSink = std::function<void(const driver::ResultSet&)>;
+  nlohmann::json rows(const nlohmann::json& q, const PageSink& sink = {});  // GET /api/rows?q=…
   nlohmann::json update(const nlohmann::json& b); // POST /api/rows/update
   nlohmann::json insert(const nlohmann::json& b); // POST /api/rows/insert
   nlohmann::json remove(const nlohmann::json& b); // POST /api/rows/delete
-  nlohmann::json run_sql(const nlohmann::json& b);// POST /api/sql
+  // POST /api/sql; `stop` is asked before each statement and after a failed one (the user cancelled).
+  nlohmann::json run_sql(const nlohmann::json& b, const std::function<bool()>& stop = {});
 
  private:
   struct Impl;

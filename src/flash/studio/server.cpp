@@ -3,11 +3,14 @@
 #include <httplib.h>
 
 #include <concepts>
+#include <algorithm>
+#include <memory>
 #include <mutex>
 
 #include "flash/diag/diagnostic.hpp"
 #include "flash/studio/assets.hpp"
 #include "flash/studio/documents.hpp"
+#include "flash/studio/tools.hpp"
 
 namespace flash::studio {
 
@@ -27,21 +30,70 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
   res.set_content(json{{"error", e}}.dump(), "application/json");
 }
 
+// Sent as a content provider of known length: httplib would brotli-compress a set_content body at
+// quality 11 on every request (1.6 s for 150 kB on the loaded test machine), pointless on loopback.
+void send_bytes(httplib::Response& res, std::shared_ptr<const std::string> body, const char* type) {
+  res.set_content_provider(body->size(), type, [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+    return sink.write(body->data() + offset, std::min(length, body->size() - offset));
+  });
+}
+
 void send_json(httplib::Response& res, const json& j) {
   res.status = 200;
-  res.set_content(j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+  send_bytes(res, std::make_shared<const std::string>(j.dump(-1, ' ', false, json::error_handler_t::replace)),
+             "application/json");
+}
+
+bool accepts(const httplib::Request& req, std::string_view coding) {
+  const auto v = req.get_header_value("Accept-Encoding");
+  for (std::size_t pos = 0; pos < v.size();) {
+    auto end = v.find(',', pos);
+    if (end == std::string::npos) end = v.size();
+    std::string_view item(v.data() + pos, end - pos);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    item = item.substr(0, item.find(';'));
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item == coding) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+void serve_asset(const httplib::Request& req, httplib::Response& res) {
+  const std::string path = req.path == "/" ? "/index.html" : req.path;
+  const auto ends = [&](std::string_view suf) { return path.size() >= suf.size() && path.compare(path.size() - suf.size(), suf.size(), suf) == 0; };
+  const Asset* a = ends(".br") || ends(".gz") ? nullptr : find_asset(path);
+  if (!a) return send_error(res, 404, "studio.not_found", "not found");
+  // Vite's hashed names never change content: cached for a year; index.html revalidated.
+  res.headers.erase("Cache-Control");
+  res.set_header("Cache-Control", path.rfind("/assets/", 0) == 0 ? "public, max-age=31536000, immutable" : "no-cache");
+  res.set_header("Vary", "Accept-Encoding");
+  const Asset* packed = nullptr;
+  const char* coding = nullptr;
+  if (accepts(req, "br") && (packed = find_asset(path + ".br"))) coding = "br";
+  else if (accepts(req, "gzip") && (packed = find_asset(path + ".gz"))) coding = "gzip";
+  res.status = 200;
+  if (packed) res.set_header("Content-Encoding", coding);
+  const std::string_view bytes = (packed ? packed : a)->bytes;
+  // Embedded bytes, never copied; a content provider, so httplib does not compress them (again).
+  res.set_content_provider(bytes.size(), std::string(a->content_type).c_str(),
+                           [bytes](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             return sink.write(bytes.data() + offset, std::min(length, bytes.size() - offset));
+                           });
 }
 template <class D>  // key order kept (documents); a template so that {{...}} still means json
   requires std::same_as<D, driver::Document>
 void send_json(httplib::Response& res, const D& j) {
   res.status = 200;
-  res.set_content(j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+  send_bytes(res, std::make_shared<const std::string>(j.dump(-1, ' ', false, json::error_handler_t::replace)),
+             "application/json");
 }
 
 }  // namespace
 
 struct Server::Impl {
   driver::Connection& conn;
+  driver::SqlConnection* sql_ = nullptr;  // SQL databases (the tools, the schema editor)
   ServeOptions o;
   Api api;
   std::unique_ptr<SchemaEdit> edit_;  // SQL databases only
@@ -50,7 +102,7 @@ struct Server::Impl {
   std::unique_ptr<Guard> guard;
 
   Impl(driver::SqlConnection& c, ServeOptions opts)
-      : conn(c), o(std::move(opts)), api(c, ApiOptions{.read_only = o.read_only}),
+      : conn(c), sql_(&c), o(std::move(opts)), api(c, ApiOptions{.read_only = o.read_only}),
         edit_(std::make_unique<SchemaEdit>(c, edit_options(o), [this] { api.refresh(); })) {}
   Impl(driver::DocumentConnection& c, ServeOptions opts)
       : conn(c), o(std::move(opts)), api(c, ApiOptions{.read_only = o.read_only}, o.declared) {}
@@ -166,17 +218,13 @@ struct Server::Impl {
     http.Post("/api/rows/delete", [this](const httplib::Request& req, httplib::Response& res) {
       call(res, [&] { return api.remove(body_json(req)); });
     });
-    http.Post("/api/sql", [this](const httplib::Request& req, httplib::Response& res) {
-      call(res, [&] { return api.run_sql(body_json(req)); });
-    });
+    // The SQL runner, cancel, EXPLAIN, view export, layout and history (tools.hpp): SQL databases.
+    if (sql_)
+      add_tool_routes({http, api, *sql_, db_mu, o, [this](httplib::Response& res, const std::function<json()>& f) { call(res, f); }});
     edit_routes();
-    // Static files: exact paths of the embedded bundle only.
-    http.Get(R"(/.*)", [](const httplib::Request& req, httplib::Response& res) {
-      const Asset* a = find_asset(req.path == "/" ? "/index.html" : req.path);
-      if (!a) return send_error(res, 404, "studio.not_found", "not found");
-      res.status = 200;
-      res.set_content(std::string(a->bytes), std::string(a->content_type).c_str());
-    });
+    // Static files: exact paths of the embedded bundle only (its .br/.gz copies are served in
+    // their stead, never by their own names).
+    http.Get(R"(/.*)", [](const httplib::Request& req, httplib::Response& res) { serve_asset(req, res); });
   }
 
   // The schema editor and migrations pages (schema_edit.hpp); the progress of a run is read

@@ -13,6 +13,7 @@
 // Every error is {"error": {"code", "message"}} with no stack trace, statement or connection URL.
 // On a MongoDB database the same paths answer with collections and documents (documents.hpp).
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -32,6 +33,9 @@ struct ServeOptions {
   int timeout_seconds = 30;        // socket read/write timeouts
   driver::Document declared;       // MongoDB: the project's collections (normalised JSON), or null
   EditOptions edit;                // the schema editor and migrations pages (schema_edit.hpp)
+  // The project (flash.toml's folder) and its migrations folder; empty without a project (the
+  // diagram's layout is then not saved, the history slider is empty).
+  std::filesystem::path project_root, migrations_dir;
 };
 
 class Server {

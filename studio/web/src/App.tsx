@@ -77,7 +77,7 @@ export function App() {
         {page === "data" && target && <DataBrowser key={opened} target={target} tables={tables} open={open} readOnly={!!session?.read_only} />}
         <Suspense fallback={<div className="note">loading…</div>}>
           {page === "sql" && session && <SqlRunner tables={tables} dialect={session.dialect} readOnly={session.read_only} changed={reload} />}
-          {page === "diagram" && <Diagram tables={tables} open={(t) => open({ table: t, filters: [] })} />}
+          {page === "diagram" && <Diagram tables={tables} readOnly={session?.read_only} open={(t) => open({ table: t, filters: [] })} />}
           {page === "schema" && <SchemaEditor changed={reload} />}
           {page === "migrations" && <Migrations changed={reload} />}
         </Suspense>

@@ -18,21 +18,6 @@ function parseInput(text: string, col: Column, isNull: boolean): Cell {
   return text;
 }
 
-function download(name: string, text: string, type: string) {
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(new Blob([text], { type }));
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(a.href);
-}
-
-function csvOf(page: Page): string {
-  const q = (s: string) => (/[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s);
-  const lines = [page.columns.map((c) => q(c.name)).join(",")];
-  for (const r of page.rows) lines.push(r.map((c) => (c === null ? "" : q(api.show(c)))).join(","));
-  return lines.join("\n") + "\n";
-}
-
 export function DataBrowser(props: { target: Target; tables: TableInfo[]; open: (t: Target) => void; readOnly: boolean }) {
   const { table } = props.target;
   const [filters, setFilters] = useState<Filter[]>(props.target.filters);
@@ -133,8 +118,9 @@ export function DataBrowser(props: { target: Target; tables: TableInfo[]; open: 
         {page?.paging === "keyset" && <button onClick={() => setCursor({ last: true })}>Last</button>}
         {editable && <button data-testid="insert" onClick={() => setDraft({})}>Insert row</button>}
         {editable && <button data-testid="delete" disabled={!selected.size} onClick={deleteSelected}>Delete selected</button>}
-        {page && <button onClick={() => download(table.name + ".csv", csvOf(page), "text/csv")}>CSV</button>}
-        {page && <button onClick={() => download(table.name + ".json", JSON.stringify(page.rows.map((r) => Object.fromEntries(page.columns.map((c, i) => [c.name, r[i]]))), null, 2), "application/json")}>JSON</button>}
+        {/* The whole view (filters and sort), every page, written by the server with flash export's formatting. */}
+        <a className="button" data-testid="export-csv" href={api.exportUrl({ schema: table.schema, table: table.name, sort: sort.col, dir: sort.dir, filters, format: "csv" })} download={table.name + ".csv"}>CSV</a>
+        <a className="button" data-testid="export-json" href={api.exportUrl({ schema: table.schema, table: table.name, sort: sort.col, dir: sort.dir, filters, format: "json" })} download={table.name + ".json"}>JSON</a>
       </div>
       <div className="filters">
         {filters.map((f, i) => (
@@ -156,7 +142,24 @@ export function DataBrowser(props: { target: Target; tables: TableInfo[]; open: 
       {draft && (
         <div className="draft">
           {table.columns.map((c) => (
-            <label key={c.name}>{c.name}<input data-testid={"draft-" + c.name} placeholder={c.type} value={draft[c.name] ?? ""} onChange={(e) => setDraft({ ...draft, [c.name]: e.target.value })} /></label>
+            <label key={c.name}>{c.name}
+              {c.enum ? (
+                <select data-testid={"draft-" + c.name} value={draft[c.name] ?? ""} onChange={(e) => setDraft({ ...draft, [c.name]: e.target.value })}>
+                  <option value="">(default)</option>
+                  {c.nullable && <option value="NULL">NULL</option>}
+                  {c.enum.map((v) => <option key={v} value={v}>{v}</option>)}
+                </select>
+              ) : c.kind === "boolean" ? (
+                <select data-testid={"draft-" + c.name} value={draft[c.name] ?? ""} onChange={(e) => setDraft({ ...draft, [c.name]: e.target.value })}>
+                  <option value="">(default)</option>
+                  {c.nullable && <option value="NULL">NULL</option>}
+                  <option value="true">true</option>
+                  <option value="false">false</option>
+                </select>
+              ) : (
+                <input data-testid={"draft-" + c.name} placeholder={c.type} value={draft[c.name] ?? ""} onChange={(e) => setDraft({ ...draft, [c.name]: e.target.value })} />
+              )}
+            </label>
           ))}
           <button data-testid="draft-save" onClick={insertRow}>Save</button>
           <button onClick={() => setDraft(null)}>Cancel</button>

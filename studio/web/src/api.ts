@@ -144,3 +144,48 @@ export const postJson = post;
 export async function getJson<T>(path: string): Promise<T> {
   return parse<T>(await fetch(path));
 }
+
+// ---- the tools (src/flash/studio/tools.hpp) ----
+
+export interface PlanNode {
+  title: string;
+  details: [string, string][];
+  children: PlanNode[];
+}
+export interface Explained {
+  engine: string;
+  analyze: boolean;
+  tree: PlanNode;
+  ms: number;
+}
+
+export const newQueryId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2));
+export const runSqlWithId = (sql: string, query_id: string) =>
+  post<{ ok: boolean; cancelled?: boolean; results: SqlResult[] }>("/api/sql", { sql, query_id });
+export const cancelQuery = (query_id: string) => post<{ stopped: boolean; was_running: boolean }>("/api/sql/cancel", { query_id });
+export const explain = (sql: string, analyze: boolean, query_id: string) => post<Explained>("/api/explain", { sql, analyze, query_id });
+
+export type Positions = Record<string, { x: number; y: number }>;
+export async function layout(): Promise<{ positions: Positions; file: string | null }> {
+  return parse(await fetch("/api/layout"));
+}
+export const saveLayout = (positions: Positions) => post<{ saved: string }>("/api/layout", { positions });
+
+export interface HistoryList {
+  migrations: { id: string; name: string; applied: boolean }[];
+  applied: number;
+}
+export interface HistoryAt {
+  n: number;
+  migration: { id: string; name: string } | null;
+  tables: (TableInfo & { removed?: boolean })[];
+  changes: { added: string[]; removed: string[]; changed: Record<string, { added: string[]; removed: string[]; changed: string[] }>; operations: string[] };
+  problems: string[];
+}
+export async function history(): Promise<HistoryList> {
+  return parse(await fetch("/api/history"));
+}
+export async function historyAt(n: number): Promise<HistoryAt> {
+  return parse(await fetch("/api/history/at?n=" + n));
+}
+export const exportUrl = (q: object) => "/api/export?q=" + encodeURIComponent(JSON.stringify(q));

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -53,7 +54,7 @@ inline void create_fixture(driver::SqlConnection& c, Dialect d) {
 // A studio over a fresh scratch database, serving on a free port until destroyed.
 class Studio {
  public:
-  static std::unique_ptr<Studio> start(Dialect d, bool read_only = false) {
+  static std::unique_ptr<Studio> start(Dialect d, bool read_only = false, const std::filesystem::path& project = {}) {
     auto s = std::unique_ptr<Studio>(new Studio());
     s->db = flash::test::ScratchDb::create(d, "flash_studio");
     if (!s->db) return nullptr;
@@ -65,6 +66,10 @@ class Studio {
     o.read_only = read_only;
     o.database_label = "test";
     o.max_body = 64 * 1024;
+    if (!project.empty()) {
+      o.project_root = project;
+      o.migrations_dir = project / "db" / "migrations";
+    }
     s->server = std::make_unique<Server>(*s->conn, o);
     s->port = s->server->bind();
     s->thread = std::thread([srv = s->server.get()] { srv->run(); });

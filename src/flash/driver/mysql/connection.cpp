@@ -352,10 +352,27 @@ struct ParamBinds {
 
 using StmtPtr = std::unique_ptr<MYSQL_STMT, decltype(&mysql_stmt_close)>;
 
-class MyConnection final : public SqlConnection, public StatementDescriber {
+MYSQL* open_connection(const config::DatabaseUrl& url);
+
+class MyConnection final : public SqlConnection, public StatementDescriber, public QueryCanceller {
  public:
-  explicit MyConnection(MYSQL* m) : m_(m) {}
+  MyConnection(MYSQL* m, config::DatabaseUrl url) : m_(m), url_(std::move(url)), thread_id_(mysql_thread_id(m)) {}
   ~MyConnection() override { mysql_close(m_); }
+
+  // KILL QUERY on a second connection of the same account (the server's own way to stop a
+  // statement of another session; the session itself stays open).
+  bool cancel_running() override {
+    MYSQL* k = nullptr;
+    try {
+      k = open_connection(url_);
+    } catch (const ConnectError&) {
+      return false;
+    }
+    const std::string kill = "KILL QUERY " + std::to_string(thread_id_);
+    const bool ok = mysql_real_query(k, kill.data(), kill.size()) == 0;
+    mysql_close(k);
+    return ok;
+  }
 
   schema::Dialect dialect() const override { return schema::Dialect::mysql; }
   std::string server_version() override { return mysql_get_server_info(m_); }
@@ -507,6 +524,8 @@ class MyConnection final : public SqlConnection, public StatementDescriber {
   }
 
   MYSQL* m_;
+  config::DatabaseUrl url_;
+  unsigned long thread_id_;
 };
 
 // mysql_stmt_prepare without execute: the server reports the parameter count (never their
@@ -660,7 +679,9 @@ std::unique_ptr<RowCursor> MyConnection::stream(std::string_view sql, std::span<
 
 }  // namespace
 
-std::unique_ptr<SqlConnection> connect(const config::DatabaseUrl& url) {
+namespace {
+
+MYSQL* open_connection(const config::DatabaseUrl& url) {
   library_init();
   MYSQL* m = mysql_init(nullptr);
   if (m == nullptr) throw ConnectError("cannot connect to " + where(url) + ": out of memory");
@@ -694,7 +715,13 @@ std::unique_ptr<SqlConnection> connect(const config::DatabaseUrl& url) {
     }
     throw ConnectError("cannot connect to " + where(url) + ": " + msg);
   }
-  return std::make_unique<MyConnection>(m);
+  return m;
+}
+
+}  // namespace
+
+std::unique_ptr<SqlConnection> connect(const config::DatabaseUrl& url) {
+  return std::make_unique<MyConnection>(open_connection(url), url);
 }
 
 }  // namespace flash::driver::mysql

@@ -312,13 +312,22 @@ class PgCopyCursor final : public PgCursorBase {
   std::string field_;  // an unescaped field, reused
 };
 
-class PgConnection final : public SqlConnection, public StatementDescriber {
+class PgConnection final : public SqlConnection, public StatementDescriber, public QueryCanceller {
  public:
-  PgConnection(PGconn* conn, bool pooled) : conn_(conn), pooled_(pooled) {
+  PgConnection(PGconn* conn, bool pooled) : conn_(conn), pooled_(pooled), cancel_(PQgetCancel(conn)) {
     // Notices (e.g. "table does not exist, skipping") are not errors; keep them off stderr.
     PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
   }
-  ~PgConnection() override { PQfinish(conn_); }
+  ~PgConnection() override {
+    if (cancel_) PQfreeCancel(cancel_);
+    PQfinish(conn_);
+  }
+
+  // PQcancel is thread-safe on a PGcancel made beforehand (libpq docs, "Canceling Queries").
+  bool cancel_running() override {
+    char err[256];
+    return cancel_ && PQcancel(cancel_, err, sizeof err) == 1;
+  }
 
   schema::Dialect dialect() const override { return schema::Dialect::postgresql; }
 
@@ -527,6 +536,7 @@ conn_, "", p.count(), p.values.data(), p.lengths.data(),
 
   PGconn* conn_;
   bool pooled_ = false;
+  PGcancel* cancel_;
   std::unordered_map<Oid, std::string> type_names_;
 };
 

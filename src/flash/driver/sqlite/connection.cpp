@@ -114,10 +114,16 @@ class LiteCursor final : public RowCursor {
   bool done_ = false;
 };
 
-class LiteConnection final : public SqlConnection, public StatementDescriber {
+class LiteConnection final : public SqlConnection, public StatementDescriber, public QueryCanceller {
  public:
   LiteConnection(sqlite3* db, bool read_only) : db_(db), read_only_(read_only) {}
   ~LiteConnection() override { sqlite3_close_v2(db_); }
+
+  // sqlite3_interrupt may be called from any thread while the connection is open.
+  bool cancel_running() override {
+    sqlite3_interrupt(db_);
+    return true;
+  }
 
   schema::Dialect dialect() const override { return schema::Dialect::sqlite; }
   std::string server_version() override { return sqlite3_libversion(); }
