@@ -95,7 +95,7 @@ def run_many(flash: str, root: Path, urls: list[str], extra_env: dict[str, str],
     procs = []
     for i in range(runs):
         env = dict(os.environ, NO_COLOR="1", DATABASE_URL=urls[i % len(urls)], **extra_env)
-        procs.append(subprocess.Popen([flash, "apply", "--no-check", "--no-lint", "--lock-timeout", "120"],
+        procs.append(subprocess.Popen([flash, "apply", "--no-check", "--no-lint", "--lock-timeout", "60"],
                                       cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                       stderr=subprocess.STDOUT, text=True))
     out = []

@@ -928,7 +928,9 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
   gate.export_now(pending.empty() ? "apply" : pending.front().f->id);
   res.applied.clear();
   res.statements = run_groups(c, d, out, groups, res.applied, [&](const StepGroup& g) { gate.recheck(g); },
-                              lock ? &*lock : nullptr, direct.get(), o.lock_timeout);
+                              // The direct session lock already excludes every other applier (one key);
+                              // the pooled transactions must not wait for it themselves.
+                              direct_lock ? nullptr : (lock ? &*lock : nullptr), direct.get(), o.lock_timeout);
   return res;
 }
 

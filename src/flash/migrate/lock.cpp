@@ -109,12 +109,16 @@ void MigrationLock::take_row() {
   const std::string t = kLockTable;
   const std::string me = schema::quote_string(owner_, d);
   const std::string expiry = "NOW(3) + INTERVAL " + std::to_string(kRowLockSeconds) + " SECOND";
-  conn_.execute("CREATE TABLE IF NOT EXISTS " + t +
-                " (id VARCHAR(64) NOT NULL PRIMARY KEY, owner VARCHAR(64) NOT NULL, expires_at DATETIME(3) NOT NULL)"
-                " ENGINE=InnoDB");
   // Reads wait until this node has applied everything committed before them anywhere in the
   // cluster (causality), so the history read under the lock is current.
   try { conn_.execute("SET SESSION wsrep_sync_wait = 1"); } catch (const driver::DbError&) {}
+  // Created only when missing: a DDL statement (even IF NOT EXISTS) runs in total order isolation
+  // and aborts the holder's concurrent write to the table on every node (error 1213).
+  if (conn_.query("SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '" + t +
+                  "'").rows.empty())
+    conn_.execute("CREATE TABLE IF NOT EXISTS " + t +
+                  " (id VARCHAR(64) NOT NULL PRIMARY KEY, owner VARCHAR(64) NOT NULL, expires_at DATETIME(3) NOT NULL)"
+                  " ENGINE=InnoDB");
   const auto deadline = std::chrono::steady_clock::now() + timeout_;
   std::string holder;
   for (int attempt = 0;; ++attempt) {
@@ -147,9 +151,20 @@ std::string MigrationLock::row_owner() {
 void MigrationLock::renew() {
   if (kind_ != LockKind::row || !held_) return;
   const auto d = Dialect::mysql;
-  auto rs = conn_.query("UPDATE " + std::string(kLockTable) + " SET expires_at = NOW(3) + INTERVAL " +
-                        std::to_string(kRowLockSeconds) + " SECOND WHERE id = 'migrate' AND owner = " +
-                        schema::quote_string(owner_, d));
+  const std::string sql = "UPDATE " + std::string(kLockTable) + " SET expires_at = NOW(3) + INTERVAL " +
+                          std::to_string(kRowLockSeconds) + " SECOND WHERE id = 'migrate' AND owner = " +
+                          schema::quote_string(owner_, d);
+  driver::ResultSet rs;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      rs = conn_.query(sql);
+      break;
+    } catch (const driver::DbError& e) {
+      // A write aborted by a replicated one (1213): the renewal is idempotent, so try again.
+      if (attempt == 5 || !e.connection_usable() || !is_lock_error(e)) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
+    }
+  }
   // 0 rows changed also when the expiry did not move (two renewals in one millisecond): read back.
   if (rs.affected_rows == 0 && row_owner() != owner_) {
     held_ = false;
