@@ -36,10 +36,10 @@ eval "$(cat "$patroni_out")"
 export FLASH_TEST_PATRONI_URL FLASH_TEST_PATRONI_PROXY_URL FLASH_PATRONI_API FLASH_PATRONI_DIR
 rm -f "$patroni_out" "$patroni_out.log"
 # The cluster setups of `ctest -L cluster` (scripts/cluster.sh; ~10 s each to start), stopped on exit.
+trap 'for s in pgbouncer galera patroni; do bash "$root/scripts/cluster.sh" stop "$s" >/dev/null 2>&1 || true; done; bash "$root/scripts/db.sh" stop >/dev/null 2>&1 || true' EXIT
 for setup in pgbouncer galera; do
   cluster_env=$(bash scripts/cluster.sh start "$setup") || { echo "test.sh: could not start the $setup setup" >&2; exit 1; }
   eval "$cluster_env"
-  trap 'for s in pgbouncer galera patroni; do bash "$root/scripts/cluster.sh" stop "$s" >/dev/null 2>&1 || true; done; bash "$root/scripts/db.sh" stop >/dev/null 2>&1 || true' EXIT
 done
 
 cd "${FLASH_BUILD_DIR:-build}"
