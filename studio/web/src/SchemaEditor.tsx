@@ -45,7 +45,9 @@ export function SchemaEditor(props: { changed: () => void }) {
   const [error, setError] = useState("");
   const [written, setWritten] = useState("");
   const previewBox = useRef<HTMLDivElement>(null);
-  useEffect(() => previewBox.current?.scrollIntoView({ block: "start" }), [preview]);
+  useEffect(() => {
+    previewBox.current?.scrollIntoView({ block: "start" });
+  }, [preview]);
 
   const load = useCallback(async () => {
     try {
