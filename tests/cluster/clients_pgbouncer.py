@@ -3,16 +3,17 @@
 
   clients_pgbouncer.py --flash BIN [--workers 20] [--iters 50]
 
-A project with [database] pooler = "pgbouncer" is generated for TypeScript (pg) and Python (asyncpg). Each client
+A project with [database] pooler = "pgbouncer" is generated for TypeScript (pg), Python (asyncpg) and Go (pgx/v5). Each client
 then runs --workers concurrent workers (one pool, --workers connections; PgBouncer has 4 server connections), each
 --iters times an :one upsert and an :one read, through PgBouncer and directly, with its pooler setting:
   TypeScript pg   [gen.js] prepared = false, the default under pooler = "pgbouncer" (unnamed statements)
   Python asyncpg  statement_cache_size=0 (docs/poolers.md)
+  Go pgx/v5       default_query_exec_mode=exec on the URL (docs/poolers.md)
 Asserted: no error, and the counter the workers incremented holds workers x iters (read with psql). The same
-workload with the drivers' defaults (named prepared statements: `prepared = true`, asyncpg's statement cache) is run
+workload with the drivers' defaults (named prepared statements: `prepared = true`, asyncpg's statement cache, pgx's statement cache) is run
 through PgBouncer too and its error count printed, not asserted (which server connection a client lands on is up to
 the pooler). Prints `CLUSTER pooler-overhead ...` lines (ops/s direct vs through PgBouncer) for docs/poolers.md.
-Exit 77 (skipped) only when pgbouncer is not installed.
+Exit 77 (skipped) only when pgbouncer is not installed; go, node and the client test dependencies are required.
 """
 from __future__ import annotations
 
@@ -94,6 +95,72 @@ await pool.end();
 console.log(JSON.stringify({ ops: 2 * Number(workers) * Number(iters), secs, errors, first }));
 """
 
+GO_WORKLOAD = """// --workers goroutines on one pgxpool, each --iters times UpsertCounter and GetCounter (clients_pgbouncer.py).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"flashclients/gen/counters/db"
+)
+
+func main() {
+	ctx := context.Background()
+	url, name := os.Args[1], os.Args[4]
+	workers, _ := strconv.Atoi(os.Args[2])
+	iters, _ := strconv.Atoi(os.Args[3])
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	cfg.MaxConns, cfg.MinConns = int32(workers), int32(workers)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer pool.Close()
+	q := db.New(pool)
+	var mu sync.Mutex
+	errs, first := 0, ""
+	var wg sync.WaitGroup
+	t0 := time.Now()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < iters; i++ {
+				_, err := q.UpsertCounter(ctx, db.UpsertCounterParams{Name: name, Value: 1})
+				if err == nil {
+					_, err = q.GetCounter(ctx, name)
+				}
+				if err != nil {
+					mu.Lock()
+					errs++
+					if first == "" {
+						first = err.Error()
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	out, _ := json.Marshal(map[string]any{"ops": 2 * workers * iters, "secs": time.Since(t0).Seconds(), "errors": errs, "first": first})
+	fmt.Println(string(out))
+}
+"""
+GO_MODULE = ROOT / "tests" / "clients" / "go"  # its go.mod (module flashclients) pins pgx/v5
+
 
 def fail(msg: str) -> None:
     print(f"FAIL: {msg}", file=sys.stderr)
@@ -137,8 +204,8 @@ def main() -> None:
     pooled, direct = os.environ.get("FLASH_TEST_PGBOUNCER_URL"), os.environ.get("FLASH_TEST_PGBOUNCER_DIRECT_URL")
     if not pooled or not direct:
         fail("FLASH_TEST_PGBOUNCER_URL is not set: eval \"$(scripts/cluster.sh start pgbouncer)\" first")
-    if not VENV_PY.exists() or not (NODE_MODULES / "pg").exists():
-        fail("the client test dependencies are missing (tests/clients/python/.venv, tests/clients/ts/node_modules): "
+    if not VENV_PY.exists() or not (NODE_MODULES / "pg").exists() or shutil.which("go") is None:
+        fail("the client test dependencies are missing (tests/clients/python/.venv, tests/clients/ts/node_modules, go): "
              "run scripts/install-deps.sh")
 
     with tempfile.TemporaryDirectory(prefix="flash-pgbouncer-clients-") as tmp:
@@ -150,7 +217,8 @@ def main() -> None:
                 '[database]\nprovider = "postgresql"\nurl_env = "DATABASE_URL"\npooler = "pgbouncer"\n')
         (root / "flash.toml").write_text(
             base + '[gen.js]\nenabled = true\nout = "gen/ts"\ndriver = "pg"\nemit = "js"\n'
-                   '[gen.python]\nenabled = true\nout = "client"\nasync = true\ndriver = "asyncpg"\n')
+                   '[gen.python]\nenabled = true\nout = "client"\nasync = true\ndriver = "asyncpg"\n'
+                   '[gen.go]\nenabled = true\nout = "go/gen/counters/db"\npackage = "db"\n')
         (root / "named.toml").write_text(base + '[gen.js]\nenabled = true\nout = "gen/named"\ndriver = "pg"\nemit = "js"\nprepared = true\n')
         gen(a.flash, root, pooled, "flash.toml")
         gen(a.flash, root, pooled, "named.toml")
@@ -162,6 +230,16 @@ def main() -> None:
         (root / "node_modules").symlink_to(NODE_MODULES)
         (root / "py_workload.py").write_text(PY_WORKLOAD)
         (root / "js_workload.mjs").write_text(JS_WORKLOAD)
+        go_dir = root / "go"
+        for f in ("go.mod", "go.sum"):
+            shutil.copy(GO_MODULE / f, go_dir / f)
+        (go_dir / "cmd").mkdir()
+        (go_dir / "cmd" / "main.go").write_text(GO_WORKLOAD)
+        go_env = dict(os.environ, GOFLAGS="-mod=mod", GOTOOLCHAIN="local")
+        for cmd in (["go", "vet", "./..."], ["go", "build", "-o", "workload", "./cmd"]):
+            r = subprocess.run(cmd, cwd=go_dir, capture_output=True, text=True, env=go_env, timeout=600)
+            if r.returncode != 0:
+                fail(f"{' '.join(cmd)}: exit {r.returncode}\n{r.stdout}{r.stderr}")
         psql(direct, "DROP TABLE IF EXISTS counters; " + SCHEMA)
 
         def py(url: str, safe: bool, name: str) -> dict:
@@ -172,9 +250,15 @@ def main() -> None:
             return run(["node", "js_workload.mjs", str(root / gen_dir / "queries.js"), url, str(a.workers),
                         str(a.iters), name], root)
 
+        def go(url: str, safe: bool, name: str) -> dict:
+            if safe:  # pgx: no named statement, no describe cache (one round trip, unnamed)
+                url += ("&" if "?" in url else "?") + "default_query_exec_mode=exec"
+            return run([str(go_dir / "workload"), url, str(a.workers), str(a.iters), name], root)
+
         want = str(a.workers * a.iters)
         for client, runner in (("python-asyncpg", lambda u, n: py(u, True, n)),
-                               ("ts-pg", lambda u, n: js(u, "gen/ts", n))):
+                               ("ts-pg", lambda u, n: js(u, "gen/ts", n)),
+                               ("go-pgx", lambda u, n: go(u, True, n))):
             res = {}
             for path, url in (("direct", direct), ("pgbouncer", pooled)):
                 name = f"{client}-{path}"
@@ -191,9 +275,11 @@ def main() -> None:
         # The drivers' defaults through the pooler: named prepared statements.
         d_py = py(pooled, False, "python-default")
         d_js = js(pooled, "gen/named", "ts-named")
+        d_go = go(pooled, False, "go-default")
         print(f"CLUSTER pooler-defaults through PgBouncer: asyncpg with its statement cache {d_py['errors']} errors "
               f"of {d_py['ops'] // 2} iterations ({d_py['first'][:100]}); pg with named statements {d_js['errors']} "
-              f"errors ({d_js['first'][:100]})")
+              f"errors ({d_js['first'][:100]}); pgx with its statement cache {d_go['errors']} errors "
+              f"({d_go['first'][:100]})")
 
 
 if __name__ == "__main__":
