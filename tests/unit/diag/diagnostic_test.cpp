@@ -54,7 +54,7 @@ TEST(Util, Sha256AndLineCol) {
 // The cursor going back (a column's location after a later one's) gives what line_col gives, for
 // every pair of offsets, UTF-8 and line breaks included.
 TEST(Util, LineColCursorBackAndForthMatchesLineCol) {
-  const std::string text = "ab\nc\xc3\xa9d\n\nxyz\n\xe2\x82\xac1";
+  const std::string text = "ab\nc\xc3\xa9" "d\n\nxyz\n\xe2\x82\xac" "1";
   for (std::size_t from = 0; from <= text.size() + 1; ++from) {
     for (std::size_t to = 0; to <= text.size() + 1; ++to) {
       diag::LineColCursor c(text);
