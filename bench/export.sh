@@ -3,8 +3,10 @@
 # MariaDB and SQLite; `flash export --format json|csv|sqlite` next to each engine's own dump tool as
 # the reference (psql `\copy ... TO` file, `mysql --quick -B -e 'SELECT ...' > file`,
 # `sqlite3 -csv db 'SELECT ...' > file`). For each: wall time, rows/s, peak RSS (/usr/bin/time -v)
-# and output size. Prints a Markdown table (machine, build type, load average included) and writes
-# it to bench/.work/export.md.
+# and output size. Then the way back: `flash import` of the CSV and JSON exports into the emptied
+# table, next to the engine's own bulk load of the same rows (psql `\copy t FROM`, MariaDB
+# `LOAD DATA LOCAL INFILE`, sqlite3 `.import --csv`). Prints a Markdown table (machine, build type,
+# load average included) and writes it to bench/.work/export.md.
 #
 #   bench/export.sh [rows]
 #
@@ -51,7 +53,7 @@ RESULTS=$WORK/results.md
 : > "$RESULTS"
 measure() {  # engine, label, output path, command...
   local engine=$1 label=$2 out=$3; shift 3
-  rm -rf "$out"
+  [ -n "${MEASURE_INPUT:-}" ] || rm -rf "$out"  # an import's input is kept
   /usr/bin/time -v "$@" > "$WORK/stdout.txt" 2> "$WORK/time.txt" || { cat "$WORK/time.txt" >&2; return 1; }
   local wall rss secs size
   wall=$(grep 'Elapsed (wall clock)' "$WORK/time.txt" | awk '{print $NF}')
@@ -76,6 +78,16 @@ flash_runs() {  # engine, project dir, url
   done
 }
 
+# flash import of the CSV and JSON exports; `empty` (a command) empties the table before each.
+flash_imports() {  # engine, project dir, url, empty command...
+  local engine=$1 dir=$2 url=$3; shift 3
+  for fmt in csv json; do
+    "$@"
+    (cd "$dir" && DATABASE_URL=$url MEASURE_INPUT=1 measure "$engine" "flash import ($fmt export)" "$WORK/out.$fmt" \
+      "$FLASH_BIN" import "$WORK/out.$fmt" --json)
+  done
+}
+
 echo "rows: $ROWS, flash: $FLASH_BIN ($BUILD_TYPE)" >&2
 for engine in $ENGINES; do
   case $engine in
@@ -88,6 +100,9 @@ for engine in $ENGINES; do
       psql -q "$PG_URL" -c "VACUUM ANALYZE t"
       measure postgresql 'psql \copy (text)' "$WORK/copy.txt" psql -q "$PG_URL" -c "\\copy t TO '$WORK/copy.txt'"
       flash_runs postgresql "$WORK/pg" "$PG_URL"
+      psql -q "$PG_URL" -c "TRUNCATE t"
+      MEASURE_INPUT=1 measure postgresql 'psql \copy t FROM (text) (reference)' "$WORK/copy.txt" psql -q "$PG_URL" -c "\\copy t FROM '$WORK/copy.txt'"
+      flash_imports postgresql "$WORK/pg" "$PG_URL" psql -q "$PG_URL" -c "TRUNCATE t"
       ;;
     mysql)
       # shellcheck disable=SC2046
@@ -99,6 +114,16 @@ for engine in $ENGINES; do
       # shellcheck disable=SC2046
       measure mysql 'mysql --quick -B > file' "$WORK/mysql.tsv" sh -c "mysql $(my_args) --quick -B $DB -e 'SELECT * FROM t' > '$WORK/mysql.tsv'"
       flash_runs mysql "$WORK/my" "$MY_URL"
+      # The reference load: LOAD DATA LOCAL INFILE of a tab-separated file (the blob as hex).
+      # shellcheck disable=SC2046
+      mysql $(my_args) --quick -B -N "$DB" -e "SELECT id, name, amount, flag, created, HEX(data) FROM t" > "$WORK/mysql.load.tsv"
+      # shellcheck disable=SC2046
+      mysql $(my_args) "$DB" -e "TRUNCATE t"
+      # shellcheck disable=SC2046
+      MEASURE_INPUT=1 measure mysql 'LOAD DATA LOCAL INFILE (reference)' "$WORK/mysql.load.tsv" mysql $(my_args) --local-infile=1 "$DB" \
+        -e "LOAD DATA LOCAL INFILE '$WORK/mysql.load.tsv' INTO TABLE t (id, name, amount, flag, created, @d) SET data = UNHEX(@d)"
+      # shellcheck disable=SC2046
+      flash_imports mysql "$WORK/my" "$MY_URL" mysql $(my_args) "$DB" -e "TRUNCATE t"
       ;;
     sqlite)
       schema='CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL, amount NUMERIC(12,2), flag BOOLEAN, created DATETIME, data BLOB);'
@@ -106,6 +131,10 @@ for engine in $ENGINES; do
       sqlite3 "$WORK/lite/bench.db" "$schema WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < $ROWS) INSERT INTO t SELECT x, 'name ' || x, x / 100.0, x % 2 = 0, datetime(1704067200 - x, 'unixepoch'), randomblob(16) FROM g;"
       measure sqlite 'sqlite3 -csv > file' "$WORK/sqlite.csv" sh -c "sqlite3 -csv '$WORK/lite/bench.db' 'SELECT * FROM t' > '$WORK/sqlite.csv'"
       flash_runs sqlite "$WORK/lite" "sqlite://$WORK/lite/bench.db"
+      new_lite() { rm -f "$WORK/lite/load.db"; sqlite3 "$WORK/lite/load.db" "$schema"; }
+      new_lite
+      MEASURE_INPUT=1 measure sqlite 'sqlite3 .import --csv (reference)' "$WORK/sqlite.csv" sqlite3 "$WORK/lite/load.db" ".import --csv '$WORK/sqlite.csv' t"
+      flash_imports sqlite "$WORK/lite" "sqlite://$WORK/lite/load.db" new_lite
       ;;
     *) echo "unknown engine $engine" >&2; exit 2 ;;
   esac
@@ -117,7 +146,7 @@ mkdir -p "$ROOT/bench/.work"
   echo "created timestamp, data 16-byte blob); flash $BUILD_TYPE build; $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB;"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)."
   echo
-  echo "| engine | command | seconds | rows/s | peak RSS MB | output MB |"
+  echo "| engine | command | seconds | rows/s | peak RSS MB | output (import: input) MB |"
   echo "|---|---|---:|---:|---:|---:|"
   cat "$RESULTS"
 } | tee "$ROOT/bench/.work/export.md"

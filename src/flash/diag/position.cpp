@@ -7,8 +7,13 @@ namespace flash::diag {
 LineCol LineColCursor::at(std::size_t offset) {
   offset = std::min(offset, text_.size());
   if (offset < pos_) {
-    pos_ = 0;
-    lc_ = {};
+    // Back: the lines between offset and pos_, then the column from the start of offset's line
+    // (O(distance + line length), never a rescan from the start of the text).
+    lc_.line -= static_cast<int>(std::count(text_.begin() + static_cast<std::ptrdiff_t>(offset),
+                                            text_.begin() + static_cast<std::ptrdiff_t>(pos_), '\n'));
+    const auto nl = offset == 0 ? std::string_view::npos : text_.rfind('\n', offset - 1);
+    pos_ = nl == std::string_view::npos ? 0 : nl + 1;
+    lc_.column = 1;
   }
   for (; pos_ < offset; ++pos_) {
     if (text_[pos_] == '\n') {

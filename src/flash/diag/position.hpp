@@ -19,7 +19,7 @@ std::string_view line_at(std::string_view text, int line);
 
 // line_col for a run of increasing offsets: counts on from the last position instead of from the
 // start of the text, so locating n tokens costs O(text) rather than O(n * text). An offset below
-// the last one starts again from the beginning.
+// the last one counts back from there (to the start of its line), not from the start of the text.
 class LineColCursor {
  public:
   explicit LineColCursor(std::string_view text) : text_(text) {}

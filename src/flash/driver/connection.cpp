@@ -44,6 +44,7 @@ std::string to_display(const Value& v) { return std::visit(Display{}, v); }
 
 StatementDescriber* describer(SqlConnection& c) { return dynamic_cast<StatementDescriber*>(&c); }
 QueryCanceller* canceller(SqlConnection& c) { return dynamic_cast<QueryCanceller*>(&c); }
+BulkLoader* bulk_loader(SqlConnection& c) { return dynamic_cast<BulkLoader*>(&c); }
 
 DbError::DbError(std::string message, std::string sqlstate, int native_code, std::string statement,
                  bool connection_usable)

@@ -166,6 +166,19 @@ class QueryCanceller {
 };
 // The connection's canceller, or nullptr when it has none.
 QueryCanceller* canceller(SqlConnection& c);
+// Optional interface of drivers with a bulk path faster than multi-row INSERTs (PostgreSQL:
+// COPY … FROM STDIN in text format, sent with PQputCopyData). Reach it with bulk_loader().
+class BulkLoader {
+ public:
+  virtual ~BulkLoader() = default;
+  // Loads `rows` (row-major, `ncols` values per row, the values query() would bind) into `table`
+  // (already quoted, schema-qualified as needed) and `columns` (quoted), as one statement: all rows
+  // or none. Throws DbError when the engine refuses a row (the connection stays usable).
+  virtual void bulk_load(std::string_view table, std::span<const std::string> columns, std::span<const Value> rows,
+                         std::size_t ncols) = 0;
+};
+// The connection's bulk loader, or nullptr when the engine has none.
+BulkLoader* bulk_loader(SqlConnection& c);
 
 // RAII transaction: commit() is explicit; destruction without commit rolls back. Never throws from
 // the destructor.

@@ -1,7 +1,9 @@
 #pragma once
-// Batched INSERTs of exchange-form rows into one table inside one transaction (import, the SQLite
-// export writer). Rows go in multi-row INSERTs under a savepoint; when a batch fails it is
-// replayed row by row to name the failing row, and the whole table's transaction rolls back.
+// Batched loading of exchange-form rows into one table inside one transaction (import, the SQLite
+// export writer). Rows go in batches under a savepoint — through the driver's bulk path where it
+// has one (PostgreSQL COPY FROM STDIN), else as multi-row INSERTs; when a batch fails it is
+// replayed row by row (single-row INSERTs) to name the failing row, and the whole table's
+// transaction rolls back.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -41,6 +43,8 @@ class TableLoader {
   std::size_t pending_rows_ = 0;
   std::int64_t rows_ = 0;  // rows accepted (flushed or pending)
   std::string full_batch_sql_;
+  driver::BulkLoader* bulk_ = nullptr;     // the driver's bulk path, when it has one
+  std::vector<std::string> quoted_columns_;  // for bulk_
 };
 
 }  // namespace flash::exporter

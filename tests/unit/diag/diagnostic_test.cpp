@@ -51,6 +51,21 @@ TEST(Util, Sha256AndLineCol) {
   EXPECT_EQ(util::trim("  x \n"), "x");
 }
 
+// The cursor going back (a column's location after a later one's) gives what line_col gives, for
+// every pair of offsets, UTF-8 and line breaks included.
+TEST(Util, LineColCursorBackAndForthMatchesLineCol) {
+  const std::string text = "ab\nc\xc3\xa9" "d\n\nxyz\n\xe2\x82\xac" "1";
+  for (std::size_t from = 0; from <= text.size() + 1; ++from) {
+    for (std::size_t to = 0; to <= text.size() + 1; ++to) {
+      diag::LineColCursor c(text);
+      c.at(from);
+      const auto got = c.at(to), want = diag::line_col(text, to);
+      EXPECT_EQ(got.line, want.line) << from << " -> " << to;
+      EXPECT_EQ(got.column, want.column) << from << " -> " << to;
+    }
+  }
+}
+
 TEST(Util, AtomicWriteReplacesWholeFile) {
   const auto p = std::filesystem::temp_directory_path() / "flash_atomic_test.txt";
   util::write_file_atomic(p, "first");

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
@@ -476,6 +477,53 @@ TEST(PostgresUrl, HostListAndTargetSessionAttrs) {
   auto q = connect_sql(config::parse_database_url("postgresql://" + auth + "/" + u.database + "?host=" + u.host +
                                                   "&port=" + port));
   EXPECT_EQ(to_display(q->query("SELECT inet_server_port()::text").rows.at(0).at(0)), port);
+}
+
+// PostgreSQL's bulk path (COPY FROM STDIN, text format) stores exactly what a parameterised INSERT
+// of the same values stores: COPY's escapes (tab, newline, backslash, "\N" as text, "\." alone),
+// NaN and infinities, the int64 extremes, bytea with NUL and backslash bytes, NULL.
+class PgBulkLoad : public SqlConnectionTest<Postgres> {};
+
+TEST_F(PgBulkLoad, StoresWhatInsertStores) {
+  BulkLoader* bulk = bulk_loader(*conn_);
+  ASSERT_NE(bulk, nullptr) << "the PostgreSQL driver has a bulk path";
+  create_typed_table();
+  const std::string copy_table = table_ + "_copy";
+  conn_->execute("DROP TABLE IF EXISTS " + copy_table);
+  conn_->execute("CREATE TABLE " + copy_table + " (LIKE " + table_ + " INCLUDING ALL)");
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<std::vector<Value>> rows = {
+      {std::int64_t{1}, 0.1, true, std::string("a\tb"), Blob{std::string("\0\\\xff\n", 4)}, Null{}},
+      {std::numeric_limits<std::int64_t>::min(), std::nan(""), false, std::string("back\\slash \\N"), Blob{""},
+       std::string("\\N")},
+      {std::numeric_limits<std::int64_t>::max(), inf, Null{}, std::string("line\nbreak\r\n"), Null{},
+       std::string("\\.")},
+      {std::int64_t{0}, -inf, true, std::string(""), Blob{std::string("\\x00")}, std::string("\u00e9\u20ac \t\\t")},
+      {std::int64_t{-1}, 1e-300, false, Null{}, Blob{std::string(300, '\\')}, std::string("\\")},
+  };
+  std::vector<Value> flat;
+  for (const auto& r : rows) {
+    conn_->query(insert_typed(), r);
+    flat.insert(flat.end(), r.begin(), r.end());
+  }
+  const std::vector<std::string> cols = {"i", "d", "b", "t", "bl", "n"};
+  bulk->bulk_load(copy_table, cols, flat, cols.size());
+  const std::string select = " ORDER BY id";
+  const ResultSet want = conn_->query("SELECT i, d::text, b, t, bl, n FROM " + table_ + select);
+  const ResultSet got = conn_->query("SELECT i, d::text, b, t, bl, n FROM " + copy_table + select);
+  ASSERT_EQ(got.rows.size(), rows.size());
+  EXPECT_EQ(got.rows, want.rows);
+  // A refused row fails the whole statement and leaves the connection usable.
+  const std::vector<Value> bad = {std::int64_t{1}, 1.0, true, std::string("x"), Null{}, Null{}};
+  conn_->execute("ALTER TABLE " + copy_table + " ADD CHECK (t <> 'x')");
+  try {
+    bulk->bulk_load(copy_table, cols, bad, cols.size());
+    FAIL() << "the CHECK constraint refuses the row";
+  } catch (const DbError& e) {
+    EXPECT_TRUE(e.connection_usable());
+  }
+  EXPECT_EQ(std::get<std::int64_t>(conn_->query("SELECT COUNT(*) FROM " + copy_table).rows.at(0).at(0)), 5);
+  conn_->execute("DROP TABLE " + copy_table);
 }
 
 }  // namespace

@@ -1326,6 +1326,48 @@ class Generator {
     return s;
   }
 
+  // Timestamps (with and without time zone) decoded to Date without pg-types' regular expressions:
+  // the server's ISO text ("2024-01-02 03:04:05.123456+00", DateStyle ISO) is read digit by digit;
+  // any other text (BC, infinity, another zone or DateStyle, years before 1000) goes to pg's own
+  // parser captured at load, so values are the ones pg-types gives (milliseconds truncated, as
+  // Date.UTC does with pg-types' fraction; checked on every fraction length in the client tests).
+  static std::string render_pg_dates(Mode mode) {
+    const bool ts = mode == Mode::ts;
+    const auto a = [&](const std::string& s) { return ts ? s : std::string(); };
+    std::string s;
+    s += "const pgTimestamptz = pg.types.getTypeParser(1184" + a(" as any") + ")" + a(" as (value: string) => unknown") + ";\n";
+    s += "const pgTimestamp = pg.types.getTypeParser(1114" + a(" as any") + ")" + a(" as (value: string) => unknown") + ";\n";
+    // Milliseconds from the fraction starting at index 20 (`n` digits of it before the zone).
+    s += "function isoMillis(s" + a(": string") + ", n" + a(": number") + ")" + a(": number") + " {\n"
+         "  if (n <= 0) return 0;\n"
+         "  let ms = (s.charCodeAt(20) - 48) * 100;\n"
+         "  if (n > 1) ms += (s.charCodeAt(21) - 48) * 10;\n"
+         "  if (n > 2) ms += s.charCodeAt(22) - 48;\n"
+         "  return ms;\n}\n";
+    // The shape check: YYYY-MM-DD HH:MM:SS with a year of 1000..9999 and, when `n` > 0, a '.'.
+    s += "function isoShape(s" + a(": string") + ", n" + a(": number") + ")" + a(": boolean") + " {\n"
+         "  return s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(10) === 32 && s.charCodeAt(13) === 58 &&\n"
+         "    s.charCodeAt(16) === 58 && s.charCodeAt(0) > 48 && s.charCodeAt(0) <= 57 && (n === 0 || s.charCodeAt(19) === 46);\n}\n";
+    s += "const isoDigits2 = (s" + a(": string") + ", i" + a(": number") + ")" + a(": number") +
+         " => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;\n";
+    s += "function parseTimestamptz(s" + a(": string") + ")" + a(": unknown") + " {\n"
+         "  const n = s.length;\n"
+         "  const frac = n - 23;  // digits after '.' in \"YYYY-MM-DD HH:MM:SS.ffffff+00\"\n"
+         "  if ((n === 22 || (frac >= 1 && frac <= 6)) && s.charCodeAt(n - 3) === 43 && s.charCodeAt(n - 2) === 48 &&\n"
+         "      s.charCodeAt(n - 1) === 48 && isoShape(s, n === 22 ? 0 : frac))\n"
+         "    return new Date(Date.UTC(isoDigits2(s, 0) * 100 + isoDigits2(s, 2), isoDigits2(s, 5) - 1, isoDigits2(s, 8), isoDigits2(s, 11), isoDigits2(s, 14), isoDigits2(s, 17),\n"
+         "      isoMillis(s, n === 22 ? 0 : frac)));\n"
+         "  return pgTimestamptz(s);\n}\n";
+    s += "function parseTimestamp(s" + a(": string") + ")" + a(": unknown") + " {\n"
+         "  const n = s.length;\n"
+         "  const frac = n - 20;  // digits after '.' in \"YYYY-MM-DD HH:MM:SS.ffffff\"\n"
+         "  if ((n === 19 || (frac >= 1 && frac <= 6)) && isoShape(s, n === 19 ? 0 : frac))\n"
+         "    return new Date(isoDigits2(s, 0) * 100 + isoDigits2(s, 2), isoDigits2(s, 5) - 1, isoDigits2(s, 8), isoDigits2(s, 11), isoDigits2(s, 14), isoDigits2(s, 17),\n"
+         "      isoMillis(s, n === 19 ? 0 : frac));\n"
+         "  return pgTimestamp(s);\n}\n";
+    return s;
+  }
+
   std::string render_helpers(Mode mode) const {
     const bool ts = mode == Mode::ts;
     const auto a = [&](const std::string& s) { return ts ? s : std::string(); };
@@ -1337,9 +1379,13 @@ class Generator {
              "// global pg.types overrides cannot change the declared types.\n";
         s += "const textArray = pg.types.getTypeParser(1009" + a(" as any") + ")" + a(" as (value: string) => string[]") + ";\n";
         s += "const rawText = (value" + a(": string") + ")" + a(": string") + " => value;\n";
+        s += render_pg_dates(mode);
         s += "const typeParsers = {\n  getTypeParser(oid" + a(": number") + ", format" + a("?: string") + ")" + a(": any") +
              " {\n    switch (oid) {\n      case 20:\n      case 1700:\n      case 1186:\n        return rawText;\n"
-             "      case 1016:\n      case 1231:\n      case 1187:\n        return textArray;\n      default:\n"
+             "      case 1016:\n      case 1231:\n      case 1187:\n        return textArray;\n"
+             "      case 1184:\n        return format === \"binary\" ? pg.types.getTypeParser(oid, format" + a(" as any") + ") : parseTimestamptz;\n"
+             "      case 1114:\n        return format === \"binary\" ? pg.types.getTypeParser(oid, format" + a(" as any") + ") : parseTimestamp;\n"
+             "      default:\n"
              "        return pg.types.getTypeParser(oid, format" + a(" as any") + ");\n    }\n  },\n}" +
              a(" as unknown as CustomTypesConfig") + ";\n";
         if (need_to_bigint_) s += "const toBigInt = (v" + a(": any") + ") => (v === null ? null : BigInt(v));\n";

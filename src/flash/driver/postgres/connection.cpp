@@ -312,7 +312,42 @@ class PgCopyCursor final : public PgCursorBase {
   std::string field_;  // an unescaped field, reused
 };
 
-class PgConnection final : public SqlConnection, public StatementDescriber, public QueryCanceller {
+// One value in COPY's text format (NULL as \N; backslash, tab, newline and carriage return
+// escaped; bytea as \\x hex: an escaped backslash), the text query() would bind for it.
+void append_copy_value(std::string& out, const Value& v) {
+  if (std::holds_alternative<Null>(v)) {
+    out += "\\N";
+  } else if (const auto* b = std::get_if<bool>(&v)) {
+    out += *b ? 't' : 'f';
+  } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
+    char buf[24];
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, *n).ptr);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    out += double_param(*d);
+  } else if (const auto* blob = std::get_if<Blob>(&v)) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out += "\\\\x";
+    for (const unsigned char c : blob->bytes) {
+      out += hex[c >> 4];
+      out += hex[c & 0xf];
+    }
+  } else {
+    const std::string& s = std::get<std::string>(v);
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const char c = s[i];
+      const char esc = c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : 0;
+      if (!esc) continue;
+      out.append(s, start, i - start);
+      out += '\\';
+      out += esc;
+      start = i + 1;
+    }
+    out.append(s, start, s.size() - start);
+  }
+}
+
+class PgConnection final : public SqlConnection, public StatementDescriber, public QueryCanceller, public BulkLoader {
  public:
   PgConnection(PGconn* conn, bool pooled) : conn_(conn), pooled_(pooled), cancel_(PQgetCancel(conn)) {
     // Notices (e.g. "table does not exist, skipping") are not errors; keep them off stderr.
@@ -341,6 +376,42 @@ class PgConnection final : public SqlConnection, public StatementDescriber, publ
     // PQexec (simple protocol) accepts a script of several statements.
     ResultPtr r(PQexec(conn_, text.c_str()), &PQclear);
     check(r.get(), text);
+  }
+
+  void bulk_load(std::string_view table, std::span<const std::string> columns, std::span<const Value> rows,
+                 std::size_t ncols) override {
+    std::string sql = "COPY " + std::string(table) + " (";
+    for (std::size_t i = 0; i < columns.size(); ++i) (sql += i ? ", " : "") += columns[i];
+    sql += ") FROM STDIN";
+    ResultPtr r(PQexec(conn_, sql.c_str()), &PQclear);
+    if (!r || PQresultStatus(r.get()) != PGRES_COPY_IN) {
+      check(r.get(), sql);
+      throw DbError("COPY FROM STDIN did not start", "", 0, sql, usable());
+    }
+    r.reset();
+    // Rows go out in ~1 MiB messages: the buffer stays bounded whatever the row count.
+    std::string buf;
+    buf.reserve(1 << 20);
+    bool sent = true;
+    const std::size_t n = ncols == 0 ? 0 : rows.size() / ncols;
+    for (std::size_t row = 0; row < n && sent; ++row) {
+      for (std::size_t c = 0; c < ncols; ++c) {
+        if (c) buf += '\t';
+        append_copy_value(buf, rows[row * ncols + c]);
+      }
+      buf += '\n';
+      if (buf.size() >= (1 << 20)) {
+        sent = PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) == 1;
+        buf.clear();
+      }
+    }
+    if (sent && !buf.empty()) sent = PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) == 1;
+    if (PQputCopyEnd(conn_, sent ? nullptr : "flash: sending the rows failed") != 1 && sent)
+      throw DbError("COPY FROM STDIN: " + trim_message(PQerrorMessage(conn_)), "", 0, sql, usable());
+    // The statement's result (an error names the refused row as "COPY t, line N"), then nothing.
+    ResultPtr done(PQgetResult(conn_), &PQclear);
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    check(done.get(), sql);
   }
 
   ResultSet query(std::string_view sql, std::span<const Value> params) override {
