@@ -139,11 +139,8 @@ export function show(c: Cell): string {
 }
 
 // The schema editor and migrations pages (SchemaEditor.tsx, Migrations.tsx) call their endpoints
-// through these two.
+// through postJson and getJson (above).
 export const postJson = post;
-export async function getJson<T>(path: string): Promise<T> {
-  return parse<T>(await fetch(path));
-}
 
 // ---- the tools (src/flash/studio/tools.hpp) ----
 
