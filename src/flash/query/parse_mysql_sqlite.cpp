@@ -821,8 +821,14 @@ class Parser {
           SetItem si;
           si.column = cols[k].first;
           si.offset = cols[k].second;
-          if (v->kind == ExprKind::row && k < v->args.size()) si.value = std::move(v->args[k]);
-          else if (v->kind != ExprKind::row && k == 0) si.value = std::move(v);  // subquery: visit once
+          // A row gives each column its value; anything else (a subquery) is visited once, with the
+          // first column (moved out then: the later columns get no value).
+          if (!v) {
+          } else if (v->kind == ExprKind::row) {
+            if (k < v->args.size()) si.value = std::move(v->args[k]);
+          } else if (k == 0) {
+            si.value = std::move(v);
+          }
           out.push_back(std::move(si));
         }
         (void)off;

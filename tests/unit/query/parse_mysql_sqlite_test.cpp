@@ -362,6 +362,21 @@ TEST(ParseMysqlSqlite, Update) {
   EXPECT_EQ(show(m.update->limit.get()), "10");
 }
 
+// SQLite's `(a, b) = (SELECT ...)`: the subquery is the first column's value (visited once); the
+// later columns have none. Found by fuzz_query_analyze: the second column read the moved-from value.
+TEST(ParseMysqlSqlite, RowSetFromSubquery) {
+  Statement st = lite("UPDATE t SET (a, b, c) = (SELECT x, y, z FROM u WHERE u.id = ?) WHERE id = ?");
+  ASSERT_EQ(st.kind, Statement::Kind::update);
+  const Update& u = *st.update;
+  ASSERT_EQ(u.set.size(), 3u);
+  EXPECT_EQ(u.set[0].column, "a");
+  ASSERT_TRUE(u.set[0].value);
+  EXPECT_EQ(u.set[0].value->kind, ExprKind::sublink);
+  EXPECT_EQ(u.set[2].column, "c");
+  EXPECT_FALSE(u.set[1].value);
+  EXPECT_FALSE(u.set[2].value);
+}
+
 TEST(ParseMysqlSqlite, MultiTableUpdateAndDelete) {
   Statement u = my("UPDATE orders o JOIN users u ON u.id = o.user_id SET o.status = ? WHERE u.name = ?");
   EXPECT_EQ(u.update->table.name, "orders");
