@@ -180,7 +180,14 @@ def main() -> int:
             time.sleep(1.5)
             killed, _ = cl.kill_primary()
             for name, p in procs.items():
-                out, err = p.communicate(timeout=RUN_SECONDS + 120)
+                try:
+                    out, err = p.communicate(timeout=RUN_SECONDS + 120)
+                except subprocess.TimeoutExpired:  # a failure with what it printed, not a traceback
+                    p.kill()
+                    out, err = p.communicate()
+                    failures.append(f"round {rnd} {name}: still running {RUN_SECONDS + 120} s after the kill: "
+                                    f"{out[-400:]} {err[-800:]}")
+                    continue
                 m = re.search(r"^\{.*\}$", out, re.M)
                 if p.returncode != 0 or not m:
                     failures.append(f"round {rnd} {name}: exit {p.returncode}: {out[-400:]} {err[-800:]}")
