@@ -817,6 +817,10 @@ def connection_lost(e: BaseException) -> bool:
         return False
     if isinstance(e, asyncpg.exceptions.TargetServerAttributeNotMatched):
         return True  # no host is read-write yet: the failover is not over
+    if isinstance(e, asyncpg.exceptions.InternalClientError):
+        # A pooled connection whose operation the lost server interrupted ("cannot switch to
+        # state …; another operation … is in progress"): seen once in CI after a failover.
+        return "another operation" in str(e)
     if isinstance(e, asyncpg.InterfaceError):
         return "connection" in str(e) and "closed" in str(e)
     return isinstance(e, (OSError, asyncio.TimeoutError))
