@@ -20,46 +20,13 @@ namespace flash::cli {
 check::Report query_check(Context& ctx, const std::vector<migrate::MigrationFile>& files,
                           const std::set<std::string>& applied, const QueryCheckOptions& o) {
   const config::Config& cfg = ctx.config();
-  check::Request req;
-  const std::filesystem::path queries = cfg.root / cfg.queries;
-  auto listed = config::list_sql_files(queries);
-  check::QuerySet current{"queries", {}};
-  if (listed)
-    for (const auto& p : *listed) current.files.push_back({config::display_path(p), util::read_file(p)});
-  if (!current.files.empty()) req.sets.push_back(std::move(current));
-  if (o.rolling) {
-    if (!listed)
-      throw diag::Error("check.no-queries", "--rolling: the queries path " + queries.string() + " does not exist",
-                        diag::ExitCode::usage);
-    req.sets.push_back({"previous commit " + o.previous, check::files_at_revision(queries, o.previous)});
-  }
-  if (req.sets.empty()) return {};
-  diag::Diagnostics diags;
-  auto schemas = check::schemas_for(files, applied, migrate_project(ctx).dialect, diags);
-  if (diag::has_errors(diags)) throw diag::Errors(diags);
-  req.before = std::move(schemas.before);
-  req.after = std::move(schemas.after);
-  return check::check_queries(req);
-}
-
-void refuse_on_findings(const check::Report& r, const std::string& go_on) {
-  if (r.clean()) return;
-  diag::Diagnostics ds;
-  for (const auto& f : r.findings) ds.push_back(f.diag);
-  if (!go_on.empty()) {
-    const std::string tail = "; " + go_on;
-    ds.front().hint = ds.front().hint ? *ds.front().hint + tail : "fix the query or the migration" + tail;
-  }
-  throw diag::Errors(ds);
+  return check::check_project(cfg.root / cfg.queries, files, applied, migrate_project(ctx).dialect, o);
 }
 
 void enforce_query_check(Context& ctx, const std::vector<migrate::MigrationFile>& files,
                          const std::set<std::string>& applied, const std::string& go_on,
                          const std::string& upto) {
-  std::vector<migrate::MigrationFile> counted;
-  for (const auto& f : files)
-    if (upto.empty() || applied.count(f.id) || f.id <= upto) counted.push_back(f);
-  refuse_on_findings(query_check(ctx, counted, applied, {}), go_on);
+  check::refuse_on_findings(query_check(ctx, check::files_up_to(files, applied, upto), applied, {}), go_on);
 }
 
 namespace {

@@ -11,20 +11,13 @@
 
 namespace flash::cli {
 
-struct QueryCheckOptions {
-  bool rolling = false;              // also the previous commit's queries
-  std::string previous = "HEAD~1";   // that commit
-};
+using QueryCheckOptions = check::ProjectOptions;
 
 // The project's queries (and with `rolling` the previous commit's) against the migrations: before =
 // the migrations in `applied`, after = all of `files`. A project without query files gives an
 // empty report. Replay errors are thrown as diagnostics.
 check::Report query_check(Context& ctx, const std::vector<migrate::MigrationFile>& files,
                           const std::set<std::string>& applied, const QueryCheckOptions& o);
-
-// Throws diag::Errors (exit 3, every finding located) when the report has findings; unless empty,
-// `go_on` ("pass --no-check to apply anyway") ends the first one's hint.
-void refuse_on_findings(const check::Report& r, const std::string& go_on);
 
 // `apply` and `migrate --check`: the migration files, the ids the database has applied (none
 // without a history table) and the check, refused with `go_on`. `upto`: only files up to

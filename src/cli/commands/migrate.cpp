@@ -194,7 +194,7 @@ void run_migrate(const MigrateArgs& a, Context& ctx) {
       if (f.path == *res.path) applied.erase(f.id);
     try {
       if (diag::has_errors(diags)) throw diag::Errors(diags);
-      refuse_on_findings(query_check(ctx, files, applied, {}), "leave out --check to keep the migration anyway");
+      check::refuse_on_findings(query_check(ctx, files, applied, {}), "leave out --check to keep the migration anyway");
     } catch (...) {
       std::error_code ec;
       if (res.written) std::filesystem::remove(*res.path, ec);

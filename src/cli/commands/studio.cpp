@@ -67,6 +67,7 @@ void run_studio(const StudioArgs& a, Context& ctx) {
     o.edit.project = migrate::project_from_config(ctx.config());
     o.edit.server = url;
     o.edit.lint = lint::settings_from_config(ctx.config());
+    o.edit.queries = ctx.config().root / ctx.config().queries;
   }
   const auto& cfg = ctx.config();
   o.project_root = cfg.root;

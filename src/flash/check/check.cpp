@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <optional>
 
+#include "flash/config/sql_files.hpp"
 #include "flash/query/analyze.hpp"
 #include "flash/util/process.hpp"
+#include "flash/util/text.hpp"
 #include "flash/query/file.hpp"
 #include "flash/schema/types.hpp"
 
@@ -185,6 +187,48 @@ nlohmann::json to_json(const Report& r) {
     j["findings"].push_back(std::move(e));
   }
   return j;
+}
+
+Report check_project(const std::filesystem::path& queries, const std::vector<migrate::MigrationFile>& files,
+                     const std::set<std::string>& applied, schema::Dialect d, const ProjectOptions& o) {
+  Request req;
+  auto listed = config::list_sql_files(queries);
+  QuerySet current{"queries", {}};
+  if (listed)
+    for (const auto& p : *listed) current.files.push_back({config::display_path(p), util::read_file(p)});
+  if (!current.files.empty()) req.sets.push_back(std::move(current));
+  if (o.rolling) {
+    if (!listed)
+      throw diag::Error("check.no-queries", "--rolling: the queries path " + queries.string() + " does not exist",
+                        diag::ExitCode::usage);
+    req.sets.push_back({"previous commit " + o.previous, files_at_revision(queries, o.previous)});
+  }
+  if (req.sets.empty()) return {};
+  diag::Diagnostics diags;
+  auto schemas = schemas_for(files, applied, d, diags);
+  if (diag::has_errors(diags)) throw diag::Errors(diags);
+  req.before = std::move(schemas.before);
+  req.after = std::move(schemas.after);
+  return check_queries(req);
+}
+
+std::vector<migrate::MigrationFile> files_up_to(const std::vector<migrate::MigrationFile>& files,
+                                                const std::set<std::string>& applied, const std::string& upto) {
+  std::vector<migrate::MigrationFile> counted;
+  for (const auto& f : files)
+    if (upto.empty() || applied.count(f.id) || f.id <= upto) counted.push_back(f);
+  return counted;
+}
+
+void refuse_on_findings(const Report& r, const std::string& go_on) {
+  if (r.clean()) return;
+  diag::Diagnostics ds;
+  for (const auto& f : r.findings) ds.push_back(f.diag);
+  if (!go_on.empty()) {
+    const std::string tail = "; " + go_on;
+    ds.front().hint = ds.front().hint ? *ds.front().hint + tail : "fix the query or the migration" + tail;
+  }
+  throw diag::Errors(ds);
 }
 
 }  // namespace flash::check

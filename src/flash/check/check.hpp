@@ -69,4 +69,25 @@ Schemas schemas_for(const std::vector<migrate::MigrationFile>& files, const std:
 // diag::Error "check.git" when git cannot read them.
 std::vector<sql::SourceFile> files_at_revision(const std::filesystem::path& path, const std::string& rev);
 
+// The check as `flash check`, `flash apply` and the studio's apply run it on a project: the queries
+// under `queries` (a directory or file; none when the path does not exist) — and with `rolling`
+// the same path at git revision `previous` (a missing path is then a usage error) — against the
+// migrations: before = the files in `applied`, after = every one of `files`. A project without
+// query files gives an empty report. Replay errors are thrown as diag::Errors.
+struct ProjectOptions {
+  bool rolling = false;             // also the previous commit's queries
+  std::string previous = "HEAD~1";  // that commit
+};
+Report check_project(const std::filesystem::path& queries, const std::vector<migrate::MigrationFile>& files,
+                     const std::set<std::string>& applied, schema::Dialect d, const ProjectOptions& o = {});
+
+// The files a run up to and including `upto` (apply --to; "" = all) takes into account: the applied
+// ones and the pending ones up to it.
+std::vector<migrate::MigrationFile> files_up_to(const std::vector<migrate::MigrationFile>& files,
+                                                const std::set<std::string>& applied, const std::string& upto);
+
+// Throws diag::Errors (exit 3, every finding located) when the report has findings; unless empty,
+// `go_on` ("pass --no-check to apply anyway") ends the first one's hint.
+void refuse_on_findings(const Report& r, const std::string& go_on);
+
 }  // namespace flash::check

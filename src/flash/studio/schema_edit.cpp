@@ -6,6 +6,7 @@
 #include <mutex>
 #include <set>
 
+#include "flash/check/check.hpp"
 #include "flash/config/sql_files.hpp"
 #include "flash/diff/plan.hpp"
 #include "flash/lint/stats.hpp"
@@ -344,6 +345,17 @@ struct SchemaEdit::Impl {
       j["lint"] = lint::to_json(findings);
       bool lint_error = std::any_of(findings.begin(), findings.end(),
                                     [](const auto& f) { return f.diag.severity == diag::Severity::error; });
+      // The query check, as `flash apply` runs it: a pending migration that breaks a query of the
+      // project stops the run unless the request says no_check (the CLI's --no-check).
+      const bool no_check = b.value("no_check", false);
+      try {
+        j["check"] = check::to_json(check::check_project(o.queries, check::files_up_to(files, applied, to), applied,
+                                                         p.dialect));
+      } catch (const diag::Errors& e) {
+        j["blocked"] = diag_json(e.diagnostics().front());
+      } catch (const diag::Error& e) {
+        j["blocked"] = diag_json(e.diagnostic());
+      }
       migrate::ApplyOptions ao;
       ao.dry_run = true;
       ao.accept_data_loss = accept_loss;
@@ -361,6 +373,11 @@ struct SchemaEdit::Impl {
       if (!real) return j;
       if (j.contains("blocked")) throw ApiError(409, "studio.blocked", j["blocked"]["message"].get<std::string>(), j["blocked"]);
       if (lint_error) throw ApiError(409, "studio.lint", "the lint of the pending migrations found an error", j["lint"]);
+      if (!no_check && j.contains("check") && !j["check"]["clean"].get<bool>())
+        throw ApiError(409, "studio.check",
+                       "a pending migration breaks " + std::to_string(j["check"]["findings"].size()) +
+                           " query check(s); fix the query or the migration, or skip the check (flash apply --no-check)",
+                       j["check"]);
       start_progress("Applying", j.value("migrations", json::array()));
       ao.dry_run = false;
       try {

@@ -10,8 +10,9 @@
 //                                    proves the Down, writes the migration, then the schema files
 //   GET  /api/migrations             status (applied / pending / failed / modified / missing), drift,
 //                                    each file's SQL
-//   POST /api/migrations/preview     {action: apply|down, to?, steps?} → the statements a run would
-//                                    execute, lint, and what would stop it (conflicts, history)
+//   POST /api/migrations/preview     {action: apply|down, to?, steps?, no_check?} → the statements a
+//                                    run would execute, lint, `flash check`'s findings (apply), and
+//                                    what would stop it (conflicts, history)
 //   POST /api/migrations/run         the same with {confirm: true}: the run, through the engine's
 //                                    apply / down (same lock, checksums, conflict gate)
 //   GET  /api/migrations/progress    what the run in progress has said so far (no database access)
@@ -26,7 +27,9 @@
 // the database drifted from the migrations, or a migration is failed/modified/missing (409
 // studio.drift); the schema files hold changes no migration has yet (409 studio.unmigrated); the
 // preview the user confirmed is not what would be written (409 studio.changed); an unanswered
-// rename (409 studio.rename).
+// rename (409 studio.rename); an apply whose pending migrations break a query of the project, unless
+// no_check (409 studio.check, the findings located as `flash check` gives them).
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -45,6 +48,7 @@ struct EditOptions {
   std::optional<migrate::Project> project;    // none: the two pages say there is no project
   std::optional<config::DatabaseUrl> server;  // the proof's and drift's scratch databases (not SQLite)
   lint::Settings lint;                         // flash.toml [lint]; live statistics added per request
+  std::filesystem::path queries;              // the project's queries (flash.toml `queries`): apply's query check
 };
 
 class SchemaEdit {

@@ -14,6 +14,7 @@ interface Plan {
   action: string; statements?: string[]; sql?: string; migrations?: string[];
   lint?: { code: string; message: string; severity: string }[];
   blocked?: { code: string; message: string; hint?: string };
+  check?: { queries: number; clean: boolean; findings: { code: string; message: string; file?: string; line?: number; column?: number; query: string }[] };
 }
 
 export function Migrations(props: { changed: () => void }) {
@@ -21,6 +22,7 @@ export function Migrations(props: { changed: () => void }) {
   const [open, setOpen] = useState("");
   const [plan, setPlan] = useState<Plan | null>(null);
   const [acceptLoss, setAcceptLoss] = useState(false);
+  const [noCheck, setNoCheck] = useState(false);
   const [log, setLog] = useState<string[]>([]);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState("");
@@ -40,7 +42,7 @@ export function Migrations(props: { changed: () => void }) {
     setError("");
     setDone("");
     try {
-      setPlan(await postJson<Plan>("/api/migrations/preview", { action, accept_data_loss: loss }));
+      setPlan(await postJson<Plan>("/api/migrations/preview", { action, accept_data_loss: loss, no_check: noCheck }));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -56,7 +58,7 @@ export function Migrations(props: { changed: () => void }) {
     }, 250);
     try {
       const r = await postJson<{ applied?: string[]; rolled_back?: string[] }>("/api/migrations/run",
-        { action: plan.action, accept_data_loss: acceptLoss, confirm: true });
+        { action: plan.action, accept_data_loss: acceptLoss, no_check: noCheck, confirm: true });
       const ids = r.applied ?? r.rolled_back ?? [];
       await load();
       setDone((plan.action === "apply" ? "Applied " : "Rolled back ") + (ids.length ? ids.join(", ") : "nothing"));
@@ -112,11 +114,13 @@ export function Migrations(props: { changed: () => void }) {
         <div className="se-preview" data-testid="mig-plan">
           <h3>{plan.action === "apply" ? "Apply" : "Roll back"} {(plan.migrations ?? []).join(", ") || "nothing"}</h3>
           {(plan.lint ?? []).map((f, i) => <div key={i} className={f.severity === "error" ? "error" : "warn"}>lint {f.code}: {f.message}</div>)}
+          {(plan.check?.findings ?? []).map((f, i) => <div key={"c" + i} className="error" data-testid="mig-check">check {f.code}: {f.file ? `${f.file}:${f.line}:${f.column}: ` : ""}{f.message}{f.query ? ` (query ${f.query})` : ""}</div>)}
           {plan.blocked && <div className="error" data-testid="mig-blocked">{plan.blocked.message}{plan.blocked.hint ? " — " + plan.blocked.hint : ""}</div>}
           <pre className="sql">{plan.sql}</pre>
           <div className="toolbar">
             <label><input type="checkbox" checked={acceptLoss} onChange={(e) => { setAcceptLoss(e.target.checked); preview(plan.action, e.target.checked); }} /> accept data loss (tables are exported first)</label>
-            <button data-testid="mig-confirm" disabled={!!plan.blocked || running || !(plan.migrations ?? []).length} onClick={run}>
+            {plan.action === "apply" && <label><input type="checkbox" data-testid="mig-no-check" checked={noCheck} onChange={(e) => setNoCheck(e.target.checked)} /> skip the query check (--no-check)</label>}
+            <button data-testid="mig-confirm" disabled={!!plan.blocked || running || !(plan.migrations ?? []).length || (!noCheck && plan.check !== undefined && !plan.check.clean)} onClick={run}>
               Confirm: {plan.action === "apply" ? "apply" : "roll back"}</button>
             <button onClick={() => setPlan(null)}>Cancel</button>
           </div>

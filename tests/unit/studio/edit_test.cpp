@@ -76,6 +76,7 @@ class EditStudio {
     o.read_only = read_only;
     o.database_label = "test";
     o.edit.project = s->project;
+    o.edit.queries = s->dir / "db/queries";
     if (d != Dialect::sqlite) o.edit.server = config::parse_database_url(s->db->url);
     s->server = std::make_unique<Server>(*s->conn, o);
     s->port = s->server->bind();
@@ -273,6 +274,36 @@ TEST_P(StudioEdit, DropColumnShowsTheDataLossConflict) {
   auto r = s->post("/api/migrations/run", {{"action", "apply"}, {"confirm", true}});
   EXPECT_EQ(r->status, 409);
   EXPECT_EQ(s->count("SELECT COUNT(title) FROM books"), 2);
+}
+
+// The migrations page's apply runs `flash check` as `flash apply` does: a pending migration that
+// breaks a query of the project stops the run (409 studio.check, the finding located in the query
+// file) until the request skips the check (the CLI's --no-check).
+TEST_P(StudioEdit, ApplyRunsTheQueryCheckUntilSkipped) {
+  fs::create_directories(s->dir / "db/queries");
+  std::ofstream(s->dir / "db/queries/books.sql") << "-- name: BookTitles :many\nSELECT id, title FROM books;\n";
+  preview_matches_engine_and_write({{"op", "drop_column"}, {"table", "books"}, {"column_name", "title"}}, "drop_title");
+  const json plan = s->ok("/api/migrations/preview", {{"action", "apply"}, {"accept_data_loss", true}});
+  ASSERT_TRUE(plan.contains("check")) << plan.dump();
+  EXPECT_EQ(plan["check"]["queries"], 1);
+  ASSERT_EQ(plan["check"]["findings"].size(), 1u) << plan.dump();
+  const json f = plan["check"]["findings"][0];
+  EXPECT_EQ(f["code"], "check.breaks") << f.dump();
+  EXPECT_EQ(f["query"], "BookTitles");
+  EXPECT_NE(f["file"].get<std::string>().find("books.sql"), std::string::npos) << f.dump();
+  EXPECT_EQ(f["line"], 2);
+  auto r = s->post("/api/migrations/run", {{"action", "apply"}, {"confirm", true}, {"accept_data_loss", true}});
+  EXPECT_EQ(r->status, 409) << r->body;
+  EXPECT_EQ(code_of(r), "studio.check");
+  EXPECT_EQ(s->count("SELECT COUNT(title) FROM books"), 2);  // nothing ran
+  const json run = s->ok("/api/migrations/run",
+                         {{"action", "apply"}, {"confirm", true}, {"accept_data_loss", true}, {"no_check", true}});
+  ASSERT_EQ(run["applied"].size(), 1u) << run.dump();
+  EXPECT_THROW(s->check->query("SELECT title FROM books"), driver::DbError);
+  // A query the migration leaves working is no finding: the check is clean again.
+  std::ofstream(s->dir / "db/queries/books.sql", std::ios::trunc) << "-- name: BookIds :many\nSELECT id FROM books;\n";
+  const json clean = s->ok("/api/migrations/preview", {{"action", "apply"}});
+  EXPECT_TRUE(clean["check"]["clean"].get<bool>()) << clean.dump();
 }
 
 TEST_P(StudioEdit, DriftIsRefusedAndNothingIsWritten) {
