@@ -35,6 +35,19 @@ endfunction()
 # The shared test corpus (README "Tests"); tests needing it report skipped when it is absent.
 set(FLASH_CORPUS_DIR "${PROJECT_SOURCE_DIR}/../shared/corpus" CACHE PATH "The shared test corpus")
 
+# flash_test_labels(NAME "a;b"): the labels of the tests gtest_discover_tests found in NAME. With
+# several labels ("studio;mongo") gtest_discover_tests' PROPERTIES would pass the list on as
+# separate words (the second label read as a property name, the properties after it lost), so the
+# labels are set on the discovered tests (the list ${name}_TESTS) by an include file run after them.
+function(flash_test_labels name labels)
+  list(LENGTH labels n_labels)
+  if(n_labels GREATER 1)
+    set(labels_file "${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake")
+    file(WRITE "${labels_file}" "set_tests_properties(\${${name}_TESTS} PROPERTIES LABELS \"${labels}\")\n")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${labels_file}")
+  endif()
+endfunction()
+
 # flash_test(NAME SOURCES... DEPS targets...) — a GoogleTest executable registered with ctest.
 function(flash_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
@@ -45,13 +58,5 @@ function(flash_test name)
   flash_warnings(${name})
   include(GoogleTest)
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS "${ARG_LABELS}")
-  # Several labels ("studio;mongo"): gtest_discover_tests passes a list-valued property on as
-  # separate words (the second label would be read as a property name), so the labels are set
-  # again on the discovered tests (the list ${name}_TESTS) by an include file run after them.
-  list(LENGTH ARG_LABELS n_labels)
-  if(n_labels GREATER 1)
-    set(labels_file "${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake")
-    file(WRITE "${labels_file}" "set_tests_properties(\${${name}_TESTS} PROPERTIES LABELS \"${ARG_LABELS}\")\n")
-    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${labels_file}")
-  endif()
+  flash_test_labels(${name} "${ARG_LABELS}")
 endfunction()
