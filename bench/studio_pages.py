@@ -7,7 +7,8 @@ stylesheet, modulepreload), each asked with Chromium's Accept-Encoding ("gzip, d
 prints the median total time and the bytes sent per file. Standard library only; the database is filled with the engine's own client.
   bench/studio_pages.py FLASH_BINARY sqlite|postgresql|mysql [--rows N]
 PostgreSQL/MySQL take FLASH_TEST_PG_URL / FLASH_TEST_MYSQL_URL (scripts/db.sh)."""
-import argparse, http.cookiejar, json, os, re, subprocess, sys, tempfile, time, urllib.parse, urllib.request
+from studio_session import start_studio
+import argparse, json, os, re, subprocess, sys, tempfile, time, urllib.parse, urllib.request
 
 ap = argparse.ArgumentParser()
 ap.add_argument("flash"); ap.add_argument("engine"); ap.add_argument("--rows", type=int, default=1_000_000)
@@ -39,24 +40,8 @@ else:
     url = f"{base.scheme}://{base.username}:{base.password}@{base.hostname}:{base.port}/{name}"
 with open(os.path.join(work, "flash.toml"), "w") as f:
     f.write(f'version = "2"\nschema_dir = "db/schema"\n\n[database]\nprovider = "{a.engine}"\nurl_env = "DATABASE_URL"\n')
-p = subprocess.Popen([os.path.abspath(a.flash), "studio", "--port", "0", "--no-browser", "--json"], cwd=work, stdout=subprocess.PIPE, text=True,
-                     env={**os.environ, "DATABASE_URL": url, "DISPLAY": ""})
+p, origin, opener = start_studio(a.flash, work, url)
 try:
-    text = ""
-    while True:  # --json prints one object, maybe over several lines
-        line = p.stdout.readline()
-        if not line:
-            sys.exit("flash studio ended before it listened")
-        text += line
-        try:
-            studio = json.loads(text)["url"]
-            break
-        except json.JSONDecodeError:
-            continue
-    origin = studio.split("/?")[0]
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    opener.open(studio).read()
     def page(q):
         t = time.perf_counter()
         body = json.loads(opener.open(origin + "/api/rows?q=" + urllib.parse.quote(json.dumps(q))).read())

@@ -6,7 +6,8 @@ reports (server_ms: the find) and the request's wall time. The collection is fil
 flash_test_mongo_tool (tests/studio/mongo_tool.cpp, Flash's document driver).
   bench/studio_pages_mongo.py FLASH_BINARY MONGO_TOOL [--docs N]      (FLASH_TEST_MONGO_URL)"""
 import sys
-import argparse, http.cookiejar, json, os, subprocess, tempfile, time, urllib.parse, urllib.request
+from studio_session import start_studio
+import argparse, json, os, subprocess, tempfile, time, urllib.parse, urllib.request
 
 ap = argparse.ArgumentParser()
 ap.add_argument("flash"); ap.add_argument("tool"); ap.add_argument("--docs", type=int, default=100_000)
@@ -23,23 +24,8 @@ print(f"filled {n:,} documents in {time.perf_counter() - t:.1f} s")
 work = tempfile.mkdtemp(prefix="flash-studio-bench-")
 with open(os.path.join(work, "flash.toml"), "w") as f:
     f.write('version = "2"\nschema_dir = "db/schema"\n\n[database]\nprovider = "mongodb"\nurl_env = "DATABASE_URL"\n')
-p = subprocess.Popen([os.path.abspath(a.flash), "studio", "--port", "0", "--no-browser", "--json"], cwd=work,
-                     stdout=subprocess.PIPE, text=True, env={**os.environ, "DATABASE_URL": url, "DISPLAY": ""})
+p, origin, opener = start_studio(a.flash, work, url)
 try:
-    text = ""
-    while True:  # --json prints one object, maybe over several lines
-        line = p.stdout.readline()
-        if not line:
-            sys.exit("flash studio ended before it listened")
-        text += line
-        try:
-            studio = json.loads(text)["url"]
-            break
-        except json.JSONDecodeError:
-            continue
-    origin = studio.split("/?")[0]
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    opener.open(studio).read()
     def get(path):
         t = time.perf_counter()
         body = json.loads(opener.open(origin + path).read())
