@@ -94,7 +94,8 @@ const std::vector<GenLanguage> kGenLanguages = {
 };
 const std::vector<std::string> kDatabasesKeys = {"name",       "provider",    "url_env",
                                                  "default",    "schema_dir",  "schema_path",
-                                                 "queries",    "migrations_path", "export_path"};
+                                                 "queries",    "migrations_path", "export_path",
+                                                 "pooler",     "cluster",     "direct_url_env"};
 
 class Loader {
  public:
@@ -552,6 +553,12 @@ class Loader {
           if (auto s = string_value(what, v)) e.migrations_path = *s;
         } else if (key == "export_path") {
           if (auto s = string_value(what, v)) e.export_path = *s;
+        } else if (key == "pooler") {
+          e.pooler = choice_value(what, v, {"none", "pgbouncer"});
+        } else if (key == "cluster") {
+          e.cluster = choice_value(what, v, {"none", "galera"});
+        } else if (key == "direct_url_env") {
+          if (auto s = string_value(what, v)) e.direct_url_env = *s;
         } else {
           unknown_key(k, kDatabasesKeys, "[[databases]]");
         }
@@ -624,6 +631,9 @@ void select_database(Config& cfg, const std::optional<std::string>& wanted, cons
   if (!chosen->queries.empty()) cfg.queries = chosen->queries;
   if (!chosen->migrations_path.empty()) cfg.migrations_path = chosen->migrations_path;
   if (!chosen->export_path.empty()) cfg.export_path = chosen->export_path;
+  if (chosen->pooler) cfg.pooler = *chosen->pooler == "none" ? "" : *chosen->pooler;
+  if (chosen->cluster) cfg.cluster = *chosen->cluster == "none" ? "" : *chosen->cluster;
+  if (chosen->direct_url_env) cfg.direct_url_env = *chosen->direct_url_env;
   for (const auto& [key, where] : chosen->value_locations) cfg.value_locations[key] = where;
 }
 
@@ -657,11 +667,6 @@ Config load_config(const LoadOptions& opts) {
 
   loader.top(table, cfg);
   loader.inherit(cfg);
-  // Through a transaction-pooling PgBouncer the TypeScript pg client uses unnamed statements
-  // unless [gen.js] says `prepared` itself.
-  if (cfg.pooler == "pgbouncer")
-    for (auto& g : cfg.gen)
-      if (g.language == "js" && !g.settings.count("prepared")) g.settings["prepared"] = false;
   if (diag::has_errors(loader.diags)) {
     // toml++ tables iterate in key order; report in document order instead.
     std::stable_sort(loader.diags.begin(), loader.diags.end(),
@@ -673,6 +678,11 @@ Config load_config(const LoadOptions& opts) {
   }
 
   select_database(cfg, opts.database, display);
+  // Through a transaction-pooling PgBouncer (the selected database's) the TypeScript pg client
+  // uses unnamed statements unless [gen.js] says `prepared` itself.
+  if (cfg.pooler == "pgbouncer")
+    for (auto& g : cfg.gen)
+      if (g.language == "js" && !g.settings.count("prepared")) g.settings["prepared"] = false;
   loader.check_drivers(cfg);
   if (diag::has_errors(loader.diags)) throw diag::Errors(std::move(loader.diags));
   load_env_files(cfg, opts.env_name, &cfg.env_origins);

@@ -5,8 +5,8 @@
 //   direct_url_env,
 //   [gen.go|js|python] enabled, out, driver (+ the generator's own keys, see kGenKeys in config.cpp),
 //   [gen.NAME] plugin = "flash-gen-NAME", timeout = 30, enabled, out (+ any key for the plugin),
-//   [[databases]] name, provider, url_env, default = true, and per-database overrides of the
-//   top-level paths.
+//   [[databases]] name, provider, url_env, default = true, pooler, cluster, direct_url_env, and
+//   per-database overrides of the top-level paths.
 // Unknown keys (in every table), wrong types and invalid values are located diagnostics
 // (file:line:col). A UTF-8 byte-order mark at the start of flash.toml or .env is ignored.
 #include <filesystem>
@@ -47,6 +47,9 @@ struct DatabaseEntry {
   bool is_default = false;
   // Per-database overrides of the top-level paths; empty = inherit.
   std::string schema_dir, queries, migrations_path, export_path;
+  // Per-database [database] pooler / cluster / direct_url_env (same values); unset = inherit
+  // ("none" turns the inherited pooler or cluster off for this entry).
+  std::optional<std::string> pooler, cluster, direct_url_env;
   std::map<std::string, diag::Location> value_locations;  // as Config::value_locations
 };
 

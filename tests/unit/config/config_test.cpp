@@ -281,6 +281,58 @@ TEST(Config, DatabasesSelectedByDb) {
   EXPECT_EQ(cache.url_env, "CACHE_URL");
 }
 
+// pooler / cluster / direct_url_env per [[databases]] entry: set, inherited from [database], or
+// turned off with "none"; a wrong value is located.
+TEST(Config, DatabasesPoolerClusterPerEntry) {
+  TempProject p;
+  p.write("flash.toml", R"([database]
+provider = "postgresql"
+pooler = "pgbouncer"
+direct_url_env = "DIRECT_URL"
+
+[gen.js]
+enabled = true
+
+[[databases]]
+name = "app"
+
+[[databases]]
+name = "reports"
+pooler = "none"
+
+[[databases]]
+name = "shop"
+provider = "mysql"
+url_env = "SHOP_URL"
+pooler = "none"
+cluster = "galera"
+
+[[databases]]
+name = "edge"
+direct_url_env = "EDGE_DIRECT_URL"
+)");
+  auto app = load(p, "app");
+  EXPECT_EQ(app.pooler, "pgbouncer");
+  EXPECT_EQ(app.direct_url_env, "DIRECT_URL");
+  ASSERT_FALSE(app.gen.empty());
+  EXPECT_EQ(app.gen[0].settings.at("prepared"), flash::config::SettingValue(false));  // through the pooler: unnamed statements
+  auto reports = load(p, "reports");
+  EXPECT_EQ(reports.pooler, "");
+  EXPECT_EQ(reports.direct_url_env, "DIRECT_URL");
+  EXPECT_FALSE(reports.gen[0].settings.count("prepared"));  // direct: the generator's default
+  auto shop = load(p, "shop");
+  EXPECT_EQ(shop.pooler, "");
+  EXPECT_EQ(shop.cluster, "galera");
+  EXPECT_EQ(load(p, "edge").direct_url_env, "EDGE_DIRECT_URL");
+
+  TempProject bad;
+  bad.write("flash.toml", "[[databases]]\nname = \"a\"\npooler = \"pgpool\"\n");
+  auto diags = load_errors(bad);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].location.line, 3u);
+  EXPECT_NE(diags[0].message.find("pgpool"), std::string::npos) << diags[0].message;
+}
+
 TEST(Config, DatabasesFirstWhenNoDefault) {
   TempProject p;
   p.write("flash.toml", "[[databases]]\nname = \"one\"\nprovider = \"mysql\"\n"
