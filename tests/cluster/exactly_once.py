@@ -16,13 +16,15 @@ would show as a second row. Asserted through the engines' own clients (psql / ma
 round: every process exited 0; per migration exactly one apply_count row and exactly one finished
 _flash_migrations row; each table (and the index) in the catalog (pg_catalog / information_schema,
 on every Galera node). Also: through the pooler without direct_url_env the `notransaction`
-migration is refused (exit 3, migrate.pooler-notransaction) before anything runs.
+migration is refused (exit 3, migrate.pooler-notransaction) before anything runs, and so is its
+`flash down`; with direct_url_env the Down runs on the direct URL.
 Exit 77 (ctest: skipped) only when the setup's package is missing (pgbouncer, galera-4); a setup
 that is not started is a failure. Prints `CLUSTER <setup> exactly-once ...` lines for the report.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -89,6 +91,30 @@ def add_concurrently(root: Path) -> None:
         "-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t1_v ON t1 (v);\n"
         "INSERT INTO apply_count (migration) VALUES ('concurrently');\n"
         "\n-- +migrate Down notransaction\nDROP INDEX CONCURRENTLY t1_v;\n")
+
+
+def down_through_pooler(flash: str, root: Path, url: str, direct: str, admin: str) -> None:
+    """`flash down` of the notransaction migration through the pooler: refused before anything runs
+    without direct_url_env, run on the direct URL (under its session lock) with it."""
+    mid = "20260101000009_concurrently"
+    live = ("SELECT count(*) FROM _flash_migrations WHERE id = '" + mid +
+            "' AND finished_at IS NOT NULL AND rolled_back_at IS NULL")
+    index = "SELECT count(*) FROM pg_catalog.pg_class WHERE relname = 't1_v'"
+    base = dict(os.environ, NO_COLOR="1", DATABASE_URL=url)
+    r = subprocess.run([flash, "down", "--json"], cwd=root, env=base, capture_output=True, text=True,
+                       stdin=subprocess.DEVNULL, timeout=120)
+    if r.returncode != 3 or "migrate.pooler-notransaction" not in r.stdout + r.stderr:
+        fail(f"down without direct_url_env: exit {r.returncode}, {r.stdout}{r.stderr}")
+    if pg_sql(admin, index) != "1" or pg_sql(admin, live) != "1":
+        fail("the refused rollback changed something")
+    r = subprocess.run([flash, "down", "--json"], cwd=root, env=dict(base, DIRECT_DATABASE_URL=direct),
+                       capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    if r.returncode != 0 or json.loads(r.stdout).get("rolled_back") != [mid]:
+        fail(f"down with direct_url_env: exit {r.returncode}, {r.stdout}{r.stderr}")
+    if pg_sql(admin, index) != "0" or pg_sql(admin, live) != "0":
+        fail("down with direct_url_env: the index or its history row is still there")
+    print(f"down through the pooler: refused without direct_url_env (exit 3, nothing changed); with it "
+          f"{mid} rolled back on the direct URL (index dropped, history row rolled back)")
 
 
 def run_many(flash: str, root: Path, urls: list[str], extra_env: dict[str, str], runs: int) -> list[tuple[int, str]]:
@@ -246,6 +272,8 @@ def main() -> None:
                 applied_total += applied
                 print(f"{phase}, round {rnd}: {a.runs} concurrent runs in {secs:.1f}s: {applied} applications of "
                       f"{len(ids)} migrations, {skipped} skipped in-transaction as done by another run")
+        if a.setup == "pgbouncer":
+            down_through_pooler(a.flash, root, url, direct, admin)
         print(f"CLUSTER {a.setup} exactly-once: {total_runs} concurrent runs ({len(phases)} phase(s) x {a.rounds} "
               f"round(s)), {applied_total} applications, each migration exactly once (apply_count, "
               f"_flash_migrations, catalog{' on all 3 nodes' if a.setup == 'galera' else ''}); 0 failed runs")

@@ -34,14 +34,7 @@ void run_apply(ApplyArgs& a, Context& ctx) {
   if (!a.to.empty()) a.o.target = a.to;
   auto conn = migrate_connect(ctx);
   set_pooled_from_url(ctx, project);
-  // [database] direct_url_env: where sections without a transaction run in pooler mode.
-  const auto& cfg = ctx.config();
-  if (const char* direct = cfg.direct_url_env.empty() ? nullptr : std::getenv(cfg.direct_url_env.c_str());
-      direct && *direct) {
-    auto url = config::parse_database_url(direct);
-    url.params.erase("pgbouncer");
-    a.o.direct_connect = [url] { return driver::connect_sql(url); };
-  }
+  a.o.direct_connect = direct_connector(ctx);  // [database] direct_url_env (pooler mode)
   if (!a.no_check || !a.no_lint) {
     diag::Diagnostics diags;
     auto files = migrate::load_migrations(project.migrations_dir, project.dialect, diags);

@@ -26,6 +26,7 @@ void run_down(DownArgs& a, Context& ctx) {
   a.o.lock_timeout = std::chrono::milliseconds(static_cast<long long>(a.lock_timeout * 1000));
   auto conn = migrate_connect(ctx);
   set_pooled_from_url(ctx, project);
+  a.o.direct_connect = direct_connector(ctx);  // [database] direct_url_env (pooler mode)
   auto res = migrate::down(*conn, project, a.o, migrate_output(ctx));
   auto& j = ctx.result();
   j["rolled_back"] = res.rolled_back;

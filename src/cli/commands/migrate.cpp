@@ -11,6 +11,7 @@
 // (exit 3, with the differences and a hint to run `flash pull` first) unless --force, which keeps
 // them as they are so that the next `flash migrate` turns their differences into a migration.
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -48,6 +49,15 @@ void set_pooled_from_url(Context& ctx, migrate::Project& p) {
   const auto it = url.params.find("pgbouncer");
   if (url.dialect == schema::Dialect::postgresql && it != url.params.end() && (it->second == "true" || it->second == "1"))
     p.pooled = true;
+}
+
+std::function<std::unique_ptr<driver::SqlConnection>()> direct_connector(Context& ctx) {
+  const auto& cfg = ctx.config();
+  const char* direct = cfg.direct_url_env.empty() ? nullptr : std::getenv(cfg.direct_url_env.c_str());
+  if (!direct || !*direct) return {};
+  auto url = config::parse_database_url(direct);
+  url.params.erase("pgbouncer");
+  return [url] { return driver::connect_sql(url); };
 }
 
 namespace {

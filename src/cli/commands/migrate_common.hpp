@@ -2,6 +2,7 @@
 // Shared glue of the migration commands (migrate, apply, down, status, reset): the engine's
 // Project from the config, its Output from the CLI context, the connection, and the common
 // --lock-timeout / --no-backup options.
+#include <functional>
 #include <memory>
 
 #include "cli/app.hpp"
@@ -18,5 +19,8 @@ std::unique_ptr<driver::SqlConnection> migrate_connect(Context& ctx);
 // Project::pooled from the database URL: pgbouncer=true (Prisma's parameter, or set by
 // [database] pooler = "pgbouncer") on a PostgreSQL URL.
 void set_pooled_from_url(Context& ctx, migrate::Project& p);
+// [database] direct_url_env: a connector to the URL that bypasses the pooler (where apply and down
+// run sections without a transaction in pooler mode), or empty when the variable is not set.
+std::function<std::unique_ptr<driver::SqlConnection>()> direct_connector(Context& ctx);
 
 }  // namespace flash::cli

@@ -941,7 +941,15 @@ DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o
   auto files = load_or_throw(p, out);
   auto resume_at = parse_resume_at(o.resume_at);
   std::optional<MigrationLock> lock;
-  if (!o.dry_run) lock.emplace(c, o.lock_timeout, p.cluster, p.pooled && d == Dialect::postgresql);
+  const bool pooled = p.pooled && d == Dialect::postgresql;
+  if (!o.dry_run) lock.emplace(c, o.lock_timeout, p.cluster, pooled);
+  // Pooler mode with a direct URL: the session lock there for the whole run (as apply).
+  std::unique_ptr<driver::SqlConnection> direct;
+  std::optional<MigrationLock> direct_lock;
+  if (pooled && o.direct_connect && !o.dry_run) {
+    direct = o.direct_connect();
+    direct_lock.emplace(*direct, o.lock_timeout);
+  }
   auto rows = read_tracking(c);
   std::vector<const TrackingRow*> applied;
   for (const auto& r : rows)
@@ -1021,12 +1029,21 @@ DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o
     groups.push_back(plan_down(*it, d, resume));
   }
   check_resume_at_used(resume_at, "down");
-  if (p.pooled && d == Dialect::postgresql)
+  if (pooled && !o.direct_connect) {
+    std::vector<std::string> untx;
     for (const auto& g : groups)
-      if (g.tracked)
-        problems.push_back(g.migration + ": its Down section runs without a transaction, which is not safe through a "
-                                         "transaction-pooling PgBouncer; run flash down with DATABASE_URL set to "
-                                         "the direct URL");
+      if (g.tracked) untx.push_back(g.migration);
+    if (!untx.empty())
+      throw diag::Error("migrate.pooler-notransaction",
+                        "the Down sections of these migrations run without a transaction (notransaction), which is "
+                        "not safe through a transaction-pooling PgBouncer (no lock survives between its "
+                        "statements): " + util::join(untx, ", "),
+                        diag::ExitCode::check_failed,
+                        "set [database] direct_url_env in flash.toml to a variable holding a URL that bypasses the "
+                        "pooler" +
+                            (p.direct_url_env.empty() ? std::string() : " (" + p.direct_url_env + " is not set)") +
+                            "; flash runs those sections there");
+  }
   if (!problems.empty())
     throw check_failed("cannot roll back:\n  " + util::join(problems, "\n  "),
                        "restore the file, or accept an edited file with --accept-edit ID");
@@ -1056,7 +1073,8 @@ DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o
       say(out, "Exported " + std::to_string(n) + " row(s) of " + util::join(existing, ", ") + " to " + file.string());
     }
   }
-  res.statements = run_groups(c, d, out, groups, res.rolled_back, {}, lock ? &*lock : nullptr);
+  res.statements = run_groups(c, d, out, groups, res.rolled_back, {},
+                              direct_lock ? nullptr : (lock ? &*lock : nullptr), direct.get(), o.lock_timeout);
   return res;
 }
 

@@ -147,6 +147,9 @@ struct DownOptions {
   std::vector<std::string> accept_edit;
   std::chrono::milliseconds lock_timeout{30000};
   std::vector<std::string> resume_at;  // as ApplyOptions::resume_at, for an interrupted rollback
+  // As ApplyOptions::direct_connect: through a pooler, Down sections without a transaction run on
+  // this connection under the session lock; empty: such rollbacks are refused before anything runs.
+  std::function<std::unique_ptr<driver::SqlConnection>()> direct_connect;
 };
 
 struct DownResult {
