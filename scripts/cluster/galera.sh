@@ -64,7 +64,7 @@ start_node() {
     --log-error="$d/error.log" --skip-name-resolve --skip-external-locking \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     --innodb-buffer-pool-size=16M --innodb-log-file-size=16M --innodb-flush-log-at-trx-commit=0 \
-    --innodb-doublewrite=0 --performance-schema=OFF --max-connections=200 --key-buffer-size=1M \
+    --innodb-doublewrite=0 --performance-schema=OFF --max-connections=200 --key-buffer-size=1M --local-infile=1 \
     --binlog-format=ROW --innodb-autoinc-lock-mode=2 --default-storage-engine=InnoDB \
     --wsrep-on=ON --wsrep-provider="$PROVIDER" --wsrep-cluster-name=flash-test \
     --wsrep-cluster-address="$gaddr" --wsrep-node-name="node$k" \

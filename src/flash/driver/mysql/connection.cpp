@@ -7,12 +7,15 @@
 #include <errmsg.h>
 #include <mysql.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstring>
 #include <limits>
 #include <mutex>
 
+#include "flash/driver/bulk.hpp"
+#include "flash/driver/mysql/load_data.hpp"
 #include "flash/sql/lexer.hpp"
 
 namespace flash::driver::mysql {
@@ -354,10 +357,97 @@ using StmtPtr = std::unique_ptr<MYSQL_STMT, decltype(&mysql_stmt_close)>;
 
 MYSQL* open_connection(const config::DatabaseUrl& url);
 
-class MyConnection final : public SqlConnection, public StatementDescriber, public QueryCanceller {
+// ---- LOAD DATA LOCAL INFILE from memory ----
+//
+// The connection advertises CLIENT_LOCAL_FILES at the handshake (the server refuses LOAD DATA
+// LOCAL from a client without it) but keeps MYSQL_OPT_LOCAL_INFILE off, so Connector/C refuses
+// every file request of the server; bulk_load() switches it on for its own statement only. The
+// handler below is installed for the connection's lifetime: it serves the rows of the bulk_load()
+// in progress and never opens a file, so not even a server that asks for a file at another
+// moment, or for another name, gets one.
+
+constexpr const char* kInfileName = "flash-bulk-load";  // the name in the statement; no such file is read
+
+struct InfileState {
+  LoadDataStream* stream = nullptr;  // the rows of the bulk_load() in progress
+  std::string error;
+};
+
+int infile_init(void** ptr, const char* filename, void* userdata) {
+  auto* st = static_cast<InfileState*>(userdata);
+  *ptr = st;
+  if (st->stream != nullptr && filename != nullptr && std::string_view(filename) == kInfileName) return 0;
+  st->error = std::string("refused the server's request for the local file '") + (filename ? filename : "") +
+              "': no bulk load of that name is in progress";
+  return 1;
+}
+
+int infile_read(void* ptr, char* buf, unsigned int len) {
+  auto* st = static_cast<InfileState*>(ptr);
+  try {
+    return static_cast<int>(st->stream->read(buf, len));
+  } catch (const std::exception& e) {  // out of memory: end the statement with an error
+    st->error = e.what();
+    return -1;
+  }
+}
+
+void infile_end(void*) {}
+
+int infile_error(void* ptr, char* buf, unsigned int len) {
+  const std::string& msg = ptr ? static_cast<InfileState*>(ptr)->error : std::string();
+  if (len > 0) {
+    const std::size_t n = std::min<std::size_t>(msg.size(), len - 1);
+    std::memcpy(buf, msg.data(), n);
+    buf[n] = '\0';
+  }
+  return CR_UNKNOWN_ERROR;
+}
+
+// A BIT(width) value given as text, as its number: exactly `width` binary digits are PostgreSQL's
+// bit(n) text (as a decimal such a string would not fit), other digits are the decimal Flash's
+// exports write for BIT. Bound as text the server would store the characters' bytes ("5" → 0x35).
+// Anything else stays as given, for the server to refuse.
+Value bit_number(const Value& v, unsigned long width) {
+  const auto* s = std::get_if<std::string>(&v);
+  if (s == nullptr || s->empty()) return v;
+  std::uint64_t u = 0;
+  const bool binary = width > 1 && s->size() == width && s->find_first_not_of("01") == std::string::npos;
+  const auto r = std::from_chars(s->data(), s->data() + s->size(), u, binary ? 2 : 10);
+  if (r.ec != std::errc() || r.ptr != s->data() + s->size()) return v;
+  return static_cast<std::int64_t>(u);
+}
+
+// The server's answers when it does not allow LOAD DATA LOCAL: MariaDB's
+// ER_LOAD_INFILE_CAPABILITY_DISABLED, MySQL's ER_NOT_ALLOWED_COMMAND and
+// ER_CLIENT_LOCAL_FILES_DISABLED.
+bool local_infile_disabled(unsigned err) { return err == 4166 || err == 1148 || err == 3948; }
+
+// A refused value's SQLSTATE: integrity (duplicate key, NULL into NOT NULL, foreign key, CHECK)
+// or a data exception.
+const char* warning_sqlstate(std::int64_t code) {
+  switch (code) {
+    case 1022: case 1048: case 1062: case 1263: case 1451: case 1452: case 1557: case 1586: case 4025:
+      return "23000";
+    default:
+      return "22000";
+  }
+}
+
+class MyConnection final : public SqlConnection,
+                           public StatementDescriber,
+                           public QueryCanceller,
+                           public BulkLoader,
+                           public BulkLoadMethod {
  public:
-  MyConnection(MYSQL* m, config::DatabaseUrl url) : m_(m), url_(std::move(url)), thread_id_(mysql_thread_id(m)) {}
+  MyConnection(MYSQL* m, config::DatabaseUrl url) : m_(m), url_(std::move(url)), thread_id_(mysql_thread_id(m)) {
+    mysql_set_local_infile_handler(m_, infile_init, infile_read, infile_end, infile_error, &infile_);
+  }
   ~MyConnection() override { mysql_close(m_); }
+
+  void bulk_load(std::string_view table, std::span<const std::string> columns, std::span<const Value> rows,
+                 std::size_t ncols) override;
+  std::string_view last_bulk_method() const override { return method_; }
 
   // KILL QUERY on a second connection of the same account (the server's own way to stop a
   // statement of another session; the session itself stays open).
@@ -523,10 +613,180 @@ class MyConnection final : public SqlConnection, public StatementDescriber, publ
     return rs;
   }
 
+  bool in_transaction() {
+    unsigned int status = 0;
+    mariadb_get_infov(m_, MARIADB_CONNECTION_SERVER_STATUS, &status);
+    return (status & SERVER_STATUS_IN_TRANS) != 0;
+  }
+  // How each column travels, and each BIT column's width (0 for the others).
+  struct LoadPlan {
+    std::vector<LoadAs> how;
+    std::vector<unsigned long> bit_width;
+  };
+  LoadPlan load_plan(std::string_view table, std::span<const std::string> columns, std::span<const Value> rows,
+                     std::size_t ncols);
+  bool load_data(std::string_view table, std::span<const std::string> columns, std::span<const Value> rows,
+                 std::size_t ncols, const std::vector<LoadAs>& how);
+  void insert_rows(std::string_view table, std::span<const std::string> columns, std::span<const Value> rows,
+                   std::size_t ncols);
+  void check_warnings(const std::string& sql, unsigned warnings);
+
   MYSQL* m_;
   config::DatabaseUrl url_;
   unsigned long thread_id_;
+  InfileState infile_;
+  bool local_infile_refused_ = false;  // the server said local_infile=OFF: INSERTs from then on
+  std::string_view method_;
 };
+
+// All rows or none: in a savepoint inside the caller's transaction, else in a transaction of its own.
+void MyConnection::bulk_load(std::string_view table, std::span<const std::string> columns,
+                             std::span<const Value> given, std::size_t ncols) {
+  if (ncols == 0 || given.size() < ncols) return;
+  const bool own_tx = !in_transaction();
+  execute(own_tx ? "START TRANSACTION" : "SAVEPOINT flash_bulk_load");
+  try {
+    const LoadPlan plan = load_plan(table, columns, given, ncols);
+    // BIT values given as text become their number (bit_number), the same on either path.
+    std::vector<Value> numbered;
+    std::span<const Value> rows = given;
+    for (std::size_t c = 0; c < plan.how.size() && c < ncols; ++c) {
+      if (plan.how[c] != LoadAs::bits) continue;
+      if (numbered.empty()) numbered.assign(given.begin(), given.end());
+      for (std::size_t r = c; r < numbered.size(); r += ncols) numbered[r] = bit_number(numbered[r], plan.bit_width[c]);
+      rows = numbered;
+    }
+    if (!local_infile_refused_ && load_data(table, columns, rows, ncols, plan.how)) {
+      method_ = "load_data";
+    } else {
+      insert_rows(table, columns, rows, ncols);
+      method_ = "insert";
+    }
+    execute(own_tx ? "COMMIT" : "RELEASE SAVEPOINT flash_bulk_load");
+  } catch (const DbError& e) {
+    if (e.connection_usable()) {
+      try {
+        execute(own_tx ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT flash_bulk_load");
+      } catch (const DbError&) {  // the server rolled the whole transaction back already (deadlock)
+      }
+    }
+    throw;
+  }
+}
+
+// How each column travels: its type from the table (a SELECT of the columns with LIMIT 0), and hex
+// for every column that holds a Blob value.
+MyConnection::LoadPlan MyConnection::load_plan(std::string_view table, std::span<const std::string> columns,
+                                               std::span<const Value> rows, std::size_t ncols) {
+  std::string sql = "SELECT ";
+  for (std::size_t i = 0; i < columns.size(); ++i) (sql += i ? ", " : "") += columns[i];
+  sql += " FROM ";
+  sql += table;
+  sql += " LIMIT 0";
+  run_text(sql);
+  MYSQL_RES* res = mysql_store_result(m_);
+  if (res == nullptr) fail(sql);
+  LoadPlan plan{std::vector<LoadAs>(columns.size(), LoadAs::text), std::vector<unsigned long>(columns.size(), 0)};
+  const MYSQL_FIELD* fields = mysql_fetch_fields(res);
+  for (unsigned i = 0; i < mysql_num_fields(res) && i < columns.size(); ++i) {
+    const MYSQL_FIELD& f = fields[i];
+    if (f.type == MYSQL_TYPE_BIT) {
+      plan.how[i] = LoadAs::bits;
+      plan.bit_width[i] = f.length;
+    } else if (f.type == MYSQL_TYPE_GEOMETRY || kind_of(f) == Kind::blob) {
+      plan.how[i] = LoadAs::hex;
+    }
+  }
+  mysql_free_result(res);
+  for (std::size_t c = 0; c < plan.how.size() && c < ncols; ++c)
+    for (std::size_t r = c; r < rows.size() && plan.how[c] == LoadAs::text; r += ncols)
+      if (std::holds_alternative<Blob>(rows[r])) plan.how[c] = LoadAs::hex;
+  return plan;
+}
+
+// LOAD DATA LOCAL INFILE of the rows, streamed from memory. False when the server does not allow
+// it (nothing was loaded; the connection remembers and uses INSERTs from then on). A value the
+// server refuses or changes, and a duplicate key, is an error: a LOCAL load turns them into
+// warnings (the server cannot stop the client's file midway), so any warning fails the load.
+bool MyConnection::load_data(std::string_view table, std::span<const std::string> columns,
+                             std::span<const Value> rows, std::size_t ncols, const std::vector<LoadAs>& how) {
+  const std::string sql = load_data_sql(kInfileName, table, columns, how);
+  LoadDataStream stream(rows, ncols, how);
+  struct Enabled {  // MYSQL_OPT_LOCAL_INFILE and the rows, for this statement only
+    MyConnection& c;
+    Enabled(MyConnection& conn, LoadDataStream& s) : c(conn) {
+      const unsigned int on = 1;
+      mysql_options(c.m_, MYSQL_OPT_LOCAL_INFILE, &on);
+      c.infile_.stream = &s;
+    }
+    ~Enabled() {
+      c.infile_.stream = nullptr;
+      const unsigned int off = 0;
+      mysql_options(c.m_, MYSQL_OPT_LOCAL_INFILE, &off);
+    }
+  };
+  {
+    Enabled enabled(*this, stream);
+    if (mysql_real_query(m_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
+      if (local_infile_disabled(mysql_errno(m_))) {
+        local_infile_refused_ = true;
+        return false;
+      }
+      fail(sql);
+    }
+  }
+  const std::uint64_t expected = rows.size() / ncols;
+  const my_ulonglong loaded = mysql_affected_rows(m_);
+  check_warnings(sql, mysql_warning_count(m_));
+  if (loaded != expected)
+    throw DbError("LOAD DATA LOCAL INFILE loaded " + std::to_string(loaded) + " of " + std::to_string(expected) +
+                      " rows",
+                  "22000", 0, sql, true);
+  return true;
+}
+
+// Any warning or note of the statement just run is an error naming the first few (SHOW WARNINGS).
+void MyConnection::check_warnings(const std::string& sql, unsigned warnings) {
+  if (warnings == 0) return;
+  std::string msg = std::to_string(warnings) + " value(s) refused or changed by the server: ";
+  std::int64_t first_code = 0;
+  const ResultSet w = query_text("SHOW WARNINGS LIMIT 3");
+  for (std::size_t i = 0; i < w.rows.size(); ++i) {
+    const auto& row = w.rows[i];
+    if (row.size() < 3) continue;
+    const auto* code = std::get_if<std::int64_t>(&row[1]);
+    if (i == 0 && code) first_code = *code;
+    msg += (i ? "; " : "") + to_display(row[0]) + " " + to_display(row[1]) + ": " + to_display(row[2]);
+  }
+  if (warnings > w.rows.size()) msg += "; …";
+  throw DbError(msg, warning_sqlstate(first_code), static_cast<int>(first_code), sql, true);
+}
+
+// The fallback without LOAD DATA LOCAL: multi-row INSERTs of up to 1,000 rows (30,000 parameters,
+// below the protocol's 65,535), warnings refused as for LOAD DATA.
+void MyConnection::insert_rows(std::string_view table, std::span<const std::string> columns,
+                               std::span<const Value> rows, std::size_t ncols) {
+  const std::size_t n = rows.size() / ncols;
+  const std::size_t per = std::clamp<std::size_t>(30000 / ncols, 1, 1000);
+  std::string head = "INSERT INTO " + std::string(table) + " (";
+  for (std::size_t i = 0; i < columns.size(); ++i) (head += i ? ", " : "") += columns[i];
+  head += ") VALUES ";
+  std::string tuple = "(";
+  for (std::size_t i = 0; i < ncols; ++i) tuple += i ? ", ?" : "?";
+  tuple += ")";
+  auto sql_for = [&](std::size_t k) {
+    std::string sql = head;
+    for (std::size_t r = 0; r < k; ++r) (sql += r ? ", " : "") += tuple;
+    return sql;
+  };
+  const std::string full = sql_for(std::min(per, n));
+  for (std::size_t r = 0; r < n; r += per) {
+    const std::size_t k = std::min(per, n - r);
+    const std::string sql = k == std::min(per, n) ? full : sql_for(k);
+    StmtPtr stmt = run_prepared(sql, rows.subspan(r * ncols, k * ncols));
+    check_warnings(sql, static_cast<unsigned>(mysql_stmt_warning_count(stmt.get())));
+  }
+}
 
 // mysql_stmt_prepare without execute: the server reports the parameter count (never their
 // types) and the result metadata, including NOT_NULL_FLAG computed for the whole query (outer
@@ -693,6 +953,10 @@ MYSQL* open_connection(const config::DatabaseUrl& url) {
   mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
   my_bool reconnect = 0;  // a silent reconnect would lose session state (transactions, locks)
   mysql_options(m, MYSQL_OPT_RECONNECT, &reconnect);
+  // CLIENT_LOCAL_FILES in the handshake, so the server accepts bulk_load()'s LOAD DATA LOCAL; the
+  // client side is switched off again right after connecting (see MyConnection).
+  const unsigned int local_infile = 1;
+  mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &local_infile);
 
   std::string socket;
   if (auto it = url.params.find("socket"); it != url.params.end()) socket = it->second;
@@ -715,6 +979,8 @@ MYSQL* open_connection(const config::DatabaseUrl& url) {
     }
     throw ConnectError("cannot connect to " + where(url) + ": " + msg);
   }
+  const unsigned int no_local_infile = 0;
+  mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &no_local_infile);
   return m;
 }
 

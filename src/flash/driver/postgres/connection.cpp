@@ -13,6 +13,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "flash/driver/bulk.hpp"
 #include "flash/sql/lexer.hpp"
 
 namespace flash::driver::postgres {
@@ -347,7 +348,11 @@ void append_copy_value(std::string& out, const Value& v) {
   }
 }
 
-class PgConnection final : public SqlConnection, public StatementDescriber, public QueryCanceller, public BulkLoader {
+class PgConnection final : public SqlConnection,
+                           public StatementDescriber,
+                           public QueryCanceller,
+                           public BulkLoader,
+                           public BulkLoadMethod {
  public:
   PgConnection(PGconn* conn, bool pooled) : conn_(conn), pooled_(pooled), cancel_(PQgetCancel(conn)) {
     // Notices (e.g. "table does not exist, skipping") are not errors; keep them off stderr.
@@ -377,6 +382,8 @@ class PgConnection final : public SqlConnection, public StatementDescriber, publ
     ResultPtr r(PQexec(conn_, text.c_str()), &PQclear);
     check(r.get(), text);
   }
+
+  std::string_view last_bulk_method() const override { return "copy"; }
 
   void bulk_load(std::string_view table, std::span<const std::string> columns, std::span<const Value> rows,
                  std::size_t ncols) override {
