@@ -12,7 +12,7 @@ std::string_view runtime_pg() {
 #include <poll.h>
 
 #include <cerrno>
-#include <deque>
+#include <algorithm>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -161,18 +161,20 @@ class Row {
   Row(const PGresult* r, int i) noexcept : r_(r), i_(i) {}
   template <class T>
   void get(int col, T& out) const {
+    // libpq gives a NULL length 0, so only an empty value needs the NULL check.
+    const int len = PQgetlength(r_, i_, col);
+    const bool null = len == 0 && PQgetisnull(r_, i_, col);
     if constexpr (is_optional<T>::value) {
-      if (PQgetisnull(r_, i_, col)) {
+      if (null) {
         out.reset();
         return;
       }
       typename T::value_type v{};
-      get(col, v);
+      detail::decode(std::string_view(PQgetvalue(r_, i_, col), static_cast<std::size_t>(len)), v);
       out = std::move(v);
     } else {
-      if (PQgetisnull(r_, i_, col))
-        throw Error("22004", 0, std::string("flash: unexpected NULL in column ") + PQfname(r_, col));
-      detail::decode(std::string_view(PQgetvalue(r_, i_, col), static_cast<std::size_t>(PQgetlength(r_, i_, col))), out);
+      if (null) throw Error("22004", 0, std::string("flash: unexpected NULL in column ") + PQfname(r_, col));
+      detail::decode(std::string_view(PQgetvalue(r_, i_, col), static_cast<std::size_t>(len)), out);
     }
   }
 
@@ -201,7 +203,8 @@ class Params {
       // An empty vector's data() may be null, which libpq would send as NULL.
       push(v.empty() ? "" : reinterpret_cast<const char*>(v.data()), static_cast<int>(v.size()), 1);
     } else if constexpr (is_list<T>::value) {
-      std::string& s = owned_.emplace_back("{");
+      std::string& s = own();
+      s = "{";
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (i) s += ',';
         detail::encode_element(s, v[i]);
@@ -209,7 +212,7 @@ class Params {
       s += '}';
       push(s.c_str(), static_cast<int>(s.size()), 0);
     } else {
-      std::string& s = owned_.emplace_back();
+      std::string& s = own();
       flash::detail::to_text(s, v);
       push(s.c_str(), static_cast<int>(s.size()), 0);
     }
@@ -225,9 +228,20 @@ class Params {
     lengths_.push_back(len);
     formats_.push_back(fmt);
   }
+  // A new owned text for the next value (index values_.size()). Owned texts live in a vector:
+  // when it grows, the values pointing into it are re-pointed.
+  std::string& own() {
+    if (owned_.size() == owned_.capacity()) {
+      owned_.reserve(std::max(values_.capacity(), 2 * owned_.size() + 1));
+      for (std::size_t k = 0; k < owned_.size(); ++k) values_[owned_at_[k]] = owned_[k].c_str();
+    }
+    owned_at_.push_back(values_.size());
+    return owned_.emplace_back();
+  }
   std::vector<const char*> values_;
   std::vector<int> lengths_, formats_;
-  std::deque<std::string> owned_;
+  std::vector<std::string> owned_;
+  std::vector<std::size_t> owned_at_;
 };
 
 // One row of COPY ... FROM STDIN (text format): what generated :copyfrom encoders write to.
