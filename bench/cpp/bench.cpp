@@ -4,13 +4,15 @@
 //   bench-flash-cpp pipeline   the same functions' flash::pg::Pipeline overloads: sequential phases
 //                              queue chunks of 500 statements then sync(); concurrent batches queue
 //                              each connection's share then sync()
-// Same phases, counts, SQL and checks as bench/libpq/bench.cpp. The client API is synchronous, so
-// the concurrent phases run each connection's share of a batch on its own thread (20 threads kept
-// for the whole run, a std::barrier per batch). Prints {"contender", "phases": {...}}. Reads BENCH_URL.
+// Same phases, counts, SQL and checks as bench/libpq/bench.cpp. The concurrent phases run on one
+// thread like bench-libpq's poll loop: each connection's share of a batch goes through its own
+// flash::pg::Pipeline, driven without blocking (send() / socket() / process()): prepared mode keeps
+// one statement in flight per connection (the next is sent when the previous result arrived),
+// pipeline mode queues the whole share and syncs every connection at once (flash::pg::sync_all).
+// Prints {"contender", "phases": {...}}. Reads BENCH_URL.
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <barrier>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,7 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <thread>
+#include <poll.h>
 #include <vector>
 
 #include "queries.hpp"
@@ -115,6 +117,61 @@ void run_ops(flash::pg::Connection& c, const std::vector<Op>& ops, std::size_t c
   }
 }
 
+// One concurrent batch: queues[k] on pool[k], all connections at once from this thread.
+void run_batch(std::vector<std::unique_ptr<flash::pg::Connection>>& pool, const std::vector<std::vector<Op>>& queues) {
+  struct Lane {
+    std::unique_ptr<flash::pg::Pipeline> pl;
+    const std::vector<Op>* ops = nullptr;
+    std::size_t next = 0;
+    bool busy = false;
+    std::vector<std::function<void()>> after;
+  };
+  std::vector<Lane> lanes;
+  for (std::size_t k = 0; k < queues.size(); ++k)
+    if (!queues[k].empty()) {
+      Lane& l = lanes.emplace_back();
+      l.pl = std::make_unique<flash::pg::Pipeline>(*pool[k]);
+      l.ops = &queues[k];
+    }
+  if (pipeline) {
+    std::vector<flash::pg::Pipeline*> pls;
+    for (Lane& l : lanes) {
+      for (const Op& o : *l.ops) o.queue(*l.pl, l.after);
+      pls.push_back(l.pl.get());
+    }
+    flash::pg::sync_all(pls);
+    for (Lane& l : lanes)
+      for (auto& f : l.after) f();
+    return;
+  }
+  std::size_t open = lanes.size();
+  std::vector<pollfd> fds;
+  std::vector<Lane*> who;
+  while (open) {
+    fds.clear();
+    who.clear();
+    for (Lane& l : lanes) {
+      if (!l.busy && l.next < l.ops->size()) {
+        (*l.ops)[l.next++].queue(*l.pl, l.after);
+        l.pl->send();
+        l.busy = true;
+      }
+      if (!l.busy) continue;
+      fds.push_back({l.pl->socket(), static_cast<short>(POLLIN | (l.pl->wants_write() ? POLLOUT : 0)), 0});
+      who.push_back(&l);
+    }
+    if (poll(fds.data(), fds.size(), 10000) < 0) throw std::runtime_error("poll");
+    for (std::size_t k = 0; k < fds.size(); ++k) {
+      Lane& l = *who[k];
+      if (!fds[k].revents || !l.pl->process()) continue;
+      for (auto& f : l.after) f();
+      l.after.clear();
+      l.busy = false;
+      if (l.next == l.ops->size()) --open;
+    }
+  }
+}
+
 // This process's CPU time (user+sys, all threads, ms): per-phase client CPU, load-robust where
 // wall time is not.
 double cpu_ms() {
@@ -137,32 +194,12 @@ int main(int argc, char** argv) {
     std::vector<std::unique_ptr<flash::pg::Connection>> pool;
     for (int i = 0; i < kPool; ++i) pool.push_back(std::make_unique<flash::pg::Connection>(url));
 
-    // Concurrent batches: worker k runs queues[k] on pool[k]; a barrier starts and ends each batch.
     std::vector<std::vector<Op>> queues(kPool);
-    std::barrier sync_point(kPool + 1);
-    bool stop = false;
-    std::exception_ptr worker_error;
-    std::vector<std::thread> workers;
-    for (int k = 0; k < kPool; ++k)
-      workers.emplace_back([&, k] {
-        for (;;) {
-          sync_point.arrive_and_wait();
-          if (stop) return;
-          try {
-            run_ops(*pool[k], queues[k], queues[k].size());
-          } catch (...) {
-            worker_error = std::current_exception();
-          }
-          sync_point.arrive_and_wait();
-        }
-      });
     auto batched = [&](int count, int size, auto make) {
       for (int s = 0; s < count; s += size) {
         for (auto& q : queues) q.clear();
         for (int i = s; i < std::min(count, s + size); ++i) queues[(i - s) % kPool].push_back(make(i));
-        sync_point.arrive_and_wait();  // start
-        sync_point.arrive_and_wait();  // done
-        if (worker_error) std::rethrow_exception(worker_error);
+        run_batch(pool, queues);
       }
     };
     auto sequential = [&](const std::vector<Op>& ops) { run_ops(*pool[0], ops, kChunk); };
@@ -241,9 +278,6 @@ int main(int argc, char** argv) {
     ph["lookups_concurrent"] = ms_since(t);
     cpu["lookups_concurrent"] = cpu_ms() - c0;
 
-    stop = true;
-    sync_point.arrive_and_wait();
-    for (auto& w : workers) w.join();
     std::printf("{\"contender\": \"%s\", \"phases\": {", pipeline ? "flash-cpp-pipeline" : "flash-cpp");
     bool firstp = true;
     for (const auto& [k, v] : ph) {

@@ -48,6 +48,23 @@ int main(int argc, char** argv) {
     db.execute(("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema + "; SET search_path TO " + schema).c_str());
     db.execute(read_file(argv[2]).c_str());
 
+    // ---- Params: texts it owns stay valid when more are added than it was sized for ----
+    {
+      flash::pg::Params p(1);
+      const std::string s = "kept";
+      p.add(std::int32_t{1});
+      p.add(s);
+      for (int i = 2; i < 40; ++i) p.add(std::int64_t{i});
+      p.add(std::optional<std::int32_t>());
+      CHECK_EQ(p.size(), 41);
+      CHECK_EQ(std::string(p.values()[0]), "1");
+      CHECK(p.values()[1] == s.c_str());
+      bool all = true;
+      for (int i = 2; i < 40; ++i) all = all && std::string(p.values()[i], p.lengths()[i]) == std::to_string(i);
+      CHECK(all);
+      CHECK(p.values()[40] == nullptr);
+    }
+
     // ---- every column type as a parameter and back (RETURNING * → db::User) ----
     const flash::Bytes avatar = bytes({0, 1, 0x7f, 0x80, 0xff, '\\', 'x', 0});
     const flash::Date birthday = sys_days{1999y / December / 31};
@@ -247,6 +264,37 @@ int main(int argc, char** argv) {
     CHECK(db::get_counter(db, "pipe")->value == 42);
     // The connection works normally after the pipeline.
     CHECK(db::get_user(db, u->id).has_value());
+    // ---- sync_all: pipelines on two connections synced together from one thread; a failure on
+    // one does not stop the other from being read to its end, and the first error is thrown ----
+    {
+      flash::pg::Connection db2(argv[1]);
+      db2.execute(("SET search_path TO " + schema).c_str());
+      {
+        flash::pg::Pipeline p1(db), p2(db2);
+        auto a = db::get_user(p1, u->id);
+        auto b = db::upsert_counter(p2, "all", 7);
+        auto c = db::upsert_counter(p2, "all", 1);
+        std::vector<flash::pg::Pipeline*> both{&p1, &p2};
+        flash::pg::sync_all(both);
+        CHECK(a.get() && a.get()->email == "ada@example.com");
+        CHECK(b.get()->value == 7 && c.get()->value == 8);
+        // Non-blocking single pipeline: send(), then process() until the sync point.
+        auto d = db::upsert_counter(p1, "all", 2);
+        p1.send();
+        while (!p1.process()) {
+          pollfd pfd{p1.socket(), static_cast<short>(POLLIN | (p1.wants_write() ? POLLOUT : 0)), 0};
+          poll(&pfd, 1, -1);
+        }
+        CHECK(d.get()->value == 10);
+        auto dup = db::create_user(p1, "ada@example.com", std::nullopt, std::nullopt, db::UserRole::member, true, "0",
+                                   std::nullopt, std::nullopt, {}, std::nullopt, std::nullopt, std::nullopt, std::nullopt);
+        auto e = db::upsert_counter(p2, "all", 100);
+        CHECK_SQLSTATE(flash::pg::sync_all(both), "23505");
+        CHECK_SQLSTATE(dup.get(), "23505");
+        CHECK(e.get()->value == 110);
+      }
+      CHECK(db::get_counter(db2, "all")->value == 110);
+    }
     db::delete_user(db, u->id);
     CHECK(!db::get_user(db, u->id).has_value());
 

@@ -33,7 +33,8 @@
 //   std::vector<std::optional<Row>>, :batchmany std::vector<std::vector<Row>> over a list of
 //   parameters (libpq: one pipeline; MySQL/SQLite: the prepared statement once per element).
 // libpq only: every :one/:many/:exec* function also has an overload taking a flash::pg::Pipeline&
-//   that queues the statement and returns a flash::pg::Pending<T> (read after Pipeline::sync()).
+//   that queues the statement and returns a flash::pg::Pending<T> (read after Pipeline::sync(), or
+//   flash::pg::sync_all over several connections' pipelines, or the non-blocking send()/process()).
 // sqlc.embed(t) columns are flattened into the row struct.
 #include "flash/codegen/cpp/cpp.hpp"
 

@@ -320,7 +320,7 @@ inline std::string expand_slice(std::string_view sql, std::string_view marker, s
 #include <poll.h>
 
 #include <cerrno>
-#include <deque>
+#include <algorithm>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -469,18 +469,20 @@ class Row {
   Row(const PGresult* r, int i) noexcept : r_(r), i_(i) {}
   template <class T>
   void get(int col, T& out) const {
+    // libpq gives a NULL length 0, so only an empty value needs the NULL check.
+    const int len = PQgetlength(r_, i_, col);
+    const bool null = len == 0 && PQgetisnull(r_, i_, col);
     if constexpr (is_optional<T>::value) {
-      if (PQgetisnull(r_, i_, col)) {
+      if (null) {
         out.reset();
         return;
       }
       typename T::value_type v{};
-      get(col, v);
+      detail::decode(std::string_view(PQgetvalue(r_, i_, col), static_cast<std::size_t>(len)), v);
       out = std::move(v);
     } else {
-      if (PQgetisnull(r_, i_, col))
-        throw Error("22004", 0, std::string("flash: unexpected NULL in column ") + PQfname(r_, col));
-      detail::decode(std::string_view(PQgetvalue(r_, i_, col), static_cast<std::size_t>(PQgetlength(r_, i_, col))), out);
+      if (null) throw Error("22004", 0, std::string("flash: unexpected NULL in column ") + PQfname(r_, col));
+      detail::decode(std::string_view(PQgetvalue(r_, i_, col), static_cast<std::size_t>(len)), out);
     }
   }
 
@@ -509,7 +511,8 @@ class Params {
       // An empty vector's data() may be null, which libpq would send as NULL.
       push(v.empty() ? "" : reinterpret_cast<const char*>(v.data()), static_cast<int>(v.size()), 1);
     } else if constexpr (is_list<T>::value) {
-      std::string& s = owned_.emplace_back("{");
+      std::string& s = own();
+      s = "{";
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (i) s += ',';
         detail::encode_element(s, v[i]);
@@ -517,7 +520,7 @@ class Params {
       s += '}';
       push(s.c_str(), static_cast<int>(s.size()), 0);
     } else {
-      std::string& s = owned_.emplace_back();
+      std::string& s = own();
       flash::detail::to_text(s, v);
       push(s.c_str(), static_cast<int>(s.size()), 0);
     }
@@ -533,9 +536,20 @@ class Params {
     lengths_.push_back(len);
     formats_.push_back(fmt);
   }
+  // A new owned text for the next value (index values_.size()). Owned texts live in a vector:
+  // when it grows, the values pointing into it are re-pointed.
+  std::string& own() {
+    if (owned_.size() == owned_.capacity()) {
+      owned_.reserve(std::max(values_.capacity(), 2 * owned_.size() + 1));
+      for (std::size_t k = 0; k < owned_.size(); ++k) values_[owned_at_[k]] = owned_[k].c_str();
+    }
+    owned_at_.push_back(values_.size());
+    return owned_.emplace_back();
+  }
   std::vector<const char*> values_;
   std::vector<int> lengths_, formats_;
-  std::deque<std::string> owned_;
+  std::vector<std::string> owned_;
+  std::vector<std::size_t> owned_at_;
 };
 
 // One row of COPY ... FROM STDIN (text format): what generated :copyfrom encoders write to.
@@ -818,28 +832,41 @@ class Pipeline {
 
   // Sends a sync, waits for and dispatches every queued result. Throws the first error.
   void sync() {
+    send();
+    while (!process()) wait();
+  }
+
+  // Non-blocking use, e.g. several connections driven from one thread (see sync_all): send()
+  // ends the queued statements with a sync and flushes what the socket takes; then, whenever
+  // socket() is readable (or writable while wants_write()), process() reads what arrived and
+  // dispatches the complete results. It returns true once the sync point arrived: every Pending
+  // is then set, and process() throws the first error (the Pipeline is reusable afterwards).
+  void send() {
+    if (PQpipelineSync(c_.c_) != 1) detail::fail(c_.c_, nullptr, "pipeline sync");
+    flush();
+  }
+  int socket() const noexcept { return PQsocket(c_.c_); }
+  bool wants_write() const noexcept { return flush_ == 1; }
+  bool process() {
     PGconn* c = c_.c_;
-    if (PQpipelineSync(c) != 1) detail::fail(c, nullptr, "pipeline sync");
-    std::size_t next = 0;
-    std::exception_ptr first;
-    for (;;) {
-      while (PQisBusy(c)) {
-        const int f = PQflush(c);
-        if (f < 0) detail::fail(c, nullptr, "pipeline flush");
-        pollfd pfd{PQsocket(c), static_cast<short>(POLLIN | (f == 1 ? POLLOUT : 0)), 0};
-        if (poll(&pfd, 1, -1) < 0 && errno != EINTR) throw Error("", errno, "flash: poll failed");
-        if ((pfd.revents & (POLLIN | POLLERR | POLLHUP)) && PQconsumeInput(c) != 1) detail::fail(c, nullptr, "pipeline read");
-      }
+    if (PQconsumeInput(c) != 1) detail::fail(c, nullptr, "pipeline read");
+    flush();
+    while (!PQisBusy(c)) {
       PGresult* raw = PQgetResult(c);
       if (!raw) {  // the end of one statement's results
-        ++next;
+        ++next_;
         continue;
       }
       Result r(raw);
       const auto st = PQresultStatus(raw);
-      if (st == PGRES_PIPELINE_SYNC) break;
-      if (next >= items_.size()) continue;
-      Item& it = items_[next];
+      if (st == PGRES_PIPELINE_SYNC) {
+        items_.clear();
+        next_ = 0;
+        if (first_) std::rethrow_exception(std::exchange(first_, nullptr));
+        return true;
+      }
+      if (next_ >= items_.size()) continue;
+      Item& it = items_[next_];
       std::exception_ptr err;
       if (st == PGRES_FATAL_ERROR) {
         err = std::make_exception_ptr(detail::error_of(c, raw, it.what));
@@ -854,11 +881,10 @@ class Pipeline {
       }
       if (err) {
         if (it.fail) it.fail(err);
-        if (!first) first = err;
+        if (!first_) first_ = err;
       }
     }
-    items_.clear();
-    if (first) std::rethrow_exception(first);
+    return false;
   }
   std::size_t queued() const noexcept { return items_.size(); }
 
@@ -887,9 +913,57 @@ class Pipeline {
       detail::fail(c, nullptr, st.name);
     items_.push_back({st.name, std::move(take), std::move(fail)});
   }
+  void flush() {
+    flush_ = PQflush(c_.c_);
+    if (flush_ < 0) detail::fail(c_.c_, nullptr, "pipeline flush");
+  }
+  void wait() const {
+    pollfd pfd{socket(), static_cast<short>(POLLIN | (wants_write() ? POLLOUT : 0)), 0};
+    if (poll(&pfd, 1, -1) < 0 && errno != EINTR) throw Error("", errno, "flash: poll failed");
+  }
   Connection& c_;
   std::vector<Item> items_;
+  std::size_t next_ = 0;
+  int flush_ = 0;
+  std::exception_ptr first_;
 };
+
+// Syncs several pipelines (on different connections) at once from this thread: sends each one's
+// sync, then waits on all their sockets together and dispatches results as they arrive. Every
+// pipeline is read to its sync point; then the first error (in the order given) is thrown.
+template <class Pipelines>
+void sync_all(const Pipelines& pipelines) {
+  std::vector<Pipeline*> open;
+  for (Pipeline* p : pipelines) {
+    p->send();
+    open.push_back(p);
+  }
+  std::vector<std::exception_ptr> errors(open.size());
+  std::vector<std::size_t> index(open.size());
+  for (std::size_t i = 0; i < index.size(); ++i) index[i] = i;
+  std::vector<pollfd> fds;
+  while (!open.empty()) {
+    fds.clear();
+    for (Pipeline* p : open) fds.push_back({p->socket(), static_cast<short>(POLLIN | (p->wants_write() ? POLLOUT : 0)), 0});
+    if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) throw Error("", errno, "flash: poll failed");
+    for (std::size_t k = open.size(); k-- > 0;) {
+      if (!fds[k].revents) continue;
+      bool done;
+      try {
+        done = open[k]->process();
+      } catch (...) {
+        errors[index[k]] = std::current_exception();
+        done = true;
+      }
+      if (done) {
+        open.erase(open.begin() + static_cast<std::ptrdiff_t>(k));
+        index.erase(index.begin() + static_cast<std::ptrdiff_t>(k));
+      }
+    }
+  }
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
 
 }  // namespace flash::pg
 #endif  // FLASH_CPP_PG_V1
