@@ -4,7 +4,6 @@ called against the server and the returned values are checked, NULLs included.""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import decimal
 import json
@@ -138,6 +137,8 @@ async def test_exec_kinds(conn: client.Connection) -> None:
     totals = await q.count_users(active=False)
     assert totals is not None
     assert totals.total == 2 and totals.total_balance == decimal.Decimal("12.50")
+    # Exact types: COUNT(*) is bigint and the driver's int, SUM(numeric) a Decimal (nothing converts them).
+    assert type(totals.total) is int and type(totals.total_balance) is decimal.Decimal
     none = await q.count_users(active=True)
     assert none is not None and none.total == 0 and none.total_balance is None
     await q.delete_user(id=b.id)
@@ -169,6 +170,7 @@ async def test_posts_joins_and_aggregates(conn: client.Connection) -> None:
     assert [r async for r in pq.iter_list_users_with_posts()] == joined
     per_user = await pq.count_posts_per_user()
     assert [(r.user_id, r.post_count, r.total_views) for r in per_user] == [(a.id, 2, 0)]
+    assert all(type(v) is int for r in per_user for v in (r.user_id, r.post_count, r.total_views))
     when = datetime.datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
     assert await pq.publish_post(published_at=when, id=p1) == 1
     assert await pq.publish_post(published_at=when, id=p1) == 0
@@ -195,8 +197,9 @@ async def test_counters_upsert_and_transactions(conn: client.Connection) -> None
         await q.upsert_counter(name="other", value=1)
     assert await scalar(conn, "SELECT value FROM counters WHERE name = 'hits'") == 10
     assert await scalar(conn, "SELECT count(*) FROM counters") == 2
-    # Rows are frozen dataclasses.
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    # Rows are immutable typed NamedTuples.
+    assert isinstance(c, tuple) and c._fields == ("name", "value") and c._asdict() == {"name": "hits", "value": 8}
+    with pytest.raises(AttributeError):
         c.value = 1  # type: ignore[misc]
 
 

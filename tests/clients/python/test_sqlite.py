@@ -5,7 +5,6 @@ NULLs included; writes are checked from a second connection (committed)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import decimal
 import json
@@ -194,8 +193,9 @@ async def test_counters_upsert_and_transactions(conn: client.Connection) -> None
         await q.upsert_counter(name="other", value=1)
     assert await scalar(conn, "SELECT value FROM counters WHERE name = 'hits'") == 10
     assert await scalar(conn, "SELECT count(*) FROM counters") == 2
-    # Rows are frozen dataclasses.
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    # Rows are immutable typed NamedTuples.
+    assert isinstance(c, tuple) and c._fields == ("name", "value") and c._asdict() == {"name": "hits", "value": 8}
+    with pytest.raises(AttributeError):
         c.value = 1  # type: ignore[misc]
 
 

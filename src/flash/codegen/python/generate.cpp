@@ -15,8 +15,9 @@
 //   __init__.py   imports the modules; re-exports Connection, ExecResult and transaction
 //   py.typed      PEP 561 marker
 //   _runtime.py   conversions, the driver calls and transaction(conn) (runtime.cpp)
-//   models.py     one `enum.Enum(str)` subclass per enum, one frozen dataclass per table
-//   <file>.py     per query file: the SQL constants, frozen <Name>Params / <Name>Row dataclasses and a
+//   models.py     one `enum.Enum(str)` subclass per enum, one typing.NamedTuple per table
+//   <file>.py     per query file: the SQL constants, frozen <Name>Params dataclasses, <Name>Row
+//                 NamedTuples and a
 //                 `Queries` class taking the driver connection, one snake_case method per query with
 //                 keyword-only parameters (nullable ones default to None). Params dataclasses
 //                 can be splatted: `q.create_user(**vars(params))`.
@@ -25,8 +26,11 @@
 // iterator streaming rows), :exec → None, :execrows → int, :execlastid → int (PostgreSQL: the
 // value of RETURNING), :execresult → ExecResult. Row is the table's model when the query returns
 // exactly a table's columns (`RETURNING *`, `SELECT *`), the bare value when it returns a single
-// column (sqlc's behaviour), a <Name>Row dataclass otherwise; sqlc.embed(t) columns nest as a
-// model-typed field.
+// column (sqlc's behaviour), a <Name>Row NamedTuple otherwise; sqlc.embed(t) columns nest as a
+// model-typed field. Rows are NamedTuples (immutable, typed, attribute access in C) rather than
+// frozen dataclasses so that a row whose values need no conversion is built by tuple.__new__ in C:
+// a frozen dataclass's __init__ costs ~1 µs per row of six fields, which on a 1,000-row result
+// was more than asyncpg's own decoding (bench/RESULTS.md).
 // :copyfrom → <name>(rows: Sequence[<Name>Params]) -> int (rows inserted): asyncpg
 // copy_records_to_table, psycopg cursor.copy() (COPY FROM STDIN), PyMySQL/aiomysql multi-row
 // INSERTs under 65535 placeholders, sqlite3/aiosqlite executemany inside one transaction.
@@ -36,8 +40,9 @@
 //
 // Type mapping (query/schema TypeCategory → Python type; conversions done by the generated code):
 //   boolean            bool               MySQL/SQLite 0/1 → bool
-//   int16/int32/int64  int                int() (MySQL SUM() returns Decimal)
-//   float32/float64    float              float()
+//   int16/int32/int64  int                int() (MySQL SUM() returns Decimal); none on PostgreSQL,
+//                                         whose drivers decode int2/int4/int8/oid as int
+//   float32/float64    float              float(); none on PostgreSQL (float4/float8 are float)
 //   decimal            decimal.Decimal    SQLite int/float → Decimal; bound as text on SQLite
 //   text               str
 //   bytes              bytes
@@ -182,7 +187,7 @@ std::string header(const Request& req) {
 struct Imports {
   bool dataclasses = false, datetime = false, decimal = false, uuid = false, enum_ = false;
   bool any = false, sequence = false, iterator = false, async_iterator = false, models = false;
-  bool runtime = false, final_ = false;
+  bool runtime = false, final_ = false, named_tuple = false, functools = false, callable = false;
   std::set<std::string> aliases;  // "datetime" → `import datetime as _datetime`
 };
 
@@ -219,12 +224,14 @@ TypeInfo map_type(const query::ResolvedType& t, const Ctx& ctx, Imports& im, boo
     case TypeCategory::int32:
     case TypeCategory::int64:
       h = "int";
-      ti.read_fn = "int";
+      // PostgreSQL types only int2/int4/int8/oid (and their domains) as int*: asyncpg and psycopg
+      // return int for them. MySQL's SUM() returns Decimal, SQLite any storage class.
+      if (!pg) ti.read_fn = "int";
       break;
     case TypeCategory::float32:
     case TypeCategory::float64:
       h = "float";
-      ti.read_fn = "float";
+      if (!pg) ti.read_fn = "float";
       break;
     case TypeCategory::decimal:
       h = "decimal.Decimal";
@@ -365,6 +372,7 @@ std::string import_block(const Imports& im, bool future = true) {
   if (im.datetime) std_mods.push_back("datetime");
   if (im.decimal) std_mods.push_back("decimal");
   if (im.enum_) std_mods.push_back("enum");
+  if (im.functools) std_mods.push_back("functools");
   if (im.uuid) std_mods.push_back("uuid");
   for (const auto& m : std_mods) out += "import " + m + "\n";
   for (const auto& a : im.aliases) {
@@ -375,12 +383,14 @@ std::string import_block(const Imports& im, bool future = true) {
   }
   std::vector<std::string> abc;
   if (im.async_iterator) abc.push_back("AsyncIterator");
+  if (im.callable) abc.push_back("Callable");
   if (im.iterator) abc.push_back("Iterator");
   if (im.sequence) abc.push_back("Sequence");
   if (!abc.empty()) out += "from collections.abc import " + util::join(abc, ", ") + "\n";
   std::vector<std::string> typing;
   if (im.any) typing.push_back("Any");
   if (im.final_) typing.push_back("Final");
+  if (im.named_tuple) typing.push_back("NamedTuple");
   if (!typing.empty()) out += "from typing import " + util::join(typing, ", ") + "\n";
   if (im.models || im.runtime) {
     out += "\n";
@@ -388,6 +398,15 @@ std::string import_block(const Imports& im, bool future = true) {
     if (im.runtime) out += "from . import _runtime as _rt\n";
   }
   return out;
+}
+
+// A field line of a NamedTuple class body. A field named like a tuple method (count, index)
+// shadows it, which Python allows and mypy reports as an incompatible override: the field keeps
+// its type for the callers, the class line carries the ignore.
+std::string tuple_field(const std::string& name, const std::string& hint) {
+  std::string line = "    " + name + ": " + hint;
+  if (name == "count" || name == "index") line += "  # type: ignore[assignment]";
+  return line + "\n";
 }
 
 std::string docstring(const std::vector<std::string>& lines, const std::string& indent) {
@@ -449,7 +468,7 @@ std::string models_module(const Request& req, Ctx& ctx, const std::vector<EnumDe
   for (const auto& t : s.tables) {
     const auto it = ctx.table_models.find(t.name);
     if (it == ctx.table_models.end()) continue;
-    im.dataclasses = true;
+    im.named_tuple = true;
     std::set<std::string> used, shadowed;
     std::vector<std::pair<std::string, std::string>> fields;
     for (const auto& c : t.columns) {
@@ -458,9 +477,9 @@ std::string models_module(const Request& req, Ctx& ctx, const std::vector<EnumDe
       if (module_names().count(name)) shadowed.insert(name);
       fields.emplace_back(name, optional_hint(ti.hint, c.nullable));
     }
-    body += "\n\n@dataclasses.dataclass(frozen=True)\nclass " + it->second + ":\n";
+    body += "\n\nclass " + it->second + "(NamedTuple):\n";
     body += docstring({"A row of table " + schema::qualified(t.schema, t.name) + "."}, "    ") + "\n";
-    for (const auto& [name, hint] : fields) body += "    " + name + ": " + alias_hint(hint, shadowed, im) + "\n";
+    for (const auto& [name, hint] : fields) body += tuple_field(name, alias_hint(hint, shadowed, im));
   }
   std::string out = header(req);
   out += "\"\"\"Row models of the schema's tables and its enum types.\"\"\"\n\n";
@@ -588,12 +607,12 @@ class ModuleWriter {
         if (pi) args.push_back(bound(*pi, pre));
       }
     }
-    std::string args_expr = "()";
-    if (args.size() == 1) args_expr = "(" + args[0] + ",)";
-    else if (args.size() > 1) args_expr = "(" + util::join(args, ", ") + ")";
-    return args_expr;
+    return args;
     };
-    const std::string args_expr = build_args(batch || copyfrom ? "_p." : "");
+    const std::vector<std::string> arg_list = build_args(batch || copyfrom ? "_p." : "");
+    std::string args_expr = "()";
+    if (arg_list.size() == 1) args_expr = "(" + arg_list[0] + ",)";
+    else if (arg_list.size() > 1) args_expr = "(" + util::join(arg_list, ", ") + ")";
 
     // Params dataclass.
     std::string params_cls;
@@ -663,24 +682,41 @@ class ModuleWriter {
     const std::string call_args = "(self._conn, " + sql_var + ", " + args_expr + ")";
     std::string read_args = call_args;  // of fetch_one / fetch_all (the iterator keeps call_args)
     std::string fetch_one = "_rt.fetch_one", fetch_all = "_rt.fetch_all";
+    bool retried = false;
     if (ctx_.read_retry && (q.kind == query::Kind::one || q.kind == query::Kind::many) &&
         sql::leading_keyword(q.sql, schema::Dialect::postgresql) == "SELECT") {
       // A read: run again after a lost connection, under the Queries object's policy.
       read_args = "(self._retry, " + std::string(q.kind == query::Kind::one ? fetch_one : fetch_all) + ", " +
                   call_args.substr(1);
       fetch_one = fetch_all = "_rt.retry_read";
+      retried = true;
     }
+    // asyncpg: the connection's own fetchrow / fetch / execute are called in the method (no
+    // runtime wrapper: one coroutine and one argument tuple less per call, 10-15 % of a one-row
+    // lookup's client CPU). A single value that needs no conversion comes from fetchval: None
+    // for no row and for NULL alike, as the conversion function would return.
+    const bool direct = ctx_.driver == Driver::asyncpg && !retried;
+    std::string direct_args = "(" + sql_var;
+    for (const auto& a : arg_list) direct_args += ", " + a;
+    direct_args += ")";
     switch (q.kind) {
       case query::Kind::one:
-        body += "        _row = " + aw + fetch_one + read_args + "\n";
+        if (direct && row_identity_value_) {
+          body += "        _v: " + ret + " = await self._conn.fetchval" + direct_args + "\n        return _v\n";
+          break;
+        }
+        body += "        _row = " + aw + (direct ? "self._conn.fetchrow" + direct_args : fetch_one + read_args) + "\n";
         body += "        if _row is None:\n            return None\n";
         body += "        return " + row_fn + "(_row)\n";
         break;
       case query::Kind::many:
-        body += "        _rows = " + aw + fetch_all + read_args + "\n";
-        body += "        return [" + row_fn + "(_r) for _r in _rows]\n";
+        body += "        _rows = " + aw + (direct ? "self._conn.fetch" + direct_args : fetch_all + read_args) + "\n";
+        body += "        return list(map(" + row_fn + ", _rows))\n";
         break;
-      case query::Kind::exec: body += "        " + aw + "_rt.execute" + call_args + "\n"; break;
+      case query::Kind::exec:
+        if (direct) body += "        await self._conn.execute" + direct_args + "\n";
+        else body += "        " + aw + "_rt.execute" + call_args + "\n";
+        break;
       case query::Kind::execrows: body += "        return " + aw + "_rt.exec_rows" + call_args + "\n"; break;
       case query::Kind::execlastid: body += "        return " + aw + "_rt.exec_last_id" + call_args + "\n"; break;
       case query::Kind::execresult: body += "        return " + aw + "_rt.exec_result" + call_args + "\n"; break;
@@ -840,6 +876,7 @@ class ModuleWriter {
   // Emits the row dataclass (if any) and the conversion function; returns the result type.
   std::string row_function(const query::Query& q, const std::string& pascal, std::string& fn) {
     im_.any = true;
+    row_identity_value_ = false;
     // A whole table row: the model.
     if (!q.returns_table.empty()) {
       const auto it = ctx_.table_models.find(q.returns_table);
@@ -848,18 +885,18 @@ class ModuleWriter {
         im_.models = true;
         const std::string model = "models." + it->second;
         std::set<std::string> used;
-        std::string f = "\n\ndef " + fn + "(r: Any) -> " + model + ":\n    return " + model + "(\n";
+        std::vector<Field> fields;
         for (std::size_t i = 0; i < q.columns.size(); ++i) {
           // The model's field types are the table's: convert by the table column's type so the
           // value matches the annotation even where the analyser typed the column more loosely.
           const auto& tc = t->columns[i];
           const auto ti = map_type(column_type(*req_.schema, *t, tc), ctx_, im_, false);
-          const std::string name = unique(py_ident(snake_name(tc.name), "column"), used);
-          f += "        " + name + "=" +
-               read_expr(ti, "r[" + std::to_string(i) + "]", q.columns[i].nullable || tc.nullable) + ",\n";
+          Field fd;
+          fd.name = unique(py_ident(snake_name(tc.name), "column"), used);
+          fd.expr = read_expr(ti, "r[" + std::to_string(i) + "]", q.columns[i].nullable || tc.nullable);
+          fields.push_back(std::move(fd));
         }
-        f += "    )\n";
-        emit_fn(f, fn);
+        emit_row_fn(fn, model, fields);
         return model;
       }
     }
@@ -868,11 +905,16 @@ class ModuleWriter {
       const auto& c = q.columns[0];
       const auto ti = map_type(c.type, ctx_, im_, false);
       const std::string hint = optional_hint(ti.hint, c.nullable);
-      emit_fn("\n\ndef " + fn + "(r: Any) -> " + hint + ":\n    return " + read_expr(ti, "r[0]", c.nullable) + "\n", fn);
+      const std::string expr = read_expr(ti, "r[0]", c.nullable);
+      row_identity_value_ = expr == "r[0]";
+      // The driver's value as it is: typed through an annotated local (mypy --strict refuses to
+      // return Any from a typed function; a cast() would cost a call per row).
+      const std::string ret = row_identity_value_ ? "    _v: " + hint + " = r[0]\n    return _v\n" : "    return " + expr + "\n";
+      emit_fn("\n\ndef " + fn + "(r: Any) -> " + hint + ":\n" + ret, fn);
       return hint;
     }
-    // A Row dataclass; sqlc.embed(t) columns nest as the table's model.
-    im_.dataclasses = true;
+    // A Row class; sqlc.embed(t) columns nest as the table's model.
+    im_.named_tuple = true;
     const std::string cls = unique(pascal + "Row", globals_);
     std::set<std::string> used, shadowed;
     std::vector<Field> fields;
@@ -916,14 +958,33 @@ class ModuleWriter {
       fields.push_back(std::move(f));
       ++i;
     }
-    row_classes_ += "\n\n@dataclasses.dataclass(frozen=True)\nclass " + cls + ":\n";
+    row_classes_ += "\n\nclass " + cls + "(NamedTuple):\n";
     row_classes_ += docstring({"A row of " + q.name + "."}, "    ") + "\n";
-    for (const auto& f : fields) row_classes_ += "    " + f.name + ": " + alias_hint(f.hint, shadowed, im_) + "\n";
+    for (const auto& f : fields) row_classes_ += tuple_field(f.name, alias_hint(f.hint, shadowed, im_));
+    emit_row_fn(fn, cls, fields);
+    return cls;
+  }
+
+  // The conversion function from a driver row `r` to the NamedTuple `cls`. When every field is
+  // the driver's value as it is (r[0], r[1], ... in order), the function is
+  // functools.partial(tuple.__new__, cls): the row is built in C with no Python frame, which
+  // :many maps over every row (list(map(fn, rows))); the driver row (asyncpg Record, a tuple)
+  // iterates its values in column order. Otherwise a function converting field by field.
+  void emit_row_fn(std::string& fn, const std::string& cls, const std::vector<Field>& fields) {
+    bool identity = true;
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      identity = identity && fields[i].expr == "r[" + std::to_string(i) + "]";
+    if (identity) {
+      im_.functools = true;
+      im_.callable = true;
+      // The annotation states the call's type (mypy types the partial's result as a plain tuple).
+      emit_fn("\n\n" + fn + ": Callable[[Any], " + cls + "] = functools.partial(tuple.__new__, " + cls + ")\n", fn);
+      return;
+    }
     std::string fnt = "\n\ndef " + fn + "(r: Any) -> " + cls + ":\n    return " + cls + "(\n";
     for (const auto& f : fields) fnt += "        " + f.name + "=" + f.expr + ",\n";
     fnt += "    )\n";
     emit_fn(fnt, fn);
-    return cls;
   }
 
   // Adds a row conversion function unless an identical one exists (queries returning the same
@@ -950,9 +1011,11 @@ class ModuleWriter {
   Imports im_;
   std::set<std::string> methods_ = {"conn"};
   std::set<std::string> globals_ = {"Queries", "models", "_rt", "dataclasses", "datetime", "decimal", "uuid",
-                                    "Any", "Final", "Sequence", "Iterator", "AsyncIterator"};
+                                    "Any", "Final", "Sequence", "Iterator", "AsyncIterator",
+                                    "functools", "Callable", "NamedTuple"};
   std::string consts_, row_classes_, classes_, row_fns_, methods_text_;
   std::map<std::string, std::string> fn_by_body_;
+  bool row_identity_value_ = false;  // the last row_function: a single value read as it is
 };
 
 // Located at the [gen.X] table of flash.toml (the request's settings_location).
