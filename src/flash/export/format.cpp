@@ -511,8 +511,10 @@ void csv_to_target(driver::Value& out, std::string_view text, bool quoted, TypeC
   }
   if (c == TypeCategory::json) {
     // A JSON document as its compact serialisation; text that is not JSON as a JSON string.
+    // A JSON null is SQL NULL, as from_exchange makes it.
     auto j = nlohmann::json::parse(text, nullptr, false);
-    out = j.is_discarded() ? nlohmann::json(std::string(text)).dump() : j.dump();
+    if (j.is_null()) out = driver::Null{};
+    else out = j.is_discarded() ? nlohmann::json(std::string(text)).dump() : j.dump();
     return;
   }
   text_to_target(out, text, c, target);

@@ -221,7 +221,8 @@ bool json_row_to_target(std::string_view row, std::span<const TypeCategory> cats
         if (!skip_value(p, e)) return false;
         const auto j = nlohmann::json::parse(start, p, nullptr, false);
         if (j.is_discarded()) return false;
-        out[i] = j.dump();
+        if (j.is_null()) out[i] = driver::Null{};  // SQL NULL, as from_exchange makes it
+        else out[i] = j.dump();
       } else {
         TokenKind kind{};
         std::string_view text;

@@ -14,6 +14,7 @@
 #include "flash/export/format.hpp"
 #include "flash/export/ingest.hpp"
 #include "flash/export/loader.hpp"
+#include "flash/schema/json.hpp"
 #include "flash/schema/printer.hpp"
 #include "support.hpp"
 
@@ -105,7 +106,7 @@ TEST(ImportFastPath, JsonTokensGiveTheReferenceValue) {
   int compared = 0, taken = 0;
   for (const auto d : kDialects) {
     for (const char* token : kTokens) {
-      const json j = json::parse(token);
+      const json j = json::parse(token, nullptr, false, false);  // no exceptions
       const std::string_view t(token);
       const TokenKind kind = t[0] == '"' ? TokenKind::string : (t[0] == '-' || std::isdigit(static_cast<unsigned char>(t[0])))
                                                                    ? TokenKind::number
@@ -114,12 +115,16 @@ TEST(ImportFastPath, JsonTokensGiveTheReferenceValue) {
       for (const auto c : kAllCategories) {
         std::optional<V> ref;
         try {
-          ref = from_exchange(j, c, d);
+          if (!j.is_discarded()) ref = from_exchange(j, c, d);
         } catch (const std::exception&) {
         }
         for (const V& prev : previous_slots()) {
           V mine = prev;
           bool took = false;
+          if (j.is_discarded()) {  // nlohmann refuses it (1e400): the fast path must leave it too
+            EXPECT_FALSE(token_to_target(mine, kind, text, c, d)) << token;
+            continue;
+          }
           try {
             took = token_to_target(mine, kind, text, c, d);
           } catch (const std::exception& e) {
