@@ -21,6 +21,7 @@
 #include "flash/diag/diagnostic.hpp"
 #include "flash/export/filter.hpp"
 #include "flash/export/format.hpp"
+#include "flash/export/ingest.hpp"
 #include "flash/export/loader.hpp"
 #include "flash/export/sanitize.hpp"
 #include "flash/pull/inspect.hpp"
@@ -696,6 +697,13 @@ class Reader {
   // Starts reading table number i (in file order).
   virtual void open(std::size_t i) = 0;
   virtual bool next(std::vector<json>& row) = 0;
+  // Reads the next row into `loader` (the table opened last); false at the end. Readers with a
+  // fast path fill its row slots with target values; the default goes through next() and add().
+  virtual bool next_into(TableLoader& loader) {
+    if (!next(row_)) return false;
+    loader.add(row_);
+    return true;
+  }
   // Where the value of a header key is in the file, for messages (the file alone when unknown).
   virtual diag::Location locate(std::string_view /*key*/) const { return {header_file_.string(), 0, 0, 1}; }
 
@@ -744,6 +752,7 @@ class Reader {
   fs::path header_file_;
   schema::Schema model_;
   std::vector<std::pair<std::string, std::vector<std::string>>> tables_;
+  std::vector<json> row_;  // the reference path's row
 };
 
 // The JSON export read as a stream: a first pass reads the header values (version, dialect,
@@ -789,18 +798,24 @@ class JsonReader : public Reader {
     first_ = true;
   }
   bool next(std::vector<json>& row) override {
-    if (!in_rows_) return false;
-    if (consume(']')) {
-      in_rows_ = false;
-      return false;
+    if (!next_text()) return false;
+    parse_row(row);
+    return true;
+  }
+  bool next_into(TableLoader& loader) override {
+    if (!next_text()) return false;
+    bool fast = false;
+    try {
+      fast = json_row_to_target(text_, loader.categories(), loader.dialect(), loader.row_slots());
+    } catch (const std::exception&) {
+      fast = false;  // the reference path below reports it
     }
-    if (!first_) expect(',');
-    first_ = false;
-    text_.clear();
-    skip_value(&text_);
-    json r = parse_text(text_);
-    if (!r.is_array()) error("a row is not an array");
-    row.assign(std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
+    if (fast) {
+      loader.accept_row();
+    } else {
+      parse_row(row_);
+      loader.add(row_);
+    }
     return true;
   }
 
@@ -819,6 +834,24 @@ class JsonReader : public Reader {
     throw diag::Error(std::move(d));
   }
   std::int64_t offset() const { return base_ + static_cast<std::int64_t>(pos_); }
+  // Reads the next row's text into text_; false at the end of the rows.
+  bool next_text() {
+    if (!in_rows_) return false;
+    if (consume(']')) {
+      in_rows_ = false;
+      return false;
+    }
+    if (!first_) expect(',');
+    first_ = false;
+    text_.clear();
+    skip_value(&text_);
+    return true;
+  }
+  void parse_row(std::vector<json>& row) const {
+    json r = parse_text(text_);
+    if (!r.is_array()) error("a row is not an array");
+    row.assign(std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
+  }
   void seek(std::int64_t at) {
     if (fseeko(f_, static_cast<off_t>(at), SEEK_SET) != 0) error("cannot seek");
     base_ = at;
@@ -963,56 +996,6 @@ class JsonReader : public Reader {
   bool in_rows_ = false, first_ = true;
 };
 
-// RFC 4180 record reader; remembers whether each field was quoted (NULL vs empty string).
-bool read_csv_record(std::istream& in, std::vector<std::pair<std::string, bool>>& fields) {
-  fields.clear();
-  std::streambuf* sb = in.rdbuf();
-  int c = sb->sgetc();
-  if (c == EOF) return false;
-  std::string cur;
-  bool quoted = false;
-  for (;;) {
-    c = sb->sbumpc();
-    if (c == EOF) {
-      fields.emplace_back(std::move(cur), quoted);
-      return true;
-    }
-    if (c == '"' && cur.empty() && !quoted) {
-      quoted = true;
-      for (;;) {
-        c = sb->sbumpc();
-        if (c == EOF) throw diag::Error("import.format", "unterminated quoted CSV field");
-        if (c == '"') {
-          if (sb->sgetc() == '"') {
-            sb->sbumpc();
-            cur += '"';
-          } else {
-            break;
-          }
-        } else {
-          cur += static_cast<char>(c);
-        }
-      }
-      continue;
-    }
-    if (c == ',') {
-      fields.emplace_back(std::move(cur), quoted);
-      cur.clear();
-      quoted = false;
-      continue;
-    }
-    if (c == '\r' && sb->sgetc() == '\n') {
-      sb->sbumpc();
-      c = '\n';
-    }
-    if (c == '\n') {
-      fields.emplace_back(std::move(cur), quoted);
-      return true;
-    }
-    cur += static_cast<char>(c);
-  }
-}
-
 class CsvReader : public Reader {
  public:
   explicit CsvReader(const fs::path& dir) : dir_(dir) {
@@ -1051,29 +1034,60 @@ class CsvReader : public Reader {
     }
   }
   void open(std::size_t i) override {
-    in_ = std::ifstream(dir_ / files_[i], std::ios::binary);
-    if (!in_) throw diag::Error("import.read", "cannot read `" + (dir_ / files_[i]).string() + "`");
+    in_.reset();
+    in_ = std::make_unique<CsvRecordReader>(dir_ / files_[i]);
     const auto* t = table_by_key(model_, tables_[i].first);
     if (!t) throw diag::Error("import.format", "table `" + tables_[i].first + "` is not in schema.json");
     cats_ = categories(*t, model_, tables_[i].second);
-    read_csv_record(in_, fields_);  // header
+    in_->next();  // header
   }
   bool next(std::vector<json>& row) override {
-    if (!read_csv_record(in_, fields_)) return false;
-    if (fields_.size() == 1 && fields_[0].first.empty() && !fields_[0].second && cats_.size() != 1)
-      return next(row);  // blank line
-    row.clear();
-    for (std::size_t i = 0; i < fields_.size(); ++i)
-      row.push_back(csv_to_exchange(fields_[i].first, fields_[i].second, i < cats_.size() ? cats_[i] : TypeCategory::text));
+    if (!next_record()) return false;
+    exchange_row(row);
+    return true;
+  }
+  bool next_into(TableLoader& loader) override {
+    if (!next_record()) return false;
+    const auto& fields = in_->fields();
+    if (fields.size() == loader.column_count()) {
+      const std::span<driver::Value> slots = loader.row_slots();
+      const auto& cats = loader.categories();
+      const Dialect target = loader.dialect();
+      try {
+        for (std::size_t i = 0; i < fields.size(); ++i)
+          csv_to_target(slots[i], fields[i].text, fields[i].quoted, cats[i], target);
+        loader.accept_row();
+        return true;
+      } catch (const std::exception&) {
+        // The reference path below names the row and column.
+      }
+    }
+    exchange_row(row_);
+    loader.add(row_);
     return true;
   }
 
  private:
+  // The next record that is not a blank line.
+  bool next_record() {
+    for (;;) {
+      if (!in_->next()) return false;
+      const auto& f = in_->fields();
+      if (!(f.size() == 1 && f[0].text.empty() && !f[0].quoted && cats_.size() != 1)) return true;
+    }
+  }
+  void exchange_row(std::vector<json>& row) const {
+    const auto& fields = in_->fields();
+    row.clear();
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      row.push_back(csv_to_exchange(std::string(fields[i].text), fields[i].quoted,
+                                    i < cats_.size() ? cats_[i] : TypeCategory::text));
+  }
+
   fs::path dir_;
   std::vector<std::string> files_;
-  std::ifstream in_;
+  std::unique_ptr<CsvRecordReader> in_;
   std::vector<TypeCategory> cats_;
-  std::vector<std::pair<std::string, bool>> fields_;
 };
 
 // A Flash SQLite export (its _flash_export table holds the header), or any other SQLite database:
@@ -1117,12 +1131,36 @@ class SqliteReader : public Reader {
   }
   bool next(std::vector<json>& row) override {
     if (!cursor_->next(values_)) return false;
-    row.resize(values_.size());
-    for (std::size_t i = 0; i < values_.size(); ++i) row[i] = to_exchange(values_[i], cats_[i]);
+    exchange_row(row);
+    return true;
+  }
+  bool next_into(TableLoader& loader) override {
+    if (!cursor_->next(values_)) return false;
+    if (values_.size() == loader.column_count()) {
+      const std::span<driver::Value> slots = loader.row_slots();
+      const auto& cats = loader.categories();
+      try {
+        // to_target = from_exchange(to_exchange(v)); JSON columns keep the reference's re-serialised form.
+        for (std::size_t i = 0; i < values_.size(); ++i)
+          slots[i] = cats[i] == TypeCategory::json ? from_exchange(to_exchange(values_[i], cats[i]), cats[i], loader.dialect())
+                                                   : to_target(values_[i], cats[i], loader.dialect());
+        loader.accept_row();
+        return true;
+      } catch (const std::exception&) {
+        // The reference path below names the row and column.
+      }
+    }
+    exchange_row(row_);
+    loader.add(row_);
     return true;
   }
 
  private:
+  void exchange_row(std::vector<json>& row) const {
+    row.resize(values_.size());
+    for (std::size_t i = 0; i < values_.size(); ++i) row[i] = to_exchange(values_[i], cats_[i]);
+  }
+
   std::unique_ptr<driver::SqlConnection> conn_;
   std::unique_ptr<driver::RowCursor> cursor_;
   std::vector<TypeCategory> cats_;
@@ -1262,7 +1300,6 @@ std::vector<TableCount> import_data(driver::SqlConnection& conn, const ImportOpt
     if (std::find(order.begin(), order.end(), i) == order.end()) order.push_back(i);
 
   std::vector<TableCount> counts;
-  std::vector<json> row;
   for (std::size_t i : order) {
     const auto& [name, cols] = r->tables()[i];
     const auto* t = table_by_key(src, name);
@@ -1273,8 +1310,7 @@ std::vector<TableCount> import_data(driver::SqlConnection& conn, const ImportOpt
       throw diag::Error("import.format", "`" + opts.path.string() + "`: table `" + name + "`: " + json_message(e));
     }
     TableLoader loader(conn, schema_name, t->name, cols, categories(*t, src, cols));
-    while (r->next(row)) {
-      loader.add(row);
+    while (r->next_into(loader)) {
       if (loader.rows() % kProgressEvery == 0 && opts.progress) opts.progress(name, loader.rows(), false);
     }
     const std::int64_t n = loader.commit();

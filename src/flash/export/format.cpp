@@ -315,6 +315,12 @@ std::string base64_encode(std::string_view in) {
 }
 
 std::string base64_decode(std::string_view in) {
+  std::string out;
+  base64_decode_to(out, in);
+  return out;
+}
+
+void base64_decode_to(std::string& out, std::string_view in) {
   auto val = [](char c) -> int {
     if (c >= 'A' && c <= 'Z') return c - 'A';
     if (c >= 'a' && c <= 'z') return c - 'a' + 26;
@@ -323,7 +329,7 @@ std::string base64_decode(std::string_view in) {
     if (c == '/') return 63;
     return -1;
   };
-  std::string out;
+  out.clear();
   unsigned acc = 0;
   int bits = 0;
   for (char c : in) {
@@ -338,7 +344,6 @@ std::string base64_decode(std::string_view in) {
       out += static_cast<char>((acc >> bits) & 0xFF);
     }
   }
-  return out;
 }
 
 nlohmann::json to_exchange(const driver::Value& v, TypeCategory c) {
@@ -450,6 +455,111 @@ nlohmann::json csv_to_exchange(const std::string& text, bool quoted, TypeCategor
     }
     default: return text;
   }
+}
+
+// ---- fast exchange input (import) ---------------------------------------------------------------
+
+void assign_text(driver::Value& out, std::string_view text) {
+  if (auto* s = std::get_if<std::string>(&out)) s->assign(text);
+  else out = std::string(text);
+}
+
+namespace {
+
+void assign_bool(driver::Value& out, bool b, Dialect target) {
+  if (target == Dialect::postgresql) out = b;
+  else out = std::int64_t{b ? 1 : 0};
+}
+
+// from_exchange(j, c, target) for a JSON string j with contents `s` — and for any scalar whose
+// text() is `s` in the categories that read only the text. Not for JSON columns.
+void text_to_target(driver::Value& out, std::string_view s, TypeCategory c, Dialect target) {
+  switch (c) {
+    case TypeCategory::boolean: assign_bool(out, truthy(s), target); return;
+    case TypeCategory::int16:
+    case TypeCategory::int32:
+    case TypeCategory::int64:
+      if (auto i = parse_int(s)) out = *i;
+      else assign_text(out, s);  // let the database report what is wrong with it
+      return;
+    case TypeCategory::float32:
+    case TypeCategory::float64:
+      if (auto d = parse_double(s)) out = *d;
+      else assign_text(out, s);
+      return;
+    case TypeCategory::bytes:
+      if (!std::holds_alternative<driver::Blob>(out)) out = driver::Blob{};
+      base64_decode_to(std::get<driver::Blob>(out).bytes, s);
+      return;
+    case TypeCategory::timestamp:
+    case TypeCategory::timestamptz:
+      if (target == Dialect::mysql) assign_text(out, plain_timestamp(std::string(s)));  // DATETIME takes no zone
+      else assign_text(out, s);
+      return;
+    default: assign_text(out, s); return;
+  }
+}
+
+bool is_float(TypeCategory c) { return c == TypeCategory::float32 || c == TypeCategory::float64; }
+
+}  // namespace
+
+void csv_to_target(driver::Value& out, std::string_view text, bool quoted, TypeCategory c, Dialect target) {
+  if (!quoted && text.empty()) {
+    out = driver::Null{};
+    return;
+  }
+  if (c == TypeCategory::json) {
+    // A JSON document as its compact serialisation; text that is not JSON as a JSON string.
+    // A JSON null is SQL NULL, as from_exchange makes it.
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_null()) out = driver::Null{};
+    else out = j.is_discarded() ? nlohmann::json(std::string(text)).dump() : j.dump();
+    return;
+  }
+  text_to_target(out, text, c, target);
+}
+
+bool token_to_target(driver::Value& out, TokenKind kind, std::string_view text, TypeCategory c, Dialect target) {
+  if (c == TypeCategory::json) return false;
+  switch (kind) {
+    case TokenKind::literal:
+      if (text == "null") {
+        out = driver::Null{};
+        return true;
+      }
+      if (text != "true" && text != "false") return false;
+      // A boolean's text() is "true"/"false", which every category reads as the string would.
+      text_to_target(out, text, c, target);
+      return true;
+    case TokenKind::string: text_to_target(out, text, c, target); return true;
+    case TokenKind::number: {
+      const char* b = text.data();
+      const char* e = b + text.size();
+      if (text.find_first_of(".eE") == std::string_view::npos) {
+        // An integer: nlohmann stores it as int64 when it fits (and dumps it as written, except -0).
+        std::int64_t i = 0;
+        const auto r = std::from_chars(b, e, i);
+        if (r.ec != std::errc() || r.ptr != e || text == "-0") return false;
+        switch (c) {
+          case TypeCategory::boolean: assign_bool(out, i != 0, target); return true;
+          case TypeCategory::int16:
+          case TypeCategory::int32:
+          case TypeCategory::int64: out = i; return true;
+          case TypeCategory::float32:
+          case TypeCategory::float64: out = static_cast<double>(i); return true;
+          default: text_to_target(out, text, c, target); return true;
+        }
+      }
+      if (!is_float(c)) return false;  // other columns read a float's re-serialised text
+      double d = 0;
+      const auto r = std::from_chars(b, e, d);
+      if (r.ec != std::errc() || r.ptr != e) return false;
+      out = d;
+      return true;
+    }
+  }
+  return false;
 }
 
 // ---- fast exchange output -------------------------------------------------------------------------
@@ -626,6 +736,21 @@ Cell exchange_cell(const driver::Value& v, TypeCategory c, std::string& buf, std
 }
 
 }  // namespace
+
+bool valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    const std::size_t n = utf8_length(p, end);
+    if (n == 0) return false;
+    p += n;
+  }
+  return true;
+}
 
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';

@@ -68,6 +68,27 @@ bool append_compact_json(std::string& out, std::string_view text);
 std::string csv_field(const nlohmann::json& exchange, schema::TypeCategory c);
 nlohmann::json csv_to_exchange(const std::string& text, bool quoted, schema::TypeCategory c);
 
+// The import fast path: exchange text straight to the value from_exchange gives, without a JSON
+// value per cell. Each writes into `out`, reusing the string storage `out` already holds (a
+// loader's row slots), and gives the same value as the composition in its comment:
+//  * csv_to_target: from_exchange(csv_to_exchange(text, quoted, c), c, target). Throws what that
+//    composition throws (std::invalid_argument for bad base64, json::exception for a JSON cell
+//    with invalid UTF-8).
+//  * token_to_target: from_exchange(j, c, target) for the JSON scalar j that one token of a JSON
+//    document stands for: kind `string` with `text` the string's contents (already unescaped),
+//    `number` with `text` the number as written, `literal` with "true", "false" or "null". Returns
+//    false, leaving the work to the reference path, for what it does not take: numbers that are
+//    not integers within int64 ("-0" included) outside float columns, and JSON columns.
+enum class TokenKind { string, number, literal };
+void csv_to_target(driver::Value& out, std::string_view text, bool quoted, schema::TypeCategory c,
+                   schema::Dialect target);
+bool token_to_target(driver::Value& out, TokenKind kind, std::string_view text, schema::TypeCategory c,
+                     schema::Dialect target);
+// Storage-reusing assignments for row slots.
+void assign_text(driver::Value& out, std::string_view text);
+// Whether `s` is valid UTF-8 (RFC 3629, as the JSON parser requires).
+bool valid_utf8(std::string_view s);
+
 // A value's text in a form equal across engines (booleans 0/1, decimals without trailing zeros,
 // timestamps without zone and trailing fractional zeros, JSON re-serialised with sorted keys,
 // bytes as hex); "\N" for NULL. For checksums and comparisons across engines.
@@ -75,6 +96,7 @@ std::string normalized_text(const driver::Value& v, schema::TypeCategory c);
 
 std::string base64_encode(std::string_view bytes);
 std::string base64_decode(std::string_view text);  // throws std::invalid_argument
+void base64_decode_to(std::string& out, std::string_view text);  // the same into `out` (replaced)
 
 // Session settings so that timestamps come out in UTC (PostgreSQL TimeZone, MySQL time_zone).
 void prepare_session(driver::SqlConnection& conn);

@@ -30,6 +30,8 @@ TableLoader::TableLoader(driver::SqlConnection& conn, std::string schema_name, s
     batch_size_ = std::clamp<std::size_t>(30000 / ncols, 1, 1000);
     full_batch_sql_ = insert_sql(batch_size_);
   }
+  // Allocated once: later batches reuse the values' string storage.
+  pending_.resize(batch_size_ * columns_.size());
   tx_ = std::make_unique<driver::Transaction>(conn_);
 }
 
@@ -52,14 +54,24 @@ void TableLoader::add(const std::vector<nlohmann::json>& row) {
     throw diag::Error("import.row", "table `" + table_ + "` row " + std::to_string(rows_ + 1) + ": " +
                                         std::to_string(row.size()) + " values for " +
                                         std::to_string(columns_.size()) + " columns");
+  const std::span<driver::Value> slots = row_slots();
   for (std::size_t i = 0; i < row.size(); ++i) {
     try {
-      pending_.push_back(from_exchange(row[i], cats_[i], dialect_));
+      slots[i] = from_exchange(row[i], cats_[i], dialect_);
     } catch (const std::exception& e) {
       throw diag::Error("import.row", "table `" + table_ + "` row " + std::to_string(rows_ + 1) + ", column `" +
                                           columns_[i] + "`: " + e.what());
     }
   }
+  accept_row();
+}
+
+std::span<driver::Value> TableLoader::row_slots() {
+  const std::size_t n = columns_.size();
+  return std::span<driver::Value>(pending_.data() + pending_rows_ * n, n);
+}
+
+void TableLoader::accept_row() {
   ++pending_rows_;
   ++rows_;
   if (pending_rows_ == batch_size_) flush();
@@ -68,12 +80,13 @@ void TableLoader::add(const std::vector<nlohmann::json>& row) {
 void TableLoader::flush() {
   if (pending_rows_ == 0) return;
   const std::int64_t first = rows_ - static_cast<std::int64_t>(pending_rows_) + 1;
+  const std::span<const driver::Value> batch(pending_.data(), pending_rows_ * columns_.size());
   conn_.execute("SAVEPOINT flash_batch");
   try {
     if (bulk_)
-      bulk_->bulk_load(schema::quote_qualified(schema_, table_, dialect_), quoted_columns_, pending_, columns_.size());
+      bulk_->bulk_load(schema::quote_qualified(schema_, table_, dialect_), quoted_columns_, batch, columns_.size());
     else
-      conn_.query(pending_rows_ == batch_size_ ? full_batch_sql_ : insert_sql(pending_rows_), pending_);
+      conn_.query(pending_rows_ == batch_size_ ? full_batch_sql_ : insert_sql(pending_rows_), batch);
     conn_.execute("RELEASE SAVEPOINT flash_batch");
   } catch (const driver::DbError& batch_error) {
     if (!batch_error.connection_usable()) throw;
@@ -93,7 +106,6 @@ void TableLoader::flush() {
     }
     throw;  // the batch failed but no single row did: report the original error
   }
-  pending_.clear();
   pending_rows_ = 0;
 }
 

@@ -1,11 +1,13 @@
 #pragma once
-// Batched loading of exchange-form rows into one table inside one transaction (import, the SQLite
-// export writer). Rows go in batches under a savepoint — through the driver's bulk path where it
-// has one (PostgreSQL COPY FROM STDIN), else as multi-row INSERTs; when a batch fails it is
-// replayed row by row (single-row INSERTs) to name the failing row, and the whole table's
-// transaction rolls back.
+// Batched loading of rows into one table inside one transaction (import, seed, studio). Rows go in
+// batches under a savepoint — through the driver's bulk path where it has one (PostgreSQL COPY
+// FROM STDIN, SQLite one prepared INSERT bound per row), else as multi-row INSERTs; when a batch
+// fails it is replayed row by row (single-row INSERTs) to name the failing row, and the whole
+// table's transaction rolls back. Rows come as exchange values (add) or, from import's readers, as
+// target values written into the loader's row slots (row_slots/accept_row).
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,16 @@ class TableLoader {
               std::vector<schema::TypeCategory> categories);
   // Adds one row (exchange values, one per column). Throws diag::Error "import.row".
   void add(const std::vector<nlohmann::json>& row);
+  // The faster entry, for readers that make the target's values themselves (import's CSV, JSON and
+  // SQLite readers): fill the column_count() slots of row_slots() with what add() would store for
+  // the row — from_exchange(value, categories()[i], dialect()) — then accept_row(). The slots keep
+  // the storage of earlier rows (assign into it: assign_text); slots filled but not accepted are
+  // overwritten by the next row_slots() or add().
+  std::span<driver::Value> row_slots();
+  void accept_row();
+  std::size_t column_count() const { return columns_.size(); }
+  const std::vector<schema::TypeCategory>& categories() const { return cats_; }
+  schema::Dialect dialect() const { return dialect_; }
   // Flushes and commits; returns the number of rows written.
   std::int64_t commit();
   std::int64_t rows() const { return rows_; }
@@ -39,7 +51,7 @@ class TableLoader {
   std::vector<schema::TypeCategory> cats_;
   std::unique_ptr<driver::Transaction> tx_;
   std::size_t batch_size_;
-  std::vector<driver::Value> pending_;  // pending rows, flattened
+  std::vector<driver::Value> pending_;  // batch_size_ rows, flattened; the first pending_rows_ are filled
   std::size_t pending_rows_ = 0;
   std::int64_t rows_ = 0;  // rows accepted (flushed or pending)
   std::string full_batch_sql_;

@@ -44,6 +44,21 @@ using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
 
 class LiteConnection;
 
+// Binds one value; `lifetime` SQLITE_TRANSIENT copies text and blobs, SQLITE_STATIC binds them in
+// place (the caller keeps them alive until the statement is reset).
+int bind_value(sqlite3_stmt* st, int idx, const Value& v, sqlite3_destructor_type lifetime) {
+  if (std::holds_alternative<Null>(v)) return sqlite3_bind_null(st, idx);
+  if (const auto* b = std::get_if<bool>(&v)) return sqlite3_bind_int(st, idx, *b ? 1 : 0);
+  if (const auto* n = std::get_if<std::int64_t>(&v)) return sqlite3_bind_int64(st, idx, *n);
+  if (const auto* d = std::get_if<double>(&v)) return sqlite3_bind_double(st, idx, *d);
+  if (const auto* s = std::get_if<std::string>(&v))
+    return sqlite3_bind_text64(st, idx, s->data(), s->size(), lifetime, SQLITE_UTF8);
+  const auto& blob = std::get<Blob>(v);
+  // An empty blob must not be bound from a null pointer (that would bind NULL).
+  return blob.bytes.empty() ? sqlite3_bind_zeroblob(st, idx, 0)
+                            : sqlite3_bind_blob64(st, idx, blob.bytes.data(), blob.bytes.size(), lifetime);
+}
+
 // Column metadata and cell conversion for one prepared statement.
 struct Shape {
   std::vector<ColumnInfo> columns;
@@ -114,10 +129,54 @@ class LiteCursor final : public RowCursor {
   bool done_ = false;
 };
 
-class LiteConnection final : public SqlConnection, public StatementDescriber, public QueryCanceller {
+class LiteConnection final : public SqlConnection, public StatementDescriber, public QueryCanceller, public BulkLoader {
  public:
   LiteConnection(sqlite3* db, bool read_only) : db_(db), read_only_(read_only) {}
-  ~LiteConnection() override { sqlite3_close_v2(db_); }
+  ~LiteConnection() override {
+    bulk_.reset();  // finalized before the connection closes
+    sqlite3_close_v2(db_);
+  }
+
+  // The bulk path: one prepared INSERT (kept for the next call on the same table and columns),
+  // bound and stepped once per row — values bound in place, no SQL text per batch — under a
+  // savepoint, so that a refused row leaves none of the rows.
+  void bulk_load(std::string_view table, std::span<const std::string> columns, std::span<const Value> rows,
+                 std::size_t ncols) override {
+    std::string sql = "INSERT INTO " + std::string(table) + " (";
+    for (std::size_t i = 0; i < columns.size(); ++i) (sql += i ? ", " : "") += columns[i];
+    sql += ") VALUES (";
+    for (std::size_t i = 0; i < columns.size(); ++i) sql += i ? ", ?" : "?";
+    sql += ")";
+    if (!bulk_ || bulk_sql_ != sql) {
+      bulk_.reset();
+      bulk_sql_.clear();
+      bulk_ = prepare_one(sql);
+      bulk_sql_ = sql;
+    }
+    sqlite3_stmt* st = bulk_.get();
+    if (ncols != columns.size() || (ncols > 0 && rows.size() % ncols != 0))
+      throw DbError("bulk_load: " + std::to_string(rows.size()) + " values for rows of " + std::to_string(columns.size()) +
+                        " columns", "", SQLITE_RANGE, sql, true);
+    execute("SAVEPOINT flash_bulk");
+    const std::size_t n = ncols == 0 ? 0 : rows.size() / ncols;
+    for (std::size_t r = 0; r < n; ++r) {
+      int rc = SQLITE_OK;
+      for (std::size_t c = 0; c < ncols && rc == SQLITE_OK; ++c)
+        rc = bind_value(st, static_cast<int>(c) + 1, rows[r * ncols + c], SQLITE_STATIC);
+      if (rc == SQLITE_OK) rc = sqlite3_step(st);
+      if (rc != SQLITE_DONE) {
+        const int code = sqlite3_extended_errcode(db_);
+        std::string message = sqlite3_errmsg(db_);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (usable_after(code)) execute("ROLLBACK TO flash_bulk; RELEASE flash_bulk");
+        throw DbError(std::move(message), "", code, sql, usable_after(code));
+      }
+      sqlite3_reset(st);
+    }
+    sqlite3_clear_bindings(st);  // nothing keeps pointing at the caller's values
+    execute("RELEASE flash_bulk");
+  }
 
   // sqlite3_interrupt may be called from any thread while the connection is open.
   bool cancel_running() override {
@@ -201,6 +260,21 @@ class LiteConnection final : public SqlConnection, public StatementDescriber, pu
 
   // Exactly one statement, with its parameters bound.
   StmtPtr prepare(std::string_view sql, std::span<const Value> params) {
+    StmtPtr st = prepare_one(sql);
+    const int expected = sqlite3_bind_parameter_count(st.get());
+    if (expected != static_cast<int>(params.size())) {
+      throw DbError("the statement has " + std::to_string(expected) + " parameter(s) but " +
+                        std::to_string(params.size()) + " value(s) were given",
+                    "", SQLITE_RANGE, std::string(sql), true);
+    }
+    for (std::size_t i = 0; i < params.size(); ++i)
+      if (bind_value(st.get(), static_cast<int>(i) + 1, params[i], SQLITE_TRANSIENT) != SQLITE_OK)
+        fail(std::string(sql));
+    return st;
+  }
+
+  // Exactly one statement, prepared.
+  StmtPtr prepare_one(std::string_view sql) {
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
     if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, &tail) != SQLITE_OK)
@@ -216,40 +290,13 @@ class LiteConnection final : public SqlConnection, public StatementDescriber, pu
                       std::string(sql), true);
       }
     }
-    const int expected = sqlite3_bind_parameter_count(st.get());
-    if (expected != static_cast<int>(params.size())) {
-      throw DbError("the statement has " + std::to_string(expected) + " parameter(s) but " +
-                        std::to_string(params.size()) + " value(s) were given",
-                    "", SQLITE_RANGE, std::string(sql), true);
-    }
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      const int idx = static_cast<int>(i) + 1;
-      const Value& v = params[i];
-      int rc = SQLITE_OK;
-      if (std::holds_alternative<Null>(v)) {
-        rc = sqlite3_bind_null(st.get(), idx);
-      } else if (const auto* b = std::get_if<bool>(&v)) {
-        rc = sqlite3_bind_int(st.get(), idx, *b ? 1 : 0);
-      } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
-        rc = sqlite3_bind_int64(st.get(), idx, *n);
-      } else if (const auto* d = std::get_if<double>(&v)) {
-        rc = sqlite3_bind_double(st.get(), idx, *d);
-      } else if (const auto* s = std::get_if<std::string>(&v)) {
-        rc = sqlite3_bind_text64(st.get(), idx, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-      } else if (const auto* blob = std::get_if<Blob>(&v)) {
-        // An empty blob must not be bound from a null pointer (that would bind NULL).
-        rc = blob->bytes.empty()
-                 ? sqlite3_bind_zeroblob(st.get(), idx, 0)
-                 : sqlite3_bind_blob64(st.get(), idx, blob->bytes.data(), blob->bytes.size(),
-                                       SQLITE_TRANSIENT);
-      }
-      if (rc != SQLITE_OK) fail(std::string(sql));
-    }
     return st;
   }
 
   sqlite3* db_;
   bool read_only_;
+  StmtPtr bulk_;  // bulk_load's prepared INSERT
+  std::string bulk_sql_;
 };
 
 // Prepares without stepping. SQLite infers no parameter types and no nullability of results;

@@ -1,0 +1,59 @@
+#pragma once
+// The import readers' fast paths (export.cpp): a buffered RFC 4180 record reader, and one row of a
+// JSON export turned into target values without a JSON value per cell. Both feed TableLoader's
+// row slots; the reference path (nlohmann values, from_exchange) stays for what they do not take.
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flash/driver/connection.hpp"
+#include "flash/schema/types.hpp"
+
+namespace flash::exporter {
+
+// Records of an RFC 4180 file, read through a 1 MiB buffer. A field remembers whether it was
+// quoted (an empty unquoted field is NULL, "" an empty string). The rules are those of the export
+// writer's reader since the first version: a quote opens a quoted section only at the start of a
+// field; "" inside it is one quote; text after the closing quote belongs to the field; CRLF or LF
+// ends a record (a lone CR is data); the end of the file ends the last record.
+class CsvRecordReader {
+ public:
+  struct Field {
+    std::string_view text;
+    bool quoted = false;
+  };
+  explicit CsvRecordReader(const std::filesystem::path& p);  // throws diag::Error "import.read"
+  ~CsvRecordReader();
+  CsvRecordReader(const CsvRecordReader&) = delete;
+  CsvRecordReader& operator=(const CsvRecordReader&) = delete;
+  // Reads the next record; false at the end of the file. Throws diag::Error "import.format" for an
+  // unterminated quoted field. Fields stay valid until the next call.
+  bool next();
+  const std::vector<Field>& fields() const { return fields_; }
+
+ private:
+  bool fill();  // makes a byte available at pos_; false at the end of the file
+
+  std::FILE* f_ = nullptr;
+  std::string buf_;
+  std::size_t pos_ = 0, len_ = 0;
+  std::string record_;                                   // the record's unescaped field bytes
+  std::vector<std::pair<std::size_t, bool>> ends_;       // per field: end offset in record_, quoted
+  std::vector<Field> fields_;
+};
+
+// One row of a JSON export — `row` is the text of its array — into `out`: for each element j at
+// position i, the value from_exchange(j, cats[i], target) gives (JSON columns: the element's
+// compact serialisation, parsed and dumped by nlohmann as the reference does). Returns false
+// (`out` partly written) for what it leaves to the reference path: a row whose element count is
+// not cats.size(), strings with escapes or control characters, invalid UTF-8, numbers that
+// token_to_target does not take, anything that is not well-formed. May throw what from_exchange
+// throws (bad base64); callers then take the reference path too, which reports it.
+bool json_row_to_target(std::string_view row, std::span<const schema::TypeCategory> cats, schema::Dialect target,
+                        std::span<driver::Value> out);
+
+}  // namespace flash::exporter
