@@ -2,7 +2,7 @@
 // database, not only a Flash export) into the configured database, creating missing tables from
 // the validated part of the file's schema (what is left out is reported as a warning and in the
 // JSON "dropped" list), one transaction per table, in foreign-key order. Progress goes to stderr,
-// only on a terminal. Each table reports how its rows went in ("method": copy, load_data, insert).
+// only on a terminal. Each table reports how its rows went in ("method": copy, load_data, prepared_insert, insert).
 #include <CLI/CLI.hpp>
 
 #include <map>

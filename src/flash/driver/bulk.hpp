@@ -12,8 +12,9 @@ class BulkLoadMethod {
  public:
   virtual ~BulkLoadMethod() = default;
   // The path of the last bulk_load(): "copy" (PostgreSQL COPY FROM STDIN), "load_data"
-  // (MySQL/MariaDB LOAD DATA LOCAL INFILE), "insert" (multi-row INSERTs: the MySQL/MariaDB server
-  // does not allow LOAD DATA LOCAL, local_infile=OFF); MySQL: "" before the first load.
+  // (MySQL/MariaDB LOAD DATA LOCAL INFILE), "prepared_insert" (SQLite: one prepared INSERT bound
+  // per row), "insert" (multi-row INSERTs: the MySQL/MariaDB server does not allow LOAD DATA
+  // LOCAL, local_infile=OFF); MySQL: "" before the first load.
   virtual std::string_view last_bulk_method() const = 0;
 };
 

@@ -102,6 +102,7 @@ TEST(ImportCommand, SaysWhatItLeftOut) {
   EXPECT_NE(out["dropped"][0].get<std::string>().find("default"), std::string::npos);
   EXPECT_NE(r.err.find("warning"), std::string::npos);
   EXPECT_EQ(scalar(*p.connect(), "SELECT COUNT(*) FROM loot"), 2);
+  EXPECT_EQ(out["tables"]["loot"]["method"], "prepared_insert") << r.out;  // SQLite's bulk path
 
   // A bad version: a located, clear message, exit 2, nothing created.
   p.dir.write("bad.json", "{\"version\": \"x\", \"schema\": {}, \"tables\": {}}");

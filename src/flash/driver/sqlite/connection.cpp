@@ -8,6 +8,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "flash/driver/bulk.hpp"
 #include "flash/sql/lexer.hpp"
 
 namespace flash::driver::sqlite {
@@ -129,7 +130,11 @@ class LiteCursor final : public RowCursor {
   bool done_ = false;
 };
 
-class LiteConnection final : public SqlConnection, public StatementDescriber, public QueryCanceller, public BulkLoader {
+class LiteConnection final : public SqlConnection,
+                             public StatementDescriber,
+                             public QueryCanceller,
+                             public BulkLoader,
+                             public BulkLoadMethod {
  public:
   LiteConnection(sqlite3* db, bool read_only) : db_(db), read_only_(read_only) {}
   ~LiteConnection() override {
@@ -137,6 +142,7 @@ class LiteConnection final : public SqlConnection, public StatementDescriber, pu
     sqlite3_close_v2(db_);
   }
 
+  std::string_view last_bulk_method() const override { return "prepared_insert"; }
   // The bulk path: one prepared INSERT (kept for the next call on the same table and columns),
   // bound and stepped once per row — values bound in place, no SQL text per batch — under a
   // savepoint, so that a refused row leaves none of the rows.
