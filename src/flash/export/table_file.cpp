@@ -304,7 +304,7 @@ struct TableFile::Impl {
       } else if (it == table.end()) {
         unknown.push_back(n);
         const auto guess = diag::did_you_mean(n, all);
-        header_problems.push_back({at, n, "the table has no column " + n + (guess ? " (did you mean " + *guess + "?)" : "")});
+        header_problems.push_back({at, n, "the table has no column " + n + (guess ? " (" + *guess + ")" : "")});
       } else if (seen[static_cast<std::size_t>(it - table.begin())]) {
         header_problems.push_back({at, n, "column " + n + " is named twice"});
       } else {

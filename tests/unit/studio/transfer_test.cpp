@@ -306,7 +306,8 @@ class BranchStudio {
   // The names in items as the studio shows them.
   std::vector<std::string> names() const {
     std::vector<std::string> out;
-    for (const auto& row : get("/api/rows?q=" + encode(json{{"table", "items"}}.dump()))["rows"]) out.push_back(row[1]);
+    const json page = get("/api/rows?q=" + encode(json{{"table", "items"}}.dump()));
+    for (const auto& row : page["rows"]) out.push_back(row[1]);
     return out;
   }
   std::string head() const {
