@@ -58,7 +58,7 @@ function Preview({ p }: { p: ImportPreview }) {
             {p.rows.map((r) => (
               <tr key={r.line}>
                 <td className="io-line">{r.line}</td>
-                {r.values.map((v, i) => <td key={i} className={v === null ? "null" : ""}>{shown(v)}</td>)}
+                {r.values.map((v, i) => <td key={i} className={v === null ? "null" : ""}>{v === "" ? <span className="empty">''</span> : shown(v)}</td>)}
               </tr>
             ))}
           </tbody>
