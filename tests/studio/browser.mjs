@@ -3,7 +3,10 @@
 // foreign key, edit a cell (the value is then read with the engine's own client: sqlite3, psql,
 // mariadb), run SQL and see a result and an error at its line, open the diagram, add a column in the
 // schema editor (the migration file and its Down on disk) and apply it from the migrations page (the
-// column read from the engine's catalog). Screenshots of
+// column read from the engine's catalog), then page 6: import a CSV into a table (the rows read with
+// the engine's client), a file with a bad value and one with a key the database refuses (the error at
+// its line, the table unchanged), export a table and import the file back (the rows compared), and
+// switch to a database branch made with `flash branch` (its own row seen) and back. Screenshots of
 // each page go to <work>/screenshots.
 //   node tests/studio/browser.mjs FLASH_BINARY WORK_DIR sqlite|postgresql|mysql
 // Exit 0 pass, 1 fail, 77 skipped (no FLASH_TEST_PG_URL / FLASH_TEST_MYSQL_URL for that engine).
@@ -28,13 +31,15 @@ if (!fs.existsSync(CHROMIUM)) {
 
 // ---- the database, through the engine's own client ------------------------------------------
 const dbName = `flash_studio_ui_${process.pid}`;
-let url, sqlClient, dropDb;
+let url, sqlClient, dropDb, branchClient;
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(path.join(work, "screenshots"), { recursive: true });
 if (dialect === "sqlite") {
   const file = path.join(work, "studio.db");
   url = "sqlite://" + file;
   sqlClient = (sql) => execFileSync("sqlite3", ["-batch", "-noheader", file], { input: sql }).toString().trim();
+  // flash branch: the branch's file is <stem>__<name><ext> next to the main file.
+  branchClient = (sql) => execFileSync("sqlite3", ["-batch", "-noheader", path.join(work, "studio__feature.db")], { input: sql }).toString().trim();
   dropDb = () => {};
 } else {
   const base = process.env[dialect === "postgresql" ? "FLASH_TEST_PG_URL" : "FLASH_TEST_MYSQL_URL"];
@@ -49,12 +54,17 @@ if (dialect === "sqlite") {
     const psql = (db, sql) => execFileSync("psql", ["-h", conn.host, "-p", conn.port, "-U", conn.user, "-d", db, "-qAtX", "-v", "ON_ERROR_STOP=1"], { input: sql, env }).toString().trim();
     psql(u.pathname.slice(1), `CREATE DATABASE ${dbName}`);
     sqlClient = (sql) => psql(dbName, sql);
-    dropDb = () => psql(u.pathname.slice(1), `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    branchClient = (sql) => psql(`${dbName}__feature`, sql);
+    dropDb = () => {
+      psql(u.pathname.slice(1), `DROP DATABASE IF EXISTS ${dbName}__feature WITH (FORCE)`);
+      psql(u.pathname.slice(1), `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    };
   } else {
     const my = (db, sql) => execFileSync("mariadb", ["-h", conn.host, "-P", conn.port, "-u", conn.user, `-p${conn.password}`, "-N", "-B", ...(db ? [db] : [])], { input: sql }).toString().trim();
     my("", `CREATE DATABASE ${dbName}`);
     sqlClient = (sql) => my(dbName, sql);
-    dropDb = () => my("", `DROP DATABASE IF EXISTS ${dbName}`);
+    branchClient = (sql) => my(`${dbName}__feature`, sql);
+    dropDb = () => my("", `DROP DATABASE IF EXISTS ${dbName}__feature; DROP DATABASE IF EXISTS ${dbName}`);
   }
   url = `${u.protocol}//${u.username}:${u.password}@${u.host}/${dbName}${u.search}`;
 }
@@ -76,6 +86,9 @@ fs.writeFileSync(path.join(project, "db/migrations/20240102000000_books.sql"),
   "ALTER TABLE authors ADD COLUMN born INTEGER;\n-- +migrate Down\nALTER TABLE authors DROP COLUMN born;\nDROP TABLE books;\n");
 fs.writeFileSync(path.join(project, "flash.toml"),
   `version = "2"\nschema_dir = "db/schema"\n\n[database]\nprovider = "${dialect}"\nurl_env = "DATABASE_URL"\n`);
+// A database branch made with the CLI, holding a row that only the branch has (page 6's switcher).
+execFileSync(flash, ["branch", "feature", "--json"], { cwd: project, env: { ...process.env, DATABASE_URL: url } });
+branchClient("INSERT INTO authors (id, name) VALUES (999, 'only in the branch');");
 const studio = spawn(flash, ["studio", "--port", "0", "--no-browser", "--json"], {
   cwd: project, env: { ...process.env, DATABASE_URL: url, DISPLAY: "" }, stdio: ["ignore", "pipe", "inherit"],
 });
@@ -321,6 +334,86 @@ try {
   check(hasEmail === "1", `the database has authors.email (engine catalog: ${hasEmail})`);
   const states = await page.getByTestId("mig-state").allInnerTexts();
   check(states.length === 2 && states.every((x) => x === "applied"), `both migrations applied (${states.join(", ")})`);
+
+  // ---- page 6: import a table from a file, export it, the branch switcher ----
+  await page.getByTestId("nav-io").click();
+  const booksValue = await page.locator("[data-testid=io-table] option", { hasText: /(^|\.)books$/ }).getAttribute("value");
+  await page.getByTestId("io-table").selectOption(booksValue);
+  const pick = async (name, text) => {
+    await page.getByTestId("io-file").setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
+    // This file's preview (its row count and size), not the previous file's.
+    await page.waitForFunction(([rows, bytes]) => {
+      const t = document.querySelector("[data-testid=io-summary]")?.textContent ?? "";
+      return t.includes(rows) && t.includes(bytes);
+    }, [`${text.trim().split("\n").length - 1} row`, `${Buffer.byteLength(text)} bytes`]);
+  };
+  const booksCount = () => sqlClient("SELECT COUNT(*) FROM books;");
+  await pick("new-books.csv", 'id,author_id,title\n10,1,"Imported, with a comma"\n11,,""\n12,2,plain\n');
+  check((await page.getByTestId("io-summary").innerText()).includes("ready to import"), "import preview: 3 rows, no problem");
+  check((await page.getByTestId("io-rows").locator("tbody tr").count()) === 3, "import preview shows the rows");
+  await shot(page, "import-preview");
+  await page.getByTestId("io-import").click();
+  await page.getByTestId("io-done").waitFor();
+  check(sqlClient("SELECT title FROM books WHERE id = 10;") === "Imported, with a comma", "imported row 10 is in the database (engine client)");
+  check(sqlClient("SELECT COUNT(*) FROM books WHERE id = 11 AND author_id IS NULL AND title = '';") === "1", "imported row 11: NULL and '' kept apart");
+  check(booksCount() === "5", `books has 5 rows after the import (${booksCount()})`);
+
+  // A bad value: located in the preview and by the import; the table unchanged.
+  await pick("bad-value.csv", "id,author_id,title\n20,1,ok\n21,abc,bad\n");
+  const problem = page.getByTestId("io-problem").first();
+  check((await problem.getAttribute("data-line")) === "3" && (await problem.getAttribute("data-column")) === "author_id",
+        `preview locates the bad value (${await problem.innerText()})`);
+  await page.getByTestId("io-import").click();
+  await page.getByTestId("io-error").waitFor();
+  const valueError = await page.getByTestId("io-error").innerText();
+  check(valueError.startsWith("line 3: column author_id"), `import refused at line 3, column author_id (${valueError})`);
+  await shot(page, "import-error");
+  // A row the database refuses (an existing key): located at its line; nothing of the file written.
+  await pick("dup-key.csv", "id,author_id,title\n30,1,fine\n10,1,dup of 10\n");
+  await page.getByTestId("io-import").click();
+  await page.getByTestId("io-error").waitFor();
+  const keyError = await page.getByTestId("io-error").innerText();
+  check(keyError.startsWith("line 3:"), `the database's refusal is at line 3 (${keyError})`);
+  check(booksCount() === "5" && sqlClient("SELECT COUNT(*) FROM books WHERE id IN (20, 21, 30);") === "0", "the refused files changed nothing");
+
+  // Export the whole table, empty it, import the file back: the same rows.
+  const before = sqlClient("SELECT id, author_id, title FROM books ORDER BY id;");
+  const exported = await saved("io-export-csv");
+  check(exported.toString().split("\n")[0] === "id,author_id,title", "the table's export has its header");
+  sqlClient("DELETE FROM books;");
+  await pick("books-export.csv", exported.toString());
+  await page.getByTestId("io-import").click();
+  await page.getByTestId("io-done").waitFor();
+  const after = sqlClient("SELECT id, author_id, title FROM books ORDER BY id;");
+  check(after === before, "export then import gives the same rows");
+  await shot(page, "import-export");
+
+  // The branch switcher: the header shows main; the branch's row appears after the switch.
+  check((await page.getByTestId("branch-current").innerText()) === "main", "the header shows branch main");
+  const head = () => { try { return fs.readFileSync(path.join(project, ".flash", "HEAD"), "utf8").trim(); } catch { return "main"; } };
+  const author999 = async () => {
+    await page.getByTestId("nav-data").click();
+    await page.getByTestId("table-authors").click();
+    await page.locator("[data-testid=grid] tbody tr").first().waitFor();
+    await page.getByTestId("filter-column").selectOption("id");
+    await page.getByTestId("filter-op").selectOption("=");
+    await page.getByTestId("filter-value").fill("999");
+    await page.getByTestId("filter-add").click();
+    await page.waitForFunction(() => document.querySelector("[data-testid=grid]") && document.querySelectorAll("[data-testid=grid] tbody tr").length <= 1);
+    return page.locator("[data-testid=grid] tbody tr td[data-col=name]").allInnerTexts();
+  };
+  await page.getByTestId("branch-select").selectOption("feature");
+  await page.waitForFunction(() => document.querySelector("[data-testid=branch-current]")?.textContent === "feature");
+  check(head() === "feature", `switching wrote HEAD as flash checkout does (${head()})`);
+  const inBranch = await author999();
+  check(inBranch.length === 1 && inBranch[0] === "only in the branch", `the branch's own row is shown (${inBranch.join(", ")})`);
+  await shot(page, "branch");
+  await page.getByTestId("branch-select").selectOption("main");
+  await page.waitForFunction(() => document.querySelector("[data-testid=branch-current]")?.textContent === "main");
+  const inMain = await author999();
+  check(inMain.length === 0 && head() === "main", `back on main: no such row, HEAD main (${inMain.length} rows, HEAD ${head()})`);
+  check(sqlClient("SELECT COUNT(*) FROM authors WHERE id = 999;") === "0" && branchClient("SELECT COUNT(*) FROM authors WHERE id = 999;") === "1",
+        "the row is in the branch's database only (engine client)");
   check(external.length === 0, `no request left the studio (${external.join(", ")})`);
 } catch (e) {
   failures.push(String(e));

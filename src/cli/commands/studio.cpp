@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cli/commands/commands.hpp"
+#include "flash/branch/branch.hpp"
 #include "flash/driver/connection.hpp"
 #include "flash/driver/document.hpp"
 #include "flash/mongo/collection.hpp"
@@ -68,6 +69,10 @@ void run_studio(const StudioArgs& a, Context& ctx) {
     o.edit.server = url;
     o.edit.lint = lint::settings_from_config(ctx.config());
     o.edit.queries = ctx.config().root / ctx.config().queries;
+    // The branch switcher: branches.json and .flash/HEAD of this project.
+    o.config = &ctx.config();
+    o.main_url = ctx.main_database_url();
+    o.branch = branch::current(ctx.config());
   }
   const auto& cfg = ctx.config();
   o.project_root = cfg.root;

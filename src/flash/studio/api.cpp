@@ -657,6 +657,11 @@ Api::Impl& Api::sql() const {
   return *impl_;
 }
 void Api::refresh() { sql().load(); }
+void Api::reconnect(driver::SqlConnection& c) {
+  auto fresh = std::make_unique<Impl>(c, sql().o);
+  fresh->load();
+  impl_ = std::move(fresh);
+}
 const schema::Schema& Api::model() const { return sql().model; }
 json Api::tables() { return sql().tables(); }
 json Api::rows(const json& q, const PageSink& sink) { return sql().rows(q, sink); }

@@ -67,6 +67,9 @@ class Api {
   Api& operator=(const Api&) = delete;
 
   void refresh();  // re-reads the schema model (after DDL in the SQL runner)
+  // Serves another connection from now on (the branch switcher): its model is read first; when
+  // that fails nothing changes. `c` must outlive its use here.
+  void reconnect(driver::SqlConnection& c);
   const schema::Schema& model() const;
 
   nlohmann::json tables();                        // GET /api/tables

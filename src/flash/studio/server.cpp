@@ -4,13 +4,16 @@
 
 #include <concepts>
 #include <algorithm>
+#include <charconv>
 #include <memory>
 #include <mutex>
 
 #include "flash/diag/diagnostic.hpp"
 #include "flash/studio/assets.hpp"
+#include "flash/studio/branches.hpp"
 #include "flash/studio/documents.hpp"
 #include "flash/studio/tools.hpp"
+#include "flash/studio/transfer.hpp"
 
 namespace flash::studio {
 
@@ -96,16 +99,22 @@ struct Server::Impl {
   driver::SqlConnection* sql_ = nullptr;  // SQL databases (the tools, the schema editor)
   ServeOptions o;
   Api api;
-  std::unique_ptr<SchemaEdit> edit_;  // SQL databases only
+  std::shared_ptr<SchemaEdit> edit_;  // SQL databases only; replaced by a branch switch
   std::mutex db_mu;  // one request at a time on the connection
   httplib::Server http;
   std::unique_ptr<Guard> guard;
+  std::mutex edit_mu;  // edit_ itself, for the progress route (which runs without db_mu)
+  std::unique_ptr<Branches> branches_;  // the branch switcher (a project's SQL database)
+  std::unique_ptr<driver::SqlConnection> owned_;  // the connection of a branch switched to
+  std::string label_;  // the database shown
 
   Impl(driver::SqlConnection& c, ServeOptions opts)
       : conn(c), sql_(&c), o(std::move(opts)), api(c, ApiOptions{.read_only = o.read_only}),
-        edit_(std::make_unique<SchemaEdit>(c, edit_options(o), [this] { api.refresh(); })) {}
+        edit_(std::make_shared<SchemaEdit>(c, edit_options(o), [this] { api.refresh(); })), label_(o.database_label) {
+    if (o.config && o.main_url) branches_ = std::make_unique<Branches>(*o.config, *o.main_url, o.branch);
+  }
   Impl(driver::DocumentConnection& c, ServeOptions opts)
-      : conn(c), o(std::move(opts)), api(c, ApiOptions{.read_only = o.read_only}, o.declared) {}
+      : conn(c), o(std::move(opts)), api(c, ApiOptions{.read_only = o.read_only}, o.declared), label_(o.database_label) {}
 
   static EditOptions edit_options(const ServeOptions& so) {
     EditOptions e = so.edit;
@@ -142,8 +151,62 @@ struct Server::Impl {
     return json::parse(req.body);  // json::exception → 400 through call()
   }
 
+  // Switches to another branch (branches.hpp): its database answers and its model is read before
+  // HEAD is written; then its connection, Api and schema editor replace the current ones. Runs
+  // under db_mu (through call()).
+  json switch_branch(const json& b) {
+    if (o.read_only)
+      throw ApiError(403, "studio.read_only",
+                     "the studio runs with --read-only: switching writes the project's .flash/HEAD "
+                     "(run flash checkout, then start the studio again)");
+    if (!branches_ || !sql_)
+      throw ApiError(400, "studio.no_branches", "branches need a Flash project (flash.toml) on a SQL database");
+    const Branches::Target t = branches_->resolve(b);
+    std::unique_ptr<driver::SqlConnection> fresh;
+    try {
+      fresh = driver::connect_sql(t.url);
+    } catch (const driver::ConnectError&) {
+      throw ApiError(409, "studio.branch",
+                     "the database of branch " + t.name + " (" + t.database + ") does not answer: does it exist here? "
+                     "(`flash branch reset " + t.name + "` re-creates it)");
+    }
+    EditOptions eo = edit_options(o);
+    eo.server = t.url;
+    auto edit = std::make_shared<SchemaEdit>(*fresh, eo, [this] { api.refresh(); });
+    api.reconnect(*fresh);  // the branch's model; on failure nothing changed
+    try {
+      branches_->checkout(t.name);
+    } catch (...) {
+      api.reconnect(*sql_);
+      throw;
+    }
+    {
+      std::lock_guard l(edit_mu);
+      edit_ = std::move(edit);
+    }
+    sql_ = fresh.get();
+    owned_ = std::move(fresh);  // the previous branch's connection, if the server opened it, closes
+    label_ = t.database;
+    return {{"branch", t.name}, {"database", label_}};
+  }
+
+  // Bodies beyond max_body are refused before they are read, except uploads (up to max_import,
+  // counted as they arrive: transfer.cpp); a body of unknown length only for uploads.
+  std::optional<Refusal> check_body_size(const httplib::Request& req) const {
+    if (is_upload_path(req.path)) return std::nullopt;
+    if (req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos)
+      return Refusal{411, "studio.length", "a request body needs a Content-Length"};
+    const std::string len = req.get_header_value("Content-Length");
+    std::size_t n = 0;
+    const auto r = std::from_chars(len.data(), len.data() + len.size(), n);
+    if (!len.empty() && (r.ec != std::errc() || n > o.max_body))
+      return Refusal{413, "studio.too_large", "request body too large"};
+    return std::nullopt;
+  }
+
   void routes() {
-    http.set_payload_max_length(o.max_body);
+    // Uploads may be larger than other requests: check_body_size refuses the others.
+    http.set_payload_max_length(std::max(o.max_body, o.max_import));
     http.set_read_timeout(o.timeout_seconds, 0);
     http.set_write_timeout(o.timeout_seconds, 0);
     http.set_keep_alive_timeout(5);
@@ -185,6 +248,10 @@ struct Server::Impl {
         send_error(res, r->status, r->code, r->message);
         return httplib::Server::HandlerResponse::Handled;
       }
+      if (auto r = check_body_size(req)) {
+        send_error(res, r->status, r->code, r->message);
+        return httplib::Server::HandlerResponse::Handled;
+      }
       if (api.documents() && req.path.starts_with("/api/") && !is_document_route(req.path)) {
         send_error(res, 400, "studio.not_sql", "this is a MongoDB project: this page applies to SQL databases");
         return httplib::Server::HandlerResponse::Handled;
@@ -201,7 +268,8 @@ struct Server::Impl {
                       {"read_only", o.read_only},
                       {"dialect", std::string(schema::to_string(conn.dialect()))},
                       {"model", api.documents() ? "document" : "relational"},
-                      {"database", o.database_label}});
+                      {"database", label_},
+                      {"branch", branches_ ? json(branches_->current()) : json()}});
     });
     http.Get("/api/tables", [this](const httplib::Request&, httplib::Response& res) {
       call(res, [&] { return api.tables(); });
@@ -219,8 +287,21 @@ struct Server::Impl {
       call(res, [&] { return api.remove(body_json(req)); });
     });
     // The SQL runner, cancel, EXPLAIN, view export, layout and history (tools.hpp): SQL databases.
-    if (sql_)
-      add_tool_routes({http, api, *sql_, db_mu, o, [this](httplib::Response& res, const std::function<json()>& f) { call(res, f); }});
+    if (sql_) {
+      const ToolsHost host{http, api, [this]() -> driver::SqlConnection& { return *sql_; }, db_mu, o,
+                           [this](httplib::Response& res, const std::function<json()>& f) { call(res, f); }};
+      add_tool_routes(host);
+      add_transfer_routes(host);  // import from a file (page 6)
+    }
+    http.Get("/api/branches", [this](const httplib::Request&, httplib::Response& res) {
+      call(res, [&] {
+        if (!branches_ || !sql_) return json{{"current", nullptr}, {"branches", json::array()}, {"env_override", false}};
+        return branches_->list();
+      });
+    });
+    http.Post("/api/branches/switch", [this](const httplib::Request& req, httplib::Response& res) {
+      call(res, [&] { return switch_branch(body_json(req)); });
+    });
     edit_routes();
     // Static files: exact paths of the embedded bundle only (its .br/.gz copies are served in
     // their stead, never by their own names).
@@ -249,8 +330,13 @@ struct Server::Impl {
       call(res, [&] { return edit().run(body_json(req)); });
     });
     http.Get("/api/migrations/progress", [this](const httplib::Request&, httplib::Response& res) {
-      if (!edit_) return send_error(res, 400, "studio.not_sql", "this is a MongoDB project: this page applies to SQL databases");
-      send_json(res, edit_->progress());
+      std::shared_ptr<SchemaEdit> e;
+      {
+        std::lock_guard l(edit_mu);
+        e = edit_;
+      }
+      if (!e) return send_error(res, 400, "studio.not_sql", "this is a MongoDB project: this page applies to SQL databases");
+      send_json(res, e->progress());
     });
   }
 };

@@ -10,13 +10,18 @@
 //   GET  /api/tables          GET /api/rows?q={json}
 //   POST /api/rows/update|insert|delete, POST /api/sql   (Origin + X-CSRF-Token; refused with --read-only)
 //   /api/schema..., /api/migrations...: the schema editor and migrations pages (schema_edit.hpp)
+//   POST /api/import/preview|run: a table from an uploaded file (transfer.hpp; bodies up to
+//        max_import, every other request up to max_body)
+//   GET /api/branches, POST /api/branches/switch: the branch switcher (branches.hpp)
 // Every error is {"error": {"code", "message"}} with no stack trace, statement or connection URL.
 // On a MongoDB database the same paths answer with collections and documents (documents.hpp).
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "flash/config/config.hpp"
 #include "flash/driver/connection.hpp"
 #include "flash/studio/api.hpp"
 #include "flash/studio/schema_edit.hpp"
@@ -30,12 +35,19 @@ struct ServeOptions {
   bool read_only = false;
   std::string database_label;  // shown in the UI: the database's name, never its URL
   std::size_t max_body = 1 << 20;  // bytes; larger requests get 413
+  std::size_t max_import = std::size_t{64} << 20;  // bytes of one import upload (transfer.hpp); larger: 413
   int timeout_seconds = 30;        // socket read/write timeouts
   driver::Document declared;       // MongoDB: the project's collections (normalised JSON), or null
   EditOptions edit;                // the schema editor and migrations pages (schema_edit.hpp)
   // The project (flash.toml's folder) and its migrations folder; empty without a project (the
   // diagram's layout is then not saved, the history slider is empty).
   std::filesystem::path project_root, migrations_dir;
+  // The branch switcher (branches.hpp, SQL databases): the project's configuration (branches.json,
+  // .flash/HEAD; must outlive the server), main's URL and the branch served at start. Without a
+  // configuration there is no switcher.
+  const config::Config* config = nullptr;
+  std::optional<config::DatabaseUrl> main_url;
+  std::string branch = "main";
 };
 
 class Server {

@@ -33,7 +33,9 @@ namespace {
 // reaches the server between two statements, or before the statement started, stops nothing.
 class QueryRuns {
  public:
-  explicit QueryRuns(driver::SqlConnection& c) : canceller_(driver::canceller(c)) {}
+  // The connection is looked up when a cancel is sent: a run is then in progress and holds the
+  // connection lock, so a branch switch cannot replace it meanwhile.
+  explicit QueryRuns(std::function<driver::SqlConnection&()> conn) : conn_(std::move(conn)) {}
 
   void begin(const std::string& id) {
     std::lock_guard l(mu_);
@@ -59,7 +61,7 @@ class QueryRuns {
         std::lock_guard l(mu_);  // held while cancelling: the run cannot change under the cancel
         if (current_ != id) break;
         was_running = true;
-        if (canceller_) sent = canceller_->cancel_running() || sent;
+        if (auto* c = driver::canceller(conn_())) sent = c->cancel_running() || sent;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -72,7 +74,7 @@ class QueryRuns {
   }
 
  private:
-  driver::QueryCanceller* canceller_;
+  std::function<driver::SqlConnection&()> conn_;
   std::mutex mu_;
   std::string current_;
   std::deque<std::string> cancelled_;
@@ -275,13 +277,13 @@ void add_sql_routes(const ToolsHost& h) {
       const std::string id = query_id(b);
       const std::string text = b.value("sql", "");
       diag::Diagnostics diags;
-      auto stmts = sql::split_statements(sql::SourceFile{"<sql>", text}, h.conn.dialect(), diags);
+      auto stmts = sql::split_statements(sql::SourceFile{"<sql>", text}, h.conn().dialect(), diags);
       if (diag::has_errors(diags) || stmts.size() != 1)
         throw ApiError(400, "studio.explain", "EXPLAIN takes exactly one statement");
       RunScope scope(*runs, id);
-      const bool mariadb = h.conn.server_version().find("MariaDB") != std::string::npos;
+      const bool mariadb = h.conn().server_version().find("MariaDB") != std::string::npos;
       try {
-        return explain_statement(h.conn, mariadb, stmts[0].text, b.value("analyze", false));
+        return explain_statement(h.conn(), mariadb, stmts[0].text, b.value("analyze", false));
       } catch (const driver::DbError&) {
         if (runs->cancelled(id)) throw ApiError(409, "studio.cancelled", "the query was cancelled");
         throw;
@@ -402,15 +404,15 @@ void add_layout_routes(const ToolsHost& h) {
 void add_history_routes(const ToolsHost& h) {
   auto load_files = [h](diag::Diagnostics& diags) {
     if (h.o.migrations_dir.empty()) return std::vector<migrate::MigrationFile>{};
-    return migrate::load_migrations(h.o.migrations_dir, h.conn.dialect(), diags);
+    return migrate::load_migrations(h.o.migrations_dir, h.conn().dialect(), diags);
   };
   h.http.Get("/api/history", [h, load_files](const httplib::Request&, httplib::Response& res) {
     h.call(res, [&] {
       diag::Diagnostics diags;
       const auto files = load_files(diags);
       std::set<std::string> applied;
-      if (migrate::tracking_table_exists(h.conn))
-        for (const auto& r : migrate::read_tracking(h.conn))
+      if (migrate::tracking_table_exists(h.conn()))
+        for (const auto& r : migrate::read_tracking(h.conn()))
           if (r.finished() && !r.rolled_back_at) applied.insert(r.id);
       json list = json::array();
       for (const auto& f : files) list.push_back({{"id", f.id}, {"name", f.name}, {"applied", applied.count(f.id) > 0}});
@@ -427,7 +429,7 @@ void add_history_routes(const ToolsHost& h) {
           std::stoul(ns) > files.size())
         throw ApiError(400, "studio.history", "n is a number of migrations, 0 to " + std::to_string(files.size()));
       n = std::stoul(ns);
-      const auto d = h.conn.dialect();
+      const auto d = h.conn().dialect();
       const auto before = migrate::replay(files, n ? n - 1 : 0, d, diags);
       const auto after = migrate::replay(files, n, d, diags);
       json tables = json::array();

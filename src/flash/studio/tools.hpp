@@ -32,7 +32,9 @@ namespace flash::studio {
 struct ToolsHost {
   httplib::Server& http;
   Api& api;
-  driver::SqlConnection& conn;
+  // The connection being served: the branch switcher (branches.hpp) replaces it, so it is read per
+  // request (under db_mu), never kept.
+  std::function<driver::SqlConnection&()> conn;
   std::mutex& db_mu;
   const ServeOptions& o;
   // Runs `f` under db_mu and sends its JSON (or the error body), as every API route does.

@@ -4,13 +4,15 @@ import * as api from "./api";
 import type { Session, TableInfo } from "./api";
 import { DataBrowser, type Target } from "./DataBrowser";
 import { DocumentStudio } from "./Documents";
+import { BranchPicker } from "./Branches";
+import { Transfer } from "./Transfer";
 // The SQL editor (CodeMirror) and the diagram (React Flow, elkjs: most of the bundle) load when opened.
 const SqlRunner = lazy(() => import("./SqlRunner").then((m) => ({ default: m.SqlRunner })));
 const Diagram = lazy(() => import("./Diagram").then((m) => ({ default: m.Diagram })));
 const SchemaEditor = lazy(() => import("./SchemaEditor").then((m) => ({ default: m.SchemaEditor })));
 const Migrations = lazy(() => import("./Migrations").then((m) => ({ default: m.Migrations })));
 
-type PageName = "data" | "sql" | "diagram" | "schema" | "migrations";
+type PageName = "data" | "sql" | "diagram" | "schema" | "migrations" | "io";
 
 export function App() {
   const [session, setSession] = useState<Session | null>(null);
@@ -20,6 +22,7 @@ export function App() {
   const [page, setPage] = useState<PageName>("data");
   const [search, setSearch] = useState("");
   const [error, setError] = useState("");
+  const [epoch, setEpoch] = useState(0);  // a branch switch: every page starts over on the new database
 
   const reload = useCallback(async () => {
     try {
@@ -40,6 +43,15 @@ export function App() {
     reload();
   }, [reload]);
 
+  const switched = async () => {
+    try {
+      setSession(await api.session());
+    } catch (e) {
+      setError((e as Error).message);
+    }
+    await reload();
+    setEpoch((n) => n + 1);
+  };
   const open = (t: Target) => {
     setTarget(t);
     setOpened((n) => n + 1);
@@ -51,11 +63,13 @@ export function App() {
     <div className="app">
       <aside>
         <div className="brand">⚡ Flash Studio</div>
-        <div className="db">{session?.dialect} · {session?.database}{session?.read_only ? " · read-only" : ""}</div>
+        <div className="db">{session?.dialect} · {session?.database}{session?.read_only ? " · read-only" : ""}
+          {session?.branch && <> · ⎇ <span data-testid="branch-current">{session.branch}</span></>}</div>
+        <BranchPicker current={session?.branch} readOnly={!!session?.read_only} switched={switched} />
         <nav>
-          {(["data", "sql", "diagram", "schema", "migrations"] as PageName[]).map((p) => (
+          {(["data", "sql", "diagram", "schema", "migrations", "io"] as PageName[]).map((p) => (
             <button key={p} data-testid={"nav-" + p} className={page === p ? "active" : ""} onClick={() => setPage(p)}>
-              {{ data: "Data", sql: "SQL", diagram: "Diagram", schema: "Schema", migrations: "Migrations" }[p]}
+              {{ data: "Data", sql: "SQL", diagram: "Diagram", schema: "Schema", migrations: "Migrations", io: "Import/Export" }[p]}
             </button>
           ))}
         </nav>
@@ -73,7 +87,8 @@ export function App() {
             ))}
         </ul>
       </aside>
-      <main>
+      <main key={epoch}>
+        {page === "io" && <Transfer tables={tables} readOnly={!!session?.read_only} changed={reload} />}
         {page === "data" && target && <DataBrowser key={opened} target={target} tables={tables} open={open} readOnly={!!session?.read_only} />}
         <Suspense fallback={<div className="note">loading…</div>}>
           {page === "sql" && session && <SqlRunner tables={tables} dialect={session.dialect} readOnly={session.read_only} changed={reload} />}

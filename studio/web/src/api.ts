@@ -76,10 +76,11 @@ export interface Session {
   dialect: string;
   database: string;
   model?: "relational" | "document";  // document: MongoDB (Documents.tsx)
+  branch?: string | null;  // the database branch viewed (null: no project)
 }
 
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, message: string) {
+  constructor(public status: number, public code: string, message: string, public detail?: Record<string, unknown>) {
     super(message);
   }
 }
@@ -90,7 +91,7 @@ async function parse<T>(r: Response): Promise<T> {
   const body = await r.json().catch(() => ({}));
   if (!r.ok) {
     const e = body.error ?? {};
-    throw new ApiError(r.status, e.code ?? "http", e.message ?? `HTTP ${r.status}`);
+    throw new ApiError(r.status, e.code ?? "http", e.message ?? `HTTP ${r.status}`, e.detail);
   }
   return body as T;
 }
@@ -186,3 +187,51 @@ export async function historyAt(n: number): Promise<HistoryAt> {
   return parse(await fetch("/api/history/at?n=" + n));
 }
 export const exportUrl = (q: object) => "/api/export?q=" + encodeURIComponent(JSON.stringify(q));
+
+// ---- import / export of a table, database branches (page 6: transfer.hpp, branches.hpp) ----
+
+export interface ImportProblem {
+  line: number;
+  column: string;
+  message: string;
+}
+export interface ImportPreview {
+  schema: string;
+  table: string;
+  format: "csv" | "json";
+  bytes: number;
+  columns: string[];
+  unknown: string[];
+  missing: string[];
+  ignored: string[];
+  mapping: { name: string; from: "file" | "default" | "generated"; required: boolean }[];
+  rows: { line: number; values: unknown[] }[];
+  total_rows: number;
+  problems: ImportProblem[];
+  problem_count: number;
+  ok: boolean;
+  stopped: boolean;
+}
+
+// The file itself is the body (up to the server's import limit), the table in the query string.
+async function upload<T>(path: string, t: { schema: string; name: string }, file: Blob & { name?: string }, format: string): Promise<T> {
+  const q = new URLSearchParams({ schema: t.schema, table: t.name, format, name: file.name ?? "upload" });
+  const r = await fetch(path + "?" + q.toString(), {
+    method: "POST",
+    headers: { "Content-Type": file.type || "application/octet-stream", "X-CSRF-Token": csrf },
+    body: file,
+  });
+  return parse<T>(r);
+}
+export const importPreview = (t: { schema: string; name: string }, file: File, format: string) =>
+  upload<ImportPreview>("/api/import/preview", t, file, format);
+export const importRun = (t: { schema: string; name: string }, file: File, format: string) =>
+  upload<{ imported: number; ms: number }>("/api/import/run", t, file, format);
+
+export interface BranchList {
+  current: string | null;
+  branches: { name: string; parent: string; database: string; created_at: string; schema_only: boolean }[];
+  env_override: boolean;
+}
+export const branches = () => getJson<BranchList>("/api/branches");
+export const switchBranch = (name: string) => post<{ branch: string; database: string }>("/api/branches/switch", { name });

@@ -66,6 +66,7 @@ class Studio {
     o.read_only = read_only;
     o.database_label = "test";
     o.max_body = 64 * 1024;
+    o.max_import = 256 * 1024;
     if (!project.empty()) {
       o.project_root = project;
       o.migrations_dir = project / "db" / "migrations";
