@@ -31,9 +31,10 @@
 // one connection (taken from and returned to a pool when `db` is a pool). Not nestable.
 //
 // Driver specifics: pg uses named prepared statements (`name: "GetUser"`; `prepared = false`, the
-// default with [database] pooler = "pgbouncer": unnamed ones) with rowMode "array" and
-// a generated decoder per query (monomorphic object literals — faster than pg's object rows), and
-// its own type-parser table so global pg.types overrides cannot change the declared types
+// default with [database] pooler = "pgbouncer": unnamed ones) and a generated decoder per query
+// (monomorphic object literals) that reads each row's column texts straight from pg's DataRow
+// messages (runRows: no intermediate row arrays) with the parsers of the columns' actual types
+// from its own type-parser table, so global pg.types overrides cannot change the declared types
 // (int8, numeric and interval arrive as text). mysql2 uses execute() (server-side prepared,
 // cached by mysql2) with rowsAsArray and exact BIGINTs; sqlc.slice(x) lists are expanded at run
 // time (an empty list becomes NULL, matching nothing). better-sqlite3 statements are prepared once
@@ -356,6 +357,8 @@ class Generator {
   std::set<std::string> used_names_;
   // Runtime helpers the generated module needs (emitted only when used, in a fixed order).
   bool need_with_connection_ = false;  // pg, mysql2 batches: one pooled connection for all elements
+  // pg: runRows (:one/:many rows decoded from the columns' text), typeParsers (runQuery, :execresult, :copyfrom).
+  bool need_run_rows_ = false, need_type_parsers_ = false;
   bool need_to_bigint_ = false, need_to_number_ = false, need_mysql_json_ = false, need_run_query_ = false,
        need_run_exec_ = false, need_query_result_ = false, need_sqlite_date_ = false, need_sqlite_date_param_ = false,
        need_sqlite_ts_param_ = false;
@@ -580,6 +583,12 @@ class Generator {
 
   // ---- planning ----------------------------------------------------------------------------
 
+  // How a decoder reads result column i: pg decoders parse the column's text into a local v<i>
+  // first (render_bodies), the other drivers read the driver's row array.
+  std::string column_ref(std::size_t i) const {
+    return o_.driver == Driver::pg ? "v" + std::to_string(i) : "r[" + std::to_string(i) + "]";
+  }
+
   std::string unique_name(std::string base) {
     std::string n = base;
     for (int i = 2; used_names_.count(n); ++i) n = base + std::to_string(i);
@@ -689,7 +698,7 @@ class Generator {
         for (std::size_t i = 0; i < q.columns.size(); ++i) {
           const auto& c = q.columns[i];
           p.row_fields.push_back({model->fields[i].prop, model->fields[i].ts_type,
-                                  decode("r[" + std::to_string(i) + "]", c.type, c.nullable, p.safe_ints)});
+                                  decode(column_ref(i), c.type, c.nullable, p.safe_ints)});
           p.row_order.push_back({false, i});
         }
       } else {
@@ -706,7 +715,7 @@ class Generator {
         };
         for (std::size_t i = 0; i < q.columns.size(); ++i) {
           const auto& c = q.columns[i];
-          const std::string v = "r[" + std::to_string(i) + "]";
+          const std::string v = column_ref(i);
           if (!c.embed_table.empty()) {
             auto it = embed_of.find(c.embed_table);
             if (it == embed_of.end()) {
@@ -730,11 +739,13 @@ class Generator {
       }
     }
     if (p.copy) {
+      if (o_.driver == Driver::pg) need_type_parsers_ = true;
       if (o_.driver != Driver::sqlite) p.copy_prefix_const = unique_name(p.method + "Insert");
       if (o_.driver == Driver::mysql2) need_query_result_ = true;  // ResultSetHeader
     } else {
       if (q.kind == Kind::execresult) need_query_result_ = true;
-      if (o_.driver == Driver::pg && q.kind != Kind::execresult) need_run_query_ = true;
+      if (o_.driver == Driver::pg && q.kind != Kind::execresult) (p.row_type.empty() ? need_run_query_ : need_run_rows_) = true;
+      if (o_.driver == Driver::pg && p.row_type.empty()) need_type_parsers_ = true;  // runQuery, :execresult
       if (o_.driver == Driver::mysql2) (p.row_type.empty() ? need_run_exec_ : need_run_query_) = true;
       if (p.batch && o_.driver != Driver::sqlite) need_with_connection_ = true;
     }
@@ -744,7 +755,7 @@ class Generator {
 
   // An embedded table reuses its model when the columns match; when every embedded column is
   // nullable but the table has NOT NULL columns (an outer join), the embed itself is nullable.
-  void finish_embeds(QueryPlan& p) {
+  void finish_embeds(QueryPlan& p) const {
     for (auto& e : p.embeds) {
       const std::string& table = e.table;
       const Model* m = find_model(table);
@@ -765,7 +776,7 @@ class Generator {
       }
       if (nullable_embed) {
         e.ts_type += " | null";
-        e.null_check = "r[" + std::to_string(e.first_column) + "] === null";
+        e.null_check = column_ref(e.first_column) + " === null";
       }
     }
   }
@@ -1022,7 +1033,17 @@ class Generator {
     std::string decoders;
     for (auto& p : plans_) {
       if (p.row_type.empty()) continue;
-      decoders += "function " + p.decoder + "(r" + a(": any[]") + ")" + a(": " + p.row_type) + " {\n  return {";
+      if (o_.driver == Driver::pg) {
+        // f: the row's column texts (null for NULL), p: their parsers (columnParsers).
+        decoders += "function " + p.decoder + "(f" + a(": any[]") + ", p" + a(": Parser[]") + ")" + a(": " + p.row_type) + " {\n";
+        for (std::size_t i = 0; i < p.q->columns.size(); ++i) {
+          const std::string k = std::to_string(i);
+          decoders += "  const v" + k + " = f[" + k + "] === null ? null : p[" + k + "](f[" + k + "]);\n";
+        }
+        decoders += "  return {";
+      } else {
+        decoders += "function " + p.decoder + "(r" + a(": any[]") + ")" + a(": " + p.row_type) + " {\n  return {";
+      }
       bool first = true;
       for (const auto& [is_embed, i] : p.row_order) {
         decoders += first ? " " : ", ";
@@ -1194,15 +1215,14 @@ class Generator {
     switch (o_.driver) {
       case Driver::pg: {
         const std::string call = "runQuery(this.db, " + js_string(q.name) + ", " + sql + ", " + values + ")";
+        const std::string rows_call =
+            "runRows(this.db, " + js_string(q.name) + ", " + sql + ", " + values + ", " + p.decoder + ")";
         switch (p.kind) {
           case Kind::one:
-            out += in + "const res = await " + call + ";\n";
-            out += in + "return res.rows.length === 0 ? null : " + p.decoder + "(res.rows[0]);\n";
+            out += in + "const rows = await " + rows_call + ";\n";
+            out += in + "return rows.length === 0 ? null : rows[0];\n";
             break;
-          case Kind::many:
-            out += in + "const rows = (await " + call + ").rows;\n";
-            out += many_loop(p, in, ts);
-            break;
+          case Kind::many: out += in + "return " + rows_call + ";\n"; break;
           case Kind::execrows: out += in + "return (await " + call + ").rowCount ?? 0;\n"; break;
           case Kind::execlastid:
             out += in + "const res = await " + call + ";\n";
@@ -1368,6 +1388,70 @@ class Generator {
     return s;
   }
 
+  // pg, :one/:many: rows decoded straight from the columns' text. pg parses nothing (rawTypes); the
+  // generated decoder applies to each column the parser parserFor gives for the column's actual type
+  // (read from the RowDescription once per result), i.e. the values pg would have produced with
+  // typeParsers. On pg's own Pool/Client the rows are decoded as the DataRow messages arrive (a
+  // pg.Query whose handleDataRow runs the decoder: no intermediate row arrays, no second pass); on
+  // anything else (pg-native, another pg copy) through rowMode "array" and a loop.
+  std::string render_run_rows(Mode mode) const {
+    const bool ts = mode == Mode::ts;
+    const auto a = [&](const std::string& s) { return ts ? s : std::string(); };
+    const std::string name_field = o_.prepared ? "name, " : "";
+    std::string s;
+    if (ts)
+      s += "type Decoder<T> = (f: any[], p: Parser[]) => T;\n"
+           "type ColumnInfo = { dataTypeID: number; format?: string };\n";
+    s += "const rawTypes = { getTypeParser: () => rawText }" + a(" as unknown as CustomTypesConfig") + ";\n";
+    s += "function columnParsers(fields" + a(": readonly ColumnInfo[]") + ")" + a(": Parser[]") + " {\n"
+         "  const p" + a(": Parser[]") + " = new Array(fields.length);\n"
+         "  for (let i = 0; i < fields.length; i++) p[i] = parserFor(fields[i].dataTypeID, fields[i].format);\n"
+         "  return p;\n}\n";
+    s += "const QueryBase" + a(": any") + " = (pg" + a(" as any") + ").Query;\n";
+    s += "const decodeOnArrival =\n  typeof QueryBase === \"function\" && typeof QueryBase.prototype.handleDataRow === \"function\" &&\n"
+         "  typeof QueryBase.prototype.handleRowDescription === \"function\";\n";
+    s += "class RowsQuery" + a("<T>") + " extends (decodeOnArrival ? QueryBase : Object) {\n";
+    if (ts)
+      s += "  flashDecode: Decoder<T>;\n  flashParsers: Parser[] = [];\n  flashRows: T[] = [];\n  flashError: unknown = undefined;\n";
+    s += "  constructor(config" + a(": object") + ", decode" + a(": Decoder<T>") + ") {\n    super(config);\n"
+         "    this.flashDecode = decode;\n";
+    if (!ts) s += "    this.flashParsers = [];\n    this.flashRows = [];\n    this.flashError = undefined;\n";
+    s += "  }\n";
+    s += "  handleRowDescription(msg" + a(": { fields: ColumnInfo[] }") + ")" + a(": void") +
+         " {\n    super.handleRowDescription(msg);\n    this.flashParsers = columnParsers(msg.fields);\n  }\n";
+    s += "  handleDataRow(msg" + a(": { fields: any[] }") + ")" + a(": void") + " {\n"
+         "    if (this.flashError !== undefined) return;\n"
+         "    try {\n      this.flashRows.push(this.flashDecode(msg.fields, this.flashParsers));\n"
+         "    } catch (err) {\n      this.flashError = err;\n    }\n  }\n"
+         "  result()" + a(": T[]") + " {\n    if (this.flashError !== undefined) throw this.flashError;\n"
+         "    return this.flashRows;\n  }\n}\n";
+    s += "// pg's own Client (or a subclass), or a Pool of them.\nfunction pgJsClient(db" + a(": Executor") + ")" + a(": boolean") +
+         " {\n  if (db instanceof pg.Client) return true;\n"
+         "  const c = (db" + a(" as any") + ").Client;\n"
+         "  return db instanceof pg.Pool && (c === pg.Client || (typeof c === \"function\" && c.prototype instanceof pg.Client));\n}\n";
+    s += "\nfunction runRows" + a("<T>") + "(db" + a(": Executor") + ", name" + a(": string") + ", text" + a(": string") +
+         ", values" + a(": unknown[]") + ", decode" + a(": Decoder<T>") + ")" + a(": Promise<T[]>") + " {\n";
+    if (!o_.prepared) s += "  void name;\n";
+    s += "  if (decodeOnArrival && pgJsClient(db)) {\n"
+         "    const q = new RowsQuery(" + std::string("{ ") + name_field + "text, values, types: rawTypes }, decode);\n"
+         "    return new Promise((resolve, reject) => {\n"
+         "      const done = (err" + a(": Error | null | undefined") + ") => {\n"
+         "        if (err) {\n          Error.captureStackTrace(err);\n          reject(err);\n          return;\n        }\n"
+         "        try {\n          resolve(q.result());\n        } catch (e) {\n          reject(e);\n        }\n      };\n"
+         "      // A Pool passes its callback on to the client's query (and releases the client in it).\n"
+         "      if (db instanceof pg.Pool) (db" + a(" as any") + ").query(q, done);\n"
+         "      else {\n        (q" + a(" as any") + ").callback = done;\n        (db" + a(" as ClientBase") + ").query(q" + a(" as any") + ");\n      }\n"
+         "    });\n  }\n"
+         "  return (db" + a(" as ClientBase") + ").query({ " + name_field + "text, values, rowMode: \"array\", types: rawTypes })"
+         ".then((res) => {\n"
+         "    const p = columnParsers(res.fields);\n"
+         "    const rows = res.rows;\n"
+         "    const out" + a(": T[]") + " = new Array(rows.length);\n"
+         "    for (let i = 0; i < rows.length; i++) out[i] = decode(rows[i], p);\n"
+         "    return out;\n  });\n}\n";
+    return s;
+  }
+
   std::string render_helpers(Mode mode) const {
     const bool ts = mode == Mode::ts;
     const auto a = [&](const std::string& s) { return ts ? s : std::string(); };
@@ -1379,15 +1463,19 @@ class Generator {
              "// global pg.types overrides cannot change the declared types.\n";
         s += "const textArray = pg.types.getTypeParser(1009" + a(" as any") + ")" + a(" as (value: string) => string[]") + ";\n";
         s += "const rawText = (value" + a(": string") + ")" + a(": string") + " => value;\n";
+        if (ts) s += "/** A column's parser: the server's text of one value to its declared JS value. */\n"
+                     "type Parser = (value: string) => any;\n";
         s += render_pg_dates(mode);
-        s += "const typeParsers = {\n  getTypeParser(oid" + a(": number") + ", format" + a("?: string") + ")" + a(": any") +
-             " {\n    switch (oid) {\n      case 20:\n      case 1700:\n      case 1186:\n        return rawText;\n"
-             "      case 1016:\n      case 1231:\n      case 1187:\n        return textArray;\n"
-             "      case 1184:\n        return format === \"binary\" ? pg.types.getTypeParser(oid, format" + a(" as any") + ") : parseTimestamptz;\n"
-             "      case 1114:\n        return format === \"binary\" ? pg.types.getTypeParser(oid, format" + a(" as any") + ") : parseTimestamp;\n"
-             "      default:\n"
-             "        return pg.types.getTypeParser(oid, format" + a(" as any") + ");\n    }\n  },\n}" +
-             a(" as unknown as CustomTypesConfig") + ";\n";
+        s += "function parserFor(oid" + a(": number") + ", format" + a("?: string") + ")" + a(": Parser") +
+             " {\n  switch (oid) {\n    case 20:\n    case 1700:\n    case 1186:\n      return rawText;\n"
+             "    case 1016:\n    case 1231:\n    case 1187:\n      return textArray;\n"
+             "    case 1184:\n      return format === \"binary\" ? pg.types.getTypeParser(oid, format" + a(" as any") + ") : parseTimestamptz;\n"
+             "    case 1114:\n      return format === \"binary\" ? pg.types.getTypeParser(oid, format" + a(" as any") + ") : parseTimestamp;\n"
+             "    default:\n"
+             "      return pg.types.getTypeParser(oid, format" + a(" as any") + ");\n  }\n}\n";
+        if (need_type_parsers_)
+          s += "const typeParsers = { getTypeParser: parserFor }" + a(" as unknown as CustomTypesConfig") + ";\n";
+        if (need_run_rows_) s += render_run_rows(mode);
         if (need_to_bigint_) s += "const toBigInt = (v" + a(": any") + ") => (v === null ? null : BigInt(v));\n";
         if (need_to_number_) s += "const toNumber = (v" + a(": any") + ") => (v === null ? null : Number(v));\n";
         if (need_with_connection_)
