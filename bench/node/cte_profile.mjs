@@ -4,6 +4,7 @@
 // table (created_at from clock_timestamp(), so timestamps differ per row as in the workload), unless they
 // already hold exactly those counts; warms up like workload.mjs, then runs GetActiveUsersWithStats RUNS
 // times (default: the phase's count) and prints {"contender", "runs", "rows", "wall_ms", "cpu_ms"}.
+// A comma-separated list of contenders runs them interleaved in one process (see below).
 // CTE_PROFILE=FILE.cpuprofile: a V8 CPU profile of exactly the timed runs (node:inspector; open it in
 // Chrome DevTools or summarise its self times).
 import { writeFileSync } from "node:fs";
@@ -48,7 +49,32 @@ async function pgFloor() {
 }
 
 await seed(process.env.BENCH_URL);
-const c = which === "pg-floor" ? await pgFloor() : await contenders[which]();
+const make = (name) => (name === "pg-floor" ? pgFloor() : contenders[name]());
+
+// CONTENDER may be a comma-separated list: all run in this one process, in blocks of 5 runs that
+// alternate (the first contender of each block rotates), so the machine's load drifts onto all alike.
+if (which.includes(",")) {
+  const names = which.split(",");
+  const cs = [];
+  for (const n of names) cs.push(await make(n));
+  for (const c of cs) for (let i = 0; i < WARMUP; i++) await c.activeUsers();
+  const cpu = names.map(() => 0), wall = names.map(() => 0);
+  for (let b = 0; b * 5 < runs; b++) {
+    for (let j = 0; j < cs.length; j++) {
+      const k = (j + b) % cs.length;
+      const t = process.hrtime.bigint(), c0 = process.cpuUsage();
+      for (let i = 0; i < 5; i++) await cs[k].activeUsers();
+      const d = process.cpuUsage(c0);
+      cpu[k] += (d.user + d.system) / 1000;
+      wall[k] += Number(process.hrtime.bigint() - t) / 1e6;
+    }
+  }
+  for (const c of cs) await c.close();
+  process.stdout.write(JSON.stringify({ runs_each: Math.ceil(runs / 5) * 5, cpu_ms: Object.fromEntries(names.map((n, k) => [n, Math.round(cpu[k])])),
+                                        wall_ms: Object.fromEntries(names.map((n, k) => [n, Math.round(wall[k])])) }) + "\n");
+  process.exit(0);
+}
+const c = await make(which);
 for (let i = 0; i < WARMUP; i++) await c.activeUsers();
 const session = process.env.CTE_PROFILE ? new Session() : null;
 const post = (method, params) => new Promise((resolve, reject) =>
