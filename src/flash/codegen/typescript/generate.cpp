@@ -1431,7 +1431,7 @@ class Generator {
          "  return db instanceof pg.Pool && (c === pg.Client || (typeof c === \"function\" && c.prototype instanceof pg.Client));\n}\n";
     s += "\nfunction runRows" + a("<T>") + "(db" + a(": Executor") + ", name" + a(": string") + ", text" + a(": string") +
          ", values" + a(": unknown[]") + ", decode" + a(": Decoder<T>") + ")" + a(": Promise<T[]>") + " {\n";
-    if (!o_.prepared) s += "  void name;\n";
+    if (!o_.prepared) s += "  void name;  // unnamed statements (prepared = false)\n";
     s += "  if (decodeOnArrival && pgJsClient(db)) {\n"
          "    const q = new RowsQuery(" + std::string("{ ") + name_field + "text, values, types: rawTypes }, decode);\n"
          "    return new Promise((resolve, reject) => {\n"
@@ -1489,6 +1489,7 @@ class Generator {
         if (!need_run_query_) break;
         s += "\nfunction runQuery(db" + a(": Executor") + ", name" + a(": string") + ", text" + a(": string") + ", values" +
              a(": unknown[]") + ")" + a(": Promise<QueryArrayResult<any[]>>") + " {\n";
+        if (!o_.prepared) s += "  void name;  // unnamed statements (prepared = false)\n";
         s += "  return (db" + a(" as ClientBase") + ").query({ " + std::string(o_.prepared ? "name, " : "") +
              "text, values, rowMode: \"array\", types: typeParsers });\n}\n\n";
         break;
