@@ -3,6 +3,7 @@
 // Contenders: flash-ts (Flash's generated client, gen/queries.js), node-pg (hand-written,
 // named prepared statements), drizzle (query builder; the CTEs through its sql template with the
 // same text), drizzle-sql (sql template for everything), prisma (Prisma 7 + @prisma/adapter-pg).
+import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { POOL_SIZE, SQL, runWorkload } from "./workload.mjs";
 
@@ -11,7 +12,8 @@ const which = process.argv[2];
 const scalar = (r, key) => (r == null ? null : typeof r === "object" ? r[key] : r);
 
 async function flashTs() {
-  const { Queries } = await import("./gen/queries.js");
+  // FLASH_TS_GEN: another generated module (e.g. an older generator's output) for before/after runs.
+  const { Queries } = await import(process.env.FLASH_TS_GEN || "./gen/queries.js");
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
   const q = new Queries(pool);
   return {
@@ -106,7 +108,7 @@ async function prismaContender() {
   };
 }
 
-const contenders = {
+export const contenders = {
   "flash-ts": flashTs,
   "node-pg": nodePg,
   drizzle: () => drizzleContender(false),
@@ -114,7 +116,8 @@ const contenders = {
   prisma: prismaContender,
 };
 
-try {
+// Run only as the entry point (cte_profile.mjs imports `contenders`).
+if (import.meta.url === pathToFileURL(process.argv[1]).href) try {
   if (!contenders[which]) throw new Error(`unknown contender ${which}`);
   const c = await contenders[which]();
   const { phases, cpu } = await runWorkload(c);

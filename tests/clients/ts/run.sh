@@ -14,7 +14,7 @@
 #   4. `node --test`: every generated method runs against the real database, importing the .js
 #      that Flash wrote (not tsc's output).
 # Extra variants: SQLite with module = "commonjs" (required from a .cjs test) and PostgreSQL with
-# bigint = "bigint". Needs node_modules (npm ci, see scripts/install-deps.sh).
+# bigint = "bigint" and with prepared = false (unnamed statements). Needs node_modules (npm ci, see scripts/install-deps.sh).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -92,7 +92,7 @@ sed -e 's#"noEmit": true#"noEmit": false#' -e 's#".out/\*/gen/\*.ts"#".out/*/gen
 (cd "$run" && "$tsc" -p tsconfig.json)
 echo "run.sh: tsc --strict ok against emitted .js + .d.ts"
 
-# Variants: CommonJS output (SQLite) and bigint = "bigint" (PostgreSQL): their generated code is
+# Variants: CommonJS output (SQLite), bigint = "bigint" and prepared = false (PostgreSQL): their generated code is
 # type-checked on its own, and plain JavaScript tests (test/variants) load the emitted .js.
 variants=()
 check_alone() {  # check_alone DIR FILE...: strict tsc over the files with this package's types
@@ -112,6 +112,9 @@ if [[ " ${selected[*]} " == *" postgresql "* ]]; then
   gen postgresql "$out/postgresql-bigint" 'bigint = "bigint"'
   check_alone "$out/postgresql-bigint" gen/queries.ts
   variants+=("$here/test/variants/postgresql-bigint.test.mjs")
+  gen postgresql "$out/postgresql-unnamed" 'prepared = false'
+  check_alone "$out/postgresql-unnamed" gen/queries.ts
+  variants+=("$here/test/variants/postgresql-unnamed.test.mjs")
 fi
 echo "run.sh: tsc --strict ok for the variants"
 

@@ -132,10 +132,19 @@ TEST(TypeScriptGen, EmitsTsJsAndDtsByDefault) {
   EXPECT_TRUE(has(ts->content, "export interface GetUserParams {\n  id: number | bigint | string;\n}"));
   EXPECT_TRUE(has(ts->content, "async deleteUser(params: DeleteUserParams): Promise<number> {"));
   EXPECT_TRUE(has(ts->content, "/**\n   * Fetches one user.\n   */"));
-  // pg: named prepared statement, array rows, per-query decoder.
-  EXPECT_TRUE(has(ts->content, "runQuery(this.db, \"GetUser\", getUserSql, [params.id])"));
+  // pg: named prepared statement, per-query decoder over the columns' text and their parsers,
+  // run on each DataRow as it arrives (RowsQuery), rowMode "array" only as the fallback.
+  EXPECT_TRUE(has(ts->content, "runRows(this.db, \"GetUser\", getUserSql, [params.id], decodeGetUser)"));
   EXPECT_TRUE(has(ts->content, "rowMode: \"array\""));
-  EXPECT_TRUE(has(ts->content, "function decodeGetUser(r: any[]): User {\n  return { id: r[0], email: r[1], createdAt: r[2] };"));
+  EXPECT_TRUE(has(ts->content, "function decodeGetUser(f: any[], p: Parser[]): User {\n"
+                               "  const v0 = f[0] === null ? null : p[0](f[0]);\n"
+                               "  const v1 = f[1] === null ? null : p[1](f[1]);\n"
+                               "  const v2 = f[2] === null ? null : p[2](f[2]);\n"
+                               "  return { id: v0, email: v1, createdAt: v2 };"));
+  EXPECT_TRUE(has(ts->content, "this.flashRows.push(this.flashDecode(msg.fields, this.flashParsers));"));
+  // No runQuery/typeParsers when every query returns rows (tsc's noUnusedLocals).
+  EXPECT_EQ(has(ts->content, "function runQuery("), has(ts->content, "await runQuery("));
+  EXPECT_EQ(has(ts->content, "const typeParsers"), has(ts->content, "types: typeParsers"));
   // JS has no types; the d.ts has no bodies.
   EXPECT_FALSE(has(js->content, ": GetUserParams"));
   EXPECT_TRUE(has(js->content, "async getUser(params) {"));
@@ -208,7 +217,7 @@ TEST(TypeScriptGen, BigIntSettingChangesRowTypesAndDecoders) {
   const auto* ts = find(r, "queries.ts");
   ASSERT_TRUE(ts);
   EXPECT_TRUE(has(ts->content, "  id: bigint;"));
-  EXPECT_TRUE(has(ts->content, "id: BigInt(r[0])"));
+  EXPECT_TRUE(has(ts->content, "id: BigInt(v0)"));
 }
 
 TEST(TypeScriptGen, EnumsNullsArraysAndJsonOnPostgres) {
@@ -243,7 +252,7 @@ TEST(TypeScriptGen, EnumsNullsArraysAndJsonOnPostgres) {
   // JSON parameters are serialised; a nullable one keeps SQL NULL.
   EXPECT_TRUE(has(ts->content, "params.profile == null ? null : JSON.stringify(params.profile)"));
   // Enum arrays arrive as literals pg cannot parse.
-  EXPECT_TRUE(has(ts->content, "textArray(r[1])"));
+  EXPECT_TRUE(has(ts->content, "textArray(v1)"));
 }
 
 TEST(TypeScriptGen, MysqlSliceExpansionAndConversions) {
@@ -334,7 +343,7 @@ TEST(TypeScriptGen, EmbedsNestTheTableModel) {
   const auto* ts = find(r, "queries.ts");
   ASSERT_TRUE(ts);
   EXPECT_TRUE(has(ts->content, "export interface PostsWithAuthorRow {\n  title: string;\n  user: User;\n}"));
-  EXPECT_TRUE(has(ts->content, "return { title: r[0], user: { id: r[1], email: r[2], createdAt: r[3] } };"));
+  EXPECT_TRUE(has(ts->content, "return { title: v0, user: { id: v1, email: v2, createdAt: v3 } };"));
 }
 
 }  // namespace

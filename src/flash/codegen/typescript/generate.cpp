@@ -31,9 +31,10 @@
 // one connection (taken from and returned to a pool when `db` is a pool). Not nestable.
 //
 // Driver specifics: pg uses named prepared statements (`name: "GetUser"`; `prepared = false`, the
-// default with [database] pooler = "pgbouncer": unnamed ones) with rowMode "array" and
-// a generated decoder per query (monomorphic object literals — faster than pg's object rows), and
-// its own type-parser table so global pg.types overrides cannot change the declared types
+// default with [database] pooler = "pgbouncer": unnamed ones) and a generated decoder per query
+// (monomorphic object literals) that reads each row's column texts straight from pg's DataRow
+// messages (runRows: no intermediate row arrays) with the parsers of the columns' actual types
+// from its own type-parser table, so global pg.types overrides cannot change the declared types
 // (int8, numeric and interval arrive as text). mysql2 uses execute() (server-side prepared,
 // cached by mysql2) with rowsAsArray and exact BIGINTs; sqlc.slice(x) lists are expanded at run
 // time (an empty list becomes NULL, matching nothing). better-sqlite3 statements are prepared once
@@ -60,6 +61,7 @@
 //   anything else                unknown
 //   nullable columns/params      T | null
 #include "flash/codegen/typescript/typescript.hpp"
+#include "flash/codegen/typescript/pg_runtime.hpp"
 
 #include <algorithm>
 #include <map>
@@ -356,6 +358,8 @@ class Generator {
   std::set<std::string> used_names_;
   // Runtime helpers the generated module needs (emitted only when used, in a fixed order).
   bool need_with_connection_ = false;  // pg, mysql2 batches: one pooled connection for all elements
+  // pg: runRows (:one/:many rows decoded from the columns' text), typeParsers (runQuery, :execresult, :copyfrom).
+  bool need_run_rows_ = false, need_type_parsers_ = false;
   bool need_to_bigint_ = false, need_to_number_ = false, need_mysql_json_ = false, need_run_query_ = false,
        need_run_exec_ = false, need_query_result_ = false, need_sqlite_date_ = false, need_sqlite_date_param_ = false,
        need_sqlite_ts_param_ = false;
@@ -580,6 +584,12 @@ class Generator {
 
   // ---- planning ----------------------------------------------------------------------------
 
+  // How a decoder reads result column i: pg decoders parse the column's text into a local v<i>
+  // first (render_bodies), the other drivers read the driver's row array.
+  std::string column_ref(std::size_t i) const {
+    return o_.driver == Driver::pg ? "v" + std::to_string(i) : "r[" + std::to_string(i) + "]";
+  }
+
   std::string unique_name(std::string base) {
     std::string n = base;
     for (int i = 2; used_names_.count(n); ++i) n = base + std::to_string(i);
@@ -689,7 +699,7 @@ class Generator {
         for (std::size_t i = 0; i < q.columns.size(); ++i) {
           const auto& c = q.columns[i];
           p.row_fields.push_back({model->fields[i].prop, model->fields[i].ts_type,
-                                  decode("r[" + std::to_string(i) + "]", c.type, c.nullable, p.safe_ints)});
+                                  decode(column_ref(i), c.type, c.nullable, p.safe_ints)});
           p.row_order.push_back({false, i});
         }
       } else {
@@ -706,7 +716,7 @@ class Generator {
         };
         for (std::size_t i = 0; i < q.columns.size(); ++i) {
           const auto& c = q.columns[i];
-          const std::string v = "r[" + std::to_string(i) + "]";
+          const std::string v = column_ref(i);
           if (!c.embed_table.empty()) {
             auto it = embed_of.find(c.embed_table);
             if (it == embed_of.end()) {
@@ -730,11 +740,13 @@ class Generator {
       }
     }
     if (p.copy) {
+      if (o_.driver == Driver::pg) need_type_parsers_ = true;
       if (o_.driver != Driver::sqlite) p.copy_prefix_const = unique_name(p.method + "Insert");
       if (o_.driver == Driver::mysql2) need_query_result_ = true;  // ResultSetHeader
     } else {
       if (q.kind == Kind::execresult) need_query_result_ = true;
-      if (o_.driver == Driver::pg && q.kind != Kind::execresult) need_run_query_ = true;
+      if (o_.driver == Driver::pg && q.kind != Kind::execresult) (p.row_type.empty() ? need_run_query_ : need_run_rows_) = true;
+      if (o_.driver == Driver::pg && p.row_type.empty()) need_type_parsers_ = true;  // runQuery, :execresult
       if (o_.driver == Driver::mysql2) (p.row_type.empty() ? need_run_exec_ : need_run_query_) = true;
       if (p.batch && o_.driver != Driver::sqlite) need_with_connection_ = true;
     }
@@ -744,7 +756,7 @@ class Generator {
 
   // An embedded table reuses its model when the columns match; when every embedded column is
   // nullable but the table has NOT NULL columns (an outer join), the embed itself is nullable.
-  void finish_embeds(QueryPlan& p) {
+  void finish_embeds(QueryPlan& p) const {
     for (auto& e : p.embeds) {
       const std::string& table = e.table;
       const Model* m = find_model(table);
@@ -765,7 +777,7 @@ class Generator {
       }
       if (nullable_embed) {
         e.ts_type += " | null";
-        e.null_check = "r[" + std::to_string(e.first_column) + "] === null";
+        e.null_check = column_ref(e.first_column) + " === null";
       }
     }
   }
@@ -1022,7 +1034,17 @@ class Generator {
     std::string decoders;
     for (auto& p : plans_) {
       if (p.row_type.empty()) continue;
-      decoders += "function " + p.decoder + "(r" + a(": any[]") + ")" + a(": " + p.row_type) + " {\n  return {";
+      if (o_.driver == Driver::pg) {
+        // f: the row's column texts (null for NULL), p: their parsers (columnParsers).
+        decoders += "function " + p.decoder + "(f" + a(": any[]") + ", p" + a(": Parser[]") + ")" + a(": " + p.row_type) + " {\n";
+        for (std::size_t i = 0; i < p.q->columns.size(); ++i) {
+          const std::string k = std::to_string(i);
+          decoders += "  const v" + k + " = f[" + k + "] === null ? null : p[" + k + "](f[" + k + "]);\n";
+        }
+        decoders += "  return {";
+      } else {
+        decoders += "function " + p.decoder + "(r" + a(": any[]") + ")" + a(": " + p.row_type) + " {\n  return {";
+      }
       bool first = true;
       for (const auto& [is_embed, i] : p.row_order) {
         decoders += first ? " " : ", ";
@@ -1194,15 +1216,14 @@ class Generator {
     switch (o_.driver) {
       case Driver::pg: {
         const std::string call = "runQuery(this.db, " + js_string(q.name) + ", " + sql + ", " + values + ")";
+        const std::string rows_call =
+            "runRows(this.db, " + js_string(q.name) + ", " + sql + ", " + values + ", " + p.decoder + ")";
         switch (p.kind) {
           case Kind::one:
-            out += in + "const res = await " + call + ";\n";
-            out += in + "return res.rows.length === 0 ? null : " + p.decoder + "(res.rows[0]);\n";
+            out += in + "const rows = await " + rows_call + ";\n";
+            out += in + "return rows.length === 0 ? null : rows[0];\n";
             break;
-          case Kind::many:
-            out += in + "const rows = (await " + call + ").rows;\n";
-            out += many_loop(p, in, ts);
-            break;
+          case Kind::many: out += in + "return " + rows_call + ";\n"; break;
           case Kind::execrows: out += in + "return (await " + call + ").rowCount ?? 0;\n"; break;
           case Kind::execlastid:
             out += in + "const res = await " + call + ";\n";
@@ -1326,48 +1347,6 @@ class Generator {
     return s;
   }
 
-  // Timestamps (with and without time zone) decoded to Date without pg-types' regular expressions:
-  // the server's ISO text ("2024-01-02 03:04:05.123456+00", DateStyle ISO) is read digit by digit;
-  // any other text (BC, infinity, another zone or DateStyle, years before 1000) goes to pg's own
-  // parser captured at load, so values are the ones pg-types gives (milliseconds truncated, as
-  // Date.UTC does with pg-types' fraction; checked on every fraction length in the client tests).
-  static std::string render_pg_dates(Mode mode) {
-    const bool ts = mode == Mode::ts;
-    const auto a = [&](const std::string& s) { return ts ? s : std::string(); };
-    std::string s;
-    s += "const pgTimestamptz = pg.types.getTypeParser(1184" + a(" as any") + ")" + a(" as (value: string) => unknown") + ";\n";
-    s += "const pgTimestamp = pg.types.getTypeParser(1114" + a(" as any") + ")" + a(" as (value: string) => unknown") + ";\n";
-    // Milliseconds from the fraction starting at index 20 (`n` digits of it before the zone).
-    s += "function isoMillis(s" + a(": string") + ", n" + a(": number") + ")" + a(": number") + " {\n"
-         "  if (n <= 0) return 0;\n"
-         "  let ms = (s.charCodeAt(20) - 48) * 100;\n"
-         "  if (n > 1) ms += (s.charCodeAt(21) - 48) * 10;\n"
-         "  if (n > 2) ms += s.charCodeAt(22) - 48;\n"
-         "  return ms;\n}\n";
-    // The shape check: YYYY-MM-DD HH:MM:SS with a year of 1000..9999 and, when `n` > 0, a '.'.
-    s += "function isoShape(s" + a(": string") + ", n" + a(": number") + ")" + a(": boolean") + " {\n"
-         "  return s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(10) === 32 && s.charCodeAt(13) === 58 &&\n"
-         "    s.charCodeAt(16) === 58 && s.charCodeAt(0) > 48 && s.charCodeAt(0) <= 57 && (n === 0 || s.charCodeAt(19) === 46);\n}\n";
-    s += "const isoDigits2 = (s" + a(": string") + ", i" + a(": number") + ")" + a(": number") +
-         " => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;\n";
-    s += "function parseTimestamptz(s" + a(": string") + ")" + a(": unknown") + " {\n"
-         "  const n = s.length;\n"
-         "  const frac = n - 23;  // digits after '.' in \"YYYY-MM-DD HH:MM:SS.ffffff+00\"\n"
-         "  if ((n === 22 || (frac >= 1 && frac <= 6)) && s.charCodeAt(n - 3) === 43 && s.charCodeAt(n - 2) === 48 &&\n"
-         "      s.charCodeAt(n - 1) === 48 && isoShape(s, n === 22 ? 0 : frac))\n"
-         "    return new Date(Date.UTC(isoDigits2(s, 0) * 100 + isoDigits2(s, 2), isoDigits2(s, 5) - 1, isoDigits2(s, 8), isoDigits2(s, 11), isoDigits2(s, 14), isoDigits2(s, 17),\n"
-         "      isoMillis(s, n === 22 ? 0 : frac)));\n"
-         "  return pgTimestamptz(s);\n}\n";
-    s += "function parseTimestamp(s" + a(": string") + ")" + a(": unknown") + " {\n"
-         "  const n = s.length;\n"
-         "  const frac = n - 20;  // digits after '.' in \"YYYY-MM-DD HH:MM:SS.ffffff\"\n"
-         "  if ((n === 19 || (frac >= 1 && frac <= 6)) && isoShape(s, n === 19 ? 0 : frac))\n"
-         "    return new Date(isoDigits2(s, 0) * 100 + isoDigits2(s, 2), isoDigits2(s, 5) - 1, isoDigits2(s, 8), isoDigits2(s, 11), isoDigits2(s, 14), isoDigits2(s, 17),\n"
-         "      isoMillis(s, n === 19 ? 0 : frac));\n"
-         "  return pgTimestamp(s);\n}\n";
-    return s;
-  }
-
   std::string render_helpers(Mode mode) const {
     const bool ts = mode == Mode::ts;
     const auto a = [&](const std::string& s) { return ts ? s : std::string(); };
@@ -1379,15 +1358,19 @@ class Generator {
              "// global pg.types overrides cannot change the declared types.\n";
         s += "const textArray = pg.types.getTypeParser(1009" + a(" as any") + ")" + a(" as (value: string) => string[]") + ";\n";
         s += "const rawText = (value" + a(": string") + ")" + a(": string") + " => value;\n";
-        s += render_pg_dates(mode);
-        s += "const typeParsers = {\n  getTypeParser(oid" + a(": number") + ", format" + a("?: string") + ")" + a(": any") +
-             " {\n    switch (oid) {\n      case 20:\n      case 1700:\n      case 1186:\n        return rawText;\n"
-             "      case 1016:\n      case 1231:\n      case 1187:\n        return textArray;\n"
-             "      case 1184:\n        return format === \"binary\" ? pg.types.getTypeParser(oid, format" + a(" as any") + ") : parseTimestamptz;\n"
-             "      case 1114:\n        return format === \"binary\" ? pg.types.getTypeParser(oid, format" + a(" as any") + ") : parseTimestamp;\n"
-             "      default:\n"
-             "        return pg.types.getTypeParser(oid, format" + a(" as any") + ");\n    }\n  },\n}" +
-             a(" as unknown as CustomTypesConfig") + ";\n";
+        if (ts) s += "/** A column's parser: the server's text of one value to its declared JS value. */\n"
+                     "type Parser = (value: string) => any;\n";
+        s += pg_dates_runtime(ts);
+        s += "function parserFor(oid" + a(": number") + ", format" + a("?: string") + ")" + a(": Parser") +
+             " {\n  switch (oid) {\n    case 20:\n    case 1700:\n    case 1186:\n      return rawText;\n"
+             "    case 1016:\n    case 1231:\n    case 1187:\n      return textArray;\n"
+             "    case 1184:\n      return format === \"binary\" ? pg.types.getTypeParser(oid, format" + a(" as any") + ") : parseTimestamptz;\n"
+             "    case 1114:\n      return format === \"binary\" ? pg.types.getTypeParser(oid, format" + a(" as any") + ") : parseTimestamp;\n"
+             "    default:\n"
+             "      return pg.types.getTypeParser(oid, format" + a(" as any") + ");\n  }\n}\n";
+        if (need_type_parsers_)
+          s += "const typeParsers = { getTypeParser: parserFor }" + a(" as unknown as CustomTypesConfig") + ";\n";
+        if (need_run_rows_) s += pg_rows_runtime(ts, o_.prepared);
         if (need_to_bigint_) s += "const toBigInt = (v" + a(": any") + ") => (v === null ? null : BigInt(v));\n";
         if (need_to_number_) s += "const toNumber = (v" + a(": any") + ") => (v === null ? null : Number(v));\n";
         if (need_with_connection_)
@@ -1401,6 +1384,7 @@ class Generator {
         if (!need_run_query_) break;
         s += "\nfunction runQuery(db" + a(": Executor") + ", name" + a(": string") + ", text" + a(": string") + ", values" +
              a(": unknown[]") + ")" + a(": Promise<QueryArrayResult<any[]>>") + " {\n";
+        if (!o_.prepared) s += "  void name;  // unnamed statements (prepared = false)\n";
         s += "  return (db" + a(" as ClientBase") + ").query({ " + std::string(o_.prepared ? "name, " : "") +
              "text, values, rowMode: \"array\", types: typeParsers });\n}\n\n";
         break;

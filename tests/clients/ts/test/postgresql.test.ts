@@ -121,6 +121,17 @@ describe("postgresql (pg)", () => {
     assert.deepEqual(await q.searchUsers({ minAge: 40, role: "admin" }), []);
   });
 
+  test("rows decoded as pg's DataRows arrive equal the rowMode \"array\" fallback (an executor that is not pg's own)", async () => {
+    // On pg's Pool/Client the decoder runs inside pg's DataRow handler; any other executor with
+    // pg's query(config) gets array rows of text and the same decoder afterwards.
+    const wrapped = { query: (config: pg.QueryArrayConfig) => pool.query(config) } as unknown as pg.Pool;
+    const wq = new Queries(wrapped);
+    assert.deepEqual(await wq.getUser({ id: ada.id }), ada);
+    assert.deepEqual(await wq.listUsers(), await q.listUsers());
+    assert.deepEqual(await wq.searchUsers({ minAge: null, role: "member" }), await q.searchUsers({ minAge: null, role: "member" }));
+    assert.equal(await wq.getUser({ id: 999999 }), null);
+  });
+
   test("updateUserName :exec and setUserProfile :execresult", async () => {
     const when = new Date(2025, 5, 6, 7, 8, 9);
     assert.equal(await q.updateUserName({ name: null, updatedAt: when, id: ada.id }), undefined);
