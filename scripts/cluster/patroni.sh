@@ -66,12 +66,19 @@ alive() {
 
 # Runs "$@" detached (own session, no stdio of ours) writing its PID (the exec'd program's) to $1 and
 # its output to $2; as the postgres user when $3 is "pg" and we are root (PostgreSQL refuses root).
+# Returns once the PID file is written: a caller's `alive` check right after must not race the
+# background shell (on a loaded machine it had not written the file yet, and a starting haproxy
+# was reported as exited).
 spawn() {
   local pidfile=$1 logfile=$2 who=$3
   shift 3
   local as=()
   if [ "$who" = pg ] && is_root; then as=(setpriv --reuid=postgres --regid=postgres --init-groups --reset-env); fi
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "${as[@]}" "$@" </dev/null >"$logfile" 2>&1 9>&- &
+  rm -f "$pidfile"
+  setsid bash -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0"; exec "$@"' "$pidfile" "${as[@]}" "$@" </dev/null >"$logfile" 2>&1 9>&- &
+  local i
+  for i in $(seq 1 100); do [ -s "$pidfile" ] && return 0; sleep 0.05; done
+  die "could not start $1 (no PID file after 5 s)"
 }
 
 write_node_config() {
