@@ -1,6 +1,7 @@
 // The import readers' fast paths (ingest.hpp).
 #include "flash/export/ingest.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -17,7 +18,10 @@ using schema::TypeCategory;
 CsvRecordReader::CsvRecordReader(const std::filesystem::path& p) : f_(std::fopen(p.c_str(), "rb")) {
   if (!f_) throw diag::Error("import.read", "cannot read `" + p.string() + "`");
   buf_.resize(1 << 20);
+  data_ = buf_.data();
 }
+
+CsvRecordReader::CsvRecordReader(std::string_view text) : data_(text.data()), len_(text.size()) {}
 
 CsvRecordReader::~CsvRecordReader() {
   if (f_) std::fclose(f_);
@@ -25,6 +29,8 @@ CsvRecordReader::~CsvRecordReader() {
 
 bool CsvRecordReader::fill() {
   if (pos_ < len_) return true;
+  if (!f_) return false;
+  base_ += len_;
   len_ = std::fread(buf_.data(), 1, buf_.size(), f_);
   pos_ = 0;
   return len_ > 0;
@@ -35,6 +41,8 @@ bool CsvRecordReader::next() {
   ends_.clear();
   fields_.clear();
   if (!fill()) return false;
+  record_line_ = line_;
+  record_offset_ = base_ + pos_;
   // Bytes that end a run of plain field bytes.
   static const auto special = [] {
     std::array<unsigned char, 256> t{};
@@ -53,8 +61,8 @@ bool CsvRecordReader::next() {
       end_field();
       break;
     }
-    const char* p = buf_.data() + pos_;
-    const char* e = buf_.data() + len_;
+    const char* p = data_ + pos_;
+    const char* e = data_ + len_;
     const char* q = p;
     while (q < e && !special[static_cast<unsigned char>(*q)]) ++q;
     record_.append(p, q);
@@ -68,19 +76,22 @@ bool CsvRecordReader::next() {
         continue;
       }
       quoted = true;
+      quote_offset_ = base_ + pos_ - 1;
       for (;;) {
         if (!fill()) throw diag::Error("import.format", "unterminated quoted CSV field");
-        p = buf_.data() + pos_;
-        e = buf_.data() + len_;
+        p = data_ + pos_;
+        e = data_ + len_;
         const auto* close = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(e - p)));
         if (!close) {
+          line_ += std::count(p, e, '\n');
           record_.append(p, e);
           pos_ = len_;
           continue;
         }
+        line_ += std::count(p, close, '\n');
         record_.append(p, close);
         pos_ += static_cast<std::size_t>(close - p) + 1;
-        if (fill() && buf_[pos_] == '"') {  // "" is one quote
+        if (fill() && data_[pos_] == '"') {  // "" is one quote
           record_ += '"';
           ++pos_;
           continue;
@@ -90,13 +101,15 @@ bool CsvRecordReader::next() {
     } else if (c == ',') {
       end_field();
     } else if (c == '\r') {
-      if (fill() && buf_[pos_] == '\n') {
+      if (fill() && data_[pos_] == '\n') {
         ++pos_;
+        ++line_;
         end_field();
         break;
       }
       record_ += '\r';  // a lone CR is data
     } else {  // '\n'
+      ++line_;
       end_field();
       break;
     }

@@ -27,6 +27,8 @@ class CsvRecordReader {
     bool quoted = false;
   };
   explicit CsvRecordReader(const std::filesystem::path& p);  // throws diag::Error "import.read"
+  // Records of text already in memory (the studio's upload); `text` must outlive the reader.
+  explicit CsvRecordReader(std::string_view text);
   ~CsvRecordReader();
   CsvRecordReader(const CsvRecordReader&) = delete;
   CsvRecordReader& operator=(const CsvRecordReader&) = delete;
@@ -34,13 +36,21 @@ class CsvRecordReader {
   // unterminated quoted field. Fields stay valid until the next call.
   bool next();
   const std::vector<Field>& fields() const { return fields_; }
+  // Where the record next() read starts: its 1-based line (line breaks inside quoted fields count)
+  // and byte offset in the file. After next() threw, quote_offset() is the unclosed quote's offset.
+  std::int64_t line() const { return record_line_; }
+  std::size_t offset() const { return record_offset_; }
+  std::size_t quote_offset() const { return quote_offset_; }
 
  private:
   bool fill();  // makes a byte available at pos_; false at the end of the file
 
-  std::FILE* f_ = nullptr;
+  std::FILE* f_ = nullptr;  // nullptr: the text given to the constructor is the whole input
   std::string buf_;
-  std::size_t pos_ = 0, len_ = 0;
+  const char* data_ = nullptr;  // buf_.data(), or the text
+  std::size_t pos_ = 0, len_ = 0, base_ = 0;  // base_: the file offset of data_[0]
+  std::int64_t line_ = 1, record_line_ = 1;
+  std::size_t record_offset_ = 0, quote_offset_ = 0;
   std::string record_;                                   // the record's unescaped field bytes
   std::vector<std::pair<std::size_t, bool>> ends_;       // per field: end offset in record_, quoted
   std::vector<Field> fields_;

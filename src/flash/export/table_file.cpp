@@ -5,10 +5,12 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <unordered_map>
 
 #include "flash/export/format.hpp"
+#include "flash/export/ingest.hpp"
 #include "flash/export/loader.hpp"
 #include "flash/util/text.hpp"
 
@@ -270,7 +272,6 @@ struct TableFile::Impl {
   std::vector<int> name_col, name_out;
   std::unordered_map<std::string, std::size_t> name_index;
 
-  std::vector<std::pair<std::string, bool>> fields;  // the CSV record being read
   struct Member {
     std::string key;
     std::size_t start, end;
@@ -333,77 +334,36 @@ struct TableFile::Impl {
     }
   }
 
-  // ---- CSV ----
+  // ---- CSV: the import's own RFC 4180 reader (ingest.hpp) over the uploaded text ----
+  std::unique_ptr<CsvRecordReader> csv;  // over text after the byte-order mark (pos when it starts)
+  std::size_t csv_base = 0;               // the reader's offset 0 in text
 
-  // One RFC 4180 record from `pos`; false at the end of the text.
   bool read_record() {
-    fields.clear();
-    if (pos >= text.size()) return false;
-    std::string cur;
-    bool quoted = false;
-    for (;;) {
-      if (pos >= text.size()) {
-        fields.emplace_back(std::move(cur), quoted);
-        return true;
-      }
-      char c = text[pos++];
-      if (c == '"' && cur.empty() && !quoted) {
-        quoted = true;
-        const std::size_t open = pos - 1;
-        for (;;) {
-          if (pos >= text.size())
-            fail(open, "a quoted field is not closed", "a field that starts with \" ends with \"; a quote inside it is written \"\"");
-          const char d = text[pos++];
-          if (d == '"') {
-            if (pos < text.size() && text[pos] == '"') {
-              ++pos;
-              cur += '"';
-            } else {
-              break;
-            }
-          } else {
-            if (d == '\n') ++line;
-            cur += d;
-          }
-        }
-        continue;
-      }
-      if (c == ',') {
-        fields.emplace_back(std::move(cur), quoted);
-        cur.clear();
-        quoted = false;
-        continue;
-      }
-      if (c == '\r' && pos < text.size() && text[pos] == '\n') {
-        ++pos;
-        c = '\n';
-      }
-      if (c == '\n') {
-        ++line;
-        fields.emplace_back(std::move(cur), quoted);
-        return true;
-      }
-      cur += c;
+    try {
+      return csv->next();
+    } catch (const diag::Error&) {
+      fail(csv_base + csv->quote_offset(), "a quoted field is not closed",
+           "a field that starts with \" ends with \"; a quote inside it is written \"\"");
     }
   }
 
   void csv_header() {
-    const std::int64_t at = line;
-    if (!read_record())
-      fail(pos, "the file is empty", "a CSV file starts with a header row of column names");
+    csv_base = pos;
+    csv = std::make_unique<CsvRecordReader>(text.substr(pos));
+    if (!read_record()) fail(0, "the file is empty", "a CSV file starts with a header row of column names");
     std::vector<std::string> header;
-    for (auto& [f, q] : fields) header.push_back(std::move(f));
-    match(std::move(header), at);
+    for (const auto& f : csv->fields()) header.emplace_back(f.text);
+    match(std::move(header), csv->line());
   }
 
   bool csv_next(FileRow& row) {
     for (;;) {
-      const std::size_t start = pos;
-      const std::int64_t at = line;
       if (!read_record()) return false;
-      if (fields.size() == 1 && fields[0].first.empty() && !fields[0].second && names.size() != 1) continue;  // blank line
+      const auto& fields = csv->fields();
+      const std::int64_t at = csv->line();
+      if (fields.size() == 1 && fields[0].text.empty() && !fields[0].quoted && names.size() != 1) continue;  // blank line
       if (fields.size() != names.size())
-        fail(start, "this record has " + std::to_string(fields.size()) + " fields, the header has " + std::to_string(names.size()),
+        fail(csv_base + csv->offset(), "this record has " + std::to_string(fields.size()) + " fields, the header has " + std::to_string(names.size()),
              "every row has one field per header name (a field with a comma or a line break is quoted)");
       row.line = at;
       row.values.assign(columns.size(), nullptr);
@@ -411,7 +371,7 @@ struct TableFile::Impl {
       for (std::size_t i = 0; i < fields.size(); ++i) {
         if (name_out[i] < 0) continue;
         const auto& col = table[static_cast<std::size_t>(name_col[i])];
-        if (auto p = csv_value(fields[i].first, fields[i].second, col, row.values[static_cast<std::size_t>(name_out[i])])) {
+        if (auto p = csv_value(std::string(fields[i].text), fields[i].quoted, col, row.values[static_cast<std::size_t>(name_out[i])])) {
           row.problems.push_back({at, col.name, *p});
           row.values[static_cast<std::size_t>(name_out[i])] = nullptr;
         }

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <optional>
 
@@ -246,6 +247,33 @@ TEST(ImportFastPath, CsvRecordReader) {
   EXPECT_EQ(fields(), (F{{"last", false}, {"no newline", true}}));
   EXPECT_FALSE(r.next());
 
+  // The same records from the text in memory (the studio's upload reads them so): the same fields, and
+  // in both modes each record's line (line breaks inside quoted fields count) and byte offset — the
+  // file mode across its 1 MiB buffer refills.
+  std::string text;
+  {
+    std::ifstream in(p, std::ios::binary);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  CsvRecordReader file(p), mem{std::string_view(text)};
+  std::vector<std::int64_t> lines;
+  while (file.next()) {
+    ASSERT_TRUE(mem.next());
+    ASSERT_EQ(file.fields().size(), mem.fields().size());
+    for (std::size_t i = 0; i < file.fields().size(); ++i) {
+      EXPECT_EQ(file.fields()[i].text, mem.fields()[i].text);
+      EXPECT_EQ(file.fields()[i].quoted, mem.fields()[i].quoted);
+    }
+    EXPECT_EQ(file.offset(), mem.offset());
+    EXPECT_EQ(file.line(), mem.line());
+    lines.push_back(file.line());
+    if (lines.size() == 2) {
+      EXPECT_EQ(file.offset(), 7u);  // after "a,b,c\r\n"
+    }
+  }
+  EXPECT_FALSE(mem.next());
+  EXPECT_EQ(lines, (std::vector<std::int64_t>{1, 2, 3, 5, 6, 7, 8}));
+
   std::ofstream(dir.path / "bad.csv", std::ios::binary) << "a\n\"open";
   CsvRecordReader bad(dir.path / "bad.csv");
   ASSERT_TRUE(bad.next());
@@ -254,6 +282,8 @@ TEST(ImportFastPath, CsvRecordReader) {
     FAIL() << "an unterminated quoted field is an error";
   } catch (const diag::Error& e) {
     EXPECT_EQ(e.diagnostic().code, "import.format");
+    EXPECT_EQ(bad.quote_offset(), 2u);
+    EXPECT_EQ(bad.line(), 2);
   }
 }
 
