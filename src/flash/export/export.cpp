@@ -77,10 +77,6 @@ fs::path default_export_path(const fs::path& dir, Format f) {
   return dir / name;
 }
 
-namespace {
-
-// A JSON library error as a sentence for users: without its "[json.exception.x.n]" tag and its
-// own position (the caller locates the error in the file).
 std::string json_message(const json::exception& e) {
   std::string m = e.what();
   if (const auto close = m.find("] "); m.rfind("[json.exception", 0) == 0 && close != std::string::npos)
@@ -89,6 +85,8 @@ std::string json_message(const json::exception& e) {
     m = m.substr(colon + 2);
   return m;
 }
+
+namespace {
 
 // file:line:col of a byte offset of a file (read up to there; only for messages).
 diag::Location location_at(const fs::path& p, std::int64_t offset) {

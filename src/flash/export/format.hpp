@@ -68,6 +68,10 @@ bool append_compact_json(std::string& out, std::string_view text);
 std::string csv_field(const nlohmann::json& exchange, schema::TypeCategory c);
 nlohmann::json csv_to_exchange(const std::string& text, bool quoted, schema::TypeCategory c);
 
+// A JSON library error as a sentence for users: without its "[json.exception.x.n]" tag and its own
+// position (the caller locates the error in the file). Defined in export.cpp.
+std::string json_message(const nlohmann::json::exception& e);
+
 // The import fast path: exchange text straight to the value from_exchange gives, without a JSON
 // value per cell. Each writes into `out`, reusing the string storage `out` already holds (a
 // loader's row slots), and gives the same value as the composition in its comment:

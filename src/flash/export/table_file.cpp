@@ -28,17 +28,6 @@ bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 std::size_t after_bom(std::string_view text) { return text.substr(0, kBom.size()) == kBom ? kBom.size() : 0; }
 
-// A JSON library error as a sentence: without its "[json.exception.x.n]" tag and its own position
-// (the caller locates the error in the file).
-std::string json_message(const json::exception& e) {
-  std::string m = e.what();
-  if (const auto close = m.find("] "); m.rfind("[json.exception", 0) == 0 && close != std::string::npos)
-    m = m.substr(close + 2);
-  if (const auto colon = m.find(": "); m.rfind("parse error", 0) == 0 && colon != std::string::npos)
-    m = m.substr(colon + 2);
-  return m;
-}
-
 // ---- values --------------------------------------------------------------------------------------
 
 using Problem = std::optional<std::string>;
@@ -116,28 +105,10 @@ Problem bool_value(std::string_view text, json& out) {
   return std::nullopt;
 }
 
-std::optional<std::string> hex_bytes(std::string_view h) {
-  if (h.size() % 2) return std::nullopt;
-  auto nib = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(h.size() / 2);
-  for (std::size_t i = 0; i < h.size(); i += 2) {
-    const int a = nib(h[i]), b = nib(h[i + 1]);
-    if (a < 0 || b < 0) return std::nullopt;
-    out += static_cast<char>((a << 4) | b);
-  }
-  return out;
-}
-
 // Bytes in the exchange form (base64) from base64 or \x-hex text.
 Problem bytes_value(std::string_view s, json& out) {
   if (s.size() >= 2 && s[0] == '\\' && (s[1] == 'x' || s[1] == 'X')) {
-    const auto b = hex_bytes(s.substr(2));
+    const auto b = util::from_hex(s.substr(2));
     if (!b) return "\\x is followed by an even number of hex digits";
     out = base64_encode(*b);
     return std::nullopt;
@@ -200,7 +171,7 @@ Problem json_value(const json& v, std::string_view raw, const TargetColumn& col,
   }
   if (v.is_object()) {
     if (col.category == TypeCategory::bytes && v.size() == 1 && v.contains("$hex") && v["$hex"].is_string()) {
-      const auto b = hex_bytes(v["$hex"].get_ref<const std::string&>());
+      const auto b = util::from_hex(v["$hex"].get_ref<const std::string&>());
       if (!b) return "$hex is an even number of hex digits";
       out = base64_encode(*b);
       return std::nullopt;

@@ -792,6 +792,24 @@ std::string render_steps(const std::vector<StepGroup>& groups) {
 
 // ---- apply -------------------------------------------------------------------------------------
 
+namespace {
+
+// Through a transaction-pooling PgBouncer, sections without a transaction (`what`: which ones, `ids`)
+// need [database] direct_url_env; without it apply and down refuse before anything runs.
+diag::Error pooler_notransaction(const Project& p, const std::string& what, const std::vector<std::string>& ids) {
+  return diag::Error("migrate.pooler-notransaction",
+                     what + " run without a transaction (notransaction: CREATE INDEX CONCURRENTLY and the like), "
+                            "which is not safe through a transaction-pooling PgBouncer (no lock survives between "
+                            "its statements): " + util::join(ids, ", "),
+                     diag::ExitCode::check_failed,
+                     "set [database] direct_url_env in flash.toml to a variable holding a URL that bypasses the "
+                     "pooler (as Prisma's directUrl" +
+                         (p.direct_url_env.empty() ? std::string() : "; " + p.direct_url_env + " is not set") +
+                         "); flash runs those sections there");
+}
+
+}  // namespace
+
 ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions& o, const Output& out) {
   Dialect d = c.dialect();
   auto files = load_or_throw(p, out);
@@ -886,16 +904,7 @@ ApplyResult apply(driver::SqlConnection& c, const Project& p, const ApplyOptions
     std::vector<std::string> untx;
     for (const auto& pm : pending)
       if (statement_tracked(d, *pm.f, false)) untx.push_back(pm.f->id);
-    if (!untx.empty() && !o.direct_connect)
-      throw diag::Error("migrate.pooler-notransaction",
-                        "these migrations run without a transaction (notransaction: CREATE INDEX CONCURRENTLY and "
-                        "the like), which is not safe through a transaction-pooling PgBouncer (no lock survives "
-                        "between its statements): " + util::join(untx, ", "),
-                        diag::ExitCode::check_failed,
-                        "set [database] direct_url_env in flash.toml to a variable holding a URL that bypasses the "
-                        "pooler (as Prisma's directUrl" +
-                            (p.direct_url_env.empty() ? std::string() : "; " + p.direct_url_env + " is not set") +
-                            "); flash runs those sections there");
+    if (!untx.empty() && !o.direct_connect) throw pooler_notransaction(p, "these migrations", untx);
   }
 
   ApplyResult res;
@@ -1033,16 +1042,7 @@ DownResult down(driver::SqlConnection& c, const Project& p, const DownOptions& o
     std::vector<std::string> untx;
     for (const auto& g : groups)
       if (g.tracked) untx.push_back(g.migration);
-    if (!untx.empty())
-      throw diag::Error("migrate.pooler-notransaction",
-                        "the Down sections of these migrations run without a transaction (notransaction), which is "
-                        "not safe through a transaction-pooling PgBouncer (no lock survives between its "
-                        "statements): " + util::join(untx, ", "),
-                        diag::ExitCode::check_failed,
-                        "set [database] direct_url_env in flash.toml to a variable holding a URL that bypasses the "
-                        "pooler" +
-                            (p.direct_url_env.empty() ? std::string() : " (" + p.direct_url_env + " is not set)") +
-                            "; flash runs those sections there");
+    if (!untx.empty()) throw pooler_notransaction(p, "the Down sections of these migrations", untx);
   }
   if (!problems.empty())
     throw check_failed("cannot roll back:\n  " + util::join(problems, "\n  "),

@@ -85,23 +85,6 @@ Kind kind_of(const schema::TypeRef& t, const schema::Schema& m, std::vector<std:
 }
 
 
-std::optional<std::string> bytes_of_hex(std::string_view h) {
-  if (h.size() % 2) return std::nullopt;
-  auto nib = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < h.size(); i += 2) {
-    const int a = nib(h[i]), b = nib(h[i + 1]);
-    if (a < 0 || b < 0) return std::nullopt;
-    out += static_cast<char>((a << 4) | b);
-  }
-  return out;
-}
-
 // "-12", "+3.5e-7", and for floats also NaN / Infinity (PostgreSQL's spellings).
 bool is_number_text(std::string_view s, bool fraction) {
   if (fraction && (s == "NaN" || s == "Infinity" || s == "-Infinity")) return true;
@@ -148,7 +131,7 @@ driver::Value from_json(const json& v, const Col& c) {
     return s;
   }
   if (v.is_object() && v.size() == 1 && v.contains("$hex") && v["$hex"].is_string()) {
-    auto b = bytes_of_hex(v["$hex"].get<std::string>());
+    auto b = util::from_hex(v["$hex"].get<std::string>());
     if (!b) throw bad("value", "column " + c.name + ": $hex is not an even number of hex digits");
     return driver::Blob{*b};
   }

@@ -115,6 +115,24 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
+std::optional<std::string> from_hex(std::string_view h) {
+  if (h.size() % 2) return std::nullopt;
+  auto nib = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(h.size() / 2);
+  for (std::size_t i = 0; i < h.size(); i += 2) {
+    const int a = nib(h[i]), b = nib(h[i + 1]);
+    if (a < 0 || b < 0) return std::nullopt;
+    out += static_cast<char>((a << 4) | b);
+  }
+  return out;
+}
+
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

@@ -2,6 +2,7 @@
 // Small string and file helpers; the only Flash type they know is diag::Error (file errors).
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,8 @@ void write_file_atomic(const std::filesystem::path& p, std::string_view content)
 
 // Lower-case hex of the bytes (two digits each).
 std::string to_hex(std::string_view bytes);
+// The bytes of hex text (either case, two digits each); nullopt for an odd length or a non-hex digit.
+std::optional<std::string> from_hex(std::string_view hex);
 // Lower-case hex SHA-256 of the bytes.
 std::string sha256_hex(std::string_view data);
 
