@@ -283,6 +283,10 @@ try {
   }, v);
   await setRange(2);
   await page.waitForFunction(() => document.querySelector("[data-testid=node-books]")?.getAttribute("data-mark") === "added");
+  // React Flow hides a node (visibility: hidden) until it has measured it again after the slider rebuilt
+  // the graph; innerText of a hidden node is empty, so wait until both are on screen.
+  await page.getByTestId("node-books").waitFor({ state: "visible" });
+  await page.getByTestId("node-authors").waitFor({ state: "visible" });
   check((await page.getByTestId("node-authors").getAttribute("data-mark")) === "changed", "history 2: authors changed");
   check((await page.getByTestId("node-authors").locator("[data-mark=added]").innerText()).includes("born"), "history 2: column born added");
   await shot(page, "history");
