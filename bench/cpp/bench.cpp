@@ -1,6 +1,7 @@
 // The benchmark workload on Flash's generated C++ client (bench/cpp/flashdb, `flash gen --lang cpp`).
-//   bench-flash-cpp prepared   the generated functions on flash::pg::Connection (prepared once per
-//                              connection on first use, one query in flight per connection)
+//   bench-flash-cpp prepared   the generated functions on flash::pg::Connection (every statement
+//                              prepared on every connection first, flashdb::prepare_all, as
+//                              bench-libpq does; one query in flight per connection)
 //   bench-flash-cpp pipeline   the same functions' flash::pg::Pipeline overloads: sequential phases
 //                              queue chunks of 500 statements then sync(); concurrent batches queue
 //                              each connection's share then sync()
@@ -117,27 +118,30 @@ void run_ops(flash::pg::Connection& c, const std::vector<Op>& ops, std::size_t c
   }
 }
 
-// One concurrent batch: queues[k] on pool[k], all connections at once from this thread.
-void run_batch(std::vector<std::unique_ptr<flash::pg::Connection>>& pool, const std::vector<std::vector<Op>>& queues) {
+// One concurrent batch: queues[k] on pipes[k] (one Pipeline per pooled connection, kept for the
+// concurrent phases: a Pipeline is reusable after each sync point), all connections at once from
+// this thread.
+void run_batch(std::vector<std::unique_ptr<flash::pg::Pipeline>>& pipes, const std::vector<std::vector<Op>>& queues) {
   struct Lane {
-    std::unique_ptr<flash::pg::Pipeline> pl;
+    flash::pg::Pipeline* pl = nullptr;
     const std::vector<Op>* ops = nullptr;
     std::size_t next = 0;
     bool busy = false;
     std::vector<std::function<void()>> after;
   };
   std::vector<Lane> lanes;
+  lanes.reserve(queues.size());
   for (std::size_t k = 0; k < queues.size(); ++k)
     if (!queues[k].empty()) {
       Lane& l = lanes.emplace_back();
-      l.pl = std::make_unique<flash::pg::Pipeline>(*pool[k]);
+      l.pl = pipes[k].get();
       l.ops = &queues[k];
     }
   if (pipeline) {
     std::vector<flash::pg::Pipeline*> pls;
     for (Lane& l : lanes) {
       for (const Op& o : *l.ops) o.queue(*l.pl, l.after);
-      pls.push_back(l.pl.get());
+      pls.push_back(l.pl);
     }
     flash::pg::sync_all(pls);
     for (Lane& l : lanes)
@@ -192,14 +196,19 @@ int main(int argc, char** argv) {
     const char* url = std::getenv("BENCH_URL");
     if (!url) throw std::runtime_error("BENCH_URL must be set");
     std::vector<std::unique_ptr<flash::pg::Connection>> pool;
-    for (int i = 0; i < kPool; ++i) pool.push_back(std::make_unique<flash::pg::Connection>(url));
+    // Every statement prepared on every connection before the phases, as bench-libpq does.
+    for (int i = 0; i < kPool; ++i) {
+      pool.push_back(std::make_unique<flash::pg::Connection>(url));
+      flashdb::prepare_all(*pool.back());
+    }
 
     std::vector<std::vector<Op>> queues(kPool);
+    std::vector<std::unique_ptr<flash::pg::Pipeline>> pipes;  // for the concurrent phases only
     auto batched = [&](int count, int size, auto make) {
       for (int s = 0; s < count; s += size) {
         for (auto& q : queues) q.clear();
         for (int i = s; i < std::min(count, s + size); ++i) queues[(i - s) % kPool].push_back(make(i));
-        run_batch(pool, queues);
+        run_batch(pipes, queues);
       }
     };
     auto sequential = [&](const std::vector<Op>& ops) { run_ops(*pool[0], ops, kChunk); };
@@ -257,6 +266,10 @@ int main(int argc, char** argv) {
     }
     ph["active_users_cte"] = ms_since(t);
     cpu["active_users_cte"] = cpu_ms() - c0;
+
+    // The concurrent phases drive every pooled connection through its Pipeline (pipeline mode
+    // from here on: the sequential phases above used the connections directly).
+    for (auto& c : pool) pipes.push_back(std::make_unique<flash::pg::Pipeline>(*c));
 
     t = std::chrono::steady_clock::now();
     c0 = cpu_ms();

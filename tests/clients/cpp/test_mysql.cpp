@@ -59,6 +59,19 @@ int main(int argc, char** argv) {
     db.execute("DROP TABLE IF EXISTS posts, users, counters");
     run_script(db, read_file(argv[2]));
 
+    // ---- prepare_all: every query's statement is prepared now (the server's own count) ----
+    const auto prepares = [&] {
+      return std::stoll(engine(db, "SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'COM_STMT_PREPARE'"));
+    };
+    const long long before_prepare = prepares();
+    db::prepare_all(db);
+    const long long prepared = prepares() - before_prepare;
+    CHECK(prepared >= 10);
+    db::prepare_all(db);  // again: nothing new
+    CHECK_EQ(prepares() - before_prepare, prepared);
+    CHECK(!db::get_user(db, 1).has_value());  // runs on the statement prepared above
+    CHECK_EQ(prepares() - before_prepare, prepared);
+
     const flash::Bytes avatar = bytes({0, 1, 0x7f, 0x80, 0xff, '\'', '\\', 0});
     const flash::Date birthday = sys_days{1999y / December / 31};
     const flash::Timestamp updated{local_days{2024y / February / 29} + 23h + 59min + 58s};

@@ -48,6 +48,14 @@ int main(int argc, char** argv) {
     db.execute(("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema + "; SET search_path TO " + schema).c_str());
     db.execute(read_file(argv[2]).c_str());
 
+    // ---- prepare_all: every query's statement is prepared now, as the engine lists them ----
+    db::prepare_all(db);
+    const std::string prepared = engine(db, "SELECT count(*) FROM pg_prepared_statements");
+    CHECK(std::stoi(prepared) >= 10);
+    CHECK_EQ(engine(db, "SELECT count(*) FROM pg_prepared_statements WHERE name = 'db_get_user'"), "1");
+    db::prepare_all(db);  // again: nothing new
+    CHECK_EQ(engine(db, "SELECT count(*) FROM pg_prepared_statements"), prepared);
+
     // ---- Params: texts it owns stay valid when more are added than it was sized for ----
     {
       flash::pg::Params p(1);
@@ -298,6 +306,8 @@ int main(int argc, char** argv) {
     db::delete_user(db, u->id);
     CHECK(!db::get_user(db, u->id).has_value());
 
+    // Every query the test ran on db had been prepared by prepare_all: no statement was added since.
+    CHECK_EQ(engine(db, "SELECT count(*) FROM pg_prepared_statements"), prepared);
     db.execute(("DROP SCHEMA " + schema + " CASCADE").c_str());
   } catch (const flash::Error& e) {
     std::fprintf(stderr, "flash::Error [%s]: %s\n", e.sqlstate().c_str(), e.what());

@@ -50,6 +50,21 @@ int main(int argc, char** argv) {
     db.execute("PRAGMA foreign_keys = ON");
     db.execute(read_file(argv[2]).c_str());
 
+    // ---- prepare_all: every query's statement is prepared now (SQLite's own list of them) ----
+    const auto statements = [&] {
+      int n = 0;
+      for (sqlite3_stmt* s = sqlite3_next_stmt(db.native(), nullptr); s; s = sqlite3_next_stmt(db.native(), s)) ++n;
+      return n;
+    };
+    const int before_prepare = statements();
+    db::prepare_all(db);
+    const int prepared = statements() - before_prepare;
+    CHECK(prepared >= 10);
+    db::prepare_all(db);  // again: nothing new
+    CHECK_EQ(statements() - before_prepare, prepared);
+    CHECK(!db::get_user(db, 1).has_value());  // runs on the statement prepared above
+    CHECK_EQ(statements() - before_prepare, prepared);
+
     const flash::Bytes avatar = bytes({0, 1, 0x7f, 0x80, 0xff, 0});
     const flash::Date birthday = sys_days{1999y / December / 31};
     const flash::Timestamp updated{local_days{2024y / February / 29} + 23h + 59min + 58s + 123456us};

@@ -10,7 +10,7 @@
 //   <file>.hpp     per query file: the SQL as constants, a <Name>Row struct unless the result is
 //                  exactly a table's row, a <Name>Params struct for :copyfrom and multi-parameter
 //                  :batch* queries, and one inline function per query taking the Connection first.
-//   queries.hpp    includes every query header.
+//   queries.hpp    includes every query header; prepare_all(db) prepares every statement now.
 //
 // Settings ([gen.cpp] in flash.toml):
 //   driver   "libpq" (PostgreSQL), "mariadb" (MySQL/MariaDB: MariaDB Connector/C, also "mysql"),
@@ -360,6 +360,11 @@ class QueryWriter {
   Ctx& ctx_;
   std::string body_;
   std::set<std::string> fns_ = {"flash_decode", "flash_enum_text", "flash_enum_parse"};
+  std::vector<std::string> statements_;  // the SQL constants a Connection prepares (not COPY's)
+
+ public:
+  const std::set<std::string>& functions() const { return fns_; }
+  const std::vector<std::string>& statements() const { return statements_; }
 };
 
 void QueryWriter::add(const query::Query& q) {
@@ -428,6 +433,7 @@ void QueryWriter::add(const query::Query& q) {
     body_ += "inline constexpr std::string_view " + k + " = " + raw_literal(sql_text(q)) + ";\n";
   }
 
+  if (!copy) statements_.push_back(k);
   const std::string row = q.columns.empty() || q.kind == Kind::execlastid ? "" : row_type(q, pascal);
 
   // :copyfrom and :batch* take a list: of <Name>Params (or of the one parameter's type).
@@ -636,6 +642,8 @@ Response generate(const Request& req) {
   std::sort(files.begin(), files.end());
   std::set<std::string> names = {"models", "queries", "flash_pg", "flash_mysql", "flash_sqlite"};
   std::vector<File> query_files;
+  std::set<std::string> functions;
+  std::vector<std::string> statements;
   for (const auto& f : files) {
     std::string stem = snake_name(std::filesystem::path(f).stem().string());
     if (stem.empty()) stem = "queries";
@@ -644,6 +652,8 @@ Response generate(const Request& req) {
     QueryWriter w(ctx);
     for (const auto& q : req.queries->queries)
       if (q.file == f) w.add(q);
+    functions.insert(w.functions().begin(), w.functions().end());
+    statements.insert(statements.end(), w.statements().begin(), w.statements().end());
     query_files.push_back({stem + ".hpp", w.finish(std::filesystem::path(f).filename().string())});
   }
 
@@ -655,6 +665,11 @@ Response generate(const Request& req) {
   std::string all = header_comment(req) + "// Every query of the client (namespace " + ctx.ns + ").\n#pragma once\n\n";
   for (const auto& f : query_files) all += "#include \"" + f.path + "\"\n";
   if (query_files.empty()) all += "#include \"models.hpp\"\n";
+  all += "\nnamespace " + ctx.ns + " {\n\n// Prepares the statement of every query on db now (each is otherwise prepared on its first use\n"
+         "// on a connection), e.g. for each connection of a pool before it serves requests.\ninline void " +
+         unique("prepare_all", functions) + "(" + ctx.rt + "::Connection& " + (statements.empty() ? "" : "db") + ") {\n";
+  for (const auto& k : statements) all += "  db.prepare(" + k + ");\n";
+  all += "}\n\n}  // namespace " + ctx.ns + "\n";
 
   resp.files.push_back({runtime_file, runtime});
   resp.files.push_back({"models.hpp", models_file(ctx, runtime_file)});

@@ -719,6 +719,10 @@ class Connection {
     return total;
   }
 
+  // Prepares a statement now (a generated function otherwise prepares its statement on first use
+  // on this connection); the generated prepare_all() calls it for every query.
+  void prepare(std::string_view sql) { statement(sql); }
+
  private:
   static std::string decode(const std::string& s) {  // %XX in URL parts
     std::string out;

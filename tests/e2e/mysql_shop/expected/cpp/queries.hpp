@@ -3,3 +3,16 @@
 #pragma once
 
 #include "orders.hpp"
+
+namespace mysqldb {
+
+// Prepares the statement of every query on db now (each is otherwise prepared on its first use
+// on a connection), e.g. for each connection of a pool before it serves requests.
+inline void prepare_all(flash::mysql::Connection& db) {
+  db.prepare(kPlaceOrder);
+  db.prepare(kGetOrder);
+  db.prepare(kOrdersByStatus);
+  db.prepare(kMarkPaid);
+}
+
+}  // namespace mysqldb

@@ -694,14 +694,17 @@ class Connection {
     return end.affected();
   }
 
- private:
-  friend class Pipeline;
+  // Prepares a statement now (a generated function otherwise prepares its statement on first use
+  // on this connection); the generated prepare_all() calls it for every query.
   void prepare(const Statement& st) {
     if (prepared_.count(st.name)) return;
     Result r(PQprepare(c_, st.name, st.sql, 0, nullptr));
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) detail::fail(c_, r.get(), std::string("prepare ") + st.name);
     prepared_.insert(st.name);
   }
+
+ private:
+  friend class Pipeline;
   PGconn* c_;
   bool own_;
   std::unordered_set<const char*> prepared_;  // Statement::name of each generated query is unique

@@ -4,3 +4,20 @@
 
 #include "authors.hpp"
 #include "books.hpp"
+
+namespace pgdb {
+
+// Prepares the statement of every query on db now (each is otherwise prepared on its first use
+// on a connection), e.g. for each connection of a pool before it serves requests.
+inline void prepare_all(flash::pg::Connection& db) {
+  db.prepare(kGetAuthor);
+  db.prepare(kListAuthors);
+  db.prepare(kCreateAuthor);
+  db.prepare(kUpdateBio);
+  db.prepare(kDeleteAuthors);
+  db.prepare(kBooksWithAuthors);
+  db.prepare(kCountBooks);
+  db.prepare(kDeleteBook);
+}
+
+}  // namespace pgdb

@@ -573,6 +573,10 @@ class Connection {
     return total;
   }
 
+  // Prepares a statement now (a generated function otherwise prepares its statement on first use
+  // on this connection); the generated prepare_all() calls it for every query.
+  void prepare(std::string_view sql) { statement(sql); }
+
  private:
   sqlite3_stmt* statement(std::string_view sql) {
     auto it = cache_.find(std::string(sql));

@@ -3,3 +3,16 @@
 #pragma once
 
 #include "notes.hpp"
+
+namespace sqlitedb {
+
+// Prepares the statement of every query on db now (each is otherwise prepared on its first use
+// on a connection), e.g. for each connection of a pool before it serves requests.
+inline void prepare_all(flash::sqlite::Connection& db) {
+  db.prepare(kAddNote);
+  db.prepare(kSearch);
+  db.prepare(kRate);
+  db.prepare(kLatest);
+}
+
+}  // namespace sqlitedb
