@@ -1302,16 +1302,30 @@ std::vector<TableCount> import_data(driver::SqlConnection& conn, const ImportOpt
     const auto& [name, cols] = r->tables()[i];
     const auto* t = table_by_key(src, name);
     const std::string schema_name = same ? t->schema : "";
+    // The rows stream into the driver's bulk statement (TableLoader::Load::stream); when the
+    // database refuses one, the table was rolled back and its rows are read again in batches, which
+    // name the row (the file is data we can read twice).
+    bool streamed = false;
+    auto load = [&](TableLoader::Load how) {
+      try {
+        r->open(i);
+      } catch (const json::exception& e) {
+        throw diag::Error("import.format", "`" + opts.path.string() + "`: table `" + name + "`: " + json_message(e));
+      }
+      TableLoader loader(conn, schema_name, t->name, cols, categories(*t, src, cols), how);
+      streamed = loader.streaming();
+      while (r->next_into(loader)) {
+        if (loader.rows() % kProgressEvery == 0 && opts.progress) opts.progress(name, loader.rows(), false);
+      }
+      return loader.commit();
+    };
+    std::int64_t n = 0;
     try {
-      r->open(i);
-    } catch (const json::exception& e) {
-      throw diag::Error("import.format", "`" + opts.path.string() + "`: table `" + name + "`: " + json_message(e));
+      n = load(TableLoader::Load::stream);
+    } catch (const driver::DbError& e) {
+      if (!streamed || !e.connection_usable()) throw;
+      n = load(TableLoader::Load::batches);
     }
-    TableLoader loader(conn, schema_name, t->name, cols, categories(*t, src, cols));
-    while (r->next_into(loader)) {
-      if (loader.rows() % kProgressEvery == 0 && opts.progress) opts.progress(name, loader.rows(), false);
-    }
-    const std::int64_t n = loader.commit();
     if (opts.progress) opts.progress(name, n, true);
     const bool created = std::find(missing.begin(), missing.end(), name) != missing.end();
     counts.push_back({name, n, created});
