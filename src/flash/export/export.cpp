@@ -1051,13 +1051,18 @@ class CsvReader : public Reader {
       const std::span<driver::Value> slots = loader.row_slots();
       const auto& cats = loader.categories();
       const Dialect target = loader.dialect();
+      bool converted = false;
       try {
         for (std::size_t i = 0; i < fields.size(); ++i)
           csv_to_target(slots[i], fields[i].text, fields[i].quoted, cats[i], target);
-        loader.accept_row();
-        return true;
+        converted = true;
       } catch (const std::exception&) {
         // The reference path below names the row and column.
+      }
+      // Outside the try: a batch the database refuses (named by the loader) is not a bad cell.
+      if (converted) {
+        loader.accept_row();
+        return true;
       }
     }
     exchange_row(row_);
@@ -1137,15 +1142,20 @@ class SqliteReader : public Reader {
     if (values_.size() == loader.column_count()) {
       const std::span<driver::Value> slots = loader.row_slots();
       const auto& cats = loader.categories();
+      bool converted = false;
       try {
         // to_target = from_exchange(to_exchange(v)); JSON columns keep the reference's re-serialised form.
         for (std::size_t i = 0; i < values_.size(); ++i)
           slots[i] = cats[i] == TypeCategory::json ? from_exchange(to_exchange(values_[i], cats[i]), cats[i], loader.dialect())
                                                    : to_target(values_[i], cats[i], loader.dialect());
-        loader.accept_row();
-        return true;
+        converted = true;
       } catch (const std::exception&) {
         // The reference path below names the row and column.
+      }
+      // Outside the try: a batch the database refuses (named by the loader) is not a bad cell.
+      if (converted) {
+        loader.accept_row();
+        return true;
       }
     }
     exchange_row(row_);
