@@ -328,9 +328,12 @@ void append_copy_value(std::string& out, const Value& v) {
   } else if (const auto* blob = std::get_if<Blob>(&v)) {
     static constexpr char hex[] = "0123456789abcdef";
     out += "\\\\x";
+    const std::size_t at = out.size();
+    out.resize(at + 2 * blob->bytes.size());
+    char* o = out.data() + at;
     for (const unsigned char c : blob->bytes) {
-      out += hex[c >> 4];
-      out += hex[c & 0xf];
+      *o++ = hex[c >> 4];
+      *o++ = hex[c & 0xf];
     }
   } else {
     const std::string& s = std::get<std::string>(v);
