@@ -11,13 +11,17 @@
 #   bench/export.sh [rows]
 #
 # Environment: FLASH_BIN (a built flash; default: builds build-export-rel/, Release, tests off),
-# EXPORT_ENGINES (default "postgresql mysql sqlite"), and scripts/db.sh's FLASH_DB_DIR,
+# EXPORT_ENGINES (default "postgresql mysql sqlite"), IMPORT_ROUNDS (default 1: how many times
+# the reference load and the flash imports run, interleaved), FLASH_BIN_BEFORE (another build
+# whose imports run right before FLASH_BIN's in each round, labelled "before"; for A/B runs on a
+# shared machine), and scripts/db.sh's FLASH_DB_DIR,
 # FLASH_PG_PORT, FLASH_MYSQL_PORT (the servers are started when FLASH_TEST_PG_URL /
 # FLASH_TEST_MYSQL_URL are not set).
 set -euo pipefail
 ROWS=${1:-1000000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ENGINES=${EXPORT_ENGINES:-postgresql mysql sqlite}
+ROUNDS=${IMPORT_ROUNDS:-1}
 
 if [ -z "${FLASH_BIN:-}" ]; then
   cmake -S "$ROOT" -B "$ROOT/build-export-rel" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFLASH_BUILD_TESTS=OFF >/dev/null
@@ -82,6 +86,11 @@ flash_runs() {  # engine, project dir, url
 flash_imports() {  # engine, project dir, url, empty command...
   local engine=$1 dir=$2 url=$3; shift 3
   for fmt in csv json; do
+    if [ -n "${FLASH_BIN_BEFORE:-}" ]; then
+      "$@"
+      (cd "$dir" && DATABASE_URL=$url MEASURE_INPUT=1 measure "$engine" "flash import ($fmt export), before" \
+        "$WORK/out.$fmt" "$FLASH_BIN_BEFORE" import "$WORK/out.$fmt" --json)
+    fi
     "$@"
     (cd "$dir" && DATABASE_URL=$url MEASURE_INPUT=1 measure "$engine" "flash import ($fmt export)" "$WORK/out.$fmt" \
       "$FLASH_BIN" import "$WORK/out.$fmt" --json)
@@ -100,9 +109,11 @@ for engine in $ENGINES; do
       psql -q "$PG_URL" -c "VACUUM ANALYZE t"
       measure postgresql 'psql \copy (text)' "$WORK/copy.txt" psql -q "$PG_URL" -c "\\copy t TO '$WORK/copy.txt'"
       flash_runs postgresql "$WORK/pg" "$PG_URL"
-      psql -q "$PG_URL" -c "TRUNCATE t"
-      MEASURE_INPUT=1 measure postgresql 'psql \copy t FROM (text) (reference)' "$WORK/copy.txt" psql -q "$PG_URL" -c "\\copy t FROM '$WORK/copy.txt'"
-      flash_imports postgresql "$WORK/pg" "$PG_URL" psql -q "$PG_URL" -c "TRUNCATE t"
+      for _ in $(seq "$ROUNDS"); do
+        psql -q "$PG_URL" -c "TRUNCATE t"
+        MEASURE_INPUT=1 measure postgresql 'psql \copy t FROM (text) (reference)' "$WORK/copy.txt" psql -q "$PG_URL" -c "\\copy t FROM '$WORK/copy.txt'"
+        flash_imports postgresql "$WORK/pg" "$PG_URL" psql -q "$PG_URL" -c "TRUNCATE t"
+      done
       ;;
     mysql)
       # shellcheck disable=SC2046
@@ -117,13 +128,15 @@ for engine in $ENGINES; do
       # The reference load: LOAD DATA LOCAL INFILE of a tab-separated file (the blob as hex).
       # shellcheck disable=SC2046
       mysql $(my_args) --quick -B -N "$DB" -e "SELECT id, name, amount, flag, created, HEX(data) FROM t" > "$WORK/mysql.load.tsv"
-      # shellcheck disable=SC2046
-      mysql $(my_args) "$DB" -e "TRUNCATE t"
-      # shellcheck disable=SC2046
-      MEASURE_INPUT=1 measure mysql 'LOAD DATA LOCAL INFILE (reference)' "$WORK/mysql.load.tsv" mysql $(my_args) --local-infile=1 "$DB" \
-        -e "LOAD DATA LOCAL INFILE '$WORK/mysql.load.tsv' INTO TABLE t (id, name, amount, flag, created, @d) SET data = UNHEX(@d)"
-      # shellcheck disable=SC2046
-      flash_imports mysql "$WORK/my" "$MY_URL" mysql $(my_args) "$DB" -e "TRUNCATE t"
+      for _ in $(seq "$ROUNDS"); do
+        # shellcheck disable=SC2046
+        mysql $(my_args) "$DB" -e "TRUNCATE t"
+        # shellcheck disable=SC2046
+        MEASURE_INPUT=1 measure mysql 'LOAD DATA LOCAL INFILE (reference)' "$WORK/mysql.load.tsv" mysql $(my_args) --local-infile=1 "$DB" \
+          -e "LOAD DATA LOCAL INFILE '$WORK/mysql.load.tsv' INTO TABLE t (id, name, amount, flag, created, @d) SET data = UNHEX(@d)"
+        # shellcheck disable=SC2046
+        flash_imports mysql "$WORK/my" "$MY_URL" mysql $(my_args) "$DB" -e "TRUNCATE t"
+      done
       ;;
     sqlite)
       schema='CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL, amount NUMERIC(12,2), flag BOOLEAN, created DATETIME, data BLOB);'
@@ -132,9 +145,11 @@ for engine in $ENGINES; do
       measure sqlite 'sqlite3 -csv > file' "$WORK/sqlite.csv" sh -c "sqlite3 -csv '$WORK/lite/bench.db' 'SELECT * FROM t' > '$WORK/sqlite.csv'"
       flash_runs sqlite "$WORK/lite" "sqlite://$WORK/lite/bench.db"
       new_lite() { rm -f "$WORK/lite/load.db"; sqlite3 "$WORK/lite/load.db" "$schema"; }
-      new_lite
-      MEASURE_INPUT=1 measure sqlite 'sqlite3 .import --csv (reference)' "$WORK/sqlite.csv" sqlite3 "$WORK/lite/load.db" ".import --csv '$WORK/sqlite.csv' t"
-      flash_imports sqlite "$WORK/lite" "sqlite://$WORK/lite/load.db" new_lite
+      for _ in $(seq "$ROUNDS"); do
+        new_lite
+        MEASURE_INPUT=1 measure sqlite 'sqlite3 .import --csv (reference)' "$WORK/sqlite.csv" sqlite3 "$WORK/lite/load.db" ".import --csv '$WORK/sqlite.csv' t"
+        flash_imports sqlite "$WORK/lite" "sqlite://$WORK/lite/load.db" new_lite
+      done
       ;;
     *) echo "unknown engine $engine" >&2; exit 2 ;;
   esac

@@ -1051,13 +1051,18 @@ class CsvReader : public Reader {
       const std::span<driver::Value> slots = loader.row_slots();
       const auto& cats = loader.categories();
       const Dialect target = loader.dialect();
+      bool converted = false;
       try {
         for (std::size_t i = 0; i < fields.size(); ++i)
           csv_to_target(slots[i], fields[i].text, fields[i].quoted, cats[i], target);
-        loader.accept_row();
-        return true;
+        converted = true;
       } catch (const std::exception&) {
         // The reference path below names the row and column.
+      }
+      // Outside the try: a batch the database refuses (named by the loader) is not a bad cell.
+      if (converted) {
+        loader.accept_row();
+        return true;
       }
     }
     exchange_row(row_);
@@ -1137,15 +1142,20 @@ class SqliteReader : public Reader {
     if (values_.size() == loader.column_count()) {
       const std::span<driver::Value> slots = loader.row_slots();
       const auto& cats = loader.categories();
+      bool converted = false;
       try {
         // to_target = from_exchange(to_exchange(v)); JSON columns keep the reference's re-serialised form.
         for (std::size_t i = 0; i < values_.size(); ++i)
           slots[i] = cats[i] == TypeCategory::json ? from_exchange(to_exchange(values_[i], cats[i]), cats[i], loader.dialect())
                                                    : to_target(values_[i], cats[i], loader.dialect());
-        loader.accept_row();
-        return true;
+        converted = true;
       } catch (const std::exception&) {
         // The reference path below names the row and column.
+      }
+      // Outside the try: a batch the database refuses (named by the loader) is not a bad cell.
+      if (converted) {
+        loader.accept_row();
+        return true;
       }
     }
     exchange_row(row_);
@@ -1302,16 +1312,30 @@ std::vector<TableCount> import_data(driver::SqlConnection& conn, const ImportOpt
     const auto& [name, cols] = r->tables()[i];
     const auto* t = table_by_key(src, name);
     const std::string schema_name = same ? t->schema : "";
+    // The rows stream into the driver's bulk statement (TableLoader::Load::stream); when the
+    // database refuses one, the table was rolled back and its rows are read again in batches, which
+    // name the row (the file is data we can read twice).
+    bool streamed = false;
+    auto load = [&](TableLoader::Load how) {
+      try {
+        r->open(i);
+      } catch (const json::exception& e) {
+        throw diag::Error("import.format", "`" + opts.path.string() + "`: table `" + name + "`: " + json_message(e));
+      }
+      TableLoader loader(conn, schema_name, t->name, cols, categories(*t, src, cols), how);
+      streamed = loader.streaming();
+      while (r->next_into(loader)) {
+        if (loader.rows() % kProgressEvery == 0 && opts.progress) opts.progress(name, loader.rows(), false);
+      }
+      return loader.commit();
+    };
+    std::int64_t n = 0;
     try {
-      r->open(i);
-    } catch (const json::exception& e) {
-      throw diag::Error("import.format", "`" + opts.path.string() + "`: table `" + name + "`: " + json_message(e));
+      n = load(TableLoader::Load::stream);
+    } catch (const driver::DbError& e) {
+      if (!streamed || !e.connection_usable()) throw;
+      n = load(TableLoader::Load::batches);
     }
-    TableLoader loader(conn, schema_name, t->name, cols, categories(*t, src, cols));
-    while (r->next_into(loader)) {
-      if (loader.rows() % kProgressEvery == 0 && opts.progress) opts.progress(name, loader.rows(), false);
-    }
-    const std::int64_t n = loader.commit();
     if (opts.progress) opts.progress(name, n, true);
     const bool created = std::find(missing.begin(), missing.end(), name) != missing.end();
     counts.push_back({name, n, created});

@@ -321,22 +321,32 @@ std::string base64_decode(std::string_view in) {
 }
 
 void base64_decode_to(std::string& out, std::string_view in) {
-  auto val = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
+  // Each character's 6 bits; -1: not base64, -2: a line break (skipped).
+  static constexpr auto kValue = [] {
+    std::array<signed char, 256> t{};
+    t.fill(-1);
+    for (int i = 0; i < 26; ++i) {
+      t['A' + i] = static_cast<signed char>(i);
+      t['a' + i] = static_cast<signed char>(26 + i);
+    }
+    for (int i = 0; i < 10; ++i) t['0' + i] = static_cast<signed char>(52 + i);
+    t['+'] = 62;
+    t['/'] = 63;
+    t['\n'] = -2;
+    t['\r'] = -2;
+    return t;
+  }();
   out.clear();
+  out.reserve(in.size() / 4 * 3 + 3);
   unsigned acc = 0;
   int bits = 0;
-  for (char c : in) {
+  for (const char c : in) {
     if (c == '=') break;
-    if (c == '\n' || c == '\r') continue;
-    const int v = val(c);
-    if (v < 0) throw std::invalid_argument("invalid base64 character");
+    const int v = kValue[static_cast<unsigned char>(c)];
+    if (v < 0) {
+      if (v == -2) continue;
+      throw std::invalid_argument("invalid base64 character");
+    }
     acc = (acc << 6) | static_cast<unsigned>(v);
     bits += 6;
     if (bits >= 8) {

@@ -1,16 +1,17 @@
-// Batched, savepoint-protected INSERTs (loader.hpp).
+// Batched, savepoint-protected loads and streamed loads (loader.hpp).
 #include "flash/export/loader.hpp"
 
 #include <algorithm>
 
 #include "flash/diag/diagnostic.hpp"
+#include "flash/driver/bulk.hpp"
 #include "flash/export/format.hpp"
 #include "flash/schema/printer.hpp"
 
 namespace flash::exporter {
 
 TableLoader::TableLoader(driver::SqlConnection& conn, std::string schema_name, std::string table,
-                         std::vector<std::string> columns, std::vector<schema::TypeCategory> categories)
+                         std::vector<std::string> columns, std::vector<schema::TypeCategory> categories, Load load)
     : conn_(conn),
       dialect_(conn.dialect()),
       schema_(std::move(schema_name)),
@@ -30,9 +31,31 @@ TableLoader::TableLoader(driver::SqlConnection& conn, std::string schema_name, s
     batch_size_ = std::clamp<std::size_t>(30000 / ncols, 1, 1000);
     full_batch_sql_ = insert_sql(batch_size_);
   }
-  // Allocated once: later batches reuse the values' string storage.
-  pending_.resize(batch_size_ * columns_.size());
   tx_ = std::make_unique<driver::Transaction>(conn_);
+  driver::StreamLoader* streams = load == Load::stream ? driver::stream_loader(conn_) : nullptr;
+  if (streams && bulk_ && !columns_.empty()) {
+    try {
+      stream_ = streams->open_stream(schema::quote_qualified(schema_, table_, dialect_), quoted_columns_);
+    } catch (const driver::DbError& e) {
+      // Not started (e.g. a column the table lacks): batches, whose replay names the row.
+      if (!e.connection_usable()) throw;
+      tx_.reset();
+      tx_ = std::make_unique<driver::Transaction>(conn_);
+    }
+  }
+  // Allocated once: later batches (a stream: rows) reuse the values' string storage.
+  pending_.resize((stream_ ? 1 : batch_size_) * columns_.size());
+}
+
+// The stream first: an abandoned statement ends before the transaction rolls back.
+TableLoader::~TableLoader() {
+  stream_.reset();
+  tx_.reset();
+}
+
+void TableLoader::abandon() {
+  stream_.reset();
+  tx_.reset();  // rolls the table back
 }
 
 std::string TableLoader::insert_sql(std::size_t nrows) const {
@@ -72,6 +95,16 @@ std::span<driver::Value> TableLoader::row_slots() {
 }
 
 void TableLoader::accept_row() {
+  if (stream_) {
+    try {
+      stream_->write_row(std::span<const driver::Value>(pending_.data(), columns_.size()));
+    } catch (const driver::DbError&) {
+      abandon();
+      throw;
+    }
+    ++rows_;
+    return;
+  }
   ++pending_rows_;
   ++rows_;
   if (pending_rows_ == batch_size_) flush();
@@ -110,6 +143,15 @@ void TableLoader::flush() {
 }
 
 std::int64_t TableLoader::commit() {
+  if (stream_) {
+    try {
+      stream_->finish();
+    } catch (const driver::DbError&) {
+      abandon();
+      throw;
+    }
+    stream_.reset();
+  }
   flush();
   tx_->commit();
   return rows_;

@@ -5,6 +5,12 @@
 // fails it is replayed row by row (single-row INSERTs) to name the failing row, and the whole
 // table's transaction rolls back. Rows come as exchange values (add) or, from import's readers, as
 // target values written into the loader's row slots (row_slots/accept_row).
+//
+// Streamed (Load::stream, for callers that can read their rows twice: import): each accepted row
+// goes straight to the driver's BulkStream (one COPY for the whole table on PostgreSQL, LOAD DATA
+// LOCAL of ~8 MiB each on MySQL/MariaDB), with no batch kept and no savepoint. A refused row then
+// rolls the whole table back and throws driver::DbError without naming the row: the caller reads
+// the rows again into a batched TableLoader, which names it (import_data does).
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -16,13 +22,26 @@
 #include "flash/driver/connection.hpp"
 #include "flash/schema/types.hpp"
 
+namespace flash::driver {
+class BulkStream;  // bulk.hpp
+}
+
 namespace flash::exporter {
 
 class TableLoader {
  public:
+  enum class Load {
+    batches,  // savepoint-protected batches, a refused row named (the default)
+    stream,   // the driver's BulkStream where it has one, else batches (see above)
+  };
   // `schema_name` "" = the connection's default schema; names are quoted with the dialect's quoting.
   TableLoader(driver::SqlConnection& conn, std::string schema_name, std::string table, std::vector<std::string> columns,
-              std::vector<schema::TypeCategory> categories);
+              std::vector<schema::TypeCategory> categories, Load load = Load::batches);
+  TableLoader(const TableLoader&) = delete;
+  TableLoader& operator=(const TableLoader&) = delete;
+  ~TableLoader();
+  // Whether rows go through a driver::BulkStream (Load::stream and the driver has one).
+  bool streaming() const { return stream_ != nullptr; }
   // Adds one row (exchange values, one per column). Throws diag::Error "import.row".
   void add(const std::vector<nlohmann::json>& row);
   // The faster entry, for readers that make the target's values themselves (import's CSV, JSON and
@@ -42,6 +61,7 @@ class TableLoader {
  private:
   void flush();
   std::string insert_sql(std::size_t nrows) const;
+  void abandon();  // a failed stream: ends it and rolls the table back
 
   driver::SqlConnection& conn_;
   schema::Dialect dialect_;
@@ -56,7 +76,8 @@ class TableLoader {
   std::int64_t rows_ = 0;  // rows accepted (flushed or pending)
   std::string full_batch_sql_;
   driver::BulkLoader* bulk_ = nullptr;     // the driver's bulk path, when it has one
-  std::vector<std::string> quoted_columns_;  // for bulk_
+  std::vector<std::string> quoted_columns_;  // for bulk_ and stream_
+  std::unique_ptr<driver::BulkStream> stream_;  // Load::stream: the open stream (ended before tx_)
 };
 
 }  // namespace flash::exporter

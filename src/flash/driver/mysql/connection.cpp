@@ -11,8 +11,10 @@
 #include <cctype>
 #include <charconv>
 #include <cstring>
+#include <future>
 #include <limits>
 #include <mutex>
+#include <utility>
 
 #include "flash/driver/bulk.hpp"
 #include "flash/driver/mysql/load_data.hpp"
@@ -438,7 +440,8 @@ class MyConnection final : public SqlConnection,
                            public StatementDescriber,
                            public QueryCanceller,
                            public BulkLoader,
-                           public BulkLoadMethod {
+                           public BulkLoadMethod,
+                           public StreamLoader {
  public:
   MyConnection(MYSQL* m, config::DatabaseUrl url) : m_(m), url_(std::move(url)), thread_id_(mysql_thread_id(m)) {
     mysql_set_local_infile_handler(m_, infile_init, infile_read, infile_end, infile_error, &infile_);
@@ -447,6 +450,7 @@ class MyConnection final : public SqlConnection,
 
   void bulk_load(std::string_view table, std::span<const std::string> columns, std::span<const Value> rows,
                  std::size_t ncols) override;
+  std::unique_ptr<BulkStream> open_stream(std::string_view table, std::span<const std::string> columns) override;
   std::string_view last_bulk_method() const override { return method_; }
 
   // KILL QUERY on a second connection of the same account (the server's own way to stop a
@@ -625,8 +629,8 @@ class MyConnection final : public SqlConnection,
   };
   LoadPlan load_plan(std::string_view table, std::span<const std::string> columns, std::span<const Value> rows,
                      std::size_t ncols);
-  bool load_data(std::string_view table, std::span<const std::string> columns, std::span<const Value> rows,
-                 std::size_t ncols, const std::vector<LoadAs>& how);
+  bool load_data(const std::string& sql, LoadDataStream& stream, std::uint64_t expected);
+  class LoadStream;
   void insert_rows(std::string_view table, std::span<const std::string> columns, std::span<const Value> rows,
                    std::size_t ncols);
   void check_warnings(const std::string& sql, unsigned warnings);
@@ -656,7 +660,9 @@ void MyConnection::bulk_load(std::string_view table, std::span<const std::string
       for (std::size_t r = c; r < numbered.size(); r += ncols) numbered[r] = bit_number(numbered[r], plan.bit_width[c]);
       rows = numbered;
     }
-    if (!local_infile_refused_ && load_data(table, columns, rows, ncols, plan.how)) {
+    LoadDataStream stream(rows, ncols, plan.how);
+    if (!local_infile_refused_ &&
+        load_data(load_data_sql(kInfileName, table, columns, plan.how), stream, rows.size() / ncols)) {
       method_ = "load_data";
     } else {
       insert_rows(table, columns, rows, ncols);
@@ -708,10 +714,7 @@ MyConnection::LoadPlan MyConnection::load_plan(std::string_view table, std::span
 // it (nothing was loaded; the connection remembers and uses INSERTs from then on). A value the
 // server refuses or changes, and a duplicate key, is an error: a LOCAL load turns them into
 // warnings (the server cannot stop the client's file midway), so any warning fails the load.
-bool MyConnection::load_data(std::string_view table, std::span<const std::string> columns,
-                             std::span<const Value> rows, std::size_t ncols, const std::vector<LoadAs>& how) {
-  const std::string sql = load_data_sql(kInfileName, table, columns, how);
-  LoadDataStream stream(rows, ncols, how);
+bool MyConnection::load_data(const std::string& sql, LoadDataStream& stream, std::uint64_t expected) {
   struct Enabled {  // MYSQL_OPT_LOCAL_INFILE and the rows, for this statement only
     MyConnection& c;
     Enabled(MyConnection& conn, LoadDataStream& s) : c(conn) {
@@ -735,7 +738,6 @@ bool MyConnection::load_data(std::string_view table, std::span<const std::string
       fail(sql);
     }
   }
-  const std::uint64_t expected = rows.size() / ncols;
   const my_ulonglong loaded = mysql_affected_rows(m_);
   check_warnings(sql, mysql_warning_count(m_));
   if (loaded != expected)
@@ -743,6 +745,81 @@ bool MyConnection::load_data(std::string_view table, std::span<const std::string
                       " rows",
                   "22000", 0, sql, true);
   return true;
+}
+
+// The rows of a BulkStream as LOAD DATA LOCAL statements of ~kLoadChunk bytes each, formatted as
+// they are written (no savepoint, no type look-up per statement: the plan is made once). While one
+// chunk's statement runs on a worker thread (the connection is used by it alone meanwhile), the
+// caller reads and formats the next chunk: the client's parsing overlaps the server's work, and
+// memory stays at two chunks. A statement's error is thrown by the next write_row() that fills a
+// chunk, or by finish(). A binary value for a column planned as text, and a server without LOAD
+// DATA LOCAL, fail the stream with a DbError (bulk_load, with its per-batch plan and its INSERT
+// fallback, takes such rows).
+class MyConnection::LoadStream final : public BulkStream {
+ public:
+  static constexpr std::size_t kLoadChunk = 8u << 20;
+  LoadStream(MyConnection& c, std::string sql, std::vector<std::string> columns, LoadPlan plan)
+      : c_(c), sql_(std::move(sql)), columns_(std::move(columns)), plan_(std::move(plan)) {
+    text_.reserve(kLoadChunk + (64u << 10));
+  }
+  LoadStream(const LoadStream&) = delete;
+  LoadStream& operator=(const LoadStream&) = delete;
+  ~LoadStream() override {
+    if (running_.valid()) running_.wait();  // abandoned: the statement in flight ends first
+  }
+  void write_row(std::span<const Value> row) override {
+    for (std::size_t c = 0; c < row.size() && c < plan_.how.size(); ++c) {
+      if (c) text_ += '\t';
+      const LoadAs how = plan_.how[c];
+      if (how == LoadAs::bits) {
+        append_load_value(text_, bit_number(row[c], plan_.bit_width[c]), how);
+      } else if (how == LoadAs::text && std::holds_alternative<Blob>(row[c])) {
+        throw DbError("a binary value for the text column " + columns_[c] + " is not streamed", "", 0, sql_, true);
+      } else {
+        append_load_value(text_, row[c], how);
+      }
+    }
+    text_ += '\n';
+    ++rows_;
+    if (text_.size() >= kLoadChunk) flush();
+  }
+  void finish() override {
+    if (rows_ > 0) flush();
+    if (running_.valid()) running_.get();
+  }
+
+ private:
+  // Waits for the statement in flight (throwing its error), then runs this chunk's.
+  void flush() {
+    if (running_.valid()) running_.get();
+    std::swap(text_, sending_);
+    text_.clear();
+    if (text_.capacity() < kLoadChunk) text_.reserve(kLoadChunk + (64u << 10));
+    const std::uint64_t rows = std::exchange(rows_, 0);
+    running_ = std::async(std::launch::async, [this, rows] {
+      LoadDataStream file(sending_);
+      if (!c_.load_data(sql_, file, rows))
+        throw DbError("the server does not allow LOAD DATA LOCAL (local_infile=OFF)", "", 0, sql_, true);
+      c_.method_ = "load_data";
+    });
+  }
+
+  MyConnection& c_;
+  std::string sql_;
+  std::vector<std::string> columns_;
+  LoadPlan plan_;
+  std::string text_;     // the chunk being formatted
+  std::string sending_;  // the chunk of the statement in flight
+  std::uint64_t rows_ = 0;
+  std::future<void> running_;
+};
+
+std::unique_ptr<BulkStream> MyConnection::open_stream(std::string_view table, std::span<const std::string> columns) {
+  if (local_infile_refused_ || columns.empty()) return nullptr;
+  LoadPlan plan = load_plan(table, columns, {}, columns.size());
+  std::string sql = load_data_sql(kInfileName, table, columns, plan.how);
+  return std::make_unique<LoadStream>(*this, std::move(sql), std::vector<std::string>(columns.begin(), columns.end()),
+                                      std::move(plan));
 }
 
 // Any warning or note of the statement just run is an error naming the first few (SHOW WARNINGS).

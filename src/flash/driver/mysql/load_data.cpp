@@ -122,6 +122,12 @@ void LoadDataStream::fill(std::size_t want) {
 }
 
 std::size_t LoadDataStream::read(char* buf, std::size_t len) {
+  if (formatted_) {
+    const std::size_t n = std::min(len, text_.size() - pos_);
+    std::memcpy(buf, text_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
   if (buf_.size() - pos_ < len && next_row_ < nrows_) fill(len);
   const std::size_t n = std::min(len, buf_.size() - pos_);
   std::memcpy(buf, buf_.data() + pos_, n);

@@ -39,6 +39,8 @@ void append_load_value(std::string& out, const Value& v, LoadAs how);
 class LoadDataStream {
  public:
   LoadDataStream(std::span<const Value> rows, std::size_t ncols, std::span<const LoadAs> how);
+  // A file formatted already (append_load_value, one line per row), served as it is.
+  explicit LoadDataStream(std::string_view text) : ncols_(0), nrows_(0), text_(text), formatted_(true) {}
   // Copies up to `len` bytes of the file into `buf`; returns how many, 0 at the end.
   std::size_t read(char* buf, std::size_t len);
 
@@ -52,6 +54,8 @@ class LoadDataStream {
   std::size_t nrows_;
   std::string buf_;
   std::size_t pos_ = 0;
+  std::string_view text_;   // the formatted file (formatted_)
+  bool formatted_ = false;
 };
 
 }  // namespace flash::driver::mysql

@@ -328,9 +328,12 @@ void append_copy_value(std::string& out, const Value& v) {
   } else if (const auto* blob = std::get_if<Blob>(&v)) {
     static constexpr char hex[] = "0123456789abcdef";
     out += "\\\\x";
+    const std::size_t at = out.size();
+    out.resize(at + 2 * blob->bytes.size());
+    char* o = out.data() + at;
     for (const unsigned char c : blob->bytes) {
-      out += hex[c >> 4];
-      out += hex[c & 0xf];
+      *o++ = hex[c >> 4];
+      *o++ = hex[c & 0xf];
     }
   } else {
     const std::string& s = std::get<std::string>(v);
@@ -352,7 +355,8 @@ class PgConnection final : public SqlConnection,
                            public StatementDescriber,
                            public QueryCanceller,
                            public BulkLoader,
-                           public BulkLoadMethod {
+                           public BulkLoadMethod,
+                           public StreamLoader {
  public:
   PgConnection(PGconn* conn, bool pooled) : conn_(conn), pooled_(pooled), cancel_(PQgetCancel(conn)) {
     // Notices (e.g. "table does not exist, skipping") are not errors; keep them off stderr.
@@ -385,8 +389,56 @@ class PgConnection final : public SqlConnection,
 
   std::string_view last_bulk_method() const override { return "copy"; }
 
-  void bulk_load(std::string_view table, std::span<const std::string> columns, std::span<const Value> rows,
-                 std::size_t ncols) override {
+  // One COPY … FROM STDIN in text format, rows formatted as they are written and sent in chunks of
+  // kCopyChunk bytes: while the server stores one chunk the caller reads the next rows (a blocking
+  // send returns once the socket has taken the chunk). A refused row ends the COPY with an error
+  // ("COPY t, line N"), reported by finish(): the server drops the data sent after it.
+  class CopyStream final : public BulkStream {
+   public:
+    static constexpr std::size_t kCopyChunk = 256 * 1024;
+    CopyStream(PgConnection& c, std::string sql) : c_(c), sql_(std::move(sql)) { buf_.reserve(kCopyChunk + 4096); }
+    CopyStream(const CopyStream&) = delete;
+    CopyStream& operator=(const CopyStream&) = delete;
+    ~CopyStream() override {
+      if (!open_) return;
+      // Abandoned (the caller failed): end the COPY with an error so the connection leaves COPY mode.
+      PQputCopyEnd(c_.conn_, "flash: the load was abandoned");
+      while (PGresult* r = PQgetResult(c_.conn_)) PQclear(r);
+    }
+    void write_row(std::span<const Value> row) override {
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        if (c) buf_ += '\t';
+        append_copy_value(buf_, row[c]);
+      }
+      buf_ += '\n';
+      if (buf_.size() >= kCopyChunk) send();
+    }
+    void finish() override {
+      if (!buf_.empty()) send();
+      open_ = false;
+      const bool ended = PQputCopyEnd(c_.conn_, nullptr) == 1;
+      // The statement's result (an error names the refused row as "COPY t, line N"), then nothing.
+      ResultPtr done(PQgetResult(c_.conn_), &PQclear);
+      while (PGresult* extra = PQgetResult(c_.conn_)) PQclear(extra);
+      if (!ended) throw DbError("COPY FROM STDIN: " + trim_message(PQerrorMessage(c_.conn_)), "", 0, sql_, c_.usable());
+      c_.check(done.get(), sql_);
+    }
+
+   private:
+    void send() {
+      if (PQputCopyData(c_.conn_, buf_.data(), static_cast<int>(buf_.size())) != 1)
+        throw DbError("COPY FROM STDIN: sending the rows failed: " + trim_message(PQerrorMessage(c_.conn_)), "", 0,
+                      sql_, c_.usable());
+      buf_.clear();
+    }
+
+    PgConnection& c_;
+    std::string sql_;
+    std::string buf_;
+    bool open_ = true;
+  };
+
+  std::unique_ptr<BulkStream> open_stream(std::string_view table, std::span<const std::string> columns) override {
     std::string sql = "COPY " + std::string(table) + " (";
     for (std::size_t i = 0; i < columns.size(); ++i) (sql += i ? ", " : "") += columns[i];
     sql += ") FROM STDIN";
@@ -395,30 +447,15 @@ class PgConnection final : public SqlConnection,
       check(r.get(), sql);
       throw DbError("COPY FROM STDIN did not start", "", 0, sql, usable());
     }
-    r.reset();
-    // Rows go out in ~1 MiB messages: the buffer stays bounded whatever the row count.
-    std::string buf;
-    buf.reserve(1 << 20);
-    bool sent = true;
-    const std::size_t n = ncols == 0 ? 0 : rows.size() / ncols;
-    for (std::size_t row = 0; row < n && sent; ++row) {
-      for (std::size_t c = 0; c < ncols; ++c) {
-        if (c) buf += '\t';
-        append_copy_value(buf, rows[row * ncols + c]);
-      }
-      buf += '\n';
-      if (buf.size() >= (1 << 20)) {
-        sent = PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) == 1;
-        buf.clear();
-      }
-    }
-    if (sent && !buf.empty()) sent = PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) == 1;
-    if (PQputCopyEnd(conn_, sent ? nullptr : "flash: sending the rows failed") != 1 && sent)
-      throw DbError("COPY FROM STDIN: " + trim_message(PQerrorMessage(conn_)), "", 0, sql, usable());
-    // The statement's result (an error names the refused row as "COPY t, line N"), then nothing.
-    ResultPtr done(PQgetResult(conn_), &PQclear);
-    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
-    check(done.get(), sql);
+    return std::make_unique<CopyStream>(*this, std::move(sql));
+  }
+
+  void bulk_load(std::string_view table, std::span<const std::string> columns, std::span<const Value> rows,
+                 std::size_t ncols) override {
+    const std::unique_ptr<BulkStream> copy = open_stream(table, columns);
+    for (std::size_t at = 0; ncols > 0 && at + ncols <= rows.size(); at += ncols)
+      copy->write_row(rows.subspan(at, ncols));
+    copy->finish();
   }
 
   ResultSet query(std::string_view sql, std::span<const Value> params) override {
