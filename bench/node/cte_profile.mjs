@@ -11,29 +11,10 @@ import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import pg from "pg";
 import { contenders } from "./run.mjs";
-import { N_CATEGORIES, N_COMMENTS, N_CTE, N_POSTS, N_USERS, SQL, WARMUP } from "./workload.mjs";
+import { N_CTE, SQL, WARMUP, seed } from "./workload.mjs";
 
 const which = process.argv[2];
 const runs = Number(process.argv[3] || N_CTE);
-
-async function seed(url) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  const count = async (t) => Number((await c.query(`SELECT count(*) AS n FROM ${t}`)).rows[0].n);
-  if ((await count("users")) !== N_USERS || (await count("posts")) !== N_POSTS || (await count("comments")) !== N_COMMENTS) {
-    await c.query("TRUNCATE users, categories, posts, comments RESTART IDENTITY CASCADE");
-    await c.query(`INSERT INTO users (name, email, address, isadmin, created_at)
-      SELECT 'User ' || i, 'user' || i || '@test.com', 'Address ' || i, i % 5 = 0, clock_timestamp() FROM generate_series(0, ${N_USERS - 1}) i`);
-    await c.query(`INSERT INTO categories (name) SELECT 'Category ' || i FROM generate_series(0, ${N_CATEGORIES - 1}) i`);
-    await c.query(`INSERT INTO posts (user_id, category_id, title, content, created_at)
-      SELECT i % ${N_USERS} + 1, i % ${N_CATEGORIES} + 1, 'Post ' || i, repeat('Content ' || i || '...', 3), clock_timestamp()
-      FROM generate_series(0, ${N_POSTS - 1}) i`);
-    await c.query(`INSERT INTO comments (post_id, user_id, content, created_at)
-      SELECT i % ${N_POSTS} + 1, i % ${N_USERS} + 1, 'Comment ' || i, clock_timestamp() FROM generate_series(0, ${N_COMMENTS - 1}) i`);
-    await c.query("VACUUM ANALYZE");
-  }
-  await c.end();
-}
 
 // pg-floor (measurement only): node-postgres with the same named statement, array rows and every
 // parser the identity: pg's protocol parsing and string decoding alone, what any pg-based client pays.

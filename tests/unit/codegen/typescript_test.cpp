@@ -142,8 +142,12 @@ TEST(TypeScriptGen, EmitsTsJsAndDtsByDefault) {
                                "  const v2 = f[2] === null ? null : p[2](f[2]);\n"
                                "  return { id: v0, email: v1, createdAt: v2 };"));
   EXPECT_TRUE(has(ts->content, "this.flashRows.push(this.flashDecode(msg.fields, this.flashParsers));"));
-  // No runQuery/typeParsers when every query returns rows (tsc's noUnusedLocals).
-  EXPECT_EQ(has(ts->content, "function runQuery("), has(ts->content, "await runQuery("));
+  // :exec/:execrows: a pg.Query subclass submitted to pg's own Client/Pool (runExec), runQuery as
+  // its fallback elsewhere. No runQuery/typeParsers when every query returns rows (tsc's noUnusedLocals).
+  EXPECT_TRUE(has(ts->content, "return await runExec(this.db, \"delete_user\", deleteUserSql, [params.id]);"));
+  EXPECT_TRUE(has(ts->content, "class ExecQuery extends FlashQuery {"));
+  EXPECT_EQ(has(ts->content, "function runQuery("),
+            has(ts->content, "await runQuery(") || has(ts->content, "return runQuery(db, name, text, values)"));
   EXPECT_EQ(has(ts->content, "const typeParsers"), has(ts->content, "types: typeParsers"));
   // JS has no types; the d.ts has no bodies.
   EXPECT_FALSE(has(js->content, ": GetUserParams"));

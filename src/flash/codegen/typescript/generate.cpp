@@ -35,7 +35,9 @@
 // (monomorphic object literals) that reads each row's column texts straight from pg's DataRow
 // messages (runRows: no intermediate row arrays) with the parsers of the columns' actual types
 // from its own type-parser table, so global pg.types overrides cannot change the declared types
-// (int8, numeric and interval arrive as text). mysql2 uses execute() (server-side prepared,
+// (int8, numeric and interval arrive as text); on pg's own Client/Pool every :one/:many/:exec/
+// :execrows statement is handed to pg as a ready pg.Query subclass (no config object for pg to
+// copy per call, no pg Result rows). mysql2 uses execute() (server-side prepared,
 // cached by mysql2) with rowsAsArray and exact BIGINTs; sqlc.slice(x) lists are expanded at run
 // time (an empty list becomes NULL, matching nothing). better-sqlite3 statements are prepared once
 // per Queries instance, read in raw (array) mode, with safeIntegers where 64-bit exactness matters.
@@ -746,6 +748,8 @@ class Generator {
     } else {
       if (q.kind == Kind::execresult) need_query_result_ = true;
       if (o_.driver == Driver::pg && q.kind != Kind::execresult) (p.row_type.empty() ? need_run_query_ : need_run_rows_) = true;
+      if (o_.driver == Driver::pg && p.row_type.empty() && (p.kind == Kind::exec || p.kind == Kind::execrows))
+        need_run_exec_ = true;  // runExec (runQuery is its fallback)
       if (o_.driver == Driver::pg && p.row_type.empty()) need_type_parsers_ = true;  // runQuery, :execresult
       if (o_.driver == Driver::mysql2) (p.row_type.empty() ? need_run_exec_ : need_run_query_) = true;
       if (p.batch && o_.driver != Driver::sqlite) need_with_connection_ = true;
@@ -1216,6 +1220,7 @@ class Generator {
     switch (o_.driver) {
       case Driver::pg: {
         const std::string call = "runQuery(this.db, " + js_string(q.name) + ", " + sql + ", " + values + ")";
+        const std::string exec_call = "runExec(this.db, " + js_string(q.name) + ", " + sql + ", " + values + ")";
         const std::string rows_call =
             "runRows(this.db, " + js_string(q.name) + ", " + sql + ", " + values + ", " + p.decoder + ")";
         switch (p.kind) {
@@ -1224,7 +1229,7 @@ class Generator {
             out += in + "return rows.length === 0 ? null : rows[0];\n";
             break;
           case Kind::many: out += in + "return " + rows_call + ";\n"; break;
-          case Kind::execrows: out += in + "return (await " + call + ").rowCount ?? 0;\n"; break;
+          case Kind::execrows: out += in + "return await " + exec_call + ";\n"; break;
           case Kind::execlastid:
             out += in + "const res = await " + call + ";\n";
             out += in + "if (res.rows.length === 0) throw new Error(" + js_string(q.name + ": no row returned") + ");\n";
@@ -1235,7 +1240,7 @@ class Generator {
                    "text: " + sql + ", values: " + values + ", types: typeParsers });\n";
             break;
           default:
-            out += in + "await " + call + ";\n";
+            out += in + "await " + (p.kind == Kind::exec ? exec_call : call) + ";\n";
             break;
         }
         break;
@@ -1370,7 +1375,7 @@ class Generator {
              "      return pg.types.getTypeParser(oid, format" + a(" as any") + ");\n  }\n}\n";
         if (need_type_parsers_)
           s += "const typeParsers = { getTypeParser: parserFor }" + a(" as unknown as CustomTypesConfig") + ";\n";
-        if (need_run_rows_) s += pg_rows_runtime(ts, o_.prepared);
+        if (need_run_rows_ || need_run_exec_) s += pg_rows_runtime(ts, o_.prepared, need_run_rows_, need_run_exec_);
         if (need_to_bigint_) s += "const toBigInt = (v" + a(": any") + ") => (v === null ? null : BigInt(v));\n";
         if (need_to_number_) s += "const toNumber = (v" + a(": any") + ") => (v === null ? null : Number(v));\n";
         if (need_with_connection_)

@@ -45,66 +45,96 @@ std::string pg_dates_runtime(bool ts) {
   return s;
 }
 
-// pg, :one/:many: rows decoded straight from the columns' text. pg parses nothing (rawTypes); the
-// generated decoder applies to each column the parser parserFor gives for the column's actual type
-// (read from the RowDescription once per result), i.e. the values pg would have produced with
-// typeParsers. On pg's own Pool/Client the rows are decoded as the DataRow messages arrive (a
-// pg.Query whose handleDataRow runs the decoder: no intermediate row arrays, no second pass); on
-// anything else (pg-native, another pg copy) through rowMode "array" and a loop.
-std::string pg_rows_runtime(bool ts, bool prepared) {
+// pg: statements submitted to pg's own Client/Pool as generated pg.Query subclasses (and through
+// runQuery, rowMode "array", on anything else: pg-native, a wrapper, another pg copy).
+//  - FlashQuery: built from the text, then named and bound: pg copies every config object it is
+//    given (normalizeQueryConfig: Object.defineProperties over the config's descriptors) and the
+//    generated client never needs that copy.
+//  - RowsQuery (:one/:many, `rows`): rows decoded straight from the columns' text as the DataRow
+//    messages arrive; pg parses nothing. The generated decoder applies to each column the parser
+//    parserFor gives for the column's actual type (read from the RowDescription once per result),
+//    i.e. the values pg would have produced with typeParsers; no intermediate row arrays, no
+//    second pass, no pg Result fields/row template.
+//  - ExecQuery (:exec/:execrows, `exec`): rows, if any, are not decoded; resolves the row count.
+std::string pg_rows_runtime(bool ts, bool prepared, bool rows, bool exec) {
   const auto a = [&](const std::string& s) { return ts ? s : std::string(); };
   const std::string name_field = prepared ? "name, " : "";
+  const std::string name_arg = prepared ? "name" : "undefined";
   std::string s;
-  if (ts)
-    s += "type Decoder<T> = (f: any[], p: Parser[]) => T;\n"
-         "type ColumnInfo = { dataTypeID: number; format?: string };\n";
-  s += "const rawTypes = { getTypeParser: () => rawText }" + a(" as unknown as CustomTypesConfig") + ";\n";
-  s += "function columnParsers(fields" + a(": readonly ColumnInfo[]") + ")" + a(": Parser[]") + " {\n"
-       "  const p" + a(": Parser[]") + " = new Array(fields.length);\n"
-       "  for (let i = 0; i < fields.length; i++) p[i] = parserFor(fields[i].dataTypeID, fields[i].format);\n"
-       "  return p;\n}\n";
+  if (ts) {
+    if (rows) s += "type Decoder<T> = (f: any[], p: Parser[]) => T;\n";
+    s += "type ColumnInfo = { dataTypeID: number; format?: string };\n"
+         "type Done = (err: Error | null | undefined, res?: { rowCount: number | null }) => void;\n";
+  }
+  if (rows) s += "const rawTypes = { getTypeParser: () => rawText }" + a(" as unknown as CustomTypesConfig") + ";\n";
+  if (rows)
+    s += "function columnParsers(fields" + a(": readonly ColumnInfo[]") + ")" + a(": Parser[]") + " {\n"
+         "  const p" + a(": Parser[]") + " = new Array(fields.length);\n"
+         "  for (let i = 0; i < fields.length; i++) p[i] = parserFor(fields[i].dataTypeID, fields[i].format);\n"
+         "  return p;\n}\n";
   s += "const QueryBase" + a(": any") + " = (pg" + a(" as any") + ").Query;\n";
-  s += "const decodeOnArrival =\n  typeof QueryBase === \"function\" && typeof QueryBase.prototype.handleDataRow === \"function\" &&\n"
+  s += "const submitQueries =\n  typeof QueryBase === \"function\" && typeof QueryBase.prototype.handleDataRow === \"function\" &&\n"
        "  typeof QueryBase.prototype.handleRowDescription === \"function\";\n";
-  s += "class RowsQuery" + a("<T>") + " extends (decodeOnArrival ? QueryBase : Object) {\n";
-  if (ts)
-    s += "  flashDecode: Decoder<T>;\n  flashParsers: Parser[] = [];\n  flashRows: T[] = [];\n  flashError: unknown = undefined;\n";
-  s += "  constructor(config" + a(": object") + ", decode" + a(": Decoder<T>") + ") {\n    super(config);\n"
-       "    this.flashDecode = decode;\n";
-  if (!ts) s += "    this.flashParsers = [];\n    this.flashRows = [];\n    this.flashError = undefined;\n";
-  s += "  }\n";
-  s += "  handleRowDescription(msg" + a(": { fields: ColumnInfo[] }") + ")" + a(": void") +
-       " {\n    super.handleRowDescription(msg);\n    this.flashParsers = columnParsers(msg.fields);\n  }\n";
-  s += "  handleDataRow(msg" + a(": { fields: any[] }") + ")" + a(": void") + " {\n"
-       "    if (this.flashError !== undefined) return;\n"
-       "    try {\n      this.flashRows.push(this.flashDecode(msg.fields, this.flashParsers));\n"
-       "    } catch (err) {\n      this.flashError = err;\n    }\n  }\n"
-       "  result()" + a(": T[]") + " {\n    if (this.flashError !== undefined) throw this.flashError;\n"
-       "    return this.flashRows;\n  }\n}\n";
+  s += "class FlashQuery extends (submitQueries ? QueryBase : Object) {\n"
+       "  constructor(name" + a(": string | undefined") + ", text" + a(": string") + ", values" + a(": unknown[]") + ") {\n"
+       "    super(text);\n    this.name = name;\n    this.values = values;\n  }\n}\n";
+  if (rows) {
+    s += "class RowsQuery" + a("<T>") + " extends FlashQuery {\n";
+    if (ts)
+      s += "  flashDecode: Decoder<T>;\n  flashParsers: Parser[] = [];\n  flashRows: T[] = [];\n  flashError: unknown = undefined;\n";
+    s += "  constructor(name" + a(": string | undefined") + ", text" + a(": string") + ", values" + a(": unknown[]") +
+         ", decode" + a(": Decoder<T>") + ") {\n    super(name, text, values);\n    this.flashDecode = decode;\n";
+    if (!ts) s += "    this.flashParsers = [];\n    this.flashRows = [];\n    this.flashError = undefined;\n";
+    s += "  }\n";
+    s += "  handleRowDescription(msg" + a(": { fields: ColumnInfo[] }") + ")" + a(": void") +
+         " {\n    this.flashParsers = columnParsers(msg.fields);\n  }\n";
+    s += "  handleDataRow(msg" + a(": { fields: any[] }") + ")" + a(": void") + " {\n"
+         "    if (this.flashError !== undefined) return;\n"
+         "    try {\n      this.flashRows.push(this.flashDecode(msg.fields, this.flashParsers));\n"
+         "    } catch (err) {\n      this.flashError = err;\n    }\n  }\n"
+         "  result()" + a(": T[]") + " {\n    if (this.flashError !== undefined) throw this.flashError;\n"
+         "    return this.flashRows;\n  }\n}\n";
+  }
+  if (exec)
+    s += "class ExecQuery extends FlashQuery {\n  handleRowDescription()" + a(": void") + " {}\n  handleDataRow()" + a(": void") +
+         " {}\n}\n";
   s += "// pg's own Client (or a subclass), or a Pool of them.\nfunction pgJsClient(db" + a(": Executor") + ")" + a(": boolean") +
        " {\n  if (db instanceof pg.Client) return true;\n"
        "  const c = (db" + a(" as any") + ").Client;\n"
        "  return db instanceof pg.Pool && (c === pg.Client || (typeof c === \"function\" && c.prototype instanceof pg.Client));\n}\n";
-  s += "\nfunction runRows" + a("<T>") + "(db" + a(": Executor") + ", name" + a(": string") + ", text" + a(": string") +
-       ", values" + a(": unknown[]") + ", decode" + a(": Decoder<T>") + ")" + a(": Promise<T[]>") + " {\n";
-  if (!prepared) s += "  void name;  // unnamed statements (prepared = false)\n";
-  s += "  if (decodeOnArrival && pgJsClient(db)) {\n"
-       "    const q = new RowsQuery(" + std::string("{ ") + name_field + "text, values, types: rawTypes }, decode);\n"
-       "    return new Promise((resolve, reject) => {\n"
-       "      const done = (err" + a(": Error | null | undefined") + ") => {\n"
-       "        if (err) {\n          Error.captureStackTrace(err);\n          reject(err);\n          return;\n        }\n"
-       "        try {\n          resolve(q.result());\n        } catch (e) {\n          reject(e);\n        }\n      };\n"
-       "      // A Pool passes its callback on to the client's query (and releases the client in it).\n"
-       "      if (db instanceof pg.Pool) (db" + a(" as any") + ").query(q, done);\n"
-       "      else {\n        (q" + a(" as any") + ").callback = done;\n        (db" + a(" as ClientBase") + ").query(q" + a(" as any") + ");\n      }\n"
-       "    });\n  }\n"
-       "  return (db" + a(" as ClientBase") + ").query({ " + name_field + "text, values, rowMode: \"array\", types: rawTypes })"
-       ".then((res) => {\n"
-       "    const p = columnParsers(res.fields);\n"
-       "    const rows = res.rows;\n"
-       "    const out" + a(": T[]") + " = new Array(rows.length);\n"
-       "    for (let i = 0; i < rows.length; i++) out[i] = decode(rows[i], p);\n"
-       "    return out;\n  });\n}\n";
+  s += "function submit(db" + a(": Executor") + ", q" + a(": any") + ", done" + a(": Done") + ")" + a(": void") + " {\n"
+       "  // A Pool passes its callback on to the client's query (and releases the client in it).\n"
+       "  if (db instanceof pg.Pool) (db" + a(" as any") + ").query(q, done);\n"
+       "  else {\n    q.callback = done;\n    (db" + a(" as any") + ").query(q);\n  }\n}\n";
+  if (rows) {
+    s += "\nfunction runRows" + a("<T>") + "(db" + a(": Executor") + ", name" + a(": string") + ", text" + a(": string") +
+         ", values" + a(": unknown[]") + ", decode" + a(": Decoder<T>") + ")" + a(": Promise<T[]>") + " {\n";
+    if (!prepared) s += "  void name;  // unnamed statements (prepared = false)\n";
+    s += "  if (submitQueries && pgJsClient(db)) {\n"
+         "    const q = new RowsQuery(" + name_arg + ", text, values, decode);\n"
+         "    return new Promise((resolve, reject) => {\n"
+         "      submit(db, q, (err) => {\n"
+         "        if (err) {\n          Error.captureStackTrace(err);\n          reject(err);\n          return;\n        }\n"
+         "        try {\n          resolve(q.result());\n        } catch (e) {\n          reject(e);\n        }\n      });\n"
+         "    });\n  }\n"
+         "  return (db" + a(" as ClientBase") + ").query({ " + name_field + "text, values, rowMode: \"array\", types: rawTypes })"
+         ".then((res) => {\n"
+         "    const p = columnParsers(res.fields);\n"
+         "    const rows = res.rows;\n"
+         "    const out" + a(": T[]") + " = new Array(rows.length);\n"
+         "    for (let i = 0; i < rows.length; i++) out[i] = decode(rows[i], p);\n"
+         "    return out;\n  });\n}\n";
+  }
+  if (exec) {
+    s += "\n// The statement's row count (:exec ignores it).\nfunction runExec(db" + a(": Executor") + ", name" + a(": string") +
+         ", text" + a(": string") + ", values" + a(": unknown[]") + ")" + a(": Promise<number>") + " {\n"
+         "  if (!submitQueries || !pgJsClient(db)) return runQuery(db, name, text, values).then((res) => res.rowCount ?? 0);\n"
+         "  const q = new ExecQuery(" + name_arg + ", text, values);\n"
+         "  return new Promise((resolve, reject) => {\n"
+         "    submit(db, q, (err, res) => {\n"
+         "      if (err) {\n        Error.captureStackTrace(err);\n        reject(err);\n      } else resolve(res" + a("!") +
+         ".rowCount ?? 0);\n    });\n  });\n}\n";
+  }
   return s;
 }
 

@@ -132,6 +132,49 @@ describe("postgresql (pg)", () => {
     assert.equal(await wq.getUser({ id: 999999 }), null);
   });
 
+  test("on pg's own Pool/Client every statement is submitted as a pg.Query the client built (no config for pg to copy)", async () => {
+    // pg copies every plain config object it is given (normalizeQueryConfig); the generated client
+    // hands pg a ready pg.Query subclass instead, for :exec/:execrows as for :one/:many.
+    const query = pg.Client.prototype.query;
+    const seen: string[] = [];
+    pg.Client.prototype.query = function (this: pg.Client, config: any, ...rest: any[]) {
+      seen.push(config instanceof pg.Query ? "query" : typeof config === "string" ? config : "config");
+      return (query as any).call(this, config, ...rest);
+    } as any;
+    try {
+      await q.updateUserName({ name: "Ada", updatedAt: ada.updatedAt!, id: ada.id });
+      assert.equal(await q.deactivateUsersOlderThan({ age: 1000 }), 0);
+      assert.deepEqual(await q.getUser({ id: ada.id }), ada);
+      assert.equal((await q.listUsers()).length, 2);
+      const client = await pool.connect();
+      try {
+        const single = new Queries(client);
+        await single.updateUserName({ name: "Ada", updatedAt: ada.updatedAt!, id: ada.id });
+        assert.equal(await single.deactivateUsersOlderThan({ age: 1000 }), 0);
+      } finally {
+        client.release();
+      }
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    assert.deepEqual(seen, ["query", "query", "query", "query", "query", "query"]);
+  });
+
+  test(":exec/:execrows errors reject with the server's error and release the pooled client; other executors get the same counts", async () => {
+    // More failing statements than the pool has clients (3): a client not released would hang the next call.
+    for (let i = 0; i < 5; i++) {
+      await assert.rejects(q.deactivateUsersOlderThan({ age: "not a number" as unknown as number }), { code: "22P02" });
+      await assert.rejects(q.updateUserName({ name: "x", updatedAt: "never" as unknown as Date, id: ada.id }), { code: "22007" });
+    }
+    assert.deepEqual(await q.getUser({ id: ada.id }), ada);
+    const wrapped = { query: (config: pg.QueryArrayConfig) => pool.query(config) } as unknown as pg.Pool;
+    const wq = new Queries(wrapped);
+    assert.equal(await wq.updateUserName({ name: "Ada", updatedAt: ada.updatedAt!, id: ada.id }), undefined);
+    assert.equal(await wq.deactivateUsersOlderThan({ age: 1000 }), 0);
+    await assert.rejects(wq.deactivateUsersOlderThan({ age: "not a number" as unknown as number }), { code: "22P02" });
+    assert.deepEqual(await q.getUser({ id: ada.id }), ada);
+  });
+
   test("updateUserName :exec and setUserProfile :execresult", async () => {
     const when = new Date(2025, 5, 6, 7, 8, 9);
     assert.equal(await q.updateUserName({ name: null, updatedAt: when, id: ada.id }), undefined);
