@@ -45,7 +45,7 @@ void stream_refusal_test(Dialect d, Format f) {
   TempDir files;
   ExportOptions o;
   o.format = f;
-  o.path = files.path / (f == Format::json ? "s.json" : "s_csv");
+  o.path = files.path / (f == Format::json ? "s.json" : f == Format::sqlite ? "s.db" : "s_csv");
   ASSERT_EQ(export_data(*c, parse(table_sql + ";", d), o).at(0).rows, kRows);
 
   // The target: the same table with a narrower code and one row of its own, which must survive.
@@ -107,6 +107,9 @@ TEST(ImportStream, RefusedRowNamedCsvPostgres) { stream_refusal_test(Dialect::po
 TEST(ImportStream, RefusedRowNamedJsonPostgres) { stream_refusal_test(Dialect::postgresql, Format::json); }
 TEST(MysqlImport, StreamRefusedRowNamedCsv) { stream_refusal_test(Dialect::mysql, Format::csv); }
 TEST(MysqlImport, StreamRefusedRowNamedJson) { stream_refusal_test(Dialect::mysql, Format::json); }
+// A SQLite export file as the source (its reader writes into the loader's row slots too).
+TEST(ImportStream, RefusedRowNamedSqliteFilePostgres) { stream_refusal_test(Dialect::postgresql, Format::sqlite); }
+TEST(MysqlImport, StreamRefusedRowNamedSqliteFile) { stream_refusal_test(Dialect::mysql, Format::sqlite); }
 
 // SQLite has no stream: Load::stream loads in batches (its prepared INSERT), as before.
 TEST(ImportStream, SqliteLoadsInBatches) {
