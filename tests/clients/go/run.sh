@@ -6,7 +6,7 @@
 # runs `go vet`, then `go test` runs the behaviour tests (*_test.go here), which call every
 # generated method against the real databases (FLASH_TEST_PG_URL / FLASH_TEST_MYSQL_URL from
 # `eval "$(scripts/db.sh start)"`; SQLite in a temp file). A database whose URL is unset is
-# skipped by its test. Also checks that a second `flash gen` is a cache hit and `--check` passes.
+# skipped by its test and the run exits 77 (ctest: skipped). Also checks that a second `flash gen` is a cache hit and `--check` passes.
 set -euo pipefail
 FLASH="$(realpath "${1:?usage: run.sh FLASH_BINARY}")"
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -84,3 +84,8 @@ echo "== go vet"
 go vet -tags "$tags" ./...
 echo "== go test -tags $tags"
 go test -count=1 -tags "$tags" ./... "${@:2}"
+# A database whose URL is unset was skipped by its test: the run is "skipped" (ctest 77), never passed.
+if [ -z "${FLASH_TEST_PG_URL:-}" ] || [ -z "${FLASH_TEST_MYSQL_URL:-}" ]; then
+  echo "run.sh: skipped: PostgreSQL or MySQL did not run (FLASH_TEST_PG_URL / FLASH_TEST_MYSQL_URL unset)"
+  exit 77
+fi

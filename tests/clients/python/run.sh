@@ -12,9 +12,9 @@
 # Needs the virtualenv tests/clients/python/.venv (scripts/install-deps.sh creates it:
 # python3 -m venv .venv && .venv/bin/pip install -r requirements.txt). PostgreSQL and MySQL come
 # from FLASH_TEST_PG_URL / FLASH_TEST_MYSQL_URL (eval "$(scripts/db.sh env)"); a database whose URL
-# is not set is skipped. Each run works in its own PostgreSQL schema / MySQL database, so it does
+# is not set is skipped (after the others ran). Each run works in its own PostgreSQL schema / MySQL database, so it does
 # not collide with other client tests using the same server. Exit status: 0 all passed, 1 a
-# failure, 77 nothing could run (ctest reports that as skipped).
+# failure, 77 a database was skipped (ctest reports that as skipped, never as passed).
 set -uo pipefail
 
 if [ $# -lt 1 ]; then
@@ -114,4 +114,5 @@ for f in "${failed[@]+"${failed[@]}"}"; do echo "  FAILED   $f"; done
 for s in "${skipped[@]+"${skipped[@]}"}"; do echo "  skipped  $s"; done
 [ ${#failed[@]} -gt 0 ] && exit 1
 [ ${#passed[@]} -eq 0 ] && exit 77
+[ ${#skipped[@]} -gt 0 ] && exit 77
 exit 0
