@@ -27,6 +27,7 @@ async function flashTs() {
     userIsAdmin: async (id) => scalar(await q.getUserIsAdmin({ id }), "isadmin"),
     userName: async (id) => scalar(await q.getUserName({ id }), "name"),
     counts: (r) => [r.postCount, r.commentCount],
+    open: async () => (await pool.connect()).release(),
     close: () => pool.end(),
   };
 }
@@ -45,6 +46,7 @@ async function nodePg() {
     userIsAdmin: async (id) => (await run("GetUserIsAdmin", [id])).rows[0]?.isadmin ?? null,
     userName: async (id) => (await run("GetUserName", [id])).rows[0]?.name ?? null,
     counts: (r) => [r.post_count, r.comment_count],
+    open: async () => (await pool.connect()).release(),
     close: () => pool.end(),
   };
 }
@@ -61,6 +63,7 @@ async function drizzleContender(allSql) {
     activeUsers: async () => (await db.execute(active)).rows,
     topUsers: async () => (await db.execute(top)).rows,
     counts: (r) => [r.post_count, r.comment_count],
+    open: async () => (await pool.connect()).release(),
     close: () => pool.end(),
   };
   if (allSql) {
@@ -104,6 +107,7 @@ async function prismaContender() {
     userIsAdmin: async (id) => (await prisma.user.findUnique({ where: { id }, select: { isadmin: true } }))?.isadmin ?? null,
     userName: async (id) => (await prisma.user.findUnique({ where: { id }, select: { name: true } }))?.name ?? null,
     counts: (r) => [r.post_count, r.comment_count],
+    open: () => prisma.$connect(),
     close: () => prisma.$disconnect(),
   };
 }

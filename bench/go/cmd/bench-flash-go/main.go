@@ -56,6 +56,9 @@ func (c *flashGo) UserName(ctx context.Context, id int32) (string, error) {
 }
 func (c *flashGo) Close() { c.pool.Close() }
 
+// Open connects one pooled connection before the timed phases (workload.Opener).
+func (c *flashGo) Open(ctx context.Context) error { return c.pool.Ping(ctx) }
+
 func main() {
 	cfg, err := pgxpool.ParseConfig(os.Getenv("BENCH_URL"))
 	if err == nil {

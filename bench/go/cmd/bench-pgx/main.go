@@ -86,6 +86,9 @@ func (c *pgxContender) UserName(ctx context.Context, id int32) (s string, err er
 }
 func (c *pgxContender) Close() { c.pool.Close() }
 
+// Open connects one pooled connection before the timed phases (workload.Opener).
+func (c *pgxContender) Open(ctx context.Context) error { return c.pool.Ping(ctx) }
+
 func main() {
 	cfg, err := pgxpool.ParseConfig(os.Getenv("BENCH_URL"))
 	var c *pgxContender
