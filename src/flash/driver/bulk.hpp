@@ -11,6 +11,28 @@
 
 namespace flash::driver {
 
+// Text in the tab-separated load formats (PostgreSQL COPY text, MySQL/MariaDB LOAD DATA): backslash,
+// tab, newline and carriage return written as \\ \t \n \r; NUL as \0 where the format has it
+// (LOAD DATA; PostgreSQL text holds no NUL, which its server refuses either way).
+inline void append_load_text(std::string& out, std::string_view s, bool escape_nul) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const char esc = c == '\\' ? '\\'
+                     : c == '\t' ? 't'
+                     : c == '\n' ? 'n'
+                     : c == '\r' ? 'r'
+                     : c == '\0' && escape_nul ? '0'
+                                             : 0;
+    if (!esc) continue;
+    out.append(s, start, i - start);
+    out += '\\';
+    out += esc;
+    start = i + 1;
+  }
+  out.append(s, start, s.size() - start);
+}
+
 // Implemented by the connections that implement BulkLoader.
 class BulkLoadMethod {
  public:

@@ -6,24 +6,12 @@
 #include <cstdint>
 #include <cstring>
 
+#include "flash/driver/bulk.hpp"
+
 namespace flash::driver::mysql {
 namespace {
 
 constexpr char kHex[] = "0123456789ABCDEF";
-
-void append_escaped(std::string& out, std::string_view s) {
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const char esc = c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\0' ? '0' : 0;
-    if (!esc) continue;
-    out.append(s, start, i - start);
-    out += '\\';
-    out += esc;
-    start = i + 1;
-  }
-  out.append(s, start, s.size() - start);
-}
 
 void append_hex(std::string& out, std::string_view bytes) {
   const std::size_t at = out.size();
@@ -94,9 +82,9 @@ void append_load_value(std::string& out, const Value& v, LoadAs how) {
   } else if (const auto* d = std::get_if<double>(&v)) {
     append_number(out, *d);  // shortest round trip; NaN/infinity are refused by the server
   } else if (const auto* s = std::get_if<std::string>(&v)) {
-    append_escaped(out, *s);
+    append_load_text(out, *s, true);
   } else if (const auto* blob = std::get_if<Blob>(&v)) {
-    append_escaped(out, blob->bytes);
+    append_load_text(out, blob->bytes, true);
   }
 }
 

@@ -336,18 +336,7 @@ void append_copy_value(std::string& out, const Value& v) {
       *o++ = hex[c & 0xf];
     }
   } else {
-    const std::string& s = std::get<std::string>(v);
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      const char c = s[i];
-      const char esc = c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : 0;
-      if (!esc) continue;
-      out.append(s, start, i - start);
-      out += '\\';
-      out += esc;
-      start = i + 1;
-    }
-    out.append(s, start, s.size() - start);
+    append_load_text(out, std::get<std::string>(v), false);
   }
 }
 
