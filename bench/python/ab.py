@@ -9,10 +9,12 @@ OPS (comma-separated): insert_users (sequential CreateUser, unique e-mails), ins
 (sequential CreateComment), cte (one GetActiveUsersWithStats, 1,000 rows), mixed (a concurrent batch of
 30 as in mixed_concurrent), lookups (a concurrent batch of 50 name lookups, verified).
 CONTENDERS: default flash-py,asyncpg; each has its own pool (run.make_pool: 20 connections).
+flash-py@DIR is flash-py over the generated package in DIR (e.g. an older generator's output), for a
+before/after comparison of the generator in one process.
 $BENCH_URL is seeded like bench/node/workload.mjs seed() before each operation.
 --profile PREFIX: a cProfile of each contender's timed blocks (PREFIX.NAME.prof; `python -m pstats`).
 """
-import argparse, asyncio, gc, json, os, statistics, sys, time
+import argparse, asyncio, gc, json, os, re, statistics, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402  (the workload: contenders, values, batch sizes)
@@ -109,16 +111,20 @@ async def main():
     what, names = a.ops.split(","), a.contenders.split(",")
     for w in what:
         if w not in DEFAULT_PER: ap.error(f"unknown operation {w} ({', '.join(DEFAULT_PER)})")
+    cs = []
     for n in names:
-        if n not in run.CONTENDERS: ap.error(f"unknown contender {n} ({', '.join(run.CONTENDERS)})")
-    cs = [run.CONTENDERS[n](await run.make_pool()) for n in names]
+        name, _, gen = n.partition("@")
+        if name not in run.CONTENDERS or (gen and name != "flash-py"):
+            ap.error(f"unknown contender {n} ({', '.join(run.CONTENDERS)}, flash-py@DIR)")
+        pool = await run.make_pool()
+        cs.append(run.FlashPy(pool, gen) if gen else run.CONTENDERS[name](pool))
     profiles = []
     if a.profile:
         import cProfile
         profiles = [cProfile.Profile() for _ in cs]
     out = [await run_op(w, names, cs, a.blocks, a.per or DEFAULT_PER[w], profiles) for w in what]
     for c in cs: await c.pool.close()
-    for k, p in enumerate(profiles): p.dump_stats(f"{a.profile}.{names[k]}.prof")
+    for k, p in enumerate(profiles): p.dump_stats(a.profile + "." + re.sub(r"[^\w-]", "_", names[k]) + ".prof")
     print(f"{'op':<16} {'contender':<10} {'wall µs/op med (min–max)':>26} {'CPU µs/op med (min–max)':>26}")
     for r in out:
         for x in r["results"]:

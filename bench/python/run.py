@@ -16,12 +16,27 @@ def post(i): return dict(user_id=i % N_USERS + 1, category_id=i % N_CATEGORIES +
 def comment(i): return dict(post_id=i % N_POSTS + 1, user_id=i % N_USERS + 1, content=f"Comment {i}")
 
 
-class FlashPy:
-    def __init__(self, pool):
-        self.pool = pool
+def generated(path=None):
+    """The generated workload module: python/flashdb's, or that of the package in directory `path`
+    (another generator's output, for ab.py's flash-py@DIR)."""
+    if path is None:
         sys.path.insert(0, HERE)
-        from flashdb.workload import Queries
-        self.q = Queries(pool)
+        from flashdb import workload
+        return workload
+    import importlib, importlib.util
+    path = os.path.abspath(path)
+    name = f"flashdb_{abs(hash(path))}"
+    spec = importlib.util.spec_from_file_location(name, os.path.join(path, "__init__.py"), submodule_search_locations=[path])
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return importlib.import_module(name + ".workload")
+
+
+class FlashPy:
+    def __init__(self, pool, gen=None):
+        self.pool = pool
+        self.q = generated(gen).Queries(pool)
     async def create_user(self, v): await self.q.create_user(**v)
     async def create_category(self, name): await self.q.create_category(name=name)
     async def create_post(self, v): await self.q.create_post(**v)
