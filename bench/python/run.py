@@ -7,6 +7,7 @@ S = float(os.environ.get("BENCH_SCALE", "1"))
 n = lambda x: max(1, round(x * S))  # noqa: E731
 N_USERS, N_CATEGORIES, N_POSTS, N_COMMENTS = n(1000), 10, n(5000), n(15000)
 N_CTE, N_MIXED, MIXED_BATCH, N_LOOKUPS, LOOKUP_BATCH, WARMUP = n(500), n(1000), 30, n(2000), 50, 20
+POOL = 20
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -15,11 +16,27 @@ def post(i): return dict(user_id=i % N_USERS + 1, category_id=i % N_CATEGORIES +
 def comment(i): return dict(post_id=i % N_POSTS + 1, user_id=i % N_USERS + 1, content=f"Comment {i}")
 
 
-class FlashPy:
-    def __init__(self, pool):
+def generated(path=None):
+    """The generated workload module: python/flashdb's, or that of the package in directory `path`
+    (another generator's output, for ab.py's flash-py@DIR)."""
+    if path is None:
         sys.path.insert(0, HERE)
-        from flashdb.workload import Queries
-        self.q = Queries(pool)
+        from flashdb import workload
+        return workload
+    import importlib, importlib.util
+    path = os.path.abspath(path)
+    name = f"flashdb_{abs(hash(path))}"
+    spec = importlib.util.spec_from_file_location(name, os.path.join(path, "__init__.py"), submodule_search_locations=[path])
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return importlib.import_module(name + ".workload")
+
+
+class FlashPy:
+    def __init__(self, pool, gen=None):
+        self.pool = pool
+        self.q = generated(gen).Queries(pool)
     async def create_user(self, v): await self.q.create_user(**v)
     async def create_category(self, name): await self.q.create_category(name=name)
     async def create_post(self, v): await self.q.create_post(**v)
@@ -33,7 +50,7 @@ class FlashPy:
 
 class Asyncpg:
     def __init__(self, pool):
-        self.p = pool
+        self.p = self.pool = pool
         self.s = json.load(open(os.path.join(HERE, "..", "sql.json")))
     async def create_user(self, v): await self.p.execute(self.s["CreateUser"], v["name"], v["email"], v["address"], v["isadmin"])
     async def create_category(self, name): await self.p.execute(self.s["CreateCategory"], name)
@@ -51,10 +68,30 @@ async def batched(total, size, op):
         await asyncio.gather(*(op(i) for i in range(s, min(total, s + size))))
 
 
-async def main(which):
+async def mixed(c, i):
+    """Operation i of mixed_concurrent."""
+    if i % 4 == 0: return await c.create_comment(comment(N_COMMENTS + i))
+    uid = i % N_USERS + 1
+    return await (c.top() if i % 3 == 0 else c.email(uid) if i % 3 == 1 else c.isadmin(uid))
+
+
+async def lookup(c, i):
+    """Operation i of lookups_concurrent: a name lookup, verified."""
+    if await c.name(i % N_USERS + 1) != f"User {i % N_USERS}": raise SystemExit(f"wrong name for user {i % N_USERS + 1}")
+
+
+CONTENDERS = {"flash-py": FlashPy, "asyncpg": Asyncpg}
+
+
+async def make_pool():
+    """The pool of every Python contender: asyncpg, 20 connections opened up front."""
     import asyncpg
-    pool = await asyncpg.create_pool(os.environ["BENCH_URL"], min_size=20, max_size=20)
-    c = {"flash-py": FlashPy, "asyncpg": Asyncpg}[which](pool)
+    return await asyncpg.create_pool(os.environ["BENCH_URL"], min_size=POOL, max_size=POOL)
+
+
+async def main(which):
+    pool = await make_pool()
+    c = CONTENDERS[which](pool)
     ph, cpu = {}, {}
     ms = lambda t: (time.perf_counter() - t) * 1000  # noqa: E731
     # Per-phase client CPU (user+sys of this process, ms): load-robust where wall time is not.
@@ -74,7 +111,7 @@ async def main(which):
     # Warm every pooled connection (untimed): POOL concurrent calls of each read path, so the
     # concurrent phases measure queries, not first prepares on fresh connections.
     for op in (lambda i: c.top(), lambda i: c.email(i + 1), lambda i: c.isadmin(i + 1), lambda i: c.name(i + 1)):
-        await batched(20, 20, op)
+        await batched(POOL, POOL, op)
     t, c0 = time.perf_counter(), time.process_time()
     for _ in range(N_CTE): rows = await c.active()
     ph["active_users_cte"] = ms(t)
@@ -82,19 +119,13 @@ async def main(which):
     if len(rows) != N_USERS or any(p != 5 or cm != 15 for p, cm in rows):
         raise SystemExit(f"{which}: CTE verification failed ({len(rows)} rows)")
 
-    async def mixed(i):
-        if i % 4 == 0: return await c.create_comment(comment(N_COMMENTS + i))
-        uid = i % N_USERS + 1
-        return await (c.top() if i % 3 == 0 else c.email(uid) if i % 3 == 1 else c.isadmin(uid))
     t, c0 = time.perf_counter(), time.process_time()
-    await batched(N_MIXED, MIXED_BATCH, mixed)
+    await batched(N_MIXED, MIXED_BATCH, lambda i: mixed(c, i))
     ph["mixed_concurrent"] = ms(t)
     cpu["mixed_concurrent"] = cpu_ms(c0)
 
-    async def lookup(i):
-        if await c.name(i % N_USERS + 1) != f"User {i % N_USERS}": raise SystemExit(f"{which}: wrong name")
     t, c0 = time.perf_counter(), time.process_time()
-    await batched(N_LOOKUPS, LOOKUP_BATCH, lookup)
+    await batched(N_LOOKUPS, LOOKUP_BATCH, lambda i: lookup(c, i))
     ph["lookups_concurrent"] = ms(t)
     cpu["lookups_concurrent"] = cpu_ms(c0)
     await pool.close()

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func n(x int) int {
@@ -96,11 +98,46 @@ func batched(total, size int, op func(i int) error) error {
 	return nil
 }
 
+// Mixed is operation i of mixed_concurrent: i % 4 == 0 inserts a comment, otherwise by i % 3 the
+// top-10 CTE, an email lookup by id, an isadmin lookup by id.
+func Mixed(ctx context.Context, c Contender, i int) error {
+	if i%4 == 0 {
+		return c.CreateComment(ctx, CommentValues(NComments+i))
+	}
+	id := int32(i%NUsers + 1)
+	var err error
+	switch i % 3 {
+	case 0:
+		_, err = c.TopUsers(ctx)
+	case 1:
+		_, err = c.UserEmail(ctx, id)
+	default:
+		_, err = c.UserIsAdmin(ctx, id)
+	}
+	return err
+}
+
+// Lookup is operation i of lookups_concurrent: the name of user i % NUsers + 1, verified.
+func Lookup(ctx context.Context, c Contender, i int) error {
+	name, err := c.UserName(ctx, int32(i%NUsers+1))
+	if err == nil && name != fmt.Sprintf("User %d", i%NUsers) {
+		err = fmt.Errorf("user %d: wrong name %q", i%NUsers+1, name)
+	}
+	return err
+}
+
+// Batched runs op(i) for i in [0, total) in concurrent batches of size (one goroutine per
+// operation, as the concurrent phases do) and returns the first error.
+func Batched(total, size int, op func(i int) error) error { return batched(total, size, op) }
+
 func ms(t time.Time) float64 { return float64(time.Since(t).Nanoseconds()) / 1e6 }
 
 // cpuNow is this process's CPU time (user+sys, ms): per-phase client CPU, load-robust where wall
 // time is not.
-func cpuNow() float64 {
+func cpuNow() float64 { return CPUms() }
+
+// CPUms is this process's CPU time so far (user+sys, ms).
+func CPUms() float64 {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e6
@@ -204,22 +241,7 @@ func run(ctx context.Context, c Contender) (map[string]float64, error) {
 	}
 
 	t, c0 = time.Now(), cpuNow()
-	err := batched(NMixed, MixedBatch, func(i int) error {
-		if i%4 == 0 {
-			return c.CreateComment(ctx, CommentValues(NComments+i))
-		}
-		id := int32(i%NUsers + 1)
-		var err error
-		switch i % 3 {
-		case 0:
-			_, err = c.TopUsers(ctx)
-		case 1:
-			_, err = c.UserEmail(ctx, id)
-		default:
-			_, err = c.UserIsAdmin(ctx, id)
-		}
-		return err
-	})
+	err := batched(NMixed, MixedBatch, func(i int) error { return Mixed(ctx, c, i) })
 	if err != nil {
 		return nil, err
 	}
@@ -227,13 +249,7 @@ func run(ctx context.Context, c Contender) (map[string]float64, error) {
 	cpu["mixed_concurrent"] = cpuNow() - c0
 
 	t, c0 = time.Now(), cpuNow()
-	err = batched(NLookups, LookupBatch, func(i int) error {
-		name, err := c.UserName(ctx, int32(i%NUsers+1))
-		if err == nil && name != fmt.Sprintf("User %d", i%NUsers) {
-			err = fmt.Errorf("user %d: wrong name %q", i%NUsers+1, name)
-		}
-		return err
-	})
+	err = batched(NLookups, LookupBatch, func(i int) error { return Lookup(ctx, c, i) })
 	if err != nil {
 		return nil, err
 	}
@@ -255,6 +271,46 @@ func Main(name string, c Contender, err error) {
 	}
 	fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 	os.Exit(1)
+}
+
+// NewPool is the pool every Go contender uses: pgxpool on BENCH_URL with MaxConns = PoolSize and
+// pgx's defaults otherwise (statement cache: every query prepared once per connection).
+func NewPool(ctx context.Context) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(os.Getenv("BENCH_URL"))
+	if err != nil {
+		return nil, err
+	}
+	cfg.MaxConns = int32(PoolSize)
+	return pgxpool.NewWithConfig(ctx, cfg)
+}
+
+// Seed fills the workload tables with the workload's row counts at BENCH_SCALE, one
+// INSERT … SELECT generate_series per table, unless they already hold exactly those counts: the
+// same rows as bench/node/workload.mjs seed() (cte_profile.mjs, phase_ab.mjs), so the CTE returns
+// NUsers rows with counts 5 and 15. For cmd/bench-ab, which measures operations, not phases.
+func Seed(ctx context.Context, pool *pgxpool.Pool) error {
+	var nu, np, nc int
+	err := pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM posts), (SELECT count(*) FROM comments)").Scan(&nu, &np, &nc)
+	if err != nil || (nu == NUsers && np == NPosts && nc == NComments) {
+		return err
+	}
+	for _, q := range []string{
+		"TRUNCATE users, categories, posts, comments RESTART IDENTITY CASCADE",
+		fmt.Sprintf(`INSERT INTO users (name, email, address, isadmin, created_at)
+			SELECT 'User ' || i, 'user' || i || '@test.com', 'Address ' || i, i %% 5 = 0, clock_timestamp() FROM generate_series(0, %d) i`, NUsers-1),
+		fmt.Sprintf(`INSERT INTO categories (name) SELECT 'Category ' || i FROM generate_series(0, %d) i`, NCategories-1),
+		fmt.Sprintf(`INSERT INTO posts (user_id, category_id, title, content, created_at)
+			SELECT i %% %d + 1, i %% %d + 1, 'Post ' || i, repeat('Content ' || i || '...', 3), clock_timestamp()
+			FROM generate_series(0, %d) i`, NUsers, NCategories, NPosts-1),
+		fmt.Sprintf(`INSERT INTO comments (post_id, user_id, content, created_at)
+			SELECT i %% %d + 1, i %% %d + 1, 'Comment ' || i, clock_timestamp() FROM generate_series(0, %d) i`, NPosts, NUsers, NComments-1),
+		"VACUUM ANALYZE",
+	} {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SQL is the exact workload text from bench/sql.json (path in BENCH_SQL_JSON).
