@@ -20,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # (default bench/.work/venv, which scripts/install-deps.sh makes). BENCH_DB: the database the harness
 # creates (default flash_bench).
 WORK = os.path.abspath(os.environ.get("BENCH_WORK") or os.path.join(HERE, ".work"))
-VENV_PY = os.path.join(os.environ.get("BENCH_VENV") or os.path.join(HERE, ".work", "venv"), "bin", "python")
+VENV_PY = os.path.join(os.path.abspath(os.environ.get("BENCH_VENV") or os.path.join(HERE, ".work", "venv")), "bin", "python")
 BENCH_DB = os.environ.get("BENCH_DB") or "flash_bench"
 PHASES = ["insert_users", "insert_posts_comments", "active_users_cte", "mixed_concurrent", "lookups_concurrent"]
 PHASE_TITLES = {
