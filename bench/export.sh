@@ -6,7 +6,12 @@
 # and output size. Then the way back: `flash import` of the CSV and JSON exports into the emptied
 # table, next to the engine's own bulk load of the same rows (psql `\copy t FROM`, MariaDB
 # `LOAD DATA LOCAL INFILE`, sqlite3 `.import --csv`). Prints a Markdown table (machine, build type,
-# load average included) and writes it to bench/.work/export.md.
+# load average included) and writes it to bench/.work/export.md (EXPORT_OUT=path: elsewhere).
+# Every load (the reference and each flash import) is checked against the original table through
+# the engine's own client (psql / mysql / sqlite3): row count and MD5 of the dump ordered by id,
+# listed under "Round trip"; a flash import that does not reproduce the rows makes the script exit 1
+# (the references are reported only: sqlite3's CSV holds the blobs as raw text, which .import reads
+# back as TEXT values).
 #
 #   bench/export.sh [rows]
 #
@@ -29,15 +34,16 @@ if [ -z "${FLASH_BIN:-}" ]; then
   FLASH_BIN=$ROOT/build-export-rel/bin/flash
 fi
 BUILD_TYPE=$(grep -m1 '^CMAKE_BUILD_TYPE' "$(dirname "$(dirname "$FLASH_BIN")")/CMakeCache.txt" 2>/dev/null | cut -d= -f2 || true)
-if [ -z "${FLASH_TEST_PG_URL:-}" ] || [ -z "${FLASH_TEST_MYSQL_URL:-}" ]; then
+if { [[ " $ENGINES " == *" postgresql "* ]] && [ -z "${FLASH_TEST_PG_URL:-}" ]; } ||
+   { [[ " $ENGINES " == *" mysql "* ]] && [ -z "${FLASH_TEST_MYSQL_URL:-}" ]; }; then
   eval "$(bash "$ROOT/scripts/db.sh" start 2>/dev/null | grep '^export ')"
 fi
 
 DB=flash_bench_export_$$
 WORK=$(mktemp -d)
-PG_BASE=${FLASH_TEST_PG_URL%%\?*}
+PG_BASE=${FLASH_TEST_PG_URL:-}; PG_BASE=${PG_BASE%%\?*}
 PG_URL=${PG_BASE%/*}/$DB
-MY_BASE=${FLASH_TEST_MYSQL_URL%%\?*}
+MY_BASE=${FLASH_TEST_MYSQL_URL:-}; MY_BASE=${MY_BASE%%\?*}
 MY_URL=${MY_BASE%/*}/$DB
 # mysql client arguments from the URL mysql://user:pass@host:port/db
 my_args() {
@@ -46,15 +52,49 @@ my_args() {
   echo "-u${cred%%:*} -p${cred#*:} -h${hostport%%:*} -P${hostport##*:} --protocol=tcp"
 }
 cleanup() {
-  psql -q "$FLASH_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+  [ -z "$PG_BASE" ] || psql -q "$FLASH_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
   # shellcheck disable=SC2046
-  mysql $(my_args) -e "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+  [ -z "$MY_BASE" ] || mysql $(my_args) -e "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 RESULTS=$WORK/results.md
+ROUNDTRIP=$WORK/roundtrip.md
 : > "$RESULTS"
+: > "$ROUNDTRIP"
+ROUNDTRIP_FAILED=0
+# table_sum ENGINE TARGET (PostgreSQL URL | MariaDB database | SQLite file): "ROWS MD5" of table t,
+# read with the engine's own client, the dump ordered by id (blobs as hex for mysql and sqlite3).
+table_sum() {
+  local n dump
+  case $1 in
+    postgresql) n=$(psql -qAt "$2" -c "SELECT count(*) FROM t")
+                dump=$(psql -qAt "$2" -c "COPY (SELECT * FROM t ORDER BY id) TO STDOUT" | md5sum) ;;
+    # shellcheck disable=SC2046
+    mysql) n=$(mysql $(my_args) -B -N "$2" -e "SELECT COUNT(*) FROM t")
+           # shellcheck disable=SC2046
+           dump=$(mysql $(my_args) --quick -B -N "$2" -e "SELECT id, name, amount, flag, created, HEX(data) FROM t ORDER BY id" | md5sum) ;;
+    # Every value's storage class too; `created` with 'T' between date and time, as flash's exchange
+    # form writes SQLite's text timestamps (README, "such a file imports back to the same rows").
+    sqlite) n=$(sqlite3 "$2" "SELECT count(*) FROM t")
+            dump=$(sqlite3 "$2" "SELECT id, name, amount, flag, replace(created, ' ', 'T'), hex(data),
+                                 typeof(amount), typeof(flag), typeof(created), typeof(data) FROM t ORDER BY id" | md5sum) ;;
+  esac
+  echo "$n ${dump%% *}"
+}
+# round_trip ENGINE LABEL TARGET [reference]: compares table t of TARGET with the original (ORIGINAL,
+# from table_sum); a difference fails the run unless the load is a reference.
+round_trip() {
+  local got verdict=same
+  got=$(table_sum "$1" "$3")
+  if [ "$got" != "$ORIGINAL" ]; then
+    verdict="DIFFERENT (original: ${ORIGINAL% *} rows, MD5 ${ORIGINAL#* })"
+    if [ "${4:-}" = reference ]; then verdict="$verdict, reference: reported only"; else ROUNDTRIP_FAILED=1; fi
+    echo "export.sh: $1 $2: the loaded table differs from the original ($got, want $ORIGINAL)" >&2
+  fi
+  printf '| %s | %s | %s | %s |\n' "$1" "$2" "${got% *}" "$verdict" >> "$ROUNDTRIP"
+}
 measure() {  # engine, label, output path, command...
   local engine=$1 label=$2 out=$3; shift 3
   [ -n "${MEASURE_INPUT:-}" ] || rm -rf "$out"  # an import's input is kept
@@ -82,18 +122,21 @@ flash_runs() {  # engine, project dir, url
   done
 }
 
-# flash import of the CSV and JSON exports; `empty` (a command) empties the table before each.
-flash_imports() {  # engine, project dir, url, empty command...
-  local engine=$1 dir=$2 url=$3; shift 3
+# flash import of the CSV and JSON exports; `empty` (a command) empties the table before each; the
+# loaded table (TARGET, as for table_sum) is compared with the original after each.
+flash_imports() {  # engine, project dir, url, target, empty command...
+  local engine=$1 dir=$2 url=$3 target=$4; shift 4
   for fmt in csv json; do
     if [ -n "${FLASH_BIN_BEFORE:-}" ]; then
       "$@"
       (cd "$dir" && DATABASE_URL=$url MEASURE_INPUT=1 measure "$engine" "flash import ($fmt export), before" \
         "$WORK/out.$fmt" "$FLASH_BIN_BEFORE" import "$WORK/out.$fmt" --json)
+      round_trip "$engine" "flash import ($fmt export), before" "$target"
     fi
     "$@"
     (cd "$dir" && DATABASE_URL=$url MEASURE_INPUT=1 measure "$engine" "flash import ($fmt export)" "$WORK/out.$fmt" \
       "$FLASH_BIN" import "$WORK/out.$fmt" --json)
+    round_trip "$engine" "flash import ($fmt export)" "$target"
   done
 }
 
@@ -107,12 +150,14 @@ for engine in $ENGINES; do
       psql -q "$PG_URL" -c "$schema"
       psql -q "$PG_URL" -c "INSERT INTO t SELECT g, 'name ' || g, g / 100.0, g % 2 = 0, timestamptz '2024-01-01 00:00:00+00' - g * interval '1 second', decode(md5(g::text), 'hex') FROM generate_series(1, $ROWS) g"
       psql -q "$PG_URL" -c "VACUUM ANALYZE t"
+      ORIGINAL=$(table_sum postgresql "$PG_URL")
       measure postgresql 'psql \copy (text)' "$WORK/copy.txt" psql -q "$PG_URL" -c "\\copy t TO '$WORK/copy.txt'"
       flash_runs postgresql "$WORK/pg" "$PG_URL"
       for _ in $(seq "$ROUNDS"); do
         psql -q "$PG_URL" -c "TRUNCATE t"
         MEASURE_INPUT=1 measure postgresql 'psql \copy t FROM (text) (reference)' "$WORK/copy.txt" psql -q "$PG_URL" -c "\\copy t FROM '$WORK/copy.txt'"
-        flash_imports postgresql "$WORK/pg" "$PG_URL" psql -q "$PG_URL" -c "TRUNCATE t"
+        round_trip postgresql 'psql \copy t FROM (reference)' "$PG_URL" reference
+        flash_imports postgresql "$WORK/pg" "$PG_URL" "$PG_URL" psql -q "$PG_URL" -c "TRUNCATE t"
       done
       ;;
     mysql)
@@ -122,6 +167,7 @@ for engine in $ENGINES; do
       project "$WORK/my" mysql "$schema"
       # shellcheck disable=SC2046
       mysql $(my_args) "$DB" -e "$schema INSERT INTO t SELECT seq, CONCAT('name ', seq), seq / 100, seq % 2 = 0, TIMESTAMP'2024-01-01 00:00:00' - INTERVAL seq SECOND, UNHEX(MD5(seq)) FROM seq_1_to_$ROWS; ANALYZE TABLE t" >/dev/null
+      ORIGINAL=$(table_sum mysql "$DB")
       # shellcheck disable=SC2046
       measure mysql 'mysql --quick -B > file' "$WORK/mysql.tsv" sh -c "mysql $(my_args) --quick -B $DB -e 'SELECT * FROM t' > '$WORK/mysql.tsv'"
       flash_runs mysql "$WORK/my" "$MY_URL"
@@ -134,28 +180,32 @@ for engine in $ENGINES; do
         # shellcheck disable=SC2046
         MEASURE_INPUT=1 measure mysql 'LOAD DATA LOCAL INFILE (reference)' "$WORK/mysql.load.tsv" mysql $(my_args) --local-infile=1 "$DB" \
           -e "LOAD DATA LOCAL INFILE '$WORK/mysql.load.tsv' INTO TABLE t (id, name, amount, flag, created, @d) SET data = UNHEX(@d)"
+        round_trip mysql 'LOAD DATA LOCAL INFILE (reference)' "$DB" reference
         # shellcheck disable=SC2046
-        flash_imports mysql "$WORK/my" "$MY_URL" mysql $(my_args) "$DB" -e "TRUNCATE t"
+        flash_imports mysql "$WORK/my" "$MY_URL" "$DB" mysql $(my_args) "$DB" -e "TRUNCATE t"
       done
       ;;
     sqlite)
       schema='CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL, amount NUMERIC(12,2), flag BOOLEAN, created DATETIME, data BLOB);'
       project "$WORK/lite" sqlite "$schema"
       sqlite3 "$WORK/lite/bench.db" "$schema WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < $ROWS) INSERT INTO t SELECT x, 'name ' || x, x / 100.0, x % 2 = 0, datetime(1704067200 - x, 'unixepoch'), randomblob(16) FROM g;"
+      ORIGINAL=$(table_sum sqlite "$WORK/lite/bench.db")
       measure sqlite 'sqlite3 -csv > file' "$WORK/sqlite.csv" sh -c "sqlite3 -csv '$WORK/lite/bench.db' 'SELECT * FROM t' > '$WORK/sqlite.csv'"
       flash_runs sqlite "$WORK/lite" "sqlite://$WORK/lite/bench.db"
       new_lite() { rm -f "$WORK/lite/load.db"; sqlite3 "$WORK/lite/load.db" "$schema"; }
       for _ in $(seq "$ROUNDS"); do
         new_lite
         MEASURE_INPUT=1 measure sqlite 'sqlite3 .import --csv (reference)' "$WORK/sqlite.csv" sqlite3 "$WORK/lite/load.db" ".import --csv '$WORK/sqlite.csv' t"
-        flash_imports sqlite "$WORK/lite" "sqlite://$WORK/lite/load.db" new_lite
+        round_trip sqlite 'sqlite3 .import --csv (reference)' "$WORK/lite/load.db" reference
+        flash_imports sqlite "$WORK/lite" "sqlite://$WORK/lite/load.db" "$WORK/lite/load.db" new_lite
       done
       ;;
     *) echo "unknown engine $engine" >&2; exit 2 ;;
   esac
 done
 
-mkdir -p "$ROOT/bench/.work"
+OUT=${EXPORT_OUT:-$ROOT/bench/.work/export.md}
+mkdir -p "$(dirname "$OUT")"
 {
   echo "Export of one table, $(printf "%'d" "$ROWS") rows (id bigint, name text, amount numeric(12,2), flag boolean,"
   echo "created timestamp, data 16-byte blob); flash $BUILD_TYPE build; $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB;"
@@ -164,4 +214,12 @@ mkdir -p "$ROOT/bench/.work"
   echo "| engine | command | seconds | rows/s | peak RSS MB | output (import: input) MB |"
   echo "|---|---|---:|---:|---:|---:|"
   cat "$RESULTS"
-} | tee "$ROOT/bench/.work/export.md"
+  echo
+  echo "Round trip: each loaded table against the original, through the engine's own client (row count and"
+  echo "MD5 of the dump ordered by id; SQLite: every value's storage class too)."
+  echo
+  echo "| engine | load | rows | rows as in the original |"
+  echo "|---|---|---:|---|"
+  cat "$ROUNDTRIP"
+} | tee "$OUT"
+[ "$ROUNDTRIP_FAILED" = 0 ] || { echo "export.sh: a flash import did not reproduce the original rows (see Round trip)" >&2; exit 1; }

@@ -15,7 +15,13 @@ exactly the phase's operations) and printed as one JSON line.
 import json, os, re, shutil, statistics, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-WORK = os.path.join(HERE, ".work")
+# BENCH_WORK: where results, logs, the contenders' binaries and the synthetic projects go (default bench/.work;
+# the CI smoke test, ctest -L bench, points it into the build directory). BENCH_VENV: the venv with asyncpg
+# (default bench/.work/venv, which scripts/install-deps.sh makes). BENCH_DB: the database the harness
+# creates (default flash_bench).
+WORK = os.path.abspath(os.environ.get("BENCH_WORK") or os.path.join(HERE, ".work"))
+VENV_PY = os.path.join(os.path.abspath(os.environ.get("BENCH_VENV") or os.path.join(HERE, ".work", "venv")), "bin", "python")
+BENCH_DB = os.environ.get("BENCH_DB") or "flash_bench"
 PHASES = ["insert_users", "insert_posts_comments", "active_users_cte", "mixed_concurrent", "lookups_concurrent"]
 PHASE_TITLES = {
     "insert_users": "1. insert 1,000 users",
@@ -34,9 +40,9 @@ CONTENDERS = {
     "prisma": (NODE + ["prisma"], "Prisma 7 + @prisma/adapter-pg"),
     "flash-go": ([os.path.join(WORK, "bin", "bench-flash-go")], "Flash generated Go (pgx/v5)"),
     "pgx": ([os.path.join(WORK, "bin", "bench-pgx")], "hand-written pgx/v5"),
-    "flash-py": ([os.path.join(WORK, "venv", "bin", "python"), os.path.join(HERE, "python", "run.py"), "flash-py"],
+    "flash-py": ([VENV_PY, os.path.join(HERE, "python", "run.py"), "flash-py"],
                  "Flash generated Python (asyncpg)"),
-    "asyncpg": ([os.path.join(WORK, "venv", "bin", "python"), os.path.join(HERE, "python", "run.py"), "asyncpg"],
+    "asyncpg": ([VENV_PY, os.path.join(HERE, "python", "run.py"), "asyncpg"],
                 "hand-written asyncpg"),
     "libpq": ([os.path.join(WORK, "bin", "bench-libpq"), "prepared"], "C++ libpq, prepared statements"),
     "libpq-pipeline": ([os.path.join(WORK, "bin", "bench-libpq"), "pipeline"], "C++ libpq, prepared + pipeline mode"),
@@ -77,11 +83,12 @@ def psql(url, *cmds):
 
 def bench_url(admin_url):
     base, _, query = admin_url.partition("?")
-    return base.rsplit("/", 1)[0] + "/flash_bench" + ("?" + query if query else "")
+    return base.rsplit("/", 1)[0] + "/" + BENCH_DB + ("?" + query if query else "")
 
 
 def create_db(admin_url):
-    psql(admin_url, "DROP DATABASE IF EXISTS flash_bench", "CREATE DATABASE flash_bench")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", BENCH_DB): raise SystemExit(f"harness: BENCH_DB={BENCH_DB!r} is not a plain identifier")
+    psql(admin_url, f"DROP DATABASE IF EXISTS {BENCH_DB}", f"CREATE DATABASE {BENCH_DB}")
     url = bench_url(admin_url)
     subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-f",
                     os.path.join(HERE, "project", "db", "schema", "schema.sql")], check=True, capture_output=True)
@@ -92,6 +99,44 @@ def reset(url, vacuum=True):
     cmds = ["TRUNCATE users, categories, posts, comments RESTART IDENTITY CASCADE"]
     if vacuum: cmds.append("VACUUM ANALYZE")
     psql(url, *cmds)
+
+
+def counts(scale):
+    """The workload's row counts at `scale`, as every contender computes them (round half up, at least 1)."""
+    n = lambda x: max(1, int(x * scale + 0.5))  # noqa: E731
+    return {"users": n(1000), "posts": n(5000), "comments": n(15000), "mixed": n(1000)}
+
+
+def check_db(url, scale):
+    """What a contender's run left in the database, read back with psql after the child exited: every
+    row the workload inserts (users with their ids, which the name lookups rely on; 10 categories;
+    posts; the sequential comments plus the mixed phase's comments, i % 4 == 0), with exactly the
+    workload's values, and nothing else. The contenders verify their reads (the CTE's rows and counts,
+    every looked-up name); this covers their writes, which no phase reads back completely.
+    Returns None, or what differs."""
+    c = counts(scale)
+    nu, npo, nc, nm = c["users"], c["posts"], c["comments"], c["mixed"]
+    want = {
+        "users": ("SELECT id, name, email, address, isadmin FROM users",
+                  f"SELECT i + 1, 'User ' || i, 'user' || i || '@test.com', 'Address ' || i, i % 5 = 0 FROM generate_series(0, {nu - 1}) i"),
+        "categories": ("SELECT name FROM categories", "SELECT 'Category ' || i FROM generate_series(0, 9) i"),
+        "posts": ("SELECT user_id, category_id, title, content FROM posts",
+                  f"SELECT i % {nu} + 1, i % 10 + 1, 'Post ' || i, repeat('Content ' || i || '...', 3) FROM generate_series(0, {npo - 1}) i"),
+        "comments": ("SELECT post_id, user_id, content FROM comments",
+                     f"SELECT i % {npo} + 1, i % {nu} + 1, 'Comment ' || i FROM (SELECT generate_series(0, {nc - 1}) i "
+                     f"UNION ALL SELECT {nc} + j FROM generate_series(0, {nm - 1}) j WHERE j % 4 = 0) g"),
+    }
+    cols = []
+    for t, (have, exp) in want.items():
+        cols += [f"(SELECT count(*) FROM ({have}) h)", f"(SELECT count(*) FROM ({exp}) e)",
+                 f"(SELECT count(*) FROM ({have} EXCEPT ALL {exp}) x)", f"(SELECT count(*) FROM ({exp} EXCEPT ALL {have}) x)"]
+    vals = [int(v) for v in psql(url, "SELECT " + ", ".join(cols)).strip().split("|")]
+    bad = []
+    for k, t in enumerate(want):
+        have, exp, extra, missing = vals[4 * k:4 * k + 4]
+        if extra or missing or have != exp:
+            bad.append(f"{t}: {have} rows, want {exp} ({extra} unexpected, {missing} missing)")
+    return "; ".join(bad) or None
 
 
 # ---------------------------------------------------------------- one contender run
@@ -161,7 +206,11 @@ def bench(argv):
             reset(url)
         t0 = time.monotonic()
         phases, err, ru = run_child(CONTENDERS[n][0], env, timeout=240)
-        log(f"harness: {n:15s} {'FAILED' if err else 'ok'} in {time.monotonic() - t0:.1f}s")
+        secs = time.monotonic() - t0
+        if not err:
+            bad = check_db(url, a.scale)
+            if bad: err = f"database check after the run: {bad}"
+        log(f"harness: {n:15s} {'FAILED' if err else 'ok'} in {secs:.1f}s")
         if err:
             results[n]["error"] = err
             live.remove(n)
@@ -384,16 +433,21 @@ def synth():
     """flash gen (and flash migrate) on bench/synth.py's projects, next to `sqlc generate` on the same
     files: the SQLite project (the published one) and the same tables and queries in PostgreSQL's
     dialect (sqlc parses those with libpg_query, SQLite with its ANTLR grammar). Interleaved runs
-    (BENCH_SYNTH_RUNS, default 3); wall time, client CPU (user+sys) and peak RSS per tool."""
+    (BENCH_SYNTH_RUNS, default 3); wall time, client CPU (user+sys) and peak RSS per tool.
+    BENCH_SYNTH_TABLES / BENCH_SYNTH_QUERIES (default 1,000 / 5,000) size the projects (the CI smoke test
+    uses a small one); BENCH_SYNTH_SQLC=0 leaves sqlc out, and the table says it was not run."""
     runs_each = int(os.environ.get("BENCH_SYNTH_RUNS", "3"))
+    n_tables = int(os.environ.get("BENCH_SYNTH_TABLES", "1000"))
+    n_queries = int(os.environ.get("BENCH_SYNTH_QUERIES", "5000"))
     flash = os.environ["FLASH_BIN"]
-    sqlc = sqlc_bin()
+    sqlc_off = os.environ.get("BENCH_SYNTH_SQLC") == "0"
+    sqlc = None if sqlc_off else sqlc_bin()
     sqlc_version = subprocess.run([sqlc, "version"], capture_output=True, text=True).stdout.strip() if sqlc else None
     tools = []  # (label, cmd, project dir, sqlc label to compare with)
     for provider in ("sqlite", "postgresql"):
         proj = os.path.join(WORK, f"synth-{provider}")
         shutil.rmtree(proj, ignore_errors=True)
-        subprocess.run([sys.executable, os.path.join(HERE, "synth.py"), proj, "--tables", "1000", "--queries", "5000",
+        subprocess.run([sys.executable, os.path.join(HERE, "synth.py"), proj, "--tables", str(n_tables), "--queries", str(n_queries),
                         "--provider", provider], check=True)
         sq = f"sqlc generate ({sqlc_version}, Go), {provider}"
         tools.append((f"flash gen --lang go, {provider}", [flash, "--force", "gen", "--lang", "go"], proj, sq if sqlc else None))
@@ -401,7 +455,7 @@ def synth():
             tools.append((sq, [sqlc, "generate"], proj, None))
         if provider == "sqlite":
             tools.append(("flash gen (go + js + python), sqlite", [flash, "--force", "gen"], proj, sq if sqlc else None))
-            tools.append(("flash migrate init --dry-run (diff of 1,000 tables), sqlite", [flash, "migrate", "init", "--dry-run"], proj, None))
+            tools.append((f"flash migrate init --dry-run (diff of {n_tables:,} tables), sqlite", [flash, "migrate", "init", "--dry-run"], proj, None))
     # Interleaved: every tool once per round, so a load spike hits all of them alike.
     runs = {t[0]: [] for t in tools}
     errors = {}
@@ -416,7 +470,7 @@ def synth():
             runs[what].append((wall, peak, cpu))
     rows = {what: None if what in errors else (statistics.median(r[0] for r in runs[what]), statistics.median(r[2] for r in runs[what]),
                                                 max(r[1] for r in runs[what])) for what, *_ in tools}
-    md = [f"1,000 tables, 5,000 queries; {runs_each} interleaved runs each; {machine()}; flash build {flash_build_type()}; "
+    md = [f"{n_tables:,} tables, {n_queries:,} queries; {runs_each} interleaved runs each; {machine()}; flash build {flash_build_type()}; "
           f"load average (1/5/15 min) before {load_before}, after {loadavg()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.", "",
           "| tool run | median wall ms | median CPU ms (user+sys) | peak RSS MB | sqlc ÷ flash (wall / CPU) |", "|---|---:|---:|---:|---:|"]
     for what, _cmd, _proj, vs in tools:
@@ -428,11 +482,14 @@ def synth():
         if vs and rows.get(vs):
             ratio = f"{rows[vs][0] / r[0]:.1f}× / {rows[vs][1] / r[1]:.1f}×"
         md.append(f"| {what} | {r[0]:,.0f} | {r[1]:,.0f} | {r[2]:,.1f} | {ratio} |")
-    if not sqlc:
-        md += ["", "sqlc not found (scripts/install-deps.sh builds it into ~/.local/flash-sqlc; or set FLASH_SQLC)."]
+    if sqlc_off:
+        md += ["", "sqlc not run (BENCH_SYNTH_SQLC=0): no sqlc figures, no sqlc ÷ flash ratios."]
+    elif not sqlc:
+        md += ["", "sqlc not found (scripts/install-deps.sh builds it into ~/.local/flash-sqlc; or set FLASH_SQLC): not run."]
     text = "\n".join(md) + "\n"
     open(os.path.join(WORK, "synth.md"), "w").write(text)
-    json.dump({"runs": runs, "errors": errors}, open(os.path.join(WORK, "synth.json"), "w"), indent=1)
+    json.dump({"tables": n_tables, "queries": n_queries, "sqlc": sqlc_version if sqlc else None,
+               "runs": runs, "errors": errors}, open(os.path.join(WORK, "synth.json"), "w"), indent=1)
     print(text)
 
 

@@ -16,6 +16,8 @@
 #   chromium: Flash Studio's browser tests (playwright-core drives Debian's chromium; ctest -L studio).
 #   patroni + etcd-server + haproxy: the Patroni failover cluster of the cluster tests (scripts/cluster/patroni.sh,
 #     ctest -L cluster; HAProxy gives node-postgres one address that follows the primary).
+#   time, bc: GNU time (peak RSS, `/usr/bin/time`) and bc for the benchmarks (bench/harness.py, bench/export.sh).
+#   bench/: the benchmark's contenders (ctest -L bench runs a short version; see the end of this file).
 #   studio/web: Flash Studio's web app (React, Vite, CodeMirror, React Flow, elkjs) from the npm
 #     registry with `npm ci` (package-lock.json pins them); the build embeds its `vite build`.
 set -euo pipefail
@@ -32,6 +34,7 @@ APT_PACKAGES=(
   chromium
   patroni etcd-server haproxy
   pgbouncer galera-4
+  time bc
 )
 # Node.js from Debian only when no node is installed (a newer one from elsewhere is kept).
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm libnode-dev)
@@ -202,4 +205,34 @@ else
   "$py_dir/.venv/bin/pip" install -q -r "$py_dir/requirements.txt"
   echo "$req_sum" >"$py_dir/.venv/.flash-req-sha256"
   echo "install-deps: Python client test packages ok"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# The benchmark's contenders (bench/README.md; `ctest -L bench` runs a short version of bench/run):
+# bench/node from its package-lock.json (pg, drizzle-orm, prisma + @prisma/adapter-pg, typescript;
+# npm ci, stamped the way bench/run checks it), bench/go's modules (pgx/v5) with bench-pgx built once
+# so that GOCACHE holds pgx, and the asyncpg venv bench/.work/venv (bench/python/requirements.txt).
+# bench/run itself runs `prisma generate` (with a placeholder engine, see there), `flash gen` and the
+# compilers (g++ and libpq-dev above).
+bench_node=bench/node
+bench_lock_sum="$(sha256sum "$bench_node/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$bench_node/node_modules/.bench-lock" 2>/dev/null)" = "$bench_lock_sum" ]; then
+  echo "install-deps: bench node packages up to date"
+else
+  (cd "$bench_node" && npm ci --no-audit --no-fund)
+  echo "$bench_lock_sum" >"$bench_node/node_modules/.bench-lock"
+  echo "install-deps: bench node packages ok"
+fi
+(cd bench/go && go mod download && go build -o /dev/null ./cmd/bench-pgx)
+echo "install-deps: bench Go modules ok"
+bench_venv=bench/.work/venv
+bench_req_sum="$(sha256sum bench/python/requirements.txt | cut -d' ' -f1)"
+if [ "$(cat "$bench_venv/.flash-req-sha256" 2>/dev/null)" = "$bench_req_sum" ] &&
+   "$bench_venv/bin/python" -c 'import asyncpg' >/dev/null 2>&1; then
+  echo "install-deps: bench Python venv up to date"
+else
+  python3 -m venv "$bench_venv"
+  "$bench_venv/bin/pip" install -q -r bench/python/requirements.txt
+  echo "$bench_req_sum" >"$bench_venv/.flash-req-sha256"
+  echo "install-deps: bench Python venv ok"
 fi
