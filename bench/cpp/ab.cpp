@@ -27,6 +27,7 @@
 // Build: bench/cpp/ab.sh (g++ -O2 like bench/run; AB_CXXFLAGS to change).
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -191,21 +192,21 @@ std::vector<Contender> contenders(const std::string& op, const char* url, const 
         };
       }
       out.push_back(std::move(c));
-      // The typed floor of the CTE: one statement in flight, each result decoded by hand.
-      if (op == "cte" && !pipeline && want("libpq-typed")) {
-        auto conn = std::shared_ptr<PGconn>(lp::connect(url, sql), PQfinish);
-        out.push_back({"libpq-typed", "", [conn](long long, int per) {
-                         for (int k = 0; k < per; ++k) {
-                           PGresult* r = PQexecPrepared(conn.get(), "GetActiveUsersWithStats", 0, nullptr, nullptr, nullptr, 0);
-                           if (PQresultStatus(r) != PGRES_TUPLES_OK) lp::fail("GetActiveUsersWithStats", conn.get());
-                           const auto rows = decode_cte(r);
-                           PQclear(r);
-                           if (rows.size() != static_cast<std::size_t>(kUsers) || rows[0].post_count != 5 || rows[0].comment_count != 15)
-                             throw std::runtime_error("CTE (typed) is wrong");
-                         }
-                       },
-                       [conn]() mutable { conn.reset(); }, {}, {}});
-      }
+    }
+    // The typed floor of the CTE: one statement in flight, each result decoded by hand.
+    if (op == "cte" && !pipeline && want("libpq-typed")) {
+      auto conn = std::shared_ptr<PGconn>(lp::connect(url, sql), PQfinish);
+      out.push_back({"libpq-typed", "", [conn](long long, int per) {
+                       for (int k = 0; k < per; ++k) {
+                         PGresult* r = PQexecPrepared(conn.get(), "GetActiveUsersWithStats", 0, nullptr, nullptr, nullptr, 0);
+                         if (PQresultStatus(r) != PGRES_TUPLES_OK) lp::fail("GetActiveUsersWithStats", conn.get());
+                         const auto rows = decode_cte(r);
+                         PQclear(r);
+                         if (rows.size() != static_cast<std::size_t>(kUsers) || rows[0].post_count != 5 || rows[0].comment_count != 15)
+                           throw std::runtime_error("CTE (typed) is wrong");
+                       }
+                     },
+                     [conn]() mutable { conn.reset(); }, {}, {}});
     }
     if (want(fn)) {
       auto pool = std::make_shared<fc::Pool>(url, pipeline, pool_size);

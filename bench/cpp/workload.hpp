@@ -1,11 +1,11 @@
 // The benchmark workload's pieces on Flash's generated C++ client (bench/cpp/flashdb), shared by
 // bench/cpp/bench.cpp (the flash-cpp and flash-cpp-pipeline contenders) and bench/cpp/ab.cpp (next
-// to hand-written libpq in one process): the operations (Op: a generated function called on a
-// Connection, or queued on a Pipeline, and the check of its result), the sequential and the
-// concurrent drivers, and the pool. Counts and clocks come from bench/libpq/workload.hpp.
+// to hand-written libpq in one process): the operations (Op: which generated function, its
+// arguments and whether its result is checked; run() on a Connection, queue() on a Pipeline), the
+// sequential and the concurrent drivers, and the pool. Counts and clocks come from bench/libpq/workload.hpp.
 #pragma once
 
-#include <functional>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -15,10 +15,16 @@
 
 namespace bench::flashcpp {
 
-// One operation: runs on a connection (prepared) or queues on a pipeline, and checks its result.
+// One operation of the workload: which generated function and its arguments (as bench/libpq's Op
+// holds a statement name and its parameters). run() calls the function on a Connection and checks
+// the result; queue() calls its Pipeline overload and keeps the Pendings that need a check (an
+// :exec's error surfaces from sync() / process()).
 struct Op {
-  std::function<void(flash::pg::Connection&)> run;
-  std::function<void(flash::pg::Pipeline&, std::vector<std::function<void()>>&)> queue;
+  enum class Kind : std::uint8_t { user, category, post, comment, cte, top, email, admin, name };
+  Kind kind;
+  std::string s1, s2, s3;  // the text arguments
+  int a = 0, b = 0;        // the integer arguments (name: a = id, b = the expected user index)
+  bool flag = false;       // user: isadmin; cte, top, name: verify the result
 };
 
 inline void check_cte(const std::vector<flashdb::GetActiveUsersWithStatsRow>& rows, std::size_t want) {
@@ -35,60 +41,91 @@ inline void check_name(const std::optional<flashdb::GetUserNameRow>& r, int i) {
   if (!r || r->name != "User " + std::to_string(i)) throw std::runtime_error("wrong name for user " + std::to_string(i));
 }
 
-// Builds an Op from a callable F(conn-or-pipeline) returning the value or Pending, and a check.
-template <class Call, class Check>
-Op op(Call call, Check chk) {
-  return Op{[call, chk](flash::pg::Connection& c) {
-              if constexpr (std::is_void_v<decltype(call(c))>) call(c);  // :exec
-              else chk(call(c));
-            },
-            [call, chk](flash::pg::Pipeline& pl, std::vector<std::function<void()>>& after) {
-              auto pending = call(pl);
-              if constexpr (std::is_void_v<decltype(pending.get())>) after.push_back([pending] { pending.get(); });
-              else after.push_back([pending, chk] { chk(pending.get()); });
-            }};
+inline void run(flash::pg::Connection& c, const Op& o) {
+  using K = Op::Kind;
+  switch (o.kind) {
+    case K::user: flashdb::create_user(c, o.s1, o.s2, o.s3, o.flag); break;
+    case K::category: flashdb::create_category(c, o.s1); break;
+    case K::post: flashdb::create_post(c, o.a, o.b, o.s1, o.s2); break;
+    case K::comment: flashdb::create_comment(c, o.a, o.b, o.s1); break;
+    case K::cte: {
+      const auto rows = flashdb::get_active_users_with_stats(c);
+      if (o.flag) check_cte(rows, static_cast<std::size_t>(kUsers));
+      break;
+    }
+    case K::top: {
+      const auto rows = flashdb::get_top_active_users(c);
+      if (o.flag) check_top(rows);
+      break;
+    }
+    case K::email: flashdb::get_user_email(c, o.a); break;
+    case K::admin: flashdb::get_user_is_admin(c, o.a); break;
+    case K::name: {
+      const auto r = flashdb::get_user_name(c, o.a);
+      if (o.flag) check_name(r, o.b);
+      break;
+    }
+  }
 }
-inline constexpr auto no_check = [](const auto&) {};
+
+// The Pendings of queued operations whose results are checked after the sync point.
+struct Checks {
+  std::vector<flash::pg::Pending<std::vector<flashdb::GetActiveUsersWithStatsRow>>> cte;
+  std::vector<flash::pg::Pending<std::vector<flashdb::GetTopActiveUsersRow>>> top;
+  std::vector<std::pair<flash::pg::Pending<std::optional<flashdb::GetUserNameRow>>, int>> names;
+  void run_and_clear() {
+    for (const auto& p : cte) check_cte(p.get(), static_cast<std::size_t>(kUsers));
+    for (const auto& p : top) check_top(p.get());
+    for (const auto& [p, i] : names) check_name(p.get(), i);
+    cte.clear();
+    top.clear();
+    names.clear();
+  }
+};
+
+inline void queue(flash::pg::Pipeline& pl, const Op& o, Checks& after) {
+  using K = Op::Kind;
+  switch (o.kind) {
+    case K::user: flashdb::create_user(pl, o.s1, o.s2, o.s3, o.flag); break;
+    case K::category: flashdb::create_category(pl, o.s1); break;
+    case K::post: flashdb::create_post(pl, o.a, o.b, o.s1, o.s2); break;
+    case K::comment: flashdb::create_comment(pl, o.a, o.b, o.s1); break;
+    case K::cte: {
+      auto p = flashdb::get_active_users_with_stats(pl);
+      if (o.flag) after.cte.push_back(std::move(p));
+      break;
+    }
+    case K::top: {
+      auto p = flashdb::get_top_active_users(pl);
+      if (o.flag) after.top.push_back(std::move(p));
+      break;
+    }
+    case K::email: flashdb::get_user_email(pl, o.a); break;
+    case K::admin: flashdb::get_user_is_admin(pl, o.a); break;
+    case K::name: {
+      auto p = flashdb::get_user_name(pl, o.a);
+      if (o.flag) after.names.emplace_back(std::move(p), o.b);
+      break;
+    }
+  }
+}
 
 inline Op create_user(long long i) {
-  const std::string name = "User " + std::to_string(i), email = "user" + std::to_string(i) + "@test.com",
-                    address = "Address " + std::to_string(i);
-  const bool admin = i % 5 == 0;
-  return op([=](auto& c) { return flashdb::create_user(c, name, email, address, admin); }, no_check);
+  return {Op::Kind::user, "User " + std::to_string(i), "user" + std::to_string(i) + "@test.com",
+          "Address " + std::to_string(i), 0, 0, i % 5 == 0};
 }
-inline Op create_category(int i) {
-  const std::string cat = "Category " + std::to_string(i);
-  return op([=](auto& c) { return flashdb::create_category(c, cat); }, no_check);
-}
+inline Op create_category(int i) { return {Op::Kind::category, "Category " + std::to_string(i), {}, {}}; }
 inline Op create_post(int i) {
   std::string content;
   for (int k = 0; k < 3; ++k) content += "Content " + std::to_string(i) + "...";
-  const int user = i % kUsers + 1, cat = i % kCategories + 1;
-  const std::string title = "Post " + std::to_string(i);
-  return op([=](auto& c) { return flashdb::create_post(c, user, cat, title, content); }, no_check);
+  return {Op::Kind::post, "Post " + std::to_string(i), std::move(content), {}, i % kUsers + 1, i % kCategories + 1};
 }
-inline Op create_comment(int i) {
-  const int post = i % kPosts + 1, user = i % kUsers + 1;
-  const std::string content = "Comment " + std::to_string(i);
-  return op([=](auto& c) { return flashdb::create_comment(c, post, user, content); }, no_check);
-}
-inline Op cte_full(bool verify) {
-  return op([](auto& c) { return flashdb::get_active_users_with_stats(c); }, [verify](const auto& rows) {
-    if (verify) check_cte(rows, static_cast<std::size_t>(kUsers));
-  });
-}
-inline Op cte_top(bool verify) {
-  return op([](auto& c) { return flashdb::get_top_active_users(c); }, [verify](const auto& rows) {
-    if (verify) check_top(rows);
-  });
-}
-inline Op email(int id) { return op([=](auto& c) { return flashdb::get_user_email(c, id); }, no_check); }
-inline Op is_admin(int id) { return op([=](auto& c) { return flashdb::get_user_is_admin(c, id); }, no_check); }
-inline Op name(int id, int i, bool verify) {
-  return op([=](auto& c) { return flashdb::get_user_name(c, id); }, [=](const auto& r) {
-    if (verify) check_name(r, i);
-  });
-}
+inline Op create_comment(int i) { return {Op::Kind::comment, "Comment " + std::to_string(i), {}, {}, i % kPosts + 1, i % kUsers + 1}; }
+inline Op cte_full(bool verify) { return {Op::Kind::cte, {}, {}, {}, 0, 0, verify}; }
+inline Op cte_top(bool verify) { return {Op::Kind::top, {}, {}, {}, 0, 0, verify}; }
+inline Op email(int id) { return {Op::Kind::email, {}, {}, {}, id}; }
+inline Op is_admin(int id) { return {Op::Kind::admin, {}, {}, {}, id}; }
+inline Op name(int id, int i, bool verify) { return {Op::Kind::name, {}, {}, {}, id, i, verify}; }
 // One operation of mixed_concurrent (i: its index in the phase), as bench/libpq's mixed().
 inline Op mixed(int i) {
   if (i % 4 == 0) return create_comment(kComments + i);
@@ -105,16 +142,15 @@ inline Op lookup(int i) { return name(i % kUsers + 1, i % kUsers, true); }
 // Runs ops on one connection: one at a time, or as pipelines of `chunk` statements.
 inline void run_ops(flash::pg::Connection& c, const std::vector<Op>& ops, std::size_t chunk, bool pipeline) {
   if (!pipeline) {
-    for (const Op& o : ops) o.run(c);
+    for (const Op& o : ops) run(c, o);
     return;
   }
+  Checks after;
   for (std::size_t s = 0; s < ops.size(); s += chunk) {
     flash::pg::Pipeline pl(c);
-    std::vector<std::function<void()>> after;
-    after.reserve(chunk);
-    for (std::size_t i = s; i < std::min(ops.size(), s + chunk); ++i) ops[i].queue(pl, after);
+    for (std::size_t i = s; i < std::min(ops.size(), s + chunk); ++i) queue(pl, ops[i], after);
     pl.sync();
-    for (auto& f : after) f();
+    after.run_and_clear();
   }
 }
 
@@ -130,25 +166,20 @@ inline void run_batch(std::vector<std::unique_ptr<flash::pg::Pipeline>>& pipes, 
     const std::vector<Op>* ops = nullptr;
     std::size_t next = 0;
     bool busy = false;
-    std::vector<std::function<void()>> after;
   };
+  Checks after;
   std::vector<Lane> lanes;
   lanes.reserve(queues.size());
   for (std::size_t k = 0; k < queues.size(); ++k)
-    if (!queues[k].empty()) {
-      Lane& l = lanes.emplace_back();
-      l.pl = pipes[k].get();
-      l.ops = &queues[k];
-    }
+    if (!queues[k].empty()) lanes.push_back({pipes[k].get(), &queues[k]});
   if (pipeline) {
     std::vector<flash::pg::Pipeline*> pls;
     for (Lane& l : lanes) {
-      for (const Op& o : *l.ops) o.queue(*l.pl, l.after);
+      for (const Op& o : *l.ops) queue(*l.pl, o, after);
       pls.push_back(l.pl);
     }
     flash::pg::sync_all(pls);
-    for (Lane& l : lanes)
-      for (auto& f : l.after) f();
+    after.run_and_clear();
     return;
   }
   std::size_t open = lanes.size();
@@ -159,7 +190,7 @@ inline void run_batch(std::vector<std::unique_ptr<flash::pg::Pipeline>>& pipes, 
     who.clear();
     for (Lane& l : lanes) {
       if (!l.busy && l.next < l.ops->size()) {
-        (*l.ops)[l.next++].queue(*l.pl, l.after);
+        queue(*l.pl, (*l.ops)[l.next++], after);
         l.pl->send();
         l.busy = true;
       }
@@ -171,12 +202,11 @@ inline void run_batch(std::vector<std::unique_ptr<flash::pg::Pipeline>>& pipes, 
     for (std::size_t k = 0; k < fds.size(); ++k) {
       Lane& l = *who[k];
       if (!fds[k].revents || !l.pl->process()) continue;
-      for (auto& f : l.after) f();
-      l.after.clear();
       l.busy = false;
       if (l.next == l.ops->size()) --open;
     }
   }
+  after.run_and_clear();
 }
 
 // The pool: every statement prepared on every connection first (flashdb::prepare_all, as
