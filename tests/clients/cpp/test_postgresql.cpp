@@ -73,6 +73,45 @@ int main(int argc, char** argv) {
       CHECK(p.values()[40] == nullptr);
     }
 
+    // ---- Params: booleans are the literals true/false, numbers are formatted into the Params
+    // itself; formats() is null while every value is text (libpq then sends one format code) ----
+    {
+      flash::pg::Params p(2);
+      p.add(true);
+      p.add(false);
+      p.add(std::int16_t{-7});
+      p.add(std::optional<double>(1.5));
+      CHECK(p.formats() == nullptr);
+      CHECK_EQ(std::string(p.values()[0]), "true");
+      CHECK_EQ(std::string(p.values()[1]), "false");
+      CHECK_EQ(std::string(p.values()[2]), "-7");
+      CHECK_EQ(std::string(p.values()[3]), "1.5");
+      const flash::Bytes raw = bytes({1, 2});
+      p.add(raw);
+      CHECK(p.formats() != nullptr && p.formats()[0] == 0 && p.formats()[3] == 0 && p.formats()[4] == 1);
+      CHECK_EQ(p.lengths()[4], 2);
+      // Past the inline text buffer: long texts are kept as strings, all still readable.
+      for (int i = 0; i < 30; ++i) p.add(std::vector<std::int64_t>{9000000000000000000, i});
+      bool all = true;
+      for (int i = 0; i < 30; ++i) all = all && std::string(p.values()[5 + i]) == "{\"9000000000000000000\",\"" + std::to_string(i) + "\"}";
+      CHECK(all);
+    }
+    // ---- integers: the digit loop and from_chars agree at the edges ----
+    CHECK_EQ(flash::detail::parse_int<std::int64_t>("-9223372036854775808"), std::numeric_limits<std::int64_t>::min());
+    CHECK_EQ(flash::detail::parse_int<std::int64_t>("9223372036854775807"), std::numeric_limits<std::int64_t>::max());
+    CHECK_EQ(flash::detail::parse_int<std::int64_t>("-999999999999999999"), -999999999999999999);
+    CHECK_EQ(flash::detail::parse_int<std::int32_t>("-2147483648"), std::numeric_limits<std::int32_t>::min());
+    CHECK_EQ(flash::detail::parse_int<std::int32_t>("007"), 7);
+    CHECK_EQ(flash::detail::parse_int<std::int16_t>("-0"), 0);
+    CHECK_SQLSTATE(flash::detail::parse_int<std::int32_t>("2147483648"), "22000");
+    CHECK_SQLSTATE(flash::detail::parse_int<std::int16_t>("-32769"), "22000");
+    CHECK_SQLSTATE(flash::detail::parse_int<std::int64_t>("9223372036854775808"), "22000");
+    CHECK_SQLSTATE(flash::detail::parse_int<std::int32_t>("-"), "22000");
+    CHECK_SQLSTATE(flash::detail::parse_int<std::int32_t>(""), "22000");
+    CHECK_SQLSTATE(flash::detail::parse_int<std::int32_t>("+1"), "22000");
+    CHECK_SQLSTATE(flash::detail::parse_int<std::int32_t>("1a"), "22000");
+    CHECK_SQLSTATE(flash::detail::parse_int<std::int32_t>(" 1"), "22000");
+
     // ---- every column type as a parameter and back (RETURNING * → db::User) ----
     const flash::Bytes avatar = bytes({0, 1, 0x7f, 0x80, 0xff, '\\', 'x', 0});
     const flash::Date birthday = sys_days{1999y / December / 31};

@@ -73,9 +73,27 @@ namespace detail {
 
 template <class I>
 I parse_int(std::string_view s) {
+  // The common case first: at most 18 digits (no overflow in 64 bits), an optional '-'.
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const bool neg = std::is_signed_v<I> && p != end && *p == '-';
+  p += neg;
+  if (p != end && end - p <= 18) {
+    std::uint64_t v = 0;
+    for (; p != end; ++p) {
+      const unsigned d = static_cast<unsigned>(*p) - '0';
+      if (d > 9) bad_value("an integer", s);
+      v = v * 10 + d;
+    }
+    using U = std::make_unsigned_t<I>;
+    if (neg ? v > static_cast<std::uint64_t>(std::numeric_limits<I>::max()) + 1
+            : v > static_cast<std::uint64_t>(std::numeric_limits<I>::max()))
+      bad_value("an integer", s);
+    return static_cast<I>(neg ? static_cast<U>(0 - static_cast<U>(v)) : static_cast<U>(v));
+  }
   I v{};
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) bad_value("an integer", s);
+  const auto [q, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || q != s.data() + s.size()) bad_value("an integer", s);
   return v;
 }
 

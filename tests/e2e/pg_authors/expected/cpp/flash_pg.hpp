@@ -73,9 +73,27 @@ namespace detail {
 
 template <class I>
 I parse_int(std::string_view s) {
+  // The common case first: at most 18 digits (no overflow in 64 bits), an optional '-'.
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const bool neg = std::is_signed_v<I> && p != end && *p == '-';
+  p += neg;
+  if (p != end && end - p <= 18) {
+    std::uint64_t v = 0;
+    for (; p != end; ++p) {
+      const unsigned d = static_cast<unsigned>(*p) - '0';
+      if (d > 9) bad_value("an integer", s);
+      v = v * 10 + d;
+    }
+    using U = std::make_unsigned_t<I>;
+    if (neg ? v > static_cast<std::uint64_t>(std::numeric_limits<I>::max()) + 1
+            : v > static_cast<std::uint64_t>(std::numeric_limits<I>::max()))
+      bad_value("an integer", s);
+    return static_cast<I>(neg ? static_cast<U>(0 - static_cast<U>(v)) : static_cast<U>(v));
+  }
   I v{};
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) bad_value("an integer", s);
+  const auto [q, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || q != s.data() + s.size()) bad_value("an integer", s);
   return v;
 }
 
@@ -322,6 +340,7 @@ inline std::string expand_slice(std::string_view sql, std::string_view marker, s
 #include <cerrno>
 #include <algorithm>
 #include <exception>
+#include <forward_list>
 #include <functional>
 #include <memory>
 #include <unordered_set>
@@ -492,14 +511,16 @@ class Row {
 };
 
 // Bound parameters: text format, bytea in binary format. Strings and bytes are not copied (the
-// arguments outlive the call).
+// arguments outlive the call); numbers and other values are formatted into the Params itself (an
+// inline buffer, a list of strings past it). The first 16 parameters need no allocation. Not
+// copyable or movable: the values point into it.
 class Params {
  public:
   explicit Params(int n = 0) {
-    values_.reserve(static_cast<std::size_t>(n));
-    lengths_.reserve(static_cast<std::size_t>(n));
-    formats_.reserve(static_cast<std::size_t>(n));
+    if (n > kInline) grow(n);
   }
+  Params(const Params&) = delete;
+  Params& operator=(const Params&) = delete;
   template <class T>
   void add(const T& v) {
     if constexpr (is_optional<T>::value) {
@@ -507,49 +528,90 @@ class Params {
       else add(*v);
     } else if constexpr (std::is_same_v<T, std::string>) {
       push(v.c_str(), static_cast<int>(v.size()), 0);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      push(v ? "true" : "false", v ? 4 : 5, 0);
     } else if constexpr (std::is_same_v<T, Bytes>) {
       // An empty vector's data() may be null, which libpq would send as NULL.
       push(v.empty() ? "" : reinterpret_cast<const char*>(v.data()), static_cast<int>(v.size()), 1);
+    } else if constexpr (std::is_arithmetic_v<T>) {
+      char buf[64];
+      const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+      keep(std::string_view(buf, static_cast<std::size_t>(end - buf)));
     } else if constexpr (is_list<T>::value) {
-      std::string& s = own();
-      s = "{";
+      std::string s = "{";
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (i) s += ',';
         detail::encode_element(s, v[i]);
       }
       s += '}';
-      push(s.c_str(), static_cast<int>(s.size()), 0);
+      keep(std::move(s));
     } else {
-      std::string& s = own();
+      std::string s;
       flash::detail::to_text(s, v);
-      push(s.c_str(), static_cast<int>(s.size()), 0);
+      keep(std::move(s));
     }
   }
-  int size() const noexcept { return static_cast<int>(values_.size()); }
-  const char* const* values() const noexcept { return values_.data(); }
-  const int* lengths() const noexcept { return lengths_.data(); }
-  const int* formats() const noexcept { return formats_.data(); }
+  int size() const noexcept { return n_; }
+  const char* const* values() const noexcept { return values_; }
+  const int* lengths() const noexcept { return lengths_; }
+  // nullptr when every parameter is text (libpq then sends one format code instead of one each).
+  const int* formats() const noexcept { return binary_ ? formats_ : nullptr; }
 
  private:
+  static constexpr int kInline = 16;
+  static constexpr std::size_t kText = 256;
   void push(const char* p, int len, int fmt) {
-    values_.push_back(p);
-    lengths_.push_back(len);
-    formats_.push_back(fmt);
+    if (n_ == cap_) grow(2 * cap_);
+    values_[n_] = p;
+    lengths_[n_] = len;
+    formats_[n_] = fmt;
+    binary_ = binary_ || fmt != 0;
+    ++n_;
   }
-  // A new owned text for the next value (index values_.size()). Owned texts live in a vector:
-  // when it grows, the values pointing into it are re-pointed.
-  std::string& own() {
-    if (owned_.size() == owned_.capacity()) {
-      owned_.reserve(std::max(values_.capacity(), 2 * owned_.size() + 1));
-      for (std::size_t k = 0; k < owned_.size(); ++k) values_[owned_at_[k]] = owned_[k].c_str();
+  void grow(int cap) {
+    auto v = std::make_unique<const char*[]>(static_cast<std::size_t>(cap));
+    auto l = std::make_unique<int[]>(static_cast<std::size_t>(cap));
+    auto f = std::make_unique<int[]>(static_cast<std::size_t>(cap));
+    std::copy(values_, values_ + n_, v.get());
+    std::copy(lengths_, lengths_ + n_, l.get());
+    std::copy(formats_, formats_ + n_, f.get());
+    heap_values_ = std::move(v);
+    heap_lengths_ = std::move(l);
+    heap_formats_ = std::move(f);
+    values_ = heap_values_.get();
+    lengths_ = heap_lengths_.get();
+    formats_ = heap_formats_.get();
+    cap_ = cap;
+  }
+  // A text owned by the Params (NUL-terminated: libpq reads text parameters up to the NUL).
+  void keep(std::string_view s) {
+    if (used_ + s.size() < kText) {
+      char* at = text_ + used_;
+      std::memcpy(at, s.data(), s.size());
+      at[s.size()] = '\0';
+      used_ += s.size() + 1;
+      push(at, static_cast<int>(s.size()), 0);
+    } else {
+      keep(std::string(s));
     }
-    owned_at_.push_back(values_.size());
-    return owned_.emplace_back();
   }
-  std::vector<const char*> values_;
-  std::vector<int> lengths_, formats_;
-  std::vector<std::string> owned_;
-  std::vector<std::size_t> owned_at_;
+  void keep(std::string&& s) {
+    if (used_ + s.size() < kText) return keep(std::string_view(s));
+    owned_.push_front(std::move(s));  // a forward_list: the strings never move
+    push(owned_.front().c_str(), static_cast<int>(owned_.front().size()), 0);
+  }
+  const char* inline_values_[kInline];
+  int inline_lengths_[kInline], inline_formats_[kInline];
+  const char** values_ = inline_values_;
+  int* lengths_ = inline_lengths_;
+  int* formats_ = inline_formats_;
+  int n_ = 0, cap_ = kInline;
+  bool binary_ = false;
+  std::unique_ptr<const char*[]> heap_values_;
+  std::unique_ptr<int[]> heap_lengths_, heap_formats_;
+  char text_[kText];
+  std::size_t used_ = 0;
+  std::forward_list<std::string> owned_;
 };
 
 // One row of COPY ... FROM STDIN (text format): what generated :copyfrom encoders write to.
@@ -733,14 +795,27 @@ class Transaction {
   Connection* c_;
 };
 
+namespace detail {
+// The receiving end of one statement queued in a Pipeline (a Pending's state): the Pipeline calls
+// take() with the statement's result or fail() with its error. One allocation per statement.
+struct Slot {
+  virtual ~Slot() = default;
+  virtual void take(const Result& r, const char* what) = 0;
+  virtual void fail(std::exception_ptr e) noexcept = 0;
+};
+}  // namespace detail
+
 // The value of a statement queued in a Pipeline, available after Pipeline::sync(). get() throws
 // the statement's error.
 template <class T>
 class Pending {
  public:
-  struct State {
+  struct State : detail::Slot {
     std::optional<T> value;
     std::exception_ptr error;
+    T (*decode)(const Result&, const char*) = nullptr;  // set by the Pipeline
+    void take(const Result& r, const char* what) override { value = decode(r, what); }
+    void fail(std::exception_ptr e) noexcept override { error = std::move(e); }
   };
   Pending() : s_(std::make_shared<State>()) {}
   const T& get() const {
@@ -756,9 +831,11 @@ class Pending {
 template <>
 class Pending<void> {
  public:
-  struct State {
+  struct State : detail::Slot {
     bool done = false;
     std::exception_ptr error;
+    void take(const Result&, const char*) override { done = true; }
+    void fail(std::exception_ptr e) noexcept override { error = std::move(e); }
   };
   Pending() : s_(std::make_shared<State>()) {}
   void get() const {
@@ -795,7 +872,7 @@ class Pipeline {
 
   template <class R>
   Pending<std::optional<R>> one(const Statement& st, const Params& p) {
-    return queue<std::optional<R>>(st, p, [](const Result& r) {
+    return queue<std::optional<R>>(st, p, [](const Result& r, const char*) {
       std::optional<R> out;
       if (r.rows() > 0) {
         out.emplace();
@@ -806,7 +883,7 @@ class Pipeline {
   }
   template <class R>
   Pending<std::vector<R>> many(const Statement& st, const Params& p) {
-    return queue<std::vector<R>>(st, p, [](const Result& r) {
+    return queue<std::vector<R>>(st, p, [](const Result& r, const char*) {
       std::vector<R> out(static_cast<std::size_t>(r.rows()));
       for (int i = 0; i < r.rows(); ++i) flash_decode(Row(r.get(), i), 0, out[static_cast<std::size_t>(i)]);
       return out;
@@ -814,18 +891,17 @@ class Pipeline {
   }
   Pending<void> exec(const Statement& st, const Params& p) {
     Pending<void> out;
-    auto s = out.state();
-    send(st, p, [s](const Result&) { s->done = true; }, [s](std::exception_ptr e) { s->error = e; });
+    send(st, p, out.state());
     return out;
   }
   Pending<std::int64_t> exec_rows(const Statement& st, const Params& p) {
-    return queue<std::int64_t>(st, p, [](const Result& r) { return r.affected(); });
+    return queue<std::int64_t>(st, p, [](const Result& r, const char*) { return r.affected(); });
   }
   Pending<ExecResult> exec_result(const Statement& st, const Params& p) {
-    return queue<ExecResult>(st, p, [](const Result& r) { return ExecResult{r.affected(), 0}; });
+    return queue<ExecResult>(st, p, [](const Result& r, const char*) { return ExecResult{r.affected(), 0}; });
   }
   Pending<std::int64_t> exec_lastid(const Statement& st, const Params& p) {
-    return queue<std::int64_t>(st, p, [name = st.name](const Result& r) {
+    return queue<std::int64_t>(st, p, [](const Result& r, const char* name) {
       if (r.rows() == 0) throw Error("02000", 0, std::string(name) + ": no row returned");
       std::int64_t id = 0;
       Row(r.get(), 0).get(0, id);
@@ -875,15 +951,16 @@ class Pipeline {
         err = std::make_exception_ptr(detail::error_of(c, raw, it.what));
       } else if (st == PGRES_PIPELINE_ABORTED) {
         err = std::make_exception_ptr(Error("25P02", 0, std::string(it.what) + ": not run, an earlier statement of the pipeline failed"));
-      } else if (it.take) {
+      } else if (it.slot) {
         try {
-          it.take(r);
+          it.slot->take(r, it.what);
         } catch (...) {
           err = std::current_exception();
         }
       }
       if (err) {
-        if (it.fail) it.fail(err);
+        if (it.slot) it.slot->fail(err);
+        else c_.prepared_.erase(it.what);  // a PQsendPrepare that failed: prepare again next time
         if (!first_) first_ = err;
       }
     }
@@ -892,29 +969,30 @@ class Pipeline {
   std::size_t queued() const noexcept { return items_.size(); }
 
  private:
+  // One queued statement: its name and where its result goes (no slot: the statement's PQsendPrepare).
   struct Item {
     const char* what;
-    std::function<void(const Result&)> take;
-    std::function<void(std::exception_ptr)> fail;
+    std::shared_ptr<detail::Slot> slot;
   };
   template <class T, class F>
-  Pending<T> queue(const Statement& st, const Params& p, F decode) {
+  Pending<T> queue(const Statement& st, const Params& p, F) {
+    static_assert(std::is_empty_v<F>, "a Pipeline decoder captures nothing");
     Pending<T> out;
     auto s = out.state();
-    send(st, p, [s, decode](const Result& r) { s->value = decode(r); }, [s](std::exception_ptr e) { s->error = e; });
+    s->decode = +[](const Result& r, const char* what) -> T { return F{}(r, what); };
+    send(st, p, std::move(s));
     return out;
   }
-  void send(const Statement& st, const Params& p, std::function<void(const Result&)> take,
-            std::function<void(std::exception_ptr)> fail) {
+  void send(const Statement& st, const Params& p, std::shared_ptr<detail::Slot> slot) {
     PGconn* c = c_.c_;
     if (!c_.prepared_.count(st.name)) {
       if (PQsendPrepare(c, st.name, st.sql, 0, nullptr) != 1) detail::fail(c, nullptr, std::string("prepare ") + st.name);
-      items_.push_back({st.name, nullptr, [this, name = st.name](std::exception_ptr) { c_.prepared_.erase(name); }});
+      items_.push_back({st.name, nullptr});
       c_.prepared_.insert(st.name);
     }
     if (PQsendQueryPrepared(c, st.name, p.size(), p.values(), p.lengths(), p.formats(), 0) != 1)
       detail::fail(c, nullptr, st.name);
-    items_.push_back({st.name, std::move(take), std::move(fail)});
+    items_.push_back({st.name, std::move(slot)});
   }
   void flush() {
     flush_ = PQflush(c_.c_);
