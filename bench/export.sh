@@ -6,7 +6,8 @@
 # and output size. Then the way back: `flash import` of the CSV and JSON exports into the emptied
 # table, next to the engine's own bulk load of the same rows (psql `\copy t FROM`, MariaDB
 # `LOAD DATA LOCAL INFILE`, sqlite3 `.import --csv`). Prints a Markdown table (machine, build type,
-# load average included) and writes it to bench/.work/export.md.
+# load average included) and writes it to bench/.work/export.md; then each command's own CPU
+# (user + sys seconds).
 #
 #   bench/export.sh [rows]
 #
@@ -55,6 +56,7 @@ trap cleanup EXIT
 
 RESULTS=$WORK/results.md
 : > "$RESULTS"
+: > "$WORK/cpu.md"
 measure() {  # engine, label, output path, command...
   local engine=$1 label=$2 out=$3; shift 3
   [ -n "${MEASURE_INPUT:-}" ] || rm -rf "$out"  # an import's input is kept
@@ -66,6 +68,9 @@ measure() {  # engine, label, output path, command...
   size=$(du -sm "$out" | awk '{print $1}')
   printf '| %s | %s | %.2f | %s | %d | %d |\n' "$engine" "$label" "$secs" \
     "$(printf "%'.0f" "$(echo "$ROWS / $secs" | bc -l)")" $((rss / 1024)) "$size" | tee -a "$RESULTS"
+  # The command's own CPU (user + sys; a client's, not its server's), printed after the table.
+  printf '| %s | %s | %s |\n' "$engine" "$label" \
+    "$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$WORK/time.txt")" >> "$WORK/cpu.md"
 }
 
 project() {  # dir, provider, schema
@@ -165,3 +170,9 @@ mkdir -p "$ROOT/bench/.work"
   echo "|---|---|---:|---:|---:|---:|"
   cat "$RESULTS"
 } | tee "$ROOT/bench/.work/export.md"
+echo
+echo "Client CPU of each command (user + sys seconds, /usr/bin/time):"
+echo
+echo "| engine | command | CPU s |"
+echo "|---|---|---:|"
+cat "$WORK/cpu.md"
