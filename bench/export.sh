@@ -6,7 +6,8 @@
 # and output size. Then the way back: `flash import` of the CSV and JSON exports into the emptied
 # table, next to the engine's own bulk load of the same rows (psql `\copy t FROM`, MariaDB
 # `LOAD DATA LOCAL INFILE`, sqlite3 `.import --csv`). Prints a Markdown table (machine, build type,
-# load average included) and writes it to bench/.work/export.md (EXPORT_OUT=path: elsewhere).
+# load average included) and writes it to bench/.work/export.md (EXPORT_OUT=path: elsewhere), then
+# each command's own CPU (user + sys seconds).
 # Every load (the reference and each flash import) is checked against the original table through
 # the engine's own client (psql / mysql / sqlite3): row count and MD5 of the dump ordered by id,
 # listed under "Round trip"; a flash import that does not reproduce the rows makes the script exit 1
@@ -63,6 +64,7 @@ RESULTS=$WORK/results.md
 ROUNDTRIP=$WORK/roundtrip.md
 : > "$RESULTS"
 : > "$ROUNDTRIP"
+: > "$WORK/cpu.md"
 ROUNDTRIP_FAILED=0
 # table_sum ENGINE TARGET (PostgreSQL URL | MariaDB database | SQLite file): "ROWS MD5" of table t,
 # read with the engine's own client, the dump ordered by id (blobs as hex for mysql and sqlite3).
@@ -106,6 +108,9 @@ measure() {  # engine, label, output path, command...
   size=$(du -sm "$out" | awk '{print $1}')
   printf '| %s | %s | %.2f | %s | %d | %d |\n' "$engine" "$label" "$secs" \
     "$(printf "%'.0f" "$(echo "$ROWS / $secs" | bc -l)")" $((rss / 1024)) "$size" | tee -a "$RESULTS"
+  # The command's own CPU (user + sys; a client's, not its server's), printed after the table.
+  printf '| %s | %s | %s |\n' "$engine" "$label" \
+    "$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$WORK/time.txt")" >> "$WORK/cpu.md"
 }
 
 project() {  # dir, provider, schema
@@ -222,4 +227,10 @@ mkdir -p "$(dirname "$OUT")"
   echo "|---|---|---:|---|"
   cat "$ROUNDTRIP"
 } | tee "$OUT"
+echo
+echo "Client CPU of each command (user + sys seconds, /usr/bin/time):"
+echo
+echo "| engine | command | CPU s |"
+echo "|---|---|---:|"
+cat "$WORK/cpu.md"
 [ "$ROUNDTRIP_FAILED" = 0 ] || { echo "export.sh: a flash import did not reproduce the original rows (see Round trip)" >&2; exit 1; }

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <charconv>
@@ -94,7 +95,9 @@ diag::Location location_at(const fs::path& p, std::int64_t offset) {
   std::ifstream in(p, std::ios::binary);
   char buf[65536];
   std::int64_t at = 0;
-  while (at < offset && in.read(buf, sizeof buf), in.gcount() > 0) {
+  // (Was `while (at < offset && in.read(…), in.gcount() > 0)`: the comma made the condition the
+  // last read's count alone, which never ends once `at` reaches an offset before the file's end.)
+  while (at < offset && (in.read(buf, sizeof buf), in.gcount() > 0)) {
     const std::int64_t n = std::min<std::int64_t>(in.gcount(), offset - at);
     for (std::int64_t i = 0; i < n; ++i) {
       if (buf[i] == '\n') {
@@ -704,6 +707,10 @@ class Reader {
   }
   // Where the value of a header key is in the file, for messages (the file alone when unknown).
   virtual diag::Location locate(std::string_view /*key*/) const { return {header_file_.string(), 0, 0, 1}; }
+  // Where data row `row` (1-based) of table number i starts, for messages: file:line:col (the file
+  // alone when rows have no place in it: SQLite). Reads the table's rows again without converting
+  // or loading them, so only after its load stopped.
+  virtual diag::Location row_location(std::size_t /*i*/, std::int64_t /*row*/) { return {header_file_.string(), 0, 0, 1}; }
 
  protected:
   [[noreturn]] void header_error(std::string_view key, const std::string& message, std::string hint) const {
@@ -800,21 +807,46 @@ class JsonReader : public Reader {
     parse_row(row);
     return true;
   }
+  // One pass over the row where it lies in the buffer (scan_json_row); a row the scan leaves to the
+  // reference path is read again from its start into text_ and parsed by nlohmann.
   bool next_into(TableLoader& loader) override {
-    if (!next_text()) return false;
-    bool fast = false;
-    try {
-      fast = json_row_to_target(text_, loader.categories(), loader.dialect(), loader.row_slots());
-    } catch (const std::exception&) {
-      fast = false;  // the reference path below reports it
+    if (!row_start()) return false;
+    const std::span<driver::Value> slots = loader.row_slots();
+    for (;;) {
+      const char* p = buf_.data() + pos_;
+      JsonRowScan r = JsonRowScan::other;
+      try {
+        r = scan_json_row(p, buf_.data() + len_, loader.categories(), loader.dialect(), slots, scratch_);
+      } catch (const std::exception&) {
+        r = JsonRowScan::other;  // the reference path below reports it
+      }
+      if (r == JsonRowScan::done) {
+        pos_ = static_cast<std::size_t>(p - buf_.data());
+        loader.accept_row();  // outside the try: a refusal of the database is not a bad cell
+        return true;
+      }
+      if (r == JsonRowScan::more && read_more()) continue;
+      break;
     }
-    if (fast) {
-      loader.accept_row();
-    } else {
-      parse_row(row_);
-      loader.add(row_);
-    }
+    text_.clear();
+    skip_value(&text_);
+    parse_row(row_);
+    loader.add(row_);
     return true;
+  }
+  // The file position (offset) where data row `row` (1-based) of table `i` starts; -1 when the
+  // table has fewer rows. Reads the rows again without converting them.
+  std::int64_t row_offset(std::size_t i, std::int64_t row) {
+    open(i);
+    for (std::int64_t n = 1; row_start(); ++n) {
+      if (n == row) return offset();
+      skip_value(nullptr);
+    }
+    return -1;
+  }
+  diag::Location row_location(std::size_t i, std::int64_t row) override {
+    const std::int64_t at = row_offset(i, row);
+    return at < 0 ? Reader::row_location(i, row) : location_at(path_, at);
   }
 
  private:
@@ -832,8 +864,9 @@ class JsonReader : public Reader {
     throw diag::Error(std::move(d));
   }
   std::int64_t offset() const { return base_ + static_cast<std::int64_t>(pos_); }
-  // Reads the next row's text into text_; false at the end of the rows.
-  bool next_text() {
+  // Moves to the start of the next row (its first character: pos_ == len_ at the end of the file);
+  // false at the end of the rows.
+  bool row_start() {
     if (!in_rows_) return false;
     if (consume(']')) {
       in_rows_ = false;
@@ -841,9 +874,30 @@ class JsonReader : public Reader {
     }
     if (!first_) expect(',');
     first_ = false;
+    peek();
+    return true;
+  }
+  // Reads the next row's text into text_; false at the end of the rows.
+  bool next_text() {
+    if (!row_start()) return false;
     text_.clear();
     skip_value(&text_);
     return true;
+  }
+  // More of the file after what the buffer holds from pos_ on, which moves to the buffer's start
+  // (the buffer doubles when one row fills it: memory is bounded by the largest row). False at the
+  // end of the file.
+  bool read_more() {
+    if (pos_ > 0) {
+      std::memmove(buf_.data(), buf_.data() + pos_, len_ - pos_);
+      base_ += static_cast<std::int64_t>(pos_);
+      len_ -= pos_;
+      pos_ = 0;
+    }
+    if (len_ == buf_.size()) buf_.resize(buf_.size() * 2);
+    const std::size_t got = std::fread(buf_.data() + len_, 1, buf_.size() - len_, f_);
+    len_ += got;
+    return got > 0;
   }
   void parse_row(std::vector<json>& row) const {
     json r = parse_text(text_);
@@ -991,6 +1045,7 @@ class JsonReader : public Reader {
   std::vector<std::int64_t> rows_at_;
   std::map<std::string, std::int64_t> key_at_;  // header key → offset of its value
   std::string text_;
+  std::string scratch_;  // scan_json_row's decoded strings
   bool in_rows_ = false, first_ = true;
 };
 
@@ -1043,6 +1098,12 @@ class CsvReader : public Reader {
     if (!next_record()) return false;
     exchange_row(row);
     return true;
+  }
+  diag::Location row_location(std::size_t i, std::int64_t row) override {
+    open(i);
+    for (std::int64_t n = 1; next_record(); ++n)
+      if (n == row) return {(dir_ / files_[i]).string(), static_cast<int>(in_->line()), 1, 1};
+    return {(dir_ / files_[i]).string(), 0, 0, 1};
   }
   bool next_into(TableLoader& loader) override {
     if (!next_record()) return false;
@@ -1331,10 +1392,21 @@ std::vector<TableCount> import_data(driver::SqlConnection& conn, const ImportOpt
     };
     std::int64_t n = 0;
     try {
-      n = load(TableLoader::Load::stream);
-    } catch (const driver::DbError& e) {
-      if (!streamed || !e.connection_usable()) throw;
-      n = load(TableLoader::Load::batches);
+      try {
+        n = load(TableLoader::Load::stream);
+      } catch (const driver::DbError& e) {
+        // A refusal the stream could not place (MySQL/MariaDB; PostgreSQL errors without "COPY t,
+        // line N", e.g. of a deferred constraint): the batches name the row.
+        if (!streamed || !e.connection_usable()) throw;
+        n = load(TableLoader::Load::batches);
+      }
+    } catch (RowError& e) {
+      // The row located in the file (read again, nothing loaded): file:line:col of its start.
+      if (e.row() > 0) {
+        diag::Location at = r->row_location(i, e.row());
+        if (!at.file.empty()) e.diagnostic().location = std::move(at);
+      }
+      throw;
     }
     if (opts.progress) opts.progress(name, n, true);
     const bool created = std::find(missing.begin(), missing.end(), name) != missing.end();

@@ -224,7 +224,9 @@ std::string double_text(double d) {
 }
 
 std::optional<std::int64_t> parse_int(std::string_view s) {
-  s = util::trim(s);
+  // Trimmed only when it may need it (util::trim asks the locale about every end).
+  if (!s.empty() && (static_cast<unsigned char>(s.front()) <= ' ' || static_cast<unsigned char>(s.back()) <= ' '))
+    s = util::trim(s);
   std::int64_t v = 0;
   auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
@@ -243,7 +245,8 @@ std::optional<double> parse_double(std::string_view s) {
 }
 
 bool truthy(std::string_view s) {
-  s = util::trim(s);
+  if (!s.empty() && (static_cast<unsigned char>(s.front()) <= ' ' || static_cast<unsigned char>(s.back()) <= ' '))
+    s = util::trim(s);
   return s == "t" || s == "true" || s == "1" || s == "TRUE" || s == "y" || s == "yes" || s == "on";
 }
 
@@ -336,24 +339,41 @@ void base64_decode_to(std::string& out, std::string_view in) {
     t['\r'] = -2;
     return t;
   }();
-  out.clear();
-  out.reserve(in.size() / 4 * 3 + 3);
+  // Written through a pointer into storage sized for the longest result, then cut to length.
+  out.resize(in.size() / 4 * 3 + 3);
+  char* o = out.data();
+  // Whole groups of four base64 characters first; the loop below takes over at the first '=',
+  // line break or invalid character (each of which is negative in kValue).
+  const auto* u = reinterpret_cast<const unsigned char*>(in.data());
+  std::size_t i = 0;
+  for (; i + 4 <= in.size(); i += 4) {
+    const int a = kValue[u[i]], b = kValue[u[i + 1]], c = kValue[u[i + 2]], d = kValue[u[i + 3]];
+    if ((a | b | c | d) < 0) break;
+    const unsigned v = static_cast<unsigned>(a) << 18 | static_cast<unsigned>(b) << 12 | static_cast<unsigned>(c) << 6 |
+                       static_cast<unsigned>(d);
+    o[0] = static_cast<char>(v >> 16);
+    o[1] = static_cast<char>((v >> 8) & 0xFF);
+    o[2] = static_cast<char>(v & 0xFF);
+    o += 3;
+  }
   unsigned acc = 0;
   int bits = 0;
-  for (const char c : in) {
+  for (const char c : in.substr(i)) {
     if (c == '=') break;
     const int v = kValue[static_cast<unsigned char>(c)];
     if (v < 0) {
       if (v == -2) continue;
+      out.clear();
       throw std::invalid_argument("invalid base64 character");
     }
     acc = (acc << 6) | static_cast<unsigned>(v);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
+      *o++ = static_cast<char>((acc >> bits) & 0xFF);
     }
   }
+  out.resize(static_cast<std::size_t>(o - out.data()));
 }
 
 nlohmann::json to_exchange(const driver::Value& v, TypeCategory c) {

@@ -44,6 +44,7 @@ class CsvRecordReader {
 
  private:
   bool fill();  // makes a byte available at pos_; false at the end of the file
+  bool plain_record();  // next()'s fast path: a record without quotes, whole in the buffer
 
   std::FILE* f_ = nullptr;  // nullptr: the text given to the constructor is the whole input
   std::string buf_;
@@ -56,11 +57,21 @@ class CsvRecordReader {
   std::vector<Field> fields_;
 };
 
+// One row of a JSON export scanned where it lies in the reader's buffer, in one pass: each element
+// goes to token_to_target (strings with their escapes decoded) as it is read. `[p, e)` is a window
+// of the file starting at the row's '['. done: `p` is past the row's ']' and `out` holds the row's
+// values (as json_row_to_target below); more: the window ends before the row does (read on and
+// scan again from the row's start); other: what json_row_to_target leaves to the reference path.
+// `scratch` holds a string's decoded escapes. May throw what from_exchange throws (bad base64).
+enum class JsonRowScan { done, more, other };
+JsonRowScan scan_json_row(const char*& p, const char* e, std::span<const schema::TypeCategory> cats,
+                          schema::Dialect target, std::span<driver::Value> out, std::string& scratch);
+
 // One row of a JSON export — `row` is the text of its array — into `out`: for each element j at
 // position i, the value from_exchange(j, cats[i], target) gives (JSON columns: the element's
 // compact serialisation, parsed and dumped by nlohmann as the reference does). Returns false
 // (`out` partly written) for what it leaves to the reference path: a row whose element count is
-// not cats.size(), strings with escapes or control characters, invalid UTF-8, numbers that
+// not cats.size(), strings with raw control characters, invalid escapes or lone surrogates, invalid UTF-8, numbers that
 // token_to_target does not take, anything that is not well-formed. May throw what from_exchange
 // throws (bad base64); callers then take the reference path too, which reports it.
 bool json_row_to_target(std::string_view row, std::span<const schema::TypeCategory> cats, schema::Dialect target,

@@ -53,9 +53,22 @@ TableLoader::~TableLoader() {
   tx_.reset();
 }
 
-void TableLoader::abandon() {
+RowError::RowError(const std::string& table, std::int64_t row, std::string column, const std::string& message)
+    : diag::Error("import.row",
+                  "table `" + table + "` row " + std::to_string(row) + (column.empty() ? "" : ", column `" + column + "`") +
+                      ": " + message,
+                  diag::ExitCode::error, "nothing of `" + table + "` was loaded; fix the row and import again"),
+      row_(row),
+      column_(std::move(column)) {}
+
+void TableLoader::abandon(const std::exception& e) {
+  const driver::BulkStream::Refusal refused = stream_ ? stream_->refused() : driver::BulkStream::Refusal{};
   stream_.reset();
   tx_.reset();  // rolls the table back
+  if (refused.row < 1 || refused.row > rows_ + 1) return;
+  // The stream's rows are this loader's rows from the first: its row N is row N.
+  const bool known = std::find(columns_.begin(), columns_.end(), refused.column) != columns_.end();
+  throw RowError(table_, refused.row, known ? refused.column : "", e.what());
 }
 
 std::string TableLoader::insert_sql(std::size_t nrows) const {
@@ -74,16 +87,14 @@ std::string TableLoader::insert_sql(std::size_t nrows) const {
 
 void TableLoader::add(const std::vector<nlohmann::json>& row) {
   if (row.size() != columns_.size())
-    throw diag::Error("import.row", "table `" + table_ + "` row " + std::to_string(rows_ + 1) + ": " +
-                                        std::to_string(row.size()) + " values for " +
-                                        std::to_string(columns_.size()) + " columns");
+    throw RowError(table_, rows_ + 1, "",
+                   std::to_string(row.size()) + " values for " + std::to_string(columns_.size()) + " columns");
   const std::span<driver::Value> slots = row_slots();
   for (std::size_t i = 0; i < row.size(); ++i) {
     try {
       slots[i] = from_exchange(row[i], cats_[i], dialect_);
     } catch (const std::exception& e) {
-      throw diag::Error("import.row", "table `" + table_ + "` row " + std::to_string(rows_ + 1) + ", column `" +
-                                          columns_[i] + "`: " + e.what());
+      throw RowError(table_, rows_ + 1, columns_[i], e.what());
     }
   }
   accept_row();
@@ -98,8 +109,8 @@ void TableLoader::accept_row() {
   if (stream_) {
     try {
       stream_->write_row(std::span<const driver::Value>(pending_.data(), columns_.size()));
-    } catch (const driver::DbError&) {
-      abandon();
+    } catch (const driver::DbError& e) {
+      abandon(e);
       throw;
     }
     ++rows_;
@@ -132,9 +143,7 @@ void TableLoader::flush() {
         conn_.query(one, std::span<const driver::Value>(pending_.data() + r * n, n));
       } catch (const driver::DbError& e) {
         tx_.reset();  // rolls the table back
-        throw diag::Error("import.row", "table `" + table_ + "` row " + std::to_string(first + r) + ": " + e.what(),
-                          diag::ExitCode::error,
-                          "nothing of `" + table_ + "` was loaded; fix the row and import again");
+        throw RowError(table_, first + static_cast<std::int64_t>(r), "", e.what());
       }
     }
     throw;  // the batch failed but no single row did: report the original error
@@ -146,8 +155,8 @@ std::int64_t TableLoader::commit() {
   if (stream_) {
     try {
       stream_->finish();
-    } catch (const driver::DbError&) {
-      abandon();
+    } catch (const driver::DbError& e) {
+      abandon(e);
       throw;
     }
     stream_.reset();

@@ -8,9 +8,11 @@
 //
 // Streamed (Load::stream, for callers that can read their rows twice: import): each accepted row
 // goes straight to the driver's BulkStream (one COPY for the whole table on PostgreSQL, LOAD DATA
-// LOCAL of ~8 MiB each on MySQL/MariaDB), with no batch kept and no savepoint. A refused row then
-// rolls the whole table back and throws driver::DbError without naming the row: the caller reads
-// the rows again into a batched TableLoader, which names it (import_data does).
+// LOCAL of ~8 MiB each on MySQL/MariaDB), with no batch kept and no savepoint. A refused row rolls
+// the whole table back; when the engine says which row of the stream it refused (PostgreSQL: the
+// error context "COPY t, line N", one line per row), the loader throws RowError naming it, else
+// driver::DbError without naming the row: the caller then reads the rows again into a batched
+// TableLoader, which names it (import_data does).
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -19,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "flash/diag/diagnostic.hpp"
 #include "flash/driver/connection.hpp"
 #include "flash/schema/types.hpp"
 
@@ -27,6 +30,20 @@ class BulkStream;  // bulk.hpp
 }
 
 namespace flash::exporter {
+
+// A row TableLoader cannot load (diag code "import.row"): a value that does not convert, or the
+// database's refusal. The message is "table `t` row N: …" or "table `t` row N, column `c`: …";
+// row() is N (1-based, among the rows given to this loader), column() the column when known.
+class RowError : public diag::Error {
+ public:
+  RowError(const std::string& table, std::int64_t row, std::string column, const std::string& message);
+  std::int64_t row() const { return row_; }
+  const std::string& column() const { return column_; }
+
+ private:
+  std::int64_t row_;
+  std::string column_;
+};
 
 class TableLoader {
  public:
@@ -42,7 +59,7 @@ class TableLoader {
   ~TableLoader();
   // Whether rows go through a driver::BulkStream (Load::stream and the driver has one).
   bool streaming() const { return stream_ != nullptr; }
-  // Adds one row (exchange values, one per column). Throws diag::Error "import.row".
+  // Adds one row (exchange values, one per column). Throws RowError.
   void add(const std::vector<nlohmann::json>& row);
   // The faster entry, for readers that make the target's values themselves (import's CSV, JSON and
   // SQLite readers): fill the column_count() slots of row_slots() with what add() would store for
@@ -54,14 +71,17 @@ class TableLoader {
   std::size_t column_count() const { return columns_.size(); }
   const std::vector<schema::TypeCategory>& categories() const { return cats_; }
   schema::Dialect dialect() const { return dialect_; }
-  // Flushes and commits; returns the number of rows written.
+  // Flushes and commits; returns the number of rows written. Throws RowError for a refused row
+  // the loader can name, else driver::DbError.
   std::int64_t commit();
   std::int64_t rows() const { return rows_; }
 
  private:
   void flush();
   std::string insert_sql(std::size_t nrows) const;
-  void abandon();  // a failed stream: ends it and rolls the table back
+  // A failed stream: ends it and rolls the table back; throws RowError when the stream names the
+  // refused row, else returns (the caller rethrows the DbError).
+  void abandon(const std::exception& e);
 
   driver::SqlConnection& conn_;
   schema::Dialect dialect_;

@@ -1,11 +1,15 @@
 // flash import's streamed bulk path (TableLoader::Load::stream, driver::BulkStream; issue 17 goal 5):
 // PostgreSQL keeps one COPY FROM STDIN open for the whole table and MariaDB sends LOAD DATA LOCAL
 // statements of ~8 MiB, with no savepoint per batch. A row the database refuses in the middle of
-// such a stream (past the first chunks sent) fails the whole table with DbError; import_data then
-// reads the file again in savepoint-protected batches, which name the row by its number, and the
-// table is as it was before. MariaDB's tests are named MysqlImport.* to share the ctest
+// such a stream (past the first chunks sent) fails the whole table. PostgreSQL names the row in the
+// error's context ("COPY s, line N"): the loader throws RowError for it and import_data locates the
+// row in the file, with no second load. MariaDB does not: the loader throws DbError and import_data
+// reads the file again in savepoint-protected batches, which name the row by its number. Either
+// way the table is as it was before and the error names the row's file:line. MariaDB's tests are named MysqlImport.* to share the ctest
 // RESOURCE_LOCK of the tests that switch the server's local_infile.
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 #include "flash/diag/diagnostic.hpp"
 #include "flash/driver/bulk.hpp"
@@ -26,6 +30,15 @@ std::int64_t count(driver::SqlConnection& c, const std::string& sql) {
   const V v = c.query(sql).rows.at(0).at(0);
   if (const auto* n = std::get_if<std::int64_t>(&v)) return *n;
   return std::stoll(driver::to_display(v));
+}
+
+// Rows inserted into `table` so far as PostgreSQL's statistics count them (pg_stat_user_tables
+// n_tup_ins: attempted inserts, those of rolled-back transactions included), after this session's
+// pending counts are flushed (pg_stat_force_next_flush: at the end of that statement).
+std::int64_t tuples_inserted(driver::SqlConnection& c, const std::string& table) {
+  c.query("SELECT pg_stat_force_next_flush()");
+  c.query("SELECT pg_stat_clear_snapshot()");
+  return count(c, "SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = '" + table + "'");
 }
 
 // Source rows: id, a 12-character code ("c" + 11 digits) except row kRefused's 13 characters, and
@@ -54,7 +67,9 @@ void stream_refusal_test(Dialect d, Format f) {
   c->execute("INSERT INTO s VALUES (0, 'kept', 'p')");
   if (d == Dialect::mysql) c->execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES'");
 
-  // The stream alone refuses the table without naming the row, and leaves it as it was.
+  // The stream alone refuses the table and leaves it as it was. PostgreSQL says which row in the
+  // error's context ("COPY s, line N, column code: …"): the loader names it from there; MariaDB
+  // does not, and the loader throws the database's error.
   {
     const std::vector<std::string> cols = {"id", "code", "pad"};
     TableLoader loader(*c, "", "s", cols, {TypeCategory::int64, TypeCategory::text, TypeCategory::text},
@@ -70,10 +85,18 @@ void stream_refusal_test(Dialect d, Format f) {
       loader.commit();
     } catch (const driver::DbError&) {
       refused = true;
+      EXPECT_EQ(d, Dialect::mysql) << "PostgreSQL's COPY names the row: the loader says which";
+    } catch (const RowError& e) {
+      refused = true;
+      EXPECT_EQ(d, Dialect::postgresql);
+      EXPECT_EQ(e.row(), kRefused);
+      EXPECT_EQ(e.column(), "code");
+      EXPECT_EQ(e.diagnostic().code, "import.row");
     }
     EXPECT_TRUE(refused) << "a 13-character code went into VARCHAR(12) through the stream";
   }
   EXPECT_EQ(count(*c, "SELECT COUNT(*) FROM s"), 1);
+  const std::int64_t inserted_before = d == Dialect::postgresql ? tuples_inserted(*c, "s") : 0;
 
   // The import names the row (read again in batches) and writes nothing.
   try {
@@ -81,10 +104,37 @@ void stream_refusal_test(Dialect d, Format f) {
     ADD_FAILURE() << "the import must fail";
   } catch (const diag::Error& e) {
     EXPECT_EQ(e.diagnostic().code, "import.row");
-    EXPECT_NE(e.diagnostic().message.find("`s` row " + std::to_string(kRefused) + ":"), std::string::npos)
-        << e.diagnostic().message;
+    const std::string& m = e.diagnostic().message;
+    EXPECT_NE(m.find("`s` row " + std::to_string(kRefused) + (d == Dialect::postgresql ? ", column `code`:" : "")),
+              std::string::npos) << m;
+    // Located in the file: the line holding the refused row (CSV: after the header line; JSON: one
+    // row per line; a SQLite file has no lines and is named alone).
+    const auto& at = e.diagnostic().location;
+    if (f == Format::sqlite) {
+      EXPECT_EQ(at.line, 0) << at.file;
+    } else {
+      EXPECT_EQ(at.column, 1);
+      std::ifstream in(at.file, std::ios::binary);
+      std::string line;
+      for (int n = 0; n < at.line && std::getline(in, line); ++n) {
+      }
+      EXPECT_GT(at.line, 1);
+      if (f == Format::csv) {
+        EXPECT_EQ(at.line, kRefused + 1);
+      }
+      EXPECT_NE(line.find("c000000" + std::to_string(kRefused) + "x"), std::string::npos)
+          << at.file << ":" << at.line << ": " << line.substr(0, 80);
+    }
   }
   EXPECT_EQ(count(*c, "SELECT COUNT(*) FROM s"), 1);
+  if (d == Dialect::postgresql) {
+    // No second pass: the rows inserted (aborted ones included) are those COPY stored before the
+    // refused row, not those again through batches of savepoints and row-by-row INSERTs
+    // (≈ 2 × kRefused before this named the row from COPY's line number).
+    const std::int64_t inserted = tuples_inserted(*c, "s") - inserted_before;
+    EXPECT_GT(inserted, 0);
+    EXPECT_LT(inserted, kRefused) << "the rows were loaded a second time to name the refused row";
+  }
   EXPECT_EQ(count(*c, "SELECT COUNT(*) FROM s WHERE id = 0 AND code = 'kept'"), 1);
 
   // Widened, the same file streams in whole: every row, byte for byte as the server sums them.
@@ -101,6 +151,22 @@ void stream_refusal_test(Dialect d, Format f) {
                           std::to_string(kRefused) + "x'"),
             1);
   if (d == Dialect::mysql) c->execute("SET SESSION sql_mode = DEFAULT");
+}
+
+// The refused row in PostgreSQL's COPY error context (driver::copy_refusal).
+TEST(ImportStream, CopyContextNamesTheRow) {
+  using driver::copy_refusal;
+  EXPECT_EQ(copy_refusal("COPY s, line 45678, column code: \"c00000045678x\"").row, 45678);
+  EXPECT_EQ(copy_refusal("COPY s, line 45678, column code: \"c00000045678x\"").column, "code");
+  EXPECT_EQ(copy_refusal("COPY s, line 3, column id: null input").column, "id");
+  EXPECT_EQ(copy_refusal("COPY s, line 7").row, 7);
+  EXPECT_EQ(copy_refusal("COPY s, line 7").column, "");
+  EXPECT_EQ(copy_refusal("COPY s, line 9: \"1\t2\t3\"").row, 9);
+  // A trigger's lines come first; the COPY line is the last.
+  EXPECT_EQ(copy_refusal("PL/pgSQL function f() line 3 at RAISE\nCOPY \"my, line 2\", line 12").row, 12);
+  EXPECT_EQ(copy_refusal("SQL statement \"SELECT 1\"").row, 0);
+  EXPECT_EQ(copy_refusal("").row, 0);
+  EXPECT_EQ(copy_refusal("COPY s, line x").row, 0);
 }
 
 TEST(ImportStream, RefusedRowNamedCsvPostgres) { stream_refusal_test(Dialect::postgresql, Format::csv); }

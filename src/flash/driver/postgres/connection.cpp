@@ -410,8 +410,11 @@ class PgConnection final : public SqlConnection,
       ResultPtr done(PQgetResult(c_.conn_), &PQclear);
       while (PGresult* extra = PQgetResult(c_.conn_)) PQclear(extra);
       if (!ended) throw DbError("COPY FROM STDIN: " + trim_message(PQerrorMessage(c_.conn_)), "", 0, sql_, c_.usable());
+      if (done && PQresultStatus(done.get()) == PGRES_FATAL_ERROR)
+        if (const char* context = PQresultErrorField(done.get(), PG_DIAG_CONTEXT)) refused_ = copy_refusal(context);
       c_.check(done.get(), sql_);
     }
+    Refusal refused() const override { return refused_; }
 
    private:
     void send() {
@@ -425,6 +428,7 @@ class PgConnection final : public SqlConnection,
     std::string sql_;
     std::string buf_;
     bool open_ = true;
+    Refusal refused_;
   };
 
   std::unique_ptr<BulkStream> open_stream(std::string_view table, std::span<const std::string> columns) override {
