@@ -23,6 +23,12 @@ endfunction()
 
 function(flash_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+  # GCC 12 at -O3 (the Release build bench/run makes) reports impossible overlaps (a memcpy of 2^63 bytes at
+  # offset -3) for std::string operator+ with a literal: GCC bug 105329, fixed in GCC 13. Off there only; every
+  # other compiler and build type keeps -Wrestrict.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+    target_compile_options(${target} PRIVATE $<$<CONFIG:Release>:-Wno-restrict>)
+  endif()
   if(FLASH_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
