@@ -21,12 +21,13 @@
 // 500 inserts (the phase's pipeline chunk), 20 CTEs, 20 batches), BLOCKS blocks (default 15), after a warm-up block each.
 //
 // Reads BENCH_URL (a database; the schema is created when `users` is missing) and BENCH_SQL_JSON
-// (bench/sql.json, `bench/harness.py sql`). Seeds the tables with the workload's counts (one
-// INSERT … SELECT generate_series per table, as bench/node/workload.mjs's seed) before every OP,
+// (bench/sql.json, `bench/harness.py sql`). Seeds the tables with the workload's counts
+// (bench/seed.sql beside it, as bench/node/workload.mjs's seed) before every OP,
 // so the CTE returns 1,000 rows with counts 5 and 15. BENCH_SCALE scales the counts.
 // Build: bench/cpp/ab.sh (g++ -O2 like bench/run; AB_CXXFLAGS to change).
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <fstream>
 #include <sstream>
@@ -70,16 +71,18 @@ void seed(const char* url, const std::string& schema_path) {
     ss << in.rdbuf();
     exec(c, ss.str());
   }
-  const std::string U = std::to_string(kUsers), C = std::to_string(kCategories), P = std::to_string(kPosts),
-                    M = std::to_string(kComments);
-  exec(c, "TRUNCATE users, categories, posts, comments RESTART IDENTITY CASCADE");
-  exec(c, "INSERT INTO users (name, email, address, isadmin, created_at) SELECT 'User ' || i, 'user' || i || '@test.com', "
-          "'Address ' || i, i % 5 = 0, clock_timestamp() FROM generate_series(0, " + U + " - 1) i");
-  exec(c, "INSERT INTO categories (name) SELECT 'Category ' || i FROM generate_series(0, " + C + " - 1) i");
-  exec(c, "INSERT INTO posts (user_id, category_id, title, content, created_at) SELECT i % " + U + " + 1, i % " + C +
-          " + 1, 'Post ' || i, repeat('Content ' || i || '...', 3), clock_timestamp() FROM generate_series(0, " + P + " - 1) i");
-  exec(c, "INSERT INTO comments (post_id, user_id, content, created_at) SELECT i % " + P + " + 1, i % " + U +
-          " + 1, 'Comment ' || i, clock_timestamp() FROM generate_series(0, " + M + " - 1) i");
+  // bench/seed.sql (beside BENCH_SQL_JSON) with the counts in place of {users}, {categories}, ...
+  const std::string json = std::getenv("BENCH_SQL_JSON") ? std::getenv("BENCH_SQL_JSON") : "bench/sql.json";
+  std::ifstream in(json.substr(0, json.find_last_of('/') + 1) + "seed.sql");
+  if (!in) throw std::runtime_error("cannot read seed.sql beside " + json);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string sql = ss.str();
+  const std::pair<const char*, int> counts[] = {{"{users}", kUsers}, {"{categories}", kCategories}, {"{posts}", kPosts},
+                                                {"{comments}", kComments}};
+  for (const auto& [key, n] : counts)
+    for (std::size_t at; (at = sql.find(key)) != std::string::npos;) sql.replace(at, std::strlen(key), std::to_string(n));
+  exec(c, sql);
   exec(c, "VACUUM ANALYZE");
   PQfinish(c);
 }

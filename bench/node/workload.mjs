@@ -98,23 +98,17 @@ export async function runWorkload(c) {
   return { phases, cpu };
 }
 
-// Seeds the workload tables of `url` with the workload's row counts at BENCH_SCALE in one statement per
-// table (created_at from clock_timestamp(), so timestamps differ per row as in the workload), unless they
-// already hold exactly those counts (cte_profile.mjs, phase_ab.mjs).
+// bench/seed.sql with the counts in place of {users}, {categories}, {posts}, {comments}.
+export const seedSql = (counts) => readFileSync(join(here, "..", "seed.sql"), "utf8").replace(/\{(\w+)\}/g, (_, k) => String(counts[k]));
+
+// Seeds the workload tables of `url` with the workload's row counts at BENCH_SCALE (bench/seed.sql),
+// unless they already hold exactly those counts (cte_profile.mjs, phase_ab.mjs).
 export async function seed(url) {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   const count = async (t) => Number((await c.query(`SELECT count(*) AS n FROM ${t}`)).rows[0].n);
   if ((await count("users")) !== N_USERS || (await count("posts")) !== N_POSTS || (await count("comments")) !== N_COMMENTS) {
-    await c.query("TRUNCATE users, categories, posts, comments RESTART IDENTITY CASCADE");
-    await c.query(`INSERT INTO users (name, email, address, isadmin, created_at)
-      SELECT 'User ' || i, 'user' || i || '@test.com', 'Address ' || i, i % 5 = 0, clock_timestamp() FROM generate_series(0, ${N_USERS - 1}) i`);
-    await c.query(`INSERT INTO categories (name) SELECT 'Category ' || i FROM generate_series(0, ${N_CATEGORIES - 1}) i`);
-    await c.query(`INSERT INTO posts (user_id, category_id, title, content, created_at)
-      SELECT i % ${N_USERS} + 1, i % ${N_CATEGORIES} + 1, 'Post ' || i, repeat('Content ' || i || '...', 3), clock_timestamp()
-      FROM generate_series(0, ${N_POSTS - 1}) i`);
-    await c.query(`INSERT INTO comments (post_id, user_id, content, created_at)
-      SELECT i % ${N_POSTS} + 1, i % ${N_USERS} + 1, 'Comment ' || i, clock_timestamp() FROM generate_series(0, ${N_COMMENTS - 1}) i`);
+    await c.query(seedSql({ users: N_USERS, categories: N_CATEGORIES, posts: N_POSTS, comments: N_COMMENTS }));
     await c.query("VACUUM ANALYZE");
   }
   await c.end();

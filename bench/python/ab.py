@@ -23,21 +23,15 @@ DEFAULT_PER = {"insert_users": 200, "insert_comments": 200, "cte": 10, "mixed": 
 
 
 async def seed(pool):
-    """The workload's rows at BENCH_SCALE, one INSERT … SELECT generate_series per table (the rows of
-    bench/node/workload.mjs seed()), unless the tables already hold exactly those counts."""
+    """The workload's rows at BENCH_SCALE (bench/seed.sql), unless the tables already hold exactly
+    those counts."""
     async with pool.acquire() as c:
         counts = await c.fetchrow("SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM posts), (SELECT count(*) FROM comments)")
         if tuple(counts) == (run.N_USERS, run.N_POSTS, run.N_COMMENTS):
             return
-        await c.execute("TRUNCATE users, categories, posts, comments RESTART IDENTITY CASCADE")
-        await c.execute(f"""INSERT INTO users (name, email, address, isadmin, created_at)
-            SELECT 'User ' || i, 'user' || i || '@test.com', 'Address ' || i, i % 5 = 0, clock_timestamp() FROM generate_series(0, {run.N_USERS - 1}) i""")
-        await c.execute(f"INSERT INTO categories (name) SELECT 'Category ' || i FROM generate_series(0, {run.N_CATEGORIES - 1}) i")
-        await c.execute(f"""INSERT INTO posts (user_id, category_id, title, content, created_at)
-            SELECT i % {run.N_USERS} + 1, i % {run.N_CATEGORIES} + 1, 'Post ' || i, repeat('Content ' || i || '...', 3), clock_timestamp()
-            FROM generate_series(0, {run.N_POSTS - 1}) i""")
-        await c.execute(f"""INSERT INTO comments (post_id, user_id, content, created_at)
-            SELECT i % {run.N_POSTS} + 1, i % {run.N_USERS} + 1, 'Comment ' || i, clock_timestamp() FROM generate_series(0, {run.N_COMMENTS - 1}) i""")
+        counts = dict(users=run.N_USERS, categories=run.N_CATEGORIES, posts=run.N_POSTS, comments=run.N_COMMENTS)
+        text = open(os.path.join(run.HERE, "..", "seed.sql")).read()
+        await c.execute(re.sub(r"\{(\w+)\}", lambda m: str(counts[m.group(1)]), text))
         await c.execute("VACUUM ANALYZE")
 
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -284,28 +285,22 @@ func NewPool(ctx context.Context) (*pgxpool.Pool, error) {
 	return pgxpool.NewWithConfig(ctx, cfg)
 }
 
-// Seed fills the workload tables with the workload's row counts at BENCH_SCALE, one
-// INSERT … SELECT generate_series per table, unless they already hold exactly those counts: the
-// same rows as bench/node/workload.mjs seed() (cte_profile.mjs, phase_ab.mjs), so the CTE returns
-// NUsers rows with counts 5 and 15. For cmd/bench-ab, which measures operations, not phases.
+// Seed fills the workload tables with the workload's row counts at BENCH_SCALE (bench/seed.sql,
+// beside BENCH_SQL_JSON), unless they already hold exactly those counts, so the CTE returns NUsers
+// rows with counts 5 and 15. For cmd/bench-ab, which measures operations, not phases.
 func Seed(ctx context.Context, pool *pgxpool.Pool) error {
 	var nu, np, nc int
 	err := pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM posts), (SELECT count(*) FROM comments)").Scan(&nu, &np, &nc)
 	if err != nil || (nu == NUsers && np == NPosts && nc == NComments) {
 		return err
 	}
-	for _, q := range []string{
-		"TRUNCATE users, categories, posts, comments RESTART IDENTITY CASCADE",
-		fmt.Sprintf(`INSERT INTO users (name, email, address, isadmin, created_at)
-			SELECT 'User ' || i, 'user' || i || '@test.com', 'Address ' || i, i %% 5 = 0, clock_timestamp() FROM generate_series(0, %d) i`, NUsers-1),
-		fmt.Sprintf(`INSERT INTO categories (name) SELECT 'Category ' || i FROM generate_series(0, %d) i`, NCategories-1),
-		fmt.Sprintf(`INSERT INTO posts (user_id, category_id, title, content, created_at)
-			SELECT i %% %d + 1, i %% %d + 1, 'Post ' || i, repeat('Content ' || i || '...', 3), clock_timestamp()
-			FROM generate_series(0, %d) i`, NUsers, NCategories, NPosts-1),
-		fmt.Sprintf(`INSERT INTO comments (post_id, user_id, content, created_at)
-			SELECT i %% %d + 1, i %% %d + 1, 'Comment ' || i, clock_timestamp() FROM generate_series(0, %d) i`, NPosts, NUsers, NComments-1),
-		"VACUUM ANALYZE",
-	} {
+	text, err := os.ReadFile(filepath.Join(filepath.Dir(os.Getenv("BENCH_SQL_JSON")), "seed.sql"))
+	if err != nil {
+		return err
+	}
+	seed := strings.NewReplacer("{users}", strconv.Itoa(NUsers), "{categories}", strconv.Itoa(NCategories),
+		"{posts}", strconv.Itoa(NPosts), "{comments}", strconv.Itoa(NComments)).Replace(string(text))
+	for _, q := range []string{seed, "VACUUM ANALYZE"} {
 		if _, err := pool.Exec(ctx, q); err != nil {
 			return err
 		}
