@@ -156,9 +156,9 @@ inline void run_ops(flash::pg::Connection& c, const std::vector<Op>& ops, std::s
 
 // One concurrent batch: queues[k] on pipes[k] (one Pipeline per pooled connection, kept for the
 // concurrent phases: a Pipeline is reusable after each sync point), all connections at once from
-// this thread. Prepared mode keeps one statement in flight per connection (send()/process() in a
-// poll loop, like bench/libpq's drive()); pipeline mode queues each connection's share and syncs
-// them all (flash::pg::sync_all).
+// this thread. Prepared mode keeps one statement in flight per connection (Pipeline::Mode::single:
+// libpq's ordinary asynchronous commands, send()/process() in a poll loop, like bench/libpq's
+// drive()); pipeline mode queues each connection's share and syncs them all (flash::pg::sync_all).
 inline void run_batch(std::vector<std::unique_ptr<flash::pg::Pipeline>>& pipes, const std::vector<std::vector<Op>>& queues,
                       bool pipeline) {
   struct Lane {
@@ -211,7 +211,8 @@ inline void run_batch(std::vector<std::unique_ptr<flash::pg::Pipeline>>& pipes, 
 
 // The pool: every statement prepared on every connection first (flashdb::prepare_all, as
 // bench-libpq does); sequential phases use the first connection directly, concurrent phases
-// drive every connection through its own Pipeline (begin_concurrent()).
+// drive every connection through its own Pipeline (begin_concurrent(); Mode::single for the
+// flash-cpp contender, pipeline mode for flash-cpp-pipeline).
 struct Pool {
   std::vector<std::unique_ptr<flash::pg::Connection>> conns;
   std::vector<std::unique_ptr<flash::pg::Pipeline>> pipes;
@@ -225,10 +226,13 @@ struct Pool {
     }
   }
   void sequential(const std::vector<Op>& ops) { run_ops(*conns[0], ops, kChunk, pipeline); }
-  // From here on every connection is in pipeline mode (its Pipeline) until end_concurrent().
+  // From here on every connection belongs to its Pipeline (non-blocking; in pipeline mode for
+  // flash-cpp-pipeline) until end_concurrent().
   void begin_concurrent() {
     if (pipes.empty())
-      for (auto& c : conns) pipes.push_back(std::make_unique<flash::pg::Pipeline>(*c));
+      for (auto& c : conns)
+        pipes.push_back(std::make_unique<flash::pg::Pipeline>(
+            *c, pipeline ? flash::pg::Pipeline::Mode::pipelined : flash::pg::Pipeline::Mode::single));
   }
   void end_concurrent() { pipes.clear(); }
   // One concurrent batch: ops [s, e) spread round-robin over the pool.

@@ -341,6 +341,33 @@ int main(int argc, char** argv) {
         CHECK(e.get()->value == 110);
       }
       CHECK(db::get_counter(db2, "all")->value == 110);
+      // ---- Mode::single: libpq's ordinary asynchronous commands (no pipeline mode), one statement
+      // in flight per connection, driven together by sync_all; each statement is its own transaction ----
+      {
+        using Mode = flash::pg::Pipeline::Mode;
+        flash::pg::Pipeline s1(db, Mode::single), s2(db2, Mode::single);
+        CHECK(PQpipelineStatus(db.native()) == PQ_PIPELINE_OFF);
+        std::vector<flash::pg::Pipeline*> both{&s1, &s2};
+        flash::pg::sync_all(both);  // nothing in flight: returns at once
+        auto a = db::get_user(s1, u->id);
+        auto b = db::upsert_counter(s2, "single", 5);
+        CHECK_SQLSTATE(db::upsert_counter(s2, "single", 1), "");  // a second statement while one is in flight
+        flash::pg::sync_all(both);
+        CHECK(a.get() && a.get()->email == "ada@example.com");
+        CHECK(b.get()->value == 5);
+        // A failure is that statement's and the cycle's error; the next statement runs normally.
+        auto dup = db::create_user(s1, "ada@example.com", std::nullopt, std::nullopt, db::UserRole::member, true, "0",
+                                   std::nullopt, std::nullopt, {}, std::nullopt, std::nullopt, std::nullopt, std::nullopt);
+        auto c = db::upsert_counter(s2, "single", 2);
+        CHECK_SQLSTATE(flash::pg::sync_all(both), "23505");
+        CHECK_SQLSTATE(dup.get(), "23505");
+        CHECK(c.get()->value == 7);
+        auto d = db::upsert_counter(s1, "single", 3);
+        s1.sync();
+        CHECK(d.get()->value == 10);
+      }
+      CHECK(db::get_counter(db2, "single")->value == 10);
+      CHECK(db::get_user(db, u->id).has_value());
     }
     db::delete_user(db, u->id);
     CHECK(!db::get_user(db, u->id).has_value());

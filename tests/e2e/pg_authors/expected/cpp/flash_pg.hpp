@@ -853,10 +853,17 @@ class Pending<void> {
 // (a failed statement aborts the rest of the pipeline: those Pendings hold a 25P02-like error).
 // The connection is in pipeline mode for the Pipeline's lifetime; the destructor syncs what is
 // still queued (ignoring errors) and leaves pipeline mode.
+//
+// Mode::single is libpq's ordinary asynchronous command processing instead (no pipeline mode):
+// one statement at a time, sent as it is queued (with its own sync message), its result ending
+// the cycle — for driving many connections from one thread with one statement in flight on each
+// (see sync_all and send()/process()), without a pipeline's sync result per statement. Queueing
+// a second statement before the first one's process() returned true throws.
 class Pipeline {
  public:
-  explicit Pipeline(Connection& c) : c_(c) {
-    if (PQenterPipelineMode(c_.c_) != 1) detail::fail(c_.c_, nullptr, "pipeline mode");
+  enum class Mode : std::uint8_t { pipelined, single };
+  explicit Pipeline(Connection& c, Mode mode = Mode::pipelined) : c_(c), single_(mode == Mode::single) {
+    if (!single_ && PQenterPipelineMode(c_.c_) != 1) detail::fail(c_.c_, nullptr, "pipeline mode");
     if (PQsetnonblocking(c_.c_, 1) != 0) detail::fail(c_.c_, nullptr, "non-blocking mode");
   }
   Pipeline(const Pipeline&) = delete;
@@ -866,7 +873,7 @@ class Pipeline {
       if (!items_.empty()) sync();
     } catch (...) {
     }
-    PQexitPipelineMode(c_.c_);
+    if (!single_) PQexitPipelineMode(c_.c_);
     PQsetnonblocking(c_.c_, 0);
   }
 
@@ -911,6 +918,7 @@ class Pipeline {
 
   // Sends a sync, waits for and dispatches every queued result. Throws the first error.
   void sync() {
+    if (single_ && items_.empty()) return;
     send();
     while (!process()) wait();
   }
@@ -920,8 +928,9 @@ class Pipeline {
   // socket() is readable (or writable while wants_write()), process() reads what arrived and
   // dispatches the complete results. It returns true once the sync point arrived: every Pending
   // is then set, and process() throws the first error (the Pipeline is reusable afterwards).
+  // (Mode::single: the statement went out when it was queued; send() flushes what is left.)
   void send() {
-    if (PQpipelineSync(c_.c_) != 1) detail::fail(c_.c_, nullptr, "pipeline sync");
+    if (!single_ && PQpipelineSync(c_.c_) != 1) detail::fail(c_.c_, nullptr, "pipeline sync");
     flush();
   }
   int socket() const noexcept { return PQsocket(c_.c_); }
@@ -932,18 +941,14 @@ class Pipeline {
     flush();
     while (!PQisBusy(c)) {
       PGresult* raw = PQgetResult(c);
-      if (!raw) {  // the end of one statement's results
+      if (!raw) {  // the end of one statement's results (Mode::single: of the cycle)
+        if (single_) return finish();
         ++next_;
         continue;
       }
       Result r(raw);
       const auto st = PQresultStatus(raw);
-      if (st == PGRES_PIPELINE_SYNC) {
-        items_.clear();
-        next_ = 0;
-        if (first_) std::rethrow_exception(std::exchange(first_, nullptr));
-        return true;
-      }
+      if (st == PGRES_PIPELINE_SYNC) return finish();
       if (next_ >= items_.size()) continue;
       Item& it = items_[next_];
       std::exception_ptr err;
@@ -967,6 +972,7 @@ class Pipeline {
     return false;
   }
   std::size_t queued() const noexcept { return items_.size(); }
+  Mode mode() const noexcept { return single_ ? Mode::single : Mode::pipelined; }
 
  private:
   // One queued statement: its name and where its result goes (no slot: the statement's PQsendPrepare).
@@ -985,7 +991,10 @@ class Pipeline {
   }
   void send(const Statement& st, const Params& p, std::shared_ptr<detail::Slot> slot) {
     PGconn* c = c_.c_;
-    if (!c_.prepared_.count(st.name)) {
+    if (single_) {
+      if (!items_.empty()) throw Error("", 0, std::string(st.name) + ": a single-statement Pipeline has a statement in flight");
+      c_.prepare(st);  // blocking, before anything is in flight
+    } else if (!c_.prepared_.count(st.name)) {
       if (PQsendPrepare(c, st.name, st.sql, 0, nullptr) != 1) detail::fail(c, nullptr, std::string("prepare ") + st.name);
       items_.push_back({st.name, nullptr});
       c_.prepared_.insert(st.name);
@@ -993,6 +1002,13 @@ class Pipeline {
     if (PQsendQueryPrepared(c, st.name, p.size(), p.values(), p.lengths(), p.formats(), 0) != 1)
       detail::fail(c, nullptr, st.name);
     items_.push_back({st.name, std::move(slot)});
+  }
+  // The sync point (Mode::single: the statement's end): every Pending is set; throws the first error.
+  bool finish() {
+    items_.clear();
+    next_ = 0;
+    if (first_) std::rethrow_exception(std::exchange(first_, nullptr));
+    return true;
   }
   void flush() {
     flush_ = PQflush(c_.c_);
@@ -1003,6 +1019,7 @@ class Pipeline {
     if (poll(&pfd, 1, -1) < 0 && errno != EINTR) throw Error("", errno, "flash: poll failed");
   }
   Connection& c_;
+  bool single_;
   std::vector<Item> items_;
   std::size_t next_ = 0;
   int flush_ = 0;
@@ -1016,6 +1033,7 @@ template <class Pipelines>
 void sync_all(const Pipelines& pipelines) {
   std::vector<Pipeline*> open;
   for (Pipeline* p : pipelines) {
+    if (p->mode() == Pipeline::Mode::single && !p->queued()) continue;  // nothing in flight
     p->send();
     open.push_back(p);
   }
