@@ -22,7 +22,8 @@
 # whose imports run right before FLASH_BIN's in each round, labelled "before"; for A/B runs on a
 # shared machine), and scripts/db.sh's FLASH_DB_DIR,
 # FLASH_PG_PORT, FLASH_MYSQL_PORT (the servers are started when FLASH_TEST_PG_URL /
-# FLASH_TEST_MYSQL_URL are not set).
+# FLASH_TEST_MYSQL_URL are not set, and stopped at the end unless one was already running or
+# BENCH_KEEP_SERVERS=1).
 set -euo pipefail
 ROWS=${1:-1000000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +38,10 @@ fi
 BUILD_TYPE=$(grep -m1 '^CMAKE_BUILD_TYPE' "$(dirname "$(dirname "$FLASH_BIN")")/CMakeCache.txt" 2>/dev/null | cut -d= -f2 || true)
 if { [[ " $ENGINES " == *" postgresql "* ]] && [ -z "${FLASH_TEST_PG_URL:-}" ]; } ||
    { [[ " $ENGINES " == *" mysql "* ]] && [ -z "${FLASH_TEST_MYSQL_URL:-}" ]; }; then
+  running=$(bash "$ROOT/scripts/db.sh" status 2>&1 | grep -c 'running (pid' || true)
   eval "$(bash "$ROOT/scripts/db.sh" start 2>/dev/null | grep '^export ')"
+  # Servers this run started are stopped at its end (BENCH_KEEP_SERVERS=1 keeps them).
+  [ "$running" != 0 ] || [ -n "${BENCH_KEEP_SERVERS:-}" ] || STOP_SERVERS=1
 fi
 
 DB=flash_bench_export_$$
@@ -57,6 +61,7 @@ cleanup() {
   # shellcheck disable=SC2046
   [ -z "$MY_BASE" ] || mysql $(my_args) -e "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
   rm -rf "$WORK"
+  [ -z "${STOP_SERVERS:-}" ] || bash "$ROOT/scripts/db.sh" stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
