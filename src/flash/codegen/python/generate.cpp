@@ -20,7 +20,10 @@
 //           and iteration are asyncpg's: the SQL's columns (an sqlc.embed's one by one), values as
 //           asyncpg decodes them. A column named get, keys, values or items
 //           shadows that Record method. Table models stay NamedTuples (constructible values);
-//           `SELECT *` / `RETURNING *` results are models.<Model>Record, the model's record twin.
+//           `SELECT *` / `RETURNING *` results are models.<Model>Record, the model's record twin,
+//           and an sqlc.embed(t) field is the model NamedTuple, built on each read. A single-column
+//           result stays the bare value. record rows cost asyncpg ~0.2 µs more per row than its
+//           own Record (a subclass is allocated generically), far less than the copy.
 //
 // Output package (Python >= 3.10, passes `mypy --strict`):
 //   __init__.py   imports the modules; re-exports Connection, ExecResult and transaction
