@@ -44,6 +44,8 @@ CONTENDERS = {
                  "Flash generated Python (asyncpg)"),
     "asyncpg": ([VENV_PY, os.path.join(HERE, "python", "run.py"), "asyncpg"],
                 "hand-written asyncpg"),
+    "flash-py-record": ([VENV_PY, os.path.join(HERE, "python", "run.py"), "flash-py-record"],
+                        "Flash generated Python (asyncpg), rows = \"record\""),
     "libpq": ([os.path.join(WORK, "bin", "bench-libpq"), "prepared"], "C++ libpq, prepared statements"),
     "libpq-pipeline": ([os.path.join(WORK, "bin", "bench-libpq"), "pipeline"], "C++ libpq, prepared + pipeline mode"),
     "flash-cpp": ([os.path.join(WORK, "bin", "bench-flash-cpp"), "prepared"], "Flash generated C++ (libpq)"),
@@ -246,7 +248,7 @@ def bench(argv):
 # Contenders compared by a paired ratio run next to each other: a group of the compared ones, the group's
 # order reversed every other round (A B, then B A: a drift of the machine between rounds, which this VM
 # shows, falls on both sides alike) and the groups' order rotated per round.
-GROUPS = [["drizzle", "flash-ts", "node-pg", "drizzle-sql", "prisma"], ["flash-go", "pgx"], ["flash-py", "asyncpg"],
+GROUPS = [["drizzle", "flash-ts", "node-pg", "drizzle-sql", "prisma"], ["flash-go", "pgx"], ["flash-py", "asyncpg", "flash-py-record"],
           ["libpq", "flash-cpp"], ["libpq-pipeline", "flash-cpp-pipeline"]]
 
 
@@ -370,6 +372,7 @@ def table(results, meta):
         lines.append(f"| {n} | {fmt(total)} | {fmt(med(r['cpu_ms']), 0)} | {fmt(med(r['rss_mb']))} | {CONTENDERS[n][1]} |")
     pairs = [("drizzle", "flash-ts", "target ≥ 1.5"), ("flash-ts", "node-pg", "target ≤ 1.0"),
              ("flash-go", "pgx", "target ≤ 1.05"), ("flash-py", "asyncpg", "target ≤ 1.1"),
+             ("flash-py-record", "asyncpg", "target ≤ 1.1"),
              ("flash-cpp", "libpq", "target ≤ 1.1"), ("flash-cpp-pipeline", "libpq-pipeline", "target ≤ 1.2")]
     pairs = [p for p in pairs if ok.get(p[0]) and ok.get(p[1]) and len(ok[p[0]]["runs"]) == len(ok[p[1]]["runs"])]
     if pairs:

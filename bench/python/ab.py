@@ -1,14 +1,14 @@
 """python ab.py OPS [CONTENDERS] [--blocks N] [--per N] [--profile PREFIX]: one operation of the workload
-for flash-py and asyncpg (run.py's contenders) in ONE process, in alternating blocks (the first
-contender of each block rotates), so the machine's load drifts onto both alike. Like
+for flash-py, flash-py-record and asyncpg (run.py's contenders) in ONE process, in alternating blocks (the
+first contender of each block rotates), so the machine's load drifts onto all alike. Like
 bench/node/phase_ab.mjs and bench/go/cmd/bench-ab. Per block: wall time and process CPU
 (time.process_time, user+sys) per operation; prints medians and min–max over the blocks, the median of
-the per-block paired ratios A ÷ B, a table and one JSON line.
+the per-block paired ratios X ÷ LAST (each contender against the last one listed), a table and one JSON line.
 
 OPS (comma-separated): insert_users (sequential CreateUser, unique e-mails), insert_comments
 (sequential CreateComment), cte (one GetActiveUsersWithStats, 1,000 rows), mixed (a concurrent batch of
 30 as in mixed_concurrent), lookups (a concurrent batch of 50 name lookups, verified).
-CONTENDERS: default flash-py,asyncpg; each has its own pool (run.make_pool: 20 connections).
+CONTENDERS: default flash-py,flash-py-record,asyncpg; each has its own pool (run.make_pool: 20 connections).
 flash-py@DIR is flash-py over the generated package in DIR (e.g. an older generator's output), for a
 before/after comparison of the generator in one process.
 $BENCH_URL is seeded like bench/node/workload.mjs seed() before each operation.
@@ -89,15 +89,16 @@ async def run_op(what, names, cs, blocks, per, profiles):
     r = {"op": what, "blocks": blocks, "per_block": per,
          "results": [{"contender": n, "wall_us_per_op": stat(wall[k]), "cpu_us_per_op": stat(cpu[k])} for k, n in enumerate(names)]}
     if len(cs) > 1:
-        r["wall_ratio"] = {names[k]: stat([a / b for a, b in zip(wall[0], wall[k])]) for k in range(1, len(cs))}
-        r["cpu_ratio"] = {names[k]: stat([a / b for a, b in zip(cpu[0], cpu[k])]) for k in range(1, len(cs))}
+        # Each contender ÷ the last one (the reference, asyncpg by default), block by block.
+        r["wall_ratio"] = {names[k]: stat([a / b for a, b in zip(wall[k], wall[-1])]) for k in range(len(cs) - 1)}
+        r["cpu_ratio"] = {names[k]: stat([a / b for a, b in zip(cpu[k], cpu[-1])]) for k in range(len(cs) - 1)}
     return r
 
 
 async def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("ops")
-    ap.add_argument("contenders", nargs="?", default="flash-py,asyncpg")
+    ap.add_argument("contenders", nargs="?", default="flash-py,flash-py-record,asyncpg")
     ap.add_argument("--blocks", type=int, default=20)
     ap.add_argument("--per", type=int, default=0, help="operations per block (default per op: %s)" % DEFAULT_PER)
     ap.add_argument("--profile", default="", help="PREFIX: a cProfile per contender of its timed blocks")
@@ -119,15 +120,15 @@ async def main():
     out = [await run_op(w, names, cs, a.blocks, a.per or DEFAULT_PER[w], profiles) for w in what]
     for c in cs: await c.pool.close()
     for k, p in enumerate(profiles): p.dump_stats(a.profile + "." + re.sub(r"[^\w-]", "_", names[k]) + ".prof")
-    print(f"{'op':<16} {'contender':<10} {'wall µs/op med (min–max)':>26} {'CPU µs/op med (min–max)':>26}")
+    print(f"{'op':<16} {'contender':<16} {'wall µs/op med (min–max)':>26} {'CPU µs/op med (min–max)':>26}")
     for r in out:
         for x in r["results"]:
             w, c = x["wall_us_per_op"], x["cpu_us_per_op"]
-            print(f"{r['op']:<16} {x['contender']:<10} {w['median']:10.1f} ({w['min']:6.0f}–{w['max']:6.0f}) "
+            print(f"{r['op']:<16} {x['contender']:<16} {w['median']:10.1f} ({w['min']:6.0f}–{w['max']:6.0f}) "
                   f"{c['median']:10.1f} ({c['min']:6.0f}–{c['max']:6.0f})")
-        for n in names[1:]:
+        for n in names[:-1]:
             w, c = r["wall_ratio"][n], r["cpu_ratio"][n]
-            print(f"{r['op']:<16} {names[0]} ÷ {n}: wall {w['median']:.3f} ({w['min']:.2f}–{w['max']:.2f}), "
+            print(f"{r['op']:<16} {n} ÷ {names[-1]}: wall {w['median']:.3f} ({w['min']:.2f}–{w['max']:.2f}), "
                   f"CPU {c['median']:.3f} ({c['min']:.2f}–{c['max']:.2f})  [{r['blocks']} blocks × {r['per_block']}]")
     print(json.dumps({"ops": out, "load": list(os.getloadavg()), "python": sys.version.split()[0]}))
 

@@ -1,6 +1,7 @@
 """python run.py CONTENDER: the workload (same values, counts and batch sizes as bench/node/workload.mjs)
-with flash-py (Flash's generated asyncpg client, python/flashdb) or asyncpg (hand-written, the exact
-SQL of bench/sql.json), both on an asyncpg pool of 20. Prints {"contender", "phases"} as one JSON line."""
+with flash-py (Flash's generated asyncpg client, python/flashdb), flash-py-record (the same client generated
+with [gen.python] rows = "record", python/flashdb_record: asyncpg builds the rows) or asyncpg (hand-written,
+the exact SQL of bench/sql.json), all on an asyncpg pool of 20. Prints {"contender", "phases"} as one JSON line."""
 import asyncio, json, os, sys, time
 
 S = float(os.environ.get("BENCH_SCALE", "1"))
@@ -48,6 +49,12 @@ class FlashPy:
     async def name(self, id): return await self.q.get_user_name(id=id)
 
 
+class FlashPyRecord(FlashPy):
+    """flash-py with rows = "record" (bench/project/flash_record.toml → python/flashdb_record)."""
+    def __init__(self, pool):
+        super().__init__(pool, os.path.join(HERE, "flashdb_record"))
+
+
 class Asyncpg:
     def __init__(self, pool):
         self.p = self.pool = pool
@@ -80,7 +87,7 @@ async def lookup(c, i):
     if await c.name(i % N_USERS + 1) != f"User {i % N_USERS}": raise SystemExit(f"wrong name for user {i % N_USERS + 1}")
 
 
-CONTENDERS = {"flash-py": FlashPy, "asyncpg": Asyncpg}
+CONTENDERS = {"flash-py": FlashPy, "flash-py-record": FlashPyRecord, "asyncpg": Asyncpg}
 
 
 async def make_pool():

@@ -26,7 +26,7 @@ BENCH = os.path.join(ROOT, "bench")
 # The contenders the benchmark publishes; harness.py's CONTENDERS must hold at least these (a new one is
 # checked as well, since the list below is only a floor).
 PUBLISHED = ["flash-ts", "node-pg", "drizzle", "drizzle-sql", "prisma", "flash-go", "pgx", "flash-py", "asyncpg",
-             "libpq", "libpq-pipeline", "flash-cpp", "flash-cpp-pipeline"]
+             "flash-py-record", "libpq", "libpq-pipeline", "flash-cpp", "flash-cpp-pipeline"]
 SKIP = 77
 failures = []
 

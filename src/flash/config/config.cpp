@@ -84,7 +84,9 @@ const std::vector<GenLanguage> kGenLanguages = {
                          {"psycopg3", {Dialect::postgresql}}, {"aiomysql", {Dialect::mysql}},
                          {"pymysql", {Dialect::mysql}}, {"aiosqlite", {Dialect::sqlite}},
                          {"sqlite3", {Dialect::sqlite}}}},
-      {"read_retry", true, {}}}},
+      {"read_retry", true, {}},
+      // "record" works with driver asyncpg only: check_python_rows, once the driver is known.
+      {"rows", false, {{"namedtuple", {}}, {"record", {}}}}}},
     {"cpp",
      {{"enabled", true, {}},
       {"out", false, {}},
@@ -453,6 +455,7 @@ class Loader {
         return;
       }
       if (key == "driver") driver_at_.emplace_back(g.language, folded, located("", "", v.source(), value_length(v)));
+      if (key == "rows" && g.language == "python") rows_at_ = located("", "", v.source(), value_length(v));
     }
     if (key == "out") g.out = *s;
     else if (key == "driver") g.driver = *s;
@@ -487,6 +490,30 @@ class Loader {
       d.hint = fitting.empty() ? "no " + lang + " driver supports " + std::string(schema::to_string(cfg.provider))
                                : "drivers for " + std::string(schema::to_string(cfg.provider)) + ": " +
                                      util::join(fitting, ", ");
+      diags.push_back(std::move(d));
+    }
+  }
+
+  // [gen.python] rows = "record" needs the asyncpg driver: the one named, or the default
+  // (PostgreSQL with async = true).
+  void check_python_rows(const Config& cfg) {
+    if (!rows_at_) return;
+    for (const auto& g : cfg.gen) {
+      if (g.language != "python" || !g.plugin.empty()) continue;
+      const auto it = g.settings.find("rows");
+      const auto* v = it == g.settings.end() ? nullptr : std::get_if<std::string>(&it->second);
+      if (!v || *v != "record") continue;
+      const std::string driver = !g.driver.empty()                                     ? g.driver
+                                 : cfg.provider != Dialect::postgresql                ? "a " + std::string(schema::to_string(cfg.provider)) + " driver"
+                                 : g.async                                            ? "asyncpg"
+                                                                                      : "psycopg";
+      if (driver == "asyncpg") continue;
+      diag::Diagnostic d = *rows_at_;
+      d.code = "config.value";
+      d.message = "gen.python.rows `record` needs driver = \"asyncpg\" (the driver in effect is " + driver + ")";
+      d.hint = cfg.provider == Dialect::postgresql
+                   ? "set driver = \"asyncpg\" (or async = true), or rows = \"namedtuple\""
+                   : "record rows are asyncpg.Record subclasses, for PostgreSQL; use rows = \"namedtuple\"";
       diags.push_back(std::move(d));
     }
   }
@@ -590,6 +617,7 @@ class Loader {
   std::string text_;
   std::set<std::size_t> provider_given_, url_env_given_;
   std::vector<std::tuple<std::string, std::string, diag::Diagnostic>> driver_at_;  // language, driver, where
+  std::optional<diag::Diagnostic> rows_at_;  // [gen.python] rows, where
 };
 
 void select_database(Config& cfg, const std::optional<std::string>& wanted, const std::string& file) {
@@ -684,6 +712,7 @@ Config load_config(const LoadOptions& opts) {
     for (auto& g : cfg.gen)
       if (g.language == "js" && !g.settings.count("prepared")) g.settings["prepared"] = false;
   loader.check_drivers(cfg);
+  loader.check_python_rows(cfg);
   if (diag::has_errors(loader.diags)) throw diag::Errors(std::move(loader.diags));
   load_env_files(cfg, opts.env_name, &cfg.env_origins);
   return cfg;

@@ -6,6 +6,10 @@
 # behaviour tests that call every generated method against the database. The tests are written
 # once per database, async (test_<db>.py); the sync variant is derived by dropping async/await;
 # conftest_<db>_<mode>.py provides the connection.
+# PostgreSQL has a third run, postgresql/asyncpg-record: [gen.python] rows = "record" (client), the
+# same project with the default rows (client_nt) and rows = "record" with read_retry
+# (client_retry), plus record/record.sql; record/test_postgresql_record.py compares the record rows
+# with the NamedTuple ones. FLASH_PY_MODES (default "async sync record") picks the runs.
 #
 #   tests/clients/python/run.sh FLASH_BINARY [postgresql|mysql|sqlite ...]
 #
@@ -50,13 +54,15 @@ for db in "${DBS[@]}"; do
     sqlite) ;;
     *) echo "run.sh: unknown database $db" >&2; exit 2 ;;
   esac
-  for mode in async sync; do
+  for mode in ${FLASH_PY_MODES:-async sync record}; do
+    [ "$mode" = record ] && [ "$db" != postgresql ] && continue
     case "$db-$mode" in
-      postgresql-async) driver=asyncpg ;; postgresql-sync) driver=psycopg ;;
+      postgresql-async) driver=asyncpg ;; postgresql-sync) driver=psycopg ;; postgresql-record) driver=asyncpg ;;
       mysql-async) driver=aiomysql ;; mysql-sync) driver=pymysql ;;
       sqlite-async) driver=aiosqlite ;; sqlite-sync) driver=sqlite3 ;;
     esac
     name="$db/$driver"
+    [ "$mode" = record ] && name="$db/$driver-record"
     dir="$WORK/$db-$mode"
     rm -rf "$dir"
     mkdir -p "$dir"
@@ -64,6 +70,7 @@ for db in "${DBS[@]}"; do
     # database/sql variants), copied into one query folder.
     mkdir -p "$dir/queries"
     cp "$PROJECTS/$db"/queries/*.sql "$PROJECTS/$db"/batch/*.sql "$dir/queries/"
+    [ "$mode" = record ] && cp "$HERE/record/record.sql" "$dir/queries/"
     # A project of its own that points at the shared schema and queries.
     cat > "$dir/flash.toml" <<TOML
 version = "2"
@@ -80,20 +87,45 @@ enabled = true
 out = "client"
 driver = "$driver"
 TOML
+    pkgs=(client)
+    if [ "$mode" = record ]; then
+      # client: rows = "record"; client_nt: the default rows; client_retry: record + read_retry.
+      sed -e 's/^out = "client"$/out = "client_nt"/' "$dir/flash.toml" > "$dir/flash_nt.toml"
+      sed -e 's/^out = "client"$/out = "client_retry"/' "$dir/flash.toml" > "$dir/flash_retry.toml"
+      printf 'rows = "record"\n' >> "$dir/flash.toml"
+      printf 'rows = "record"\nread_retry = true\n' >> "$dir/flash_retry.toml"
+      pkgs=(client client_nt client_retry)
+    fi
     echo "== $name: flash gen"
-    if ! (cd "$dir" && "$FLASH" -c flash.toml gen --lang python); then
+    gen_ok=1
+    for pkg in "${pkgs[@]}"; do
+      toml=flash.toml
+      [ "$pkg" = client_nt ] && toml=flash_nt.toml
+      [ "$pkg" = client_retry ] && toml=flash_retry.toml
+      (cd "$dir" && "$FLASH" -c "$toml" gen --lang python) || gen_ok=0
+    done
+    if [ $gen_ok = 0 ]; then
       failed+=("$name (flash gen)")
       continue
     fi
     # The tests are written once, async (test_<db>.py); the sync variant drops async/await.
-    cp "$HERE/conftest_${db}_${mode}.py" "$dir/conftest.py"
-    if [ "$mode" = async ]; then
+    if [ "$mode" = record ]; then
+      # asyncpg's fixture in a schema of its own.
+      sed -e 's/^SCHEMA = "flash_py_asyncpg"$/SCHEMA = "flash_py_asyncpg_record"/' \
+        "$HERE/conftest_${db}_async.py" > "$dir/conftest.py"
+      cp "$HERE/record/test_${db}_record.py" "$dir/test_${db}_${mode}.py"
+    else
+      cp "$HERE/conftest_${db}_${mode}.py" "$dir/conftest.py"
+    fi
+    if [ "$mode" = record ]; then
+      :
+    elif [ "$mode" = async ]; then
       cp "$HERE/test_${db}.py" "$dir/test_${db}_${mode}.py"
     else
       sed -e 's/\bawait //g' -e 's/\basync //g' -e '/pytest\.mark\.asyncio/d' "$HERE/test_${db}.py" > "$dir/test_${db}_${mode}.py"
     fi
     echo "== $name: mypy --strict"
-    if ! (cd "$dir" && "$PY" -m mypy --strict --no-incremental --cache-dir=/dev/null client conftest.py "test_${db}_${mode}.py"); then
+    if ! (cd "$dir" && "$PY" -m mypy --strict --no-incremental --cache-dir=/dev/null "${pkgs[@]}" conftest.py "test_${db}_${mode}.py"); then
       failed+=("$name (mypy)")
       continue
     fi

@@ -428,3 +428,117 @@ TEST(PythonGenerate, RowFieldsNamedLikeTupleMethods) {
   EXPECT_TRUE(contains(s, "import functools\n"));
   EXPECT_TRUE(contains(s, "from collections.abc import AsyncIterator, Callable, Sequence\n"));
 }
+
+namespace {
+
+Response run_rows(const Fixture& f, const std::string& driver, const std::string& rows, bool read_retry = false) {
+  Request req;
+  req.schema = std::make_shared<const schema::Schema>(f.schema);
+  req.queries = std::make_shared<const query::AnalyzedQueries>(f.queries);
+  req.settings.language = "python";
+  req.settings.out = "gen/py/db";
+  req.settings.driver = driver;
+  req.settings.settings["rows"] = rows;
+  if (read_retry) req.settings.settings["read_retry"] = true;
+  req.package_name = "db";
+  return python::generate(req);
+}
+
+}  // namespace
+
+// rows = "record": result rows are asyncpg.Record subclasses that asyncpg builds itself
+// (record_class=), one typed property per column; table models stay NamedTuples and get a
+// record twin for `SELECT *` results; no per-row conversion function.
+TEST(PythonGenerate, RecordRows) {
+  auto f = pg_fixture();
+  {
+    query::Query q;  // :batchone / :batchmany keep working
+    q.name = "GetUsersBatch";
+    q.kind = query::Kind::batchmany;
+    q.sql = "SELECT id, email FROM users WHERE role = $1";
+    q.file = "db/queries/users.sql";
+    q.params = {param(1, "id", rt("bigint", TypeCategory::int64))};
+    q.columns = {col("id", rt("bigint", TypeCategory::int64), false), col("email", rt("text", TypeCategory::text), false)};
+    f.queries.queries.push_back(q);
+    q.name = "GetUserBatch";
+    q.kind = query::Kind::batchone;
+    f.queries.queries.push_back(q);
+  }
+  {
+    query::Query q;  // sqlc.embed(users) and a column after it
+    q.name = "GetUserNote";
+    q.kind = query::Kind::one;
+    q.sql = "SELECT users.*, 'n' AS note FROM users WHERE id = $1";
+    q.file = "db/queries/users.sql";
+    q.params = {param(1, "id", rt("bigint", TypeCategory::int64))};
+    q.columns = f.queries.queries[0].columns;
+    for (auto& c : q.columns) c.embed_table = "users";
+    q.columns.push_back(col("note", rt("text", TypeCategory::text), false));
+    f.queries.queries.push_back(q);
+  }
+  {
+    query::Query q;  // an :exec after a record query gets no record_class
+    q.name = "DeleteUser";
+    q.kind = query::Kind::exec;
+    q.sql = "DELETE FROM users WHERE id = $1";
+    q.file = "db/queries/users.sql";
+    q.params = {param(1, "id", rt("bigint", TypeCategory::int64))};
+    f.queries.queries.push_back(q);
+  }
+  const auto r = run_rows(f, "asyncpg", "record");
+  ASSERT_FALSE(r.files.empty());
+  const std::string& u = find(r, "users.py")->content;
+  EXPECT_TRUE(contains(u, "class SearchUsersRow(_rt.Record):\n"));
+  EXPECT_TRUE(contains(u, "    __slots__ = ()\n\n    id: int = _rt.column(0)\n    email: str = _rt.column(1)\n"));
+  EXPECT_FALSE(contains(u, "NamedTuple"));
+  EXPECT_FALSE(contains(u, "tuple.__new__"));
+  EXPECT_TRUE(contains(u, "        _rows: list[SearchUsersRow] = await self._conn.fetch(SEARCH_USERS, pattern, "
+                          "_rt.enum_arg(role), record_class=SearchUsersRow)\n        return _rows\n"));
+  EXPECT_TRUE(contains(u, "        async for _r in _rt.iterate(self._conn, SEARCH_USERS, (pattern, _rt.enum_arg(role)), "
+                          "SearchUsersRow):\n            yield _r\n"));
+  // The whole table: the model's record twin, built by asyncpg.
+  EXPECT_TRUE(contains(u, ") -> models.UserRecord | None:\n"));
+  EXPECT_TRUE(contains(u, "        _row: models.UserRecord | None = await self._conn.fetchrow(GET_USER, id, "
+                          "record_class=models.UserRecord)\n        return _row\n"));
+  EXPECT_FALSE(contains(u, "_get_user_row"));
+  // The embedded model is built on each read; the column after it is a plain itemgetter of its index.
+  EXPECT_TRUE(contains(u, "    user: models.User = _rt.computed(lambda r: models.User(\n            id=r[0],\n"));
+  EXPECT_TRUE(contains(u, "    note: str = _rt.column(5)\n"));
+  EXPECT_TRUE(contains(u, "        await self._conn.execute(DELETE_USER, id)\n"));
+  EXPECT_TRUE(contains(u, "            _out.append(await _rt.fetch_all(self._conn, GET_USERS_BATCH, (_p.id,), GetUsersBatchRow))\n"));
+  EXPECT_TRUE(contains(u, "            _out.append(await _rt.fetch_one(self._conn, GET_USER_BATCH, (_p.id,), GetUserBatchRow))\n"));
+  const std::string& m = find(r, "models.py")->content;
+  EXPECT_TRUE(contains(m, "class User(NamedTuple):\n"));
+  EXPECT_TRUE(contains(m, "class UserRecord(_rt.Record):\n"));
+  // A value that converts in namedtuple mode converts in its property.
+  EXPECT_TRUE(contains(m, "    role: UserRole = _rt.computed(lambda r: UserRole(r[2]))\n"));
+  EXPECT_TRUE(contains(m, "    profile: Any = _rt.computed(lambda r: None if r[3] is None else _rt.from_json(r[3]))\n"));
+  EXPECT_TRUE(contains(m, "    created_at: datetime.datetime = _rt.column(4)\n"));
+  EXPECT_TRUE(contains(m, "from . import _runtime as _rt\n"));
+  const std::string& rtm = find(r, "_runtime.py")->content;
+  EXPECT_TRUE(contains(rtm, "    Record = asyncpg.Record\n"));
+  EXPECT_TRUE(contains(rtm, "    return property(operator.itemgetter(index))\n"));
+  // A single value is the value, as in namedtuple mode.
+  EXPECT_TRUE(contains(find(r, "stats.py")->content, "_v: int | None = await self._conn.fetchval(COUNT_USERS, list(ids))"));
+
+  // read_retry: the retried read passes the record class.
+  const auto rr = run_rows(f, "asyncpg", "record", true);
+  EXPECT_TRUE(contains(find(rr, "users.py")->content,
+                       "_rt.retry_read(self._retry, functools.partial(_rt.fetch_all, record_class=SearchUsersRow), "
+                       "self._conn, SEARCH_USERS, (pattern, _rt.enum_arg(role)))"));
+
+  // namedtuple (the default, or said) generates no record class.
+  const auto nt = run_rows(f, "asyncpg", "namedtuple");
+  EXPECT_FALSE(contains(find(nt, "users.py")->content, "record_class"));
+  EXPECT_FALSE(contains(find(nt, "models.py")->content, "UserRecord"));
+  EXPECT_FALSE(contains(find(nt, "_runtime.py")->content, "operator"));
+
+  // Only asyncpg builds records; an unknown value is refused.
+  for (const auto& [drv, rows] : std::vector<std::pair<std::string, std::string>>{
+           {"psycopg", "record"}, {"asyncpg", "records"}, {"asyncpg", "dataclass"}}) {
+    const auto bad = run_rows(f, drv, rows);
+    ASSERT_EQ(bad.diagnostics.size(), 1u) << drv << " " << rows;
+    EXPECT_EQ(bad.diagnostics[0].code, "codegen.setting");
+    EXPECT_TRUE(bad.files.empty());
+  }
+}

@@ -454,3 +454,38 @@ TEST(Config, ByteOrderMarksAreIgnored) {
   EXPECT_EQ(c.env_origins.at("FLASH_BOM_VAR").location.line, 1);
   EXPECT_EQ(c.env_origins.at("FLASH_BOM_VAR").location.column, 15);
 }
+
+// [gen.python] rows = "record" needs the asyncpg driver (named, or PostgreSQL's default with
+// async = true); any other driver, and an unknown value, is refused at the value.
+TEST(Config, PythonRecordRowsNeedAsyncpg) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"postgresql", "driver = \"psycopg\""},
+      {"postgresql", "async = false"},
+      {"mysql", "driver = \"aiomysql\""},
+      {"sqlite", "async = true"},
+  };
+  for (const auto& [provider, line] : bad) {
+    TempProject p;
+    p.write("flash.toml", "[database]\nprovider = \"" + provider + "\"\n\n[gen.python]\n" + line + "\nrows = \"record\"\n");
+    const auto diags = load_errors(p);
+    ASSERT_EQ(diags.size(), 1u) << line;
+    EXPECT_EQ(diags[0].code, "config.value");
+    EXPECT_EQ(diags[0].location.line, 6) << line;
+    EXPECT_EQ(diags[0].location.column, 8) << line;
+    EXPECT_EQ(diags[0].source_line, "rows = \"record\"");
+    EXPECT_NE(diags[0].message.find("asyncpg"), std::string::npos) << diags[0].message;
+  }
+  TempProject p;
+  p.write("flash.toml", "[database]\nprovider = \"postgresql\"\n\n[gen.python]\nrows = \"recrod\"\n");
+  const auto diags = load_errors(p);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].location.line, 5);
+  EXPECT_EQ(*diags[0].hint, "did you mean `record`? (valid values: namedtuple, record)");
+  for (const std::string ok : {"driver = \"asyncpg\"\nrows = \"record\"\n", "async = true\nrows = \"record\"\n",
+                               "driver = \"psycopg\"\nrows = \"namedtuple\"\n"}) {
+    p.write("flash.toml", "[database]\nprovider = \"postgresql\"\n\n[gen.python]\n" + ok);
+    const auto c = load(p);
+    ASSERT_EQ(c.gen.size(), 1u);
+    EXPECT_TRUE(c.gen[0].settings.count("rows")) << ok;
+  }
+}

@@ -48,6 +48,7 @@ DriverSql rewrite_sql(std::string_view sql, schema::Dialect dialect, Driver drv)
 std::string py_string(std::string_view s, bool multiline);
 
 // The runtime module (_runtime.py) for a driver.
-std::string runtime_module(Driver d, bool read_retry = false);  // read_retry: asyncpg only
+// read_retry, record_rows ([gen.python] rows = "record"): asyncpg only.
+std::string runtime_module(Driver d, bool read_retry = false, bool record_rows = false);
 
 }  // namespace flash::codegen::python

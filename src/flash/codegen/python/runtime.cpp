@@ -175,13 +175,13 @@ class Connection(Protocol):
 
     async def execute(self, query: str, *args: Any) -> str: ...
 
-    async def fetch(self, query: str, *args: Any) -> list[Any]: ...
+    async def fetch(self, query: str, *args: Any, record_class: Any = None) -> list[Any]: ...
 
-    async def fetchrow(self, query: str, *args: Any) -> Any: ...
+    async def fetchrow(self, query: str, *args: Any, record_class: Any = None) -> Any: ...
 
     async def fetchval(self, query: str, *args: Any) -> Any: ...
 
-    def cursor(self, query: str, *args: Any) -> Any: ...
+    def cursor(self, query: str, *args: Any, record_class: Any = None) -> Any: ...
 
     def transaction(self) -> Any: ...
 
@@ -198,23 +198,27 @@ def _affected(status: str) -> int:
     return int(last) if last.isdigit() else 0
 
 
-async def fetch_one(conn: Connection, sql: str, args: Sequence[Any]) -> Any:
-    return await conn.fetchrow(sql, *args)
+# record_class (rows = "record"): the asyncpg.Record subclass asyncpg builds the rows as; None
+# is asyncpg.Record.
+async def fetch_one(conn: Connection, sql: str, args: Sequence[Any], record_class: Any = None) -> Any:
+    return await conn.fetchrow(sql, *args, record_class=record_class)
 
 
-async def fetch_all(conn: Connection, sql: str, args: Sequence[Any]) -> list[Any]:
-    return await conn.fetch(sql, *args)
+async def fetch_all(conn: Connection, sql: str, args: Sequence[Any], record_class: Any = None) -> list[Any]:
+    return await conn.fetch(sql, *args, record_class=record_class)
 
 
-async def iterate(conn: Connection, sql: str, args: Sequence[Any]) -> AsyncIterator[Any]:
+async def iterate(
+    conn: Connection, sql: str, args: Sequence[Any], record_class: Any = None
+) -> AsyncIterator[Any]:
     """A server-side cursor; asyncpg needs a transaction for it, so one is opened when the
     connection is not in one already."""
     if conn.is_in_transaction():
-        async for row in conn.cursor(sql, *args):
+        async for row in conn.cursor(sql, *args, record_class=record_class):
             yield row
         return
     async with conn.transaction():
-        async for row in conn.cursor(sql, *args):
+        async for row in conn.cursor(sql, *args, record_class=record_class):
             yield row
 
 
@@ -852,9 +856,60 @@ async def retry_read(
         attempt += 1
 )PY";
 
+// asyncpg with `rows = "record"`: the base of the generated row classes and their properties.
+constexpr const char* kAsyncpgRecord = R"PY(
+
+# ---- record rows (rows = "record") ----------------------------------------------------------
+
+import operator
+from typing import TYPE_CHECKING
+
+import asyncpg  # type: ignore[import-untyped, unused-ignore]
+
+if TYPE_CHECKING:
+
+    class Record:
+        """What mypy is told of asyncpg.Record (asyncpg ships no type information): an
+        immutable row with index, column-name and attribute access."""
+
+        def __getitem__(self, key: int | str | slice) -> Any: ...
+
+        def __eq__(self, other: object) -> bool: ...  # equal to the tuple of its values
+
+        def __hash__(self) -> int: ...
+
+        def __len__(self) -> int: ...
+
+        def __iter__(self) -> Iterator[Any]: ...
+
+        def __contains__(self, name: object) -> bool: ...
+
+        def get(self, name: str, default: Any = None) -> Any: ...
+
+        def keys(self) -> Iterator[str]: ...
+
+        def values(self) -> Iterator[Any]: ...
+
+        def items(self) -> Iterator[tuple[str, Any]]: ...
+
+else:
+    Record = asyncpg.Record
+
+
+def column(index: int) -> Any:
+    """A read-only attribute reading the row's value at `index` as asyncpg decoded it (a
+    C-level itemgetter); typed by the class attribute's annotation."""
+    return property(operator.itemgetter(index))
+
+
+def computed(read: Callable[[Any], Any]) -> Any:
+    """A read-only attribute converting the row's value(s) on each read (json, enums, uuid, ...)."""
+    return property(read)
+)PY";
+
 }  // namespace
 
-std::string runtime_module(Driver d, bool read_retry) {
+std::string runtime_module(Driver d, bool read_retry, bool record_rows) {
   std::string out = "\"\"\"Runtime support of the generated query modules (driver: ";
   out += to_string(d);
   out += "): value conversions, the driver calls and\nthe transaction helper.\"\"\"\n\n";
@@ -863,6 +918,7 @@ std::string runtime_module(Driver d, bool read_retry) {
     case Driver::asyncpg:
       out += kAsyncpg;
       if (read_retry) out += kAsyncpgReadRetry;
+      if (record_rows) out += kAsyncpgRecord;
       break;
     case Driver::psycopg: out += kPsycopg; break;
     case Driver::pymysql: out += kPymysql; break;
