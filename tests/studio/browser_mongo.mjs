@@ -120,7 +120,11 @@ try {
   await page.getByTestId("doc-editor").fill(edited);
   await shot(page, "edit");
   await page.getByTestId("doc-save").click();
-  await page.getByText("edited in the browser").first().waitFor();
+  // The editor closes once the server accepted the edit (then the page reloads); an error stays in it.
+  await page.waitForFunction(() => !document.querySelector("[data-testid=doc-editor]") || document.querySelector("[data-testid=doc-error]"));
+  const saveError = (await page.getByTestId("doc-error").count()) ? await page.getByTestId("doc-error").innerText() : "";
+  check(saveError === "", `the edit was saved${saveError ? ` (${saveError})` : ""}`);
+  await page.getByTestId("doc").getByText("edited in the browser").first().waitFor();
   let stored = find("people", { _id: 21 });
   check(stored.length === 1 && stored[0].name === "edited in the browser", "edited document is in the database");
   check(stored[0]?.big?.$numberLong === "9007199254740993", `int64 beyond 2^53 stored exactly (${JSON.stringify(stored[0]?.big)})`);
