@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from "react";
 import { EditorView, basicSetup } from "codemirror";
 import { keymap } from "@codemirror/view";
+import { Compartment } from "@codemirror/state";
 import { sql, PostgreSQL, MariaSQL, SQLite } from "@codemirror/lang-sql";
 import * as api from "./api";
 import type { Explained, SqlResult, TableInfo } from "./api";
@@ -79,21 +80,34 @@ export function SqlRunner(props: { tables: TableInfo[]; dialect: string; readOnl
     }
   }
 
-  useEffect(() => {
+  // The editor is made once; a new schema (the tables reloaded after a statement changed them) or
+  // dialect reconfigures its language in place, so the text, the cursor, the undo history and the
+  // focus stay as the user left them.
+  const language = useRef(new Compartment());
+  const languageOf = (tables: TableInfo[], dialectName: string) => {
     // Completion: tables (schema-qualified outside the default schema) and their columns.
     const schema: Record<string, string[]> = {};
-    for (const t of props.tables) schema[t.schema && t.schema !== "public" ? t.schema + "." + t.name : t.name] = t.columns.map((c) => c.name);
-    const dialect = props.dialect === "postgresql" ? PostgreSQL : props.dialect === "mysql" ? MariaSQL : SQLite;
+    for (const t of tables) schema[t.schema && t.schema !== "public" ? t.schema + "." + t.name : t.name] = t.columns.map((c) => c.name);
+    const dialect = dialectName === "postgresql" ? PostgreSQL : dialectName === "mysql" ? MariaSQL : SQLite;
+    return sql({ dialect, schema, upperCaseKeywords: true });
+  };
+  useEffect(() => {
+    if (!host.current) return;
     view.current = new EditorView({
-      doc: view.current?.state.doc.toString() ?? "",
       extensions: [
         keymap.of([{ key: "Mod-Enter", run: () => (run.current(), true) }]),
         basicSetup,
-        sql({ dialect, schema, upperCaseKeywords: true }),
+        language.current.of(languageOf(props.tables, props.dialect)),
       ],
-      parent: host.current!,
+      parent: host.current,
     });
-    return () => view.current?.destroy();
+    return () => {
+      view.current?.destroy();
+      view.current = null;
+    };
+  }, [props.readOnly]);
+  useEffect(() => {
+    view.current?.dispatch({ effects: language.current.reconfigure(languageOf(props.tables, props.dialect)) });
   }, [props.tables, props.dialect]);
 
   if (props.readOnly) return <div className="note">The SQL runner is disabled: the studio runs with --read-only.</div>;
