@@ -1195,14 +1195,27 @@ bool Applier::relation_name_taken(const std::string& sch, const std::string& nam
     if (q.schema == sch && q.name == name) return true;
   for (const auto& i : m_.indexes)
     if (i.schema == sch && i.name == name) return true;
+  // The implicit names below are pg_object_name(table, …, label): "_<label>" at the end, and the
+  // table's name cut to no less than half of the 58 bytes left by the labels checked here (then
+  // back to a UTF-8 boundary) at the start. A name that is neither is passed over without building
+  // them — one serial column per table would otherwise make a schema's load quadratic.
+  auto may_be = [&](const schema::Table& t, std::string_view label) {
+    if (name.size() <= label.size() || !name.ends_with(label) || name[name.size() - label.size() - 1] != '_')
+      return false;
+    std::size_t k = std::min<std::size_t>(t.name.size(), 29);
+    while (k > 0 && k < t.name.size() && (static_cast<unsigned char>(t.name[k]) & 0xC0) == 0x80) --k;
+    return name.compare(0, k, t.name, 0, k) == 0;
+  };
   for (const auto& t : m_.tables) {
     if (t.schema != sch) continue;
-    if (t.primary_key && (t.primary_key->name.empty() ? schema::pg_object_name(t.name, "", "pkey")
-                                                      : t.primary_key->name) == name)
+    if (t.primary_key && (t.primary_key->name.empty() ? may_be(t, "pkey") && schema::pg_object_name(t.name, "", "pkey") == name
+                                                      : t.primary_key->name == name))
       return true;
     for (const auto& u : t.uniques)
-      if ((u.name.empty() ? schema::pg_object_name(t.name, util::join(u.columns, "_"), "key") : u.name) == name)
+      if (u.name.empty() ? may_be(t, "key") && schema::pg_object_name(t.name, util::join(u.columns, "_"), "key") == name
+                         : u.name == name)
         return true;
+    if (!may_be(t, "seq")) continue;
     for (const auto& c : t.columns)
       if ((c.auto_increment || c.identity != schema::Identity::none) &&
           schema::pg_serial_sequence_name(t.name, c.name) == name)

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "flash/schema/types.hpp"
 #include "flash/sql/ddl_parser_internal.hpp"
@@ -126,6 +127,17 @@ class Validator {
   diag::Diagnostics& diags_;
   bool ci_;  // MySQL and SQLite compare names case-insensitively
   std::map<std::string, const std::string*> texts_;
+  std::map<std::string, std::vector<std::size_t>> line_starts_;  // byte offset of each line, per file
+
+  const std::vector<std::size_t>& line_starts(const std::string& file, std::string_view s) {
+    auto [it, fresh] = line_starts_.try_emplace(file);
+    if (fresh) {
+      it->second.push_back(0);
+      for (std::size_t i = 0; i < s.size(); ++i)
+        if (s[i] == '\n') it->second.push_back(i + 1);
+    }
+    return it->second;
+  }
   std::set<std::string> user_types_;  // qualified names of the project's own types
   bool types_open_ = false;           // an extension of unknown types is created: no type check
 
@@ -145,16 +157,19 @@ class Validator {
 
   // Where a foreign key's referenced table is written: the first `REFERENCES <that table>` of the
   // table's CREATE statement (the model keeps no position per constraint); else the table's name.
-  diag::Location fk_location(const schema::Table& t, const schema::ForeignKey& fk) const {
+  diag::Location fk_location(const schema::Table& t, const schema::ForeignKey& fk) {
     diag::Location at = t.loc;
     const auto it = texts_.find(t.loc.file);
     if (it == texts_.end() || t.loc.line <= 0) return at;
     const std::string_view s = *it->second;
-    std::size_t pos = 0;
-    for (int line = 1; line < t.loc.line && pos < s.size(); ++pos)
-      if (s[pos] == '\n') ++line;
+    // From the start of the table's line (an index of line starts per file, made once: every table
+    // with a foreign key seeks here, and counting lines from the file's start each time made a
+    // large schema file's validation quadratic).
+    const std::vector<std::size_t>& starts = line_starts(t.loc.file, s);
+    std::size_t pos = static_cast<std::size_t>(t.loc.line) <= starts.size() ? starts[t.loc.line - 1] : s.size();
     for (int col = 1; col < t.loc.column && pos < s.size(); ++pos)
       if ((static_cast<unsigned char>(s[pos]) & 0xC0) != 0x80) ++col;
+    const std::size_t table_at = pos;
     bool after_references = false;
     int depth = 0;
     while (pos < s.size()) {
@@ -175,8 +190,13 @@ class Validator {
         return tok.kind == TokenKind::identifier ? util::iequals(tok.text, n) : same(tok.text, n);
       };
       if (after_references && name && matches(fk.ref_table)) {
-        const diag::Diagnostic d = diag::at_offset("", "", t.loc.file, s, tok.begin, tok.end - tok.begin);
-        return d.location;
+        // Line and column counted on from the table's own position.
+        diag::LineCol lc{t.loc.line, t.loc.column};
+        for (std::size_t i = table_at; i < tok.begin; ++i) {
+          if (s[i] == '\n') lc = {lc.line + 1, 1};
+          else if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++lc.column;
+        }
+        return {t.loc.file, lc.line, lc.column, static_cast<int>(std::max<std::size_t>(1, tok.end - tok.begin))};
       }
       after_references = tok.kind == TokenKind::identifier && util::iequals(tok.text, "references");
       // A schema-qualified reference: `REFERENCES app.users` — keep looking past `app .`.
