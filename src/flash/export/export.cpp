@@ -830,7 +830,7 @@ class JsonReader : public Reader {
     }
     text_.clear();
     skip_value(&text_);
-    parse_row(row_);
+    loader_row(loader.categories());
     loader.add(row_);
     return true;
   }
@@ -899,6 +899,22 @@ class JsonReader : public Reader {
     len_ += got;
     return got > 0;
   }
+  // The reference path's row for the loader, from text_: each element parsed (an error located at
+  // its place in the file), a JSON column's element as written (loader_cell), not as nlohmann
+  // re-serialises it — also a number past a double's range, which nlohmann refuses.
+  void loader_row(std::span<const TypeCategory> cats) {
+    if (!json_array_items(text_, items_) || items_.size() != cats.size()) return parse_row(row_);
+    const std::int64_t start = offset() - static_cast<std::int64_t>(text_.size());
+    row_.clear();
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      if (cats[i] == TypeCategory::json)
+        if (auto cell = json_text_cell(items_[i])) {
+          row_.push_back(std::move(*cell));
+          continue;
+        }
+      row_.push_back(parse_at(items_[i], start + (items_[i].data() - text_.data())));
+    }
+  }
   void parse_row(std::vector<json>& row) const {
     json r = parse_text(text_);
     if (!r.is_array()) error("a row is not an array");
@@ -941,7 +957,10 @@ class JsonReader : public Reader {
   }
   // Parses the value just read (its text ends at the current offset).
   json parse_text(const std::string& text) const {
-    const std::int64_t start = offset() - static_cast<std::int64_t>(text.size());
+    return parse_at(text, offset() - static_cast<std::int64_t>(text.size()));
+  }
+  // Parses `text`, which starts at file offset `start`.
+  json parse_at(std::string_view text, std::int64_t start) const {
     try {
       return json::parse(text);
     } catch (const json::parse_error& e) {
@@ -1046,6 +1065,7 @@ class JsonReader : public Reader {
   std::map<std::string, std::int64_t> key_at_;  // header key → offset of its value
   std::string text_;
   std::string scratch_;  // scan_json_row's decoded strings
+  std::vector<std::string_view> items_;  // the elements' texts of a row read by the reference path
   bool in_rows_ = false, first_ = true;
 };
 
@@ -1127,6 +1147,9 @@ class CsvReader : public Reader {
       }
     }
     exchange_row(row_);
+    // JSON columns as written, as csv_to_target takes them.
+    for (std::size_t i = 0; i < row_.size() && i < cats_.size(); ++i)
+      row_[i] = loader_cell(std::move(row_[i]), cats_[i], fields[i].text);
     loader.add(row_);
     return true;
   }
@@ -1205,10 +1228,13 @@ class SqliteReader : public Reader {
       const auto& cats = loader.categories();
       bool converted = false;
       try {
-        // to_target = from_exchange(to_exchange(v)); JSON columns keep the reference's re-serialised form.
-        for (std::size_t i = 0; i < values_.size(); ++i)
-          slots[i] = cats[i] == TypeCategory::json ? from_exchange(to_exchange(values_[i], cats[i]), cats[i], loader.dialect())
-                                                   : to_target(values_[i], cats[i], loader.dialect());
+        // to_target = from_exchange(to_exchange(v)); JSON text as written (json_text_to_target).
+        for (std::size_t i = 0; i < values_.size(); ++i) {
+          const auto* text = std::get_if<std::string>(&values_[i]);
+          if (cats[i] != TypeCategory::json) slots[i] = to_target(values_[i], cats[i], loader.dialect());
+          else if (!text || !json_text_to_target(slots[i], *text))
+            slots[i] = from_exchange(to_exchange(values_[i], cats[i]), cats[i], loader.dialect());
+        }
         converted = true;
       } catch (const std::exception&) {
         // The reference path below names the row and column.
@@ -1220,6 +1246,8 @@ class SqliteReader : public Reader {
       }
     }
     exchange_row(row_);
+    for (std::size_t i = 0; i < row_.size(); ++i)
+      if (const auto* text = std::get_if<std::string>(&values_[i])) row_[i] = loader_cell(std::move(row_[i]), cats_[i], *text);
     loader.add(row_);
     return true;
   }

@@ -442,7 +442,9 @@ driver::Value from_exchange(const nlohmann::json& j, TypeCategory c, Dialect tar
       if (auto d = parse_double(text())) return *d;
       return text();
     case TypeCategory::bytes: return driver::Blob{base64_decode(text())};
-    case TypeCategory::json: return j.dump();
+    case TypeCategory::json:
+      if (j.is_binary()) return std::string(j.get_binary().begin(), j.get_binary().end());  // json_text_cell
+      return j.dump();
     case TypeCategory::timestamp:
     case TypeCategory::timestamptz:
       if (target == Dialect::mysql) return plain_timestamp(text());  // DATETIME takes no zone
@@ -540,11 +542,8 @@ void csv_to_target(driver::Value& out, std::string_view text, bool quoted, TypeC
     return;
   }
   if (c == TypeCategory::json) {
-    // A JSON document as its compact serialisation; text that is not JSON as a JSON string.
-    // A JSON null is SQL NULL, as from_exchange makes it.
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_null()) out = driver::Null{};
-    else out = j.is_discarded() ? nlohmann::json(std::string(text)).dump() : j.dump();
+    // A JSON document as written (json_text_to_target); text that is not JSON as a JSON string.
+    if (!json_text_to_target(out, text)) out = nlohmann::json(std::string(text)).dump();
     return;
   }
   text_to_target(out, text, c, target);
@@ -830,8 +829,62 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+namespace {
+
+// The length of the JSON number at s[i] (RFC 8259's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?),
+// 0 when there is none.
+std::size_t json_number_length(std::string_view s, std::size_t i) {
+  const std::size_t from = i, n = s.size();
+  auto digits = [&] {
+    const std::size_t at = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > at;
+  };
+  if (i < n && s[i] == '-') ++i;
+  if (i < n && s[i] == '0') ++i;
+  else if (!digits()) return 0;
+  if (i < n && s[i] == '.' && (++i, !digits())) return 0;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return 0;
+  }
+  return i - from;
+}
+
+// Whether `text` is one JSON value: nlohmann's check, except that numbers are checked here —
+// nlohmann refuses a number past a double's range (1e400, a 400-digit integer), which JSON allows
+// and PostgreSQL's json and jsonb keep. Each number stands as 0 in the copy nlohmann checks then.
+bool valid_json(std::string_view text) {
+  if (nlohmann::json::accept(text)) return true;
+  std::string shadow;
+  shadow.reserve(text.size());
+  bool any = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch == '"') {
+      const std::size_t from = i;
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      if (i >= text.size()) return false;
+      shadow.append(text.substr(from, i + 1 - from));
+    } else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+      const std::size_t len = json_number_length(text, i);
+      if (len == 0) return false;
+      shadow += '0';
+      i += len - 1;
+      any = true;
+    } else {
+      shadow += ch;
+    }
+  }
+  return any && nlohmann::json::accept(shadow);
+}
+
+}  // namespace
+
 bool append_compact_json(std::string& out, std::string_view text) {
-  if (!nlohmann::json::accept(text)) return false;
+  if (!valid_json(text)) return false;
   bool in_string = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char ch = text[i];
@@ -845,6 +898,28 @@ bool append_compact_json(std::string& out, std::string_view text) {
     }
   }
   return true;
+}
+
+bool json_text_to_target(driver::Value& out, std::string_view text) {
+  thread_local std::string compact;
+  compact.clear();
+  if (!append_compact_json(compact, text)) return false;
+  if (compact == "null") out = driver::Null{};  // SQL NULL, as from_exchange makes a JSON null
+  else assign_text(out, compact);
+  return true;
+}
+
+nlohmann::json loader_cell(nlohmann::json exchange, TypeCategory c, std::string_view written) {
+  if (c != TypeCategory::json || exchange.is_null()) return exchange;
+  auto cell = json_text_cell(written);
+  return cell ? std::move(*cell) : std::move(exchange);
+}
+
+std::optional<nlohmann::json> json_text_cell(std::string_view text) {
+  std::string compact;
+  if (!append_compact_json(compact, text)) return std::nullopt;
+  if (compact == "null") return nlohmann::json(nullptr);
+  return nlohmann::json::binary(std::vector<std::uint8_t>(compact.begin(), compact.end()), kJsonTextSubtype);
 }
 
 void append_json_value(std::string& out, const driver::Value& v, TypeCategory c) {

@@ -9,7 +9,9 @@
 //   json → the JSON value itself; timestamp/timestamptz → ISO-8601 "2024-01-02T03:04:05.5+00:00"
 //   (sessions run in UTC, so zones are +00:00); everything else → the database's text form.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -61,8 +63,22 @@ void append_csv_value(std::string& out, const driver::Value& v, schema::TypeCate
 driver::Value to_target(const driver::Value& v, schema::TypeCategory c, schema::Dialect target);
 // A JSON string literal (quotes included), escaped as above.
 void append_json_string(std::string& out, std::string_view s);
-// Whether `text` is one valid JSON value; if so appends it without insignificant whitespace.
+// Whether `text` is one valid JSON value (numbers of any size, as RFC 8259 allows); if so appends
+// it without insignificant whitespace.
 bool append_compact_json(std::string& out, std::string_view text);
+// A JSON column's value from its text in an exchange (a JSON export's element, a CSV field, a
+// SQLite export's cell): that text without insignificant whitespace when it is one JSON value —
+// key order, duplicate keys and numbers as written, where a parse would sort the keys, keep one
+// of two equal keys and round numbers to doubles — or SQL NULL for `null`; false when not JSON.
+bool json_text_to_target(driver::Value& out, std::string_view text);
+// The same for a reference path's exchange row: a binary cell of subtype kJsonTextSubtype holding
+// that text, which from_exchange gives the database as it stands; JSON null for `null`; nullopt
+// when not JSON. Only import readers make such cells, for the loader (TableLoader::add).
+inline constexpr std::uint8_t kJsonTextSubtype = 0x4A;
+std::optional<nlohmann::json> json_text_cell(std::string_view text);
+// A reference path's cell for the loader: `exchange` (the cell as parsed from the file), or for a
+// JSON column whose text in the file (`written`) is JSON, json_text_cell(written).
+nlohmann::json loader_cell(nlohmann::json exchange, schema::TypeCategory c, std::string_view written);
 
 // CSV cells: NULL is an empty unquoted field, an empty string is "".
 std::string csv_field(const nlohmann::json& exchange, schema::TypeCategory c);

@@ -354,13 +354,11 @@ JsonRowScan scan_json_row(const char*& p, const char* e, std::span<const TypeCat
   for (;;) {
     if (i >= n) return JsonRowScan::other;
     if (cats[i] == TypeCategory::json) {
-      // The reference dumps the parsed element: the same parse of the element's own text.
+      // The element's own text, as the reference keeps it (json_text_cell).
       const char* start = p;
       if (const JsonRowScan r = skip_value(p, e); r != JsonRowScan::done) return r;
-      const auto j = nlohmann::json::parse(start, p, nullptr, false);
-      if (j.is_discarded()) return JsonRowScan::other;
-      if (j.is_null()) out[i] = driver::Null{};  // SQL NULL, as from_exchange makes it
-      else out[i] = j.dump();
+      if (!json_text_to_target(out[i], std::string_view(start, static_cast<std::size_t>(p - start))))
+        return JsonRowScan::other;
     } else {
       TokenKind kind{};
       std::string_view text;
@@ -390,6 +388,26 @@ bool json_row_to_target(std::string_view row, std::span<const TypeCategory> cats
   if (scan_json_row(p, e, cats, target, out, scratch) != JsonRowScan::done) return false;
   skip_ws(p, e);
   return p == e;
+}
+
+bool json_array_items(std::string_view row, std::vector<std::string_view>& items) {
+  items.clear();
+  const char* p = row.data();
+  const char* e = p + row.size();
+  skip_ws(p, e);
+  if (p == e || *p++ != '[') return false;
+  skip_ws(p, e);
+  if (p < e && *p == ']') return true;
+  for (;;) {
+    const char* start = p;
+    if (skip_value(p, e) != JsonRowScan::done) return false;
+    items.emplace_back(start, static_cast<std::size_t>(p - start));
+    skip_ws(p, e);
+    if (p == e) return false;
+    if (*p == ']') return true;
+    if (*p++ != ',') return false;
+    skip_ws(p, e);
+  }
 }
 
 }  // namespace flash::exporter

@@ -68,13 +68,17 @@ JsonRowScan scan_json_row(const char*& p, const char* e, std::span<const schema:
                           schema::Dialect target, std::span<driver::Value> out, std::string& scratch);
 
 // One row of a JSON export — `row` is the text of its array — into `out`: for each element j at
-// position i, the value from_exchange(j, cats[i], target) gives (JSON columns: the element's
-// compact serialisation, parsed and dumped by nlohmann as the reference does). Returns false
+// position i, the value from_exchange(j, cats[i], target) gives (JSON columns: the element's own
+// text, compacted — json_text_to_target — as the reference keeps it). Returns false
 // (`out` partly written) for what it leaves to the reference path: a row whose element count is
 // not cats.size(), strings with raw control characters, invalid escapes or lone surrogates, invalid UTF-8, numbers that
 // token_to_target does not take, anything that is not well-formed. May throw what from_exchange
 // throws (bad base64); callers then take the reference path too, which reports it.
 bool json_row_to_target(std::string_view row, std::span<const schema::TypeCategory> cats, schema::Dialect target,
                         std::span<driver::Value> out);
+
+// The text of each element of `row`, the text of a JSON array (extents only: strings, balanced
+// brackets, scalars up to a delimiter; nlohmann validates). False when it is not an array.
+bool json_array_items(std::string_view row, std::vector<std::string_view>& items);
 
 }  // namespace flash::exporter

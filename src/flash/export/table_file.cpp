@@ -147,9 +147,12 @@ Problem text_value(std::string_view text, const TargetColumn& col, json& out) {
     case TypeCategory::boolean: return bool_value(text, out);
     case TypeCategory::bytes: return bytes_value(text, out);
     case TypeCategory::json:
-      if (!json::accept(text)) return "not valid JSON";
-      out = json::parse(text);
-      return std::nullopt;
+      // As written: key order, equal keys and numbers kept (json_text_cell).
+      if (auto cell = json_text_cell(text)) {
+        out = std::move(*cell);
+        return std::nullopt;
+      }
+      return "not valid JSON";
     case TypeCategory::enum_: return enum_value(text, col, out);
     default:
       out = std::string(text);
@@ -166,7 +169,7 @@ Problem csv_value(const std::string& text, bool quoted, const TargetColumn& col,
 Problem json_value(const json& v, std::string_view raw, const TargetColumn& col, json& out) {
   if (v.is_null()) return null_value(col, out);
   if (col.category == TypeCategory::json) {
-    out = v;
+    out = loader_cell(v, col.category, raw);  // as written (the value was parsed from it)
     return std::nullopt;
   }
   if (v.is_object()) {

@@ -61,6 +61,11 @@ Target target(const httplib::Request& req, Api& api, std::string_view bytes) {
 
 // A value as shown in the preview: integers beyond ±2^53 as strings (JavaScript numbers are doubles).
 json shown(const json& v) {
+  if (v.is_binary()) {  // a JSON column's text (json_text_cell): shown as the value, or as text past a double
+    const std::string text(v.get_binary().begin(), v.get_binary().end());
+    auto j = json::parse(text, nullptr, false);
+    return j.is_discarded() ? json(text) : j;
+  }
   if (v.is_number_integer()) {
     const auto i = v.is_number_unsigned() ? static_cast<std::int64_t>(v.get<std::uint64_t>()) : v.get<std::int64_t>();
     if (i > kExactLimit || i < -kExactLimit) return v.dump();
