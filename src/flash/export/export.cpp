@@ -9,6 +9,8 @@
 #include <charconv>
 #include <map>
 #include <memory>
+#include <span>
+#include <string_view>
 #include <utility>
 
 #include <fcntl.h>
