@@ -7,6 +7,7 @@
 #include <ctime>
 #include <fstream>
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <span>
@@ -449,7 +450,9 @@ class SqliteWriter : public Writer {
       if (driver::is_null(t)) rc = sqlite3_bind_null(st_, idx);
       else if (auto* tb = std::get_if<bool>(&t)) rc = sqlite3_bind_int(st_, idx, *tb ? 1 : 0);
       else if (auto* ti = std::get_if<std::int64_t>(&t)) rc = sqlite3_bind_int64(st_, idx, *ti);
-      else if (auto* td = std::get_if<double>(&t)) rc = sqlite3_bind_double(st_, idx, *td);
+      // SQLite stores a NaN REAL as NULL: the file keeps the text NaN, which import reads back as NaN.
+      else if (auto* td = std::get_if<double>(&t)) rc = std::isnan(*td) ? sqlite3_bind_text(st_, idx, "NaN", 3, SQLITE_STATIC)
+                                                                          : sqlite3_bind_double(st_, idx, *td);
       else if (auto* ts = std::get_if<std::string>(&t))
         rc = sqlite3_bind_text64(st_, idx, ts->data(), ts->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
       else {

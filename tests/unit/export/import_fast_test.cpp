@@ -330,6 +330,30 @@ TEST(ImportFastPath, JsonColumnsKeepTheirText) {
   }
 }
 
+// A SQLite export keeps NaN: SQLite stores a NaN REAL as NULL, so the file holds the text NaN,
+// which import reads back as NaN (checked with PostgreSQL's own text of the values).
+TEST(ImportFastPath, SqliteExportKeepsNaN) {
+  REQUIRE_DB(pg, Dialect::postgresql);
+  auto dst = TestDb::create(Dialect::postgresql);
+  ASSERT_TRUE(dst);
+  TempDir files;
+  const char* ddl = "CREATE TABLE f (id INT PRIMARY KEY, d DOUBLE PRECISION, r REAL);";
+  const auto model = parse(ddl, Dialect::postgresql);
+  auto src = pg->connect();
+  run_script(*src, ddl);
+  src->execute("INSERT INTO f VALUES (1, 'NaN', 'NaN'), (2, 'Infinity', '-Infinity'), (3, NULL, 1.5)");
+  ExportOptions o;
+  o.format = Format::sqlite;
+  o.path = files.path / "f.sqlite";
+  export_data(*src, model, o);
+  auto c = dst->connect();
+  run_script(*c, ddl);
+  import_data(*c, {o.path, {}});
+  const char* q = "SELECT id, d::text, r::text FROM f ORDER BY id";
+  EXPECT_EQ(c->query(q).rows, src->query(q).rows);
+  EXPECT_EQ(c->query("SELECT COUNT(*) FROM f WHERE d = 'NaN' AND r = 'NaN'").rows.at(0).at(0), V(std::int64_t{1}));
+}
+
 // The exchange text of a JSON value: any RFC 8259 number (nlohmann alone refuses 1e400), whitespace
 // between tokens removed, nothing else changed; what is not one JSON value is refused.
 TEST(ImportFastPath, CompactJson) {
