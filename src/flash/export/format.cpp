@@ -99,6 +99,11 @@ std::vector<std::string> enum_values(const schema::TypeRef& t, const schema::Sch
   return {};
 }
 
+schema::TypeRef unsigned_type(schema::TypeRef t) {
+  t.is_unsigned = true;
+  return t;
+}
+
 schema::TypeRef convert_type(const schema::Column& c, const schema::Table& t, const schema::Schema& s,
                              Dialect to) {
   const TypeCategory cat = schema::category(c.type, s.dialect, &s);
@@ -111,7 +116,13 @@ schema::TypeRef convert_type(const schema::Column& c, const schema::Table& t, co
     case TypeCategory::boolean: return pg ? make("boolean") : my ? make("tinyint", {"1"}) : make("boolean");
     case TypeCategory::int16: return pg || my ? make("smallint") : make("integer");
     case TypeCategory::int32: return pg ? make("integer") : my ? make("int") : make("integer");
-    case TypeCategory::int64: return pg || my ? make("bigint") : make("integer");
+    case TypeCategory::int64:
+      // MySQL's UNSIGNED integers have the category of the next wider type; an unsigned BIGINT (up
+      // to 2^64 - 1) is NUMERIC(20) on PostgreSQL and TEXT on SQLite (whose INTEGER would turn it
+      // into an inexact REAL).
+      if (c.type.is_unsigned && c.type.name == "bigint")
+        return pg ? make("numeric", {"20"}) : my ? unsigned_type(make("bigint")) : make("text");
+      return pg || my ? make("bigint") : make("integer");
     case TypeCategory::float32: return pg ? make("real") : my ? make("float") : make("real");
     case TypeCategory::float64: return pg ? make("double precision") : my ? make("double") : make("real");
     case TypeCategory::decimal:
@@ -242,6 +253,15 @@ std::optional<double> parse_double(std::string_view s) {
   auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
   return v;
+}
+
+// A boolean column's value that is a number other than 0 and 1 (an integer, or the text of one).
+std::optional<std::int64_t> boolean_number(const driver::Value& v) {
+  std::optional<std::int64_t> n;
+  if (auto* i = std::get_if<std::int64_t>(&v)) n = *i;
+  else if (auto* t = std::get_if<std::string>(&v)) n = parse_int(*t);
+  if (n && *n != 0 && *n != 1) return n;
+  return std::nullopt;
 }
 
 bool truthy(std::string_view s) {
@@ -380,8 +400,13 @@ nlohmann::json to_exchange(const driver::Value& v, TypeCategory c) {
   using nlohmann::json;
   if (driver::is_null(v)) return nullptr;
   switch (c) {
+    case TypeCategory::bits:  // MySQL's BIT(1) reads as a bool: its bit, as PostgreSQL writes bit(1)
+      if (auto* b = std::get_if<bool>(&v)) return *b ? "1" : "0";
+      return value_text(v);
     case TypeCategory::boolean:
+      // A number other than 0 and 1 (MySQL's TINYINT(1) and SQLite's BOOLEAN hold any) stays that number.
       if (auto* b = std::get_if<bool>(&v)) return *b;
+      if (auto n = boolean_number(v)) return *n;
       if (auto* i = std::get_if<std::int64_t>(&v)) return *i != 0;
       return truthy(value_text(v));
     case TypeCategory::int16:
@@ -426,7 +451,11 @@ driver::Value from_exchange(const nlohmann::json& j, TypeCategory c, Dialect tar
   };
   switch (c) {
     case TypeCategory::boolean: {
-      const bool b = j.is_boolean() ? j.get<bool>() : j.is_number() ? j.get<double>() != 0 : truthy(text());
+      std::optional<std::int64_t> n;
+      if (j.is_number_integer() && !(j.is_number_unsigned() && j.get<std::uint64_t>() > INT64_MAX)) n = j.get<std::int64_t>();
+      else if (j.is_string()) n = parse_int(text());
+      if (n && target != Dialect::postgresql) return *n;  // the number itself, as the column held it
+      const bool b = n ? *n != 0 : j.is_boolean() ? j.get<bool>() : j.is_number() ? j.get<double>() != 0 : truthy(text());
       if (target == Dialect::postgresql) return b;
       return std::int64_t{b ? 1 : 0};
     }
@@ -469,7 +498,9 @@ nlohmann::json csv_to_exchange(const std::string& text, bool quoted, TypeCategor
   using nlohmann::json;
   if (!quoted && text.empty()) return nullptr;
   switch (c) {
-    case TypeCategory::boolean: return truthy(text);
+    case TypeCategory::boolean:
+      if (auto n = parse_int(text); n && *n != 0 && *n != 1) return *n;
+      return truthy(text);
     case TypeCategory::int16:
     case TypeCategory::int32:
       if (auto i = parse_int(text)) return *i;
@@ -503,11 +534,21 @@ void assign_bool(driver::Value& out, bool b, Dialect target) {
   else out = std::int64_t{b ? 1 : 0};
 }
 
+// A number in a boolean column: PostgreSQL's boolean takes whether it is not 0; MySQL's TINYINT(1)
+// and SQLite keep the number.
+void assign_bool_number(driver::Value& out, std::int64_t n, Dialect target) {
+  if (target == Dialect::postgresql) out = n != 0;
+  else out = n;
+}
+
 // from_exchange(j, c, target) for a JSON string j with contents `s` — and for any scalar whose
 // text() is `s` in the categories that read only the text. Not for JSON columns.
 void text_to_target(driver::Value& out, std::string_view s, TypeCategory c, Dialect target) {
   switch (c) {
-    case TypeCategory::boolean: assign_bool(out, truthy(s), target); return;
+    case TypeCategory::boolean:
+      if (auto n = parse_int(s)) assign_bool_number(out, *n, target);
+      else assign_bool(out, truthy(s), target);
+      return;
     case TypeCategory::int16:
     case TypeCategory::int32:
     case TypeCategory::int64:
@@ -571,7 +612,7 @@ bool token_to_target(driver::Value& out, TokenKind kind, std::string_view text, 
         const auto r = std::from_chars(b, e, i);
         if (r.ec != std::errc() || r.ptr != e || text == "-0") return false;
         switch (c) {
-          case TypeCategory::boolean: assign_bool(out, i != 0, target); return true;
+          case TypeCategory::boolean: assign_bool_number(out, i, target); return true;
           case TypeCategory::int16:
           case TypeCategory::int32:
           case TypeCategory::int64: out = i; return true;
@@ -691,11 +732,22 @@ struct Cell {
 Cell exchange_cell(const driver::Value& v, TypeCategory c, std::string& buf, std::string& scratch) {
   if (driver::is_null(v)) return {};
   switch (c) {
+    case TypeCategory::bits:  // as to_exchange
+      if (auto* b = std::get_if<bool>(&v)) return {Cell::string, *b ? "1" : "0"};
+      return {Cell::string, text_of(v, scratch)};
     case TypeCategory::boolean: {
       bool b;
-      if (auto* p = std::get_if<bool>(&v)) b = *p;
-      else if (auto* i = std::get_if<std::int64_t>(&v)) b = *i != 0;
-      else b = truthy(text_of(v, scratch));
+      if (auto* p = std::get_if<bool>(&v)) {
+        b = *p;
+      } else if (auto n = boolean_number(v)) {  // as to_exchange: the number itself
+        buf.clear();
+        append_int(buf, *n);
+        return {Cell::literal, buf};
+      } else if (auto* i = std::get_if<std::int64_t>(&v)) {
+        b = *i != 0;
+      } else {
+        b = truthy(text_of(v, scratch));
+      }
       return {Cell::literal, b ? "true" : "false"};
     }
     case TypeCategory::int16:
@@ -965,6 +1017,8 @@ driver::Value to_target(const driver::Value& v, TypeCategory c, Dialect target) 
   if (cell.kind == Cell::null) return driver::Null{};
   switch (c) {
     case TypeCategory::boolean: {
+      if (cell.text != "true" && cell.text != "false")
+        if (auto n = parse_int(cell.text)) return target == Dialect::postgresql ? driver::Value(*n != 0) : driver::Value(*n);
       const bool b = cell.text == "true";
       if (target == Dialect::postgresql) return b;
       return std::int64_t{b ? 1 : 0};
@@ -992,7 +1046,10 @@ driver::Value to_target(const driver::Value& v, TypeCategory c, Dialect target) 
 std::string normalized_text(const driver::Value& v, TypeCategory c) {
   if (driver::is_null(v)) return "\\N";
   switch (c) {
-    case TypeCategory::boolean: return to_exchange(v, c).get<bool>() ? "1" : "0";
+    case TypeCategory::boolean: {
+      const auto x = to_exchange(v, c);  // compared as a truth value (a number other than 0 and 1 is true)
+      return (x.is_boolean() ? x.get<bool>() : x.get<double>() != 0) ? "1" : "0";
+    }
     case TypeCategory::int16:
     case TypeCategory::int32:
     case TypeCategory::int64: {

@@ -135,6 +135,22 @@ void TableLoader::flush() {
   } catch (const driver::DbError& batch_error) {
     if (!batch_error.connection_usable()) throw;
     conn_.execute("ROLLBACK TO SAVEPOINT flash_batch");
+    if (bulk_) {
+      // Name the row the database refuses by loading the batch again the same way (the bulk path's
+      // own conversions: an INSERT of a MySQL BIT's text would store its characters' bytes), a half
+      // at a time: rows [0, lo) are in, the first refused row is in [lo, hi) — log2(n) loads.
+      std::size_t lo = 0, hi = pending_rows_;
+      while (hi - lo > 1) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (try_bulk(lo, mid)) hi = mid;
+        else lo = mid;
+      }
+      if (auto e = try_bulk(lo, lo + 1)) {
+        tx_.reset();  // rolls the table back
+        throw RowError(table_, first + static_cast<std::int64_t>(lo), "", e->what());
+      }
+      throw;  // the batch failed but no single row did: report the original error
+    }
     // Replay the batch one row at a time to name the row the database refuses.
     const std::string one = insert_sql(1);
     const std::size_t n = columns_.size();
@@ -149,6 +165,21 @@ void TableLoader::flush() {
     throw;  // the batch failed but no single row did: report the original error
   }
   pending_rows_ = 0;
+}
+
+std::optional<driver::DbError> TableLoader::try_bulk(std::size_t from, std::size_t to) {
+  const std::size_t n = columns_.size();
+  conn_.execute("SAVEPOINT flash_replay");
+  try {
+    bulk_->bulk_load(schema::quote_qualified(schema_, table_, dialect_), quoted_columns_,
+                     std::span<const driver::Value>(pending_.data() + from * n, (to - from) * n), n);
+    conn_.execute("RELEASE SAVEPOINT flash_replay");
+    return std::nullopt;
+  } catch (const driver::DbError& e) {
+    if (!e.connection_usable()) throw;
+    conn_.execute("ROLLBACK TO SAVEPOINT flash_replay");
+    return e;
+  }
 }
 
 std::int64_t TableLoader::commit() {

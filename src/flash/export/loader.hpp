@@ -15,6 +15,7 @@
 // TableLoader, which names it (import_data does).
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -78,6 +79,9 @@ class TableLoader {
 
  private:
   void flush();
+  // Pending rows [from, to) through the bulk path in a savepoint of their own: their error, or
+  // nothing when they are in (they stay in the transaction).
+  std::optional<driver::DbError> try_bulk(std::size_t from, std::size_t to);
   std::string insert_sql(std::size_t nrows) const;
   // A failed stream: ends it and rolls the table back; throws RowError when the stream names the
   // refused row, else returns (the caller rethrows the DbError).

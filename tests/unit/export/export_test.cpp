@@ -134,6 +134,62 @@ TEST(ExportFormat, ConvertedSchemaPrintsForEveryDialect) {
   EXPECT_NO_THROW(c->query("SELECT id, email, price, data FROM users"));
 }
 
+// MySQL's UNSIGNED integers get types that hold their range elsewhere (an unsigned BIGINT in a
+// SQLite INTEGER would become an inexact REAL; PostgreSQL has no unsigned types).
+TEST(ExportFormat, UnsignedIntegersKeepTheirRange) {
+  auto my = parse("CREATE TABLE u (a BIGINT UNSIGNED, b INT UNSIGNED, c SMALLINT UNSIGNED, d BIGINT, e INT);",
+                  Dialect::mysql);
+  const auto* u = my.find_table("u");
+  auto type_in = [&](Dialect d, const char* col) {
+    return schema::render_type(convert_schema(my, d).find_table("u")->find_column(col)->type, d);
+  };
+  EXPECT_EQ(type_in(Dialect::postgresql, "a"), "numeric(20)");
+  EXPECT_EQ(type_in(Dialect::postgresql, "b"), "bigint");
+  EXPECT_EQ(type_in(Dialect::postgresql, "c"), "integer");
+  EXPECT_EQ(type_in(Dialect::postgresql, "d"), "bigint");
+  EXPECT_EQ(type_in(Dialect::postgresql, "e"), "integer");
+  EXPECT_EQ(type_in(Dialect::sqlite, "a"), "text");
+  EXPECT_EQ(type_in(Dialect::sqlite, "d"), "integer");
+  ASSERT_TRUE(u);
+  // Through a SQLite export file and back, by the engine: the maximum stays exact.
+  auto db = TestDb::create(Dialect::sqlite);
+  ASSERT_TRUE(db);
+  auto c = db->connect();
+  run_script(*c, schema::print_schema(convert_schema(my, Dialect::sqlite)));
+  c->execute("INSERT INTO u (a) VALUES ('18446744073709551615')");
+  EXPECT_EQ(c->query("SELECT a, typeof(a) FROM u").rows.at(0),
+            (std::vector<driver::Value>{std::string("18446744073709551615"), std::string("text")}));
+}
+
+// A SQLite BOOLEAN column holding a number other than 0 and 1 reads as that number (0 and 1 as
+// bools), so an export of it keeps the number, and an import into SQLite stores it again.
+TEST(ExportRoundTrip, SqliteBooleanKeepsOtherNumbers) {
+  const char* ddl = "CREATE TABLE f (id INTEGER PRIMARY KEY, flag BOOLEAN);";
+  const auto model = parse(ddl, Dialect::sqlite);
+  auto src = TestDb::create(Dialect::sqlite);
+  ASSERT_TRUE(src);
+  auto s = src->connect();
+  run_script(*s, ddl);
+  s->execute("INSERT INTO f VALUES (1, 1), (2, 0), (3, 7), (4, -1), (5, NULL)");
+  EXPECT_EQ(s->query("SELECT flag FROM f WHERE id IN (1, 3) ORDER BY id").rows,
+            (std::vector<std::vector<driver::Value>>{{true}, {std::int64_t{7}}}));
+  TempDir files;
+  for (const auto f : {Format::json, Format::csv, Format::sqlite}) {
+    SCOPED_TRACE(std::string(to_string(f)));
+    ExportOptions o;
+    o.format = f;
+    o.path = files.path / ("f." + std::string(to_string(f)));
+    export_data(*s, model, o);
+    auto dst = TestDb::create(Dialect::sqlite);
+    ASSERT_TRUE(dst);
+    auto d = dst->connect();
+    run_script(*d, ddl);
+    import_data(*d, {o.path, {}});
+    const char* q = "SELECT id, quote(flag) FROM f ORDER BY id";
+    EXPECT_EQ(d->query(q).rows, s->query(q).rows);
+  }
+}
+
 // PostgreSQL → SQLite file → MariaDB → JSON → PostgreSQL: equal counts and checksums everywhere.
 TEST(ExportRoundTrip, PostgresSqliteMariadbAndBack) {
   REQUIRE_DB(pg, Dialect::postgresql);

@@ -408,11 +408,13 @@ int infile_error(void* ptr, char* buf, unsigned int len) {
 
 // A BIT(width) value given as text, as its number: exactly `width` binary digits are PostgreSQL's
 // bit(n) text (as a decimal such a string would not fit), other digits are the decimal Flash's
-// exports write for BIT. Bound as text the server would store the characters' bytes ("5" → 0x35).
-// Anything else stays as given, for the server to refuse.
+// exports write for BIT, true/false what exports before 2026-12 wrote for BIT(1). Bound as text the
+// server would store the characters' bytes ("5" → 0x35). Anything else stays as given, for the
+// server to refuse.
 Value bit_number(const Value& v, unsigned long width) {
   const auto* s = std::get_if<std::string>(&v);
   if (s == nullptr || s->empty()) return v;
+  if (*s == "true" || *s == "false") return std::int64_t{*s == "true"};
   std::uint64_t u = 0;
   const bool binary = width > 1 && s->size() == width && s->find_first_not_of("01") == std::string::npos;
   const auto r = std::from_chars(s->data(), s->data() + s->size(), u, binary ? 2 : 10);

@@ -1,6 +1,6 @@
 // SQLite driver on the sqlite3 C library. SQLite has no SQLSTATE: errors carry the extended result
 // code as native_code (e.g. 2067 SQLITE_CONSTRAINT_UNIQUE) and an empty sqlstate. Values follow
-// each cell's storage class; an INTEGER in a column declared BOOL/BOOLEAN reads as bool.
+// each cell's storage class; an INTEGER 0 or 1 in a column declared BOOL/BOOLEAN reads as bool.
 #include "flash/driver/sqlite/connection.hpp"
 
 #include <sqlite3.h>
@@ -87,7 +87,8 @@ struct Shape {
           break;
         case SQLITE_INTEGER: {
           const sqlite3_int64 v = sqlite3_column_int64(st, c);
-          if (boolean[c]) out = v != 0;
+          // 0 and 1 as a bool; any other number a BOOLEAN column holds stays that number.
+          if (boolean[c] && (v == 0 || v == 1)) out = v != 0;
           else out = static_cast<std::int64_t>(v);
           break;
         }
