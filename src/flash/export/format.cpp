@@ -255,6 +255,9 @@ std::optional<double> parse_double(std::string_view s) {
   return v;
 }
 
+// Whether a double is a whole number an int64 holds.
+bool whole(double d) { return std::isfinite(d) && d == std::trunc(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0; }
+
 // A boolean column's value that is a number other than 0 and 1 (an integer, or the text of one).
 std::optional<std::int64_t> boolean_number(const driver::Value& v) {
   std::optional<std::int64_t> n;
@@ -415,7 +418,8 @@ nlohmann::json to_exchange(const driver::Value& v, TypeCategory c) {
       if (auto i = parse_int(value_text(v))) return *i;
       return value_text(v);
     case TypeCategory::int64:
-      if (auto* d = std::get_if<double>(&v)) return std::to_string(static_cast<std::int64_t>(*d));
+      // A REAL in an INTEGER column (SQLite keeps what it is given) is written as it is unless whole.
+      if (auto* d = std::get_if<double>(&v)) return whole(*d) ? std::to_string(static_cast<std::int64_t>(*d)) : double_text(*d);
       return value_text(v);
     case TypeCategory::float32:
     case TypeCategory::float64: {
@@ -765,9 +769,10 @@ Cell exchange_cell(const driver::Value& v, TypeCategory c, std::string& buf, std
       return {Cell::string, t};
     }
     case TypeCategory::int64:
-      if (auto* d = std::get_if<double>(&v)) {
+      if (auto* d = std::get_if<double>(&v)) {  // as to_exchange
         buf.clear();
-        append_int(buf, static_cast<std::int64_t>(*d));
+        if (whole(*d)) append_int(buf, static_cast<std::int64_t>(*d));
+        else buf = double_text(*d);
         return {Cell::string, buf};
       }
       return {Cell::string, text_of(v, scratch)};

@@ -161,16 +161,17 @@ TEST(ExportFormat, UnsignedIntegersKeepTheirRange) {
             (std::vector<driver::Value>{std::string("18446744073709551615"), std::string("text")}));
 }
 
-// A SQLite BOOLEAN column holding a number other than 0 and 1 reads as that number (0 and 1 as
-// bools), so an export of it keeps the number, and an import into SQLite stores it again.
-TEST(ExportRoundTrip, SqliteBooleanKeepsOtherNumbers) {
-  const char* ddl = "CREATE TABLE f (id INTEGER PRIMARY KEY, flag BOOLEAN);";
+// SQLite keeps what it is given: a BOOLEAN column holding a number other than 0 and 1 reads as that
+// number (0 and 1 as bools), an INTEGER column may hold a REAL; an export keeps such values (a
+// REAL was truncated to an integer) and an import into SQLite stores them again.
+TEST(ExportRoundTrip, SqliteKeepsNumbersOfAnotherKind) {
+  const char* ddl = "CREATE TABLE f (id INTEGER PRIMARY KEY, flag BOOLEAN, n INTEGER);";
   const auto model = parse(ddl, Dialect::sqlite);
   auto src = TestDb::create(Dialect::sqlite);
   ASSERT_TRUE(src);
   auto s = src->connect();
   run_script(*s, ddl);
-  s->execute("INSERT INTO f VALUES (1, 1), (2, 0), (3, 7), (4, -1), (5, NULL)");
+  s->execute("INSERT INTO f VALUES (1, 1, 1), (2, 0, 3.5), (3, 7, -2.25), (4, -1, 4.0), (5, NULL, NULL)");
   EXPECT_EQ(s->query("SELECT flag FROM f WHERE id IN (1, 3) ORDER BY id").rows,
             (std::vector<std::vector<driver::Value>>{{true}, {std::int64_t{7}}}));
   TempDir files;
@@ -185,7 +186,7 @@ TEST(ExportRoundTrip, SqliteBooleanKeepsOtherNumbers) {
     auto d = dst->connect();
     run_script(*d, ddl);
     import_data(*d, {o.path, {}});
-    const char* q = "SELECT id, quote(flag) FROM f ORDER BY id";
+    const char* q = "SELECT id, quote(flag), quote(n) FROM f ORDER BY id";
     EXPECT_EQ(d->query(q).rows, s->query(q).rows);
   }
 }
