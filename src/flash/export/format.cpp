@@ -805,7 +805,7 @@ Cell exchange_cell(const driver::Value& v, TypeCategory c, std::string& buf, std
         else append_double(buf, *d);
       } else {
         const std::string_view t = text_of(v, scratch);
-        if (!append_compact_json(buf, t)) {
+        if (!append_json_text(buf, t)) {
           buf.clear();
           append_json_string(buf, t);  // not JSON: kept as a string
         }
@@ -940,29 +940,21 @@ bool valid_json(std::string_view text) {
 
 }  // namespace
 
-bool append_compact_json(std::string& out, std::string_view text) {
+bool append_json_text(std::string& out, std::string_view text) {
   if (!valid_json(text)) return false;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char ch = text[i];
-    if (in_string) {
-      out += ch;
-      if (ch == '\\' && i + 1 < text.size()) out += text[++i];
-      else if (ch == '"') in_string = false;
-    } else if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r') {
-      out += ch;
-      if (ch == '"') in_string = true;
-    }
-  }
+  // The value's own text: whitespace around it dropped, inside it kept (PostgreSQL's json and
+  // MariaDB's JSON store it as written).
+  const std::size_t b = text.find_first_not_of(" \t\n\r"), e = text.find_last_not_of(" \t\n\r");
+  out.append(text.substr(b, e + 1 - b));
   return true;
 }
 
 bool json_text_to_target(driver::Value& out, std::string_view text) {
-  thread_local std::string compact;
-  compact.clear();
-  if (!append_compact_json(compact, text)) return false;
-  if (compact == "null") out = driver::Null{};  // SQL NULL, as from_exchange makes a JSON null
-  else assign_text(out, compact);
+  thread_local std::string json;
+  json.clear();
+  if (!append_json_text(json, text)) return false;
+  if (json == "null") out = driver::Null{};  // SQL NULL, as from_exchange makes a JSON null
+  else assign_text(out, json);
   return true;
 }
 
@@ -973,10 +965,10 @@ nlohmann::json loader_cell(nlohmann::json exchange, TypeCategory c, std::string_
 }
 
 std::optional<nlohmann::json> json_text_cell(std::string_view text) {
-  std::string compact;
-  if (!append_compact_json(compact, text)) return std::nullopt;
-  if (compact == "null") return nlohmann::json(nullptr);
-  return nlohmann::json::binary(std::vector<std::uint8_t>(compact.begin(), compact.end()), kJsonTextSubtype);
+  std::string json;
+  if (!append_json_text(json, text)) return std::nullopt;
+  if (json == "null") return nlohmann::json(nullptr);
+  return nlohmann::json::binary(std::vector<std::uint8_t>(json.begin(), json.end()), kJsonTextSubtype);
 }
 
 void append_json_value(std::string& out, const driver::Value& v, TypeCategory c) {

@@ -54,8 +54,8 @@ driver::Value from_exchange(const nlohmann::json& j, schema::TypeCategory c, sch
 // export writers' fast path). Each gives the same value as the composition in its comment:
 //  * append_json_value: to_exchange(v, c) serialised (strings escaped, invalid UTF-8 replaced by
 //    U+FFFD, doubles in shortest round-trip form). JSON columns are copied as the database wrote
-//    them, whitespace removed, when the text is valid JSON (so key order and big numbers are kept
-//    exactly), and written as a string otherwise.
+//    them when the text is valid JSON (so whitespace, key order and big numbers are kept exactly),
+//    and written as a string otherwise.
 //  * append_csv_value: csv_field(to_exchange(v, c), c).
 //  * to_target: from_exchange(to_exchange(v, c), c, target).
 void append_json_value(std::string& out, const driver::Value& v, schema::TypeCategory c);
@@ -64,12 +64,12 @@ driver::Value to_target(const driver::Value& v, schema::TypeCategory c, schema::
 // A JSON string literal (quotes included), escaped as above.
 void append_json_string(std::string& out, std::string_view s);
 // Whether `text` is one valid JSON value (numbers of any size, as RFC 8259 allows); if so appends
-// it without insignificant whitespace.
-bool append_compact_json(std::string& out, std::string_view text);
+// it as written, without the whitespace around it.
+bool append_json_text(std::string& out, std::string_view text);
 // A JSON column's value from its text in an exchange (a JSON export's element, a CSV field, a
-// SQLite export's cell): that text without insignificant whitespace when it is one JSON value —
-// key order, duplicate keys and numbers as written, where a parse would sort the keys, keep one
-// of two equal keys and round numbers to doubles — or SQL NULL for `null`; false when not JSON.
+// SQLite export's cell): that text (append_json_text) when it is one JSON value — whitespace, key
+// order, duplicate keys and numbers as written, where a parse would sort the keys, keep one of two
+// equal keys and round numbers to doubles — or SQL NULL for `null`; false when not JSON.
 bool json_text_to_target(driver::Value& out, std::string_view text);
 // The same for a reference path's exchange row: a binary cell of subtype kJsonTextSubtype holding
 // that text, which from_exchange gives the database as it stands; JSON null for `null`; nullopt

@@ -69,7 +69,7 @@ JsonRowScan scan_json_row(const char*& p, const char* e, std::span<const schema:
 
 // One row of a JSON export — `row` is the text of its array — into `out`: for each element j at
 // position i, the value from_exchange(j, cats[i], target) gives (JSON columns: the element's own
-// text, compacted — json_text_to_target — as the reference keeps it). Returns false
+// text as written — json_text_to_target — as the reference keeps it). Returns false
 // (`out` partly written) for what it leaves to the reference path: a row whose element count is
 // not cats.size(), strings with raw control characters, invalid escapes or lone surrogates, invalid UTF-8, numbers that
 // token_to_target does not take, anything that is not well-formed. May throw what from_exchange

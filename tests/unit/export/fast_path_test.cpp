@@ -149,10 +149,10 @@ TEST(ExportFastPath, JsonStringEscaping) {
   EXPECT_EQ(json::parse(out).get<std::string>().find('\xc0'), std::string::npos);
   EXPECT_NO_THROW(json::parse(out));
   out.clear();
-  EXPECT_TRUE(append_compact_json(out, " { \"a b\" : [ 1 , \"x \\\" y\" ] } "));
-  EXPECT_EQ(out, R"({"a b":[1,"x \" y"]})");
+  EXPECT_TRUE(append_json_text(out, " { \"a b\" : [ 1 , \"x \\\" y\" ] } "));
+  EXPECT_EQ(out, R"({ "a b" : [ 1 , "x \" y" ] })");  // as written, without the whitespace around it
   out.clear();
-  EXPECT_FALSE(append_compact_json(out, "{nope"));
+  EXPECT_FALSE(append_json_text(out, "{nope"));
 }
 
 // The rows a cursor yields equal what query() returns for the same statement.

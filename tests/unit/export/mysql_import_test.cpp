@@ -26,10 +26,9 @@ constexpr const char* kSchema =
     "note VARCHAR(60), body TEXT, b1 BIT(1), tiny TINYINT(1)) CHARACTER SET utf8mb4";
 
 // 25,000 generated rows (three bulk batches) and the edge cases: beyond 2^53, unsigned maximum,
-// bytes with NUL/tab/newline/backslash, NULL vs '', the text \N, emoji, JSON in compact form with
-// its keys unsorted, a duplicate key and digits past a double (an export writes JSON without
-// insignificant whitespace, the import loads that text), BIT(1), and TINYINT(1) — MySQL's BOOLEAN
-// — holding numbers other than 0 and 1.
+// bytes with NUL/tab/newline/backslash, NULL vs '', the text \N, emoji, JSON with whitespace, its
+// keys unsorted, a duplicate key and digits past a double (export and import keep a JSON value's
+// text), BIT(1), and TINYINT(1) — MySQL's BOOLEAN — holding numbers other than 0 and 1.
 void fill(driver::SqlConnection& c) {
   run_script(c, kSchema);
   c.execute(
@@ -40,7 +39,7 @@ void fill(driver::SqlConnection& c) {
       "FROM seq_1_to_25000");
   c.execute(R"SQL(INSERT INTO t VALUES
     (30001, 9007199254740993, 18446744073709551615, -123456789012345678901234.123456, 1, '9999-12-31 23:59:59.999999',
-     '1000-01-01', '-838:59:59.000000', X'00090A0D5C4E', '{"z":1,"a":[1.50,-2],"s":"😀\\t","a":123456789012345678901234567890}',
+     '1000-01-01', '-838:59:59.000000', X'00090A0D5C4E', '{"z": 1, "a": [1.50, -2],\n "s":"😀\\t","a":123456789012345678901234567890}',
      'b c', b'111111111111', '😀 ñ 中', '\\N', b'1', 127),
     (30002, -9223372036854775808, 0, 0, 0, '1000-01-01 00:00:00.000000', '2024-02-29', '00:00:00.000001', X'', '[]',
      'a', b'0', '', 'line\nbreak\\', b'0', -128),
@@ -101,7 +100,7 @@ void round_trip(const TestDb& db, driver::SqlConnection& c, const std::string& w
   // Spot checks by the server of values a double would lose.
   EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM t WHERE id = 30001 AND big = 9007199254740993 AND "
                       "ubig = 18446744073709551615 AND data = X'00090A0D5C4E' AND body = '\\\\N' AND bits = 4095 AND "
-                      "b1 = 1 AND tiny = 127 AND js = '{\"z\":1,\"a\":[1.50,-2],\"s\":\"😀\\\\t\",\"a\":123456789012345678901234567890}'"),
+                      "b1 = 1 AND tiny = 127 AND js = '{\"z\": 1, \"a\": [1.50, -2],\\n \"s\":\"😀\\\\t\",\"a\":123456789012345678901234567890}'"),
             1);
   EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM t WHERE id = 30002 AND note = '' AND data = X'' AND body IS NOT NULL AND "
                       "b1 = 0 AND tiny = -128"),

@@ -144,8 +144,8 @@ TEST(TableFile, ValuesCheckedByCategory) {
   EXPECT_TRUE(rows[0].problems.empty());
   EXPECT_EQ(value(f, rows[0], "price"), "12.5000") << "decimal digits as written";
   EXPECT_EQ(value(f, rows[0], "flag"), true);
-  // A JSON column keeps its text (compacted), which the loader gives the database as it stands.
-  const std::string k = R"({"k":[1,2]})";
+  // A JSON column keeps its text, which the loader gives the database as it stands.
+  const std::string k = R"({"k": [1, 2]})";
   EXPECT_EQ(value(f, rows[0], "data"), json::binary(std::vector<std::uint8_t>(k.begin(), k.end()), kJsonTextSubtype));
   EXPECT_EQ(driver::to_display(from_exchange(value(f, rows[0], "data"), TypeCategory::json, Dialect::postgresql)), k);
   EXPECT_EQ(value(f, rows[0], "ratio"), "NaN");
