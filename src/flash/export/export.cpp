@@ -1154,7 +1154,7 @@ class CsvReader : public Reader {
     exchange_row(row_);
     // JSON columns as written, as csv_to_target takes them.
     for (std::size_t i = 0; i < row_.size() && i < cats_.size(); ++i)
-      row_[i] = loader_cell(std::move(row_[i]), cats_[i], fields[i].text);
+      row_[i] = loader_cell(std::move(row_[i]), cats_[i], fields[i].text, /*null_is_sql=*/false);
     loader.add(row_);
     return true;
   }
@@ -1237,7 +1237,7 @@ class SqliteReader : public Reader {
         for (std::size_t i = 0; i < values_.size(); ++i) {
           const auto* text = std::get_if<std::string>(&values_[i]);
           if (cats[i] != TypeCategory::json) slots[i] = to_target(values_[i], cats[i], loader.dialect());
-          else if (!text || !json_text_to_target(slots[i], *text))
+          else if (!text || !json_text_to_target(slots[i], *text, /*null_is_sql=*/false))
             slots[i] = from_exchange(to_exchange(values_[i], cats[i]), cats[i], loader.dialect());
         }
         converted = true;
@@ -1252,7 +1252,8 @@ class SqliteReader : public Reader {
     }
     exchange_row(row_);
     for (std::size_t i = 0; i < row_.size(); ++i)
-      if (const auto* text = std::get_if<std::string>(&values_[i])) row_[i] = loader_cell(std::move(row_[i]), cats_[i], *text);
+      if (const auto* text = std::get_if<std::string>(&values_[i]))
+        row_[i] = loader_cell(std::move(row_[i]), cats_[i], *text, /*null_is_sql=*/false);
     loader.add(row_);
     return true;
   }

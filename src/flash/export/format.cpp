@@ -588,7 +588,8 @@ void csv_to_target(driver::Value& out, std::string_view text, bool quoted, TypeC
   }
   if (c == TypeCategory::json) {
     // A JSON document as written (json_text_to_target); text that is not JSON as a JSON string.
-    if (!json_text_to_target(out, text)) out = nlohmann::json(std::string(text)).dump();
+    // SQL NULL is the empty unquoted field (above), so `null` is JSON's null.
+    if (!json_text_to_target(out, text, /*null_is_sql=*/false)) out = nlohmann::json(std::string(text)).dump();
     return;
   }
   text_to_target(out, text, c, target);
@@ -949,25 +950,25 @@ bool append_json_text(std::string& out, std::string_view text) {
   return true;
 }
 
-bool json_text_to_target(driver::Value& out, std::string_view text) {
+bool json_text_to_target(driver::Value& out, std::string_view text, bool null_is_sql) {
   thread_local std::string json;
   json.clear();
   if (!append_json_text(json, text)) return false;
-  if (json == "null") out = driver::Null{};  // SQL NULL, as from_exchange makes a JSON null
+  if (null_is_sql && json == "null") out = driver::Null{};  // SQL NULL, as from_exchange makes a JSON null
   else assign_text(out, json);
   return true;
 }
 
-nlohmann::json loader_cell(nlohmann::json exchange, TypeCategory c, std::string_view written) {
-  if (c != TypeCategory::json || exchange.is_null()) return exchange;
-  auto cell = json_text_cell(written);
+nlohmann::json loader_cell(nlohmann::json exchange, TypeCategory c, std::string_view written, bool null_is_sql) {
+  if (c != TypeCategory::json || (exchange.is_null() && null_is_sql)) return exchange;
+  auto cell = json_text_cell(written, null_is_sql);
   return cell ? std::move(*cell) : std::move(exchange);
 }
 
-std::optional<nlohmann::json> json_text_cell(std::string_view text) {
+std::optional<nlohmann::json> json_text_cell(std::string_view text, bool null_is_sql) {
   std::string json;
   if (!append_json_text(json, text)) return std::nullopt;
-  if (json == "null") return nlohmann::json(nullptr);
+  if (null_is_sql && json == "null") return nlohmann::json(nullptr);
   return nlohmann::json::binary(std::vector<std::uint8_t>(json.begin(), json.end()), kJsonTextSubtype);
 }
 

@@ -69,16 +69,19 @@ bool append_json_text(std::string& out, std::string_view text);
 // A JSON column's value from its text in an exchange (a JSON export's element, a CSV field, a
 // SQLite export's cell): that text (append_json_text) when it is one JSON value — whitespace, key
 // order, duplicate keys and numbers as written, where a parse would sort the keys, keep one of two
-// equal keys and round numbers to doubles — or SQL NULL for `null`; false when not JSON.
-bool json_text_to_target(driver::Value& out, std::string_view text);
+// equal keys and round numbers to doubles — or SQL NULL for `null` when `null_is_sql` (a JSON
+// export, where both are `null`; CSV and SQLite exports write SQL NULL apart); false when not JSON.
+bool json_text_to_target(driver::Value& out, std::string_view text, bool null_is_sql = true);
 // The same for a reference path's exchange row: a binary cell of subtype kJsonTextSubtype holding
-// that text, which from_exchange gives the database as it stands; JSON null for `null`; nullopt
-// when not JSON. Only import readers make such cells, for the loader (TableLoader::add).
+// that text, which from_exchange gives the database as it stands; for `null` a JSON null (SQL NULL)
+// when `null_is_sql`, else a cell of that text; nullopt when not JSON. Only import readers make
+// such cells, for the loader (TableLoader::add).
 inline constexpr std::uint8_t kJsonTextSubtype = 0x4A;
-std::optional<nlohmann::json> json_text_cell(std::string_view text);
+std::optional<nlohmann::json> json_text_cell(std::string_view text, bool null_is_sql = true);
 // A reference path's cell for the loader: `exchange` (the cell as parsed from the file), or for a
-// JSON column whose text in the file (`written`) is JSON, json_text_cell(written).
-nlohmann::json loader_cell(nlohmann::json exchange, schema::TypeCategory c, std::string_view written);
+// JSON column whose text in the file (`written`) is JSON, json_text_cell(written, null_is_sql).
+nlohmann::json loader_cell(nlohmann::json exchange, schema::TypeCategory c, std::string_view written,
+                           bool null_is_sql = true);
 
 // CSV cells: NULL is an empty unquoted field, an empty string is "".
 std::string csv_field(const nlohmann::json& exchange, schema::TypeCategory c);
