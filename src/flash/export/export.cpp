@@ -450,7 +450,7 @@ class SqliteWriter : public Writer {
       if (driver::is_null(t)) rc = sqlite3_bind_null(st_, idx);
       else if (auto* tb = std::get_if<bool>(&t)) rc = sqlite3_bind_int(st_, idx, *tb ? 1 : 0);
       else if (auto* ti = std::get_if<std::int64_t>(&t)) rc = sqlite3_bind_int64(st_, idx, *ti);
-      // SQLite stores a NaN REAL as NULL: the file keeps the text NaN, which import reads back as NaN.
+      // SQLite stores a NaN REAL as NULL: the text NaN, as the sqlite driver binds it (import reads it back).
       else if (auto* td = std::get_if<double>(&t)) rc = std::isnan(*td) ? sqlite3_bind_text(st_, idx, "NaN", 3, SQLITE_STATIC)
                                                                           : sqlite3_bind_double(st_, idx, *td);
       else if (auto* ts = std::get_if<std::string>(&t))

@@ -951,11 +951,11 @@ bool append_json_text(std::string& out, std::string_view text) {
 }
 
 bool json_text_to_target(driver::Value& out, std::string_view text, bool null_is_sql) {
-  thread_local std::string json;
-  json.clear();
-  if (!append_json_text(json, text)) return false;
-  if (null_is_sql && json == "null") out = driver::Null{};  // SQL NULL, as from_exchange makes a JSON null
-  else assign_text(out, json);
+  thread_local std::string written;
+  written.clear();
+  if (!append_json_text(written, text)) return false;
+  if (null_is_sql && written == "null") out = driver::Null{};  // SQL NULL, as from_exchange makes a JSON null
+  else assign_text(out, written);
   return true;
 }
 
@@ -966,10 +966,10 @@ nlohmann::json loader_cell(nlohmann::json exchange, TypeCategory c, std::string_
 }
 
 std::optional<nlohmann::json> json_text_cell(std::string_view text, bool null_is_sql) {
-  std::string json;
-  if (!append_json_text(json, text)) return std::nullopt;
-  if (null_is_sql && json == "null") return nlohmann::json(nullptr);
-  return nlohmann::json::binary(std::vector<std::uint8_t>(json.begin(), json.end()), kJsonTextSubtype);
+  std::string written;
+  if (!append_json_text(written, text)) return std::nullopt;
+  if (null_is_sql && written == "null") return nlohmann::json(nullptr);
+  return nlohmann::json::binary(std::vector<std::uint8_t>(written.begin(), written.end()), kJsonTextSubtype);
 }
 
 void append_json_value(std::string& out, const driver::Value& v, TypeCategory c) {

@@ -358,6 +358,13 @@ TEST(ImportFastPath, SqliteExportKeepsNaNAndJsonNull) {
   const char* q = "SELECT id, d::text, r::text, j::text, j IS NULL FROM f ORDER BY id";
   EXPECT_EQ(c->query(q).rows, src->query(q).rows);
   EXPECT_EQ(c->query("SELECT COUNT(*) FROM f WHERE d = 'NaN' AND r = 'NaN'").rows.at(0).at(0), V(std::int64_t{1}));
+  // Into a SQLite database the same: NaN kept as its text, not made NULL.
+  auto lite = TestDb::create(Dialect::sqlite);
+  ASSERT_TRUE(lite);
+  auto l = lite->connect();
+  run_script(*l, schema::print_schema(convert_schema(model, Dialect::sqlite)));
+  import_data(*l, {o.path, {}});
+  EXPECT_EQ(l->query("SELECT quote(d), quote(r) FROM f WHERE id = 1").rows.at(0), (std::vector<V>{V("'NaN'"), V("'NaN'")}));
 }
 
 // The exchange text of a JSON value: any RFC 8259 number (nlohmann alone refuses 1e400), the

@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
 
 #include "flash/driver/bulk.hpp"
 #include "flash/sql/lexer.hpp"
@@ -46,12 +47,14 @@ using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
 class LiteConnection;
 
 // Binds one value; `lifetime` SQLITE_TRANSIENT copies text and blobs, SQLITE_STATIC binds them in
-// place (the caller keeps them alive until the statement is reset).
+// place (the caller keeps them alive until the statement is reset). SQLite stores a NaN REAL as
+// NULL: a NaN is bound as the text NaN instead (kept, and read back as NaN by Flash's import).
 int bind_value(sqlite3_stmt* st, int idx, const Value& v, sqlite3_destructor_type lifetime) {
   if (std::holds_alternative<Null>(v)) return sqlite3_bind_null(st, idx);
   if (const auto* b = std::get_if<bool>(&v)) return sqlite3_bind_int(st, idx, *b ? 1 : 0);
   if (const auto* n = std::get_if<std::int64_t>(&v)) return sqlite3_bind_int64(st, idx, *n);
-  if (const auto* d = std::get_if<double>(&v)) return sqlite3_bind_double(st, idx, *d);
+  if (const auto* d = std::get_if<double>(&v))
+    return std::isnan(*d) ? sqlite3_bind_text(st, idx, "NaN", 3, SQLITE_STATIC) : sqlite3_bind_double(st, idx, *d);
   if (const auto* s = std::get_if<std::string>(&v))
     return sqlite3_bind_text64(st, idx, s->data(), s->size(), lifetime, SQLITE_UTF8);
   const auto& blob = std::get<Blob>(v);
